@@ -1,0 +1,12 @@
+namespace Coverage.Cli;
+
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The command ran and found a problem (an invalid catalogue under validate).</summary>
+    public const int Failed = 1;
+    /// <summary>The input or the command line is wrong; nothing was decided.</summary>
+    public const int InputError = 2;
+    /// <summary>The catalogue could not be loaded, so nothing can be decided.</summary>
+    public const int CatalogueError = 3;
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Coverage.Cli;
+
+return CoverageCommand.Run(args, Console.In, Console.Out, Console.Error);

@@ -1,0 +1,825 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Coverage.Engine.Model;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Coverage.Engine.Catalogue;
+
+/// <summary>
+/// Reads and validates the catalogue: <c>policies/clinical-facts.yaml</c>, one folder per policy under
+/// <c>policies/</c> (policy.yaml, references.yaml, evidence.yaml) and one file per plan under <c>plans/</c>.
+/// Every problem is reported with its file, the path inside the file and the reason; nothing is half loaded.
+/// </summary>
+public static partial class CatalogueLoader
+{
+    public const string FactsFileName = "clinical-facts.yaml";
+
+    /// <summary>Loads the catalogue under <paramref name="root"/> or throws <see cref="CatalogueException"/>.</summary>
+    public static PolicyCatalogue Load(string root)
+    {
+        var (catalogue, errors) = TryLoad(root);
+        return catalogue ?? throw new CatalogueException(errors);
+    }
+
+    /// <summary>Loads and validates; returns the catalogue only when there is no error.</summary>
+    public static (PolicyCatalogue? Catalogue, IReadOnlyList<CatalogueError> Errors) TryLoad(string root)
+    {
+        var problems = new Problems(root);
+        var policiesDir = Path.Combine(root, "policies");
+        var plansDir = Path.Combine(root, "plans");
+        if (!Directory.Exists(policiesDir)) problems.Add(policiesDir, "", "no policies folder here");
+        if (!Directory.Exists(plansDir)) problems.Add(plansDir, "", "no plans folder here");
+        if (problems.Any) return (null, problems.Errors);
+
+        var facts = LoadFacts(Path.Combine(policiesDir, FactsFileName), problems);
+        var policies = new List<CoveragePolicy>();
+        foreach (var dir in Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal))
+        {
+            var policy = LoadPolicy(dir, facts, problems);
+            if (policy is null) continue;
+            if (policies.Any(p => p.Id == policy.Id))
+                problems.Add(Path.Combine(dir, "policy.yaml"), "id", $"policy {policy.Id} is defined twice");
+            else
+                policies.Add(policy);
+        }
+        if (policies.Count == 0 && !problems.Any) problems.Add(policiesDir, "", "no policy folder (with a policy.yaml) here");
+
+        var plans = new List<BenefitPlan>();
+        foreach (var file in Directory.GetFiles(plansDir, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var plan = LoadPlan(file, policies, problems);
+            if (plan is not null) plans.Add(plan);
+        }
+        var defaults = plans.Where(p => p.IsDefault).Select(p => p.Id).ToList();
+        if (defaults.Count != 1)
+            problems.Add(plansDir, "", defaults.Count == 0
+                ? "no plan has \"default: true\"; exactly one must (it is used when a request names no plan)"
+                : $"several plans have \"default: true\" ({string.Join(", ", defaults)}); exactly one must");
+
+        if (problems.Any) return (null, problems.Errors);
+        return (new PolicyCatalogue(policies, plans, facts!, Digest(root)), []);
+    }
+
+    // ---------------------------------------------------------------- clinical facts
+
+    private static FactDefinitions? LoadFacts(string file, Problems problems)
+    {
+        var dto = Read<FactsFile>(file, problems);
+        if (dto is null) return null;
+        var at = problems.In(file);
+        var definitions = new List<FactDefinition>();
+        foreach (var (entry, i) in Indexed(at.Required(dto.Facts, "facts")))
+        {
+            var path = $"facts[{i}]";
+            var name = at.Text(entry.Name, path + ".name");
+            if (name is not null && !CamelCase().IsMatch(name)) at.Add(path + ".name", $"'{name}' must be camelCase (it is a JSON property of \"clinical\")");
+            if (name is not null && definitions.Any(d => d.Name == name)) at.Add(path + ".name", $"fact '{name}' is defined twice");
+            var type = entry.Type switch
+            {
+                "number" => FactType.Number,
+                "boolean" => FactType.Boolean,
+                "code" => FactType.Code,
+                null => at.Missing<FactType>(path + ".type"),
+                _ => at.Invalid<FactType>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code)"),
+            };
+            var values = entry.Values ?? [];
+            if (type == FactType.Code && values.Count == 0) at.Add(path + ".values", "a code fact needs its list of values");
+            if (type != FactType.Code && values.Count > 0) at.Add(path + ".values", "only code facts have values");
+            if (values.Distinct(StringComparer.OrdinalIgnoreCase).Count() != values.Count) at.Add(path + ".values", "values repeat (they are matched case-insensitively)");
+            if ((entry.Minimum is not null || entry.Maximum is not null) && type != FactType.Number) at.Add(path, "only number facts have a minimum or maximum");
+            if (entry.Minimum > entry.Maximum) at.Add(path + ".minimum", "minimum is above maximum");
+            if (entry.DerivedFrom is not null && entry.DerivedFrom != FactDefinitions.AgeOnDateOfService)
+                at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({FactDefinitions.AgeOnDateOfService})");
+            var description = at.Text(entry.Description, path + ".description");
+            var documentation = at.Text(entry.Documentation, path + ".documentation");
+            if (name is null || description is null || documentation is null) continue;
+            definitions.Add(new FactDefinition
+            {
+                Name = name,
+                Type = type,
+                Description = description,
+                Documentation = documentation,
+                Unit = entry.Unit,
+                Minimum = entry.Minimum,
+                Maximum = entry.Maximum,
+                Values = values,
+                DerivedFrom = entry.DerivedFrom,
+            });
+        }
+        return new FactDefinitions(definitions);
+    }
+
+    // ---------------------------------------------------------------- policies
+
+    private static CoveragePolicy? LoadPolicy(string dir, FactDefinitions? facts, Problems problems)
+    {
+        var file = Path.Combine(dir, "policy.yaml");
+        if (!File.Exists(file))
+        {
+            problems.Add(dir, "", "a policy folder needs a policy.yaml");
+            return null;
+        }
+        var dto = Read<PolicyFile>(file, problems);
+        var referencesFile = Path.Combine(dir, "references.yaml");
+        var evidenceFile = Path.Combine(dir, "evidence.yaml");
+        var referencesDto = Read<ReferencesFile>(referencesFile, problems);
+        var evidenceDto = Read<EvidenceFile>(evidenceFile, problems);
+        if (dto is null || referencesDto is null || evidenceDto is null) return null;
+
+        var at = problems.In(file);
+        var before = problems.Count;
+        var id = at.Text(dto.Id, "id");
+        var folder = Path.GetFileName(dir);
+        if (id is not null && folder != id && !folder.StartsWith(id + "-", StringComparison.Ordinal))
+            at.Add("id", $"policy id '{id}' does not match its folder '{folder}' (name the folder '{id}-<title words>')");
+        var title = at.Text(dto.Title, "title");
+        var publisher = at.Text(dto.Publisher, "publisher");
+        var effectiveDate = at.Date(dto.EffectiveDate, "effectiveDate");
+        var nextReview = at.Date(dto.NextReviewDate, "nextReviewDate");
+        if (effectiveDate is not null && nextReview is not null && nextReview <= effectiveDate)
+            at.Add("nextReviewDate", "the next review date must come after the effective date");
+
+        var texts = LoadTexts(at, dto.Text);
+        var modalities = LoadModalities(at, dto.Modalities);
+        var unspecified = (dto.UnspecifiedProcedureTerms ?? []).Select(t => TermText(t)).ToList();
+        var condition = LoadCondition(at, dto.Condition);
+        var codes = LoadCodes(at, dto.Codes, modalities);
+        var versions = LoadVersions(at, dto.Versions, modalities, codes);
+        if (versions.Count > 0 && effectiveDate is not null && versions[^1].Effective != effectiveDate)
+            at.Add("effectiveDate", $"the policy's effective date {effectiveDate:yyyy-MM-dd} is not that of its latest version ({versions[^1].Version})");
+        if (versions.Count > 0 && nextReview is not null && nextReview <= versions[^1].Effective)
+            at.Add("nextReviewDate", "the next review date must come after the latest version");
+        var related = LoadRelatedResources(at, dto.RelatedResources);
+        CheckTermsAreUnambiguous(at, modalities, related, unspecified);
+        var devices = LoadDevices(at, dto.FdaDevices, modalities, facts);
+
+        var references = LoadReferences(problems.In(referencesFile), referencesDto);
+        var (background, evidence) = LoadEvidence(problems.In(evidenceFile), evidenceDto, modalities, references);
+
+        if (problems.Count > before || texts is null || condition is null || background is null) return null;
+        return new CoveragePolicy
+        {
+            Id = id!,
+            Title = title!,
+            Publisher = publisher!,
+            EffectiveDate = effectiveDate!.Value,
+            NextReviewDate = nextReview!.Value,
+            Texts = texts,
+            Versions = versions,
+            Modalities = modalities,
+            Codes = codes,
+            Condition = condition,
+            UnspecifiedProcedureTerms = unspecified,
+            RelatedResources = related,
+            FdaDevices = devices,
+            References = references,
+            Background = background,
+            Evidence = evidence,
+        };
+    }
+
+    private static PolicyTexts? LoadTexts(FileProblems at, PolicyTextsEntry? entry)
+    {
+        if (entry is null)
+        {
+            at.Add("text", "missing: the verbatim passages determinations cite (overview, instructionsForUse, codeValidity, diagnosisCoding, relatedResources, fdaNote)");
+            return null;
+        }
+        var overview = Passage(at, entry.Overview, "text.overview");
+        var instructions = Passage(at, entry.InstructionsForUse, "text.instructionsForUse");
+        var codeValidity = Passage(at, entry.CodeValidity, "text.codeValidity");
+        var diagnosis = Passage(at, entry.DiagnosisCoding, "text.diagnosisCoding");
+        var related = Passage(at, entry.RelatedResources, "text.relatedResources");
+        var fda = Passage(at, entry.FdaNote, "text.fdaNote");
+        if (overview is null || instructions is null || codeValidity is null || diagnosis is null || related is null || fda is null) return null;
+        return new PolicyTexts
+        {
+            Overview = overview,
+            InstructionsForUse = instructions,
+            CodeValidity = codeValidity,
+            DiagnosisCoding = diagnosis,
+            RelatedResources = related,
+            FdaNote = fda,
+        };
+    }
+
+    private static PolicyText? Passage(FileProblems at, TextEntry? entry, string path)
+    {
+        if (entry is null)
+        {
+            at.Add(path, "missing");
+            return null;
+        }
+        var section = at.Text(entry.Section, path + ".section");
+        var text = at.Text(entry.Text, path + ".text");
+        return section is null || text is null ? null : new PolicyText(section, text);
+    }
+
+    private static Dictionary<string, Modality> LoadModalities(FileProblems at, List<ModalityEntry>? entries)
+    {
+        var modalities = new Dictionary<string, Modality>(StringComparer.Ordinal);
+        foreach (var (entry, i) in Indexed(at.Required(entries, "modalities")))
+        {
+            var path = $"modalities[{i}]";
+            var id = at.Id(entry.Id, path + ".id");
+            var name = at.Text(entry.Name, path + ".name");
+            var synonyms = at.Required(entry.Synonyms, path + ".synonyms");
+            if (entry.Synonyms is { Count: 0 }) at.Add(path + ".synonyms", "a modality needs at least one synonym to be recognised in descriptions");
+            if (id is null || name is null) continue;
+            if (!modalities.TryAdd(id, new Modality { Id = id, Name = name, Synonyms = synonyms.Select(s => TermText(s)).ToList() }))
+                at.Add(path + ".id", $"modality '{id}' is defined twice");
+        }
+        return modalities;
+    }
+
+    private static DiagnosisValueSet? LoadCondition(FileProblems at, ConditionEntry? entry)
+    {
+        if (entry is null)
+        {
+            at.Add("condition", "missing: the condition the policy is about, as a list of ICD-10-CM diagnoses");
+            return null;
+        }
+        var name = at.Text(entry.Name, "condition.name");
+        var prefixes = new List<string>();
+        var codes = new List<string>();
+        foreach (var (diagnosis, i) in Indexed(at.Required(entry.Diagnoses, "condition.diagnoses")))
+        {
+            var path = $"condition.diagnoses[{i}]";
+            if (diagnosis.EndsWith(".*", StringComparison.Ordinal) && CodeFormats.IsIcd10CategoryPrefix(diagnosis[..^2]))
+                prefixes.Add(CodeFormats.NormaliseIcd10(diagnosis[..^2]));
+            else if (CodeFormats.IsIcd10Cm(diagnosis))
+                codes.Add(CodeFormats.NormaliseIcd10(diagnosis));
+            else
+                at.Add(path, $"'{diagnosis}' is neither an ICD-10-CM code (C79.81) nor a category with a wildcard (C50.*)");
+        }
+        if (name is null) return null;
+        return new DiagnosisValueSet
+        {
+            Name = name,
+            Prefixes = prefixes,
+            Codes = codes,
+            Display = string.Join(", ", entry.Diagnoses ?? []),
+        };
+    }
+
+    private static Dictionary<string, ProcedureCode> LoadCodes(
+        FileProblems at, List<CodeEntry>? entries, IReadOnlyDictionary<string, Modality> modalities)
+    {
+        var codes = new Dictionary<string, ProcedureCode>(StringComparer.Ordinal);
+        foreach (var (entry, i) in Indexed(at.Required(entries, "codes")))
+        {
+            var path = $"codes[{i}]";
+            var code = at.Text(entry.Code, path + ".code");
+            if (code is not null && !CodeFormats.IsProcedureCode(code))
+                at.Add(path + ".code", $"'{code}' is not a CPT or HCPCS code (five characters: 12345, 1234F, 1234T, 1234U or A1234)");
+            var system = entry.System;
+            if (system is not ("CPT" or "HCPCS")) at.Add(path + ".system", system is null ? "missing (CPT or HCPCS)" : $"'{system}' is not CPT or HCPCS");
+            var description = at.Text(entry.Description, path + ".description");
+            if (entry.Unlisted && entry.Modality is not null)
+                at.Add(path + ".modality", "an unlisted code takes its modality from the line's description; it cannot name one");
+            if (!entry.Unlisted && entry.Modality is null)
+                at.Add(path + ".modality", "missing: a listed code names its modality (or say \"unlisted: true\")");
+            if (entry.Modality is not null && !modalities.ContainsKey(entry.Modality))
+                at.Add(path + ".modality", $"'{entry.Modality}' is not a modality of this policy ({Known(modalities.Keys)})");
+            if (entry.NamesCondition is null) at.Add(path + ".namesCondition", "missing: does the code's descriptor name the policy's condition (true or false)?");
+            var validity = LoadValidity(at, entry.Validity, path + ".validity");
+            if (code is null || description is null || system is null || validity is null || entry.NamesCondition is null) continue;
+            var normalised = code.ToUpperInvariant();
+            if (!codes.TryAdd(normalised, new ProcedureCode
+            {
+                Code = normalised,
+                System = system,
+                Description = description,
+                Unlisted = entry.Unlisted,
+                Modality = entry.Modality,
+                NamesCondition = entry.NamesCondition.Value,
+                Validity = validity,
+            }))
+                at.Add(path + ".code", $"code {normalised} is listed twice");
+        }
+        return codes;
+    }
+
+    private static CodeValidity? LoadValidity(FileProblems at, ValidityEntry? entry, string path)
+    {
+        if (entry is null)
+        {
+            at.Add(path, "missing: when the code may be reported, with the source of those dates");
+            return null;
+        }
+        var from = entry.From is null ? null : at.Date(entry.From, path + ".from");
+        var to = entry.To is null ? null : at.Date(entry.To, path + ".to");
+        if (from is not null && to is not null && to < from) at.Add(path + ".to", "the code's validity ends before it begins");
+        var source = at.Text(entry.Source, path + ".source");
+        return source is null ? null : new CodeValidity(from, to, source);
+    }
+
+    private static List<PolicyVersion> LoadVersions(
+        FileProblems at,
+        List<VersionEntry>? entries,
+        IReadOnlyDictionary<string, Modality> modalities,
+        IReadOnlyDictionary<string, ProcedureCode> codes)
+    {
+        var versions = new List<PolicyVersion>();
+        foreach (var (entry, i) in Indexed(at.Required(entries, "versions")))
+        {
+            var path = $"versions[{i}]";
+            var effective = at.Date(entry.Effective, path + ".effective");
+            if (effective is not null && versions.Count > 0 && effective <= versions[^1].Effective)
+                at.Add(path + ".effective", "versions must be listed oldest first, each effective after the one before");
+            var reviewType = at.Text(entry.ReviewType, path + ".reviewType");
+            var changes = at.Text(entry.Changes, path + ".changes");
+            var inScope = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (modality, j) in Indexed(at.Required(entry.Modalities, path + ".modalities")))
+            {
+                if (!modalities.ContainsKey(modality))
+                    at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality this policy defines ({Known(modalities.Keys)})");
+                else if (!inScope.Add(modality))
+                    at.Add($"{path}.modalities[{j}]", $"'{modality}' is listed twice");
+            }
+            var listed = new List<string>();
+            foreach (var (code, j) in Indexed(at.Required(entry.Codes, path + ".codes")))
+            {
+                var normalised = code.ToUpperInvariant();
+                if (!codes.TryGetValue(normalised, out var definition))
+                    at.Add($"{path}.codes[{j}]", $"code '{code}' is not defined under codes ({Known(codes.Keys)})");
+                else if (definition.Modality is not null && !inScope.Contains(definition.Modality))
+                    at.Add($"{path}.codes[{j}]", $"code {code} is {definition.Modality}, which this version does not list among its modalities");
+                else if (listed.Contains(normalised))
+                    at.Add($"{path}.codes[{j}]", $"code {code} is listed twice");
+                else
+                    listed.Add(normalised);
+            }
+            var statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement");
+            if (effective is null || reviewType is null || changes is null || statement is null) continue;
+            versions.Add(new PolicyVersion
+            {
+                Version = effective.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Effective = effective.Value,
+                ReviewType = reviewType,
+                Changes = changes,
+                Modalities = inScope,
+                Codes = listed,
+                Statement = statement,
+            });
+        }
+        if (entries is { Count: 0 }) at.Add("versions", "a policy needs at least one version");
+        return versions;
+    }
+
+    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path)
+    {
+        if (entry is null)
+        {
+            at.Add(path, "missing: the version's coverage statement");
+            return null;
+        }
+        var section = at.Text(entry.Section, path + ".section");
+        var text = at.Text(entry.Text, path + ".text");
+        StatementDetermination? determination = entry.Determination switch
+        {
+            "not-medically-necessary" => StatementDetermination.NotMedicallyNecessary,
+            "medically-necessary" => StatementDetermination.MedicallyNecessary,
+            null => at.Missing<StatementDetermination?>(path + ".determination"),
+            _ => at.Invalid<StatementDetermination?>(path + ".determination", $"'{entry.Determination}' is not a determination (not-medically-necessary, medically-necessary)"),
+        };
+        return section is null || text is null || determination is null ? null : new CoverageStatement(section, text, determination.Value);
+    }
+
+    private static List<RelatedResource> LoadRelatedResources(FileProblems at, List<RelatedResourceEntry>? entries)
+    {
+        var resources = new List<RelatedResource>();
+        foreach (var (entry, i) in Indexed(entries ?? []))
+        {
+            var title = at.Text(entry.Title, $"relatedResources[{i}].title");
+            if (title is null) continue;
+            resources.Add(new RelatedResource
+            {
+                Title = title,
+                MatchTerms = (entry.MatchTerms ?? []).Select(t => TermText(t)).ToList(),
+                Note = entry.Note,
+            });
+        }
+        return resources;
+    }
+
+    /// <summary>One term must never point at two things, or a description could be read two ways.</summary>
+    private static void CheckTermsAreUnambiguous(
+        FileProblems at, IReadOnlyDictionary<string, Modality> modalities, List<RelatedResource> related, List<string> unspecified)
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Claim(string term, string owner, string path)
+        {
+            if (term.Length == 0) at.Add(path, "an empty term would match every description");
+            else if (owners.TryGetValue(term, out var other) && other != owner)
+                at.Add(path, $"the term '{term}' names both {other} and {owner}");
+            else owners[term] = owner;
+        }
+        foreach (var (modality, i) in Indexed(modalities.Values))
+            foreach (var (term, j) in Indexed(modality.Synonyms)) Claim(term, $"modality {modality.Id}", $"modalities[{i}].synonyms[{j}]");
+        foreach (var (resource, i) in Indexed(related))
+            foreach (var (term, j) in Indexed(resource.MatchTerms)) Claim(term, $"related resource '{resource.Title}'", $"relatedResources[{i}].matchTerms[{j}]");
+        foreach (var (term, j) in Indexed(unspecified)) Claim(term, "an unspecified procedure", $"unspecifiedProcedureTerms[{j}]");
+    }
+
+    private static List<FdaDevice> LoadDevices(
+        FileProblems at, List<FdaDeviceEntry>? entries, IReadOnlyDictionary<string, Modality> modalities, FactDefinitions? facts)
+    {
+        var devices = new List<FdaDevice>();
+        foreach (var (entry, i) in Indexed(entries ?? []))
+        {
+            var path = $"fdaDevices[{i}]";
+            var id = at.Id(entry.Id, path + ".id");
+            var name = at.Text(entry.Name, path + ".name");
+            var manufacturer = at.Text(entry.Manufacturer, path + ".manufacturer");
+            var authorization = at.Text(entry.Authorization, path + ".authorization");
+            var pathway = at.Text(entry.Pathway, path + ".pathway");
+            var decisionDate = at.Date(entry.DecisionDate, path + ".decisionDate");
+            var productCode = at.Text(entry.ProductCode, path + ".productCode");
+            var deviceClass = at.Text(entry.DeviceClass, path + ".deviceClass");
+            var indication = at.Text(entry.Indication, path + ".indication");
+            var lowRisk = at.Text(entry.LowRiskDefinition, path + ".lowRiskDefinition");
+            var deviceModalities = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (modality, j) in Indexed(at.Required(entry.Modalities, path + ".modalities")))
+            {
+                if (!modalities.ContainsKey(modality)) at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality of this policy ({Known(modalities.Keys)})");
+                deviceModalities.Add(modality);
+            }
+            var criteria = new List<FdaCriterion>();
+            foreach (var (criterion, j) in Indexed(at.Required(entry.Criteria, path + ".criteria")))
+            {
+                var cpath = $"{path}.criteria[{j}]";
+                var cid = at.Id(criterion.Id, cpath + ".id");
+                if (cid is not null && criteria.Any(c => c.Id == cid)) at.Add(cpath + ".id", $"criterion '{cid}' is defined twice");
+                var text = at.Text(criterion.Text, cpath + ".text");
+                var source = at.Text(criterion.Source, cpath + ".source");
+                var condition = LoadFactCondition(at, criterion.When, cpath + ".when", facts);
+                if (cid is not null && text is not null && source is not null && condition is not null)
+                    criteria.Add(new FdaCriterion(cid, text, source, condition));
+            }
+            var limitations = entry.Limitations ?? [];
+            if (id is null || name is null || manufacturer is null || authorization is null || pathway is null
+                || decisionDate is null || productCode is null || deviceClass is null || indication is null || lowRisk is null) continue;
+            devices.Add(new FdaDevice
+            {
+                Id = id,
+                Name = name,
+                Manufacturer = manufacturer,
+                Authorization = authorization,
+                Pathway = pathway,
+                DecisionDate = decisionDate.Value,
+                ProductCode = productCode,
+                DeviceClass = deviceClass,
+                Modalities = deviceModalities,
+                Indication = indication,
+                LowRiskDefinition = lowRisk,
+                Criteria = criteria,
+                Limitations = limitations,
+            });
+        }
+        foreach (var modality in modalities.Keys)
+            if (devices.Count(d => d.Modalities.Contains(modality)) > 1)
+                at.Add("fdaDevices", $"several devices claim {modality}; the engine assesses one device per modality");
+        return devices;
+    }
+
+    private static FactCondition? LoadFactCondition(FileProblems at, FactConditionEntry? entry, string path, FactDefinitions? facts)
+    {
+        if (entry is null)
+        {
+            at.Add(path, "missing: the condition on clinical facts");
+            return null;
+        }
+        var forms = new object?[] { entry.AnyOf, entry.AllOf, entry.Fact }.Count(x => x is not null);
+        if (forms != 1)
+        {
+            at.Add(path, "write exactly one of: fact (with a comparison), anyOf, allOf");
+            return null;
+        }
+        if (entry.AnyOf is not null || entry.AllOf is not null)
+        {
+            var parts = (entry.AnyOf ?? entry.AllOf)!;
+            var key = entry.AnyOf is not null ? "anyOf" : "allOf";
+            if (parts.Count < 2) at.Add($"{path}.{key}", "needs at least two conditions");
+            var conditions = parts.Select((p, i) => LoadFactCondition(at, p, $"{path}.{key}[{i}]", facts)).ToList();
+            if (conditions.Any(c => c is null)) return null;
+            return entry.AnyOf is not null ? new AnyOf(conditions!) : new AllOf(conditions!);
+        }
+
+        var comparisons = new (Comparison Kind, object? Value)[]
+        {
+            (Comparison.EqualTo, entry.EqualTo), (Comparison.AtLeast, entry.AtLeast), (Comparison.AtMost, entry.AtMost),
+            (Comparison.LessThan, entry.LessThan), (Comparison.GreaterThan, entry.GreaterThan),
+        }.Where(c => c.Value is not null).ToList();
+        if (comparisons.Count != 1)
+        {
+            at.Add(path, "a fact condition needs exactly one comparison: equals, atLeast, atMost, lessThan or greaterThan");
+            return null;
+        }
+        var definition = facts?.Find(entry.Fact!);
+        if (definition is null)
+        {
+            if (facts is not null) at.Add(path + ".fact", $"'{entry.Fact}' is not a clinical fact defined in {FactsFileName}");
+            return null;
+        }
+        var (kind, raw) = comparisons[0];
+        if (kind != Comparison.EqualTo)
+        {
+            if (definition.Type != FactType.Number)
+            {
+                at.Add(path, $"'{entry.Fact}' is a {definition.Type.ToString().ToLowerInvariant()} fact; only number facts compare by size");
+                return null;
+            }
+            return new FactComparison(definition.Name, kind, FactValue.Of((double)raw!));
+        }
+        var text = (string)raw!;
+        FactValue? value = definition.Type switch
+        {
+            FactType.Boolean when text is "true" or "false" => FactValue.Of(text == "true"),
+            FactType.Number when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) => FactValue.Of(n),
+            FactType.Code when definition.Values.Contains(text, StringComparer.Ordinal) => FactValue.OfCode(text),
+            _ => null,
+        };
+        if (value is null)
+        {
+            var expected = definition.Type switch
+            {
+                FactType.Boolean => "true or false",
+                FactType.Number => "a number",
+                _ => "one of " + string.Join(", ", definition.Values),
+            };
+            at.Add(path + ".equals", $"'{text}' is not a value of '{entry.Fact}' ({expected})");
+            return null;
+        }
+        return new FactComparison(definition.Name, kind, value.Value);
+    }
+
+    private static Dictionary<int, PolicyReferenceEntry> LoadReferences(FileProblems at, ReferencesFile dto)
+    {
+        var references = new Dictionary<int, PolicyReferenceEntry>();
+        foreach (var (entry, i) in Indexed(at.Required(dto.References, "references")))
+        {
+            var path = $"references[{i}]";
+            if (entry.Number != i + 1) at.Add(path + ".number", $"references are numbered 1, 2, 3… as in the policy; expected {i + 1}");
+            var shortForm = at.Text(entry.Short, path + ".short");
+            var citation = at.Text(entry.Citation, path + ".citation");
+            if (entry.Number is null || shortForm is null || citation is null) continue;
+            references[entry.Number.Value] = new PolicyReferenceEntry(entry.Number.Value, shortForm, citation, entry.Url, entry.Note);
+        }
+        return references;
+    }
+
+    private static (EvidenceBackground?, Dictionary<string, EvidenceSummary>) LoadEvidence(
+        FileProblems at, EvidenceFile dto, IReadOnlyDictionary<string, Modality> modalities, Dictionary<int, PolicyReferenceEntry> references)
+    {
+        IReadOnlyList<int> Refs(List<int>? numbers, string path)
+        {
+            foreach (var (n, i) in Indexed(numbers ?? []))
+                if (!references.ContainsKey(n)) at.Add($"{path}[{i}]", $"reference {n} is not in references.yaml (1–{references.Count})");
+            return numbers ?? [];
+        }
+
+        EvidenceBackground? background = null;
+        if (dto.Background is null) at.Add("background", "missing: the General Background overview");
+        else
+        {
+            var b = dto.Background;
+            var section = at.Text(b.Section, "background.section");
+            var overview = at.Text(b.Overview, "background.overview");
+            var societies = new List<ProfessionalSocietyStatement>();
+            foreach (var (s, i) in Indexed(b.ProfessionalSocieties ?? []))
+            {
+                var organization = at.Text(s.Organization, $"background.professionalSocieties[{i}].organization");
+                var statement = at.Text(s.Statement, $"background.professionalSocieties[{i}].statement");
+                var refs = Refs(s.References, $"background.professionalSocieties[{i}].references");
+                if (organization is not null && statement is not null) societies.Add(new ProfessionalSocietyStatement(organization, statement, refs));
+            }
+            var backgroundRefs = Refs(b.References, "background.references");
+            if (section is not null && overview is not null)
+                background = new EvidenceBackground { Section = section, Overview = overview, References = backgroundRefs, ProfessionalSocieties = societies };
+        }
+
+        var evidence = new Dictionary<string, EvidenceSummary>(StringComparer.Ordinal);
+        foreach (var (entry, i) in Indexed(at.Required(dto.Modalities, "modalities")))
+        {
+            var path = $"modalities[{i}]";
+            var modality = at.Text(entry.Modality, path + ".modality");
+            if (modality is not null && !modalities.ContainsKey(modality))
+                at.Add(path + ".modality", $"'{modality}' is not a modality of policy.yaml ({Known(modalities.Keys)})");
+            var section = at.Text(entry.Section, path + ".section");
+            var description = at.Text(entry.Description, path + ".description");
+            var fdaStatus = at.Text(entry.FdaStatus, path + ".fdaStatus");
+            var conclusion = at.Text(entry.Conclusion, path + ".conclusion");
+            var descriptionRefs = Refs(entry.DescriptionReferences, path + ".descriptionReferences");
+            var conclusionRefs = Refs(entry.ConclusionReferences, path + ".conclusionReferences");
+            var limitationRefs = Refs(entry.CommonLimitationsReferences, path + ".commonLimitationsReferences");
+            var studies = new List<Study>();
+            foreach (var (study, j) in Indexed(at.Required(entry.Studies, path + ".studies")))
+            {
+                var spath = $"{path}.studies[{j}]";
+                var citation = at.Text(study.Citation, spath + ".citation");
+                var design = at.Text(study.Design, spath + ".design");
+                var participants = at.Text(study.Participants, spath + ".participants");
+                var findings = at.Text(study.Findings, spath + ".findings");
+                var studyRefs = Refs(study.References, spath + ".references");
+                if (study.References is null) at.Add(spath + ".references", "missing: the study's reference numbers ([] when the policy's list lacks it, with a note)");
+                else if (study.References.Count == 0 && study.Note is null) at.Add(spath + ".note", "a study with no reference number needs a note saying why");
+                if (study.SampleSize is <= 0) at.Add(spath + ".sampleSize", "must be a positive number of participants");
+                if (citation is null || design is null || participants is null || findings is null) continue;
+                studies.Add(new Study
+                {
+                    Citation = citation,
+                    References = studyRefs,
+                    Note = study.Note,
+                    Design = design,
+                    Participants = participants,
+                    SampleSize = study.SampleSize,
+                    FollowUp = study.FollowUp,
+                    Findings = findings,
+                    Limitations = study.Limitations ?? [],
+                });
+            }
+            if (modality is null || section is null || description is null || fdaStatus is null || conclusion is null) continue;
+            if (!evidence.TryAdd(modality, new EvidenceSummary
+            {
+                Modality = modality,
+                Section = section,
+                Description = description,
+                DescriptionReferences = descriptionRefs,
+                FdaStatus = fdaStatus,
+                Conclusion = conclusion,
+                ConclusionReferences = conclusionRefs,
+                CommonLimitations = entry.CommonLimitations,
+                CommonLimitationsReferences = limitationRefs,
+                Studies = studies,
+            }))
+                at.Add(path + ".modality", $"the evidence for '{modality}' is given twice");
+        }
+        foreach (var modality in modalities.Keys.Where(m => !evidence.ContainsKey(m)))
+            at.Add("modalities", $"no evidence summary for modality '{modality}': every modality's rationale cites its evidence");
+        return (background, evidence);
+    }
+
+    // ---------------------------------------------------------------- plans
+
+    private static BenefitPlan? LoadPlan(string file, IReadOnlyList<CoveragePolicy> policies, Problems problems)
+    {
+        var dto = Read<PlanFile>(file, problems);
+        if (dto is null) return null;
+        var at = problems.In(file);
+        var before = problems.Count;
+        var id = at.Id(dto.Id, "id");
+        if (id is not null && id != Path.GetFileNameWithoutExtension(file))
+            at.Add("id", $"plan id '{id}' does not match its file name (name the file '{id}.yaml')");
+        var name = at.Text(dto.Name, "name");
+        var description = at.Text(dto.Description, "description");
+        var provisions = new List<PlanProvision>();
+        foreach (var (entry, i) in Indexed(at.Required(dto.Provisions, "provisions")))
+        {
+            var path = $"provisions[{i}]";
+            var pid = at.Id(entry.Id, path + ".id");
+            if (pid is not null && provisions.Any(p => p.Id == pid)) at.Add(path + ".id", $"provision '{pid}' is defined twice");
+            var kind = entry.Kind;
+            if (kind is not ("rider" or "exclusion" or "mandate"))
+                at.Add(path + ".kind", kind is null ? "missing (rider, exclusion or mandate)" : $"'{kind}' is not rider, exclusion or mandate");
+            GoverningSource? source = entry.Source switch
+            {
+                "plan" => GoverningSource.Plan,
+                "mandate" => GoverningSource.Mandate,
+                null => at.Missing<GoverningSource?>(path + ".source"),
+                _ => at.Invalid<GoverningSource?>(path + ".source", $"'{entry.Source}' is not plan or mandate"),
+            };
+            if (kind == "mandate" && source == GoverningSource.Plan) at.Add(path + ".source", "a mandate's source is mandate");
+            ProvisionEffect? effect = entry.Effect switch
+            {
+                "cover" => ProvisionEffect.Cover,
+                "exclude" => ProvisionEffect.Exclude,
+                null => at.Missing<ProvisionEffect?>(path + ".effect"),
+                _ => at.Invalid<ProvisionEffect?>(path + ".effect", $"'{entry.Effect}' is not cover or exclude"),
+            };
+            if (kind == "exclusion" && effect == ProvisionEffect.Cover) at.Add(path + ".effect", "an exclusion's effect is exclude");
+            var policy = entry.Policy is null ? null : policies.FirstOrDefault(p => p.Id == entry.Policy);
+            if (entry.Policy is null) at.Add(path + ".policy", "missing: the policy whose lines the provision governs");
+            else if (policy is null) at.Add(path + ".policy", $"no policy '{entry.Policy}' in the catalogue ({Known(policies.Select(p => p.Id))})");
+            HashSet<string>? modalities = null;
+            if (entry.Modalities is not null)
+            {
+                modalities = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (modality, j) in Indexed(entry.Modalities))
+                {
+                    if (policy is not null && !policy.Modalities.ContainsKey(modality))
+                        at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality of policy {policy.Id} ({Known(policy.Modalities.Keys)})");
+                    modalities.Add(modality);
+                }
+            }
+            FdaLabelStatus? label = entry.RequiresFdaLabel switch
+            {
+                null => null,
+                "on-label" => FdaLabelStatus.OnLabel,
+                _ => at.Invalid<FdaLabelStatus?>(path + ".requiresFdaLabel", $"'{entry.RequiresFdaLabel}' is not supported (on-label)"),
+            };
+            var section = at.Text(entry.Section, path + ".section");
+            var text = at.Text(entry.Text, path + ".text");
+            if (pid is null || kind is null || source is null || effect is null || policy is null || section is null || text is null) continue;
+            provisions.Add(new PlanProvision
+            {
+                Id = pid,
+                Kind = kind,
+                Source = source.Value,
+                Effect = effect.Value,
+                PolicyId = policy.Id,
+                Modalities = modalities,
+                RequiresFdaLabel = label,
+                Section = section,
+                Text = text,
+            });
+        }
+        if (problems.Count > before || id is null || name is null || description is null) return null;
+        return new BenefitPlan
+        {
+            Id = id,
+            Name = name,
+            Description = description,
+            IsDefault = dto.Default,
+            // Mandates first: a controlling mandate outranks the plan document (policy, "Instructions for use").
+            Provisions = provisions.OrderBy(p => p.Source == GoverningSource.Mandate ? 0 : 1).ToList(),
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    private static T? Read<T>(string file, Problems problems) where T : class
+    {
+        if (!File.Exists(file))
+        {
+            problems.Add(file, "", "file missing");
+            return null;
+        }
+        try
+        {
+            var dto = Yaml.Deserialize<T>(File.ReadAllText(file));
+            if (dto is null) problems.Add(file, "", "the file is empty");
+            return dto;
+        }
+        catch (YamlException e)
+        {
+            var reason = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+            reason = UnknownProperty().Replace(reason, m => $"'{m.Groups[1].Value}' is not a key the catalogue knows here");
+            problems.Add(file, $"line {e.Start.Line}, column {e.Start.Column}", reason);
+            return null;
+        }
+    }
+
+    /// <summary>Terms and descriptions are compared in one form: lower case, punctuation read as spaces.</summary>
+    internal static string TermText(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = true;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                builder.Append(char.ToLowerInvariant(c));
+                space = false;
+            }
+            else if (!space)
+            {
+                builder.Append(' ');
+                space = true;
+            }
+        }
+        return builder.ToString().TrimEnd();
+    }
+
+    private static string Digest(string root)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories)
+                     .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+                     .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
+            sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+        }
+        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static IEnumerable<(T Item, int Index)> Indexed<T>(IEnumerable<T> items) => items.Select((item, i) => (item, i));
+
+    private static string Known(IEnumerable<string> names) => "known: " + string.Join(", ", names);
+
+    [GeneratedRegex("^[a-z][a-zA-Z0-9]*$")]
+    private static partial Regex CamelCase();
+
+    [GeneratedRegex("Property '([^']+)' not found on type '[^']+'\\.?")]
+    private static partial Regex UnknownProperty();
+}

@@ -1,0 +1,91 @@
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Catalogue;
+
+/// <summary>Kleene's three-valued truth: a condition on a missing fact is unknown, not false.</summary>
+public enum Truth
+{
+    Unknown,
+    False,
+    True,
+}
+
+/// <summary>Where a condition reads its facts: the request's clinical facts plus the derived ones (age).</summary>
+public interface IFactSource
+{
+    bool TryGet(string name, out FactValue value);
+}
+
+/// <summary>A condition on clinical facts, written in the policy file (docs/policy-authoring.md).</summary>
+public abstract record FactCondition
+{
+    public abstract Truth Evaluate(IFactSource facts);
+
+    /// <summary>The facts the condition reads, for validation and for "what to send" lists.</summary>
+    public abstract IEnumerable<string> Facts { get; }
+}
+
+public enum Comparison
+{
+    EqualTo,
+    AtLeast,
+    AtMost,
+    LessThan,
+    GreaterThan,
+}
+
+public sealed record FactComparison(string Fact, Comparison Comparison, FactValue Value) : FactCondition
+{
+    public override IEnumerable<string> Facts => [Fact];
+
+    public override Truth Evaluate(IFactSource facts)
+    {
+        if (!facts.TryGet(Fact, out var actual)) return Truth.Unknown;
+        var holds = Comparison switch
+        {
+            Comparison.EqualTo => actual.Equals(Value),
+            Comparison.AtLeast => actual.Number >= Value.Number,
+            Comparison.AtMost => actual.Number <= Value.Number,
+            Comparison.LessThan => actual.Number < Value.Number,
+            Comparison.GreaterThan => actual.Number > Value.Number,
+            _ => throw new InvalidOperationException($"Unknown comparison {Comparison}."),
+        };
+        return holds ? Truth.True : Truth.False;
+    }
+}
+
+/// <summary>True when any part is true; false when all are false; otherwise unknown.</summary>
+public sealed record AnyOf(IReadOnlyList<FactCondition> Conditions) : FactCondition
+{
+    public override IEnumerable<string> Facts => Conditions.SelectMany(c => c.Facts);
+
+    public override Truth Evaluate(IFactSource facts)
+    {
+        var result = Truth.False;
+        foreach (var condition in Conditions)
+        {
+            var truth = condition.Evaluate(facts);
+            if (truth == Truth.True) return Truth.True;
+            if (truth == Truth.Unknown) result = Truth.Unknown;
+        }
+        return result;
+    }
+}
+
+/// <summary>False when any part is false; true when all are true; otherwise unknown.</summary>
+public sealed record AllOf(IReadOnlyList<FactCondition> Conditions) : FactCondition
+{
+    public override IEnumerable<string> Facts => Conditions.SelectMany(c => c.Facts);
+
+    public override Truth Evaluate(IFactSource facts)
+    {
+        var result = Truth.True;
+        foreach (var condition in Conditions)
+        {
+            var truth = condition.Evaluate(facts);
+            if (truth == Truth.False) return Truth.False;
+            if (truth == Truth.Unknown) result = Truth.Unknown;
+        }
+        return result;
+    }
+}

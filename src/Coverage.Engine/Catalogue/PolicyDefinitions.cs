@@ -1,0 +1,175 @@
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Catalogue;
+
+/// <summary>A coverage policy as data: every version, the codes and modalities it addresses, its evidence.</summary>
+public sealed record CoveragePolicy
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required string Publisher { get; init; }
+    /// <summary>The effective date of the current version, as the policy's front page states it.</summary>
+    public required DateOnly EffectiveDate { get; init; }
+    public required DateOnly NextReviewDate { get; init; }
+    public required PolicyTexts Texts { get; init; }
+    /// <summary>Oldest first.</summary>
+    public required IReadOnlyList<PolicyVersion> Versions { get; init; }
+    public required IReadOnlyDictionary<string, Modality> Modalities { get; init; }
+    public required IReadOnlyDictionary<string, ProcedureCode> Codes { get; init; }
+    /// <summary>The condition the policy is about (0540: malignant breast tumor), as a diagnosis value set.</summary>
+    public required DiagnosisValueSet Condition { get; init; }
+    /// <summary>Terms that say a description names some ablation without saying which one.</summary>
+    public required IReadOnlyList<string> UnspecifiedProcedureTerms { get; init; }
+    public required IReadOnlyList<RelatedResource> RelatedResources { get; init; }
+    public required IReadOnlyList<FdaDevice> FdaDevices { get; init; }
+    public required IReadOnlyDictionary<int, PolicyReferenceEntry> References { get; init; }
+    public required EvidenceBackground Background { get; init; }
+    public required IReadOnlyDictionary<string, EvidenceSummary> Evidence { get; init; }
+
+    public PolicyVersion CurrentVersion => Versions[^1];
+
+    /// <summary>The latest version whose effective date is on or before the date (spec section 2); null before the first.</summary>
+    public PolicyVersion? VersionOn(DateOnly date)
+    {
+        PolicyVersion? applicable = null;
+        foreach (var version in Versions)
+        {
+            if (version.Effective > date) break;
+            applicable = version;
+        }
+        return applicable;
+    }
+}
+
+/// <summary>Verbatim passages of the policy that determinations cite.</summary>
+public sealed record PolicyTexts
+{
+    public required PolicyText Overview { get; init; }
+    public required PolicyText InstructionsForUse { get; init; }
+    public required PolicyText CodeValidity { get; init; }
+    public required PolicyText DiagnosisCoding { get; init; }
+    public required PolicyText RelatedResources { get; init; }
+    public required PolicyText FdaNote { get; init; }
+}
+
+public sealed record PolicyText(string Section, string Text)
+{
+    public Citation ToCitation() => Citation.OfSection(Section, Text);
+}
+
+public sealed record PolicyVersion
+{
+    /// <summary>The version's name: its effective date, yyyy-MM-dd.</summary>
+    public required string Version { get; init; }
+    public required DateOnly Effective { get; init; }
+    public required string ReviewType { get; init; }
+    public required string Changes { get; init; }
+    public required IReadOnlySet<string> Modalities { get; init; }
+    /// <summary>In the order the version's Coding Information lists them.</summary>
+    public required IReadOnlyList<string> Codes { get; init; }
+    public required CoverageStatement Statement { get; init; }
+}
+
+public enum StatementDetermination
+{
+    NotMedicallyNecessary,
+    MedicallyNecessary,
+}
+
+public sealed record CoverageStatement(string Section, string Text, StatementDetermination Determination);
+
+public sealed record Modality
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>Names and abbreviations that identify the modality in a free-text description (spec section 4).</summary>
+    public required IReadOnlyList<string> Synonyms { get; init; }
+}
+
+public sealed record ProcedureCode
+{
+    public required string Code { get; init; }
+    public required string System { get; init; }
+    public required string Description { get; init; }
+    /// <summary>An unlisted code: the modality comes from the line's description.</summary>
+    public required bool Unlisted { get; init; }
+    /// <summary>The modality the code itself names, if it names one.</summary>
+    public string? Modality { get; init; }
+    /// <summary>True when the code's own descriptor names the policy's condition (0581T, 0971T: "malignant breast tumor").</summary>
+    public required bool NamesCondition { get; init; }
+    public required CodeValidity Validity { get; init; }
+}
+
+/// <summary>When a code may be reported (spec section 3); both ends inclusive, null for open.</summary>
+public sealed record CodeValidity(DateOnly? From, DateOnly? To, string Source)
+{
+    public bool IsValidOn(DateOnly date) => (From is null || date >= From) && (To is null || date <= To);
+}
+
+/// <summary>ICD-10-CM codes, as exact codes and as prefixes (C50 covers C50.*), normalised without dots.</summary>
+public sealed record DiagnosisValueSet
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Prefixes { get; init; }
+    public required IReadOnlyList<string> Codes { get; init; }
+    /// <summary>The entries as the policy's authors wrote them (C50.*, C79.81), for explanations.</summary>
+    public required string Display { get; init; }
+
+    public bool Contains(string normalisedCode)
+    {
+        foreach (var code in Codes)
+            if (string.Equals(code, normalisedCode, StringComparison.Ordinal)) return true;
+        foreach (var prefix in Prefixes)
+            if (normalisedCode.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        return false;
+    }
+}
+
+/// <summary>Another coverage resource that addresses some lines this policy's codes can carry (HIFU).</summary>
+public sealed record RelatedResource
+{
+    public required string Title { get; init; }
+    /// <summary>Terms of a description that send the line to this resource; empty when none do.</summary>
+    public required IReadOnlyList<string> MatchTerms { get; init; }
+    public string? Note { get; init; }
+}
+
+public sealed record PolicyReferenceEntry(int Number, string ShortCitation, string Citation, string? Url, string? Note);
+
+public sealed record EvidenceBackground
+{
+    public required string Section { get; init; }
+    public required string Overview { get; init; }
+    public required IReadOnlyList<int> References { get; init; }
+    public required IReadOnlyList<ProfessionalSocietyStatement> ProfessionalSocieties { get; init; }
+}
+
+public sealed record ProfessionalSocietyStatement(string Organization, string Statement, IReadOnlyList<int> References);
+
+/// <summary>What the policy's General Background says of one modality.</summary>
+public sealed record EvidenceSummary
+{
+    public required string Modality { get; init; }
+    public required string Section { get; init; }
+    public required string Description { get; init; }
+    public required IReadOnlyList<int> DescriptionReferences { get; init; }
+    public required string FdaStatus { get; init; }
+    public required string Conclusion { get; init; }
+    public required IReadOnlyList<int> ConclusionReferences { get; init; }
+    public string? CommonLimitations { get; init; }
+    public IReadOnlyList<int> CommonLimitationsReferences { get; init; } = [];
+    public required IReadOnlyList<Study> Studies { get; init; }
+}
+
+public sealed record Study
+{
+    public required string Citation { get; init; }
+    public required IReadOnlyList<int> References { get; init; }
+    public string? Note { get; init; }
+    public required string Design { get; init; }
+    public required string Participants { get; init; }
+    public int? SampleSize { get; init; }
+    public string? FollowUp { get; init; }
+    public required string Findings { get; init; }
+    public required IReadOnlyList<string> Limitations { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Coverage.Engine.Catalogue;
+
+/// <summary>Collects catalogue errors, with file names shown relative to the catalogue root.</summary>
+internal sealed class Problems(string root)
+{
+    private readonly List<CatalogueError> _errors = [];
+
+    public IReadOnlyList<CatalogueError> Errors => _errors;
+    public bool Any => _errors.Count > 0;
+    public int Count => _errors.Count;
+
+    public void Add(string file, string path, string message) =>
+        _errors.Add(new CatalogueError(Path.GetRelativePath(root, file).Replace('\\', '/'), path, message));
+
+    public FileProblems In(string file) => new(this, file);
+}
+
+/// <summary>The checks every catalogue file shares, reporting under one file.</summary>
+internal sealed partial class FileProblems(Problems problems, string file)
+{
+    public void Add(string path, string message) => problems.Add(file, path, message);
+
+    public T Missing<T>(string path)
+    {
+        Add(path, "missing");
+        return default!;
+    }
+
+    public T Invalid<T>(string path, string message)
+    {
+        Add(path, message);
+        return default!;
+    }
+
+    public string? Text(string? value, string path)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(path, "missing");
+            return null;
+        }
+        return value.Trim();
+    }
+
+    /// <summary>Identifiers appear in the public contract: lower-case words joined by hyphens.</summary>
+    public string? Id(string? value, string path)
+    {
+        var text = Text(value, path);
+        if (text is not null && !KebabCase().IsMatch(text))
+        {
+            Add(path, $"'{text}' must be lower-case words joined by hyphens (kebab-case)");
+            return null;
+        }
+        return text;
+    }
+
+    public DateOnly? Date(string? value, string path)
+    {
+        if (value is null)
+        {
+            Add(path, "missing (a date, YYYY-MM-DD)");
+            return null;
+        }
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        Add(path, $"'{value}' is not a date (YYYY-MM-DD)");
+        return null;
+    }
+
+    public IEnumerable<T> Required<T>(List<T>? list, string path)
+    {
+        if (list is null) Add(path, "missing");
+        return list ?? [];
+    }
+
+    [GeneratedRegex(@"^[a-z0-9]+(\.[0-9]+)?[a-z0-9]*(-[a-z0-9.]+)*$")]
+    private static partial Regex KebabCase();
+}

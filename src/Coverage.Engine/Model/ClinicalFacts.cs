@@ -1,0 +1,61 @@
+using System.Collections.Frozen;
+
+namespace Coverage.Engine.Model;
+
+/// <summary>
+/// The clinical facts a request states. A fact that is absent is unknown: criteria
+/// that need it evaluate to unknown, never to unmet (spec section 7, three-valued logic).
+/// Fact names and types are data (policies/clinical-facts.yaml), not code.
+/// </summary>
+public sealed class ClinicalFacts
+{
+    public static readonly ClinicalFacts None = new(FrozenDictionary<string, FactValue>.Empty);
+
+    private readonly FrozenDictionary<string, FactValue> _facts;
+
+    private ClinicalFacts(FrozenDictionary<string, FactValue> facts) => _facts = facts;
+
+    public static ClinicalFacts From(IEnumerable<KeyValuePair<string, FactValue>> facts) =>
+        new(facts.ToFrozenDictionary(StringComparer.Ordinal));
+
+    public int Count => _facts.Count;
+
+    public IEnumerable<KeyValuePair<string, FactValue>> All => _facts.OrderBy(f => f.Key, StringComparer.Ordinal);
+
+    public bool TryGet(string name, out FactValue value) => _facts.TryGetValue(name, out value);
+}
+
+public enum FactType
+{
+    Number,
+    Boolean,
+    Code,
+}
+
+/// <summary>A known value of a clinical fact: a number, a boolean or a code from the fact's value list.</summary>
+public readonly record struct FactValue
+{
+    private FactValue(FactType type, double number, bool boolean, string? code)
+    {
+        Type = type;
+        Number = number;
+        Boolean = boolean;
+        Code = code;
+    }
+
+    public FactType Type { get; }
+    public double Number { get; }
+    public bool Boolean { get; }
+    public string? Code { get; }
+
+    public static FactValue Of(double number) => new(FactType.Number, number, false, null);
+    public static FactValue Of(bool boolean) => new(FactType.Boolean, 0, boolean, null);
+    public static FactValue OfCode(string code) => new(FactType.Code, 0, false, code);
+
+    public override string ToString() => Type switch
+    {
+        FactType.Number => Number.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+        FactType.Boolean => Boolean ? "true" : "false",
+        _ => Code ?? "",
+    };
+}

@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace Coverage.Engine.Model;
+
+/// <summary>The shapes of the code systems the contract carries (spec: malformed codes are input errors).</summary>
+public static partial class CodeFormats
+{
+    /// <summary>CPT Category I (12345), II (1234F), III (1234T), PLA (1234U), or HCPCS Level II (A1234).</summary>
+    public static bool IsProcedureCode(string code) => ProcedureCode().IsMatch(code);
+
+    /// <summary>ICD-10-CM: a letter, a digit, a digit or letter, then up to four more characters, with or without the dot.</summary>
+    public static bool IsIcd10Cm(string code) => Icd10Cm().IsMatch(code);
+
+    /// <summary>An ICD-10-CM category (C50) or subcategory (C79.8) used as a prefix in a value set.</summary>
+    public static bool IsIcd10CategoryPrefix(string code) => Icd10Prefix().IsMatch(code);
+
+    /// <summary>Upper case without the dot: C50.411 and c50411 are both C50411.</summary>
+    public static string NormaliseIcd10(string code) => code.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant();
+
+    /// <summary>The conventional display form, with the dot after the category: C50411 → C50.411.</summary>
+    public static string DisplayIcd10(string normalised) => normalised.Length > 3 ? normalised[..3] + "." + normalised[3..] : normalised;
+
+    [GeneratedRegex("^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$", RegexOptions.IgnoreCase)]
+    private static partial Regex ProcedureCode();
+
+    [GeneratedRegex(@"^[A-TV-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Icd10Cm();
+
+    [GeneratedRegex(@"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,3})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Icd10Prefix();
+}

@@ -1,0 +1,50 @@
+namespace Coverage.Engine.Model;
+
+/// <summary>
+/// The one request model every interface maps to (spec: request-and-determination.md).
+/// Codes are already validated and normalised (CPT/HCPCS upper case, ICD-10-CM without the dot).
+/// </summary>
+public sealed record CoverageRequest
+{
+    public string? RequestId { get; init; }
+    public RequestKind Kind { get; init; } = RequestKind.PriorAuthorization;
+    public RequestPriority Priority { get; init; } = RequestPriority.Standard;
+    public required Member Member { get; init; }
+    public required DateOnly DateOfService { get; init; }
+    /// <summary>ICD-10-CM codes, normalised: upper case, no dot (C50.411 → C50411).</summary>
+    public IReadOnlyList<string> Diagnoses { get; init; } = [];
+    public required IReadOnlyList<ServiceLine> ServiceLines { get; init; }
+    public ClinicalFacts Clinical { get; init; } = ClinicalFacts.None;
+}
+
+public enum RequestKind
+{
+    PriorAuthorization,
+    Claim,
+}
+
+public enum RequestPriority
+{
+    Standard,
+    Expedited,
+}
+
+public sealed record Member
+{
+    public string? Id { get; init; }
+    public DateOnly? BirthDate { get; init; }
+    /// <summary>The benefit plan; the catalogue's default plan when the request names none.</summary>
+    public required string PlanId { get; init; }
+}
+
+public sealed record ServiceLine
+{
+    public required int Sequence { get; init; }
+    /// <summary>CPT or HCPCS code, upper case.</summary>
+    public required string Code { get; init; }
+    /// <summary>Free text; claims and orders carry it for unlisted codes.</summary>
+    public string? Description { get; init; }
+    public int Units { get; init; } = 1;
+    /// <summary>A line's own date of service (claims carry one per line); else the request's.</summary>
+    public DateOnly? DateOfService { get; init; }
+}
