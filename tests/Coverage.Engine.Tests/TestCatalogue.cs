@@ -1,0 +1,47 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Engine.Tests;
+
+/// <summary>The repository's own catalogue (policies/, plans/), loaded once, and helpers to evaluate requests.</summary>
+public static class TestCatalogue
+{
+    public static readonly DateTimeOffset FixedNow = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly Lazy<PolicyCatalogue> Loaded = new(() => CatalogueLoader.Load(RepositoryRoot));
+
+    public static PolicyCatalogue Catalogue => Loaded.Value;
+
+    public static Evaluator Evaluator { get; } = new(Catalogue, new FakeTimeProvider(FixedNow));
+
+    /// <summary>The folder that holds Coverage.slnx.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Reads a request from JSON, failing the test if it is not valid.</summary>
+    public static CoverageRequest Request(string json)
+    {
+        var read = RequestReader.Read(json, Catalogue);
+        Assert.True(read.IsValid, "request should be valid: " + string.Join("; ", read.Errors));
+        return read.Request!;
+    }
+
+    public static Determination Evaluate(string json) => Evaluator.Evaluate(Request(json));
+
+    public static IReadOnlyList<InputError> Errors(string json)
+    {
+        var read = RequestReader.Read(json, Catalogue);
+        Assert.False(read.IsValid, "request should be rejected");
+        return read.Errors;
+    }
+}
