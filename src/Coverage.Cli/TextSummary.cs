@@ -28,7 +28,7 @@ internal static class TextSummary
                 if (label.Unknown.Count > 0) text.AppendLine($"    unknown:    {string.Join(", ", label.Unknown)}");
             }
             if (line.RequiresPhysicianReview) text.AppendLine("  Review:       a physician reviewer must decide (recommendation only)");
-            text.AppendLine($"  Why:          {line.Rationale}");
+            text.AppendLine($"  Why:          {Wrap(line.Rationale, 100, 16)}");
             foreach (var item in line.InformationNeeded) text.AppendLine($"  Send:         {item}");
             foreach (var citation in line.Citations.Where(c => c.Section is not null)) text.AppendLine($"  Cites:        {citation.Section}");
             var references = line.Citations.Where(c => c.Reference is not null).Select(c => c.Reference!.Value).ToList();
@@ -40,5 +40,28 @@ internal static class TextSummary
             text.AppendLine($"Warning: {warning}");
         }
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Wraps at word boundaries; continuation lines are indented to the first line's text.</summary>
+    private static string Wrap(string text, int width, int indent)
+    {
+        var result = new StringBuilder();
+        var column = indent;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (column > indent && column + 1 + word.Length > width)
+            {
+                result.AppendLine().Append(' ', indent);
+                column = indent;
+            }
+            else if (column > indent)
+            {
+                result.Append(' ');
+                column++;
+            }
+            result.Append(word);
+            column += word.Length;
+        }
+        return result.ToString();
     }
 }

@@ -168,11 +168,10 @@ public sealed class Evaluator
         {
             var window = Explain.Validity(code.Validity);
             _draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {dateOfService:yyyy-MM-dd} ({window})");
-            _draft.GovernedBy = version is null ? null : GoverningSource.Policy;
             _draft.Citations.Add(_policy.Texts.CodeValidity.ToCitation());
             _draft.Citations.Add(Citation.OfSection($"Code validity: {code.System} {code.Code}", code.Validity.Source));
             return _draft.Decide(
-                LineOutcome.InvalidCode,
+                LineOutcome.InvalidCode, version is null ? null : GoverningSource.Policy,
                 [ReasonCode.Carc("181", "CO")],
                 $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service " +
                 $"{dateOfService:yyyy-MM-dd}: {window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" " +
@@ -200,11 +199,10 @@ public sealed class Evaluator
                         _draft.Trace($"modality: unlisted code {code.Code} has no description; the procedure cannot be identified");
                         _draft.InformationNeeded.Add($"A description of the procedure billed with unlisted code {code.Code}: which ablation (cryoablation, laser, microwave or radiofrequency) and its target");
                         _draft.Result = _draft.Decide(
-                            LineOutcome.InformationRequired,
+                            LineOutcome.InformationRequired, GoverningSource.Policy,
                             [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
                             $"Code {code.Code} is an unlisted procedure code (\"{code.Description}\"), and the line has no description of the procedure, " +
                             "so it cannot be told which treatment was requested. Please send a description of the procedure.");
-                        _draft.GovernedBy = GoverningSource.Policy;
                         return null;
                     case DescriptionKind.Ambiguous:
                     case DescriptionKind.UnspecifiedProcedure:
@@ -214,12 +212,11 @@ public sealed class Evaluator
                             : $"modality: the description of unlisted code {code.Code} names an ablation (\"{match.Terms[0]}\") but not which one");
                         _draft.InformationNeeded.Add($"Which ablation was performed under unlisted code {code.Code} (cryoablation, laser, microwave or radiofrequency)");
                         _draft.Result = _draft.Decide(
-                            LineOutcome.InformationRequired,
+                            LineOutcome.InformationRequired, GoverningSource.Policy,
                             [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
                             $"The description \"{line.Description}\" of unlisted code {code.Code} " +
                             (ambiguous ? "names more than one procedure" : "names an ablation without saying which kind") +
                             ", so the treatment cannot be identified. Please send a description that names the procedure performed.");
-                        _draft.GovernedBy = GoverningSource.Policy;
                         return null;
                     case DescriptionKind.RelatedResource:
                         _draft.Trace($"modality: the description of unlisted code {code.Code} names a procedure of the related resource \"{match.Target}\" (matched \"{string.Join("\", \"", match.Terms)}\")");
@@ -271,10 +268,9 @@ public sealed class Evaluator
                     return true;
                 }
                 _draft.Trace($"diagnosis: none of {given} is a {condition.Name} ({condition.Display}), which code {code.Code} names");
-                _draft.GovernedBy = GoverningSource.Policy;
                 _draft.Citations.Add(_policy.Texts.DiagnosisCoding.ToCitation());
                 _draft.Result = _draft.Decide(
-                    LineOutcome.InvalidCoding,
+                    LineOutcome.InvalidCoding, GoverningSource.Policy,
                     [ReasonCode.Carc("11", "CO")],
                     $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) " +
                     $"are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
@@ -283,10 +279,9 @@ public sealed class Evaluator
             if (request.Diagnoses.Count == 0)
             {
                 _draft.Trace($"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {_policy.Id}");
-                _draft.GovernedBy = GoverningSource.Policy;
                 _draft.InformationNeeded.Add($"The diagnosis (ICD-10-CM) for the treated lesion: policy {_policy.Id} addresses a {condition.Name} ({condition.Display})");
                 _draft.Result = _draft.Decide(
-                    LineOutcome.InformationRequired,
+                    LineOutcome.InformationRequired, GoverningSource.Policy,
                     [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M76")],
                     $"The request gives no diagnosis, so it cannot be told whether the {compiled.ModalityName(_draft.Modality!).ToLowerInvariant()} " +
                     $"billed with unlisted code {code.Code} treats a {condition.Name}. Please send the diagnosis.");
@@ -316,6 +311,7 @@ public sealed class Evaluator
         private LineDetermination? Apply(PlanProvision provision, string modality, FdaLabelAssessment label)
         {
             var who = $"{provision.Kind} '{provision.Id}' of plan {plan.Id}";
+            var source = provision.Source == GoverningSource.Mandate ? "A coverage mandate that applies to the member's plan" : "The member's benefit plan";
             if (!provision.AppliesTo(_policy.Id, modality))
             {
                 _draft.Trace($"plan: {who} does not concern {modality}");
@@ -327,14 +323,13 @@ public sealed class Evaluator
                 {
                     // Section 9: the provision might apply, so ask for the records that would tell.
                     _draft.Trace($"plan: {who} applies only when the FDA label is {required.ToWire()}; the label is indeterminate");
-                    _draft.GovernedBy = provision.Source;
                     _draft.Citations.Add(Citation.OfSection(provision.Section, provision.Text));
                     foreach (var id in label.Unknown)
                         _draft.InformationNeeded.Add(Explain.Documentation(_device!, evaluator._catalogue.Facts, id));
                     return _draft.Decide(
-                        LineOutcome.InformationRequired,
+                        LineOutcome.InformationRequired, provision.Source,
                         [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M127")],
-                        $"The member's plan ({provision.Section}) covers {compiled.ModalityName(modality).ToLowerInvariant()} when the patient is within " +
+                        $"{source} ({provision.Section}) covers {compiled.ModalityName(modality).ToLowerInvariant()} when the patient is within " +
                         $"the FDA-labeled indication of {label.Device}. The records do not show whether these criteria are met: " +
                         $"{Explain.CriterionTexts(label, label.Unknown)}. Please send the documentation so the line can be decided.");
                 }
@@ -343,22 +338,20 @@ public sealed class Evaluator
             }
 
             _draft.Trace($"plan: {who} applies ({provision.Source.ToWire()} governs)");
-            _draft.GovernedBy = provision.Source;
             _draft.Citations.Add(Citation.OfSection(provision.Section, provision.Text));
             _draft.Citations.Add(_policy.Texts.InstructionsForUse.ToCitation());
             var name = compiled.ModalityName(modality);
-            var source = provision.Source == GoverningSource.Mandate ? "A coverage mandate that applies to the member's plan" : "The member's benefit plan";
             if (provision.Effect == ProvisionEffect.Cover)
             {
                 var labelSentence = provision.RequiresFdaLabel is null ? ""
                     : $" The patient meets every criterion of the FDA-labeled indication of {label.Device} ({label.Authorization}).";
                 return _draft.Decide(
-                    LineOutcome.Covered, [],
+                    LineOutcome.Covered, provision.Source, [],
                     $"{source} covers {name.ToLowerInvariant()} of a {_policy.Condition.Name} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
                     $"The plan's terms supersede policy {_policy.Id}, which would otherwise consider it not medically necessary.");
             }
             return _draft.Decide(
-                LineOutcome.ExcludedByPlan,
+                LineOutcome.ExcludedByPlan, provision.Source,
                 [ReasonCode.Carc("204", "PR")],
                 $"{source} excludes this service ({provision.Section}: \"{provision.Text}\"). " +
                 $"It is not a covered benefit, whatever its medical necessity; the plan's terms supersede policy {_policy.Id}.");
@@ -368,12 +361,11 @@ public sealed class Evaluator
         {
             var statement = version.Statement;
             var name = compiled.ModalityName(modality);
-            _draft.GovernedBy = GoverningSource.Policy;
             _draft.Citations.Add(compiled.Statements[version.Version]);
             if (statement.Determination == StatementDetermination.MedicallyNecessary)
             {
                 _draft.Trace($"coverage-statement: version {version.Version} considers {modality} medically necessary");
-                return _draft.Decide(LineOutcome.Covered, [],
+                return _draft.Decide(LineOutcome.Covered, GoverningSource.Policy, [],
                     $"Policy {_policy.Id} \"{_policy.Title}\" (version {version.Version}) considers {name.ToLowerInvariant()} medically necessary: \"{statement.Text}\"");
             }
 
@@ -381,9 +373,8 @@ public sealed class Evaluator
             var evidence = compiled.Evidence[modality];
             _draft.Citations.AddRange(evidence.Citations);
             if (label.Device is not null) _draft.Citations.Add(_policy.Texts.FdaNote.ToCitation());
-            _draft.RequiresPhysicianReview = true;
             return _draft.Decide(
-                LineOutcome.NotMedicallyNecessary,
+                LineOutcome.NotMedicallyNecessary, GoverningSource.Policy,
                 [ReasonCode.Carc("50", "CO")],
                 $"Policy {_policy.Id} \"{_policy.Title}\" (version {version.Version}) considers {name.ToLowerInvariant()} of a {_policy.Condition.Name} " +
                 $"not medically necessary: \"{statement.Text}\" {evidence.Summary} {Explain.LabelSentence(label, _policy.Texts.FdaNote.Text)}" +

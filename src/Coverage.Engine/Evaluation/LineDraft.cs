@@ -8,11 +8,9 @@ internal sealed class LineDraft(ServiceLine line, DateOnly dateOfService)
     private readonly List<string> _trace = [];
 
     public string? Modality { get; set; }
-    public GoverningSource? GovernedBy { get; set; }
     public PolicyReference? Policy { get; set; }
     public string? RelatedPolicy { get; set; }
     public FdaLabelAssessment? FdaLabel { get; set; }
-    public bool RequiresPhysicianReview { get; set; }
     public List<Citation> Citations { get; } = [];
     public List<string> InformationNeeded { get; } = [];
     /// <summary>Set by a step that decided the line but returns no result itself.</summary>
@@ -26,12 +24,12 @@ internal sealed class LineDraft(ServiceLine line, DateOnly dateOfService)
 
     public LineDetermination NotAddressed(string rationale)
     {
-        GovernedBy = null;
         FdaLabel = null;
-        return Decide(LineOutcome.NotAddressed, [], rationale);
+        return Decide(LineOutcome.NotAddressed, null, [], rationale);
     }
 
-    public LineDetermination Decide(LineOutcome outcome, IReadOnlyList<ReasonCode> reasonCodes, string rationale)
+    /// <summary>Decides the line. Only an adverse medical-necessity outcome waits for a physician (spec section 6).</summary>
+    public LineDetermination Decide(LineOutcome outcome, GoverningSource? governedBy, IReadOnlyList<ReasonCode> reasonCodes, string rationale)
     {
         _trace.Add($"outcome: {outcome.ToWire()}" + (reasonCodes.Count == 0 ? "" : " (" + string.Join(", ", reasonCodes.Select(r => r.Group is null ? $"{r.System} {r.Code}" : $"{r.Group}-{r.Code}")) + ")"));
         return new LineDetermination
@@ -41,11 +39,11 @@ internal sealed class LineDraft(ServiceLine line, DateOnly dateOfService)
             DateOfService = dateOfService,
             Outcome = outcome,
             Modality = Modality,
-            GovernedBy = GovernedBy,
+            GovernedBy = governedBy,
             Policy = Policy,
             RelatedPolicy = RelatedPolicy,
             ReasonCodes = reasonCodes,
-            RequiresPhysicianReview = RequiresPhysicianReview,
+            RequiresPhysicianReview = outcome == LineOutcome.NotMedicallyNecessary,
             Rationale = rationale,
             Citations = Citations,
             InformationNeeded = InformationNeeded,

@@ -1,0 +1,31 @@
+namespace Coverage.Cli.Tests;
+
+/// <summary>Runs the `coverage` command in-process with captured standard streams.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result RunWithInput(string stdin, params string[] args)
+    {
+        using var input = new StringReader(stdin);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CoverageCommand.Run(args, input, output, error);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+
+    public static Result Run(params string[] args) => RunWithInput("", args);
+
+    /// <summary>The folder that holds Coverage.slnx.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found");
+        }
+    }
+
+    public static string Sample(string name) => Path.Combine(RepositoryRoot, "samples", name);
+}
