@@ -60,13 +60,16 @@ public sealed class Evaluator
     /// Spec section 8: not-addressed if every line is; else pended if any line needs information;
     /// else, over the addressed lines, covered if all are, not-covered if none is, partially-covered otherwise.
     /// </summary>
-    public static RequestOutcome Aggregate(IReadOnlyCollection<LineDetermination> lines)
+    public static RequestOutcome Aggregate(IReadOnlyCollection<LineDetermination> lines) => Aggregate(lines.Select(l => l.Outcome).ToList());
+
+    /// <summary>The same aggregation over bare outcomes (a case's final outcome after reviewer decisions).</summary>
+    public static RequestOutcome Aggregate(IReadOnlyCollection<LineOutcome> outcomes)
     {
-        if (lines.All(l => l.Outcome == LineOutcome.NotAddressed)) return RequestOutcome.NotAddressed;
-        if (lines.Any(l => l.Outcome == LineOutcome.InformationRequired)) return RequestOutcome.Pended;
-        var addressed = lines.Where(l => l.Outcome != LineOutcome.NotAddressed).ToList();
-        var covered = addressed.Count(l => l.Outcome == LineOutcome.Covered);
-        return covered == addressed.Count ? RequestOutcome.Covered
+        if (outcomes.All(o => o == LineOutcome.NotAddressed)) return RequestOutcome.NotAddressed;
+        if (outcomes.Any(o => o == LineOutcome.InformationRequired)) return RequestOutcome.Pended;
+        var addressed = outcomes.Count(o => o != LineOutcome.NotAddressed);
+        var covered = outcomes.Count(o => o == LineOutcome.Covered);
+        return covered == addressed ? RequestOutcome.Covered
             : covered == 0 ? RequestOutcome.NotCovered
             : RequestOutcome.PartiallyCovered;
     }

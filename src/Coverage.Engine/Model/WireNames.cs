@@ -63,4 +63,7 @@ public static class WireNames
         RequestPriority.Expedited => "expedited",
         _ => throw new ArgumentOutOfRangeException(nameof(priority)),
     };
+
+    public static LineOutcome ParseLineOutcome(string wire) =>
+        Enum.GetValues<LineOutcome>().First(o => o.ToWire() == wire);
 }

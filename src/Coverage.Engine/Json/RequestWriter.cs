@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Json;
+
+/// <summary>
+/// Writes a request back in the contract's JSON, in one canonical form (fixed property order, normalised
+/// codes, facts sorted by name): what the case store keeps, hashes for idempotency and re-reads to re-evaluate.
+/// </summary>
+public static class RequestWriter
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string ToJson(CoverageRequest request)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, Options))
+        {
+            writer.WriteStartObject();
+            if (request.RequestId is not null) writer.WriteString("requestId", request.RequestId);
+            writer.WriteString("kind", request.Kind.ToWire());
+            writer.WriteString("priority", request.Priority.ToWire());
+            writer.WriteStartObject("member");
+            if (request.Member.Id is not null) writer.WriteString("id", request.Member.Id);
+            if (request.Member.BirthDate is { } birth) writer.WriteString("birthDate", Date(birth));
+            writer.WriteString("planId", request.Member.PlanId);
+            writer.WriteEndObject();
+            writer.WriteString("dateOfService", Date(request.DateOfService));
+            writer.WriteStartArray("diagnoses");
+            foreach (var diagnosis in request.Diagnoses) writer.WriteStringValue(CodeFormats.DisplayIcd10(diagnosis));
+            writer.WriteEndArray();
+            writer.WriteStartArray("serviceLines");
+            foreach (var line in request.ServiceLines)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("sequence", line.Sequence);
+                writer.WriteString("code", line.Code);
+                if (line.Description is not null) writer.WriteString("description", line.Description);
+                writer.WriteNumber("units", line.Units);
+                if (line.DateOfService is { } date) writer.WriteString("dateOfService", Date(date));
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartObject("clinical");
+            foreach (var (name, value) in request.Clinical.All)
+            {
+                switch (value.Type)
+                {
+                    case FactType.Number: writer.WriteNumber(name, value.Number); break;
+                    case FactType.Boolean: writer.WriteBoolean(name, value.Boolean); break;
+                    default: writer.WriteString(name, value.Code); break;
+                }
+            }
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Coverage.Store;
+
+namespace Coverage.Server.Endpoints;
+
+/// <summary>A case as the API shows it: its state, reviewer decisions and the determination JSON of the contract.</summary>
+public sealed record CaseResponse(
+    Guid CaseId,
+    string Status,
+    string? RequestId,
+    string? MemberId,
+    string Kind,
+    string Priority,
+    DateTime ReceivedAt,
+    DateTime DueAt,
+    DateTime UpdatedAt,
+    DateTime? FinalizedAt,
+    string Outcome,
+    string? FinalOutcome,
+    int Revision,
+    IReadOnlyList<DecisionView> Decisions,
+    JsonElement Determination)
+{
+    public static CaseResponse From(CaseView view)
+    {
+        using var determination = JsonDocument.Parse(view.DeterminationJson);
+        return new CaseResponse(
+            view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
+            view.UpdatedAt, view.FinalizedAt, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
+            determination.RootElement.Clone());
+    }
+}
+
+public sealed record CasePageResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);
+
+public sealed record AuditResponse(Guid CaseId, IReadOnlyList<AuditEventView> Events);

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Coverage.Engine.Json;
+using Coverage.Store;
+
+namespace Coverage.Server.Endpoints;
+
+/// <summary>Cases: read, list, decide, complete with information, and their audit history.</summary>
+internal static class CaseEndpoints
+{
+    public static RouteGroupBuilder MapCaseEndpoints(this RouteGroupBuilder api)
+    {
+        var cases = api.MapGroup("/cases").WithTags("Cases");
+        cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with its determination and decisions")
+            .Produces<CaseResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        cases.MapGet("/", List).WithName("ListCases").WithSummary("Cases, oldest first, optionally of one status (final, pending-physician-review, pending-information)")
+            .Produces<CasePageResponse>().ProducesValidationProblem();
+        cases.MapPost("/{id:guid}/decisions", Decide).WithName("DecideCase")
+            .WithSummary("A reviewer upholds or overturns adverse medical-necessity recommendations; only a physician may uphold")
+            .Accepts<DecisionDocument>("application/json")
+            .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        cases.MapPost("/{id:guid}/information", AddInformation).WithName("AddCaseInformation")
+            .WithSummary("Send the information a pended case needs (clinical facts, diagnoses, line descriptions, birth date); the case is re-evaluated")
+            .Accepts<InformationDocument>("application/json")
+            .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        cases.MapGet("/{id:guid}/audit", Audit).WithName("GetCaseAudit").WithSummary("The case's append-only history")
+            .Produces<AuditResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> Get(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    {
+        var result = await cases.GetAsync(id, Callers.Actor(context), cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+    }
+
+    private static async Task<IResult> List(
+        string? status, string? page, string? pageSize, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    {
+        var errors = new List<InputError>();
+        var pageNumber = Number(page, "page", 1, errors);
+        var size = Number(pageSize, "pageSize", 20, errors);
+        if (errors.Count > 0) return ApiProblems.Invalid("Invalid query.", errors);
+        var result = await cases.ListAsync(status, pageNumber, size, Callers.Actor(context), cancellationToken);
+        if (result.Error is not null) return ApiProblems.From(result.Error);
+        var value = result.Value!;
+        return TypedResults.Ok(new CasePageResponse(value.Items, value.Page, value.PageSize, value.Total));
+    }
+
+    private static async Task<IResult> Decide(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
+        var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
+        if (body is null) return ApiProblems.Invalid("The decision is invalid.", [error!]);
+        var errors = new List<InputError>();
+        var submission = ReadDecision(body, errors);
+        if (submission is null) return ApiProblems.Invalid("The decision is invalid.", errors);
+        var result = await cases.DecideAsync(id, submission, cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+    }
+
+    private static async Task<IResult> AddInformation(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
+        var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
+        if (body is null) return ApiProblems.Invalid("The information is invalid.", [error!]);
+        var result = await cases.AddInformationAsync(id, body, Callers.Actor(request.HttpContext), cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+    }
+
+    private static async Task<IResult> Audit(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    {
+        var result = await cases.GetAuditAsync(id, Callers.Actor(context), cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(new AuditResponse(id, result.Value!));
+    }
+
+    private static int Number(string? text, string field, int fallback, List<InputError> errors)
+    {
+        if (text is null) return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
+        errors.Add(new InputError(field, $"'{text}' is not a whole number"));
+        return fallback;
+    }
+
+    /// <summary>{"reviewer": {"id", "name", "role"}, "lines": [{"sequence", "action", "rationale"}]}.</summary>
+    private static DecisionSubmission? ReadDecision(JsonObject body, List<InputError> errors)
+    {
+        foreach (var (name, _) in body)
+            if (name is not ("reviewer" or "lines")) errors.Add(new InputError(name, "not a field of a decision (reviewer, lines)"));
+
+        string Text(JsonNode? node, string field)
+        {
+            if (node is JsonValue value && value.TryGetValue<string>(out var text)) return text;
+            errors.Add(new InputError(field, node is null ? "required" : "must be a string"));
+            return "";
+        }
+
+        Reviewer? reviewer = null;
+        if (body["reviewer"] is JsonObject r)
+        {
+            foreach (var (name, _) in r)
+                if (name is not ("id" or "name" or "role")) errors.Add(new InputError("reviewer." + name, "not a field of the reviewer (id, name, role)"));
+            reviewer = new Reviewer(Text(r["id"], "reviewer.id"), Text(r["name"], "reviewer.name"), Text(r["role"], "reviewer.role"));
+        }
+        else errors.Add(new InputError("reviewer", "required: {\"id\", \"name\", \"role\"} of who decides"));
+
+        var lines = new List<LineDecisionInput>();
+        if (body["lines"] is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is not JsonObject line)
+                {
+                    errors.Add(new InputError($"lines[{i}]", "must be an object"));
+                    continue;
+                }
+                foreach (var (name, _) in line)
+                    if (name is not ("sequence" or "action" or "rationale")) errors.Add(new InputError($"lines[{i}].{name}", "not a field of a line decision (sequence, action, rationale)"));
+                var sequence = line["sequence"] is JsonValue s && s.TryGetValue<int>(out var n) ? n : (int?)null;
+                if (sequence is null) errors.Add(new InputError($"lines[{i}].sequence", "required: the line's sequence number"));
+                lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action"), Text(line["rationale"], $"lines[{i}].rationale")));
+            }
+        }
+        else errors.Add(new InputError("lines", "required: the list of line decisions"));
+
+        return errors.Count > 0 || reviewer is null ? null : new DecisionSubmission(reviewer, lines);
+    }
+}
+
+/// <summary>For the OpenAPI document: a reviewer's decisions.</summary>
+public sealed record DecisionDocument(DecisionReviewer Reviewer, IReadOnlyList<DecisionLine> Lines);
+
+public sealed record DecisionReviewer(string Id, string Name, string Role);
+
+public sealed record DecisionLine(int Sequence, string Action, string Rationale);
+
+/// <summary>For the OpenAPI document: information for a pended case.</summary>
+public sealed record InformationDocument(
+    IDictionary<string, object?>? Clinical, IReadOnlyList<string>? Diagnoses, IReadOnlyList<InformationLine>? ServiceLines, InformationMember? Member);
+
+public sealed record InformationLine(int Sequence, string Description);
+
+public sealed record InformationMember(string BirthDate);

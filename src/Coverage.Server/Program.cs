@@ -1,0 +1,43 @@
+using Coverage.Server;
+using Coverage.Server.Endpoints;
+using Microsoft.AspNetCore.Http.Json;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddCoverage(builder.Configuration, builder.Environment);
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Coverage API";
+    document.Info.Description = "Coverage determinations under computable medical coverage policies, kept as cases with an audit trail.";
+    return Task.CompletedTask;
+}));
+builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+
+var app = builder.Build();
+
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A malformed HTTP request (bad body, too large) is the caller's error, not the server's.
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.UseSwaggerUI(options =>
+{
+    options.SwaggerEndpoint("/openapi/v1.json", "Coverage API v1");
+    options.RoutePrefix = "api-reference";
+    options.DocumentTitle = "Coverage API reference";
+});
+
+app.MapHealthEndpoints();
+var api = app.MapGroup("/api/v1");
+api.MapDeterminationEndpoints();
+api.MapCaseEndpoints();
+
+app.MigrateCaseStore();
+app.Run();
+
+/// <summary>The server's entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

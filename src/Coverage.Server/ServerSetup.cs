@@ -1,0 +1,66 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+using Coverage.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Server;
+
+/// <summary>Reads the server's configuration: the catalogue and the case store.</summary>
+internal static class ServerSetup
+{
+    /// <summary>Catalogue:Path, else the copy of policies/ and plans/ built beside the server.</summary>
+    public static PolicyCatalogue LoadCatalogue(IConfiguration configuration)
+    {
+        var configured = configuration["Catalogue:Path"];
+        var root = string.IsNullOrWhiteSpace(configured) ? Path.Combine(AppContext.BaseDirectory, "catalogue") : Path.GetFullPath(configured);
+        return CatalogueLoader.Load(root); // an invalid catalogue stops the server with file, path and reason
+    }
+
+    /// <summary>Storage:Provider (sqlite or postgres) and Storage:ConnectionString; SQLite defaults to data/coverage.db.</summary>
+    public static (StorageProvider Provider, string ConnectionString) Storage(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var providerName = configuration["Storage:Provider"] ?? "sqlite";
+        var provider = providerName.ToLowerInvariant() switch
+        {
+            "sqlite" => StorageProvider.Sqlite,
+            "postgres" or "postgresql" => StorageProvider.Postgres,
+            _ => throw new InvalidOperationException($"Storage:Provider '{providerName}' is not sqlite or postgres."),
+        };
+        var connectionString = configuration["Storage:ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == StorageProvider.Postgres)
+                throw new InvalidOperationException("Storage:Provider is postgres but Storage:ConnectionString is empty.");
+            var path = Path.Combine(environment.ContentRootPath, "data", "coverage.db");
+            connectionString = $"Data Source={path}";
+        }
+        return (provider, connectionString);
+    }
+
+    public static void AddCoverage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var catalogue = LoadCatalogue(configuration);
+        services.AddSingleton(catalogue);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Evaluator(catalogue, sp.GetRequiredService<TimeProvider>()));
+        var (provider, connectionString) = Storage(configuration, environment);
+        services.AddCaseStore(provider, connectionString);
+        services.AddSingleton(new StorageInfo(provider));
+    }
+
+    /// <summary>Brings the database to the latest migration before the server takes requests.</summary>
+    public static void MigrateCaseStore(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+            if (folder is not null) Directory.CreateDirectory(folder);
+        }
+        db.Database.Migrate();
+    }
+}
+
+internal sealed record StorageInfo(StorageProvider Provider);

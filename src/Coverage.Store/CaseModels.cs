@@ -1,0 +1,95 @@
+using Coverage.Engine.Json;
+
+namespace Coverage.Store;
+
+/// <summary>Who is acting: the authenticated caller, or the reviewer named in a decision.</summary>
+public sealed record Actor(string Id, string? Role = null)
+{
+    public static readonly Actor Anonymous = new("anonymous");
+}
+
+/// <summary>Where a case stands (issue 3): final, or waiting for a physician or for information.</summary>
+public static class CaseStatus
+{
+    public const string Final = "final";
+    public const string PendingPhysicianReview = "pending-physician-review";
+    public const string PendingInformation = "pending-information";
+
+    public static readonly IReadOnlyList<string> All = [Final, PendingPhysicianReview, PendingInformation];
+}
+
+public static class ReviewerRoles
+{
+    public const string Physician = "physician";
+    public const string Nurse = "nurse";
+
+    public static readonly IReadOnlyList<string> All = [Physician, Nurse];
+}
+
+public static class DecisionActions
+{
+    public const string Uphold = "uphold";
+    public const string Overturn = "overturn";
+}
+
+public sealed record CaseView
+{
+    public required Guid Id { get; init; }
+    public string? RequestId { get; init; }
+    public string? MemberId { get; init; }
+    public required string Kind { get; init; }
+    public required string Priority { get; init; }
+    public required string Status { get; init; }
+    public required string Outcome { get; init; }
+    public string? FinalOutcome { get; init; }
+    public required DateTime ReceivedAt { get; init; }
+    public required DateTime DueAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+    public DateTime? FinalizedAt { get; init; }
+    public required int Revision { get; init; }
+    public required string RequestJson { get; init; }
+    public required string DeterminationJson { get; init; }
+    public required IReadOnlyList<DecisionView> Decisions { get; init; }
+}
+
+public sealed record CaseSummary(
+    Guid Id, string? RequestId, string? MemberId, string Status, string Priority, string Outcome, string? FinalOutcome,
+    DateTime ReceivedAt, DateTime DueAt, IReadOnlyList<string> Policies, IReadOnlyList<string> Modalities);
+
+public sealed record CasePage(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);
+
+public sealed record DecisionView(
+    int Sequence, string Action, string Rationale, string ReviewerId, string ReviewerName, string ReviewerRole, DateTime DecidedAt);
+
+public sealed record AuditEventView(long Id, DateTime At, string Action, string Actor, string? ActorRole, string Detail);
+
+public sealed record Reviewer(string Id, string Name, string Role);
+
+public sealed record LineDecisionInput(int Sequence, string Action, string Rationale);
+
+/// <summary>A reviewer's decisions on some lines of a case (POST /api/v1/cases/{id}/decisions, the workbench).</summary>
+public sealed record DecisionSubmission(Reviewer Reviewer, IReadOnlyList<LineDecisionInput> Lines);
+
+public enum StoreErrorKind
+{
+    /// <summary>No such case (404).</summary>
+    NotFound,
+    /// <summary>The case's state forbids it now (409).</summary>
+    Conflict,
+    /// <summary>Well-formed, but breaks a rule of the workflow (422).</summary>
+    Unprocessable,
+    /// <summary>Malformed input, with the fields at fault (400).</summary>
+    Invalid,
+}
+
+public sealed record StoreError(StoreErrorKind Kind, string Message, IReadOnlyList<InputError>? Fields = null);
+
+/// <summary>A value or the reason there is none. <see cref="Created"/> tells a new case from an existing one.</summary>
+#pragma warning disable CA1000 // Factory methods on the result type read best at the call site.
+public sealed record StoreResult<T>(T? Value, StoreError? Error, bool Created = false)
+{
+    public static StoreResult<T> Ok(T value, bool created = false) => new(value, null, created);
+    public static StoreResult<T> Fail(StoreErrorKind kind, string message, IReadOnlyList<InputError>? fields = null) =>
+        new(default, new StoreError(kind, message, fields));
+}
+#pragma warning restore CA1000

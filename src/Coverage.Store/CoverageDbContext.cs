@@ -1,0 +1,59 @@
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// The case store. One model for both providers; each provider has its own subclass only so that it
+/// can carry its own migrations (SqliteCoverageDbContext, PostgresCoverageDbContext).
+/// </summary>
+public abstract class CoverageDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+    public DbSet<LineDecisionRecord> Decisions => Set<LineDecisionRecord>();
+    public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var cases = modelBuilder.Entity<CaseRecord>();
+        cases.ToTable("cases");
+        cases.HasKey(c => c.Id);
+        cases.Property(c => c.RequestId).HasMaxLength(128);
+        cases.Property(c => c.MemberKey).HasMaxLength(128);
+        cases.Property(c => c.Kind).HasMaxLength(32);
+        cases.Property(c => c.Priority).HasMaxLength(16);
+        cases.Property(c => c.Status).HasMaxLength(32);
+        cases.Property(c => c.Outcome).HasMaxLength(32);
+        cases.Property(c => c.FinalOutcome).HasMaxLength(32);
+        cases.Property(c => c.Policies).HasMaxLength(256);
+        cases.Property(c => c.Modalities).HasMaxLength(512);
+        cases.Property(c => c.RequestHash).HasMaxLength(80);
+        cases.Property(c => c.Revision).IsConcurrencyToken();
+        // Idempotent submission: one case per request id and member (null request ids are never equal).
+        cases.HasIndex(c => new { c.MemberKey, c.RequestId }).IsUnique();
+        cases.HasIndex(c => new { c.Status, c.ReceivedAt });
+        cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
+
+        var decisions = modelBuilder.Entity<LineDecisionRecord>();
+        decisions.ToTable("line_decisions");
+        decisions.HasKey(d => d.Id);
+        decisions.Property(d => d.Action).HasMaxLength(16);
+        decisions.Property(d => d.ReviewerId).HasMaxLength(128);
+        decisions.Property(d => d.ReviewerName).HasMaxLength(256);
+        decisions.Property(d => d.ReviewerRole).HasMaxLength(32);
+        decisions.HasIndex(d => new { d.CaseId, d.Sequence }).IsUnique();
+
+        var audit = modelBuilder.Entity<AuditEventRecord>();
+        audit.ToTable("audit_events");
+        audit.HasKey(a => a.Id);
+        audit.Property(a => a.Action).HasMaxLength(64);
+        audit.Property(a => a.Actor).HasMaxLength(128);
+        audit.Property(a => a.ActorRole).HasMaxLength(32);
+        audit.HasIndex(a => new { a.CaseId, a.Id });
+        audit.HasOne<CaseRecord>().WithMany().HasForeignKey(a => a.CaseId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class SqliteCoverageDbContext(DbContextOptions<SqliteCoverageDbContext> options) : CoverageDbContext(options);
+
+public sealed class PostgresCoverageDbContext(DbContextOptions<PostgresCoverageDbContext> options) : CoverageDbContext(options);

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Coverage.Engine.Json;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// Merges the information a provider sends for a pended case into the stored request:
+/// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "..."}], "member": {"birthDate": "..."}}</c>.
+/// Clinical facts replace (null makes a fact unknown again), diagnoses are added, descriptions replace.
+/// The merged request is then read again by the request reader, which validates every value.
+/// </summary>
+internal static class InformationMerge
+{
+    public static JsonObject Merge(JsonObject request, JsonObject information, List<InputError> errors)
+    {
+        if (information.Count == 0) errors.Add(new InputError("$", "no information given (clinical, diagnoses, serviceLines or member)"));
+        foreach (var (name, value) in information)
+        {
+            switch (name)
+            {
+                case "clinical" when value is JsonObject facts:
+                    var clinical = request["clinical"] as JsonObject ?? (JsonObject)(request["clinical"] = new JsonObject());
+                    foreach (var (fact, factValue) in facts) clinical[fact] = factValue?.DeepClone();
+                    break;
+                case "diagnoses" when value is JsonArray codes:
+                    var diagnoses = request["diagnoses"] as JsonArray ?? (JsonArray)(request["diagnoses"] = new JsonArray());
+                    foreach (var code in codes) diagnoses.Add(code?.DeepClone());
+                    break;
+                case "serviceLines" when value is JsonArray lines:
+                    MergeLines(request, lines, errors);
+                    break;
+                case "member" when value is JsonObject member:
+                    foreach (var (field, fieldValue) in member)
+                    {
+                        if (field != "birthDate") errors.Add(new InputError($"member.{field}", "only member.birthDate can be added to a case"));
+                        else request["member"]![field] = fieldValue?.DeepClone();
+                    }
+                    break;
+                case "clinical" or "member":
+                    errors.Add(new InputError(name, "must be an object"));
+                    break;
+                case "diagnoses" or "serviceLines":
+                    errors.Add(new InputError(name, "must be a list"));
+                    break;
+                default:
+                    errors.Add(new InputError(name, "not information a case can take (clinical, diagnoses, serviceLines, member)"));
+                    break;
+            }
+        }
+        return request;
+    }
+
+    private static void MergeLines(JsonObject request, JsonArray lines, List<InputError> errors)
+    {
+        var stored = request["serviceLines"]!.AsArray();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i] is not JsonObject line || line["sequence"] is not JsonValue sequence || !sequence.TryGetValue<int>(out var number))
+            {
+                errors.Add(new InputError($"serviceLines[{i}].sequence", "required: the sequence of the line to complete"));
+                continue;
+            }
+            var target = stored.OfType<JsonObject>().FirstOrDefault(l => l["sequence"]?.GetValue<int>() == number);
+            if (target is null)
+            {
+                errors.Add(new InputError($"serviceLines[{i}].sequence", $"the case has no line {number}"));
+                continue;
+            }
+            foreach (var (field, value) in line)
+            {
+                if (field == "sequence") continue;
+                if (field != "description") errors.Add(new InputError($"serviceLines[{i}].{field}", "only a line's description can be added to a case"));
+                else target[field] = value?.DeepClone();
+            }
+        }
+    }
+}
