@@ -47,7 +47,10 @@ internal static class PolicyPrinter
         if (policy.RelatedResources.Count > 0)
             text.AppendLine($"Related coverage resources: {string.Join("; ", policy.RelatedResources.Select(r => r.Title))}");
         foreach (var device in policy.FdaDevices)
-            text.AppendLine($"FDA device: {device.Name} ({device.Manufacturer}), {device.Pathway} {device.Authorization}, {device.DecisionDate:yyyy-MM-dd}, product code {device.ProductCode}; {device.Criteria.Count} label criteria");
+        {
+            var notYet = asOf < device.DecisionDate ? $" — not yet authorized on {asOf:yyyy-MM-dd}" : "";
+            text.AppendLine($"FDA device: {device.Name} ({device.Manufacturer}), {device.Pathway} {device.Authorization}, {device.DecisionDate:yyyy-MM-dd}, product code {device.ProductCode}; {device.Criteria.Count} label criteria{notYet}");
+        }
         text.AppendLine();
 
         text.AppendLine("Revision history:");

@@ -37,10 +37,16 @@ public static partial class CatalogueLoader
 
         var facts = LoadFacts(Path.Combine(policiesDir, FactsFileName), problems);
         var policies = new List<CoveragePolicy>();
+        var brokenPolicies = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal))
         {
             var policy = LoadPolicy(dir, facts, problems);
-            if (policy is null) continue;
+            if (policy is null)
+            {
+                // Plans naming a policy that failed to load would only repeat its errors.
+                brokenPolicies.Add(Path.GetFileName(dir).Split('-')[0]);
+                continue;
+            }
             if (policies.Any(p => p.Id == policy.Id))
                 problems.Add(Path.Combine(dir, "policy.yaml"), "id", $"policy {policy.Id} is defined twice");
             else
@@ -51,7 +57,7 @@ public static partial class CatalogueLoader
         var plans = new List<BenefitPlan>();
         foreach (var file in Directory.GetFiles(plansDir, "*.yaml").Order(StringComparer.Ordinal))
         {
-            var plan = LoadPlan(file, policies, problems);
+            var plan = LoadPlan(file, policies, brokenPolicies, problems);
             if (plan is not null) plans.Add(plan);
         }
         var defaults = plans.Where(p => p.IsDefault).Select(p => p.Id).ToList();
@@ -78,15 +84,16 @@ public static partial class CatalogueLoader
             var name = at.Text(entry.Name, path + ".name");
             if (name is not null && !CamelCase().IsMatch(name)) at.Add(path + ".name", $"'{name}' must be camelCase (it is a JSON property of \"clinical\")");
             if (name is not null && definitions.Any(d => d.Name == name)) at.Add(path + ".name", $"fact '{name}' is defined twice");
-            var type = entry.Type switch
+            FactType? type = entry.Type switch
             {
                 "number" => FactType.Number,
                 "boolean" => FactType.Boolean,
                 "code" => FactType.Code,
-                null => at.Missing<FactType>(path + ".type"),
-                _ => at.Invalid<FactType>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code)"),
+                null => at.Missing<FactType?>(path + ".type"),
+                _ => at.Invalid<FactType?>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code)"),
             };
             var values = entry.Values ?? [];
+            if (type is null) continue; // the checks below depend on the type
             if (type == FactType.Code && values.Count == 0) at.Add(path + ".values", "a code fact needs its list of values");
             if (type != FactType.Code && values.Count > 0) at.Add(path + ".values", "only code facts have values");
             if (values.Distinct(StringComparer.OrdinalIgnoreCase).Count() != values.Count) at.Add(path + ".values", "values repeat (they are matched case-insensitively)");
@@ -94,13 +101,17 @@ public static partial class CatalogueLoader
             if (entry.Minimum > entry.Maximum) at.Add(path + ".minimum", "minimum is above maximum");
             if (entry.DerivedFrom is not null && entry.DerivedFrom != FactDefinitions.AgeOnDateOfService)
                 at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({FactDefinitions.AgeOnDateOfService})");
+            if (entry.DerivedFrom is not null && type != FactType.Number) at.Add(path + ".type", "the age derived from the birth date is a number");
+            if (entry.DerivedFrom is not null && definitions.Any(d => d.DerivedFrom == entry.DerivedFrom))
+                at.Add(path + ".derivedFrom", $"another fact is already derived from {entry.DerivedFrom}");
+            if (entry.Unit is not null && type != FactType.Number) at.Add(path + ".unit", "only number facts have a unit");
             var description = at.Text(entry.Description, path + ".description");
             var documentation = at.Text(entry.Documentation, path + ".documentation");
             if (name is null || description is null || documentation is null) continue;
             definitions.Add(new FactDefinition
             {
                 Name = name,
-                Type = type,
+                Type = type.Value,
                 Description = description,
                 Documentation = documentation,
                 Unit = entry.Unit,
@@ -442,12 +453,12 @@ public static partial class CatalogueLoader
             var productCode = at.Text(entry.ProductCode, path + ".productCode");
             var deviceClass = at.Text(entry.DeviceClass, path + ".deviceClass");
             var indication = at.Text(entry.Indication, path + ".indication");
-            var lowRisk = at.Text(entry.LowRiskDefinition, path + ".lowRiskDefinition");
+            var lowRisk = entry.LowRiskDefinition?.Trim();
             var deviceModalities = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (modality, j) in Indexed(at.Required(entry.Modalities, path + ".modalities")))
             {
                 if (!modalities.ContainsKey(modality)) at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality of this policy ({Known(modalities.Keys)})");
-                deviceModalities.Add(modality);
+                else if (!deviceModalities.Add(modality)) at.Add($"{path}.modalities[{j}]", $"'{modality}' is listed twice");
             }
             var criteria = new List<FdaCriterion>();
             foreach (var (criterion, j) in Indexed(at.Required(entry.Criteria, path + ".criteria")))
@@ -461,9 +472,10 @@ public static partial class CatalogueLoader
                 if (cid is not null && text is not null && source is not null && condition is not null)
                     criteria.Add(new FdaCriterion(cid, text, source, condition));
             }
+            if (entry.Criteria is { Count: 0 }) at.Add(path + ".criteria", "a device needs at least one criterion of its indication; with none every patient would be on-label");
             var limitations = entry.Limitations ?? [];
             if (id is null || name is null || manufacturer is null || authorization is null || pathway is null
-                || decisionDate is null || productCode is null || deviceClass is null || indication is null || lowRisk is null) continue;
+                || decisionDate is null || productCode is null || deviceClass is null || indication is null) continue;
             devices.Add(new FdaDevice
             {
                 Id = id,
@@ -579,7 +591,7 @@ public static partial class CatalogueLoader
         IReadOnlyList<int> Refs(List<int>? numbers, string path)
         {
             foreach (var (n, i) in Indexed(numbers ?? []))
-                if (!references.ContainsKey(n)) at.Add($"{path}[{i}]", $"reference {n} is not in references.yaml (1–{references.Count})");
+                if (!references.ContainsKey(n)) at.Add($"{path}[{i}]", $"reference {n} is not in references.yaml" + (references.Count == 0 ? "" : $" ({references.Keys.Min()}–{references.Keys.Max()})"));
             return numbers ?? [];
         }
 
@@ -666,7 +678,7 @@ public static partial class CatalogueLoader
 
     // ---------------------------------------------------------------- plans
 
-    private static BenefitPlan? LoadPlan(string file, IReadOnlyList<CoveragePolicy> policies, Problems problems)
+    private static BenefitPlan? LoadPlan(string file, IReadOnlyList<CoveragePolicy> policies, HashSet<string> brokenPolicies, Problems problems)
     {
         var dto = Read<PlanFile>(file, problems);
         if (dto is null) return null;
@@ -701,10 +713,15 @@ public static partial class CatalogueLoader
                 null => at.Missing<ProvisionEffect?>(path + ".effect"),
                 _ => at.Invalid<ProvisionEffect?>(path + ".effect", $"'{entry.Effect}' is not cover or exclude"),
             };
+            if (kind is "rider" or "exclusion" && source == GoverningSource.Mandate) at.Add(path + ".source", $"a {kind} is part of the plan document; its source is plan");
             if (kind == "exclusion" && effect == ProvisionEffect.Cover) at.Add(path + ".effect", "an exclusion's effect is exclude");
+            if (kind == "rider" && effect == ProvisionEffect.Exclude) at.Add(path + ".effect", "a rider adds coverage; its effect is cover (write an exclusion to exclude)");
+            if (entry.RequiresFdaLabel is not null && effect == ProvisionEffect.Exclude)
+                at.Add(path + ".requiresFdaLabel", "only a provision that covers can be conditioned on the FDA label");
             var policy = entry.Policy is null ? null : policies.FirstOrDefault(p => p.Id == entry.Policy);
             if (entry.Policy is null) at.Add(path + ".policy", "missing: the policy whose lines the provision governs");
-            else if (policy is null) at.Add(path + ".policy", $"no policy '{entry.Policy}' in the catalogue ({Known(policies.Select(p => p.Id))})");
+            else if (policy is null && !brokenPolicies.Contains(entry.Policy))
+                at.Add(path + ".policy", $"no policy '{entry.Policy}' in the catalogue ({Known(policies.Select(p => p.Id))})");
             HashSet<string>? modalities = null;
             if (entry.Modalities is not null)
             {
@@ -754,6 +771,7 @@ public static partial class CatalogueLoader
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithDuplicateKeyChecking()
         .Build();
 
     private static T? Read<T>(string file, Problems problems) where T : class
@@ -771,7 +789,12 @@ public static partial class CatalogueLoader
         }
         catch (YamlException e)
         {
-            var reason = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+            var reason = e.InnerException switch
+            {
+                InvalidCastException or FormatException or OverflowException => "this value has the wrong type for its key (a list, an object, a number, true/false or text is expected here)",
+                { } inner => inner.Message.Split('\n')[0],
+                null => e.Message.Split('\n')[0],
+            };
             reason = UnknownProperty().Replace(reason, m => $"'{m.Groups[1].Value}' is not a key the catalogue knows here");
             problems.Add(file, $"line {e.Start.Line}, column {e.Start.Column}", reason);
             return null;

@@ -13,7 +13,8 @@ public sealed record FdaDevice
     public required string DeviceClass { get; init; }
     public required IReadOnlySet<string> Modalities { get; init; }
     public required string Indication { get; init; }
-    public required string LowRiskDefinition { get; init; }
+    /// <summary>How the label defines its target population, when it does (ProSense: "biologically low-risk").</summary>
+    public string? LowRiskDefinition { get; init; }
     /// <summary>In the order the output reports them.</summary>
     public required IReadOnlyList<FdaCriterion> Criteria { get; init; }
     public required IReadOnlyList<string> Limitations { get; init; }

@@ -17,7 +17,12 @@ internal sealed class CompiledPolicy
         Classifier = new DescriptionClassifier(policy);
         Evidence = policy.Modalities.Keys.ToDictionary(m => m, m => new ModalityEvidence(policy, policy.Evidence[m]), StringComparer.Ordinal);
         Statements = policy.Versions.ToDictionary(v => v.Version, v => Citation.OfSection(v.Statement.Section, v.Statement.Text), StringComparer.Ordinal);
+        var names = policy.Modalities.Values.Select(m => m.Name.ToLowerInvariant()).ToList();
+        ModalityChoices = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
     }
+
+    /// <summary>The policy's modalities as a choice in plain words: "cryoablation, … or radiofrequency ablation".</summary>
+    public string ModalityChoices { get; }
 
     public CoveragePolicy Policy { get; }
     public DescriptionClassifier Classifier { get; }
@@ -46,11 +51,8 @@ internal sealed class ModalityEvidence
             summary.AppendJoin("; ", evidence.Studies.Select(Describe));
             summary.Append('.');
         }
-        var limitations = evidence.Studies.SelectMany(s => s.Limitations).Count();
         if (evidence.CommonLimitations is not null)
             summary.Append(' ').Append(evidence.CommonLimitations);
-        else if (limitations > 0)
-            summary.Append(" Their stated limitations include small samples, no comparison with surgery and short follow-up.");
         Summary = summary.ToString();
 
         var citations = new List<Citation> { Citation.OfSection(evidence.Section, evidence.Conclusion) };
@@ -79,7 +81,9 @@ internal sealed class ModalityEvidence
     {
         // The design up to its first qualification: "systematic review and meta-analysis (9 prospective…)" → "systematic review and meta-analysis".
         var design = study.Design.Split([" (", "; "], 2, StringSplitOptions.None)[0];
-        var text = new StringBuilder(study.Citation).Append(", ").Append(char.ToLowerInvariant(design[0])).Append(design[1..]);
+        // Lower-case the first letter of a design that reads as a phrase ("Systematic review"), not of an acronym ("MR-guided").
+        var lower = design.Length > 1 && char.IsLower(design[1]) ? char.ToLowerInvariant(design[0]) + design[1..] : design;
+        var text = new StringBuilder(study.Citation).Append(", ").Append(lower);
         if (study.SampleSize is { } n) text.Append(", ").Append(n.ToString("N0", CultureInfo.InvariantCulture)).Append(" participants");
         if (study.References.Count > 0) text.Append(" [ref. ").AppendJoin(", ", study.References).Append(']');
         return text.ToString();

@@ -157,7 +157,7 @@ public sealed class Evaluator
             // 6. Mandate, then plan, then policy (policy, "Instructions for use"; spec section 1).
             foreach (var provision in plan.Provisions)
             {
-                var decided = Apply(provision, modality, label);
+                var decided = Apply(provision, version, modality, label);
                 if (decided is not null) return decided;
             }
             if (plan.Provisions.Count == 0)
@@ -200,7 +200,7 @@ public sealed class Evaluator
                         break;
                     case DescriptionKind.Missing:
                         _draft.Trace($"modality: unlisted code {code.Code} has no description; the procedure cannot be identified");
-                        _draft.InformationNeeded.Add($"A description of the procedure billed with unlisted code {code.Code}: which ablation (cryoablation, laser, microwave or radiofrequency) and its target");
+                        _draft.InformationNeeded.Add($"A description of the procedure billed with unlisted code {code.Code}: which procedure ({compiled.ModalityChoices}) and its target");
                         _draft.Result = _draft.Decide(
                             LineOutcome.InformationRequired, GoverningSource.Policy,
                             [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
@@ -213,7 +213,7 @@ public sealed class Evaluator
                         _draft.Trace(ambiguous
                             ? $"modality: the description of unlisted code {code.Code} names more than one procedure (\"{string.Join("\", \"", match.Terms)}\")"
                             : $"modality: the description of unlisted code {code.Code} names an ablation (\"{match.Terms[0]}\") but not which one");
-                        _draft.InformationNeeded.Add($"Which ablation was performed under unlisted code {code.Code} (cryoablation, laser, microwave or radiofrequency)");
+                        _draft.InformationNeeded.Add($"Which procedure was performed under unlisted code {code.Code} ({compiled.ModalityChoices})");
                         _draft.Result = _draft.Decide(
                             LineOutcome.InformationRequired, GoverningSource.Policy,
                             [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
@@ -311,13 +311,15 @@ public sealed class Evaluator
             return label;
         }
 
-        private LineDetermination? Apply(PlanProvision provision, string modality, FdaLabelAssessment label)
+        private LineDetermination? Apply(PlanProvision provision, PolicyVersion version, string modality, FdaLabelAssessment label)
         {
             var who = $"{provision.Kind} '{provision.Id}' of plan {plan.Id}";
             var source = provision.Source == GoverningSource.Mandate ? "A coverage mandate that applies to the member's plan" : "The member's benefit plan";
             if (!provision.AppliesTo(_policy.Id, modality))
             {
-                _draft.Trace($"plan: {who} does not concern {modality}");
+                _draft.Trace(provision.PolicyId == _policy.Id
+                    ? $"plan: {who} does not concern {modality}"
+                    : $"plan: {who} concerns policy {provision.PolicyId}, not {_policy.Id}");
                 return null;
             }
             if (provision.RequiresFdaLabel is { } required && label.Status != required)
@@ -351,7 +353,8 @@ public sealed class Evaluator
                 return _draft.Decide(
                     LineOutcome.Covered, provision.Source, [],
                     $"{source} covers {name.ToLowerInvariant()} of a {_policy.Condition.Name} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
-                    $"The plan's terms supersede policy {_policy.Id}, which would otherwise consider it not medically necessary.");
+                    $"The plan's terms supersede policy {_policy.Id}" +
+                    (version.Statement.Determination == StatementDetermination.NotMedicallyNecessary ? ", which would otherwise consider it not medically necessary." : "."));
             }
             return _draft.Decide(
                 LineOutcome.ExcludedByPlan, provision.Source,
@@ -380,7 +383,7 @@ public sealed class Evaluator
                 LineOutcome.NotMedicallyNecessary, GoverningSource.Policy,
                 [ReasonCode.Carc("50", "CO")],
                 $"Policy {_policy.Id} \"{_policy.Title}\" (version {version.Version}) considers {name.ToLowerInvariant()} of a {_policy.Condition.Name} " +
-                $"not medically necessary: \"{statement.Text}\" {evidence.Summary} {Explain.LabelSentence(label, _policy.Texts.FdaNote.Text)}" +
+                $"not medically necessary: \"{statement.Text}\" {evidence.Summary} {Explain.LabelSentence(label, _policy.Condition.Name, _policy.Texts.FdaNote.Text)}" +
                 "This is a recommendation: a physician reviewer makes the final medical-necessity decision.");
         }
     }

@@ -35,10 +35,10 @@ internal static class Explain
     }
 
     /// <summary>The FDA label sentence of a medical-necessity rationale, ending with a space.</summary>
-    public static string LabelSentence(FdaLabelAssessment label, string fdaNote)
+    public static string LabelSentence(FdaLabelAssessment label, string condition, string fdaNote)
     {
         if (label.Device is null)
-            return "No device has FDA authorization with an indication for treating malignant breast tumors by this method. ";
+            return $"No device has FDA authorization with an indication for treating a {condition} by this method. ";
         var finding = label.Status switch
         {
             FdaLabelStatus.OnLabel => "the patient meets every criterion of its labeled indication",
