@@ -51,6 +51,7 @@ public sealed class Evaluator
             RequiresPhysicianReview = lines.Any(l => l.RequiresPhysicianReview),
             EvaluatedAt = _time.GetUtcNow(),
             EngineVersion = EngineVersion,
+            CatalogueDigest = _catalogue.Digest,
             Lines = lines,
             Warnings = warnings,
         };

@@ -30,6 +30,7 @@ public static class DeterminationWriter
         writer.WriteBoolean("requiresPhysicianReview", determination.RequiresPhysicianReview);
         writer.WriteString("evaluatedAt", determination.EvaluatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         writer.WriteString("engineVersion", determination.EngineVersion);
+        writer.WriteString("catalogueDigest", determination.CatalogueDigest);
         writer.WriteStartArray("lines");
         foreach (var line in determination.Lines) WriteLine(writer, line);
         writer.WriteEndArray();

@@ -9,6 +9,8 @@ public sealed record Determination
     public required bool RequiresPhysicianReview { get; init; }
     public required DateTimeOffset EvaluatedAt { get; init; }
     public required string EngineVersion { get; init; }
+    /// <summary>The digest of the policy catalogue the lines were decided with (same digest, same rules).</summary>
+    public string? CatalogueDigest { get; init; }
     public required IReadOnlyList<LineDetermination> Lines { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
