@@ -53,7 +53,7 @@ public sealed record CaseView
 }
 
 public sealed record CaseSummary(
-    Guid Id, string? RequestId, string? MemberId, string Status, string Priority, string Outcome, string? FinalOutcome,
+    Guid CaseId, string? RequestId, string? MemberId, string Status, string Priority, string Outcome, string? FinalOutcome,
     DateTime ReceivedAt, DateTime DueAt, IReadOnlyList<string> Policies, IReadOnlyList<string> Modalities);
 
 public sealed record CasePage(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);

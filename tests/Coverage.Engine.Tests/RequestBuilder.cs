@@ -65,6 +65,26 @@ public sealed class RequestBuilder
     }
 
     public RequestBuilder Set(string property, JsonNode? value) { _root[property] = value; return this; }
+
+    /// <summary>Removes member.planId, so that the catalogue's default plan applies.</summary>
+    public RequestBuilder NoPlan() { _root["member"]!.AsObject().Remove("planId"); return this; }
+
+    /// <summary>Sets a property of member (a JSON null stays in the request as null).</summary>
+    public RequestBuilder MemberField(string property, JsonNode? value) { _root["member"]![property] = value; return this; }
+
+    /// <summary>Sets a property of the service line at <paramref name="index"/> (0-based).</summary>
+    public RequestBuilder LineField(int index, string property, JsonNode? value) { _root["serviceLines"]![index]![property] = value; return this; }
+
+    /// <summary>Removes a property of the service line at <paramref name="index"/> (0-based).</summary>
+    public RequestBuilder RemoveLineField(int index, string property) { _root["serviceLines"]![index]!.AsObject().Remove(property); return this; }
+
+    /// <summary>Sets a clinical property to the given JSON, null included (unlike <see cref="Fact"/>, which removes on null).</summary>
+    public RequestBuilder RawFact(string name, JsonNode? value)
+    {
+        var clinical = _root["clinical"]?.AsObject() ?? (JsonObject)(_root["clinical"] = new JsonObject());
+        clinical[name] = value;
+        return this;
+    }
     public RequestBuilder Remove(string property) { _root.Remove(property); return this; }
 
     public string Json() => _root.ToJsonString();

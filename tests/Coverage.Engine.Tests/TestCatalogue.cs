@@ -38,6 +38,13 @@ public static class TestCatalogue
 
     public static Determination Evaluate(string json) => Evaluator.Evaluate(Request(json));
 
+    public static Determination Evaluate(RequestBuilder request) => Evaluate(request.Json());
+
+    /// <summary>Evaluates a one-line request and returns its line.</summary>
+    public static LineDetermination EvaluateLine(RequestBuilder request) => Assert.Single(Evaluate(request).Lines);
+
+    public static IReadOnlyList<InputError> Errors(RequestBuilder request) => Errors(request.Json());
+
     public static IReadOnlyList<InputError> Errors(string json)
     {
         var read = RequestReader.Read(json, Catalogue);

@@ -133,7 +133,7 @@ public sealed class Evaluator
             if (version == _policy.CurrentVersion && dateOfService > _policy.NextReviewDate)
             {
                 var warning = $"Policy {_policy.Id} version {version.Version} was due for review on {_policy.NextReviewDate:yyyy-MM-dd}; " +
-                    $"line {line.Sequence} (date of service {dateOfService:yyyy-MM-dd}) was decided with it, as the latest version.";
+                    $"line {line.Sequence} (date of service {dateOfService:yyyy-MM-dd}) was evaluated against it as the latest version.";
                 warnings.Add(warning);
                 _draft.Trace($"policy-version: past its next review date {_policy.NextReviewDate:yyyy-MM-dd}; still the latest version");
             }

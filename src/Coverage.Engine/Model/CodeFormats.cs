@@ -8,7 +8,7 @@ public static partial class CodeFormats
     /// <summary>CPT Category I (12345), II (1234F), III (1234T), PLA (1234U), or HCPCS Level II (A1234).</summary>
     public static bool IsProcedureCode(string code) => ProcedureCode().IsMatch(code);
 
-    /// <summary>ICD-10-CM: a letter, a digit, a digit or letter, then up to four more characters, with or without the dot.</summary>
+    /// <summary>ICD-10-CM: a letter (U included: U07.1), a digit, a digit or A/B, then up to four more characters, with or without the dot.</summary>
     public static bool IsIcd10Cm(string code) => Icd10Cm().IsMatch(code);
 
     /// <summary>An ICD-10-CM category (C50) or subcategory (C79.8) used as a prefix in a value set.</summary>
@@ -23,9 +23,9 @@ public static partial class CodeFormats
     [GeneratedRegex("^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$", RegexOptions.IgnoreCase)]
     private static partial Regex ProcedureCode();
 
-    [GeneratedRegex(@"^[A-TV-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[A-Z][0-9][0-9AB](\.?[0-9A-Z]{1,4})?$", RegexOptions.IgnoreCase)]
     private static partial Regex Icd10Cm();
 
-    [GeneratedRegex(@"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,3})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,3})?$", RegexOptions.IgnoreCase)]
     private static partial Regex Icd10Prefix();
 }

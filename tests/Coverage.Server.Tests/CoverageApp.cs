@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>The real server in memory, on the given storage, with a clock the test controls.</summary>
+public sealed class CoverageApp(Storage storage, FakeTimeProvider clock) : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = clock;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:Provider", storage.Provider);
+        builder.UseSetting("Storage:ConnectionString", storage.ConnectionString);
+        builder.UseSetting("Catalogue:Path", RepositoryRoot);
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found");
+        }
+    }
+
+    public static string Sample(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "samples", name));
+}

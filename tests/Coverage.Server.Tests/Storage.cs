@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>A database of its own for one test class: a SQLite file, or a fresh PostgreSQL database.</summary>
+public abstract class Storage : IAsyncLifetime
+{
+    public abstract string Provider { get; }
+    public string ConnectionString { get; protected set; } = "";
+
+    public abstract Task InitializeAsync();
+    public abstract Task DisposeAsync();
+}
+
+public sealed class SqliteStorage : Storage
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("coverage-sqlite-");
+
+    public override string Provider => "sqlite";
+
+    public override Task InitializeAsync()
+    {
+        ConnectionString = $"Data Source={Path.Combine(_folder.FullName, "coverage.db")}";
+        return Task.CompletedTask;
+    }
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A real PostgreSQL: the server named by COVERAGE_TEST_POSTGRES (./test.sh installs, starts and names
+/// it), else the local default. Each test class gets a database of its own, dropped afterwards.
+/// </summary>
+public sealed class PostgresStorage : Storage
+{
+    public const string EnvironmentVariable = "COVERAGE_TEST_POSTGRES";
+    private const string LocalDefault = "Host=127.0.0.1;Port=5432;Username=coverage;Password=coverage;Database=postgres";
+
+    private readonly string _database = $"coverage_test_{Guid.NewGuid():N}";
+    private string _admin = "";
+
+    public override string Provider => "postgres";
+
+    public override async Task InitializeAsync()
+    {
+        _admin = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured ? configured : LocalDefault;
+        try
+        {
+            await using var connection = new NpgsqlConnection(_admin);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL is not reachable ({e.Message}). Run ./test.sh, which installs and starts it, or set {EnvironmentVariable}.", e);
+        }
+        ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
