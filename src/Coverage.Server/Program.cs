@@ -1,4 +1,5 @@
 using Coverage.Server;
+using Coverage.Server.CdsHooks;
 using Coverage.Server.Endpoints;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -32,6 +33,9 @@ app.UseSwaggerUI(options =>
 });
 
 app.MapHealthEndpoints();
+app.MapPolicyPages();
+app.MapCdsHooksEndpoints();
+app.MapFhirEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();
 api.MapCaseEndpoints();

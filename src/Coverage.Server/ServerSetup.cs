@@ -1,5 +1,7 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
+using Coverage.Fhir.Crd;
+using Coverage.Server.CdsHooks;
 using Coverage.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,6 +48,17 @@ internal static class ServerSetup
         var (provider, connectionString) = Storage(configuration, environment);
         services.AddCaseStore(provider, connectionString);
         services.AddSingleton(new StorageInfo(provider));
+
+        // Da Vinci CRD and PAS.
+        var crd = configuration.GetSection("Coverage").Get<CrdSettings>() ?? new CrdSettings();
+        services.AddSingleton(crd);
+        services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient("cds-jwks", client => client.Timeout = TimeSpan.FromSeconds(10));
+        var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
+        // On by default; only an explicit setting turns it off, and only in Development.
+        if (!environment.IsDevelopment()) auth.Enabled = true;
+        services.AddSingleton(auth);
+        services.AddSingleton<CdsHooksAuthenticator>();
     }
 
     /// <summary>Brings the database to the latest migration before the server takes requests.</summary>

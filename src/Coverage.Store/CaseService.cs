@@ -95,6 +95,16 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         return StoreResult<CaseView>.Ok(View(record));
     }
 
+    /// <summary>The case of a request id for a member (PAS $inquire); a read, audited.</summary>
+    public async Task<StoreResult<CaseView>> FindByRequestAsync(string? memberId, string requestId, Actor actor, CancellationToken cancellationToken)
+    {
+        var record = await FindByRequestId(memberId ?? "", requestId, cancellationToken);
+        if (record is null) return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound, $"No case holds request id '{requestId}' for this member.");
+        Audit(record, Now(), "case-read", actor, "The case was read by an inquiry on its request id.");
+        await db.SaveChangesAsync(cancellationToken);
+        return StoreResult<CaseView>.Ok(View(record));
+    }
+
     /// <summary>Cases oldest first, optionally of one status; each case listed is a read and is audited.</summary>
     public async Task<StoreResult<CasePage>> ListAsync(string? status, int page, int pageSize, Actor actor, CancellationToken cancellationToken)
     {

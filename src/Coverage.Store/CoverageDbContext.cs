@@ -12,6 +12,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
     public DbSet<LineDecisionRecord> Decisions => Set<LineDecisionRecord>();
     public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
+    public DbSet<UsedTokenRecord> UsedTokens => Set<UsedTokenRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -49,8 +50,16 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         audit.Property(a => a.Action).HasMaxLength(64);
         audit.Property(a => a.Actor).HasMaxLength(128);
         audit.Property(a => a.ActorRole).HasMaxLength(32);
+        audit.Property(a => a.Subject).HasMaxLength(128);
         audit.HasIndex(a => new { a.CaseId, a.Id });
-        audit.HasOne<CaseRecord>().WithMany().HasForeignKey(a => a.CaseId).OnDelete(DeleteBehavior.Restrict);
+        audit.HasIndex(a => new { a.Subject, a.Id });
+        audit.HasOne<CaseRecord>().WithMany().HasForeignKey(a => a.CaseId).IsRequired(false).OnDelete(DeleteBehavior.Restrict);
+
+        var tokens = modelBuilder.Entity<UsedTokenRecord>();
+        tokens.ToTable("used_tokens");
+        tokens.HasKey(t => t.Key);
+        tokens.Property(t => t.Key).HasMaxLength(512);
+        tokens.HasIndex(t => t.ExpiresAt);
     }
 }
 

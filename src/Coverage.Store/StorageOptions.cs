@@ -28,6 +28,8 @@ public static class StorageRegistration
                 throw new ArgumentOutOfRangeException(nameof(provider));
         }
         services.AddScoped<CaseService>();
+        services.AddScoped<ServiceAudit>();
+        services.AddScoped<TokenReplayGuard>();
         return services;
     }
 }

@@ -47,15 +47,28 @@ public sealed class LineDecisionRecord
     public DateTime DecidedAt { get; set; }
 }
 
-/// <summary>One entry of a case's append-only history: who did what, when.</summary>
+/// <summary>
+/// One entry of the append-only audit trail: who did what, when. Events about a case name the case;
+/// events about a service call (a CDS Hooks call) name their subject instead.
+/// </summary>
 public sealed class AuditEventRecord
 {
     public long Id { get; set; }
-    public Guid CaseId { get; set; }
+    public Guid? CaseId { get; set; }
+    /// <summary>What the event is about when it is not a case, such as "cds-hooks/order-sign".</summary>
+    public string? Subject { get; set; }
     public DateTime At { get; set; }
     public string Action { get; set; } = "";
     public string Actor { get; set; } = "";
     public string? ActorRole { get; set; }
     /// <summary>Plain words about the event; never member data beyond what the case already holds.</summary>
     public string Detail { get; set; } = "";
+}
+
+/// <summary>A JWT id already accepted, kept until the token expires so that it is never accepted twice (CDS Hooks 2.0).</summary>
+public sealed class UsedTokenRecord
+{
+    /// <summary>Issuer and jti, joined by a space.</summary>
+    public string Key { get; set; } = "";
+    public DateTime ExpiresAt { get; set; }
 }

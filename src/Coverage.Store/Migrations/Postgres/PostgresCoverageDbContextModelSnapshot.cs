@@ -47,16 +47,22 @@ namespace Coverage.Store.Migrations.Postgres
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("CaseId")
+                    b.Property<Guid?>("CaseId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Detail")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Subject")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "Id");
+
+                    b.HasIndex("Subject", "Id");
 
                     b.ToTable("audit_events", (string)null);
                 });
@@ -198,13 +204,28 @@ namespace Coverage.Store.Migrations.Postgres
                     b.ToTable("line_decisions", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.UsedTokenRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("used_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.AuditEventRecord", b =>
                 {
                     b.HasOne("Coverage.Store.Entities.CaseRecord", null)
                         .WithMany()
                         .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Coverage.Store.Entities.LineDecisionRecord", b =>

@@ -40,16 +40,22 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("CaseId")
+                    b.Property<Guid?>("CaseId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Detail")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Subject")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "Id");
+
+                    b.HasIndex("Subject", "Id");
 
                     b.ToTable("audit_events", (string)null);
                 });
@@ -189,13 +195,28 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.ToTable("line_decisions", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.UsedTokenRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("used_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.AuditEventRecord", b =>
                 {
                     b.HasOne("Coverage.Store.Entities.CaseRecord", null)
                         .WithMany()
                         .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Coverage.Store.Entities.LineDecisionRecord", b =>

@@ -1,0 +1,259 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Fhir.Crd;
+
+/// <summary>Settings of the CRD service.</summary>
+public sealed record CrdOptions
+{
+    /// <summary>Where a policy can be read by people: {PolicyBaseUrl}/{id}?version={version}. Null: no policy link.</summary>
+    public string? PolicyBaseUrl { get; init; }
+    /// <summary>FHIR servers this service may read back from (CDS Hooks fhirServer); empty: none.</summary>
+    public IReadOnlyList<string> AllowedFhirServers { get; init; } = [];
+}
+
+/// <summary>The result of a hook call: a response body, or an error status with its OperationOutcome.</summary>
+public sealed record CrdResult(int Status, string? ResponseJson, OperationOutcome? Error, string AuditDetail)
+{
+    public static CrdResult Fail(int status, string message, string? expression = null) =>
+        new(status, null, Outcomes.Of(status == 412 ? OperationOutcome.IssueType.Incomplete : OperationOutcome.IssueType.Invalid, message, expression),
+            $"refused ({status}): {message}");
+}
+
+/// <summary>
+/// Answers a Da Vinci CRD hook call: finds the orders, the patient and the one active Coverage (prefetch,
+/// else the EHR's FHIR server), evaluates each order with the one evaluator, and answers with an `update`
+/// system action carrying ext-coverage-information and at most one card per order.
+/// </summary>
+public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdOptions options)
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<CrdResult> HandleAsync(CdsHookRequest request, CancellationToken cancellationToken)
+    {
+        var access = request.FhirAccess is { } a && IsAllowed(a.Server) ? a : null;
+        var known = new List<Resource>();
+
+        // The orders of the hook.
+        var (orders, ordersError) = await Orders(request, access, known, cancellationToken);
+        if (ordersError is not null) return ordersError;
+
+        // The patient and the one active Coverage: prefetch, else FHIR, else 412.
+        var patient = await PrefetchedOrRead<Patient>(request, "patient", access, $"Patient/{request.PatientId}", cancellationToken);
+        if (patient.Error is not null) return patient.Error;
+        var coverages = await Coverages(request, access, cancellationToken);
+        if (coverages.Error is not null) return coverages.Error;
+        if (coverages.Value!.Count != 1)
+            return CrdResult.Fail(400, coverages.Value.Count == 0
+                ? "No active Coverage for the patient: prefetch 'coverage' (or the FHIR server) must hold exactly one."
+                : $"{coverages.Value.Count} active Coverages for the patient; this service needs exactly one.", "prefetch.coverage");
+        var coverage = coverages.Value[0];
+
+        var planId = PlanOf(coverage);
+        if (planId is not null && evaluator.Catalogue.FindPlan(planId) is null)
+            return CrdResult.Fail(400, $"Coverage.class (plan) '{planId}' is not a plan this payer administers.", "Coverage.class");
+        var memberId = coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value ?? patient.Value?.Identifier.FirstOrDefault()?.Value;
+        var birthDate = patient.Value?.BirthDate is { Length: 10 } birth ? birth : null;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        known.AddRange(request.Prefetch.Values.Select(v => FhirJson.Parse(v, "prefetch", out _)).OfType<Resource>());
+
+        using var stream = new MemoryStream();
+        var actions = new List<string>();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("cards");
+            var pending = new List<(Resource Order, LineDetermination Line, CoverageAssertion Assertion, string AssertionId)>();
+            foreach (var order in orders!)
+            {
+                var facts = OrderMapper.Read(order, reference => Resolve(reference, known));
+                if (facts is null) continue;
+                var json = OrderMapper.ToRequestJson(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today);
+                var read = RequestReader.Read(json, evaluator.Catalogue);
+                if (!read.IsValid) continue; // e.g. an invalid reason code: not an order this payer can assess
+                var line = evaluator.Evaluate(read.Request!).Lines[0];
+                if (line.Outcome == LineOutcome.NotAddressed) continue;
+                var assertion = CoverageInformation.Assert(line);
+                var assertionId = Guid.CreateVersion7(time.GetUtcNow()).ToString();
+                WriteCard(writer, line, assertion, assertionId);
+                pending.Add((order, line, assertion, assertionId));
+            }
+            writer.WriteEndArray();
+
+            writer.WriteStartArray("systemActions");
+            foreach (var (order, line, assertion, assertionId) in pending)
+            {
+                var updated = (Resource)order.DeepCopy();
+                var extensions = ((DomainResource)updated).Extension;
+                extensions.RemoveAll(e => e.Url == FhirSystems.CrdCoverageInformation);
+                extensions.Add(CoverageInformation.Build(line, assertion, $"Coverage/{coverage.Id}", assertionId, today, PolicyUrl(line)));
+                writer.WriteStartObject();
+                writer.WriteString("type", "update");
+                writer.WriteString("description", $"Coverage information for {line.Code}: {assertion.Covered}");
+                writer.WritePropertyName("resource");
+                writer.WriteRawValue(FhirJson.Serialize(updated));
+                writer.WriteEndObject();
+                actions.Add($"{order.TypeName} {line.Code}: {line.Outcome.ToWire()} ({assertion.Covered})");
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        var detail = $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), {actions.Count} with coverage information" +
+            (actions.Count > 0 ? ": " + string.Join("; ", actions) : "");
+        return new CrdResult(200, Encoding.UTF8.GetString(stream.ToArray()), null, detail);
+    }
+
+    private void WriteCard(Utf8JsonWriter writer, LineDetermination line, CoverageAssertion assertion, string assertionId)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("uuid", assertionId);
+        // CDS Hooks: the summary is under 140 characters.
+        writer.WriteString("summary", assertion.Summary.Length < 140 ? assertion.Summary : assertion.Summary[..136] + "...");
+        writer.WriteString("indicator", assertion.Indicator);
+        writer.WriteString("detail", CoverageInformation.Reason(line));
+        writer.WriteStartObject("source");
+        writer.WriteString("label", line.Policy is null ? "Payer coverage policy" : $"Payer coverage policy {line.Policy.Id}");
+        writer.WriteStartObject("topic");
+        writer.WriteString("system", FhirSystems.CrdTemp);
+        writer.WriteString("code", "coverage-info");
+        writer.WriteString("display", "Coverage Information");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        if (PolicyUrl(line) is { } url)
+        {
+            writer.WriteStartArray("links");
+            writer.WriteStartObject();
+            writer.WriteString("label", $"Policy {line.Policy!.Id}: {line.Policy.Title} (version {line.Policy.Version})");
+            writer.WriteString("url", url);
+            writer.WriteString("type", "absolute");
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    private string? PolicyUrl(LineDetermination line) =>
+        options.PolicyBaseUrl is null || line.Policy is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{line.Policy.Id}?version={line.Policy.Version}";
+
+    private bool IsAllowed(Uri server) =>
+        options.AllowedFhirServers.Any(allowed => server.AbsoluteUri.StartsWith(allowed, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The plan id a Coverage names in its class of type "plan"; null when it names none (the default plan).</summary>
+    private static string? PlanOf(Hl7.Fhir.Model.Coverage coverage) =>
+        coverage.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
+
+    private async Task<(List<Resource>? Orders, CrdResult? Error)> Orders(
+        CdsHookRequest request, FhirAccess? access, List<Resource> known, CancellationToken cancellationToken)
+    {
+        var context = request.Context;
+        switch (request.Hook)
+        {
+            case "order-select" or "order-sign":
+            {
+                var bundle = BundleIn(context, "draftOrders", out var error);
+                if (bundle is null) return (null, error);
+                var orders = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
+                known.AddRange(orders);
+                if (request.Hook == "order-select" && context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
+                {
+                    // order-select: only the orders just selected are assessed.
+                    var selected = selections.EnumerateArray().Select(s => s.GetString()).ToHashSet(StringComparer.Ordinal);
+                    orders = orders.Where(o => selected.Contains($"{o.TypeName}/{o.Id}")).ToList();
+                }
+                return (orders, null);
+            }
+            case "appointment-book":
+            {
+                var bundle = BundleIn(context, "appointments", out var error);
+                if (bundle is null) return (null, error);
+                var orders = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
+                known.AddRange(orders);
+                return (orders, null);
+            }
+            case "order-dispatch":
+            {
+                if (!context.TryGetProperty("dispatchedOrders", out var dispatched) || dispatched.ValueKind != JsonValueKind.Array)
+                    return (null, CrdResult.Fail(400, "context.dispatchedOrders: required (a list of order references)", "context.dispatchedOrders"));
+                var prefetched = request.Prefetch.Values.Select(v => FhirJson.Parse(v, "prefetch", out _)).OfType<Resource>()
+                    .SelectMany(r => r is Bundle b ? b.Entry.Select(e => e.Resource).OfType<Resource>() : [r]).ToList();
+                var orders = new List<Resource>();
+                foreach (var reference in dispatched.EnumerateArray().Select(d => d.GetString()).OfType<string>())
+                {
+                    var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference);
+                    if (order is null && access is not null) order = await fhir.ReadAsync(access, reference, cancellationToken);
+                    if (order is null)
+                        return (null, access is null
+                            ? CrdResult.Fail(412, $"The dispatched order {reference} was not prefetched and no FHIR access was given.", "prefetch")
+                            : CrdResult.Fail(400, $"The dispatched order {reference} could not be read from the FHIR server.", "context.dispatchedOrders"));
+                    orders.Add(order);
+                }
+                known.AddRange(orders);
+                return (orders, null);
+            }
+            default:
+                return (null, CrdResult.Fail(400, $"hook: '{request.Hook}' is not a hook this service answers."));
+        }
+    }
+
+    private static Bundle? BundleIn(JsonElement context, string name, out CrdResult? error)
+    {
+        error = null;
+        if (!context.TryGetProperty(name, out var element))
+        {
+            error = CrdResult.Fail(400, $"context.{name}: required (a Bundle)", $"context.{name}");
+            return null;
+        }
+        var resource = FhirJson.Parse(element, $"context.{name}", out var problems);
+        if (resource is Bundle bundle) return bundle;
+        error = new CrdResult(400, null, problems ?? Outcomes.Invalid($"context.{name} must be a Bundle.", $"context.{name}"), $"refused (400): context.{name} is not a Bundle");
+        return null;
+    }
+
+    private sealed record Fetched<T>(T? Value, CrdResult? Error);
+
+    private async Task<Fetched<T>> PrefetchedOrRead<T>(
+        CdsHookRequest request, string key, FhirAccess? access, string relativeUrl, CancellationToken cancellationToken) where T : Resource
+    {
+        if (request.Prefetch.TryGetValue(key, out var element))
+        {
+            var resource = FhirJson.Parse(element, $"prefetch.{key}", out var problems);
+            if (resource is T typed) return new(typed, null);
+            return new(null, new CrdResult(400, null, problems ?? Outcomes.Invalid($"prefetch.{key} must be a {typeof(T).Name}.", $"prefetch.{key}"),
+                $"refused (400): prefetch.{key} is not a {typeof(T).Name}"));
+        }
+        if (access is null)
+            return new(null, CrdResult.Fail(412, $"prefetch.{key} is missing and the request gives no FHIR access to read it.", $"prefetch.{key}"));
+        if (request.PatientId is null)
+            return new(null, CrdResult.Fail(400, "context.patientId: required to read the patient's records", "context.patientId"));
+        var read = await fhir.ReadAsync(access, relativeUrl, cancellationToken);
+        return read is T value
+            ? new(value, null)
+            : new(null, CrdResult.Fail(400, $"{relativeUrl} could not be read from the FHIR server.", $"prefetch.{key}"));
+    }
+
+    private async Task<Fetched<List<Hl7.Fhir.Model.Coverage>>> Coverages(CdsHookRequest request, FhirAccess? access, CancellationToken cancellationToken)
+    {
+        var found = await PrefetchedOrRead<Resource>(request, "coverage", access, $"Coverage?patient={request.PatientId}&status=active", cancellationToken);
+        if (found.Error is not null) return new(null, found.Error);
+        var coverages = found.Value switch
+        {
+            Bundle bundle => bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().ToList(),
+            Hl7.Fhir.Model.Coverage single => [single],
+            _ => [],
+        };
+        return new(coverages.Where(c => c.Status is null or FinancialResourceStatusCodes.Active).ToList(), null);
+    }
+
+    private static Resource? Resolve(ResourceReference reference, List<Resource> known)
+    {
+        var target = reference.Reference;
+        if (target is null) return null;
+        return known.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
+            ?? known.OfType<DomainResource>().SelectMany(r => r.Contained).FirstOrDefault(c => "#" + c.Id == target);
+    }
+}

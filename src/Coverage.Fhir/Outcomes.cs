@@ -1,0 +1,42 @@
+using Hl7.Fhir.Model;
+
+namespace Coverage.Fhir;
+
+/// <summary>OperationOutcomes for the errors the FHIR and CDS Hooks endpoints answer with.</summary>
+public static class Outcomes
+{
+    public static OperationOutcome Invalid(string message, string? expression = null) =>
+        Of(OperationOutcome.IssueType.Invalid, message, expression);
+
+    public static OperationOutcome Invalid(IEnumerable<string> messages)
+    {
+        var outcome = new OperationOutcome();
+        foreach (var message in messages)
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error,
+                Code = OperationOutcome.IssueType.Invalid,
+                Diagnostics = message,
+            });
+        if (outcome.Issue.Count == 0) return Invalid("The request is invalid.");
+        return outcome;
+    }
+
+    public static OperationOutcome Of(OperationOutcome.IssueType type, string message, string? expression = null)
+    {
+        var issue = new OperationOutcome.IssueComponent
+        {
+            Severity = OperationOutcome.IssueSeverity.Error,
+            Code = type,
+            Diagnostics = message,
+        };
+        if (expression is not null) issue.Expression = [expression];
+        return new OperationOutcome { Issue = [issue] };
+    }
+
+    /// <summary>Informational outcome: the operation succeeded (used where a body is expected but nothing failed).</summary>
+    public static OperationOutcome Information(string message) => new()
+    {
+        Issue = [new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Information, Code = OperationOutcome.IssueType.Informational, Diagnostics = message }],
+    };
+}

@@ -1,0 +1,43 @@
+using Hl7.Fhir.Model;
+
+namespace Coverage.Fhir.Pas;
+
+/// <summary>GET /fhir/metadata: what the FHIR endpoint supports (PAS $submit and $inquire on Claim).</summary>
+public static class FhirCapabilities
+{
+    public static CapabilityStatement Build(string baseUrl, string softwareVersion, DateTimeOffset date) => new()
+    {
+        Url = $"{baseUrl.TrimEnd('/')}/metadata",
+        Name = "CoveragePriorAuthorization",
+        Title = "Coverage: Da Vinci prior authorization (PAS)",
+        Status = PublicationStatus.Active,
+        Date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Publisher = "Coverage",
+        Kind = CapabilityStatementKind.Instance,
+        Software = new CapabilityStatement.SoftwareComponent { Name = "Coverage", Version = softwareVersion },
+        Implementation = new CapabilityStatement.ImplementationComponent { Description = "Coverage policy engine", Url = baseUrl },
+        FhirVersion = FHIRVersion.N4_0_1,
+        Format = ["application/fhir+json", "json"],
+        ImplementationGuide = [FhirSystems.PasImplementationGuide, FhirSystems.CrdImplementationGuide],
+        Rest =
+        [
+            new CapabilityStatement.RestComponent
+            {
+                Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+                Documentation = "Prior authorization requests as PAS Bundles; each request is kept as a case of the Coverage case store.",
+                Resource =
+                [
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "Claim",
+                        Operation =
+                        [
+                            new CapabilityStatement.OperationComponent { Name = "submit", Definition = FhirSystems.PasSubmitOperation },
+                            new CapabilityStatement.OperationComponent { Name = "inquire", Definition = FhirSystems.PasInquireOperation },
+                        ],
+                    },
+                ],
+            },
+        ],
+    };
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Coverage.Engine.Model;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Fhir.Pas;
+
+/// <summary>A PAS request Bundle read: the Claim, the resources it refers to, and the coverage request it maps to.</summary>
+public sealed record PasRequest
+{
+    public required Bundle Bundle { get; init; }
+    public required Claim Claim { get; init; }
+    public required Bundle.EntryComponent PatientEntry { get; init; }
+    public Bundle.EntryComponent? InsurerEntry { get; init; }
+    public Bundle.EntryComponent? ProviderEntry { get; init; }
+    public required string RequestId { get; init; }
+    public string? MemberId { get; init; }
+    /// <summary>The coverage request JSON of the contract, for the request reader and the evaluator.</summary>
+    public required string RequestJson { get; init; }
+
+    /// <summary>
+    /// Maps a PAS request Bundle (Claim with use = preauthorization first, then what it references)
+    /// to the coverage request; returns the OperationOutcome that says what is wrong otherwise.
+    /// </summary>
+    public static PasRequest? Read(Bundle bundle, out OperationOutcome? error)
+    {
+        error = null;
+        OperationOutcome Fail(string message, string expression) => Outcomes.Invalid(message, expression);
+
+        if (bundle.Entry.Count == 0) { error = Fail("The Bundle has no entries; a PAS request starts with a Claim.", "Bundle.entry"); return null; }
+        if (bundle.Entry[0].Resource is not Claim claim) { error = Fail("The first entry of a PAS request Bundle must be the Claim.", "Bundle.entry[0].resource"); return null; }
+        if (claim.Use != ClaimUseCode.Preauthorization) { error = Fail("Claim.use must be 'preauthorization' for a prior authorization request.", "Claim.use"); return null; }
+        var identifier = claim.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value));
+        if (identifier is null) { error = Fail("Claim.identifier: required, it identifies the request for resubmission and inquiry.", "Claim.identifier"); return null; }
+        var patientEntry = Find(bundle, claim.Patient);
+        if (patientEntry?.Resource is not Patient patient) { error = Fail("Claim.patient must reference a Patient in the Bundle.", "Claim.patient"); return null; }
+        if (claim.Item.Count == 0) { error = Fail("Claim.item: at least one item is required.", "Claim.item"); return null; }
+
+        var coverage = claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
+        var planId = coverage?.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
+        var memberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id;
+
+        var diagnoses = new JsonArray();
+        for (var i = 0; i < claim.Diagnosis.Count; i++)
+        {
+            var concept = claim.Diagnosis[i].Diagnosis switch
+            {
+                CodeableConcept c => c,
+                ResourceReference r => (Find(bundle, r)?.Resource as Condition)?.Code,
+                _ => null,
+            };
+            foreach (var coding in concept?.Coding.Where(c => c.System == FhirSystems.Icd10Cm) ?? [])
+                diagnoses.Add(coding.Code);
+        }
+
+        var lines = new JsonArray();
+        DateOnly? earliest = null;
+        for (var i = 0; i < claim.Item.Count; i++)
+        {
+            var item = claim.Item[i];
+            var coding = item.ProductOrService?.Coding.FirstOrDefault(c => FhirSystems.IsProcedureSystem(c.System));
+            if (coding?.Code is null)
+            {
+                error = Fail($"Claim.item[{i}].productOrService: a CPT or HCPCS code is required (system {FhirSystems.Cpt} or {FhirSystems.Hcpcs}).",
+                    $"Claim.item[{i}].productOrService");
+                return null;
+            }
+            var date = item.Serviced switch
+            {
+                Date d when d.ToSystemDate() is { } value => DateOnly.FromDateTime(value.ToDateTimeOffset(TimeSpan.Zero).DateTime),
+                Period { Start: { } start } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
+                _ => (DateOnly?)null,
+            };
+            if (date is { } day && (earliest is null || day < earliest)) earliest = day;
+            var line = new JsonObject
+            {
+                ["sequence"] = item.Sequence ?? i + 1,
+                ["code"] = coding.Code,
+                ["units"] = item.Quantity?.Value is { } q && q >= 1 && q <= 999 && q == Math.Floor(q) ? (int)q : 1,
+            };
+            if (!string.IsNullOrWhiteSpace(item.ProductOrService!.Text)) line["description"] = item.ProductOrService.Text;
+            if (date is not null) line["dateOfService"] = date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            lines.Add(line);
+        }
+        if (earliest is null && claim.BillablePeriod?.Start is { } billable && DateTimeOffset.TryParse(billable, CultureInfo.InvariantCulture, out var billableStart))
+            earliest = DateOnly.FromDateTime(billableStart.DateTime);
+        if (earliest is null)
+        {
+            error = Fail("No date of service: give Claim.item.servicedDate (or servicedPeriod) or Claim.billablePeriod.", "Claim.item.serviced[x]");
+            return null;
+        }
+
+        var member = new JsonObject { ["id"] = memberId };
+        if (patient.BirthDate is { Length: 10 } birth) member["birthDate"] = birth;
+        if (planId is not null) member["planId"] = planId;
+        var priority = claim.Priority?.Coding.FirstOrDefault()?.Code is "stat" or "urgent" ? "expedited" : "standard";
+        var request = new JsonObject
+        {
+            ["requestId"] = identifier.Value!,
+            ["kind"] = "prior-authorization",
+            ["priority"] = priority,
+            ["member"] = member,
+            ["dateOfService"] = earliest.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["diagnoses"] = diagnoses,
+            ["serviceLines"] = lines,
+        };
+
+        return new PasRequest
+        {
+            Bundle = bundle,
+            Claim = claim,
+            PatientEntry = patientEntry,
+            InsurerEntry = Find(bundle, claim.Insurer),
+            ProviderEntry = Find(bundle, claim.Provider),
+            RequestId = identifier.Value!,
+            MemberId = memberId,
+            RequestJson = request.ToJsonString(),
+        };
+    }
+
+    /// <summary>The entry a reference points at: by fullUrl, or by Type/id.</summary>
+    public static Bundle.EntryComponent? Find(Bundle bundle, ResourceReference? reference)
+    {
+        var target = reference?.Reference;
+        if (string.IsNullOrEmpty(target)) return null;
+        return bundle.Entry.FirstOrDefault(e => e.FullUrl == target)
+            ?? bundle.Entry.FirstOrDefault(e => e.Resource is not null && $"{e.Resource.TypeName}/{e.Resource.Id}" == target)
+            ?? bundle.Entry.FirstOrDefault(e => e.FullUrl is not null && e.FullUrl.EndsWith("/" + target, StringComparison.Ordinal));
+    }
+
+    /// <summary>Names the PAS element behind a field of the coverage request, for error messages.</summary>
+    public static string ElementOf(string requestField) => requestField switch
+    {
+        "member.planId" => "Coverage.class",
+        "member.birthDate" => "Patient.birthDate",
+        "dateOfService" => "Claim.item.serviced[x]",
+        var f when f.StartsWith("diagnoses", StringComparison.Ordinal) => "Claim.diagnosis",
+        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".code", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".code".Length] + ".productOrService",
+        var f when f.StartsWith("serviceLines", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..],
+        "requestId" => "Claim.identifier",
+        _ => requestField,
+    };
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Coverage.Store;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Coverage.Server.CdsHooks;
+
+/// <summary>A CDS client allowed to call the hooks: its issuer and where its public keys are.</summary>
+public sealed class CdsClientIssuer
+{
+    public string Issuer { get; set; } = "";
+    /// <summary>The client's JWK Set, inline (JSON text of {"keys": [...]}).</summary>
+    public string? Jwks { get; set; }
+    /// <summary>Where the client's JWK Set is published, when not inline.</summary>
+    public string? JwksUri { get; set; }
+    /// <summary>JWK Set URLs the client may name in a token's jku header.</summary>
+    public List<string> AllowedJku { get; set; } = [];
+}
+
+public sealed class CdsHooksAuthenticationOptions
+{
+    /// <summary>On by default; a development setting may switch it off for local use.</summary>
+    public bool Enabled { get; set; } = true;
+    public List<CdsClientIssuer> Issuers { get; set; } = [];
+    public int ClockSkewSeconds { get; set; } = 60;
+    /// <summary>CDS Hooks 2.0: exp "no more than 5 minutes in the future".</summary>
+    public int MaxLifetimeSeconds { get; set; } = 300;
+}
+
+public sealed record TokenCheck(bool Valid, string? Issuer, string? Error)
+{
+    public static TokenCheck Fail(string error) => new(false, null, error);
+}
+
+/// <summary>
+/// Authenticates CDS clients as CDS Hooks 2.0 requires: a JWT signed with the client's private key
+/// (asymmetric algorithms only: no "none", no HMAC), from an issuer on the allow-list, verified with
+/// its JWK Set (by jku, when the URL is allowed for the issuer, or configured), with aud equal to the
+/// service URL, a short exp, and a jti never used before.
+/// </summary>
+public sealed partial class CdsHooksAuthenticator(
+    CdsHooksAuthenticationOptions options, IHttpClientFactory httpClients, TimeProvider time, ILogger<CdsHooksAuthenticator> logger)
+{
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+    ];
+
+    private static readonly ConcurrentDictionary<string, (DateTimeOffset Fetched, JsonWebKeySet Keys)> FetchedKeySets = new(StringComparer.Ordinal);
+    private static readonly TimeSpan KeySetLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public async Task<TokenCheck> AuthenticateAsync(HttpRequest request, string audience, TokenReplayGuard replay, CancellationToken cancellationToken)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return TokenCheck.Fail("a bearer JWT is required (Authorization: Bearer …)");
+        var raw = header["Bearer ".Length..].Trim();
+
+        JsonWebToken token;
+        try
+        {
+            token = _handler.ReadJsonWebToken(raw);
+        }
+        catch (ArgumentException)
+        {
+            return TokenCheck.Fail("the bearer token is not a JWT");
+        }
+        if (!AsymmetricAlgorithms.Contains(token.Alg, StringComparer.Ordinal))
+            return TokenCheck.Fail($"alg '{token.Alg}' is not accepted: the token must be signed with the client's private key (RS/ES/PS)");
+        var issuer = options.Issuers.FirstOrDefault(i => i.Issuer == token.Issuer);
+        if (issuer is null) return TokenCheck.Fail($"issuer '{token.Issuer}' is not on the allow-list");
+
+        IList<SecurityKey> keys;
+        try
+        {
+            keys = await KeysFor(issuer, token, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException)
+        {
+            KeySetUnavailable(logger, issuer.Issuer, e.Message);
+            return TokenCheck.Fail("the issuer's keys could not be obtained");
+        }
+        if (keys.Count == 0) return TokenCheck.Fail("no key of the issuer can verify this token");
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = audience,
+            IssuerSigningKeys = keys,
+            ValidAlgorithms = AsymmetricAlgorithms,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
+            LifetimeValidator = (notBefore, expires, _, p) => Lifetime(notBefore, expires),
+        };
+        var result = await _handler.ValidateTokenAsync(raw, parameters);
+        if (!result.IsValid)
+            return TokenCheck.Fail(result.Exception switch
+            {
+                SecurityTokenInvalidAudienceException => $"aud must be this service's URL ({audience})",
+                SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNoExpirationException => "the token is expired, not yet valid, lives longer than 5 minutes, or has no exp",
+                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the signature does not verify with the issuer's keys",
+                _ => "the token is not valid",
+            });
+
+        var jti = token.Id;
+        if (string.IsNullOrEmpty(jti)) return TokenCheck.Fail("jti is required");
+        if (!await replay.TryUseAsync(issuer.Issuer, jti, token.ValidTo, cancellationToken)) return TokenCheck.Fail("this jti was already used");
+        return new TokenCheck(true, issuer.Issuer, null);
+    }
+
+    private bool Lifetime(DateTime? notBefore, DateTime? expires)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var skew = TimeSpan.FromSeconds(options.ClockSkewSeconds);
+        if (expires is null) return false;
+        if (expires.Value + skew < now) return false;
+        if (expires.Value > now + TimeSpan.FromSeconds(options.MaxLifetimeSeconds) + skew) return false;
+        return notBefore is null || notBefore.Value - skew <= now;
+    }
+
+    private async Task<IList<SecurityKey>> KeysFor(CdsClientIssuer issuer, JsonWebToken token, CancellationToken cancellationToken)
+    {
+        JsonWebKeySet set;
+        if (token.TryGetHeaderValue<string>("jku", out var jku) && !string.IsNullOrEmpty(jku))
+        {
+            // A jku is followed only when the allow-list names that exact URL for this issuer.
+            if (!issuer.AllowedJku.Contains(jku, StringComparer.Ordinal)) return [];
+            set = await Fetch(jku, cancellationToken);
+        }
+        else if (issuer.Jwks is not null) set = new JsonWebKeySet(issuer.Jwks);
+        else if (issuer.JwksUri is not null) set = await Fetch(issuer.JwksUri, cancellationToken);
+        else return [];
+
+        var keys = set.GetSigningKeys();
+        return string.IsNullOrEmpty(token.Kid) ? keys : keys.Where(k => k.KeyId == token.Kid).ToList();
+    }
+
+    private async Task<JsonWebKeySet> Fetch(string url, CancellationToken cancellationToken)
+    {
+        if (FetchedKeySets.TryGetValue(url, out var cached) && time.GetUtcNow() - cached.Fetched < KeySetLifetime) return cached.Keys;
+        using var client = httpClients.CreateClient("cds-jwks");
+        var json = await client.GetStringAsync(new Uri(url), cancellationToken);
+        var set = new JsonWebKeySet(json);
+        FetchedKeySets[url] = (time.GetUtcNow(), set);
+        return set;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not obtain the JWK Set of CDS client {Issuer}: {Reason}")]
+    private static partial void KeySetUnavailable(ILogger logger, string issuer, string reason);
+}

@@ -1,0 +1,77 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Coverage.Store.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ServiceAuditAndUsedTokens : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<Guid>(
+                name: "CaseId",
+                table: "audit_events",
+                type: "uuid",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "uuid");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Subject",
+                table: "audit_events",
+                type: "character varying(128)",
+                maxLength: 128,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "used_tokens",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_used_tokens", x => x.Key);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_Subject_Id",
+                table: "audit_events",
+                columns: new[] { "Subject", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_used_tokens_ExpiresAt",
+                table: "used_tokens",
+                column: "ExpiresAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "used_tokens");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_events_Subject_Id",
+                table: "audit_events");
+
+            migrationBuilder.DropColumn(
+                name: "Subject",
+                table: "audit_events");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "CaseId",
+                table: "audit_events",
+                type: "uuid",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "uuid",
+                oldNullable: true);
+        }
+    }
+}
