@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Coverage.Server.Tests;
 
 /// <summary>The real server in memory, on the given storage, with a clock the test controls.</summary>
-public sealed class CoverageApp(Storage storage, FakeTimeProvider clock) : WebApplicationFactory<Program>
+public sealed class CoverageApp(Storage storage, FakeTimeProvider clock, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
@@ -19,11 +19,14 @@ public sealed class CoverageApp(Storage storage, FakeTimeProvider clock) : WebAp
         builder.UseSetting("Storage:Provider", storage.Provider);
         builder.UseSetting("Storage:ConnectionString", storage.ConnectionString);
         builder.UseSetting("Catalogue:Path", RepositoryRoot);
+        // Local development convenience: CDS clients are not authenticated unless a test says so.
+        builder.UseSetting("CdsHooks:Authentication:Enabled", "false");
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
         });
+        configure?.Invoke(builder);
     }
 
     public static string RepositoryRoot

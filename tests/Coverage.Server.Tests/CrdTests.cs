@@ -1,0 +1,423 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coverage.Fhir;
+using Coverage.Fhir.Crd;
+using Coverage.Store;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>Da Vinci CRD over CDS Hooks, driven over HTTP with requests built as an EHR builds them.</summary>
+public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
+{
+    private readonly FakeFhirServer _fhirServer = new();
+    private readonly CoverageApp _app;
+    private readonly HttpClient _client;
+
+    public CrdTests(SqliteStorage storage)
+    {
+        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+        {
+            builder.UseSetting("Coverage:AllowedFhirServers:0", FakeFhirServer.BaseUrl);
+            builder.ConfigureTestServices(services =>
+                services.AddHttpClient<FhirServerClient>().ConfigurePrimaryHttpMessageHandler(() => _fhirServer));
+        });
+        _client = _app.CreateClient();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Call(string service, JsonNode request)
+    {
+        using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri($"/cds-services/{service}", UriKind.Relative), content);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static T Resource<T>(JsonElement element) where T : Resource =>
+        FhirJson.Parse<T>(element.GetRawText(), out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
+
+    private static Extension CoverageInformation(DomainResource resource) =>
+        Assert.Single(resource.Extension, e => e.Url == FhirSystems.CrdCoverageInformation);
+
+    private static string? Code(Extension info, string name) => (info.Extension.SingleOrDefault(e => e.Url == name)?.Value as Code)?.Value;
+
+    /// <summary>The value of the one sub-extension with this url, of the expected type.</summary>
+    private static T Sub<T>(Extension parent, string url) where T : DataType =>
+        Assert.IsType<T>(Assert.Single(parent.Extension, e => e.Url == url).Value);
+
+    private static OperationOutcome AssertOutcome(JsonElement body)
+    {
+        var outcome = Resource<OperationOutcome>(body);
+        FhirValidation.AssertValid(outcome);
+        Assert.NotEmpty(outcome.Issue);
+        return outcome;
+    }
+
+    // ------------------------------------------------------------------ discovery
+
+    [Fact]
+    public async Task Discovery_ListsTheFourCrdServicesWithPrefetch()
+    {
+        var (status, body, _) = await Api.Get(_client, "/cds-services");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var services = body.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(["order-select", "order-sign", "order-dispatch", "appointment-book"], services.Select(s => s.Str("hook")));
+        foreach (var service in services)
+        {
+            Assert.Equal("Patient/{{context.patientId}}", service.GetProperty("prefetch").Str("patient"));
+            Assert.Equal("Coverage?patient={{context.patientId}}&status=active", service.GetProperty("prefetch").Str("coverage"));
+            Assert.False(string.IsNullOrEmpty(service.Str("description")));
+        }
+    }
+
+    // ------------------------------------------------------------------ order-sign
+
+    [Fact]
+    public async Task OrderSign_Cryoablation_IsNotCoveredWithTheExtensionFieldByField()
+    {
+        var (status, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("0581T", "US-guided cryoablation, left breast")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var action = Assert.Single(body.GetProperty("systemActions").EnumerateArray());
+        Assert.Equal("update", action.Str("type"));
+        var order = Resource<ServiceRequest>(action.GetProperty("resource"));
+        FhirValidation.AssertValid(order);
+        Assert.Equal("sr-1", order.Id);
+        var info = CoverageInformation(order);
+        Assert.Equal("Coverage/cov-1", Sub<ResourceReference>(info, "coverage").Reference);
+        Assert.Equal("not-covered", Code(info, "covered"));
+        Assert.DoesNotContain(info.Extension, e => e.Url == "pa-needed"); // crd-ci-q2
+        Assert.DoesNotContain(info.Extension, e => e.Url == "info-needed");
+        var billing = Sub<Coding>(info, "billingCode");
+        Assert.Equal((Ehr.Cpt, "0581T"), (billing.System, billing.Code));
+        var reason = Sub<CodeableConcept>(info, "reason").Text;
+        Assert.Contains("not medically necessary", reason, StringComparison.Ordinal);
+        Assert.Contains("0540", reason, StringComparison.Ordinal);
+        var detail = info.Extension.Single(e => e.Url == "detail");
+        var detailCode = Sub<CodeableConcept>(detail, "code").Coding.Single();
+        Assert.Equal((FhirSystems.CrdTemp, "policy-link"), (detailCode.System, detailCode.Code));
+        Assert.Equal("http://localhost/policies/0540?version=2026-03-15", Sub<FhirUrl>(detail, "value").Value);
+        Assert.Equal("2026-11-25", Sub<Date>(info, "date").Value);
+        Assert.True(Guid.TryParse(Sub<FhirString>(info, "coverage-assertion-id").Value, out _));
+
+        var card = Assert.Single(body.GetProperty("cards").EnumerateArray());
+        Assert.True(card.Str("summary").Length < 140);
+        Assert.Equal("warning", card.Str("indicator"));
+        var link = Assert.Single(card.GetProperty("links").EnumerateArray());
+        Assert.Equal("absolute", link.Str("type"));
+        Assert.Equal("http://localhost/policies/0540?version=2026-03-15", link.Str("url"));
+        using var page = await _client.GetAsync(new Uri("/policies/0540?version=2026-03-15", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("considered not medically necessary", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OrderSign_OrderThePolicyDoesNotAddress_GetsNoActionAndNoCard()
+    {
+        var (status, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("19120", "Excision of breast lesion")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
+        Assert.Empty(body.GetProperty("cards").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task OrderSign_UnlistedCodeWithoutDescription_IsConditionalOnTheDetailCode()
+    {
+        var (_, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("19499")));
+
+        var order = Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource"));
+        FhirValidation.AssertValid(order);
+        var info = CoverageInformation(order);
+        Assert.Equal("conditional", Code(info, "covered"));
+        Assert.Equal("auth-needed", Code(info, "pa-needed"));
+        Assert.Equal("detail-code", Code(info, "info-needed")); // crd-ci-q3: conditional ⇒ info-needed
+    }
+
+    [Fact]
+    public async Task OrderSign_UnlistedCodeWithMicrowaveText_IsNotCovered()
+    {
+        var (_, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("19499", "Percutaneous microwave ablation, right breast")));
+
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Equal("not-covered", Code(info, "covered"));
+    }
+
+    [Fact]
+    public async Task OrderSign_PlanExclusion_IsNotCovered()
+    {
+        var request = Ehr.OrderSign(Ehr.Order("0581T"));
+        request["prefetch"]!["coverage"] = Ehr.Node(Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion")));
+
+        var (_, body) = await Call("order-sign", request);
+
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Equal("not-covered", Code(info, "covered"));
+        Assert.Contains("excludes", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OrderSign_RiderNeedsTheLabelFacts_IsConditionalOnClinicalDocumentation()
+    {
+        var request = Ehr.OrderSign(Ehr.Order("0581T"));
+        request["prefetch"]!["coverage"] = Ehr.Node(Ehr.SearchSet(Ehr.Coverage("example-fda-cryo-rider")));
+
+        var (_, body) = await Call("order-sign", request);
+
+        var order = Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource"));
+        FhirValidation.AssertValid(order);
+        var info = CoverageInformation(order);
+        Assert.Equal("conditional", Code(info, "covered"));
+        Assert.Equal("auth-needed", Code(info, "pa-needed"));
+        Assert.Equal("clinical", Code(info, "doc-needed"));
+        Assert.Equal("OTH", Code(info, "info-needed"));
+    }
+
+    [Fact]
+    public async Task OrderSign_ReasonReferenceToABenignCondition_IsInconsistentCoding()
+    {
+        var condition = new Condition
+        {
+            Id = "cond-1",
+            Subject = new ResourceReference("Patient/pat-1"),
+            Code = new CodeableConcept(Ehr.Icd10, "D24.1"),
+        };
+        var order = Ehr.Order("0581T", diagnosis: null);
+        order.ReasonReference.Add(new ResourceReference("Condition/cond-1"));
+
+        var (_, body) = await Call("order-sign", Ehr.OrderSign(order, condition));
+
+        var action = Assert.Single(body.GetProperty("systemActions").EnumerateArray());
+        var info = CoverageInformation(Resource<ServiceRequest>(action.GetProperty("resource")));
+        Assert.Equal("not-covered", Code(info, "covered"));
+        Assert.Contains("diagnoses", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OrderSign_TwoOrders_EachGetsItsOwnActionAndAtMostOneCard()
+    {
+        var (_, body) = await Call("order-sign", Ehr.OrderSign(
+            Ehr.Order("0581T", id: "sr-1"), Ehr.Order("0971T", id: "sr-2", date: "2026-04-01"), Ehr.Order("19120", id: "sr-3")));
+
+        var ids = body.GetProperty("systemActions").EnumerateArray().Select(a => a.GetProperty("resource").Str("id")).ToList();
+        Assert.Equal(["sr-1", "sr-2"], ids);
+        Assert.Equal(2, body.GetProperty("cards").GetArrayLength());
+    }
+
+    // ------------------------------------------------------------------ the other hooks
+
+    [Fact]
+    public async Task OrderSelect_AssessesOnlyTheSelectedOrders()
+    {
+        var context = new JsonObject
+        {
+            ["selections"] = new JsonArray("ServiceRequest/sr-2"),
+            ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T", id: "sr-1"), Ehr.Order("19499", "RFA of breast tumor", id: "sr-2"))),
+        };
+
+        var (status, body) = await Call("order-select", Ehr.HookRequest("order-select", context));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var action = Assert.Single(body.GetProperty("systemActions").EnumerateArray());
+        Assert.Equal("sr-2", action.GetProperty("resource").Str("id"));
+    }
+
+    [Fact]
+    public async Task AppointmentBook_AppointmentForCryoablation_GetsCoverageInformation()
+    {
+        var appointment = new Appointment
+        {
+            Id = "appt-1",
+            Status = Appointment.AppointmentStatus.Proposed,
+            ServiceType = [new CodeableConcept(Ehr.Cpt, "0581T")],
+            ReasonCode = [new CodeableConcept(Ehr.Icd10, "C50.412")],
+            Start = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero),
+            End = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero),
+            Participant = [new Appointment.ParticipantComponent { Actor = new ResourceReference("Patient/pat-1"), Status = ParticipationStatus.Accepted }],
+        };
+        var context = new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(appointment)) };
+
+        var (status, body) = await Call("appointment-book", Ehr.HookRequest("appointment-book", context));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var updated = Resource<Appointment>(Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource"));
+        FhirValidation.AssertValid(updated);
+        Assert.Equal("not-covered", Code(CoverageInformation(updated), "covered"));
+    }
+
+    [Fact]
+    public async Task OrderDispatch_PrefetchedOrder_GetsCoverageInformation()
+    {
+        var order = Ehr.Order("0581T", id: "sr-9");
+        order.Status = RequestStatus.Active;
+        var request = Ehr.HookRequest("order-dispatch", new JsonObject
+        {
+            ["dispatchedOrders"] = new JsonArray("ServiceRequest/sr-9"),
+            ["performer"] = "Organization/org-1",
+        });
+        request["prefetch"]!["serviceRequests"] = Ehr.Node(Ehr.SearchSet(order));
+
+        var (status, body) = await Call("order-dispatch", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("sr-9", Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource").Str("id"));
+    }
+
+    [Fact]
+    public async Task OrderSign_NoPrefetchButFhirAccess_ReadsPatientAndCoverageFromTheEhr()
+    {
+        _fhirServer.Add("Patient/pat-1", Ehr.Patient());
+        _fhirServer.Add("Coverage?patient=pat-1&status=active", Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion")));
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "token-123", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/Patient.read patient/Coverage.read", ["subject"] = "coverage-crd" };
+
+        var (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("excludes", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+        Assert.All(_fhirServer.Requests, r => Assert.Equal("Bearer token-123", r.Authorization));
+        Assert.Contains(_fhirServer.Requests, r => r.Url.EndsWith("/Patient/pat-1", StringComparison.Ordinal));
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    [Fact]
+    public async Task NoPrefetchAndNoFhirAccess_Is412WithOperationOutcome()
+    {
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+
+        var (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Contains("prefetch", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FhirServerNotAllowed_IsTreatedAsNoAccess_412()
+    {
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = "https://elsewhere.example/fhir";
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+
+        var (status, _) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Empty(_fhirServer.Requests);
+    }
+
+    [Fact]
+    public async Task NoActiveCoverage_Is400()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, coverage: Ehr.SearchSet()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("No active Coverage", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoActiveCoverages_Is400()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) },
+            coverage: Ehr.SearchSet(Ehr.Coverage(id: "cov-1"), Ehr.Coverage(id: "cov-2"))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("2 active Coverages", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownPlan_Is400NamingCoverageClass()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, coverage: Ehr.SearchSet(Ehr.Coverage("gold"))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Coverage.class", AssertOutcome(body).Issue[0].Expression.Single());
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("[]")]
+    [InlineData("""{"hook":"order-sign","context":{}}""")]
+    [InlineData("""{"hook":"order-select","hookInstance":"x","context":{"draftOrders":{}}}""")]
+    [InlineData("""{"hook":"order-sign","hookInstance":"x","context":{"patientId":"pat-1"}}""")]
+    [InlineData("""{"hook":"order-sign","hookInstance":"x","context":{"draftOrders":{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"ServiceRequest","bogus":1}}]}}}""")]
+    public async Task MalformedRequest_Is400WithOperationOutcome(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri("/cds-services/order-sign", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        AssertOutcome(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    [Fact]
+    public async Task UnknownService_Is404()
+    {
+        var (status, body) = await Call("order-unknown", Ehr.OrderSign(Ehr.Order("0581T")));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertOutcome(body);
+    }
+
+    // ------------------------------------------------------------------ audit
+
+    [Fact]
+    public async Task EveryHookCall_IsAuditedWithoutMemberData()
+    {
+        var request = Ehr.OrderSign(Ehr.Order("0581T"));
+        var instance = request["hookInstance"]!.GetValue<string>();
+
+        await Call("order-sign", request);
+
+        using var scope = _app.Services.CreateScope();
+        var events = await scope.ServiceProvider.GetRequiredService<ServiceAudit>().ReadAsync("cds-hooks/order-sign", 50, CancellationToken.None);
+        var audited = Assert.Single(events, e => e.Detail.Contains(instance, StringComparison.Ordinal));
+        Assert.Equal("hook-answered", audited.Action);
+        Assert.Contains("not-covered", audited.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("pat-1", audited.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("M-CRD-1", audited.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("1950", audited.Detail, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A stand-in for the EHR's FHIR server: answers the reads it was given, and records each request.</summary>
+internal sealed class FakeFhirServer : HttpMessageHandler
+{
+    public const string BaseUrl = "https://ehr.test/fhir";
+
+    private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
+
+    public List<(string Url, string? Authorization)> Requests { get; } = [];
+
+    public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);
+        Requests.Add((url, request.Headers.Authorization?.ToString()));
+        if (!_resources.TryGetValue(url, out var resource))
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+        var response = new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent(FhirJson.Serialize(resource), Encoding.UTF8, new MediaTypeHeaderValue("application/fhir+json")),
+        };
+        return Task.FromResult(response);
+    }
+}
