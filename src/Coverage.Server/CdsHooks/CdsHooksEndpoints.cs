@@ -15,8 +15,7 @@ internal static class CdsHooksEndpoints
     {
         var group = app.MapGroup("/cds-services").WithTags("CDS Hooks (Da Vinci CRD)");
         group.MapGet("/", Discovery).WithName("CdsDiscovery").WithSummary("CDS Hooks discovery: the CRD services and their prefetch templates");
-        group.MapPost("/{id}", Call).WithName("CdsServiceCall").WithSummary("Call a CRD service with a CDS Hooks request")
-            .Accepts<JsonElement>("application/json");
+        group.MapPost("/{id}", Call).WithName("CdsServiceCall").WithSummary("Call a CRD service with a CDS Hooks request (application/json)");
         return app;
     }
 

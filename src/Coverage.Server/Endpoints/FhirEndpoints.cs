@@ -18,10 +18,9 @@ internal static class FhirEndpoints
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci PAS)");
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("The CapabilityStatement");
-        fhir.MapPost("/Claim/$submit", Submit).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle")
-            .Accepts<JsonElement>("application/fhir+json", "application/json");
-        fhir.MapPost("/Claim/$inquire", Inquire).WithName("PasInquire").WithSummary("Inquire about a prior authorization request")
-            .Accepts<JsonElement>("application/fhir+json", "application/json");
+        // No Accepts(...) content-type constraint: a wrong content type must be answered with an OperationOutcome, not ProblemDetails.
+        fhir.MapPost("/Claim/$submit", Submit).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
+        fhir.MapPost("/Claim/$inquire", Inquire).WithName("PasInquire").WithSummary("Inquire about a prior authorization request (application/fhir+json)");
         return app;
     }
 

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>CDS Hooks 2.0 client authentication: only a well-formed, signed, fresh, unreplayed JWT from a known issuer passes.</summary>
+public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, IDisposable
+{
+    private const string Issuer = "https://ehr.test";
+    private const string Audience = "http://localhost/cds-services/order-sign";
+    private const string AllowedJku = "https://ehr.test/.well-known/jwks.json";
+
+    private static readonly RSA ClientKey = RSA.Create(2048);
+    private static readonly RSA OtherKey = RSA.Create(2048);
+    private readonly RsaSecurityKey _signingKey = new(ClientKey) { KeyId = "client-key-1" };
+    private readonly FakeJwksServer _jwks;
+    private readonly CoverageApp _app;
+    private readonly HttpClient _client;
+
+    public CdsHooksAuthenticationTests(SqliteStorage storage)
+    {
+        var publicJwks = Jwks(new RsaSecurityKey(ClientKey.ExportParameters(false)) { KeyId = "client-key-1" });
+        _jwks = new FakeJwksServer(AllowedJku, publicJwks);
+        // The clock of the tokens is the real one: the server checks exp against its own TimeProvider.
+        _app = new CoverageApp(storage, new FakeTimeProvider(DateTimeOffset.UtcNow), builder =>
+        {
+            builder.UseSetting("CdsHooks:Authentication:Enabled", "true");
+            builder.UseSetting("CdsHooks:Authentication:Issuers:0:Issuer", Issuer);
+            builder.UseSetting("CdsHooks:Authentication:Issuers:0:Jwks", publicJwks);
+            builder.UseSetting("CdsHooks:Authentication:Issuers:0:AllowedJku:0", AllowedJku);
+            builder.UseSetting("CdsHooks:Authentication:Issuers:1:Issuer", "https://jku-only.test");
+            builder.UseSetting("CdsHooks:Authentication:Issuers:1:AllowedJku:0", AllowedJku);
+            builder.ConfigureTestServices(services => services.AddHttpClient("cds-jwks").ConfigurePrimaryHttpMessageHandler(() => _jwks));
+        });
+        _client = _app.CreateClient();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    private string Token(
+        string? issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, string? jti = null,
+        SigningCredentials? credentials = null, IDictionary<string, object>? header = null, DateTime? expires = null)
+    {
+        var now = _app.Clock.GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = now,
+            NotBefore = now.AddSeconds(-5),
+            Expires = expires ?? now + (lifetime ?? TimeSpan.FromMinutes(4)),
+            Subject = new ClaimsIdentity([new Claim("jti", jti ?? Guid.NewGuid().ToString())]),
+            SigningCredentials = credentials ?? new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha384),
+            AdditionalHeaderClaims = header,
+        });
+    }
+
+    private async Task<HttpStatusCode> Call(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/cds-services/order-sign")
+        {
+            Content = new StringContent(Ehr.OrderSign(Ehr.Order("0581T")).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await _client.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Assert.Contains("OperationOutcome", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task GoodToken_Passes() => Assert.Equal(HttpStatusCode.OK, await Call(Token()));
+
+    [Fact]
+    public async Task NoToken_Is401() => Assert.Equal(HttpStatusCode.Unauthorized, await Call(null));
+
+    [Fact]
+    public async Task WrongAudience_Is401() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(audience: "http://localhost/cds-services/order-select")));
+
+    [Fact]
+    public async Task ExpiredToken_Is401() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(expires: _app.Clock.GetUtcNow().UtcDateTime.AddMinutes(-5))));
+
+    [Fact]
+    public async Task TokenLivingLongerThanFiveMinutes_Is401() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(lifetime: TimeSpan.FromHours(1))));
+
+    [Fact]
+    public async Task UnknownIssuer_Is401() => Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(issuer: "https://intruder.test")));
+
+    [Fact]
+    public async Task AlgNone_Is401()
+    {
+        static string Part(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+        var exp = _app.Clock.GetUtcNow().AddMinutes(4).ToUnixTimeSeconds();
+        var unsigned = Part("""{"alg":"none","typ":"JWT"}""") + "." +
+            Part($$"""{"iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{exp}},"jti":"{{Guid.NewGuid()}}"}""") + ".";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(unsigned));
+    }
+
+    [Fact]
+    public async Task HmacToken_Is401()
+    {
+        var shared = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(credentials: new SigningCredentials(shared, SecurityAlgorithms.HmacSha256))));
+    }
+
+    [Fact]
+    public async Task TokenSignedWithAnotherKey_Is401()
+    {
+        var other = new RsaSecurityKey(OtherKey) { KeyId = "client-key-1" };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(credentials: new SigningCredentials(other, SecurityAlgorithms.RsaSha384))));
+    }
+
+    [Fact]
+    public async Task ReusedJti_Is401()
+    {
+        var jti = Guid.NewGuid().ToString();
+
+        Assert.Equal(HttpStatusCode.OK, await Call(Token(jti: jti)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(jti: jti)));
+    }
+
+    [Fact]
+    public async Task AllowedJku_KeysAreFetchedFromIt()
+    {
+        var token = Token(issuer: "https://jku-only.test", header: new Dictionary<string, object> { ["jku"] = AllowedJku });
+
+        Assert.Equal(HttpStatusCode.OK, await Call(token));
+        Assert.Contains(AllowedJku, _jwks.Requested);
+    }
+
+    [Fact]
+    public async Task JkuNotOnTheAllowList_Is401AndIsNotFetched()
+    {
+        var token = Token(header: new Dictionary<string, object> { ["jku"] = "https://attacker.test/jwks.json" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(token));
+        Assert.DoesNotContain("https://attacker.test/jwks.json", _jwks.Requested);
+    }
+
+    [Fact]
+    public async Task Discovery_NeedsNoToken()
+    {
+        var (status, _, _) = await Api.Get(_client, "/cds-services");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    private static string Jwks(RsaSecurityKey key)
+    {
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(key);
+        return $$"""{"keys":[{"kty":"RSA","kid":"{{jwk.Kid}}","use":"sig","alg":"RS384","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""";
+    }
+
+    /// <summary>Serves the client's JWK Set at its jku URL and records which URLs were asked for.</summary>
+    private sealed class FakeJwksServer(string url, string jwks) : HttpMessageHandler
+    {
+        public List<string> Requested { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var asked = request.RequestUri!.AbsoluteUri;
+            Requested.Add(asked);
+            return Task.FromResult(asked == url
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(jwks, Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.NotFound));
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Coverage.Fhir;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Time.Testing;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>Da Vinci PAS: $submit and $inquire over HTTP with Bundles built as a provider system builds them.</summary>
+public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
+{
+    private readonly CoverageApp _app;
+    private readonly HttpClient _client;
+
+    public PasTests(SqliteStorage storage)
+    {
+        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        _client = _app.CreateClient();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    /// <summary>A PAS request Bundle: Claim first, then Patient, insurer, provider and Coverage, linked by urn:uuid fullUrls.</summary>
+    private static Bundle PasBundle(
+        string requestId, string code = "0581T", string date = "2026-05-04", string plan = "standard", string? text = "US-guided cryoablation, left breast",
+        string diagnosis = "C50.412", ClaimUseCode use = ClaimUseCode.Preauthorization, string codeSystem = Ehr.Cpt, params (string Code, string? Text)[] moreItems)
+    {
+        string Urn() => $"urn:uuid:{Guid.NewGuid()}";
+        var (patientUrl, insurerUrl, providerUrl, coverageUrl) = (Urn(), Urn(), Urn(), Urn());
+        var claim = new Claim
+        {
+            Identifier = [new Identifier("http://provider.example/prior-auth", requestId)],
+            Status = FinancialResourceStatusCodes.Active,
+            Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/claim-type", "professional"),
+            Use = use,
+            Patient = new ResourceReference(patientUrl),
+            Created = "2026-04-20T09:00:00Z",
+            Insurer = new ResourceReference(insurerUrl),
+            Provider = new ResourceReference(providerUrl),
+            Priority = new CodeableConcept("http://terminology.hl7.org/CodeSystem/processpriority", "normal"),
+            Diagnosis = [new Claim.DiagnosisComponent { Sequence = 1, Diagnosis = new CodeableConcept(Ehr.Icd10, diagnosis) }],
+            Insurance = [new Claim.InsuranceComponent { Sequence = 1, Focal = true, Coverage = new ResourceReference(coverageUrl) }],
+        };
+        var items = new[] { (code, text) }.Concat(moreItems).ToList();
+        for (var i = 0; i < items.Count; i++)
+            claim.Item.Add(new Claim.ItemComponent
+            {
+                Sequence = i + 1,
+                ProductOrService = new CodeableConcept(codeSystem, items[i].Item1) { Text = items[i].Item2 },
+                Serviced = new Date(date),
+                Quantity = new Quantity { Value = 1 },
+            });
+        var coverage = Ehr.Coverage(plan);
+        coverage.Id = null;
+        coverage.Beneficiary = new ResourceReference(patientUrl);
+        var patient = Ehr.Patient(memberId: "M-PAS-1");
+        patient.Id = null;
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Identifier = new Identifier("http://provider.example/bundles", requestId),
+            Timestamp = new DateTimeOffset(2026, 4, 20, 9, 0, 0, TimeSpan.Zero),
+        };
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = claim });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = insurerUrl, Resource = new Organization { Name = "Example payer" } });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = providerUrl, Resource = new Organization { Name = "Example breast surgery clinic" } });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = coverageUrl, Resource = coverage });
+        return bundle;
+    }
+
+    private async Task<(HttpStatusCode Status, Resource Body)> Post(string operation, string body, string contentType = "application/fhir+json")
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        using var response = await _client.PostAsync(new Uri($"/fhir/Claim/${operation}", UriKind.Relative), content);
+        var text = await response.Content.ReadAsStringAsync();
+        var resource = FhirJson.Parse<Resource>(text, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
+        FhirValidation.AssertValid(resource);
+        return (response.StatusCode, resource);
+    }
+
+    private Task<(HttpStatusCode Status, Resource Body)> Post(string operation, Bundle bundle) => Post(operation, FhirJson.Serialize(bundle));
+
+    private static ClaimResponse ClaimResponseOf(Resource body)
+    {
+        var bundle = Assert.IsType<Bundle>(body);
+        foreach (var entry in bundle.Entry) FhirValidation.AssertValid(entry.Resource!);
+        return Assert.IsType<ClaimResponse>(bundle.Entry[0].Resource);
+    }
+
+    private static (string Code, string Number) ReviewAction(ClaimResponse.ItemComponent item)
+    {
+        var reviewAction = Assert.Single(Assert.Single(item.Adjudication).Extension, e => e.Url == FhirSystems.PasReviewAction);
+        var code = Assert.IsType<CodeableConcept>(reviewAction.Extension.Single(e => e.Url == FhirSystems.PasReviewActionCode).Value).Coding.Single();
+        Assert.Equal(FhirSystems.X12ActionCode, code.System);
+        return (code.Code!, Assert.IsType<FhirString>(reviewAction.Extension.Single(e => e.Url == "number").Value).Value!);
+    }
+
+    // ------------------------------------------------------------------ $submit
+
+    [Fact]
+    public async Task Submit_Cryoablation_IsPendedA4WithTheCaseAndThePolicy()
+    {
+        var request = PasBundle(Api.NewId());
+
+        var (status, body) = await Post("submit", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var bundle = Assert.IsType<Bundle>(body);
+        var response = ClaimResponseOf(body);
+        Assert.Equal(FinancialResourceStatusCodes.Active, response.Status);
+        Assert.Equal(ClaimUseCode.Preauthorization, response.Use);
+        Assert.Equal(ClaimProcessingCodes.Queued, response.Outcome);
+        Assert.Equal("professional", response.Type.Coding.Single().Code);
+        Assert.Equal(((Claim)request.Entry[0].Resource!).Identifier[0].Value, response.Request!.Identifier!.Value);
+        Assert.Contains(bundle.Entry, e => e.FullUrl == response.Patient.Reference && e.Resource is Patient);
+        Assert.Contains(bundle.Entry, e => e.FullUrl == response.Insurer.Reference && e.Resource is Organization);
+        var item = Assert.Single(response.Item);
+        Assert.Equal(1, item.ItemSequence);
+        var (code, number) = ReviewAction(item);
+        Assert.Equal("A4", code);
+        Assert.Equal(response.PreAuthRef, number);
+        Assert.True(Guid.TryParse(number, out _));
+        var note = Assert.Single(response.ProcessNote);
+        Assert.Equal(item.NoteNumber.Single(), note.Number);
+        Assert.Contains("physician review", note.Text, StringComparison.Ordinal);
+        Assert.Contains("Policy 0540", note.Text, StringComparison.Ordinal);
+        Assert.Contains("considered not medically necessary", note.Text, StringComparison.Ordinal);
+
+        var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{number}");
+        Assert.Equal("pending-physician-review", theCase.Str("status"));
+    }
+
+    [Fact]
+    public async Task Submit_SameBundleAgain_GivesTheSameAnswer()
+    {
+        var request = PasBundle(Api.NewId());
+        var first = ClaimResponseOf((await Post("submit", request)).Body);
+
+        var second = ClaimResponseOf((await Post("submit", request)).Body);
+
+        Assert.Equal(first.PreAuthRef, second.PreAuthRef);
+        Assert.Equal(first.Outcome, second.Outcome);
+        Assert.Equal(ReviewAction(first.Item[0]), ReviewAction(second.Item[0]));
+        Assert.Equal(first.ProcessNote[0].Text, second.ProcessNote[0].Text);
+    }
+
+    [Fact]
+    public async Task Inquire_AfterPhysicianUpholds_IsA3WithTheReviewersRationale()
+    {
+        var request = PasBundle(Api.NewId());
+        var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
+        var (decided, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
+            Api.Decision("physician", (1, "uphold", "Cryoablation is not medically necessary under policy 0540 for this member.")));
+        Assert.Equal(HttpStatusCode.OK, decided);
+
+        var (status, body) = await Post("inquire", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(body);
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
+        Assert.Equal("A3", ReviewAction(response.Item[0]).Code);
+        Assert.Contains("not medically necessary under policy 0540 for this member", response.ProcessNote[0].Text, StringComparison.Ordinal);
+        Assert.Contains("Coverage Policy", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inquire_AfterOverturn_IsA1()
+    {
+        var request = PasBundle(Api.NewId());
+        var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "overturn", "Plan exception documented.")));
+
+        var response = ClaimResponseOf((await Post("inquire", request)).Body);
+
+        Assert.Equal("A1", ReviewAction(response.Item[0]).Code);
+    }
+
+    [Fact]
+    public async Task Inquire_BeforeAnyDecision_IsStillA4()
+    {
+        var request = PasBundle(Api.NewId());
+        await Post("submit", request);
+
+        var response = ClaimResponseOf((await Post("inquire", request)).Body);
+
+        Assert.Equal("A4", ReviewAction(response.Item[0]).Code);
+        Assert.Equal(ClaimProcessingCodes.Queued, response.Outcome);
+    }
+
+    [Fact]
+    public async Task Submit_InvalidCode_IsAnsweredDirectlyA3()
+    {
+        var response = ClaimResponseOf((await Post("submit", PasBundle(Api.NewId(), code: "0971T", date: "2025-11-20"))).Body);
+
+        Assert.Equal("A3", ReviewAction(response.Item[0]).Code);
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
+        Assert.Contains("not a valid code", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_PlanExclusion_IsAnsweredDirectlyA3()
+    {
+        var response = ClaimResponseOf((await Post("submit", PasBundle(Api.NewId(), plan: "example-ablation-exclusion"))).Body);
+
+        Assert.Equal("A3", ReviewAction(response.Item[0]).Code);
+        Assert.Contains("excludes", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_LineThePolicyDoesNotAddress_IsNoActionRequired()
+    {
+        var response = ClaimResponseOf((await Post("submit", PasBundle(Api.NewId(), moreItems: ("19120", "Excision of breast lesion")))).Body);
+
+        Assert.Equal(["A4", "NA"], response.Item.Select(i => ReviewAction(i).Code));
+        Assert.Equal([1, 2], response.Item.Select(i => i.ItemSequence));
+        Assert.Equal(ClaimProcessingCodes.Partial, response.Outcome);
+    }
+
+    [Fact]
+    public async Task Submit_UnlistedCodeWithoutDescription_IsPendedForInformation()
+    {
+        var response = ClaimResponseOf((await Post("submit", PasBundle(Api.NewId(), code: "19499", text: null))).Body);
+
+        Assert.Equal("A4", ReviewAction(response.Item[0]).Code);
+        Assert.Contains("more information is needed", response.ProcessNote[0].Text, StringComparison.Ordinal);
+        Assert.Contains("description", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("{ not json", "JSON")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection"}""", "no entries")]
+    [InlineData("""{"resourceType":"Patient","id":"p"}""", "Bundle")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p"}}]}""", "Claim")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Claim","bogus":true}}]}""", "bogus")]
+    public async Task Submit_MalformedBundle_Is400WithOperationOutcome(string body, string mentions)
+    {
+        var (status, resource) = await Post("submit", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var outcome = Assert.IsType<OperationOutcome>(resource);
+        Assert.Contains(outcome.Issue, i => i.Diagnostics?.Contains(mentions, StringComparison.OrdinalIgnoreCase) == true);
+    }
+
+    [Fact]
+    public async Task Submit_ClaimNotPreauthorization_Is400NamingClaimUse()
+    {
+        var (status, resource) = await Post("submit", PasBundle(Api.NewId(), use: ClaimUseCode.Claim));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Claim.use", Assert.IsType<OperationOutcome>(resource).Issue[0].Expression.Single());
+    }
+
+    [Fact]
+    public async Task Submit_ItemWithoutCptOrHcpcs_Is400NamingTheItem()
+    {
+        var (status, resource) = await Post("submit", PasBundle(Api.NewId(), codeSystem: "http://snomed.info/sct", code: "241490008"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Claim.item[0].productOrService", Assert.IsType<OperationOutcome>(resource).Issue[0].Expression.Single());
+    }
+
+    [Fact]
+    public async Task Submit_UnknownPlan_Is400NamingCoverageClass()
+    {
+        var (status, resource) = await Post("submit", PasBundle(Api.NewId(), plan: "gold"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Coverage.class", Assert.IsType<OperationOutcome>(resource).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_SameIdentifierDifferentRequest_Is409()
+    {
+        var requestId = Api.NewId();
+        await Post("submit", PasBundle(requestId));
+
+        var (status, resource) = await Post("submit", PasBundle(requestId, date: "2026-05-05"));
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.IsType<OperationOutcome>(resource);
+    }
+
+    [Fact]
+    public async Task Inquire_UnknownRequest_Is404()
+    {
+        var (status, resource) = await Post("inquire", PasBundle(Api.NewId()));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.IsType<OperationOutcome>(resource);
+    }
+
+    [Fact]
+    public async Task Submit_WrongContentType_Is415()
+    {
+        var (status, resource) = await Post("submit", FhirJson.Serialize(PasBundle(Api.NewId())), "text/plain");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.IsType<OperationOutcome>(resource);
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    [Fact]
+    public async Task Metadata_IsAValidCapabilityStatementListingTheOperations()
+    {
+        using var response = await _client.GetAsync(new Uri("/fhir/metadata", UriKind.Relative));
+        var statement = FhirJson.Parse<CapabilityStatement>(await response.Content.ReadAsStringAsync(), out _)!;
+
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType!.MediaType);
+        FhirValidation.AssertValid(statement);
+        Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
+        var claim = statement.Rest.Single().Resource.Single(r => r.Type == "Claim");
+        Assert.Equal(["submit", "inquire"], claim.Operation.Select(o => o.Name));
+        Assert.Contains(FhirSystems.PasSubmitOperation, claim.Operation.Select(o => o.Definition));
+    }
+
+    [Fact]
+    public async Task Submit_SampleBundleFromTheReadme_Works()
+    {
+        var sample = JsonNode.Parse(CoverageApp.Sample("pas-submit-bundle.json"))!;
+        sample["entry"]![0]!["resource"]!["identifier"]![0]!["value"] = Api.NewId();
+
+        var (status, body) = await Post("submit", sample.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("A4", ReviewAction(ClaimResponseOf(body).Item[0]).Code);
+    }
+}
