@@ -713,7 +713,7 @@ public static partial class CatalogueLoader
                 null => at.Missing<ProvisionEffect?>(path + ".effect"),
                 _ => at.Invalid<ProvisionEffect?>(path + ".effect", $"'{entry.Effect}' is not cover or exclude"),
             };
-            if (kind is "rider" or "exclusion" && source == GoverningSource.Mandate) at.Add(path + ".source", $"a {kind} is part of the plan document; its source is plan");
+            if (kind is "rider" or "exclusion" && source == GoverningSource.Mandate) at.Add(path + ".source", $"{(kind == "exclusion" ? "an" : "a")} {kind} is part of the plan document; its source is plan");
             if (kind == "exclusion" && effect == ProvisionEffect.Cover) at.Add(path + ".effect", "an exclusion's effect is exclude");
             if (kind == "rider" && effect == ProvisionEffect.Exclude) at.Add(path + ".effect", "a rider adds coverage; its effect is cover (write an exclusion to exclude)");
             if (entry.RequiresFdaLabel is not null && effect == ProvisionEffect.Exclude)
@@ -796,6 +796,11 @@ public static partial class CatalogueLoader
                 null => e.Message.Split('\n')[0],
             };
             reason = UnknownProperty().Replace(reason, m => $"'{m.Groups[1].Value}' is not a key the catalogue knows here");
+            if (reason.StartsWith("No node deserializer", StringComparison.Ordinal)
+                || reason.StartsWith("Failed to create an instance of type", StringComparison.Ordinal)
+                || reason.StartsWith("Expected 'Sequence", StringComparison.Ordinal)
+                || reason.StartsWith("Expected 'Mapping", StringComparison.Ordinal))
+                reason = "this value has the wrong type for its key (a list or an object where text, a number or true/false is expected, or the other way round)";
             problems.Add(file, $"line {e.Start.Line}, column {e.Start.Column}", reason);
             return null;
         }
