@@ -30,8 +30,9 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not valid JSON: {e.Message}");
             return null;
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
         {
+            // Whatever the SDK throws on input it cannot read is the caller's error, not ours.
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
             return null;
         }

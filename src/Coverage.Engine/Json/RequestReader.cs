@@ -60,7 +60,16 @@ public static class RequestReader
     public static RequestReadResult Read(JsonElement root, PolicyCatalogue catalogue)
     {
         var errors = new List<InputError>();
-        var request = new Reader(catalogue, errors).Request(root);
+        CoverageRequest? request;
+        try
+        {
+            request = new Reader(catalogue, errors).Request(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json checks a string's Unicode only when it is read.
+            return Fail("$", "the request holds a string that is not valid Unicode (a lone surrogate or invalid UTF-8)");
+        }
         return errors.Count > 0 ? new RequestReadResult(null, errors) : new RequestReadResult(request, []);
     }
 
@@ -253,8 +262,12 @@ public static class RequestReader
                         facts.Add(new(definition.Name, FactValue.Of(value.GetBoolean())));
                         break;
                     case FactType.Number when value.ValueKind == JsonValueKind.Number:
-                        var number = value.GetDouble();
-                        if (number < definition.Minimum || number > definition.Maximum || !double.IsFinite(number))
+                        if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
+                        {
+                            Error(field, $"{value.GetRawText()} is not a number the engine can use");
+                            break;
+                        }
+                        if (number < definition.Minimum || number > definition.Maximum)
                             Error(field, $"{value.GetRawText()} is outside {definition.Minimum}–{definition.Maximum}{(definition.Unit is null ? "" : " " + definition.Unit)}");
                         else
                             facts.Add(new(definition.Name, FactValue.Of(number)));

@@ -46,6 +46,7 @@ internal static class CdsHooksEndpoints
 
         if (!request.HasJsonContentType()) return FhirResults.Outcome(Outcomes.Invalid("Send the CDS Hooks request as application/json."), 415);
         var body = await RequestBody.ReadAsync(request, cancellationToken);
+        if (RequestBody.CheckText(body) is { } invalid) return FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400);
         JsonDocument document;
         try
         {

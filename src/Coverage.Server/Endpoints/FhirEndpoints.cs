@@ -56,8 +56,10 @@ internal static class FhirEndpoints
     {
         if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
             return (null, FhirResults.Outcome(Outcomes.Invalid("Send the Bundle as application/fhir+json."), 415));
-        var body = System.Text.Encoding.UTF8.GetString(await RequestBody.ReadAsync(request, cancellationToken));
-        if (string.IsNullOrWhiteSpace(body)) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
+        var bytes = await RequestBody.ReadAsync(request, cancellationToken);
+        if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
+        if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));
+        var body = System.Text.Encoding.UTF8.GetString(bytes);
         var bundle = FhirJson.Parse<Bundle>(body, out var problems);
         if (bundle is null) return (null, FhirResults.Outcome(problems!, 400));
         var pas = PasRequest.Read(bundle, out var error);

@@ -1,30 +1,66 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Coverage.Engine.Json;
 
 namespace Coverage.Server.Endpoints;
 
-/// <summary>Reads JSON bodies ourselves, so that every error names its field the same way the CLI does.</summary>
+/// <summary>
+/// Reads request bodies ourselves: bounded in size, checked to be well-formed UTF-8 JSON text, so that
+/// every error names its field the same way the CLI does and no odd byte reaches a parser as a crash.
+/// </summary>
 internal static class RequestBody
 {
+    /// <summary>The most a request body may hold (Limits:MaxRequestBodyBytes); a coverage request is a few kilobytes.</summary>
+    public static long MaxBytes { get; set; } = 1_000_000;
+
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (request.ContentLength > MaxBytes) throw TooLarge();
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
         return buffer.ToArray();
+    }
+
+    private static BadHttpRequestException TooLarge() =>
+        new($"The request body is larger than {MaxBytes:N0} bytes.", StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>
+    /// Null when the body is well-formed JSON whose every string and name is valid Unicode; else the error.
+    /// (System.Text.Json checks strings only when they are read, so an invalid one would surface later as an exception.)
+    /// </summary>
+    public static InputError? CheckText(byte[] body, int maxDepth = 64)
+    {
+        if (!Utf8.IsValid(body)) return new InputError("$", "the body is not valid UTF-8 text");
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            while (reader.Read())
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                    reader.GetString();
+        }
+        catch (JsonException e)
+        {
+            return new InputError("$", $"the body is not valid JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
+        }
+        catch (InvalidOperationException)
+        {
+            return new InputError("$", $"the body holds a string that is not valid Unicode (near byte {reader.TokenStartIndex})");
+        }
+        return null;
     }
 
     /// <summary>A JSON object, or the input error saying why the body is not one.</summary>
     public static (JsonObject? Body, InputError? Error) ParseObject(byte[] body)
     {
-        try
-        {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
-            return node is JsonObject obj ? (obj, null) : (null, new InputError("$", "the body must be a JSON object"));
-        }
-        catch (JsonException e)
-        {
-            return (null, new InputError("$", $"the body is not valid JSON ({e.Message.Split(" Path:")[0]})"));
-        }
+        if (CheckText(body, 32) is { } invalid) return (null, invalid);
+        var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+        return node is JsonObject obj ? (obj, null) : (null, new InputError("$", "the body must be a JSON object"));
     }
 }

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>
+/// Hostile and malformed input to every endpoint: truncated and mistyped JSON, deep nesting, huge
+/// numbers, odd Unicode, invalid FHIR. Every answer is a clear 4xx (or a success for input that
+/// happens to be valid), never a 5xx, and comes back promptly.
+/// </summary>
+public sealed class HostileInputTests : IClassFixture<SqliteStorage>, IDisposable
+{
+    private readonly CoverageApp _app;
+    private readonly HttpClient _client;
+
+    public HostileInputTests(SqliteStorage storage)
+    {
+        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        _client = _app.CreateClient();
+        _client.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    public static TheoryData<string> Endpoints => new()
+    {
+        "/api/v1/determinations",
+        "/cds-services/order-sign",
+        "/fhir/Claim/$submit",
+        "/fhir/Claim/$inquire",
+        "decisions",
+        "information",
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task MutatedInputs_AreRefusedWith4xxNeverAServerError(string endpoint)
+    {
+        var url = endpoint switch
+        {
+            "decisions" or "information" => $"/api/v1/cases/{await PendingCase(endpoint)}/{endpoint}",
+            _ => endpoint,
+        };
+        var seed = Seeds[endpoint is "decisions" or "information" ? endpoint : url];
+        var failures = new List<string>();
+        var count = 0;
+        foreach (var body in HostileInputs.Mutations(seed, seed: endpoint.GetHashCode(StringComparison.Ordinal) & 0x7fff, count: 200))
+        {
+            count++;
+            var contentType = url.StartsWith("/fhir", StringComparison.Ordinal) ? "application/fhir+json" : "application/json";
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            using var response = await _client.PostAsync(new Uri(url, UriKind.Relative), content);
+            var status = (int)response.StatusCode;
+            if (status >= 500) failures.Add($"{status} for {Show(body)}: {await response.Content.ReadAsStringAsync()}");
+            else if (status >= 400)
+            {
+                var text = await response.Content.ReadAsStringAsync();
+                if (text.Length == 0) failures.Add($"{status} without an explanation for {Show(body)}");
+            }
+        }
+        Assert.True(count >= 200, "each endpoint gets at least 200 inputs");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> Seeds = new Dictionary<string, string>
+    {
+        ["/api/v1/determinations"] = CoverageApp.Sample("cryoablation-prior-auth.json"),
+        ["/cds-services/order-sign"] = CoverageApp.Sample("cds-order-sign.json"),
+        ["/fhir/Claim/$submit"] = CoverageApp.Sample("pas-submit-bundle.json"),
+        ["/fhir/Claim/$inquire"] = CoverageApp.Sample("pas-submit-bundle.json"),
+        ["decisions"] = """{"reviewer":{"id":"dr-1","name":"Dr. One","role":"physician"},"lines":[{"sequence":1,"action":"uphold","rationale":"Not medically necessary."}]}""",
+        ["information"] = """{"clinical":{"recurrent":false},"diagnoses":["C50.911"],"serviceLines":[{"sequence":1,"description":"cryoablation"}]}""",
+    };
+
+    [Fact]
+    public async Task OversizedBody_IsRefusedWith413()
+    {
+        var huge = "{\"requestId\":\"" + new string('x', 2_000_000) + "\"}";
+        using var content = new StringContent(huge, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync(new Uri("/api/v1/determinations", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    private async Task<string> PendingCase(string kind)
+    {
+        var sample = kind == "information" ? "unlisted-without-description.json" : "cryoablation-prior-auth.json";
+        var (_, body, _) = await Api.Post(_client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample(sample), Api.NewId()));
+        return body.Str("caseId");
+    }
+
+    private static string Show(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        return text.Length <= 160 ? text : text[..160] + "…";
+    }
+}
+
