@@ -68,7 +68,7 @@ public sealed class HostileInputTests : IClassFixture<SqliteStorage>, IDisposabl
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
     }
 
-    private static readonly IReadOnlyDictionary<string, string> Seeds = new Dictionary<string, string>
+    private static readonly Dictionary<string, string> Seeds = new Dictionary<string, string>
     {
         ["/api/v1/determinations"] = CoverageApp.Sample("cryoablation-prior-auth.json"),
         ["/cds-services/order-sign"] = CoverageApp.Sample("cds-order-sign.json"),
