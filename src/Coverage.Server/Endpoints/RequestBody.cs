@@ -39,11 +39,29 @@ internal static class RequestBody
     {
         if (!Utf8.IsValid(body)) return new InputError("$", "the body is not valid UTF-8 text");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        // The names seen in each open object: a name given twice is ambiguous, so it is refused.
+        var names = new Stack<HashSet<string>>();
         try
         {
             while (reader.Read())
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
-                    reader.GetString();
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!names.Peek().Add(name)) return new InputError("$", $"the property '{name}' is given twice in one object");
+                        break;
+                    case JsonTokenType.String:
+                        reader.GetString();
+                        break;
+                }
+            }
         }
         catch (JsonException e)
         {
