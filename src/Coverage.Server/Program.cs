@@ -1,10 +1,18 @@
 using Coverage.Server;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
+
+if (HashPasswordCommand.Matches(args))
+{
+    Environment.ExitCode = HashPasswordCommand.Run(Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCoverage(builder.Configuration, builder.Environment);
+builder.Services.AddWorkbench(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
@@ -31,6 +39,7 @@ app.UseSwaggerUI(options =>
     options.DocumentTitle = "Coverage API reference";
 });
 
+app.MapWorkbench();
 app.MapHealthEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();

@@ -335,6 +335,24 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
     public const int MaxInformationRequestLength = 2000;
 
+    // ------------------------------------------------------------------ notices
+
+    /// <summary>
+    /// Reads a case to produce the adverse determination notice of one line, and audits it. A notice
+    /// exists only for a line a physician upheld; any other line is Unprocessable.
+    /// </summary>
+    public async Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Actor actor, CancellationToken cancellationToken)
+    {
+        var record = await Load(id, cancellationToken);
+        if (record is null) return NotFound<CaseView>(id);
+        var decision = record.Decisions.FirstOrDefault(d => d.Sequence == sequence);
+        if (decision is not { Action: DecisionActions.Uphold })
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable, $"Line {sequence} of case {id} is not a denial a physician upheld; it has no notice.");
+        Audit(record, Now(), "notice-produced", actor, $"The adverse determination notice for line {sequence} was produced ({format}).");
+        await db.SaveChangesAsync(cancellationToken);
+        return StoreResult<CaseView>.Ok(View(record));
+    }
+
     // ------------------------------------------------------------------ shared
 
     /// <summary>Takes a determination into the case: outcome, status, filters.</summary>
