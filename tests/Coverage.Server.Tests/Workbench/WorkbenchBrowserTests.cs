@@ -115,7 +115,7 @@ public sealed class WorkbenchBrowserTests(WorkbenchHost host) : IClassFixture<Wo
 
         var download = await doctor.RunAndWaitForDownloadAsync(() => doctor.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync());
         Assert.Equal($"notice-{requestId}-line-1.pdf", download.SuggestedFilename);
-        var pdfPath = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.pdf");
+        var pdfPath = Path.Combine(WorkbenchHost.ScreenshotFolder, "notice.pdf");
         await download.SaveAsAsync(pdfPath);
         try
         {
@@ -127,7 +127,7 @@ public sealed class WorkbenchBrowserTests(WorkbenchHost host) : IClassFixture<Wo
         }
         finally
         {
-            File.Delete(pdfPath);
+            if (Environment.GetEnvironmentVariable("COVERAGE_SCREENSHOTS") != "1") File.Delete(pdfPath);
         }
 
         // Through the API: the case is final, and its audit shows each step with who took it.

@@ -55,11 +55,14 @@ public static class NoticePdf
         private XGraphics _graphics = null!;
         private double _y;
 
-        public readonly XFont Title = new(DebianFontResolver.Family, 16, XFontStyleEx.Bold);
-        public readonly XFont Heading = new(DebianFontResolver.Family, 12, XFontStyleEx.Bold);
-        public readonly XFont Body = new(DebianFontResolver.Family, 10, XFontStyleEx.Regular);
-        public readonly XFont Strong = new(DebianFontResolver.Family, 10, XFontStyleEx.Bold);
-        public readonly XFont Small = new(DebianFontResolver.Family, 8.5, XFontStyleEx.Regular);
+        // Unicode encoding: names and rationales may hold any character, not only Windows-1252's.
+        private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+
+        public readonly XFont Title = new(DebianFontResolver.Family, 16, XFontStyleEx.Bold, Unicode);
+        public readonly XFont Heading = new(DebianFontResolver.Family, 12, XFontStyleEx.Bold, Unicode);
+        public readonly XFont Body = new(DebianFontResolver.Family, 10, XFontStyleEx.Regular, Unicode);
+        public readonly XFont Strong = new(DebianFontResolver.Family, 10, XFontStyleEx.Bold, Unicode);
+        public readonly XFont Small = new(DebianFontResolver.Family, 8.5, XFontStyleEx.Regular, Unicode);
 
         public Flow(PdfDocument document)
         {
