@@ -50,7 +50,22 @@ ensure_postgres() {
   echo "test.sh: PostgreSQL $version/$cluster on port $port"
 }
 
+# The workbench's browser tests drive Debian's Chromium through Playwright (never a browser that
+# Playwright downloads), and its PDF notices embed DejaVu Sans: install both when missing.
+ensure_chromium_and_fonts() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] \
+    || missing+=(fonts-dejavu-core)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]} (Debian)"
+    apt_install "${missing[@]}"
+  fi
+  echo "test.sh: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium: version unknown')"
+}
+
 ensure_postgres
+ensure_chromium_and_fonts
 
 dotnet build Coverage.slnx -c Release --nologo -v quiet
 

@@ -1,11 +1,19 @@
 using Coverage.Server;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
+
+if (HashPasswordCommand.Matches(args))
+{
+    Environment.ExitCode = HashPasswordCommand.Run(Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddCoverage(builder.Configuration, builder.Environment);
+builder.Services.AddWorkbench(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
@@ -32,6 +40,7 @@ app.UseSwaggerUI(options =>
     options.DocumentTitle = "Coverage API reference";
 });
 
+app.MapWorkbench();
 app.MapHealthEndpoints();
 app.MapPolicyPages();
 app.MapCdsHooksEndpoints();

@@ -46,6 +46,8 @@ public sealed record CaseView
     public required DateTime DueAt { get; init; }
     public required DateTime UpdatedAt { get; init; }
     public DateTime? FinalizedAt { get; init; }
+    /// <summary>What a reviewer asked the provider for, while the case waits for it.</summary>
+    public string? InformationRequest { get; init; }
     public required int Revision { get; init; }
     public required string RequestJson { get; init; }
     public required string DeterminationJson { get; init; }
@@ -54,7 +56,26 @@ public sealed record CaseView
 
 public sealed record CaseSummary(
     Guid CaseId, string? RequestId, string? MemberId, string Status, string Priority, string Outcome, string? FinalOutcome,
-    DateTime ReceivedAt, DateTime DueAt, IReadOnlyList<string> Policies, IReadOnlyList<string> Modalities);
+    DateTime ReceivedAt, DateTime DueAt, IReadOnlyList<string> Policies, IReadOnlyList<string> Modalities, string? InformationRequest = null);
+
+public enum CaseOrder
+{
+    /// <summary>Oldest first (the REST list).</summary>
+    ReceivedAt,
+    /// <summary>Soonest due first (the reviewers' queue).</summary>
+    DueAt,
+}
+
+/// <summary>Which cases to list: any of the statuses (none: all), one modality, one policy.</summary>
+public sealed record CaseQuery
+{
+    public IReadOnlyList<string> Statuses { get; init; } = [];
+    public string? Modality { get; init; }
+    public string? Policy { get; init; }
+    public CaseOrder Order { get; init; } = CaseOrder.ReceivedAt;
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 20;
+}
 
 public sealed record CasePage(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);
 
@@ -66,6 +87,9 @@ public sealed record AuditEventView(long Id, DateTime At, string Action, string 
 public sealed record Reviewer(string Id, string Name, string Role);
 
 public sealed record LineDecisionInput(int Sequence, string Action, string Rationale);
+
+/// <summary>A reviewer sets a case to wait for information (POST /api/v1/cases/{id}/information-requests, the workbench).</summary>
+public sealed record InformationRequestSubmission(Reviewer Reviewer, string Needed);
 
 /// <summary>A reviewer's decisions on some lines of a case (POST /api/v1/cases/{id}/decisions, the workbench).</summary>
 public sealed record DecisionSubmission(Reviewer Reviewer, IReadOnlyList<LineDecisionInput> Lines);

@@ -106,25 +106,49 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     }
 
     /// <summary>Cases oldest first, optionally of one status; each case listed is a read and is audited.</summary>
-    public async Task<StoreResult<CasePage>> ListAsync(string? status, int page, int pageSize, Actor actor, CancellationToken cancellationToken)
+    public Task<StoreResult<CasePage>> ListAsync(string? status, int page, int pageSize, Actor actor, CancellationToken cancellationToken) =>
+        ListAsync(new CaseQuery { Statuses = status is null ? [] : [status], Page = page, PageSize = pageSize }, actor, cancellationToken);
+
+    /// <summary>
+    /// Cases matching the query (any of the statuses, a modality, a policy), oldest first or soonest due
+    /// first (the reviewers' queue); each case listed is a read and is audited.
+    /// </summary>
+    public async Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Actor actor, CancellationToken cancellationToken)
     {
         var errors = new List<InputError>();
-        if (status is not null && !CaseStatus.All.Contains(status))
-            errors.Add(new InputError("status", $"'{status}' is not one of {string.Join(", ", CaseStatus.All)}"));
-        if (page < 1) errors.Add(new InputError("page", "must be 1 or more"));
-        if (pageSize is < 1 or > MaxPageSize) errors.Add(new InputError("pageSize", $"must be from 1 to {MaxPageSize}"));
+        foreach (var status in query.Statuses)
+            if (!CaseStatus.All.Contains(status))
+                errors.Add(new InputError("status", $"'{status}' is not one of {string.Join(", ", CaseStatus.All)}"));
+        if (query.Modality is { } m && !IsFilterWord(m)) errors.Add(new InputError("modality", $"'{m}' is not a modality id (letters, digits, '-', '.')"));
+        if (query.Policy is { } p && !IsFilterWord(p)) errors.Add(new InputError("policy", $"'{p}' is not a policy id (letters, digits, '-', '.')"));
+        if (query.Page < 1) errors.Add(new InputError("page", "must be 1 or more"));
+        if (query.PageSize is < 1 or > MaxPageSize) errors.Add(new InputError("pageSize", $"must be from 1 to {MaxPageSize}"));
         if (errors.Count > 0) return StoreResult<CasePage>.Fail(StoreErrorKind.Invalid, "Invalid query.", errors);
 
-        var query = db.Cases.AsQueryable();
-        if (status is not null) query = query.Where(c => c.Status == status);
-        var total = await query.CountAsync(cancellationToken);
-        var records = await query.OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var cases = db.Cases.AsQueryable();
+        var statuses = query.Statuses.Distinct().ToList();
+        if (statuses.Count > 0) cases = cases.Where(c => statuses.Contains(c.Status));
+        // Policies and Modalities hold space-separated ids: pad both sides so that "laser" never matches "laser-x".
+        if (query.Modality is { } modality) cases = cases.Where(c => (" " + c.Modalities + " ").Contains(" " + modality + " "));
+        if (query.Policy is { } policy) cases = cases.Where(c => (" " + c.Policies + " ").Contains(" " + policy + " "));
+        var total = await cases.CountAsync(cancellationToken);
+        var ordered = query.Order == CaseOrder.DueAt
+            ? cases.OrderBy(c => c.DueAt).ThenBy(c => c.Id)
+            : cases.OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id);
+        var records = await ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
         var now = Now();
-        foreach (var record in records) Audit(record, now, "case-listed", actor, "The case was listed in a search of cases" + (status is null ? "." : $" with status {status}."));
+        var filters = new List<string>();
+        if (statuses.Count > 0) filters.Add("status " + string.Join(" or ", statuses));
+        if (query.Modality is not null) filters.Add("modality " + query.Modality);
+        if (query.Policy is not null) filters.Add("policy " + query.Policy);
+        var detail = "The case was listed in a search of cases" + (filters.Count == 0 ? "." : $" with {string.Join(", ", filters)}.");
+        foreach (var record in records) Audit(record, now, "case-listed", actor, detail);
         await db.SaveChangesAsync(cancellationToken);
-        return StoreResult<CasePage>.Ok(new CasePage(records.Select(Summary).ToList(), page, pageSize, total));
+        return StoreResult<CasePage>.Ok(new CasePage(records.Select(Summary).ToList(), query.Page, query.PageSize, total));
     }
+
+    private static bool IsFilterWord(string value) =>
+        value.Length is > 0 and <= 64 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' or '_');
 
     public async Task<StoreResult<IReadOnlyList<AuditEventView>>> GetAuditAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
@@ -262,6 +286,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         var now = Now();
         var before = record.Outcome;
         record.RequestJson = RequestWriter.ToJson(read.Request!);
+        record.InformationRequest = null; // answered: the re-evaluation decides where the case goes next
         Apply(record, evaluator.Evaluate(read.Request!), now);
         record.Revision++;
         Audit(record, now, "information-added", actor, $"Information added: {string.Join(", ", information.Select(p => p.Key))}.");
@@ -274,6 +299,67 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         {
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} was changed by someone else at the same time; try again.");
         }
+        return StoreResult<CaseView>.Ok(View(record));
+    }
+
+    /// <summary>
+    /// A reviewer (nurse or physician) sets a case waiting for a physician aside until the provider sends
+    /// what is needed: pending-physician-review → pending-information, with the request kept on the case
+    /// and in its audit. The information, once added, re-evaluates the case (AddInformationAsync).
+    /// </summary>
+    public async Task<StoreResult<CaseView>> RequestInformationAsync(Guid id, InformationRequestSubmission submission, CancellationToken cancellationToken)
+    {
+        var errors = new List<InputError>();
+        if (string.IsNullOrWhiteSpace(submission.Reviewer.Id)) errors.Add(new("reviewer.id", "required: who asks"));
+        if (string.IsNullOrWhiteSpace(submission.Reviewer.Name)) errors.Add(new("reviewer.name", "required: the reviewer's name"));
+        if (!ReviewerRoles.All.Contains(submission.Reviewer.Role))
+            errors.Add(new("reviewer.role", $"'{submission.Reviewer.Role}' is not one of {string.Join(", ", ReviewerRoles.All)}"));
+        if (string.IsNullOrWhiteSpace(submission.Needed)) errors.Add(new("needed", "required: what information is needed, and from whom"));
+        else if (submission.Needed.Length > MaxInformationRequestLength) errors.Add(new("needed", $"at most {MaxInformationRequestLength} characters"));
+        if (errors.Count > 0) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The information request is malformed.", errors);
+
+        var record = await Load(id, cancellationToken);
+        if (record is null) return NotFound<CaseView>(id);
+        if (record.Status != CaseStatus.PendingPhysicianReview)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
+                $"Case {id} is {record.Status}; only a case waiting for physician review can be set to wait for information.");
+
+        var now = Now();
+        var needed = submission.Needed.Trim();
+        record.Status = CaseStatus.PendingInformation;
+        record.InformationRequest = needed;
+        record.UpdatedAt = now;
+        record.Revision++;
+        Audit(record, now, "information-requested", new Actor(submission.Reviewer.Id, submission.Reviewer.Role),
+            $"Set to wait for information by {submission.Reviewer.Role} {submission.Reviewer.Name}. Needed: {needed}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} was changed by someone else at the same time; reload it and try again.");
+        }
+        return StoreResult<CaseView>.Ok(View(record));
+    }
+
+    public const int MaxInformationRequestLength = 2000;
+
+    // ------------------------------------------------------------------ notices
+
+    /// <summary>
+    /// Reads a case to produce the adverse determination notice of one line, and audits it. A notice
+    /// exists only for a line a physician upheld; any other line is Unprocessable.
+    /// </summary>
+    public async Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Actor actor, CancellationToken cancellationToken)
+    {
+        var record = await Load(id, cancellationToken);
+        if (record is null) return NotFound<CaseView>(id);
+        var decision = record.Decisions.FirstOrDefault(d => d.Sequence == sequence);
+        if (decision is not { Action: DecisionActions.Uphold })
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable, $"Line {sequence} of case {id} is not a denial a physician upheld; it has no notice.");
+        Audit(record, Now(), "notice-produced", actor, $"The adverse determination notice for line {sequence} was produced ({format}).");
+        await db.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(View(record));
     }
 
@@ -326,6 +412,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         DueAt = Utc(record.DueAt),
         UpdatedAt = Utc(record.UpdatedAt),
         FinalizedAt = record.FinalizedAt is { } f ? Utc(f) : null,
+        InformationRequest = record.InformationRequest,
         Revision = record.Revision,
         RequestJson = record.RequestJson,
         DeterminationJson = record.DeterminationJson,
@@ -337,7 +424,8 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     private static CaseSummary Summary(CaseRecord record) => new(
         record.Id, record.RequestId, record.MemberKey.Length == 0 ? null : record.MemberKey, record.Status, record.Priority,
         record.Outcome, record.FinalOutcome, Utc(record.ReceivedAt), Utc(record.DueAt),
-        record.Policies.Split(' ', StringSplitOptions.RemoveEmptyEntries), record.Modalities.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        record.Policies.Split(' ', StringSplitOptions.RemoveEmptyEntries), record.Modalities.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        record.InformationRequest);
 
     /// <summary>What the workflow needs of each line of a stored determination.</summary>
     private sealed record LineSummary(int Sequence, string Outcome, LineOutcome LineOutcome, bool RequiresPhysicianReview);

@@ -33,6 +33,9 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         // Idempotent submission: one case per request id and member (null request ids are never equal).
         cases.HasIndex(c => new { c.MemberKey, c.RequestId }).IsUnique();
         cases.HasIndex(c => new { c.Status, c.ReceivedAt });
+        // The reviewers' queue: open cases by due time.
+        cases.HasIndex(c => new { c.Status, c.DueAt });
+        cases.Property(c => c.InformationRequest).HasMaxLength(2000);
         cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
 
         var decisions = modelBuilder.Entity<LineDecisionRecord>();

@@ -222,11 +222,33 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         Assert.True(items[0].GetProperty("receivedAt").GetDateTime() <= items[1].GetProperty("receivedAt").GetDateTime());
     }
 
+    [Fact]
+    public async Task ListCases_ByModalityAndPolicy_MatchesWholeIdsOnly()
+    {
+        var cryo = (await Submit(OnLabelCryo())).Str("caseId");
+        var microwave = (await Submit(Api.WithRequestId(CoverageApp.Sample("unlisted-microwave-claim.json"), Api.NewId()))).Str("caseId");
+
+        var (_, byCryo, _) = await Api.Get(_client, "/api/v1/cases?modality=cryoablation&policy=0540&pageSize=100");
+        var (_, byMicrowave, _) = await Api.Get(_client, "/api/v1/cases?modality=microwave-ablation&pageSize=100");
+        var (_, byPart, _) = await Api.Get(_client, "/api/v1/cases?modality=ablation&pageSize=100");
+        var (_, byOtherPolicy, _) = await Api.Get(_client, "/api/v1/cases?policy=054&pageSize=100");
+
+        static List<string> Ids(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(c => c.Str("caseId")).ToList();
+        Assert.Contains(cryo, Ids(byCryo));
+        Assert.DoesNotContain(microwave, Ids(byCryo));
+        Assert.Contains(microwave, Ids(byMicrowave));
+        Assert.DoesNotContain(cryo, Ids(byMicrowave));
+        Assert.Empty(Ids(byPart));
+        Assert.Empty(Ids(byOtherPolicy));
+    }
+
     [Theory]
     [InlineData("status=approved", "status")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=1000", "pageSize")]
     [InlineData("page=x", "page")]
+    [InlineData("modality=cryo%20ablation", "modality")]
+    [InlineData("policy=%25", "policy")]
     public async Task ListCases_BadQuery_Is400NamingTheParameter(string query, string field)
     {
         var (status, body, _) = await Api.Get(_client, "/api/v1/cases?" + query);
@@ -399,6 +421,60 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", """{"clinical":{"recurrent":false}}""");
 
         Assert.Equal(HttpStatusCode.Conflict, status);
+    }
+
+    // ------------------------------------------------------------------ information requests
+
+    [Fact]
+    public async Task RequestInformation_PendingReview_WaitsForInformationThenReturnsToReview()
+    {
+        var caseId = (await Submit(OnLabelCryo())).Str("caseId");
+
+        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information-requests",
+            """{"reviewer":{"id":"nurse-1","name":"Nora Nurse, RN","role":"nurse"},"needed":"The pathology report of the core biopsy."}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("pending-information", body.Str("status"));
+        Assert.Equal("The pathology report of the core biopsy.", body.Str("informationRequest"));
+        var (decideStatus, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "x")));
+        Assert.Equal(HttpStatusCode.Conflict, decideStatus);
+
+        var (addStatus, added, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", """{"clinical":{"recurrent":false}}""");
+
+        Assert.Equal(HttpStatusCode.OK, addStatus);
+        Assert.Equal("pending-physician-review", added.Str("status"));
+        Assert.Equal(JsonValueKind.Null, added.GetProperty("informationRequest").ValueKind);
+        var (_, audit, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}/audit");
+        var requested = audit.GetProperty("events").EnumerateArray().Single(e => e.Str("action") == "information-requested");
+        Assert.Equal("nurse-1", requested.Str("actor"));
+        Assert.Equal("nurse", requested.Str("actorRole"));
+        Assert.Contains("pathology report", requested.Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestInformation_FinalCase_Is409()
+    {
+        var caseId = (await Submit(Api.WithRequestId(CoverageApp.Sample("cryoablation-rider-on-label.json"), Api.NewId()))).Str("caseId");
+
+        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information-requests",
+            """{"reviewer":{"id":"nurse-1","name":"Nora Nurse, RN","role":"nurse"},"needed":"Anything."}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+    }
+
+    [Theory]
+    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"nurse"},"needed":"  "}""", "needed")]
+    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"clerk"},"needed":"Notes"}""", "reviewer.role")]
+    [InlineData("""{"needed":"Notes"}""", "reviewer")]
+    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"nurse"},"needed":"Notes","urgent":true}""", "urgent")]
+    public async Task RequestInformation_Malformed_Is400NamingTheField(string json, string field)
+    {
+        var caseId = (await Submit(OnLabelCryo())).Str("caseId");
+
+        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information-requests", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.ToString());
     }
 
     // ------------------------------------------------------------------ audit

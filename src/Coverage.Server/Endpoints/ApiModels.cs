@@ -15,6 +15,7 @@ public sealed record CaseResponse(
     DateTime DueAt,
     DateTime UpdatedAt,
     DateTime? FinalizedAt,
+    string? InformationRequest,
     string Outcome,
     string? FinalOutcome,
     int Revision,
@@ -26,7 +27,7 @@ public sealed record CaseResponse(
         using var determination = JsonDocument.Parse(view.DeterminationJson);
         return new CaseResponse(
             view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
-            view.UpdatedAt, view.FinalizedAt, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
+            view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
             determination.RootElement.Clone());
     }
 }

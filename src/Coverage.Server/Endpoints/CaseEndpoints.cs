@@ -13,7 +13,8 @@ internal static class CaseEndpoints
         var cases = api.MapGroup("/cases").WithTags("Cases");
         cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with its determination and decisions")
             .Produces<CaseResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapGet("/", List).WithName("ListCases").WithSummary("Cases, oldest first, optionally of one status (final, pending-physician-review, pending-information)")
+        cases.MapGet("/", List).WithName("ListCases")
+            .WithSummary("Cases, oldest first, optionally of one status (final, pending-physician-review, pending-information), one modality and one policy")
             .Produces<CasePageResponse>().ProducesValidationProblem();
         cases.MapPost("/{id:guid}/decisions", Decide).WithName("DecideCase")
             .WithSummary("A reviewer upholds or overturns adverse medical-necessity recommendations; only a physician may uphold")
@@ -23,6 +24,10 @@ internal static class CaseEndpoints
         cases.MapPost("/{id:guid}/information", AddInformation).WithName("AddCaseInformation")
             .WithSummary("Send the information a pended case needs (clinical facts, diagnoses, line descriptions, birth date); the case is re-evaluated")
             .Accepts<InformationDocument>("application/json")
+            .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        cases.MapPost("/{id:guid}/information-requests", RequestInformation).WithName("RequestCaseInformation")
+            .WithSummary("A reviewer sets a case waiting for physician review to wait for information, saying what is needed")
+            .Accepts<InformationRequestDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapGet("/{id:guid}/audit", Audit).WithName("GetCaseAudit").WithSummary("The case's append-only history")
             .Produces<AuditResponse>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,13 +41,14 @@ internal static class CaseEndpoints
     }
 
     private static async Task<IResult> List(
-        string? status, string? page, string? pageSize, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+        string? status, string? modality, string? policy, string? page, string? pageSize, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
         var errors = new List<InputError>();
         var pageNumber = Number(page, "page", 1, errors);
         var size = Number(pageSize, "pageSize", 20, errors);
         if (errors.Count > 0) return ApiProblems.Invalid("Invalid query.", errors);
-        var result = await cases.ListAsync(status, pageNumber, size, Callers.Actor(context), cancellationToken);
+        var query = new CaseQuery { Statuses = status is null ? [] : [status], Modality = modality, Policy = policy, Page = pageNumber, PageSize = size };
+        var result = await cases.ListAsync(query, Callers.Actor(context), cancellationToken);
         if (result.Error is not null) return ApiProblems.From(result.Error);
         var value = result.Value!;
         return TypedResults.Ok(new CasePageResponse(value.Items, value.Page, value.PageSize, value.Total));
@@ -69,6 +75,21 @@ internal static class CaseEndpoints
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
+    private static async Task<IResult> RequestInformation(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
+        var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
+        if (body is null) return ApiProblems.Invalid("The information request is invalid.", [error!]);
+        var errors = new List<InputError>();
+        foreach (var (name, _) in body)
+            if (name is not ("reviewer" or "needed")) errors.Add(new InputError(name, "not a field of an information request (reviewer, needed)"));
+        var reviewer = ReadReviewer(body, errors);
+        var needed = Text(body["needed"], "needed", errors);
+        if (errors.Count > 0 || reviewer is null) return ApiProblems.Invalid("The information request is invalid.", errors);
+        var result = await cases.RequestInformationAsync(id, new InformationRequestSubmission(reviewer, needed), cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+    }
+
     private static async Task<IResult> Audit(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
         var result = await cases.GetAuditAsync(id, Callers.Actor(context), cancellationToken);
@@ -89,21 +110,7 @@ internal static class CaseEndpoints
         foreach (var (name, _) in body)
             if (name is not ("reviewer" or "lines")) errors.Add(new InputError(name, "not a field of a decision (reviewer, lines)"));
 
-        string Text(JsonNode? node, string field)
-        {
-            if (node is JsonValue value && value.TryGetValue<string>(out var text)) return text;
-            errors.Add(new InputError(field, node is null ? "required" : "must be a string"));
-            return "";
-        }
-
-        Reviewer? reviewer = null;
-        if (body["reviewer"] is JsonObject r)
-        {
-            foreach (var (name, _) in r)
-                if (name is not ("id" or "name" or "role")) errors.Add(new InputError("reviewer." + name, "not a field of the reviewer (id, name, role)"));
-            reviewer = new Reviewer(Text(r["id"], "reviewer.id"), Text(r["name"], "reviewer.name"), Text(r["role"], "reviewer.role"));
-        }
-        else errors.Add(new InputError("reviewer", "required: {\"id\", \"name\", \"role\"} of who decides"));
+        var reviewer = ReadReviewer(body, errors);
 
         var lines = new List<LineDecisionInput>();
         if (body["lines"] is JsonArray array)
@@ -119,12 +126,32 @@ internal static class CaseEndpoints
                     if (name is not ("sequence" or "action" or "rationale")) errors.Add(new InputError($"lines[{i}].{name}", "not a field of a line decision (sequence, action, rationale)"));
                 var sequence = line["sequence"] is JsonValue s && s.TryGetValue<int>(out var n) ? n : (int?)null;
                 if (sequence is null) errors.Add(new InputError($"lines[{i}].sequence", "required: the line's sequence number"));
-                lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action"), Text(line["rationale"], $"lines[{i}].rationale")));
+                lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action", errors), Text(line["rationale"], $"lines[{i}].rationale", errors)));
             }
         }
         else errors.Add(new InputError("lines", "required: the list of line decisions"));
 
         return errors.Count > 0 || reviewer is null ? null : new DecisionSubmission(reviewer, lines);
+    }
+
+    private static string Text(JsonNode? node, string field, List<InputError> errors)
+    {
+        if (node is JsonValue value && value.TryGetValue<string>(out var text)) return text;
+        errors.Add(new InputError(field, node is null ? "required" : "must be a string"));
+        return "";
+    }
+
+    /// <summary>{"reviewer": {"id", "name", "role"}}: who decides or asks.</summary>
+    private static Reviewer? ReadReviewer(JsonObject body, List<InputError> errors)
+    {
+        if (body["reviewer"] is not JsonObject r)
+        {
+            errors.Add(new InputError("reviewer", "required: {\"id\", \"name\", \"role\"} of who decides"));
+            return null;
+        }
+        foreach (var (name, _) in r)
+            if (name is not ("id" or "name" or "role")) errors.Add(new InputError("reviewer." + name, "not a field of the reviewer (id, name, role)"));
+        return new Reviewer(Text(r["id"], "reviewer.id", errors), Text(r["name"], "reviewer.name", errors), Text(r["role"], "reviewer.role", errors));
     }
 }
 
@@ -134,6 +161,9 @@ public sealed record DecisionDocument(DecisionReviewer Reviewer, IReadOnlyList<D
 public sealed record DecisionReviewer(string Id, string Name, string Role);
 
 public sealed record DecisionLine(int Sequence, string Action, string Rationale);
+
+/// <summary>For the OpenAPI document: a reviewer sets a case to wait for information.</summary>
+public sealed record InformationRequestDocument(DecisionReviewer Reviewer, string Needed);
 
 /// <summary>For the OpenAPI document: information for a pended case.</summary>
 public sealed record InformationDocument(

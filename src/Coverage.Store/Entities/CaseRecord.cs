@@ -22,6 +22,8 @@ public sealed class CaseRecord
     public DateTime DueAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? FinalizedAt { get; set; }
+    /// <summary>What a reviewer asked for when they set the case to wait for information; null otherwise.</summary>
+    public string? InformationRequest { get; set; }
     /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";

@@ -87,6 +87,10 @@ namespace Coverage.Store.Migrations.Postgres
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("InformationRequest")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -149,6 +153,8 @@ namespace Coverage.Store.Migrations.Postgres
 
                     b.HasIndex("MemberKey", "RequestId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "DueAt");
 
                     b.HasIndex("Status", "ReceivedAt");
 

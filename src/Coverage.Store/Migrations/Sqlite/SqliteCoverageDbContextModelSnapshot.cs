@@ -80,6 +80,10 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("InformationRequest")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -142,6 +146,8 @@ namespace Coverage.Store.Migrations.Sqlite
 
                     b.HasIndex("MemberKey", "RequestId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "DueAt");
 
                     b.HasIndex("Status", "ReceivedAt");
 

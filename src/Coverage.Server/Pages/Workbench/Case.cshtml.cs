@@ -1,0 +1,129 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Server.Workbench;
+using Coverage.Store;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Coverage.Server.Pages.Workbench;
+
+/// <summary>
+/// One case: the request, each line with its policy text, FDA checklist, evidence and trace, the audit
+/// history; a physician decides lines here and any reviewer can set the case to wait for information.
+/// Both actions go through CaseService, under the same rules as the REST API.
+/// </summary>
+public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, TimeProvider time, IAuthorizationService authorization) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    public CaseDetails? Details { get; private set; }
+    public IReadOnlyList<AuditEventView> Audit { get; private set; } = [];
+    public DateTime Now { get; private set; }
+    public string? Error { get; private set; }
+
+    [TempData]
+    public string? Done { get; set; }
+
+    /// <summary>What the reviewer typed, kept when the action fails so that nothing is lost.</summary>
+    public int? FailedSequence { get; private set; }
+    public string? FailedAction { get; private set; }
+    public string? FailedText { get; private set; }
+
+    public bool IsPhysician => User.IsInRole(ReviewerRoles.Physician);
+
+    public BenefitPlan? Plan => Details is null ? null : catalogue.FindPlan(Details.Request.Member.PlanId);
+
+    public FactDefinitions Facts => catalogue.Facts;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await Load(cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostDecideAsync(int sequence, string? action, string? rationale, CancellationToken cancellationToken)
+    {
+        // The workbench lets only physicians decide at all; CaseService then applies the API's rules.
+        if (!(await authorization.AuthorizeAsync(User, WorkbenchSetup.PhysicianPolicy)).Succeeded) return Forbid(WorkbenchSetup.Scheme);
+        string? problem = null;
+        if (action is not (DecisionActions.Uphold or DecisionActions.Overturn)) problem = "Choose whether to uphold or overturn the recommendation.";
+        else if (string.IsNullOrWhiteSpace(rationale)) problem = "Write the rationale for the decision: it is required, and an upheld denial quotes it in the member's notice.";
+        else
+        {
+            var result = await cases.DecideAsync(Id, new DecisionSubmission(User.Reviewer(), [new LineDecisionInput(sequence, action, rationale.Trim())]), cancellationToken);
+            if (result.Error is null)
+            {
+                Done = result.Value!.Status == CaseStatus.Final
+                    ? $"Line {sequence}: {Past(action)}. Every line is decided: the case is final."
+                    : $"Line {sequence}: {Past(action)}.";
+                return RedirectToPage(new { id = Id });
+            }
+            if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
+            problem = result.Error.Message;
+            Response.StatusCode = Status(result.Error.Kind);
+        }
+        (FailedSequence, FailedAction, FailedText) = (sequence, action, rationale);
+        return await Failed(problem, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRequestInformationAsync(string? needed, CancellationToken cancellationToken)
+    {
+        string problem;
+        if (string.IsNullOrWhiteSpace(needed)) problem = "Say what information is needed: the provider is asked for exactly that.";
+        else
+        {
+            var result = await cases.RequestInformationAsync(Id, new InformationRequestSubmission(User.Reviewer(), needed), cancellationToken);
+            if (result.Error is null)
+            {
+                Done = "The case is now waiting for information.";
+                return RedirectToPage(new { id = Id });
+            }
+            if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
+            problem = result.Error.Message;
+            Response.StatusCode = Status(result.Error.Kind);
+        }
+        FailedText = needed;
+        return await Failed(problem, cancellationToken);
+    }
+
+    private async Task<IActionResult> Failed(string problem, CancellationToken cancellationToken)
+    {
+        if (Response.StatusCode == StatusCodes.Status200OK) Response.StatusCode = StatusCodes.Status400BadRequest;
+        Error = problem;
+        return await Load(cancellationToken) ? Page() : NotFound();
+    }
+
+    private async Task<bool> Load(CancellationToken cancellationToken)
+    {
+        Now = time.GetUtcNow().UtcDateTime;
+        var actor = User.Actor();
+        var result = await cases.GetAsync(Id, actor, cancellationToken);
+        if (result.Error is not null) return false;
+        Details = CaseDetails.From(result.Value!, catalogue);
+        Audit = (await cases.GetAuditAsync(Id, actor, cancellationToken)).Value ?? [];
+        return true;
+    }
+
+    private static string Past(string action) => action == DecisionActions.Uphold ? "the denial is upheld" : "the recommendation is overturned; the service is approved";
+
+    private static int Status(StoreErrorKind kind) => kind switch
+    {
+        StoreErrorKind.Conflict => StatusCodes.Status409Conflict,
+        StoreErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public string FactLabel(string name) => Facts.Find(name)?.Description.TrimEnd('.') ?? name;
+
+    public static string ResultClass(string result) => result switch
+    {
+        "met" => "ok",
+        "unmet" => "bad",
+        _ => "warn",
+    };
+
+    public static string ResultMark(string result) => result switch
+    {
+        "met" => "✓",
+        "unmet" => "✗",
+        _ => "?",
+    };
+}

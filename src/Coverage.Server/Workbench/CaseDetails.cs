@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Coverage.Store;
+
+namespace Coverage.Server.Workbench;
+
+/// <summary>
+/// A case as the workbench shows it: the stored request and determination read back, with what the
+/// catalogue says of each line's code, policy, evidence and FDA device.
+/// </summary>
+public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredDetermination Determination, IReadOnlyList<LineDetails> Lines)
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static CaseDetails From(CaseView view, PolicyCatalogue catalogue)
+    {
+        // The stored request was written by RequestWriter from a valid request; reading it back cannot fail
+        // unless the catalogue lost a plan it names, which is a deployment error worth stopping on.
+        var read = RequestReader.Read(view.RequestJson, catalogue);
+        var request = read.Request ?? throw new InvalidOperationException(
+            $"Case {view.Id}: its stored request no longer reads with this catalogue: {string.Join("; ", read.Errors)}");
+        var determination = JsonSerializer.Deserialize<StoredDetermination>(view.DeterminationJson, Web)
+            ?? throw new InvalidOperationException($"Case {view.Id} has no determination.");
+        var lines = determination.Lines.Select(line =>
+        {
+            var policy = line.Policy is null ? null : catalogue.FindPolicy(line.Policy.Id);
+            var serviceLine = request.ServiceLines.FirstOrDefault(s => s.Sequence == line.Sequence);
+            return new LineDetails(
+                line,
+                serviceLine,
+                policy,
+                policy?.Codes.GetValueOrDefault(line.Code) ?? catalogue.Policies.Select(p => p.Codes.GetValueOrDefault(line.Code)).FirstOrDefault(c => c is not null),
+                line.Modality is null ? null : policy?.Modalities.GetValueOrDefault(line.Modality),
+                line.Modality is null ? null : policy?.Evidence.GetValueOrDefault(line.Modality),
+                policy?.VersionOn(DateOnly.Parse(line.DateOfService, CultureInfo.InvariantCulture)),
+                view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence));
+        }).ToList();
+        return new CaseDetails(view, request, determination, lines);
+    }
+
+    /// <summary>The member's age in whole years on the date of service, when the birth date is known.</summary>
+    public int? AgeOnDateOfService
+    {
+        get
+        {
+            if (Request.Member.BirthDate is not { } birth) return null;
+            var on = Request.DateOfService;
+            var age = on.Year - birth.Year;
+            if (on < birth.AddYears(age)) age--;
+            return age;
+        }
+    }
+}
+
+/// <summary>One line with the catalogue entries it refers to, and the reviewer's decision if there is one.</summary>
+public sealed record LineDetails(
+    StoredLine Line,
+    ServiceLine? ServiceLine,
+    CoveragePolicy? Policy,
+    ProcedureCode? Code,
+    Modality? Modality,
+    EvidenceSummary? Evidence,
+    PolicyVersion? PolicyVersion,
+    DecisionView? Decision)
+{
+    public bool AwaitsDecision => Line.RequiresPhysicianReview && Decision is null;
+
+    /// <summary>A denial a physician upheld: the lines that get an adverse determination notice.</summary>
+    public bool IsUpheldDenial => Decision is { Action: DecisionActions.Uphold };
+
+    public IEnumerable<PolicyReferenceEntry> EvidenceReferences(EvidenceSummary evidence) =>
+        evidence.DescriptionReferences.Concat(evidence.ConclusionReferences).Concat(evidence.CommonLimitationsReferences)
+            .Concat(evidence.Studies.SelectMany(s => s.References)).Distinct().Order()
+            .Select(n => Policy?.References.GetValueOrDefault(n)).OfType<PolicyReferenceEntry>();
+}
+
+// The determination JSON of request-and-determination.md, read back as stored (wire names kept as strings).
+public sealed record StoredDetermination(
+    string? RequestId, string Outcome, bool RequiresPhysicianReview, DateTimeOffset EvaluatedAt, string EngineVersion,
+    string? CatalogueDigest, IReadOnlyList<StoredLine> Lines, IReadOnlyList<string>? Warnings);
+
+public sealed record StoredLine(
+    int Sequence, string Code, string DateOfService, string Outcome, string? Modality, string? GovernedBy, PolicyReference? Policy,
+    string? RelatedPolicy, IReadOnlyList<StoredReasonCode> ReasonCodes, bool RequiresPhysicianReview, string Rationale,
+    IReadOnlyList<string>? InformationNeeded, IReadOnlyList<StoredCitation> Citations, StoredFdaLabel? FdaLabel, IReadOnlyList<string> Trace);
+
+public sealed record StoredReasonCode(string System, string Code, string? Group);
+
+public sealed record StoredCitation(string? Section, int? Reference, string Text);
+
+public sealed record StoredFdaLabel(
+    string? Device, string? Manufacturer, string? Authorization, string? ProductCode, string? DecisionDate, string Status,
+    IReadOnlyList<StoredCriterion> Criteria, IReadOnlyList<string> Unmet, IReadOnlyList<string> Unknown);
+
+public sealed record StoredCriterion(string Id, string Text, string Result);
+
+/// <summary>Plain words for the wire values the pages show.</summary>
+public static class Words
+{
+    public static string Status(string status) => status switch
+    {
+        CaseStatus.PendingPhysicianReview => "Waiting for physician review",
+        CaseStatus.PendingInformation => "Waiting for information",
+        CaseStatus.Final => "Final",
+        _ => status,
+    };
+
+    public static string Outcome(string outcome) => outcome switch
+    {
+        "not-medically-necessary" => "Not medically necessary (recommendation)",
+        "covered" => "Covered",
+        "excluded-by-plan" => "Excluded by the plan",
+        "invalid-code" => "Invalid code on the date of service",
+        "invalid-coding" => "Invalid coding",
+        "information-required" => "Information required",
+        "not-addressed" => "Not addressed by a policy",
+        "not-covered" => "Not covered",
+        "partially-covered" => "Partially covered",
+        "pended" => "Pended",
+        _ => outcome,
+    };
+
+    public static string GovernedBy(string? source) => source switch
+    {
+        "mandate" => "A mandate",
+        "plan" => "The member's benefit plan",
+        "policy" => "The coverage policy",
+        null => "—",
+        _ => source,
+    };
+
+    public static string Criterion(string result) => result switch
+    {
+        "met" => "Met",
+        "unmet" => "Not met",
+        "unknown" => "Unknown",
+        _ => result,
+    };
+
+    public static string FdaStatus(string status) => status switch
+    {
+        "on-label" => "Within the labeled indication",
+        "off-label" => "Outside the labeled indication",
+        "indeterminate" => "Cannot tell: some criteria are unknown",
+        "no-authorized-device" => "No FDA-authorized device for this use",
+        _ => status,
+    };
+
+    /// <summary>"2 d 4 h left", or "overdue by 3 h"; minutes only when under an hour.</summary>
+    public static string TimeLeft(DateTime dueAt, DateTime now)
+    {
+        var left = dueAt - now;
+        var span = left.Duration();
+        var text = span.TotalHours < 1 ? $"{Math.Max(1, (int)span.TotalMinutes)} min"
+            : span.TotalDays < 1 ? $"{(int)span.TotalHours} h"
+            : $"{(int)span.TotalDays} d {span.Hours} h";
+        return left < TimeSpan.Zero ? $"Overdue by {text}" : $"{text} left";
+    }
+
+    public static string Utc(DateTime at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Date(DateTime at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}

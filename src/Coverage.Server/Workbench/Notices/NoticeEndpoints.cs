@@ -1,0 +1,18 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Store;
+
+namespace Coverage.Server.Workbench.Notices;
+
+/// <summary>GET /workbench/cases/{id}/notices/{sequence}.pdf: the notice of an upheld denial as a PDF.</summary>
+internal static class NoticeEndpoints
+{
+    public static async Task<IResult> Pdf(
+        Guid id, int sequence, HttpContext context, CaseService cases, PolicyCatalogue catalogue, NoticeBuilder notices, CancellationToken cancellationToken)
+    {
+        var result = await cases.RecordNoticeAsync(id, sequence, "pdf", context.User.Actor(), cancellationToken);
+        if (result.Error is not null) return TypedResults.NotFound();
+        var notice = notices.Build(CaseDetails.From(result.Value!, catalogue), sequence);
+        if (notice is null) return TypedResults.NotFound();
+        return TypedResults.File(NoticePdf.Render(notice), "application/pdf", notice.FileName);
+    }
+}

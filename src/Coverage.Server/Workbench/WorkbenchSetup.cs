@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using Coverage.Server.Workbench.Notices;
+using Coverage.Store;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace Coverage.Server.Workbench;
+
+/// <summary>
+/// The reviewer workbench: Razor Pages under /workbench behind a cookie sign-in of its own. The REST
+/// API is untouched: the cookie scheme is not the default, so /api/v1 neither reads nor needs it.
+/// </summary>
+public static class WorkbenchSetup
+{
+    public const string Scheme = "Workbench";
+    /// <summary>Any signed-in reviewer: nurse or physician.</summary>
+    public const string ReviewerPolicy = "WorkbenchReviewer";
+    /// <summary>Only a physician decides (the workbench is stricter than the API, where a nurse may overturn).</summary>
+    public const string PhysicianPolicy = "WorkbenchPhysician";
+
+    public static IServiceCollection AddWorkbench(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(WorkbenchOptions.Section);
+        services.Configure<WorkbenchOptions>(section);
+        var sessionMinutes = section.GetValue(nameof(WorkbenchOptions.SessionMinutes), 30);
+        services.AddSingleton(sp => new WorkbenchAccounts(sp.GetRequiredService<IOptions<WorkbenchOptions>>().Value.Accounts));
+        services.AddSingleton<NoticeBuilder>();
+
+        services.AddAuthentication()
+            .AddCookie(Scheme, options =>
+            {
+                options.LoginPath = "/workbench/sign-in";
+                options.LogoutPath = "/workbench/sign-out";
+                options.AccessDeniedPath = "/workbench/denied";
+                options.ReturnUrlParameter = "returnUrl";
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(sessionMinutes);
+                options.SlidingExpiration = true;
+                options.Cookie.Name = "coverage-workbench";
+                options.Cookie.Path = "/workbench";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ReviewerPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Nurse, ReviewerRoles.Physician))
+            .AddPolicy(PhysicianPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Physician));
+
+        services.AddRazorPages(options =>
+        {
+            // Every page and action requires sign-in, except signing in and being told you may not.
+            options.Conventions.AuthorizeFolder("/Workbench", ReviewerPolicy);
+            options.Conventions.AllowAnonymousToPage("/Workbench/SignIn");
+            options.Conventions.AllowAnonymousToPage("/Workbench/Denied");
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "coverage-workbench-antiforgery";
+            options.Cookie.Path = "/workbench";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return services;
+    }
+
+    private static readonly Action<ILogger, Exception?> NoAccounts = LoggerMessage.Define(LogLevel.Warning, new EventId(5001, "WorkbenchNoAccounts"),
+        "Workbench: no accounts are configured (Workbench:Accounts); nobody can sign in to /workbench.");
+
+    public static WebApplication MapWorkbench(this WebApplication app)
+    {
+        var accounts = app.Services.GetRequiredService<WorkbenchAccounts>(); // invalid accounts stop the server at start
+        if (accounts.Count == 0)
+            NoAccounts(app.Logger, null);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
+            .RequireAuthorization(ReviewerPolicy)
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The signed-in reviewer, as the workflow and the audit trail know them.</summary>
+    public static Reviewer Reviewer(this ClaimsPrincipal user) => new(
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."),
+        user.FindFirstValue(ClaimTypes.Name) ?? "",
+        user.FindFirstValue(ClaimTypes.Role) ?? "");
+
+    public static Actor Actor(this ClaimsPrincipal user)
+    {
+        var reviewer = user.Reviewer();
+        return new Actor(reviewer.Id, reviewer.Role);
+    }
+
+    public static ClaimsPrincipal Principal(WorkbenchAccount account) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, account.Id),
+            new Claim(ClaimTypes.Name, account.Name),
+            new Claim(ClaimTypes.Role, account.Role),
+        ],
+        Scheme, ClaimTypes.Name, ClaimTypes.Role));
+}

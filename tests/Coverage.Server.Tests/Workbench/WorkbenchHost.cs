@@ -1,0 +1,111 @@
+using System.Net;
+using Coverage.Server.Workbench;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+
+namespace Coverage.Server.Tests.Workbench;
+
+/// <summary>
+/// The real server on a loopback port (Kestrel, so that a browser can reach it), with a SQLite file of
+/// its own, two test accounts and a clock the tests control; and Debian's Chromium driven by Playwright.
+/// Playwright's own browser downloads are never used: the browser is /usr/bin/chromium.
+/// </summary>
+#pragma warning disable CA1001 // xUnit disposes the fixture through IAsyncLifetime.DisposeAsync.
+public sealed class WorkbenchHost : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    public const string Nurse = "nurse-test", NursePassword = "nurse-test-password-1";
+    public const string Physician = "dr-test", PhysicianPassword = "physician-test-password-1";
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly SqliteStorage _storage = new();
+    private WorkbenchApp? _app;
+    private IPlaywright? _playwright;
+
+    public FakeTimeProvider Clock { get; } = new(CoverageApp.Start);
+    public Uri BaseAddress { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _storage.InitializeAsync();
+        _app = new WorkbenchApp(_storage, Clock);
+        _app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        _app.StartServer();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Api = new HttpClient { BaseAddress = BaseAddress };
+
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package.");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser session at 1280×800 (no cookies), as a reviewer at a new machine would have.</summary>
+    public Task<IBrowserContext> NewSession() => Browser.NewContextAsync(new()
+    {
+        BaseURL = BaseAddress.ToString().TrimEnd('/'),
+        ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        AcceptDownloads = true,
+        Locale = "en-US",
+        TimezoneId = "UTC",
+    });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        Api?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+
+    /// <summary>Where screenshots go: docs/screenshots when COVERAGE_SCREENSHOTS=1 (to refresh the committed ones), else a temporary folder.</summary>
+    public static string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("COVERAGE_SCREENSHOTS") == "1"
+        ? Path.Combine(CoverageApp.RepositoryRoot, "docs", "screenshots")
+        : Directory.CreateTempSubdirectory("coverage-screenshots-").FullName;
+
+    private sealed class WorkbenchApp(Storage storage, FakeTimeProvider clock) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // Not Development: the development accounts of appsettings.Development.json are not loaded; these are the only ones.
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Storage:Provider", storage.Provider);
+            builder.UseSetting("Storage:ConnectionString", storage.ConnectionString);
+            builder.UseSetting("Catalogue:Path", CoverageApp.RepositoryRoot);
+            var hasher = new WorkbenchAccounts([]);
+            (string Id, string Name, string Role, string Password)[] accounts =
+            [
+                (Nurse, "Nina Test, RN", "nurse", NursePassword),
+                (Physician, "Dr. Theo Test", "physician", PhysicianPassword),
+            ];
+            for (var i = 0; i < accounts.Length; i++)
+            {
+                builder.UseSetting($"Workbench:Accounts:{i}:Id", accounts[i].Id);
+                builder.UseSetting($"Workbench:Accounts:{i}:Name", accounts[i].Name);
+                builder.UseSetting($"Workbench:Accounts:{i}:Role", accounts[i].Role);
+                builder.UseSetting($"Workbench:Accounts:{i}:PasswordHash", hasher.Hash(accounts[i].Password));
+            }
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            });
+        }
+    }
+}
