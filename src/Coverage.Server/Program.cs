@@ -40,6 +40,9 @@ app.UseSwaggerUI(options =>
     options.DocumentTitle = "Coverage API reference";
 });
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapWorkbench();
 app.MapHealthEndpoints();
 app.MapPolicyPages();

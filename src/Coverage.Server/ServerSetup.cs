@@ -2,6 +2,7 @@ using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Fhir.Crd;
 using Coverage.Server.CdsHooks;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,6 +60,9 @@ internal static class ServerSetup
         if (!environment.IsDevelopment()) auth.Enabled = true;
         services.AddSingleton(auth);
         services.AddSingleton<CdsHooksAuthenticator>();
+
+        // OAuth 2.0 bearer tokens with scopes for the REST API and the FHIR endpoints.
+        services.AddApiAuthentication(configuration, environment);
     }
 
     /// <summary>Brings the database to the latest migration before the server takes requests.</summary>

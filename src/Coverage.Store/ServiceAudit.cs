@@ -20,6 +20,17 @@ public sealed class ServiceAudit(CoverageDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Audit events for an auditor, newest first: those of one case, of one subject, or all.</summary>
+    public async Task<IReadOnlyList<(AuditEventView Event, Guid? CaseId, string? Subject)>> SearchAsync(
+        Guid? caseId, string? subject, int take, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsQueryable();
+        if (caseId is not null) query = query.Where(a => a.CaseId == caseId);
+        if (subject is not null) query = query.Where(a => a.Subject == subject);
+        var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+        return records.Select(a => (new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail), a.CaseId, a.Subject)).ToList();
+    }
+
     public async Task<IReadOnlyList<AuditEventView>> ReadAsync(string subject, int take, CancellationToken cancellationToken) =>
         (await db.AuditEvents.Where(a => a.Subject == subject).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken))
             .Select(a => new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail))

@@ -368,6 +368,17 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task TooManyOrders_Is400()
+    {
+        var orders = Enumerable.Range(0, 101).Select(i => (Resource)Ehr.Order("19120", id: $"sr-{i}")).ToArray();
+
+        var (status, body) = await Call("order-sign", Ehr.OrderSign(orders));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("at most 100", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownService_Is404()
     {
         var (status, body) = await Call("order-unknown", Ehr.OrderSign(Ehr.Order("0581T")));

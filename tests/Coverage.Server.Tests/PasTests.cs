@@ -252,6 +252,18 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Submit_BundleWithTooManyEntries_Is400()
+    {
+        var bundle = PasBundle(Api.NewId());
+        for (var i = 0; i < 500; i++) bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.NewGuid()}", Resource = new Organization { Name = $"Org {i}" } });
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("at most 500", Assert.IsType<OperationOutcome>(resource).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_ClaimNotPreauthorization_Is400NamingClaimUse()
     {
         var (status, resource) = await Post("submit", PasBundle(Api.NewId(), use: ClaimUseCode.Claim));

@@ -26,6 +26,10 @@ public static class RequestReader
 {
     private static readonly DateOnly EarliestBirthDate = new(1880, 1, 1);
     private const int MaxTextLength = 2000;
+    /// <summary>An 837P claim carries at most 50 service lines (loop 2400); a request is held to the same.</summary>
+    public const int MaxServiceLines = 50;
+    /// <summary>Institutional claims carry up to 25 diagnosis codes; no request needs more.</summary>
+    public const int MaxDiagnoses = 25;
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -155,6 +159,11 @@ public static class RequestReader
                 Error("diagnoses", $"must be a list of ICD-10-CM codes, not {Describe(element)}");
                 return diagnoses;
             }
+            if (element.GetArrayLength() > MaxDiagnoses)
+            {
+                Error("diagnoses", $"{element.GetArrayLength()} diagnoses; at most {MaxDiagnoses} are accepted");
+                return diagnoses;
+            }
             var index = 0;
             foreach (var item in element.EnumerateArray())
             {
@@ -181,6 +190,11 @@ public static class RequestReader
             if (element.GetArrayLength() == 0)
             {
                 Error("serviceLines", "required: at least one service line");
+                return null;
+            }
+            if (element.GetArrayLength() > MaxServiceLines)
+            {
+                Error("serviceLines", $"{element.GetArrayLength()} service lines; at most {MaxServiceLines} are accepted in one request");
                 return null;
             }
             var lines = new List<ServiceLine>();

@@ -32,6 +32,9 @@ public sealed record CrdResult(int Status, string? ResponseJson, OperationOutcom
 /// </summary>
 public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdOptions options)
 {
+    /// <summary>Orders in one hook call: an order-sign rarely holds more than a handful.</summary>
+    public const int MaxOrders = 100;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<CrdResult> HandleAsync(CdsHookRequest request, CancellationToken cancellationToken)
@@ -209,6 +212,11 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             return null;
         }
         var resource = FhirJson.Parse(element, $"context.{name}", out var problems);
+        if (resource is Bundle { Entry.Count: > MaxOrders } big)
+        {
+            error = CrdResult.Fail(400, $"context.{name} holds {big.Entry.Count} entries; at most {MaxOrders} are accepted.", $"context.{name}");
+            return null;
+        }
         if (resource is Bundle bundle) return bundle;
         error = new CrdResult(400, null, problems ?? Outcomes.Invalid($"context.{name} must be a Bundle.", $"context.{name}"), $"refused (400): context.{name} is not a Bundle");
         return null;

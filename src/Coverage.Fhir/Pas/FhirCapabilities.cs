@@ -25,6 +25,11 @@ public static class FhirCapabilities
             {
                 Mode = CapabilityStatement.RestfulCapabilityMode.Server,
                 Documentation = "Prior authorization requests as PAS Bundles; each request is kept as a case of the Coverage case store.",
+                Security = new CapabilityStatement.SecurityComponent
+                {
+                    Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR")],
+                    Description = "OAuth 2.0 bearer tokens (SMART Backend Services): system/Claim.c for $submit, system/ClaimResponse.r for $inquire, coverage/audit.read for AuditEvent.",
+                },
                 Resource =
                 [
                     new CapabilityStatement.ResourceComponent
@@ -34,6 +39,17 @@ public static class FhirCapabilities
                         [
                             new CapabilityStatement.OperationComponent { Name = "submit", Definition = FhirSystems.PasSubmitOperation },
                             new CapabilityStatement.OperationComponent { Name = "inquire", Definition = FhirSystems.PasInquireOperation },
+                        ],
+                    },
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "AuditEvent",
+                        Documentation = "The audit trail, for auditors (scope coverage/audit.read).",
+                        Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType }],
+                        SearchParam =
+                        [
+                            new CapabilityStatement.SearchParamComponent { Name = "entity", Type = SearchParamType.Reference, Documentation = "The case id" },
+                            new CapabilityStatement.SearchParamComponent { Name = "subject", Type = SearchParamType.String, Documentation = "A service subject, such as cds-hooks/order-sign" },
                         ],
                     },
                 ],

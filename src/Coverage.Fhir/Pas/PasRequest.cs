@@ -18,6 +18,9 @@ public sealed record PasRequest
     /// <summary>The coverage request JSON of the contract, for the request reader and the evaluator.</summary>
     public required string RequestJson { get; init; }
 
+    /// <summary>A prior authorization request with its references is a few dozen resources; far more is refused.</summary>
+    public const int MaxEntries = 500;
+
     /// <summary>
     /// Maps a PAS request Bundle (Claim with use = preauthorization first, then what it references)
     /// to the coverage request; returns the OperationOutcome that says what is wrong otherwise.
@@ -28,6 +31,7 @@ public sealed record PasRequest
         OperationOutcome Fail(string message, string expression) => Outcomes.Invalid(message, expression);
 
         if (bundle.Entry.Count == 0) { error = Fail("The Bundle has no entries; a PAS request starts with a Claim.", "Bundle.entry"); return null; }
+        if (bundle.Entry.Count > MaxEntries) { error = Fail($"The Bundle has {bundle.Entry.Count} entries; at most {MaxEntries} are accepted.", "Bundle.entry"); return null; }
         if (bundle.Entry[0].Resource is not Claim claim) { error = Fail("The first entry of a PAS request Bundle must be the Claim.", "Bundle.entry[0].resource"); return null; }
         if (claim.Use != ClaimUseCode.Preauthorization) { error = Fail("Claim.use must be 'preauthorization' for a prior authorization request.", "Claim.use"); return null; }
         var identifier = claim.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value));

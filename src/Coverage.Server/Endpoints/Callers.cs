@@ -9,7 +9,9 @@ internal static class Callers
     public static Actor Actor(HttpContext context)
     {
         var user = context.User;
-        var name = user.Identity?.IsAuthenticated == true ? user.Identity.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) : null;
-        return name is null ? Store.Actor.Anonymous : new Actor(name, user.FindFirstValue(ClaimTypes.Role));
+        if (user.Identity?.IsAuthenticated != true) return Store.Actor.Anonymous;
+        // API clients (client_id or sub of their token) and workbench users (their account id and role).
+        var name = user.FindFirstValue("client_id") ?? user.FindFirstValue("sub") ?? user.Identity.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
+        return name is null ? Store.Actor.Anonymous : new Actor(name, user.FindFirstValue(ClaimTypes.Role) ?? "api-client");
     }
 }

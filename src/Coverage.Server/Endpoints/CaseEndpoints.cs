@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Coverage.Engine.Json;
+using Coverage.Server.Security;
 using Coverage.Store;
 
 namespace Coverage.Server.Endpoints;
@@ -11,25 +12,25 @@ internal static class CaseEndpoints
     public static RouteGroupBuilder MapCaseEndpoints(this RouteGroupBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("Cases");
-        cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with its determination and decisions")
+        cases.MapGet("/{id:guid}", Get).RequireAuthorization(ApiAuthentication.ReadCases).WithName("GetCase").WithSummary("A case with its determination and decisions")
             .Produces<CaseResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapGet("/", List).WithName("ListCases")
+        cases.MapGet("/", List).RequireAuthorization(ApiAuthentication.ReadCases).WithName("ListCases")
             .WithSummary("Cases, oldest first, optionally of one status (final, pending-physician-review, pending-information), one modality and one policy")
             .Produces<CasePageResponse>().ProducesValidationProblem();
-        cases.MapPost("/{id:guid}/decisions", Decide).WithName("DecideCase")
+        cases.MapPost("/{id:guid}/decisions", Decide).RequireAuthorization(ApiAuthentication.DecideCases).WithName("DecideCase")
             .WithSummary("A reviewer upholds or overturns adverse medical-necessity recommendations; only a physician may uphold")
             .Accepts<DecisionDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        cases.MapPost("/{id:guid}/information", AddInformation).WithName("AddCaseInformation")
+        cases.MapPost("/{id:guid}/information", AddInformation).RequireAuthorization(ApiAuthentication.WriteCases).WithName("AddCaseInformation")
             .WithSummary("Send the information a pended case needs (clinical facts, diagnoses, line descriptions, birth date); the case is re-evaluated")
             .Accepts<InformationDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        cases.MapPost("/{id:guid}/information-requests", RequestInformation).WithName("RequestCaseInformation")
+        cases.MapPost("/{id:guid}/information-requests", RequestInformation).RequireAuthorization(ApiAuthentication.DecideCases).WithName("RequestCaseInformation")
             .WithSummary("A reviewer sets a case waiting for physician review to wait for information, saying what is needed")
             .Accepts<InformationRequestDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        cases.MapGet("/{id:guid}/audit", Audit).WithName("GetCaseAudit").WithSummary("The case's append-only history")
+        cases.MapGet("/{id:guid}/audit", Audit).RequireAuthorization(ApiAuthentication.ReadAudit).WithName("GetCaseAudit").WithSummary("The case's append-only history")
             .Produces<AuditResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

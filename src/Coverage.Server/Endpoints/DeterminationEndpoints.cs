@@ -11,6 +11,7 @@ internal static class DeterminationEndpoints
     {
         api.MapPost("/determinations", Submit)
             .WithName("SubmitDetermination")
+            .RequireAuthorization(Security.ApiAuthentication.WriteCases)
             .WithTags("Determinations")
             .WithSummary("Evaluate a coverage request and store it as a case")
             .WithDescription("Takes the coverage request JSON of request-and-determination.md. Answers 201 with the new case, " +

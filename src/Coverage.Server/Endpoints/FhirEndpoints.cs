@@ -19,9 +19,32 @@ internal static class FhirEndpoints
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci PAS)");
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("The CapabilityStatement");
         // No Accepts(...) content-type constraint: a wrong content type must be answered with an OperationOutcome, not ProblemDetails.
-        fhir.MapPost("/Claim/$submit", Submit).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
-        fhir.MapPost("/Claim/$inquire", Inquire).WithName("PasInquire").WithSummary("Inquire about a prior authorization request (application/fhir+json)");
+        fhir.MapPost("/Claim/$submit", Submit).RequireAuthorization(Security.ApiAuthentication.SubmitClaims).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
+        fhir.MapPost("/Claim/$inquire", Inquire).RequireAuthorization(Security.ApiAuthentication.InquireClaims).WithName("PasInquire").WithSummary("Inquire about a prior authorization request (application/fhir+json)");
+        fhir.MapGet("/AuditEvent", AuditEventSearch).RequireAuthorization(Security.ApiAuthentication.ReadAudit).WithName("FhirAuditEvents")
+            .WithSummary("Audit events as FHIR AuditEvents (IHE BALP), newest first: ?entity=<case id>, ?subject=cds-hooks/<id>, _count");
         return app;
+    }
+
+    private static async Task<IResult> AuditEventSearch(
+        string? entity, string? subject, string? _count, HttpRequest request, ServiceAudit audit, CrdSettings settings, CancellationToken cancellationToken)
+    {
+        Guid? caseId = null;
+        if (entity is not null)
+        {
+            if (!Guid.TryParse(entity.Split('/')[^1], out var parsed))
+                return FhirResults.Outcome(Outcomes.Invalid($"entity: '{entity}' is not a case id", "entity"), 400);
+            caseId = parsed;
+        }
+        var count = 100;
+        if (_count is not null && (!int.TryParse(_count, out count) || count is < 1 or > 1000))
+            return FhirResults.Outcome(Outcomes.Invalid("_count: a whole number from 1 to 1000", "_count"), 400);
+        var found = await audit.SearchAsync(caseId, subject, count, cancellationToken);
+        var baseUrl = settings.BaseUrl(request);
+        var events = found.Select(f => AuditEvents.From(
+            new AuditRecord(f.Event.Id, new DateTimeOffset(f.Event.At, TimeSpan.Zero), f.Event.Action, f.Event.Actor, f.Event.ActorRole, f.Event.Detail, f.CaseId, f.Subject),
+            "Coverage server", $"{baseUrl}/api/v1/cases"));
+        return FhirResults.Resource(AuditEvents.SearchSet(events, $"{baseUrl}/fhir", $"{baseUrl}{request.Path}{request.QueryString}"));
     }
 
     private static IResult Metadata(HttpRequest request, CrdSettings settings, TimeProvider time) =>

@@ -70,8 +70,6 @@ public static class WorkbenchSetup
         var accounts = app.Services.GetRequiredService<WorkbenchAccounts>(); // invalid accounts stop the server at start
         if (accounts.Count == 0)
             NoAccounts(app.Logger, null);
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.MapRazorPages();
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
             .RequireAuthorization(ReviewerPolicy)

@@ -43,6 +43,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Api = new HttpClient { BaseAddress = BaseAddress };
+        Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", ApiTokens.Create("coverage/cases.write coverage/cases.read coverage/cases.decide coverage/audit.read"));
 
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run ./test.sh, which installs Debian's chromium package.");
@@ -94,6 +96,10 @@ public sealed class WorkbenchHost : IAsyncLifetime
                 (Nurse, "Nina Test, RN", "nurse", NursePassword),
                 (Physician, "Dr. Theo Test", "physician", PhysicianPassword),
             ];
+            // Not Development, so the API wants a token: the tests' API client carries one from this issuer.
+            builder.UseSetting("Api:Authentication:Issuers:0:Issuer", ApiTokens.Issuer);
+            builder.UseSetting("Api:Authentication:Issuers:0:Audience", ApiTokens.Audience);
+            builder.UseSetting("Api:Authentication:Issuers:0:Jwks", ApiTokens.Jwks);
             for (var i = 0; i < accounts.Length; i++)
             {
                 builder.UseSetting($"Workbench:Accounts:{i}:Id", accounts[i].Id);
