@@ -31,6 +31,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+app.UseMiddleware<Coverage.Server.Security.DatabaseOutage>();
 
 app.MapOpenApi();
 app.UseSwaggerUI(options =>

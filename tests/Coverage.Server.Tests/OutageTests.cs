@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>
+/// PostgreSQL goes away under load: the server answers 503 with Retry-After (never 500), recovers by
+/// itself when the database returns, and no acknowledged case is lost.
+/// </summary>
+public sealed class OutageTests(PostgresStorage storage) : IClassFixture<PostgresStorage>
+{
+    [Fact]
+    public async Task DatabaseOutage_Is503WithRetryAfter_ThenRecoversLosingNothing()
+    {
+        var target = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
+        await using var proxy = new TcpProxy(target.Host!, target.Port);
+        proxy.Start();
+        var viaProxy = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5 };
+        using var app = new CoverageApp(new FixedPostgres(viaProxy.ConnectionString), new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+
+        var acknowledged = new List<string>();
+        async Task<HttpStatusCode> Submit()
+        {
+            var (status, body, response) = await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
+            if (status == HttpStatusCode.Created) acknowledged.Add(body.Str("caseId"));
+            if (status == HttpStatusCode.ServiceUnavailable) Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+            return status;
+        }
+
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
+
+        proxy.Cut();
+        var during = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++) during.Add(await Submit());
+        Assert.All(during, s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+        var (healthStatus, _, _) = await Api.Get(client, "/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, healthStatus);
+
+        proxy.Start();
+        var recovered = false;
+        for (var attempt = 0; attempt < 20 && !recovered; attempt++)
+        {
+            var status = await Submit();
+            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, status.ToString());
+            recovered = status == HttpStatusCode.Created;
+            if (!recovered) await Task.Delay(250);
+        }
+        Assert.True(recovered, "the server recovers by itself once the database is back");
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
+
+        // Every acknowledged case is there, with its audit.
+        foreach (var caseId in acknowledged)
+        {
+            var (status, audit, _) = await Api.Get(client, $"/api/v1/cases/{caseId}/audit");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("case-created", audit.GetProperty("events")[0].Str("action"));
+        }
+    }
+
+    /// <summary>The database of the fixture, reached through the proxy.</summary>
+    private sealed class FixedPostgres : Storage
+    {
+        public FixedPostgres(string connectionString) => ConnectionString = connectionString;
+
+        public override string Provider => "postgres";
+
+        public override Task InitializeAsync() => Task.CompletedTask;
+
+        public override Task DisposeAsync() => Task.CompletedTask;
+    }
+}
