@@ -33,26 +33,16 @@ public static class RequestReader
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static RequestReadResult Read(string json, PolicyCatalogue catalogue)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, Options);
-        }
-        catch (JsonException e)
-        {
-            return Fail("$", $"the request is not valid JSON ({Reason(e)})");
-        }
-        using (document) return Read(document.RootElement, catalogue);
-    }
+    public static RequestReadResult Read(string json, PolicyCatalogue catalogue) => Read(() => JsonDocument.Parse(json, Options), catalogue);
 
-    public static RequestReadResult Read(ReadOnlyMemory<byte> utf8Json, PolicyCatalogue catalogue)
+    public static RequestReadResult Read(ReadOnlyMemory<byte> utf8Json, PolicyCatalogue catalogue) => Read(() => JsonDocument.Parse(utf8Json, Options), catalogue);
+
+    private static RequestReadResult Read(Func<JsonDocument> parse, PolicyCatalogue catalogue)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json, Options);
+            document = parse();
         }
         catch (JsonException e)
         {

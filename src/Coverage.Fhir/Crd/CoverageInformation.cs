@@ -76,12 +76,6 @@ public static class CoverageInformation
         return extension;
     }
 
-    /// <summary>The reason in a sentence or two: the first sentences of the rationale, without the evidence review.</summary>
-    public static string Reason(LineDetermination line)
-    {
-        var rationale = line.Rationale;
-        var cut = rationale.IndexOf(" The policy's review of the evidence", StringComparison.Ordinal);
-        var text = cut > 0 ? rationale[..cut] : rationale;
-        return text.Length <= 1000 ? text : text[..997] + "...";
-    }
+    /// <summary>The reason in a sentence or two, without the evidence review.</summary>
+    public static string Reason(LineDetermination line) => FhirMapping.ReasonOf(line.Rationale);
 }

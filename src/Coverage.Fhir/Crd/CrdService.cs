@@ -57,7 +57,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 : $"{coverages.Value.Count} active Coverages for the patient; this service needs exactly one.", "prefetch.coverage");
         var coverage = coverages.Value[0];
 
-        var planId = PlanOf(coverage);
+        var planId = FhirMapping.PlanId(coverage);
         if (planId is not null && evaluator.Catalogue.FindPlan(planId) is null)
             return CrdResult.Fail(400, $"Coverage.class (plan) '{planId}' is not a plan this payer administers.", "Coverage.class");
         var memberId = coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value ?? patient.Value?.Identifier.FirstOrDefault()?.Value;
@@ -145,10 +145,6 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private bool IsAllowed(Uri server) =>
         options.AllowedFhirServers.Any(allowed => server.AbsoluteUri.StartsWith(allowed, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The plan id a Coverage names in its class of type "plan"; null when it names none (the default plan).</summary>
-    private static string? PlanOf(Hl7.Fhir.Model.Coverage coverage) =>
-        coverage.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
 
     private async Task<(List<Resource>? Orders, CrdResult? Error)> Orders(
         CdsHookRequest request, FhirAccess? access, List<Resource> known, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed record PasRequest
         if (claim.Item.Count == 0) { error = Fail("Claim.item: at least one item is required.", "Claim.item"); return null; }
 
         var coverage = claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
-        var planId = coverage?.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
+        var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
         var memberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id;
 
         var diagnoses = new JsonArray();

@@ -131,13 +131,7 @@ public static class PasResponse
             "A1" when line.DecisionAction == "overturn" =>
                 head + $"certified on physician or clinical review. Reviewer's rationale: {line.DecisionRationale}",
             "NA" => head + "no prior authorization is required under the payer's coverage policies.",
-            _ => head + CoverageReason(line) + policy,
+            _ => head + FhirMapping.ReasonOf(line.Rationale) + policy,
         };
-    }
-
-    private static string CoverageReason(PriorAuthorizationLine line)
-    {
-        var cut = line.Rationale.IndexOf(" The policy's review of the evidence", StringComparison.Ordinal);
-        return cut > 0 ? line.Rationale[..cut] : line.Rationale;
     }
 }
