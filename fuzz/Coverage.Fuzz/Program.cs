@@ -1,0 +1,38 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
+using SharpFuzz;
+
+// One target per parser that takes outside input. Expected refusals (input errors) are values, not
+// exceptions: any exception that escapes is a finding, and AFL++ keeps the input that caused it.
+var target = args.Length > 0 ? args[0] : "request";
+var catalogueRoot = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "catalogue");
+// Loaded on the first input: the engine is instrumented, and instrumented code may run only inside
+// the fuzzing loop, once AFL++'s shared memory is attached.
+PolicyCatalogue? catalogue = null;
+Evaluator? evaluator = null;
+
+switch (target)
+{
+    case "request":
+        Fuzzer.Run(stream =>
+        {
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            catalogue ??= CatalogueLoader.Load(catalogueRoot);
+            var read = RequestReader.Read(buffer.ToArray(), catalogue);
+            if (read.IsValid)
+            {
+                // A request the reader accepts must evaluate and serialise.
+                evaluator ??= new Evaluator(catalogue, TimeProvider.System);
+                var determination = evaluator.Evaluate(read.Request!);
+                _ = DeterminationWriter.ToJson(determination);
+                _ = RequestWriter.ToJson(read.Request!);
+            }
+        });
+        break;
+    default:
+        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request)");
+        Environment.Exit(2);
+        break;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the request reader and the evaluator behind it with SharpFuzz and AFL++,
+# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request; SECONDS: default 120)
+# Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; each one
+# fixed is kept as a regression test (tests/Coverage.Engine.Tests/FuzzRegressionTests.cs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${1:-request}"
+seconds="${2:-120}"
+
+if ! command -v afl-fuzz >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null
+  else sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null; fi
+fi
+dotnet tool restore >/dev/null
+
+out=$(mktemp -d)
+dotnet build fuzz/Coverage.Fuzz -c Release -o "$out" --nologo -v quiet
+# Instrument the code under test (the engine, not the framework) for AFL++'s coverage feedback.
+dotnet tool run sharpfuzz "$out/Coverage.Engine.dll" >/dev/null
+
+corpus=$(mktemp -d)
+cp samples/*.json "$corpus"/
+for scenario in ../shared/scenarios/*.json; do
+  [ -f "$scenario" ] && python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]))' "$scenario" > "$corpus/$(basename "$scenario")"
+done
+
+findings="fuzz/findings/$target"
+mkdir -p "$findings"
+export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
+afl-fuzz -V "$seconds" -t 5000 -m none -i "$corpus" -o "$findings" -- dotnet "$out/Coverage.Fuzz.dll" "$target" "$out/catalogue" \
+  > "$findings/afl.log" 2>&1 || true
+
+stats="$findings/default/fuzzer_stats"
+if [ ! -f "$stats" ]; then
+  echo "fuzz: afl-fuzz did not run; see $findings/afl.log" >&2
+  tail -n 20 "$findings/afl.log" >&2
+  exit 1
+fi
+crashes=$(find "$findings/default/crashes" -type f -name 'id:*' | wc -l)
+hangs=$(find "$findings/default/hangs" -type f -name 'id:*' | wc -l)
+execs=$(awk -F: '/^execs_done/ {gsub(/ /,"",$2); print $2}' "$stats")
+paths=$(awk -F: '/^corpus_count/ {gsub(/ /,"",$2); print $2}' "$stats")
+echo "fuzz $target: ${seconds}s, $execs executions, $paths corpus entries, $crashes crashes, $hangs hangs"
+[ "$crashes" = 0 ]
