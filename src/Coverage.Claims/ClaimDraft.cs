@@ -24,8 +24,20 @@ internal sealed class ClaimDraft(RecordPosition start)
     public string? PlanId { get; set; }
     public List<string> Diagnoses { get; } = [];
     public List<LineDraft> Lines { get; } = [];
+    public bool TooManyLines { get; set; }
 
-    public void Error(RecordPosition position, string? field, string message) => Errors.Add(new RecordError(position, field, message));
+    /// <summary>A record keeps at most this many problems, so that a pathological claim cannot grow without bound.</summary>
+    public const int MaxErrors = 100;
+
+    /// <summary>A claim holds at most this many lines (the 837P allows 50); beyond them it is rejected, not held.</summary>
+    public const int MaxLines = 999;
+
+    public void Error(RecordPosition position, string? field, string message) => Error(new RecordError(position, field, message));
+
+    public void Error(RecordError error)
+    {
+        if (Errors.Count < MaxErrors) Errors.Add(error);
+    }
 
     /// <summary>The claim's date of service: the earliest valid line date (claims carry one per line).</summary>
     private (string? Date, RecordPosition? At) ClaimDate()

@@ -123,6 +123,13 @@ public sealed class ClaimCsvReader(TextReader input)
     private static void Line(ClaimDraft claim, CsvRow row, Dictionary<string, int> columns)
     {
         var at = RecordPosition.Line(row.Line);
+        if (claim.Lines.Count >= ClaimDraft.MaxLines)
+        {
+            // One pass, constant memory: a claim is rejected rather than held beyond this many lines.
+            if (!claim.TooManyLines) claim.Error(at, "serviceLines", $"the claim has more than {ClaimDraft.MaxLines} service lines");
+            claim.TooManyLines = true;
+            return;
+        }
         var field = $"serviceLines[{claim.Lines.Count}]";
         var line = new LineDraft { Sequence = claim.Lines.Count + 1 };
         claim.Lines.Add(line);

@@ -14,6 +14,9 @@ internal sealed class CsvRowReader(TextReader input, int maxFieldLength = CsvRow
 {
     public const int DefaultMaxFieldLength = 8 * 1024;
 
+    /// <summary>A row keeps at most this many fields, so that a row cannot grow without bound.</summary>
+    public const int MaxFields = 1024;
+
     private long _line = 1;
     private int _peeked = -2;
 
@@ -67,7 +70,8 @@ internal sealed class CsvRowReader(TextReader input, int maxFieldLength = CsvRow
                 }
                 if (ch == ',')
                 {
-                    fields.Add(field.ToString());
+                    if (fields.Count < MaxFields) fields.Add(field.ToString());
+                    else error ??= $"the row has more than {MaxFields} fields";
                     field.Clear();
                     atFieldStart = true;
                     afterQuote = false;

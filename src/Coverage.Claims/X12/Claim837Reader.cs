@@ -19,7 +19,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
     public const string ImplementationGuide = "005010X222A1";
 
     /// <summary>The 837P allows 50 lines a claim; beyond this many a claim is rejected rather than held in memory.</summary>
-    public const int MaxLines = 999;
+    public const int MaxLines = ClaimDraft.MaxLines;
 
     public IEnumerable<ClaimRecord> Read()
     {
@@ -69,6 +69,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         public RecordPosition? GroupAt { get; set; }
         public List<RecordError> Errors { get; } = [];
         public int Claims { get; set; }
+
+        public void Error(RecordError error)
+        {
+            if (Errors.Count < ClaimDraft.MaxErrors) Errors.Add(error);
+        }
     }
 
     private sealed class State(PlanMap plans)
@@ -151,8 +156,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             if (_st is not null) _st.Segments++;
             if (_st?.Skip == true) return;
             var error = new RecordError(s.Position, null, $"malformed segment: {s.Error}");
-            if (_claim is not null) _claim.Errors.Add(error);
-            else if (CurrentParty is { } party) party.Errors.Add(error);
+            if (_claim is not null) _claim.Error(error);
+            else if (CurrentParty is { } party) party.Error(error);
             else Output.Enqueue(ClaimRecord.Rejected(s.Position, null, [error]));
         }
 
@@ -302,7 +307,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     EndPatient();
                     _patient = new Party(s.Position);
                     if (_subscriber is null)
-                        _patient.Errors.Add(new RecordError(s.Position, null, "patient loop (HL 23) without a subscriber loop (HL 22) before it"));
+                        _patient.Error(new RecordError(s.Position, null, "patient loop (HL 23) without a subscriber loop (HL 22) before it"));
                     _level = "23";
                     break;
                 default:
@@ -340,11 +345,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     if (s[2].Trim().Length == 0) break;
                     if (s[1] != "D8")
                     {
-                        _named.Errors.Add(new RecordError(s.Position, "member.birthDate", $"DMG01 '{s[1]}' is not D8: the birth date must be CCYYMMDD"));
+                        _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG01 '{s[1]}' is not D8: the birth date must be CCYYMMDD"));
                         break;
                     }
                     var (date, error) = D8(s[2].Trim());
-                    if (error is not null) _named.Errors.Add(new RecordError(s.Position, "member.birthDate", $"DMG02: {error}"));
+                    if (error is not null) _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG02: {error}"));
                     _named.BirthDate = date;
                     _named.BirthAt = s.Position;
                     break;
@@ -389,11 +394,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 return;
             }
             var person = _level == "23" && _patient is not null ? _patient : _subscriber;
-            claim.Errors.AddRange(_subscriber.Errors);
+            foreach (var error in _subscriber.Errors) claim.Error(error);
             _subscriber.Claims++;
             if (person != _subscriber)
             {
-                claim.Errors.AddRange(person.Errors);
+                foreach (var error in person.Errors) claim.Error(error);
                 person.Claims++;
             }
             // 5010 leaves the patient's NM109 unused (the subscriber id identifies the member); a sender's own is kept.

@@ -162,4 +162,16 @@ public class ClaimCsvReaderTests
         Assert.Equal("member.planId", error.Field);
         Assert.Equal(RecordPosition.Line(2), error.Position);
     }
+
+    [Fact]
+    public void Read_ClaimWithMoreThan999Lines_IsRejectedWithoutHoldingThem()
+    {
+        var rows = string.Concat(Enumerable.Range(1, 1200).Select(i => $"BIG,{i},M1,,,,2026-05-04,99213,,,1\n"));
+
+        var record = Assert.Single(Read(Header + rows + "C2,1,M2,,,,2026-05-04,99213,,,1\n"), r => r.ClaimId == "BIG");
+
+        var error = Assert.Single(record.Errors);
+        Assert.Contains("more than 999 service lines", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RecordPosition.Line(1001), error.Position);
+    }
 }

@@ -326,4 +326,23 @@ public class Claim837ReaderTests
         Assert.Equal("serviceLines[1].sequence", error.Field);
         Assert.Equal(RecordPosition.Segment(SegmentNumber(text, "SV1*HC:76942") - 1), error.Position); // the second LX
     }
+
+    [Fact]
+    public void Read_ClaimWithMoreThan999Lines_IsRejectedOnce()
+    {
+        var lines = string.Concat(Enumerable.Range(1, 1100).Select(i => $"LX*{i}~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260504~"));
+
+        var records = Read(File(Subscriber(), "CLM*BIG*1***11:B:1*Y*A*Y*Y~HI*ABK:E119~" + lines, Claim("NEXT")));
+
+        Assert.Contains("more than 999 service lines", Assert.Single(records[0].Errors).Message, StringComparison.Ordinal);
+        Assert.False(records[1].IsRejected);
+    }
+
+    [Fact]
+    public void Read_ManyMalformedSegments_KeepAtMostAHundredProblems()
+    {
+        var record = Assert.Single(Read(File(Subscriber(), Claim("C") + string.Concat(Enumerable.Repeat("N@TE*X~", 500)))));
+
+        Assert.Equal(ClaimDraft.MaxErrors, record.Errors.Count);
+    }
 }
