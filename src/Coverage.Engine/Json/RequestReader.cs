@@ -30,6 +30,7 @@ public static class RequestReader
     public const int MaxServiceLines = 50;
     /// <summary>Institutional claims carry up to 25 diagnosis codes; no request needs more.</summary>
     public const int MaxDiagnoses = 25;
+    private const int MaxModifiers = 4;
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -194,7 +195,7 @@ public static class RequestReader
                 var at = $"serviceLines[{index}]";
                 index++;
                 if (!IsObject(item, at)) continue;
-                var fields = Fields(item, at + ".", "sequence", "code", "description", "units", "dateOfService");
+                var fields = Fields(item, at + ".", "sequence", "code", "description", "modifiers", "units", "dateOfService");
                 var sequence = index;
                 if (fields.TryGetValue("sequence", out var s))
                 {
@@ -213,6 +214,7 @@ public static class RequestReader
                     }
                 }
                 var description = fields.TryGetValue("description", out var d) && d.ValueKind != JsonValueKind.Null ? Text(d, at + ".description", MaxTextLength, allowEmpty: true) : null;
+                var modifiers = fields.TryGetValue("modifiers", out var mo) ? Modifiers(mo, at + ".modifiers") : [];
                 var units = fields.TryGetValue("units", out var u) ? Whole(u, at + ".units", 1, 999) ?? 1 : 1;
                 DateOnly? lineDate = null;
                 if (fields.TryGetValue("dateOfService", out var ld) && ld.ValueKind != JsonValueKind.Null)
@@ -226,11 +228,39 @@ public static class RequestReader
                     Sequence = sequence,
                     Code = code.ToUpperInvariant(),
                     Description = string.IsNullOrWhiteSpace(description) ? null : description,
+                    Modifiers = modifiers,
                     Units = units,
                     DateOfService = lineDate == dateOfService ? null : lineDate,
                 });
             }
             return lines;
+        }
+
+        /// <summary>At most four two-character modifiers, as a claim's SV101-3..6 carries them.</summary>
+        private List<string> Modifiers(JsonElement element, string field)
+        {
+            var modifiers = new List<string>();
+            if (element.ValueKind == JsonValueKind.Null) return modifiers;
+            if (element.ValueKind != JsonValueKind.Array)
+            {
+                Error(field, $"must be a list of modifiers (such as [\"LT\"]), not {Describe(element)}");
+                return modifiers;
+            }
+            if (element.GetArrayLength() > MaxModifiers)
+            {
+                Error(field, $"has {element.GetArrayLength()} modifiers; a line carries at most {MaxModifiers}");
+                return modifiers;
+            }
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                var at = $"{field}[{index++}]";
+                var modifier = Text(item, at, 8);
+                if (modifier is null) continue;
+                if (!CodeFormats.IsModifier(modifier)) Error(at, $"'{modifier}' is not a CPT/HCPCS modifier (two letters or digits, such as LT or 59)");
+                else modifiers.Add(modifier.ToUpperInvariant());
+            }
+            return modifiers;
         }
 
         private ClinicalFacts? Clinical(JsonElement element)

@@ -38,6 +38,13 @@ public static class RequestWriter
                 writer.WriteNumber("sequence", line.Sequence);
                 writer.WriteString("code", line.Code);
                 if (line.Description is not null) writer.WriteString("description", line.Description);
+                // Only when present, so that the canonical form (and its hash) of a request without modifiers is unchanged.
+                if (line.Modifiers.Count > 0)
+                {
+                    writer.WriteStartArray("modifiers");
+                    foreach (var modifier in line.Modifiers) writer.WriteStringValue(modifier);
+                    writer.WriteEndArray();
+                }
                 writer.WriteNumber("units", line.Units);
                 if (line.DateOfService is { } date) writer.WriteString("dateOfService", Date(date));
                 writer.WriteEndObject();

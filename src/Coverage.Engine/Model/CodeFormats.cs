@@ -8,6 +8,9 @@ public static partial class CodeFormats
     /// <summary>CPT Category I (12345), II (1234F), III (1234T), PLA (1234U), or HCPCS Level II (A1234).</summary>
     public static bool IsProcedureCode(string code) => ProcedureCode().IsMatch(code);
 
+    /// <summary>A CPT/HCPCS modifier: two letters or digits (50, LT, 59, XS).</summary>
+    public static bool IsModifier(string code) => Modifier().IsMatch(code);
+
     /// <summary>ICD-10-CM: a letter (U included: U07.1), a digit, a digit or A/B, then up to four more characters, with or without the dot.</summary>
     public static bool IsIcd10Cm(string code) => Icd10Cm().IsMatch(code);
 
@@ -22,6 +25,9 @@ public static partial class CodeFormats
 
     [GeneratedRegex("^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$", RegexOptions.IgnoreCase)]
     private static partial Regex ProcedureCode();
+
+    [GeneratedRegex("^[0-9A-Z]{2}$", RegexOptions.IgnoreCase)]
+    private static partial Regex Modifier();
 
     [GeneratedRegex(@"^[A-Z][0-9][0-9AB](\.?[0-9A-Z]{1,4})?$", RegexOptions.IgnoreCase)]
     private static partial Regex Icd10Cm();

@@ -44,6 +44,11 @@ public sealed record ServiceLine
     public required string Code { get; init; }
     /// <summary>Free text; claims and orders carry it for unlisted codes.</summary>
     public string? Description { get; init; }
+    /// <summary>
+    /// CPT/HCPCS modifiers as billed (LT, RT, 50, 59…), upper case, at most four (X12 SV101-3..6).
+    /// Carried through for claims and remittance; no policy rule reads them yet.
+    /// </summary>
+    public IReadOnlyList<string> Modifiers { get; init; } = [];
     public int Units { get; init; } = 1;
     /// <summary>A line's own date of service (claims carry one per line); else the request's.</summary>
     public DateOnly? DateOfService { get; init; }

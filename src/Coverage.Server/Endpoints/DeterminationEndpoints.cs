@@ -49,4 +49,4 @@ public sealed record CoverageRequestDocument(
 
 public sealed record CoverageRequestMember(string? Id, string? BirthDate, string? PlanId);
 
-public sealed record CoverageRequestLine(int? Sequence, string Code, string? Description, int? Units, string? DateOfService);
+public sealed record CoverageRequestLine(int? Sequence, string Code, string? Description, int? Units, string? DateOfService, IReadOnlyList<string>? Modifiers);

@@ -1,0 +1,48 @@
+namespace Coverage.Claims.Batch;
+
+/// <summary>What a batch run reads and writes (docs/batch.md).</summary>
+public sealed record BatchOptions
+{
+    public required string InputPath { get; init; }
+    public required ClaimFileFormat Format { get; init; }
+
+    /// <summary>One determination JSON per decided claim, in input order (NDJSON).</summary>
+    public required string ResultsPath { get; init; }
+
+    /// <summary>One CSV row per decided line: group code, CARC, RARC and the policy, as an 835 would carry them.</summary>
+    public required string AdjustmentsPath { get; init; }
+
+    /// <summary>One JSON line per rejected record, with its position and reasons.</summary>
+    public required string ErrorsPath { get; init; }
+
+    /// <summary>Where the run records how far its outputs are complete; beside the results by default.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Finish an interrupted run from its checkpoint instead of starting over.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>837P group numbers (SBR03) to plan ids; unlisted groups get the default plan.</summary>
+    public PlanMap PlanMap { get; init; } = PlanMap.Empty;
+
+    /// <summary>Evaluating workers; by default one per core.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Claims handed to a worker at a time, and written (and flushed) together.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// How often the outputs are synced to disk and the checkpoint renewed. A run killed in between loses at
+    /// most this much work: --resume cuts the outputs back to the checkpoint and decides those claims again.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public string EffectiveCheckpointPath => CheckpointPath ?? ResultsPath + ".checkpoint";
+
+    /// <summary>The default companion files of a results file: results.ndjson → results.adjustments.csv, results.errors.ndjson.</summary>
+    public static (string Adjustments, string Errors) CompanionPaths(string resultsPath)
+    {
+        var directory = Path.GetDirectoryName(resultsPath) ?? "";
+        var stem = Path.GetFileNameWithoutExtension(resultsPath);
+        return (Path.Combine(directory, stem + ".adjustments.csv"), Path.Combine(directory, stem + ".errors.ndjson"));
+    }
+}

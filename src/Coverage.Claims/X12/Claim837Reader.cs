@@ -1,0 +1,601 @@
+using System.Globalization;
+
+namespace Coverage.Claims.X12;
+
+/// <summary>
+/// Reads the claims of X12 837 professional files (005010X222A1) as a stream of records, in file order, with
+/// constant memory: one claim is held at a time. Several interchanges, functional groups and transaction sets
+/// per file are read; the envelopes are checked (SE01 segment count, ST02/SE02, GS06/GE02, ISA13/IEA02, GE01 and
+/// IEA01 counts) and each problem becomes a rejected record of its own, positioned at its segment.
+/// <para>Mapping (docs/batch.md): CLM01 is the request id; the member is the 2010BA subscriber (NM1*IL, NM109)
+/// and, under a 2000C patient loop, the patient's 2010CA DMG birth date (and NM109 when a sender gives one); the
+/// plan comes from SBR03 through the <see cref="PlanMap"/>; HI ABK/ABF are the diagnoses; each 2400 LX is a line
+/// with SV101-2 as code (qualifier HC), SV101-3..6 modifiers, SV101-7 description, SV104 units and DTP*472 date;
+/// the claim's date of service is the earliest line date.</para>
+/// </summary>
+public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
+{
+    /// <summary>The implementation guide read: 837 Health Care Claim: Professional, version 5010.</summary>
+    public const string ImplementationGuide = "005010X222A1";
+
+    /// <summary>The 837P allows 50 lines a claim; beyond this many a claim is rejected rather than held in memory.</summary>
+    public const int MaxLines = ClaimDraft.MaxLines;
+
+    public IEnumerable<ClaimRecord> Read()
+    {
+        var state = new State(planMap ?? PlanMap.Empty);
+        foreach (var segment in new X12SegmentReader(input).ReadSegments())
+        {
+            state.Accept(segment);
+            while (state.Output.TryDequeue(out var record)) yield return record;
+        }
+        state.End();
+        while (state.Output.TryDequeue(out var record)) yield return record;
+    }
+
+    private sealed class Interchange(X12Segment isa)
+    {
+        public long Segment { get; } = isa.Number;
+        public string Control { get; } = isa[13].Trim();
+        public int Groups { get; set; }
+    }
+
+    private sealed class Group(X12Segment gs)
+    {
+        public long Segment { get; } = gs.Number;
+        public string Control { get; } = gs[6].Trim();
+        public string Version { get; } = gs[8].Trim();
+        public int Transactions { get; set; }
+    }
+
+    private sealed class Transaction(X12Segment st)
+    {
+        public long Segment { get; } = st.Number;
+        public string Control { get; } = st[2].Trim();
+        public int Segments { get; set; } = 1;
+        /// <summary>Not an 837P: its segments are counted for SE01 but not read as claims.</summary>
+        public bool Skip { get; set; }
+    }
+
+    /// <summary>A subscriber (2000B/2010BA) or patient (2000C/2010CA) loop: who the claims under it are for.</summary>
+    private sealed class Party(RecordPosition start)
+    {
+        public RecordPosition Start { get; } = start;
+        public string? Id { get; set; }
+        public RecordPosition? IdAt { get; set; }
+        public string? BirthDate { get; set; }
+        public RecordPosition? BirthAt { get; set; }
+        public string? Group { get; set; }
+        public RecordPosition? GroupAt { get; set; }
+        public List<RecordError> Errors { get; } = [];
+        public int Claims { get; set; }
+
+        public void Error(RecordError error)
+        {
+            if (Errors.Count < ClaimDraft.MaxErrors) Errors.Add(error);
+        }
+    }
+
+    private sealed class State(PlanMap plans)
+    {
+        public Queue<ClaimRecord> Output { get; } = new();
+
+        private Interchange? _isa;
+        private Group? _gs;
+        private Transaction? _st;
+
+        private string? _level;
+        private Party? _subscriber;
+        private Party? _patient;
+        private Party? _named;
+
+        private ClaimDraft? _claim;
+        private bool _tooManyLines;
+        private string? _claimDate;
+        private RecordPosition? _claimDateAt;
+        private LineDraft? _line;
+        private RecordPosition _lineAt;
+        private bool _lineHasSv1;
+
+        public void Accept(X12Segment s)
+        {
+            if (s.Error is not null)
+            {
+                Malformed(s);
+                return;
+            }
+            switch (s.Id)
+            {
+                case "ISA": StartInterchange(s); return;
+                case "IEA": EndInterchange(s); return;
+                case "GS": StartGroup(s); return;
+                case "GE": EndGroup(s); return;
+                case "ST": StartTransaction(s); return;
+                case "SE": EndTransaction(s); return;
+            }
+            if (_st is null)
+            {
+                Reject(s.Position, $"segment {s.Id} is outside a transaction set (no ST before it)");
+                return;
+            }
+            _st.Segments++;
+            if (_st.Skip) return;
+            switch (s.Id)
+            {
+                case "HL":
+                    CloseClaim();
+                    HierarchicalLevel(s);
+                    break;
+                case "CLM":
+                    CloseClaim();
+                    StartClaim(s);
+                    break;
+                default:
+                    if (_claim is not null) ClaimSegment(s);
+                    else LoopSegment(s);
+                    break;
+            }
+        }
+
+        public void End()
+        {
+            CloseEnvelopes("the end of the file");
+        }
+
+        // ------------------------------------------------------------ envelopes
+
+        private void Malformed(X12Segment s)
+        {
+            if (s.Delimiters is null)
+            {
+                // An unreadable ISA, or data outside any interchange: nothing around it can be read as claims.
+                CloseEnvelopes($"an unreadable segment at {s.Position}");
+                Reject(s.Position, $"malformed segment: {s.Error}");
+                return;
+            }
+            if (_st is not null) _st.Segments++;
+            if (_st?.Skip == true) return;
+            var error = new RecordError(s.Position, null, $"malformed segment: {s.Error}");
+            if (_claim is not null) _claim.Error(error);
+            else if (CurrentParty is { } party) party.Error(error);
+            else Output.Enqueue(ClaimRecord.Rejected(s.Position, null, [error]));
+        }
+
+        private void StartInterchange(X12Segment s)
+        {
+            CloseEnvelopes($"the next ISA at {s.Position}");
+            _isa = new Interchange(s);
+            if (_isa.Control.Length != 9 || !_isa.Control.All(char.IsAsciiDigit))
+                Reject(s.Position, $"ISA13 '{_isa.Control}' is not a nine-digit interchange control number");
+        }
+
+        private void EndInterchange(X12Segment s)
+        {
+            CloseTransaction($"IEA at {s.Position}");
+            CloseGroup($"IEA at {s.Position}");
+            if (_isa is null)
+            {
+                Reject(s.Position, "IEA without an ISA before it");
+                return;
+            }
+            if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var groups) || groups != _isa.Groups)
+                Reject(s.Position, $"IEA01 says {Quote(s[1])} functional groups but interchange {_isa.Control} (ISA at segment {_isa.Segment}) has {_isa.Groups}");
+            if (!SameControl(s[2], _isa.Control))
+                Reject(s.Position, $"IEA02 '{s[2]}' does not match ISA13 '{_isa.Control}' (ISA at segment {_isa.Segment})");
+            _isa = null;
+        }
+
+        private void StartGroup(X12Segment s)
+        {
+            CloseTransaction($"the next GS at {s.Position}");
+            CloseGroup($"the next GS at {s.Position}");
+            if (_isa is null) Reject(s.Position, "GS outside an interchange (no ISA before it)");
+            else _isa.Groups++;
+            _gs = new Group(s);
+        }
+
+        private void EndGroup(X12Segment s)
+        {
+            CloseTransaction($"GE at {s.Position}");
+            if (_gs is null)
+            {
+                Reject(s.Position, "GE without a GS before it");
+                return;
+            }
+            if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _gs.Transactions)
+                Reject(s.Position, $"GE01 says {Quote(s[1])} transaction sets but the functional group {_gs.Control} (GS at segment {_gs.Segment}) has {_gs.Transactions}");
+            if (!SameControl(s[2], _gs.Control))
+                Reject(s.Position, $"GE02 '{s[2]}' does not match GS06 '{_gs.Control}' (GS at segment {_gs.Segment})");
+            _gs = null;
+        }
+
+        private void StartTransaction(X12Segment s)
+        {
+            CloseTransaction($"the next ST at {s.Position}");
+            if (_gs is null) Reject(s.Position, "ST outside a functional group (no GS before it)");
+            else _gs.Transactions++;
+            _st = new Transaction(s);
+            var version = s[3].Trim().Length > 0 ? s[3].Trim() : _gs?.Version ?? "";
+            if (s[1] != "837")
+            {
+                Reject(s.Position, $"ST01 '{s[1]}' is not 837: only 837 professional claims are read; transaction set {_st.Control} is skipped");
+                _st.Skip = true;
+            }
+            // 005010X222 is the 837 professional guide (A1 and its errata); 005010X223 is institutional, X224 dental.
+            else if (!version.StartsWith("005010X222", StringComparison.Ordinal))
+            {
+                Reject(s.Position, $"transaction set {_st.Control} follows implementation guide '{version}', not {ImplementationGuide} (837 professional); it is skipped");
+                _st.Skip = true;
+            }
+        }
+
+        private void EndTransaction(X12Segment s)
+        {
+            CloseClaim();
+            EndLoops();
+            if (_st is null)
+            {
+                Reject(s.Position, "SE without an ST before it");
+                return;
+            }
+            _st.Segments++;
+            if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _st.Segments)
+                Reject(s.Position, $"SE01 says {Quote(s[1])} segments but transaction set {_st.Control} (ST at segment {_st.Segment}) has {_st.Segments}");
+            if (s[2].Trim() != _st.Control)
+                Reject(s.Position, $"SE02 '{s[2]}' does not match ST02 '{_st.Control}' (ST at segment {_st.Segment})");
+            _st = null;
+        }
+
+        private void CloseTransaction(string by)
+        {
+            CloseClaim();
+            EndLoops();
+            if (_st is null) return;
+            Reject(RecordPosition.Segment(_st.Segment), $"transaction set {_st.Control} (ST at segment {_st.Segment}) has no SE: it ends at {by}");
+            _st = null;
+        }
+
+        private void CloseGroup(string by)
+        {
+            if (_gs is null) return;
+            Reject(RecordPosition.Segment(_gs.Segment), $"functional group {_gs.Control} (GS at segment {_gs.Segment}) has no GE: it ends at {by}");
+            _gs = null;
+        }
+
+        private void CloseEnvelopes(string by)
+        {
+            CloseTransaction(by);
+            CloseGroup(by);
+            if (_isa is null) return;
+            Reject(RecordPosition.Segment(_isa.Segment), $"interchange {_isa.Control} (ISA at segment {_isa.Segment}) has no IEA: it ends at {by}");
+            _isa = null;
+        }
+
+        private static bool SameControl(string a, string b) =>
+            long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var x) && long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var y)
+                ? x == y
+                : a.Trim() == b.Trim();
+
+        private static string Quote(string value) => value.Length == 0 ? "nothing" : $"'{value}'";
+
+        private void Reject(RecordPosition position, string message) => Output.Enqueue(ClaimRecord.Rejected(position, message));
+
+        // ------------------------------------------------------------ 2000B/2000C: subscriber and patient
+
+        private Party? CurrentParty => _level switch
+        {
+            "22" => _subscriber,
+            "23" => _patient,
+            _ => null,
+        };
+
+        private void HierarchicalLevel(X12Segment s)
+        {
+            _named = null;
+            switch (s[3])
+            {
+                case "20":
+                    EndLoops();
+                    _level = "20";
+                    break;
+                case "22":
+                    EndLoops();
+                    _subscriber = new Party(s.Position);
+                    _level = "22";
+                    break;
+                case "23":
+                    EndPatient();
+                    _patient = new Party(s.Position);
+                    if (_subscriber is null)
+                        _patient.Error(new RecordError(s.Position, null, "patient loop (HL 23) without a subscriber loop (HL 22) before it"));
+                    _level = "23";
+                    break;
+                default:
+                    EndLoops();
+                    Reject(s.Position, $"HL03 '{s[3]}' is not a level of an 837P (20 billing provider, 22 subscriber, 23 patient)");
+                    break;
+            }
+        }
+
+        /// <summary>Segments of the subscriber or patient loop before its first CLM: who the member is.</summary>
+        private void LoopSegment(X12Segment s)
+        {
+            switch (s.Id)
+            {
+                case "SBR" when _level == "22" && _subscriber is not null:
+                    var group = s[3].Trim();
+                    _subscriber.Group = group.Length == 0 ? null : group;
+                    _subscriber.GroupAt = s.Position;
+                    break;
+                case "NM1":
+                    _named = (s[1], _level) switch
+                    {
+                        ("IL", "22") => _subscriber,
+                        ("QC", "23") => _patient,
+                        _ => null,
+                    };
+                    var id = s[9].Trim();
+                    if (_named is not null && id.Length > 0)
+                    {
+                        _named.Id = id;
+                        _named.IdAt = s.Position;
+                    }
+                    break;
+                case "DMG" when _named is not null:
+                    if (s[2].Trim().Length == 0) break;
+                    if (s[1] != "D8")
+                    {
+                        _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG01 '{s[1]}' is not D8: the birth date must be CCYYMMDD"));
+                        break;
+                    }
+                    var (date, error) = D8(s[2].Trim());
+                    if (error is not null) _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG02: {error}"));
+                    _named.BirthDate = date;
+                    _named.BirthAt = s.Position;
+                    break;
+            }
+        }
+
+        private void EndPatient()
+        {
+            if (_patient is { Claims: 0, Errors.Count: > 0 })
+                Output.Enqueue(ClaimRecord.Rejected(_patient.Errors[0].Position, null, _patient.Errors));
+            _patient = null;
+            if (_level == "23") _level = "22";
+        }
+
+        private void EndLoops()
+        {
+            EndPatient();
+            if (_subscriber is { Claims: 0, Errors.Count: > 0 })
+                Output.Enqueue(ClaimRecord.Rejected(_subscriber.Errors[0].Position, null, _subscriber.Errors));
+            _subscriber = null;
+            _level = null;
+            _named = null;
+        }
+
+        // ------------------------------------------------------------ 2300 claim, 2400 lines
+
+        private void StartClaim(X12Segment s)
+        {
+            var claim = _claim = new ClaimDraft(s.Position);
+            _tooManyLines = false;
+            _claimDate = null;
+            _claimDateAt = null;
+            _line = null;
+            var id = s[1].Trim();
+            claim.ClaimId = id.Length == 0 ? null : id;
+            claim.Fields.Set("requestId", s.Position);
+            if (claim.ClaimId is null) claim.Error(s.Position, "requestId", "CLM01: required (the claim id)");
+
+            if (_level is not ("22" or "23") || _subscriber is null)
+            {
+                claim.Error(s.Position, null, "CLM is not inside a subscriber (HL 22) or patient (HL 23) loop");
+                return;
+            }
+            var person = _level == "23" && _patient is not null ? _patient : _subscriber;
+            foreach (var error in _subscriber.Errors) claim.Error(error);
+            _subscriber.Claims++;
+            if (person != _subscriber)
+            {
+                foreach (var error in person.Errors) claim.Error(error);
+                person.Claims++;
+            }
+            // 5010 leaves the patient's NM109 unused (the subscriber id identifies the member); a sender's own is kept.
+            var named = person.Id is not null ? person : _subscriber;
+            claim.MemberId = named.Id;
+            claim.Fields.Set("member.id", named.IdAt ?? named.Start);
+            claim.BirthDate = person.BirthDate;
+            claim.Fields.Set("member.birthDate", person.BirthAt ?? person.Start);
+            claim.PlanId = plans.PlanFor(_subscriber.Group);
+            claim.Fields.Set("member.planId", _subscriber.GroupAt ?? _subscriber.Start);
+        }
+
+        private void ClaimSegment(X12Segment s)
+        {
+            switch (s.Id)
+            {
+                case "HI": Diagnoses(s); break;
+                case "DTP": Date(s); break;
+                case "LX": StartLine(s); break;
+                case "SV1": Procedure(s); break;
+            }
+        }
+
+        private void Diagnoses(X12Segment s)
+        {
+            var claim = _claim!;
+            for (var i = 1; i < s.Elements.Count && i <= 12; i++)
+            {
+                if (s[i].Length == 0) continue;
+                var parts = s.Components(i);
+                var (qualifier, code) = (parts[0], parts.Length > 1 ? parts[1].Trim() : "");
+                var name = s.Name(i);
+                var field = $"diagnoses[{claim.Diagnoses.Count}]";
+                switch (qualifier)
+                {
+                    case "ABK" when claim.Diagnoses.Count > 0:
+                        claim.Error(s.Position, field, $"{name}-1: ABK (the principal diagnosis) after other diagnoses; it must come first, once");
+                        continue;
+                    case "ABF" when claim.Diagnoses.Count == 0:
+                        claim.Error(s.Position, field, $"{name}-1: ABF (another diagnosis) before the principal diagnosis (ABK)");
+                        continue;
+                    case "ABK" or "ABF":
+                        break;
+                    case "BK" or "BF":
+                        claim.Error(s.Position, field, $"{name}-1: '{qualifier}' is an ICD-9-CM qualifier; claims carry ICD-10-CM (ABK, ABF)");
+                        continue;
+                    default:
+                        claim.Error(s.Position, field, $"{name}-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)");
+                        continue;
+                }
+                if (code.Length == 0)
+                {
+                    claim.Error(s.Position, field, $"{name}-2: required (the ICD-10-CM code)");
+                    continue;
+                }
+                claim.Fields.Set(field, s.Position);
+                claim.Diagnoses.Add(code);
+            }
+        }
+
+        private void Date(X12Segment s)
+        {
+            var claim = _claim!;
+            var qualifier = s[1];
+            var serviceDate = qualifier == "472";
+            var field = !serviceDate ? null : _line is null ? "dateOfService" : $"serviceLines[{claim.Lines.Count - 1}].dateOfService";
+            string? date = null;
+            string? error = null;
+            switch (s[2])
+            {
+                case "D8": (date, error) = D8(s[3].Trim()); break;
+                case "RD8": (date, error) = RD8(s[3].Trim()); break;
+                default: error = $"date format '{s[2]}' is not D8 (CCYYMMDD) or RD8 (CCYYMMDD-CCYYMMDD)"; break;
+            }
+            if (error is not null) claim.Error(s.Position, field, $"DTP*{qualifier}: {error}");
+            if (!serviceDate) return; // other dates (onset, last seen, …) are checked but not part of the request
+            // A bad service date still counts as given, so that the line is not also reported as having none.
+            if (_line is null)
+            {
+                _claimDate = date;
+                _claimDateAt = s.Position;
+            }
+            else
+            {
+                _line.DateOfService = date;
+                _line.DateAt = s.Position;
+            }
+        }
+
+        private void StartLine(X12Segment s)
+        {
+            var claim = _claim!;
+            CloseLine();
+            if (claim.Lines.Count >= MaxLines)
+            {
+                if (!_tooManyLines) claim.Error(s.Position, "serviceLines", $"the claim has more than {MaxLines} service lines");
+                _tooManyLines = true;
+                _line = null;
+                return;
+            }
+            var field = $"serviceLines[{claim.Lines.Count}]";
+            var line = _line = new LineDraft { Sequence = claim.Lines.Count + 1 };
+            _lineAt = s.Position;
+            _lineHasSv1 = false;
+            claim.Lines.Add(line);
+            claim.Fields.Set(field, s.Position);
+            if (int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) line.Sequence = sequence;
+            else claim.Error(s.Position, field + ".sequence", $"LX01: '{s[1]}' is not a line number");
+        }
+
+        private void Procedure(X12Segment s)
+        {
+            var claim = _claim!;
+            if (_tooManyLines) return;
+            if (_line is null)
+            {
+                claim.Error(s.Position, null, "SV1 without an LX (2400 service line) before it");
+                return;
+            }
+            var field = $"serviceLines[{claim.Lines.Count - 1}]";
+            if (_lineHasSv1)
+            {
+                claim.Error(s.Position, field, $"line {_line.Sequence} has a second SV1");
+                return;
+            }
+            _lineHasSv1 = true;
+            var parts = s.Components(1);
+            if (parts[0] != "HC")
+                claim.Error(s.Position, field + ".code", $"SV101-1: qualifier '{parts[0]}' is not HC (CPT/HCPCS); only HC procedure codes are read");
+            var code = parts.Length > 1 ? parts[1].Trim() : "";
+            if (code.Length == 0) claim.Error(s.Position, field + ".code", "SV101-2: required (the procedure code)");
+            _line.Code = code;
+            claim.Fields.Set(field + ".code", s.Position);
+            for (var i = 2; i <= 5 && i < parts.Length; i++)
+            {
+                if (parts[i].Trim().Length > 0) _line.Modifiers.Add(parts[i].Trim());
+            }
+            claim.Fields.Set(field + ".modifiers", s.Position);
+            if (parts.Length > 6 && parts[6].Trim().Length > 0) _line.Description = parts[6].Trim();
+            claim.Fields.Set(field + ".description", s.Position);
+
+            claim.Fields.Set(field + ".units", s.Position);
+            var units = s[4].Trim();
+            if (units.Length == 0) claim.Error(s.Position, field + ".units", "SV104: required (the number of units)");
+            else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count != decimal.Truncate(count) || count > 99999)
+                claim.Error(s.Position, field + ".units", $"SV104: '{units}' is not a whole number of units");
+            else _line.Units = (int)count;
+        }
+
+        private void CloseLine()
+        {
+            if (_line is not null && !_lineHasSv1)
+                _claim!.Error(_lineAt, $"serviceLines[{_claim.Lines.Count - 1}]", $"line {_line.Sequence} (LX) has no SV1 (professional service)");
+            _line = null;
+        }
+
+        private void CloseClaim()
+        {
+            var claim = _claim;
+            if (claim is null) return;
+            CloseLine();
+            if (claim.Lines.Count == 0 && !_tooManyLines)
+                claim.Error(claim.Start, "serviceLines", "the claim has no service lines (2400 LX with SV1)");
+            for (var i = 0; i < claim.Lines.Count; i++)
+            {
+                var line = claim.Lines[i];
+                if (line.DateAt is not null) continue;
+                if (_claimDateAt is not null)
+                {
+                    line.DateOfService = _claimDate;
+                    line.DateAt = _claimDateAt;
+                }
+                else
+                {
+                    claim.Error(claim.Fields.Find($"serviceLines[{i}]"), $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
+                }
+            }
+            Output.Enqueue(claim.ToRecord());
+            _claim = null;
+        }
+
+        // ------------------------------------------------------------ dates
+
+        private static (string? Date, string? Error) D8(string value) =>
+            value.Length == 8 && DateOnly.TryParseExact(value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? (date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null)
+                : (null, $"'{value}' is not a valid D8 date (CCYYMMDD)");
+
+        private static (string? Date, string? Error) RD8(string value)
+        {
+            var parts = value.Split('-');
+            if (parts.Length == 2
+                && DateOnly.TryParseExact(parts[0], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+                && DateOnly.TryParseExact(parts[1], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to)
+                && from <= to)
+                return (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null);
+            return (null, $"'{value}' is not a valid RD8 date range (CCYYMMDD-CCYYMMDD, first date not after the second)");
+        }
+    }
+}

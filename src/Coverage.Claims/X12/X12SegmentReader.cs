@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Coverage.Claims.X12;
+
+/// <summary>
+/// Streams the segments of an X12 file from a <see cref="TextReader"/> with constant memory, whatever the file
+/// size. Each interchange's delimiters are taken from its own fixed-width ISA header, so a file may hold several
+/// interchanges with different delimiters. Line breaks between segments are ignored (many senders add them).
+/// A malformed segment is yielded with its <see cref="X12Segment.Error"/> set, never thrown: the caller decides
+/// which claim it spoils, and reading goes on with the next segment.
+/// </summary>
+public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLength = X12SegmentReader.DefaultMaxSegmentLength)
+{
+    public const int DefaultMaxSegmentLength = 64 * 1024;
+
+    /// <summary>An ISA header is exactly 106 characters: "ISA", 16 fixed-width elements and the segment terminator.</summary>
+    public const int IsaLength = 106;
+
+    // The index of each element separator in the fixed-width ISA (after ISA, ISA01 … ISA15), then ISA16 and the terminator.
+    private static readonly int[] IsaSeparators = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
+    private const int IsaComponentIndex = 104;
+    private const int IsaRepetitionIndex = 82;
+    private const int IsaTerminatorIndex = 105;
+
+    private readonly char[] _buffer = new char[16 * 1024];
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private long _number;
+    private X12Delimiters? _delimiters;
+
+    /// <summary>The delimiters of the interchange being read; null before a valid ISA.</summary>
+    public X12Delimiters? Delimiters => _delimiters;
+
+    public IEnumerable<X12Segment> ReadSegments()
+    {
+        var text = new StringBuilder(256);
+        while (true)
+        {
+            SkipSeparatorsBetweenSegments();
+            if (Peek(0) < 0) yield break;
+
+            if (StartsWithIsa())
+            {
+                yield return ReadIsa();
+                continue;
+            }
+            if (_delimiters is null)
+            {
+                yield return SkipToNextIsa();
+                continue;
+            }
+
+            text.Clear();
+            var terminated = false;
+            var tooLong = false;
+            // Most segments lie whole in the buffer: find the terminator with a vectorised search, copy once.
+            while (true)
+            {
+                var at = Array.IndexOf(_buffer, _delimiters.Segment, _start, _end - _start);
+                var length = (at < 0 ? _end : at) - _start;
+                var room = Math.Min(length, maxSegmentLength - text.Length);
+                text.Append(_buffer, _start, room);
+                if (room < length) tooLong = true;
+                if (at >= 0)
+                {
+                    _start = at + 1;
+                    terminated = true;
+                    break;
+                }
+                _start = _end;
+                if (!Fill(1)) break;
+            }
+            // A sender that ends segments with "~\r\n" leaves nothing here; one that uses a line break as the
+            // terminator may leave a carriage return before it.
+            while (text.Length > 0 && text[^1] is '\r' or '\n') text.Length--;
+            _number++;
+            var elements = text.ToString().Split(_delimiters.Element);
+            if (tooLong)
+                yield return new X12Segment(_number, [elements[0]], _delimiters, $"the segment is longer than {maxSegmentLength} characters");
+            else if (!terminated)
+                yield return new X12Segment(_number, elements, _delimiters, $"the file ends inside segment '{Abbreviate(text.ToString())}' (no segment terminator '{Show(_delimiters.Segment)}')");
+            else if (!SegmentId().IsMatch(elements[0]))
+                yield return new X12Segment(_number, elements, _delimiters, $"'{Abbreviate(elements[0])}' is not a segment id (two or three upper-case letters or digits)");
+            else
+                yield return new X12Segment(_number, elements, _delimiters);
+        }
+    }
+
+    private X12Segment ReadIsa()
+    {
+        var isa = new char[IsaLength];
+        var count = 0;
+        while (count < IsaLength && Peek(0) >= 0) isa[count++] = (char)Read();
+        _number++;
+        var header = new string(isa, 0, count);
+        var problem = IsaProblem(header);
+        if (problem is not null)
+        {
+            _delimiters = null;
+            return new X12Segment(_number, ["ISA"], null, problem);
+        }
+        var element = header[3];
+        var repetition = header[IsaRepetitionIndex];
+        // Before version 00501 ISA11 was the standards identifier (U), not a repetition separator.
+        if (char.IsLetterOrDigit(repetition)) repetition = '\0';
+        _delimiters = new X12Delimiters(element, header[IsaComponentIndex], repetition, header[IsaTerminatorIndex]);
+        return new X12Segment(_number, header[..(IsaComponentIndex - 1)].Split(element).Append(header[IsaComponentIndex].ToString()).ToArray(), _delimiters);
+    }
+
+    private static string? IsaProblem(string header)
+    {
+        if (header.Length < IsaLength)
+            return $"the ISA header is {header.Length} characters long; it must be {IsaLength} (fixed-width elements and the segment terminator)";
+        var element = header[3];
+        if (char.IsLetterOrDigit(element) || char.IsWhiteSpace(element))
+            return $"the ISA element separator '{Show(element)}' must not be a letter, digit or space";
+        foreach (var index in IsaSeparators)
+        {
+            if (header[index] != element)
+                return $"the ISA header is not fixed-width: character {index + 1} is '{Show(header[index])}' where the element separator '{element}' belongs";
+        }
+        var component = header[IsaComponentIndex];
+        var terminator = header[IsaTerminatorIndex];
+        if (char.IsLetterOrDigit(component) || char.IsLetterOrDigit(terminator))
+            return $"the ISA16 component separator '{Show(component)}' and the segment terminator '{Show(terminator)}' must not be letters or digits";
+        if (component == element || terminator == element || terminator == component)
+            return $"the element separator '{Show(element)}', component separator '{Show(component)}' and segment terminator '{Show(terminator)}' must differ";
+        return null;
+    }
+
+    /// <summary>Without a valid ISA the delimiters are unknown: skip to the next ISA and report the skipped text once.</summary>
+    private X12Segment SkipToNextIsa()
+    {
+        var skipped = new StringBuilder();
+        while (Peek(0) >= 0 && !StartsWithIsa())
+        {
+            var ch = (char)Read();
+            if (skipped.Length < 40) skipped.Append(ch);
+        }
+        _number++;
+        return new X12Segment(_number, [""], null,
+            $"data outside an interchange ('{Abbreviate(skipped.ToString())}'): no valid ISA header gives its delimiters; skipped to the next ISA");
+    }
+
+    private void SkipSeparatorsBetweenSegments()
+    {
+        while (Peek(0) is '\r' or '\n' or ' ' or '\t' or '\uFEFF') Read();
+    }
+
+    private bool StartsWithIsa() =>
+        Peek(0) == 'I' && Peek(1) == 'S' && Peek(2) == 'A' && Peek(3) is var next && next >= 0 && !char.IsLetterOrDigit((char)next);
+
+    private int Peek(int offset)
+    {
+        if (_start + offset >= _end && !Fill(offset + 1)) return -1;
+        return _buffer[_start + offset];
+    }
+
+    private int Read()
+    {
+        if (_start >= _end && !Fill(1)) return -1;
+        return _buffer[_start++];
+    }
+
+    /// <summary>Makes at least <paramref name="count"/> characters available; false at the end of the input.</summary>
+    private bool Fill(int count)
+    {
+        while (_end - _start < count)
+        {
+            if (_eof) return false;
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            var read = input.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+            {
+                _eof = true;
+                return _end - _start >= count;
+            }
+            _end += read;
+        }
+        return true;
+    }
+
+    private static string Show(char ch) => ch switch
+    {
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => ch.ToString(),
+    };
+
+    private static string Abbreviate(string text)
+    {
+        var clean = text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        return clean.Length <= 30 ? clean : clean[..30] + "…";
+    }
+
+    [GeneratedRegex("^[A-Z][A-Z0-9]{1,2}$")]
+    private static partial Regex SegmentId();
+}

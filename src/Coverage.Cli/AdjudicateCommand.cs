@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Coverage.Claims;
+using Coverage.Claims.Batch;
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+
+namespace Coverage.Cli;
+
+/// <summary>
+/// `coverage adjudicate INPUT --out RESULTS`: decides every claim of an 837P, CSV or NDJSON file with the same
+/// evaluator as `evaluate` (docs/batch.md). Exit 0 when every record was decided, 1 when some were rejected,
+/// 2 for usage errors and inputs that cannot be read at all, 3 when the catalogue cannot be loaded.
+/// </summary>
+internal static class AdjudicateCommand
+{
+    public static Command Create(Option<string?> catalogueOption, TextWriter stdout, TextWriter stderr)
+    {
+        var input = new Argument<string>("input") { Description = "Claim file: X12 837P (.837, .x12, .edi), CSV of claim lines (.csv) or NDJSON of coverage requests (.ndjson)" };
+        var output = new Option<string>("--out") { Description = "Results: one determination JSON per claim, in input order (NDJSON)", Required = true };
+        var adjustments = new Option<string?>("--adjustments") { Description = "Line adjustments CSV (default: RESULTS stem + .adjustments.csv)" };
+        var errors = new Option<string?>("--errors") { Description = "Rejected records, one JSON per line with position and reason (default: RESULTS stem + .errors.ndjson)" };
+        var resume = new Option<bool>("--resume") { Description = "Finish an interrupted run from its checkpoint (RESULTS.checkpoint); claims already written are not decided again" };
+        var format = new Option<string?>("--input-format") { Description = "837, csv or ndjson (default: from the file's extension or first characters)" };
+        format.AcceptOnlyFromAmong("837", "csv", "ndjson");
+        var planMap = new Option<string?>("--plan-map") { Description = "CSV of group_number,plan_id: the plan of each 837P subscriber group (SBR03); other groups get the default plan" };
+        var workers = new Option<int?>("--workers") { Description = "Evaluating threads (default: one per core)" };
+
+        var command = new Command("adjudicate", "Decide every claim of a claim file; write determinations, line adjustments and rejected records")
+        {
+            input, output, adjustments, errors, resume, format, planMap, workers,
+        };
+        command.SetAction(parse =>
+        {
+            var results = parse.GetValue(output)!;
+            var (defaultAdjustments, defaultErrors) = BatchOptions.CompanionPaths(results);
+            return Run(new Request(
+                parse.GetValue(input)!, results,
+                parse.GetValue(adjustments) ?? defaultAdjustments,
+                parse.GetValue(errors) ?? defaultErrors,
+                parse.GetValue(resume), parse.GetValue(format), parse.GetValue(planMap), parse.GetValue(workers),
+                parse.GetValue(catalogueOption)), stdout, stderr);
+        });
+        return command;
+    }
+
+    private sealed record Request(
+        string Input, string Results, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue);
+
+    private static int Run(Request request, TextWriter stdout, TextWriter stderr)
+    {
+        if (!File.Exists(request.Input)) return Usage(stderr, $"the input '{request.Input}' does not exist");
+        var format = request.Format is not null ? ClaimFileFormats.Parse(request.Format) : ClaimFileFormats.Detect(request.Input);
+        if (format is null)
+            return Usage(stderr, $"cannot tell the format of '{request.Input}' from its name or first characters; give --input-format 837, csv or ndjson");
+        if (request.Workers is < 1) return Usage(stderr, "--workers must be at least 1");
+        var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(Path.GetFullPath).ToList();
+        if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(Path.GetFullPath(request.Input), StringComparer.Ordinal))
+            return Usage(stderr, "the results, adjustments and errors files must be three different files, none of them the input");
+
+        var (catalogue, catalogueErrors) = CatalogueLoader.TryLoad(CatalogueLocator.Resolve(request.Catalogue));
+        if (catalogue is null)
+        {
+            stderr.WriteLine($"coverage: cannot load the policy catalogue from {CatalogueLocator.Resolve(request.Catalogue)}:");
+            foreach (var error in catalogueErrors) stderr.WriteLine($"  {error}");
+            return ExitCodes.CatalogueError;
+        }
+
+        var plans = PlanMap.Empty;
+        if (request.PlanMap is not null)
+        {
+            if (!File.Exists(request.PlanMap)) return Usage(stderr, $"the plan map '{request.PlanMap}' does not exist");
+            using var reader = File.OpenText(request.PlanMap);
+            var (map, problems) = PlanMap.Parse(reader);
+            if (map is null) return Usage(stderr, $"the plan map '{request.PlanMap}' is invalid: {string.Join("; ", problems)}");
+            var unknown = map.PlanIds.Where(id => catalogue.FindPlan(id) is null).Distinct().ToList();
+            if (unknown.Count > 0)
+                return Usage(stderr, $"the plan map '{request.PlanMap}' names unknown plans {string.Join(", ", unknown)} (known: {string.Join(", ", catalogue.Plans.Select(p => p.Id))})");
+            plans = map;
+        }
+
+        var options = new BatchOptions
+        {
+            InputPath = request.Input,
+            Format = format.Value,
+            ResultsPath = request.Results,
+            AdjustmentsPath = request.Adjustments,
+            ErrorsPath = request.Errors,
+            Resume = request.Resume,
+            PlanMap = plans,
+            Workers = request.Workers ?? Environment.ProcessorCount,
+        };
+        var adjudicator = new BatchAdjudicator(new Evaluator(catalogue), options);
+        BatchSummary summary;
+        try
+        {
+            // A progress bar only for a person watching a terminal; logs and pipes get nothing but the summary.
+            summary = BatchConsole.IsTerminal(stdout)
+                ? BatchConsole.RunWithProgressAsync(adjudicator, request.Input).GetAwaiter().GetResult()
+                : adjudicator.RunAsync().GetAwaiter().GetResult();
+        }
+        catch (ClaimFileException e)
+        {
+            return Usage(stderr, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"coverage: adjudicate: {e.Message}");
+            stderr.WriteLine("The outputs hold every claim up to the last checkpoint; run again with --resume to finish.");
+            return ExitCodes.InputError;
+        }
+        stdout.Write(BatchConsole.Summary(summary));
+        return summary.Totals.Rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static int Usage(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"coverage: adjudicate: {message}");
+        return ExitCodes.InputError;
+    }
+}

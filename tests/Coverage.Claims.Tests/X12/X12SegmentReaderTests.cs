@@ -1,0 +1,188 @@
+using Coverage.Claims.X12;
+
+namespace Coverage.Claims.Tests.X12;
+
+/// <summary>The tokenizer: delimiters from the fixed-width ISA, line breaks, several interchanges, malformed input.</summary>
+public class X12SegmentReaderTests
+{
+    private static List<X12Segment> Segments(string text, int maxSegmentLength = X12SegmentReader.DefaultMaxSegmentLength) =>
+        new X12SegmentReader(new StringReader(text), maxSegmentLength).ReadSegments().ToList();
+
+    [Fact]
+    public void Read_DefaultDelimiters_AreTakenFromTheIsa()
+    {
+        var reader = new X12SegmentReader(new StringReader(X12Text.File(X12Text.Subscriber(), X12Text.Claim())));
+
+        var segments = reader.ReadSegments().ToList();
+
+        Assert.Equal(new X12Delimiters('*', ':', '^', '~'), reader.Delimiters);
+        Assert.Equal("ISA", segments[0].Id);
+        Assert.Equal(17, segments[0].Elements.Count);
+        Assert.Equal("000000001", segments[0][13]);
+        Assert.Equal(":", segments[0][16]);
+        Assert.Equal("IEA", segments[^1].Id);
+        Assert.Equal(Enumerable.Range(1, segments.Count).Select(i => (long)i), segments.Select(s => s.Number));
+        Assert.All(segments, s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public void Read_CustomDelimiters_SplitElementsAndComponents()
+    {
+        // Element |, component >, repetition !, and a line break as the segment terminator.
+        var text = X12Text.Delimit(X12Text.File(X12Text.Subscriber(), X12Text.Claim()), '|', '>', '!', '\n');
+        var reader = new X12SegmentReader(new StringReader(text));
+
+        var segments = reader.ReadSegments().ToList();
+
+        Assert.Equal(new X12Delimiters('|', '>', '!', '\n'), reader.Delimiters);
+        var sv1 = segments.Single(s => s.Id == "SV1");
+        Assert.Equal(["HC", "0581T", "LT"], sv1.Components(1));
+        Assert.Equal("1", sv1[4]);
+        Assert.All(segments, s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public void Read_CarriageReturnsAndLineBreaksBetweenSegments_AreIgnored()
+    {
+        var plain = Segments(X12Text.File(X12Text.Subscriber(), X12Text.Claim()));
+        var withBreaks = Segments("\uFEFF" + X12Text.Lines(X12Text.File(X12Text.Subscriber(), X12Text.Claim()), "\r\n"));
+
+        Assert.Equal(plain.Select(s => s.ToString()), withBreaks.Select(s => s.ToString()));
+    }
+
+    [Fact]
+    public void Read_LineBreakTerminatorWithCarriageReturns_StripsThem()
+    {
+        var text = X12Text.Delimit(X12Text.File(X12Text.Subscriber(), X12Text.Claim()), '*', ':', '^', '\n').Replace("\n", "\r\n", StringComparison.Ordinal);
+        // The ISA's terminator is the character after ISA16: here the \r, so terminate with \r and skip the \n.
+        var segments = Segments(text);
+
+        Assert.All(segments, s => Assert.Null(s.Error));
+        Assert.Equal("000000001", segments[^1][2]);
+    }
+
+    [Fact]
+    public void Read_SeveralInterchangesWithTheirOwnDelimiters_AreEachReadWithTheirs()
+    {
+        var first = X12Text.Interchange("000000001", X12Text.Group("1", X12Text.Transaction("0001", X12Text.Provider, X12Text.Subscriber(), X12Text.Claim("A1"))));
+        var second = X12Text.Delimit(
+            X12Text.Interchange("000000002", X12Text.Group("2", X12Text.Transaction("0001", X12Text.Provider, X12Text.Subscriber(), X12Text.Claim("B1")))),
+            '|', '>', '!', '\n');
+
+        var segments = Segments(first + "\n" + second);
+
+        Assert.All(segments, s => Assert.Null(s.Error));
+        Assert.Equal(["A1", "B1"], segments.Where(s => s.Id == "CLM").Select(s => s[1]));
+        Assert.Equal(["0581T", "0581T"], segments.Where(s => s.Id == "SV1").Select(s => s.Components(1)[1]));
+    }
+
+    [Theory]
+    [InlineData("ISA*00*short~GS*HC~", "106")]
+    [InlineData("ISA*00*          *00*          *ZZ*SUBMITTER     *ZZ*RECEIVER       *261124*1200*^*00501*000000001*0*T*:~~", "not fixed-width")]
+    [InlineData("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *261124*1200*^*00501*000000001*0*T*A~", "must not be letters or digits")]
+    [InlineData("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *261124*1200*^*00501*000000001*0*T***", "must differ")]
+    public void Read_MalformedIsa_IsAnErrorSegment(string text, string reason)
+    {
+        var segments = Segments(text);
+
+        Assert.Equal("ISA", segments[0].Id);
+        Assert.Contains(reason, segments[0].Error, StringComparison.Ordinal);
+        Assert.Null(segments[0].Delimiters);
+    }
+
+    [Fact]
+    public void Read_AfterAMalformedIsa_SkipsToTheNextInterchange()
+    {
+        var good = X12Text.File(X12Text.Subscriber(), X12Text.Claim());
+        var bad = good.Replace("*SUBMITTER      *", "*SUBMITTER*", StringComparison.Ordinal);
+
+        var segments = Segments(bad + good);
+
+        Assert.Contains("not fixed-width", segments[0].Error, StringComparison.Ordinal);
+        Assert.Contains("outside an interchange", segments[1].Error, StringComparison.Ordinal);
+        Assert.Equal("ISA", segments[2].Id);
+        Assert.All(segments.Skip(2), s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public void Read_DataBeforeAnyIsa_IsOneErrorSegment()
+    {
+        var segments = Segments("hello world\n" + X12Text.File(X12Text.Subscriber(), X12Text.Claim()));
+
+        Assert.Contains("outside an interchange", segments[0].Error, StringComparison.Ordinal);
+        Assert.All(segments.Skip(1), s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public void Read_FileEndingInsideASegment_IsAnError()
+    {
+        var text = X12Text.File(X12Text.Subscriber(), X12Text.Claim());
+
+        var segments = Segments(text[..^1]);
+
+        Assert.Equal("IEA", segments[^1].Id);
+        Assert.Contains("ends inside segment", segments[^1].Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("N@TE*ADD*X")]
+    [InlineData("nm1*IL")]
+    [InlineData("NOTE*ADD")]
+    [InlineData("*ADD")]
+    public void Read_BadSegmentId_IsAnErrorSegment(string segment)
+    {
+        var segments = Segments(X12Text.File(X12Text.Subscriber(), "CLM*C1*1~" + segment + "~"));
+
+        var bad = Assert.Single(segments, s => s.Error is not null);
+        Assert.Contains("is not a segment id", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_OverlongSegment_IsAnErrorAndReadingGoesOn()
+    {
+        var segments = Segments(X12Text.File(X12Text.Subscriber(), "NTE*ADD*" + new string('X', 500) + "~", X12Text.Claim()), maxSegmentLength: 200);
+
+        var bad = Assert.Single(segments, s => s.Error is not null);
+        Assert.Equal("NTE", bad.Id);
+        Assert.Contains("longer than 200", bad.Error, StringComparison.Ordinal);
+        Assert.Contains(segments, s => s.Id == "CLM");
+    }
+
+    [Fact]
+    public void Read_ALargeFile_IsStreamed()
+    {
+        // The first claim comes out long before the reader reaches the end of a 20,000-claim input.
+        var claims = string.Concat(Enumerable.Range(1, 20_000).Select(i => X12Text.Subscriber(hl: i + 1) + X12Text.Claim($"C{i}")));
+        var input = new CountingReader(X12Text.File(claims));
+
+        using var records = new Claim837Reader(input).Read().GetEnumerator();
+        Assert.True(records.MoveNext());
+
+        Assert.Equal("C1", records.Current.ClaimId);
+        Assert.True(input.Consumed < input.Length / 100, $"read {input.Consumed} of {input.Length} characters for the first claim");
+    }
+
+    private sealed class CountingReader(string text) : TextReader
+    {
+        private readonly StringReader _inner = new(text);
+        public long Consumed { get; private set; }
+        public long Length { get; } = text.Length;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var read = _inner.Read(buffer, index, count);
+            Consumed += read;
+            return read;
+        }
+
+        public override int Read() => _inner.Read() is var ch && ch >= 0 ? Count(ch) : ch;
+
+        public override int Peek() => _inner.Peek();
+
+        private int Count(int ch)
+        {
+            Consumed++;
+            return ch;
+        }
+    }
+}
