@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the request reader and the evaluator behind it with SharpFuzz and AFL++,
-# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request; SECONDS: default 120)
+# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request or x12; SECONDS: default 120)
 # Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; each one
 # fixed is kept as a regression test (tests/Coverage.Engine.Tests/FuzzRegressionTests.cs).
 set -euo pipefail
@@ -16,14 +16,19 @@ dotnet tool restore >/dev/null
 
 out=$(mktemp -d)
 dotnet build fuzz/Coverage.Fuzz -c Release -o "$out" --nologo -v quiet
-# Instrument the code under test (the engine, not the framework) for AFL++'s coverage feedback.
+# Instrument the code under test (the engine and the claim readers, not the framework) for AFL++'s coverage feedback.
 dotnet tool run sharpfuzz "$out/Coverage.Engine.dll" >/dev/null
+dotnet tool run sharpfuzz "$out/Coverage.Claims.dll" >/dev/null
 
 corpus=$(mktemp -d)
-cp samples/*.json "$corpus"/
-for scenario in ../shared/scenarios/*.json; do
-  [ -f "$scenario" ] && python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]))' "$scenario" > "$corpus/$(basename "$scenario")"
-done
+if [ "$target" = x12 ]; then
+  cp samples/*.837 "$corpus"/
+else
+  cp samples/*.json "$corpus"/
+  for scenario in ../shared/scenarios/*.json; do
+    [ -f "$scenario" ] && python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["request"]))' "$scenario" > "$corpus/$(basename "$scenario")"
+  done
+fi
 
 findings="fuzz/findings/$target"
 mkdir -p "$findings"

@@ -1,3 +1,5 @@
+using Coverage.Claims;
+using Coverage.Claims.X12;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
@@ -31,8 +33,20 @@ switch (target)
             }
         });
         break;
+    case "x12":
+        Fuzzer.Run(stream =>
+        {
+            // The 837P reader streams any text: every record it yields is a claim or a rejected record,
+            // and the claims go on to the same request reader as every interface.
+            catalogue ??= CatalogueLoader.Load(catalogueRoot);
+            using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
+            foreach (var record in new Claim837Reader(text).Read())
+                if (record.RequestJson is { } json)
+                    _ = RequestReader.Read(json, catalogue);
+        });
+        break;
     default:
-        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request)");
+        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12)");
         Environment.Exit(2);
         break;
 }
