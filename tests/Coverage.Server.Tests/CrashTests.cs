@@ -23,14 +23,14 @@ public sealed class CrashTests : IDisposable
     public async Task KilledDuringABurst_RestartLosesNoAcknowledgedCaseAndLeavesNoHalfCase()
     {
         var database = Path.Combine(_folder.FullName, "cases.db");
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
 
-        var server = Start(database, port);
+        var server = ServerProcess.Start(port, "sqlite", $"Data Source={database}");
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
-            await WaitHealthy(http);
+            await ServerProcess.WaitHealthy(http);
             using var stop = new CancellationTokenSource();
             var burst = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
@@ -60,10 +60,10 @@ public sealed class CrashTests : IDisposable
             server.Dispose();
         }
 
-        var restarted = Start(database, port);
+        var restarted = ServerProcess.Start(port, "sqlite", $"Data Source={database}");
         try
         {
-            await WaitHealthy(http);
+            await ServerProcess.WaitHealthy(http);
             foreach (var caseId in acknowledged)
             {
                 var (status, audit, _) = await Api.Get(http, $"/api/v1/cases/{caseId}/audit");
@@ -96,52 +96,4 @@ public sealed class CrashTests : IDisposable
         return await command.ExecuteScalarAsync();
     }
 
-    private static Process Start(string database, int port)
-    {
-        var folder = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            Path.Combine(folder, "Coverage.Server.dll"), "--environment", "Development", "--urls", $"http://127.0.0.1:{port}",
-            "--Storage:Provider=sqlite", $"--Storage:ConnectionString=Data Source={database}", $"--Catalogue:Path={CoverageApp.RepositoryRoot}",
-            "--Logging:LogLevel:Default=Warning",
-        })
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthy(HttpClient http)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the server did not start within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>The real server as its own process (dotnet Coverage.Server.dll), for crash and scale-out tests.</summary>
+internal static class ServerProcess
+{
+    public static Process Start(int port, string provider, string connectionString)
+    {
+        var folder = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(folder, "Coverage.Server.dll"), "--environment", "Development", "--urls", $"http://127.0.0.1:{port}",
+            $"--Storage:Provider={provider}", $"--Storage:ConnectionString={connectionString}", $"--Catalogue:Path={CoverageApp.RepositoryRoot}",
+            "--Logging:LogLevel:Default=Warning",
+        })
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static async Task WaitHealthy(HttpClient http)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the server did not start within 30 s");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task Stop(Process process)
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+}
