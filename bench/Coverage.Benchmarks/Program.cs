@@ -44,7 +44,7 @@ static int Dump(string folder)
     var evaluator = new Evaluator(catalogue, new FixedTimeProvider());
     Directory.CreateDirectory(folder);
     foreach (var (_, request) in RequestMix.Build(catalogue))
-        File.WriteAllText(Path.Combine(folder, request.RequestId + ".json"), DeterminationWriter.ToJson(evaluator.Evaluate(request)) + "\n");
+        File.WriteAllText(Path.Combine(folder, request.RequestId + ".json"), DeterminationWriter.ToJson(evaluator.Evaluate(request) with { EngineVersion = "bench" }) + "\n");
     Console.WriteLine($"dump: {folder}");
     return 0;
 }
