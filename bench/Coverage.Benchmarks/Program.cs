@@ -54,12 +54,18 @@ static int Loop(double seconds)
     var catalogue = Repository.LoadCatalogue();
     var evaluator = new Evaluator(catalogue, new FixedTimeProvider());
     var mix = RequestMix.Build(catalogue).Select(m => m.Request).ToArray();
+    foreach (var request in mix) evaluator.Evaluate(request); // warm the memos and the JIT
+    var allocated = GC.GetAllocatedBytesForCurrentThread();
+    var collections = GC.CollectionCount(0);
+    var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     var watch = System.Diagnostics.Stopwatch.StartNew();
     long lines = 0;
     while (watch.Elapsed.TotalSeconds < seconds)
     {
         foreach (var request in mix) lines += evaluator.Evaluate(request).Lines.Count;
     }
-    Console.WriteLine($"loop: {lines / watch.Elapsed.TotalSeconds:N0} lines/s over {watch.Elapsed.TotalSeconds:N1} s");
+    cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    Console.WriteLine($"loop: {lines / watch.Elapsed.TotalSeconds:N0} lines/s over {watch.Elapsed.TotalSeconds:N1} s ({lines / cpu.TotalSeconds:N0} per CPU second), " +
+        $"{(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)lines:N0} B allocated per line, {GC.CollectionCount(0) - collections} gen0 collections");
     return 0;
 }

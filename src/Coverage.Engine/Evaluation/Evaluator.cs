@@ -144,6 +144,8 @@ public sealed class Evaluator
         private DateOnly _dateOfService;
         private int _device;
         private long _results;
+        // The criterion results last computed on this thread: the lines of one request share them.
+        private (CompiledPolicy? Policy, int Device, ClinicalFacts? Clinical, int? Age, long Results) _lastResults;
 
         public LineEvaluation Start(Evaluator evaluator, CompiledPolicy compiled, CoverageRequest request, BenefitPlan plan, ServiceLine line, DateOnly dateOfService)
         {
@@ -372,7 +374,16 @@ public sealed class Evaluator
             }
             var device = _compiled.Devices[_device];
             int? age = _request.Member.BirthDate is { } birth ? RequestFacts.AgeOn(birth, _dateOfService) : null;
-            _results = FdaLabelAssessor.Results(device, _facts.Set(_request.Clinical, _evaluator._ageFact, age));
+            var last = _lastResults;
+            if (ReferenceEquals(last.Policy, _compiled) && last.Device == _device && ReferenceEquals(last.Clinical, _request.Clinical) && last.Age == age)
+            {
+                _results = last.Results;
+            }
+            else
+            {
+                _results = FdaLabelAssessor.Results(device, _facts.Set(_request.Clinical, _evaluator._ageFact, age));
+                _lastResults = (_compiled, _device, _request.Clinical, age, _results);
+            }
             var entry = _compiled.Labels.Get((_device, _results), device, static (key, device) =>
             {
                 var label = FdaLabelAssessor.Assess(device, key.Results);
