@@ -9,6 +9,7 @@ using Coverage.Engine.Json;
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- check        the peer agrees with the evaluator on the mix
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- dump DIR     every determination of the mix as JSON, for diffs
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- loop SECONDS the evaluator over the mix in a loop, for a profiler
+// dotnet run -c Release --project bench/Coverage.Benchmarks -- alloc [N]    bytes allocated per line against the determination's own bytes (N: the N request kinds with most beyond)
 var command = args.FirstOrDefault() ?? "";
 switch (command)
 {
@@ -16,6 +17,8 @@ switch (command)
         return Check() ? 0 : 1;
     case "dump":
         return Dump(args.Length > 1 ? args[1] : "determinations");
+    case "alloc":
+        return Alloc(args);
     case "loop":
         return Loop(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30);
     default:
@@ -46,6 +49,19 @@ static int Dump(string folder)
     foreach (var (_, request) in RequestMix.Build(catalogue))
         File.WriteAllText(Path.Combine(folder, request.RequestId + ".json"), DeterminationWriter.ToJson(evaluator.Evaluate(request) with { EngineVersion = "bench" }) + "\n");
     Console.WriteLine($"dump: {folder}");
+    return 0;
+}
+
+static int Alloc(string[] args)
+{
+    var catalogue = Repository.LoadCatalogue();
+    var evaluator = new Evaluator(catalogue, new FixedTimeProvider());
+    var byOutcome = new Dictionary<string, (int Requests, long Bytes)>(StringComparer.Ordinal);
+    var report = Allocations.Measure(evaluator, [.. RequestMix.Build(catalogue).Select(m => m.Request)], byOutcome);
+    foreach (var (outcome, (requests, bytes)) in byOutcome.Where(o => o.Value.Bytes != 0).OrderByDescending(o => o.Value.Bytes).Take(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0))
+        Console.WriteLine($"alloc: beyond the determination: {bytes / (double)requests,8:N1} B per request over {requests,4} request(s): {outcome}");
+    Console.WriteLine($"alloc: {report.Lines} lines; evaluating allocates {report.EvaluatedPerLine:N1} B per line; " +
+        $"the determinations' own objects are {report.DeterminationPerLine:N1} B per line; beyond them: {report.OverheadPerLine:N1} B per line");
     return 0;
 }
 

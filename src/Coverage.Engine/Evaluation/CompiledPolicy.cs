@@ -95,7 +95,12 @@ internal sealed class CompiledPolicy
     public string ModalityName(string modality) => Policy.Modalities[modality].Name;
 
     /// <summary>The first version that brought the modality into scope, if any did.</summary>
-    public PolicyVersion? VersionAdding(string modality) => Policy.Versions.FirstOrDefault(v => v.Modalities.Contains(modality));
+    public PolicyVersion? VersionAdding(string modality)
+    {
+        for (var i = 0; i < Policy.Versions.Count; i++)
+            if (Policy.Versions[i].Modalities.Contains(modality)) return Policy.Versions[i];
+        return null;
+    }
 
     /// <summary>The index of the device authorised for the modality on the date of service; -1 when none is.</summary>
     public int DeviceFor(string modality, DateOnly dateOfService)

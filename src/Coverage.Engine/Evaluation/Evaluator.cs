@@ -77,6 +77,16 @@ public sealed class Evaluator
     /// </summary>
     public static RequestOutcome Aggregate(IReadOnlyCollection<LineDetermination> lines)
     {
+        if (lines is LineDetermination[] array) return Aggregate(array);
+        int addressed = 0, covered = 0;
+        var pended = false;
+        foreach (var line in lines) Count(line.Outcome, ref addressed, ref covered, ref pended);
+        return Aggregate(addressed, covered, pended);
+    }
+
+    /// <summary>The aggregation over an array, without the enumerator an interface would allocate.</summary>
+    private static RequestOutcome Aggregate(LineDetermination[] lines)
+    {
         int addressed = 0, covered = 0;
         var pended = false;
         foreach (var line in lines) Count(line.Outcome, ref addressed, ref covered, ref pended);
@@ -175,15 +185,14 @@ public sealed class Evaluator
             // 2. The policy version in effect on the date of service (spec section 2).
             if (version is null)
             {
-                Draft.Trace($"policy-version: {_dateOfService:yyyy-MM-dd} is before the first version of policy {_policy.Id} ({_policy.Versions[0].Version})");
+                Draft.Trace($"policy-version: {Text.Iso(_dateOfService)} is before the first version of policy {_policy.Id} ({_policy.Versions[0].Version})");
                 return Draft.NotAddressed(
-                    $"The date of service {_dateOfService:yyyy-MM-dd} is before the earliest version of policy {_policy.Id} " +
-                    $"\"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
+                    $"The date of service {Text.Iso(_dateOfService)} is before the earliest version of policy {_policy.Id} \"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
             }
             Draft.Trace(Text.WithDate(version.InEffectTracePrefix, _dateOfService, ""));
             if (version.Index == _compiled.Versions.Length - 1 && _dateOfService > _policy.NextReviewDate)
             {
-                (warnings ??= []).Add($"{version.WarningPrefix}{_line.Sequence} (date of service {_dateOfService:yyyy-MM-dd}) was evaluated against it as the latest version.");
+                (warnings ??= []).Add($"{version.WarningPrefix}{_line.Sequence} (date of service {Text.Iso(_dateOfService)}) was evaluated against it as the latest version.");
                 Draft.Trace(_compiled.PastReviewTrace);
             }
             if (!Lists(version.Version, code.Code.Code))
@@ -219,22 +228,20 @@ public sealed class Evaluator
 
         private static bool Lists(PolicyVersion version, string code)
         {
-            foreach (var listed in version.Codes)
-                if (string.Equals(listed, code, StringComparison.Ordinal)) return true;
+            for (var i = 0; i < version.Codes.Count; i++) // not foreach: no enumerator per line
+                if (string.Equals(version.Codes[i], code, StringComparison.Ordinal)) return true;
             return false;
         }
 
         private LineDetermination InvalidCode(CompiledCode compiledCode, CompiledVersion? version)
         {
             var code = compiledCode.Code;
-            Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {_dateOfService:yyyy-MM-dd} ({compiledCode.Window})");
+            Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(_dateOfService)} ({compiledCode.Window})");
             Draft.Cite(_compiled.Citations.CodeValidity);
             Draft.Cite(compiledCode.ValidityCitation);
             return Draft.Decide(
                 Verdict.InvalidCode, version is null ? null : GoverningSource.Policy,
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service " +
-                $"{_dateOfService:yyyy-MM-dd}: {compiledCode.Window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" " +
-                "The line can be resubmitted with the code that was in effect when the service was rendered.");
+                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" The line can be resubmitted with the code that was in effect when the service was rendered.");
         }
 
         private CompiledModality? Modality(CompiledCode compiledCode, CompiledVersion version)
@@ -266,9 +273,7 @@ public sealed class Evaluator
                         Draft.Trace(MatchTrace(compiledCode, match));
                         Draft.Result = Draft.Decide(
                             Verdict.NeedsDescription, GoverningSource.Policy,
-                            $"The description \"{_line.Description}\" of unlisted code {code.Code} " +
-                            (ambiguous ? "names more than one procedure" : "names an ablation without saying which kind") +
-                            ", so the treatment cannot be identified. Please send a description that names the procedure performed.",
+                            $"The description \"{_line.Description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : "names an ablation without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
                             information: compiledCode.WhichProcedureInformation);
                         return null;
                     case DescriptionKind.RelatedResource:
@@ -276,15 +281,13 @@ public sealed class Evaluator
                         Draft.RelatedPolicy = match.Target;
                         Draft.Cite(_compiled.Citations.RelatedResources);
                         Draft.Result = Draft.NotAddressed(
-                            $"The description \"{_line.Description}\" names a procedure that policy {_policy.Id} does not address; " +
-                            $"the related coverage resource \"{match.Target}\" does.");
+                            $"The description \"{_line.Description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
                         return null;
                     default:
                         Draft.Trace(compiledCode.UnrelatedTrace);
                         Draft.Cite(_compiled.Citations.Overview);
                         Draft.Result = Draft.NotAddressed(
-                            $"The description \"{_line.Description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses " +
-                            $"({_compiled.ModalityNamesLower}), so this policy does not decide the line.");
+                            $"The description \"{_line.Description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses ({_compiled.ModalityNamesLower}), so this policy does not decide the line.");
                         return null;
                 }
             }
@@ -292,11 +295,13 @@ public sealed class Evaluator
             if (version.Version.Modalities.Contains(modality.Id)) return modality;
 
             var added = _compiled.VersionAdding(modality.Id);
-            Draft.Trace($"modality: version {version.Version.Version} does not address {modality.Id}" + (added is null ? "" : $" (added in version {added.Version})"));
+            Draft.Trace(added is null
+                ? $"modality: version {version.Version.Version} does not address {modality.Id}"
+                : $"modality: version {version.Version.Version} does not address {modality.Id} (added in version {added.Version})");
             Draft.Cite(version.Statement);
-            Draft.Result = Draft.NotAddressed(
-                $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, " +
-                $"in effect on {_dateOfService:yyyy-MM-dd}" + (added is null ? "." : $"; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}."));
+            Draft.Result = Draft.NotAddressed(added is null
+                ? $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}."
+                : $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}.");
             return null;
         }
 
@@ -338,8 +343,7 @@ public sealed class Evaluator
                 Draft.Cite(_compiled.Citations.DiagnosisCoding);
                 Draft.Result = Draft.Decide(
                     Verdict.InvalidCoding, GoverningSource.Policy,
-                    $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) " +
-                    $"are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
+                    $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
                 return false;
             }
             if (diagnoses.Count == 0)
@@ -347,8 +351,7 @@ public sealed class Evaluator
                 Draft.Trace(compiledCode.NoDiagnosisTrace);
                 Draft.Result = Draft.Decide(
                     Verdict.NeedsDiagnosis, GoverningSource.Policy,
-                    $"The request gives no diagnosis, so it cannot be told whether the {modality.NameLower} " +
-                    $"billed with unlisted code {code.Code} treats a {condition.Name}. Please send the diagnosis.",
+                    $"The request gives no diagnosis, so it cannot be told whether the {modality.NameLower} billed with unlisted code {code.Code} treats a {condition.Name}. Please send the diagnosis.",
                     information: compiledCode.NoDiagnosisInformation);
                 return false;
             }
@@ -356,13 +359,12 @@ public sealed class Evaluator
             Draft.Trace($"diagnosis: none of {others} is a {condition.Name} ({condition.Display}); the policy does not address this target");
             Draft.Cite(_compiled.Citations.Overview);
             Draft.Result = Draft.NotAddressed(
-                $"Policy {_policy.Id} addresses ablation of a {condition.Name}; the diagnoses on the request ({others}) are not one, " +
-                "so this policy does not decide the line.");
+                $"Policy {_policy.Id} addresses ablation of a {condition.Name}; the diagnoses on the request ({others}) are not one, so this policy does not decide the line.");
             return false;
         }
 
         /// <summary>The request's diagnoses as written in explanations: "D24.1, N63.10".</summary>
-        private string Given() => string.Join(", ", _request.Diagnoses.Select(CodeFormats.DisplayIcd10));
+        private string Given() => Text.DisplayIcd10List(_request.Diagnoses);
 
         private FdaLabelAssessment AssessLabel(CompiledModality modality)
         {
@@ -411,9 +413,7 @@ public sealed class Evaluator
                     var information = _compiled.UnknownDocumentation.Get((_device, _results), (device, label, _evaluator._catalogue.Facts), static (_, state) =>
                         Array.AsReadOnly(state.label.Unknown.Select(id => Explain.Documentation(state.device, state.Facts, id)).ToArray()));
                     var rationale = _compiled.IndeterminateRationales.Get((compiled.Index, modality.Index, _device, _results), (compiled, modality, label), static (_, state) =>
-                        $"{state.compiled.Source} ({state.compiled.Provision.Section}) covers {state.modality.NameLower} when the patient is within " +
-                        $"the FDA-labeled indication of {state.label.Device}. The records do not show whether these criteria are met: " +
-                        $"{Explain.CriterionTexts(state.label, state.label.Unknown)}. Please send the documentation so the line can be decided.");
+                        $"{state.compiled.Source} ({state.compiled.Provision.Section}) covers {state.modality.NameLower} when the patient is within the FDA-labeled indication of {state.label.Device}. The records do not show whether these criteria are met: {Explain.CriterionTexts(state.label, state.label.Unknown)}. Please send the documentation so the line can be decided.");
                     return Draft.Decide(Verdict.NeedsRecords, provision.Source, rationale, compiled.IndeterminateCitations, information);
                 }
                 Draft.Trace(compiled.NotApplyingTraces![(int)label.Status]);
