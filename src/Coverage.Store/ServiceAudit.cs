@@ -30,8 +30,12 @@ public sealed class ServiceAudit(CoverageDbContext db, TimeProvider time)
 /// Remembers accepted JWT ids until they expire, in the database, so that a token replayed to any
 /// server process sharing the store is refused.
 /// </summary>
-public sealed class TokenReplayGuard(CoverageDbContext db, TimeProvider time)
+public sealed class TokenReplayGuard(CoverageDbContext db, TimeProvider time, SqliteWriteGate? gate = null)
 {
+    /// <summary>How often a process forgets expired tokens (a delete of every expired row; not once per call).</summary>
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromSeconds(30);
+    private static long s_nextCleanupTicks;
+
     /// <summary>True the first time a (issuer, jti) is seen; false on any replay.</summary>
     public async Task<bool> TryUseAsync(string issuer, string jti, DateTime expiresAt, CancellationToken cancellationToken)
     {
@@ -48,8 +52,14 @@ public sealed class TokenReplayGuard(CoverageDbContext db, TimeProvider time)
             db.ChangeTracker.Clear();
             return false; // another request used the same jti at the same moment
         }
-        // Forget tokens that can no longer be replayed (expired ones are refused anyway).
-        await db.UsedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        // Forget tokens that can no longer be replayed (expired ones are refused anyway, before this check),
+        // every CleanupInterval rather than on every call: one write fewer per hook call.
+        var due = Interlocked.Read(ref s_nextCleanupTicks);
+        if (now.Ticks >= due && Interlocked.CompareExchange(ref s_nextCleanupTicks, (now + CleanupInterval).Ticks, due) == due)
+        {
+            using var held = gate is null ? null : await gate.HoldAsync(cancellationToken);
+            await db.UsedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        }
         return true;
     }
 }

@@ -18,7 +18,9 @@ public static class StorageRegistration
         switch (provider)
         {
             case StorageProvider.Sqlite:
-                services.AddDbContext<CoverageDbContext, SqliteCoverageDbContext>(o => o.UseSqlite(connectionString));
+                services.AddSingleton<SqliteWriteGate>();
+                services.AddDbContext<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
+                    o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
             case StorageProvider.Postgres:
                 services.AddDbContext<CoverageDbContext, PostgresCoverageDbContext>(o =>
