@@ -2,7 +2,7 @@
 # HTTP load against the Coverage server, on 127.0.0.1 only, every run bounded in time (docs/benchmarks.md).
 #
 # Starts its own server (Release build, Development environment, SQLite in a temporary folder, port 5090)
-# with CDS Hooks authentication ON: it makes an ES256 key for a load-test CDS client, configures that
+# with CDS Hooks authentication ON: it makes an RS384 key for a load-test CDS client, configures that
 # issuer, and every order-sign call carries its own signed, single-use JWT. Then, each beside GET /ping
 # (the server's cheapest answer, measured right before it): throughput and p50/p99 latency of CRD
 # order-sign, PAS $submit (a new Claim identifier per request) and POST /api/v1/determinations (a new
@@ -75,13 +75,19 @@ tokens_for() { # SECONDS
   export TOKENS_DIR="$tmp/keys"
 }
 
-run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line kept
-  local name=$1 script=$2 seconds=$3
+# CPU time the server process has used so far, in milliseconds (user + system, from /proc).
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$server_pid/stat"; }
+
+run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line kept, with the server's CPU per request
+  local name=$1 script=$2 seconds=$3 cpu line requests
   if [ "$name" = order-sign ] || [ "$name" = warm-order-sign ]; then
     if [ "$AUTH" = on ]; then tokens_for "$seconds"; else unset TOKENS_DIR; fi
   fi
-  LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-/ping} \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT' | tee -a "$results"
+  cpu=$(server_cpu_ms)
+  line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-/ping} \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT')
+  requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
+  echo "$line server_cpu_ms_per_request=$(awk -v c=$(( $(server_cpu_ms) - cpu )) -v r="$requests" 'BEGIN { printf "%.3f", (r > 0 ? c / r : 0) }')" | tee -a "$results"
 }
 
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -111,7 +117,9 @@ if wants rate; then
   echo "load.sh: order-sign at a fixed $RATE requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load)"
   token_args=()
   [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
+  cpu=$(server_cpu_ms)
   $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$RATE" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
+  echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( RATE * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
 fi
 
 cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?")

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 // Tools for bench/load.sh (127.0.0.1 only; every run is bounded in time):
-//   keys DIR                                   an ES256 key pair for a CDS client: DIR/private.pem, DIR/jwks.json
+//   keys DIR                                   an RS384 key pair for a CDS client: DIR/private.pem, DIR/jwks.json
 //   tokens DIR ISSUER AUDIENCE COUNT FILES     COUNT signed CDS Hooks JWTs (unique jti, 5-minute exp) in FILES files DIR/tokens-N.txt
 //   rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]
 //                                              open-loop load at a fixed rate; latency is measured from each request's
@@ -34,20 +34,21 @@ internal static class Keys
 
     public static int Write(string dir)
     {
+        // RS384: an RSA signature (the server takes RS, ES and PS algorithms; RSA verifies fastest).
         Directory.CreateDirectory(dir);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = RSA.Create(2048);
         File.WriteAllText(Path.Combine(dir, "private.pem"), key.ExportPkcs8PrivateKeyPem());
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(key) { KeyId = KeyId });
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.ExportParameters(false)) { KeyId = KeyId });
         File.WriteAllText(Path.Combine(dir, "jwks.json"),
-            $$"""{"keys":[{"kty":"EC","crv":"{{jwk.Crv}}","x":"{{jwk.X}}","y":"{{jwk.Y}}","kid":"{{KeyId}}","use":"sig","alg":"ES256"}]}""");
+            $$"""{"keys":[{"kty":"RSA","n":"{{jwk.N}}","e":"{{jwk.E}}","kid":"{{KeyId}}","use":"sig","alg":"RS384"}]}""");
         return 0;
     }
 
     public static SigningCredentials Credentials(string dir)
     {
-        var key = ECDsa.Create();
+        var key = RSA.Create();
         key.ImportFromPem(File.ReadAllText(Path.Combine(dir, "private.pem")));
-        return new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256);
+        return new SigningCredentials(new RsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.RsaSha384);
     }
 
     public static IEnumerable<string> Sign(SigningCredentials credentials, string issuer, string audience, int count)
