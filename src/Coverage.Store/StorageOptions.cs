@@ -19,11 +19,12 @@ public static class StorageRegistration
         {
             case StorageProvider.Sqlite:
                 services.AddSingleton<SqliteWriteGate>();
-                services.AddDbContext<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
+                // Pooled: a request reuses a reset context instead of building one (and its services) anew.
+                services.AddDbContextPool<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
                     o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
             case StorageProvider.Postgres:
-                services.AddDbContext<CoverageDbContext, PostgresCoverageDbContext>(o =>
+                services.AddDbContextPool<CoverageDbContext, PostgresCoverageDbContext>(o =>
                     o.UseNpgsql(connectionString));
                 break;
             default:
