@@ -18,10 +18,13 @@ public static class StorageRegistration
         switch (provider)
         {
             case StorageProvider.Sqlite:
-                services.AddDbContext<CoverageDbContext, SqliteCoverageDbContext>(o => o.UseSqlite(connectionString));
+                services.AddSingleton<SqliteWriteGate>();
+                // Pooled: a request reuses a reset context instead of building one (and its services) anew.
+                services.AddDbContextPool<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
+                    o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
             case StorageProvider.Postgres:
-                services.AddDbContext<CoverageDbContext, PostgresCoverageDbContext>(o =>
+                services.AddDbContextPool<CoverageDbContext, PostgresCoverageDbContext>(o =>
                     o.UseNpgsql(connectionString));
                 break;
             default:

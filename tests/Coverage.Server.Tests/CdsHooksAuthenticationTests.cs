@@ -140,6 +140,18 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
     }
 
     [Fact]
+    public async Task SameJti_ConcurrentCalls_ExactlyOneAccepted()
+    {
+        // The token's use is committed with the call's audit event: of calls racing with one token, one wins.
+        var token = Token();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Call(token)));
+
+        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+    }
+
+    [Fact]
     public async Task AllowedJku_KeysAreFetchedFromIt()
     {
         var token = Token(issuer: "https://jku-only.test", header: new Dictionary<string, object> { ["jku"] = AllowedJku });

@@ -62,9 +62,9 @@ public sealed record AnyOf(IReadOnlyList<FactCondition> Conditions) : FactCondit
     public override Truth Evaluate(IFactSource facts)
     {
         var result = Truth.False;
-        foreach (var condition in Conditions)
+        for (var i = 0; i < Conditions.Count; i++) // not foreach: no enumerator per evaluation
         {
-            var truth = condition.Evaluate(facts);
+            var truth = Conditions[i].Evaluate(facts);
             if (truth == Truth.True) return Truth.True;
             if (truth == Truth.Unknown) result = Truth.Unknown;
         }
@@ -80,9 +80,9 @@ public sealed record AllOf(IReadOnlyList<FactCondition> Conditions) : FactCondit
     public override Truth Evaluate(IFactSource facts)
     {
         var result = Truth.True;
-        foreach (var condition in Conditions)
+        for (var i = 0; i < Conditions.Count; i++) // not foreach: no enumerator per evaluation
         {
-            var truth = condition.Evaluate(facts);
+            var truth = Conditions[i].Evaluate(facts);
             if (truth == Truth.False) return Truth.False;
             if (truth == Truth.Unknown) result = Truth.Unknown;
         }

@@ -117,10 +117,11 @@ public sealed record DiagnosisValueSet
 
     public bool Contains(string normalisedCode)
     {
-        foreach (var code in Codes)
-            if (string.Equals(code, normalisedCode, StringComparison.Ordinal)) return true;
-        foreach (var prefix in Prefixes)
-            if (normalisedCode.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        // Index loops: foreach over an IReadOnlyList would allocate an enumerator on every line.
+        for (var i = 0; i < Codes.Count; i++)
+            if (string.Equals(Codes[i], normalisedCode, StringComparison.Ordinal)) return true;
+        for (var i = 0; i < Prefixes.Count; i++)
+            if (normalisedCode.StartsWith(Prefixes[i], StringComparison.Ordinal)) return true;
         return false;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Coverage.Engine.Catalogue;
@@ -6,12 +7,15 @@ using Coverage.Engine.Model;
 namespace Coverage.Engine.Evaluation;
 
 /// <summary>
-/// A policy compiled once for evaluation: its description classifier and, per modality, the evidence
-/// summary and citations every medical-necessity rationale repeats, so that lines do not rebuild them.
+/// A policy compiled once for evaluation: its description classifier, and every piece of a determination
+/// that depends only on the catalogue — per code, per version, per modality, per plan provision — built
+/// once, so that a line shares these strings, citations and lists instead of rebuilding them. What depends
+/// on a line's facts through a small key (the FDA label assessment and the sentences that quote it) is
+/// remembered in bounded memos.
 /// </summary>
 internal sealed class CompiledPolicy
 {
-    public CompiledPolicy(CoveragePolicy policy)
+    public CompiledPolicy(CoveragePolicy policy, IReadOnlyList<BenefitPlan> plans)
     {
         Policy = policy;
         Classifier = new DescriptionClassifier(policy);
@@ -19,10 +23,30 @@ internal sealed class CompiledPolicy
         Statements = policy.Versions.ToDictionary(v => v.Version, v => Citation.OfSection(v.Statement.Section, v.Statement.Text), StringComparer.Ordinal);
         var names = policy.Modalities.Values.Select(m => m.Name.ToLowerInvariant()).ToList();
         ModalityChoices = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
+        ModalityNamesLower = string.Join(", ", names);
+
+        var condition = policy.Condition.Name;
+        Citations = new PolicyCitations(policy.Texts);
+        PastReviewTrace = $"policy-version: past its next review date {policy.NextReviewDate:yyyy-MM-dd}; still the latest version";
+
+        Modalities = [.. policy.Modalities.Values.Select((m, i) => new CompiledModality(i, m, Evidence[m.Id], condition))];
+        ModalityById = Modalities.ToFrozenDictionary(m => m.Id, StringComparer.Ordinal);
+        Versions = [.. policy.Versions.Select((v, i) => new CompiledVersion(i, this, v))];
+        Codes = policy.Codes.Values.Select((c, i) => new CompiledCode(i, this, c)).ToFrozenDictionary(c => c.Code.Code, StringComparer.Ordinal);
+        Devices = [.. policy.FdaDevices];
+
+        var provisions = new Dictionary<string, CompiledPlan>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var plan in plans)
+            provisions[plan.Id] = new CompiledPlan(plan, [.. plan.Provisions.Select(p => new CompiledProvision(index++, this, plan, p))],
+                $"plan: {plan.Id} has no provision for policy {policy.Id}; the policy governs");
+        Plans = provisions.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The policy's modalities as a choice in plain words: "cryoablation, … or radiofrequency ablation".</summary>
     public string ModalityChoices { get; }
+    /// <summary>"cryoablation, percutaneous laser ablation, microwave ablation, radiofrequency ablation".</summary>
+    public string ModalityNamesLower { get; }
 
     public CoveragePolicy Policy { get; }
     public DescriptionClassifier Classifier { get; }
@@ -30,13 +54,248 @@ internal sealed class CompiledPolicy
     /// <summary>The coverage statement of each version, as a citation.</summary>
     public IReadOnlyDictionary<string, Citation> Statements { get; }
 
+    public PolicyCitations Citations { get; }
+    public string PastReviewTrace { get; }
+    public CompiledModality[] Modalities { get; }
+    public FrozenDictionary<string, CompiledModality> ModalityById { get; }
+    public CompiledVersion[] Versions { get; }
+    public FrozenDictionary<string, CompiledCode> Codes { get; }
+    public FdaDevice[] Devices { get; }
+    public FrozenDictionary<string, CompiledPlan> Plans { get; }
+
+    /// <summary>FDA label assessments by device and criterion results: shared by every line with the same results.</summary>
+    public Memo<(int Device, long Results), LabelEntry> Labels { get; } = new(4_096);
+    /// <summary>Medical-necessity rationales by version, modality and label (they quote the label's findings).</summary>
+    public Memo<(int Version, int Modality, int Device, long Results), string> NotMedicallyNecessaryRationales { get; } = new(16_384);
+    /// <summary>Rationales of a provision that waits for the label's unknown criteria, by provision, modality and label.</summary>
+    public Memo<(int Provision, int Modality, int Device, long Results), string> IndeterminateRationales { get; } = new(4_096);
+    /// <summary>Rationales of a provision that covers, by provision, modality, version and label device.</summary>
+    public Memo<(int Provision, int Modality, int Version, int Device), string> CoverRationales { get; } = new(1_024);
+    /// <summary>What to send for each unknown criterion of a label, by device and criterion results.</summary>
+    public Memo<(int Device, long Results), IReadOnlyList<string>> UnknownDocumentation { get; } = new(4_096);
+    /// <summary>Modality traces of unlisted codes by the terms their description matched.</summary>
+    public Memo<(int Code, DescriptionKind Kind, ulong Terms), string> MatchTraces { get; } = new(4_096);
+    /// <summary>"diagnosis: C50.411 is a malignant breast tumor (…)" by diagnosis.</summary>
+    public Memo<string, string> DiagnosisTraces { get; } = new(8_192);
+
+    /// <summary>The latest version whose effective date is on or before the date (spec section 2); null before the first.</summary>
+    public CompiledVersion? VersionOn(DateOnly date)
+    {
+        CompiledVersion? applicable = null;
+        foreach (var version in Versions)
+        {
+            if (version.Version.Effective > date) break;
+            applicable = version;
+        }
+        return applicable;
+    }
+
     public PolicyReference ReferenceTo(PolicyVersion version) => new(Policy.Id, version.Version, Policy.Title);
 
     public string ModalityName(string modality) => Policy.Modalities[modality].Name;
 
     /// <summary>The first version that brought the modality into scope, if any did.</summary>
-    public PolicyVersion? VersionAdding(string modality) => Policy.Versions.FirstOrDefault(v => v.Modalities.Contains(modality));
+    public PolicyVersion? VersionAdding(string modality)
+    {
+        for (var i = 0; i < Policy.Versions.Count; i++)
+            if (Policy.Versions[i].Modalities.Contains(modality)) return Policy.Versions[i];
+        return null;
+    }
+
+    /// <summary>The index of the device authorised for the modality on the date of service; -1 when none is.</summary>
+    public int DeviceFor(string modality, DateOnly dateOfService)
+    {
+        for (var i = 0; i < Devices.Length; i++)
+            if (Devices[i].Modalities.Contains(modality) && Devices[i].DecisionDate <= dateOfService)
+                return i;
+        return -1;
+    }
 }
+
+/// <summary>The policy passages every kind of line cites, as one shared citation each.</summary>
+internal sealed class PolicyCitations(PolicyTexts texts)
+{
+    public Citation Overview { get; } = texts.Overview.ToCitation();
+    public Citation InstructionsForUse { get; } = texts.InstructionsForUse.ToCitation();
+    public Citation CodeValidity { get; } = texts.CodeValidity.ToCitation();
+    public Citation DiagnosisCoding { get; } = texts.DiagnosisCoding.ToCitation();
+    public Citation RelatedResources { get; } = texts.RelatedResources.ToCitation();
+    public Citation FdaNote { get; } = texts.FdaNote.ToCitation();
+}
+
+internal sealed class CompiledModality
+{
+    public CompiledModality(int index, Modality modality, ModalityEvidence evidence, string condition)
+    {
+        Index = index;
+        Id = modality.Id;
+        Name = modality.Name;
+        NameLower = modality.Name.ToLowerInvariant();
+        Evidence = evidence;
+        NoDeviceTracePrefix = $"fda-label: no FDA-authorized device for {Id} of a {condition} on ";
+    }
+
+    public int Index { get; }
+    public string Id { get; }
+    public string Name { get; }
+    public string NameLower { get; }
+    public ModalityEvidence Evidence { get; }
+    public string NoDeviceTracePrefix { get; }
+}
+
+/// <summary>A version of the policy with what every line decided under it repeats.</summary>
+internal sealed class CompiledVersion
+{
+    public CompiledVersion(int index, CompiledPolicy compiled, PolicyVersion version)
+    {
+        var policy = compiled.Policy;
+        Index = index;
+        Version = version;
+        Reference = compiled.ReferenceTo(version);
+        InEffectTracePrefix = $"policy-version: {policy.Id} version {version.Version} ({version.ReviewType}) is in effect on ";
+        Statement = Citation.OfSection(version.Statement.Section, version.Statement.Text);
+        WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+
+        var modalities = compiled.Modalities;
+        StatementTraces = new string[modalities.Length];
+        Citations = new IReadOnlyList<Citation>[modalities.Length][];
+        RationalePrefixes = new string[modalities.Length];
+        CoveredRationales = new string[modalities.Length];
+        foreach (var modality in modalities)
+        {
+            var i = modality.Index;
+            var statement = version.Statement;
+            if (statement.Determination == StatementDetermination.MedicallyNecessary)
+            {
+                StatementTraces[i] = $"coverage-statement: version {version.Version} considers {modality.Id} medically necessary";
+                CoveredRationales[i] = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) considers {modality.NameLower} medically necessary: \"{statement.Text}\"";
+            }
+            else
+            {
+                StatementTraces[i] = $"coverage-statement: version {version.Version} considers {modality.Id} not medically necessary; a physician reviewer must decide";
+            }
+            // Spec section 6: the statement, the evidence for the modality, and the FDA note when a device was assessed.
+            Citations[i] =
+            [
+                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations]),
+                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations, compiled.Citations.FdaNote]),
+            ];
+            RationalePrefixes[i] = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) considers {modality.NameLower} of a {policy.Condition.Name} " +
+                $"not medically necessary: \"{statement.Text}\" {modality.Evidence.Summary} ";
+        }
+    }
+
+    public const string RationaleSuffix = "This is a recommendation: a physician reviewer makes the final medical-necessity decision.";
+
+    public int Index { get; }
+    public PolicyVersion Version { get; }
+    public PolicyReference Reference { get; }
+    public string InEffectTracePrefix { get; }
+    public Citation Statement { get; }
+    public string WarningPrefix { get; }
+    /// <summary>By modality index: the coverage-statement step of the trace.</summary>
+    public string[] StatementTraces { get; }
+    /// <summary>By modality index: the citations of a medical-necessity line, without [0] and with [1] the FDA note.</summary>
+    public IReadOnlyList<Citation>[][] Citations { get; }
+    /// <summary>By modality index: a not-medically-necessary rationale up to the FDA label sentence.</summary>
+    public string[] RationalePrefixes { get; }
+    /// <summary>By modality index: the rationale when the version considers the modality medically necessary.</summary>
+    public string[] CoveredRationales { get; }
+}
+
+/// <summary>A code the policy lists, with the steps of the trace that depend on the code alone.</summary>
+internal sealed class CompiledCode
+{
+    public CompiledCode(int index, CompiledPolicy compiled, ProcedureCode code)
+    {
+        var policy = compiled.Policy;
+        var condition = policy.Condition;
+        Index = index;
+        Code = code;
+        Window = Explain.Validity(code.Validity);
+        ValidTracePrefix = $"code-validity: {code.System} {code.Code} is valid on ";
+        ValidTraceSuffix = $" ({Window})";
+        ValidityCitation = Citation.OfSection($"Code validity: {code.System} {code.Code}", code.Validity.Source);
+        ListedModality = code.Modality is null ? null : compiled.ModalityById[code.Modality];
+        ListedModalityTrace = code.Modality is null ? null : $"modality: {code.Code} is {code.Modality} by its descriptor (\"{code.Description}\")";
+        NoDescriptionTrace = $"modality: unlisted code {code.Code} has no description; the procedure cannot be identified";
+        NoDescriptionInformation = [$"A description of the procedure billed with unlisted code {code.Code}: which procedure ({compiled.ModalityChoices}) and its target"];
+        NoDescriptionRationale = $"Code {code.Code} is an unlisted procedure code (\"{code.Description}\"), and the line has no description of the procedure, " +
+            "so it cannot be told which treatment was requested. Please send a description of the procedure.";
+        WhichProcedureInformation = [$"Which procedure was performed under unlisted code {code.Code} ({compiled.ModalityChoices})"];
+        UnrelatedTrace = $"modality: the description of unlisted code {code.Code} names no ablation this policy addresses";
+        ConditionByCodeTrace = $"diagnosis: none given; code {code.Code} itself names a {condition.Name}";
+        NoDiagnosisTrace = $"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {policy.Id}";
+        NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM) for the treated lesion: policy {policy.Id} addresses a {condition.Name} ({condition.Display})"];
+    }
+
+    public int Index { get; }
+    public ProcedureCode Code { get; }
+    /// <summary>The code's validity window in words, with its source.</summary>
+    public string Window { get; }
+    public string ValidTracePrefix { get; }
+    public string ValidTraceSuffix { get; }
+    public Citation ValidityCitation { get; }
+    public CompiledModality? ListedModality { get; }
+    public string? ListedModalityTrace { get; }
+    public string NoDescriptionTrace { get; }
+    public IReadOnlyList<string> NoDescriptionInformation { get; }
+    public string NoDescriptionRationale { get; }
+    public IReadOnlyList<string> WhichProcedureInformation { get; }
+    public string UnrelatedTrace { get; }
+    public string ConditionByCodeTrace { get; }
+    public string NoDiagnosisTrace { get; }
+    public IReadOnlyList<string> NoDiagnosisInformation { get; }
+}
+
+/// <summary>A benefit plan's provisions as this policy reads them.</summary>
+internal sealed record CompiledPlan(BenefitPlan Plan, CompiledProvision[] Provisions, string NoProvisionTrace);
+
+/// <summary>A plan provision with the trace steps and citations of each way it can go (spec sections 1 and 9).</summary>
+internal sealed class CompiledProvision
+{
+    public CompiledProvision(int index, CompiledPolicy compiled, BenefitPlan plan, PlanProvision provision)
+    {
+        var policy = compiled.Policy;
+        Index = index;
+        Provision = provision;
+        Who = $"{provision.Kind} '{provision.Id}' of plan {plan.Id}";
+        Source = provision.Source == GoverningSource.Mandate ? "A coverage mandate that applies to the member's plan" : "The member's benefit plan";
+        Citation = Citation.OfSection(provision.Section, provision.Text);
+        OtherPolicyTrace = $"plan: {Who} concerns policy {provision.PolicyId}, not {policy.Id}";
+        NotConcerningTraces = [.. compiled.Modalities.Select(m => $"plan: {Who} does not concern {m.Id}")];
+        if (provision.RequiresFdaLabel is { } required)
+        {
+            IndeterminateTrace = $"plan: {Who} applies only when the FDA label is {required.ToWire()}; the label is indeterminate";
+            NotApplyingTraces = [.. Enum.GetValues<FdaLabelStatus>().Select(s => $"plan: {Who} does not apply: it requires the FDA label to be {required.ToWire()} and it is {s.ToWire()}")];
+        }
+        AppliesTrace = $"plan: {Who} applies ({provision.Source.ToWire()} governs)";
+        AppliesCitations = Array.AsReadOnly<Citation>([Citation, compiled.Citations.InstructionsForUse]);
+        IndeterminateCitations = Array.AsReadOnly<Citation>([Citation]);
+        ExcludeRationale = $"{Source} excludes this service ({provision.Section}: \"{provision.Text}\"). " +
+            $"It is not a covered benefit, whatever its medical necessity; the plan's terms supersede policy {policy.Id}.";
+    }
+
+    /// <summary>Unique among the provisions of every plan, as this policy compiled them.</summary>
+    public int Index { get; }
+    public PlanProvision Provision { get; }
+    public string Who { get; }
+    public string Source { get; }
+    public Citation Citation { get; }
+    public string OtherPolicyTrace { get; }
+    /// <summary>By modality index.</summary>
+    public string[] NotConcerningTraces { get; }
+    public string? IndeterminateTrace { get; }
+    /// <summary>By the label's status.</summary>
+    public string[]? NotApplyingTraces { get; }
+    public string AppliesTrace { get; }
+    public IReadOnlyList<Citation> AppliesCitations { get; }
+    public IReadOnlyList<Citation> IndeterminateCitations { get; }
+    public string ExcludeRationale { get; }
+}
+
+/// <summary>An FDA label assessment shared by every line with the same device and criterion results, with its trace step.</summary>
+internal sealed record LabelEntry(FdaLabelAssessment Assessment, string Trace);
 
 /// <summary>What a rationale says of a modality's evidence, and the citations that back it.</summary>
 internal sealed class ModalityEvidence

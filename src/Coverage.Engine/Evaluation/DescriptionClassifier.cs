@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Frozen;
 using Coverage.Engine.Catalogue;
 
 namespace Coverage.Engine.Evaluation;
@@ -13,59 +15,117 @@ internal enum DescriptionKind
     Unrelated,
 }
 
-internal readonly record struct DescriptionMatch(DescriptionKind Kind, string? Target, IReadOnlyList<string> Terms);
+/// <summary>
+/// The classification of a description: its kind, the modality or related resource it names, and which of
+/// the classifier's terms it matched (<see cref="Terms"/> is one bit per term, in the classifier's order).
+/// </summary>
+internal readonly record struct DescriptionMatch(DescriptionKind Kind, string? Target, ulong Terms);
 
 /// <summary>
 /// Classifies descriptions by the policy's synonyms: case-insensitive, whole words, punctuation read as
 /// spaces. A specific name wins over a generic "ablation"; two specific names that disagree are ambiguous.
+/// The description is normalised into a rented buffer and matched word by word against the terms that
+/// start with each word, so that a line costs a few hash look-ups and allocates nothing.
 /// </summary>
 internal sealed class DescriptionClassifier
 {
-    private readonly (string Padded, string Term, DescriptionKind Kind, string Target)[] _specific;
-    private readonly string[] _unspecified;
+    /// <summary>Terms in order: the specific ones (modality synonyms, then related resources), then the unspecified ones.</summary>
+    private readonly (string Text, DescriptionKind Kind, string? Target)[] _terms;
+    private readonly int _specific;
+    private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _byFirstWord;
 
     public DescriptionClassifier(CoveragePolicy policy)
     {
-        var specific = new List<(string, string, DescriptionKind, string)>();
+        var terms = new List<(string, DescriptionKind, string?)>();
         foreach (var modality in policy.Modalities.Values)
             foreach (var term in modality.Synonyms)
-                specific.Add((Pad(term), term, DescriptionKind.Modality, modality.Id));
+                terms.Add((term, DescriptionKind.Modality, modality.Id));
         foreach (var resource in policy.RelatedResources)
             foreach (var term in resource.MatchTerms)
-                specific.Add((Pad(term), term, DescriptionKind.RelatedResource, resource.Title));
-        _specific = [.. specific];
-        _unspecified = policy.UnspecifiedProcedureTerms.Select(Pad).ToArray();
+                terms.Add((term, DescriptionKind.RelatedResource, resource.Title));
+        _specific = terms.Count;
+        foreach (var term in policy.UnspecifiedProcedureTerms)
+            terms.Add((term, DescriptionKind.UnspecifiedProcedure, null));
+        _terms = [.. terms];
+        if (_terms.Length > 64) throw new NotSupportedException($"Policy {policy.Id} has {_terms.Length} description terms; the classifier holds at most 64.");
+
+        // Terms are normalised by the loader (CatalogueLoader.TermText): lower-case words separated by single spaces.
+        _byFirstWord = _terms
+            .Select((t, i) => (First: t.Text.Split(' ')[0], Index: i))
+            .Where(t => t.First.Length > 0)
+            .GroupBy(t => t.First, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(t => t.Index).ToArray(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The matched terms of a <see cref="DescriptionMatch"/>, in the classifier's order.</summary>
+    public IEnumerable<string> TermsOf(ulong terms)
+    {
+        for (var i = 0; i < _terms.Length; i++)
+            if ((terms & (1UL << i)) != 0) yield return _terms[i].Text;
     }
 
     public DescriptionMatch Classify(string? description)
     {
-        if (string.IsNullOrWhiteSpace(description)) return new(DescriptionKind.Missing, null, []);
-        var text = Pad(CatalogueLoader.TermText(description));
+        if (string.IsNullOrWhiteSpace(description)) return new(DescriptionKind.Missing, null, 0);
 
-        DescriptionKind kind = DescriptionKind.Unrelated;
-        string? target = null;
-        List<string>? terms = null;
-        foreach (var (padded, term, termKind, termTarget) in _specific)
+        // " " + CatalogueLoader.TermText(description) + " ": letters and digits in lower case, anything else one space.
+        char[]? rented = null;
+        var buffer = description.Length + 2 <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(description.Length + 2));
+        var length = 0;
+        buffer[length++] = ' ';
+        foreach (var c in description)
         {
-            if (!text.Contains(padded, StringComparison.Ordinal)) continue;
-            (terms ??= []).Add(term);
-            if (target is null)
-            {
-                kind = termKind;
-                target = termTarget;
-            }
-            else if (target != termTarget)
-            {
-                kind = DescriptionKind.Ambiguous;
-            }
+            if (char.IsLetterOrDigit(c)) buffer[length++] = char.ToLowerInvariant(c);
+            else if (buffer[length - 1] != ' ') buffer[length++] = ' ';
         }
-        if (terms is not null) return new(kind, kind == DescriptionKind.Ambiguous ? null : target, terms);
+        if (buffer[length - 1] != ' ') buffer[length++] = ' ';
+        var text = buffer[..length];
 
-        foreach (var padded in _unspecified)
-            if (text.Contains(padded, StringComparison.Ordinal))
-                return new(DescriptionKind.UnspecifiedProcedure, null, [padded.Trim()]);
-        return new(DescriptionKind.Unrelated, null, []);
+        ulong matched = 0;
+        for (var start = 1; start < text.Length; )
+        {
+            var end = start + text[start..].IndexOf(' ');
+            if (_byFirstWord.TryGetValue(text[start..end], out var candidates))
+            {
+                foreach (var index in candidates)
+                {
+                    var term = _terms[index].Text;
+                    // The term, then a space: the whole words of the term from here.
+                    if (text.Length - start > term.Length && text.Slice(start, term.Length).SequenceEqual(term) && text[start + term.Length] == ' ')
+                        matched |= 1UL << index;
+                }
+            }
+            start = end + 1;
+        }
+        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+
+        var specific = _specific == 64 ? matched : matched & ((1UL << _specific) - 1);
+        if (specific != 0)
+        {
+            var kind = DescriptionKind.Unrelated;
+            string? target = null;
+            for (var i = 0; i < _specific; i++)
+            {
+                if ((specific & (1UL << i)) == 0) continue;
+                var (_, termKind, termTarget) = _terms[i];
+                if (target is null)
+                {
+                    kind = termKind;
+                    target = termTarget;
+                }
+                else if (target != termTarget)
+                {
+                    kind = DescriptionKind.Ambiguous;
+                }
+            }
+            return new(kind, kind == DescriptionKind.Ambiguous ? null : target, specific);
+        }
+
+        // No specific name: the first generic term (in the policy's order) that the description names.
+        for (var i = _specific; i < _terms.Length; i++)
+            if ((matched & (1UL << i)) != 0)
+                return new(DescriptionKind.UnspecifiedProcedure, null, 1UL << i);
+        return new(DescriptionKind.Unrelated, null, 0);
     }
-
-    private static string Pad(string term) => " " + term + " ";
 }

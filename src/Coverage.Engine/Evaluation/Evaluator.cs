@@ -11,18 +11,27 @@ namespace Coverage.Engine.Evaluation;
 /// plan and mandate → coverage statement; then aggregates the request outcome (section 8).
 /// Pure and deterministic: no I/O, no clock but the injected <see cref="TimeProvider"/> for evaluatedAt.
 /// </summary>
+/// <remarks>
+/// Fast by construction (docs/benchmarks.md): the catalogue is compiled once (<see cref="CompiledPolicy"/>)
+/// into every string, citation and list a determination can share; a line allocates its determination
+/// and nothing else — the step-by-step state lives in one reused object per thread.
+/// </remarks>
 public sealed class Evaluator
 {
     private readonly PolicyCatalogue _catalogue;
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<string, CompiledPolicy[]> _policiesByCode;
     private readonly string? _ageFact;
+    /// <summary>Lines of codes no policy lists: their trace step and rationale, by code.</summary>
+    private readonly Memo<string, (string Trace, string Rationale)> _unlistedCodes = new(4_096);
+
+    [ThreadStatic] private static LineEvaluation? t_evaluation;
 
     public Evaluator(PolicyCatalogue catalogue, TimeProvider? time = null)
     {
         _catalogue = catalogue;
         _time = time ?? TimeProvider.System;
-        var compiled = catalogue.Policies.Select(p => new CompiledPolicy(p)).ToList();
+        var compiled = catalogue.Policies.Select(p => new CompiledPolicy(p, catalogue.Plans)).ToList();
         _policiesByCode = compiled
             .SelectMany(p => p.Policy.Codes.Keys.Select(code => (code, policy: p)))
             .GroupBy(x => x.code, StringComparer.Ordinal)
@@ -39,21 +48,26 @@ public sealed class Evaluator
     {
         var plan = _catalogue.FindPlan(request.Member.PlanId)
             ?? throw new ArgumentException($"Plan '{request.Member.PlanId}' is not in the catalogue; the request reader must reject it.", nameof(request));
-        var warnings = new List<string>();
+        var evaluation = t_evaluation ??= new LineEvaluation();
+        List<string>? warnings = null;
         var lines = new LineDetermination[request.ServiceLines.Count];
+        var review = false;
         for (var i = 0; i < lines.Length; i++)
-            lines[i] = EvaluateLine(request, plan, request.ServiceLines[i], warnings);
+        {
+            lines[i] = EvaluateLine(evaluation, request, plan, request.ServiceLines[i], ref warnings);
+            review |= lines[i].RequiresPhysicianReview;
+        }
 
         return new Determination
         {
             RequestId = request.RequestId,
             Outcome = Aggregate(lines),
-            RequiresPhysicianReview = lines.Any(l => l.RequiresPhysicianReview),
+            RequiresPhysicianReview = review,
             EvaluatedAt = _time.GetUtcNow(),
             EngineVersion = EngineVersion,
             CatalogueDigest = _catalogue.Digest,
             Lines = lines,
-            Warnings = warnings,
+            Warnings = (IReadOnlyList<string>?)warnings ?? [],
         };
     }
 
@@ -61,28 +75,57 @@ public sealed class Evaluator
     /// Spec section 8: not-addressed if every line is; else pended if any line needs information;
     /// else, over the addressed lines, covered if all are, not-covered if none is, partially-covered otherwise.
     /// </summary>
-    public static RequestOutcome Aggregate(IReadOnlyCollection<LineDetermination> lines) => Aggregate(lines.Select(l => l.Outcome).ToList());
+    public static RequestOutcome Aggregate(IReadOnlyCollection<LineDetermination> lines)
+    {
+        if (lines is LineDetermination[] array) return Aggregate(array);
+        int addressed = 0, covered = 0;
+        var pended = false;
+        foreach (var line in lines) Count(line.Outcome, ref addressed, ref covered, ref pended);
+        return Aggregate(addressed, covered, pended);
+    }
+
+    /// <summary>The aggregation over an array, without the enumerator an interface would allocate.</summary>
+    private static RequestOutcome Aggregate(LineDetermination[] lines)
+    {
+        int addressed = 0, covered = 0;
+        var pended = false;
+        foreach (var line in lines) Count(line.Outcome, ref addressed, ref covered, ref pended);
+        return Aggregate(addressed, covered, pended);
+    }
 
     /// <summary>The same aggregation over bare outcomes (a case's final outcome after reviewer decisions).</summary>
     public static RequestOutcome Aggregate(IReadOnlyCollection<LineOutcome> outcomes)
     {
-        if (outcomes.All(o => o == LineOutcome.NotAddressed)) return RequestOutcome.NotAddressed;
-        if (outcomes.Any(o => o == LineOutcome.InformationRequired)) return RequestOutcome.Pended;
-        var addressed = outcomes.Count(o => o != LineOutcome.NotAddressed);
-        var covered = outcomes.Count(o => o == LineOutcome.Covered);
-        return covered == addressed ? RequestOutcome.Covered
-            : covered == 0 ? RequestOutcome.NotCovered
-            : RequestOutcome.PartiallyCovered;
+        int addressed = 0, covered = 0;
+        var pended = false;
+        foreach (var outcome in outcomes) Count(outcome, ref addressed, ref covered, ref pended);
+        return Aggregate(addressed, covered, pended);
     }
 
-    private LineDetermination EvaluateLine(CoverageRequest request, BenefitPlan plan, ServiceLine line, List<string> warnings)
+    private static void Count(LineOutcome outcome, ref int addressed, ref int covered, ref bool pended)
+    {
+        if (outcome == LineOutcome.NotAddressed) return;
+        addressed++;
+        if (outcome == LineOutcome.Covered) covered++;
+        if (outcome == LineOutcome.InformationRequired) pended = true;
+    }
+
+    private static RequestOutcome Aggregate(int addressed, int covered, bool pended) =>
+        addressed == 0 ? RequestOutcome.NotAddressed
+        : pended ? RequestOutcome.Pended
+        : covered == addressed ? RequestOutcome.Covered
+        : covered == 0 ? RequestOutcome.NotCovered
+        : RequestOutcome.PartiallyCovered;
+
+    private LineDetermination EvaluateLine(LineEvaluation evaluation, CoverageRequest request, BenefitPlan plan, ServiceLine line, ref List<string>? warnings)
     {
         var dateOfService = line.DateOfService ?? request.DateOfService;
         if (!_policiesByCode.TryGetValue(line.Code, out var candidates))
         {
-            return new LineDraft(line, dateOfService)
-                .Trace($"catalogue: no policy in the catalogue lists code {line.Code}")
-                .NotAddressed($"No coverage policy in this catalogue addresses code {line.Code}; this determination does not decide it.");
+            var (trace, rationale) = _unlistedCodes.Get(line.Code, 0, static (code, _) => (
+                $"catalogue: no policy in the catalogue lists code {code}",
+                $"No coverage policy in this catalogue addresses code {code}; this determination does not decide it."));
+            return evaluation.Draft.Start(line, dateOfService).Trace(trace).NotAddressed(rationale);
         }
 
         // A code may be listed by several policies (19499 is every unlisted breast procedure): the first
@@ -90,237 +133,274 @@ public sealed class Evaluator
         LineDetermination? first = null;
         foreach (var policy in candidates)
         {
-            var result = new LineEvaluation(this, policy, request, plan, line, dateOfService).Run(warnings);
+            var result = evaluation.Start(this, policy, request, plan, line, dateOfService).Run(ref warnings);
             if (result.Outcome != LineOutcome.NotAddressed) return result;
             first ??= result;
         }
         return first!;
     }
 
-    private RequestFacts FactsOn(CoverageRequest request, DateOnly dateOfService)
+    /// <summary>One line under one policy, step by step, each step adding to the trace. Reused line after line.</summary>
+    private sealed class LineEvaluation
     {
-        int? age = request.Member.BirthDate is { } birth ? RequestFacts.AgeOn(birth, dateOfService) : null;
-        return new RequestFacts(request.Clinical, _ageFact, age);
-    }
+        public readonly LineDraft Draft = new();
+        private readonly RequestFacts _facts = new();
+        private Evaluator _evaluator = null!;
+        private CompiledPolicy _compiled = null!;
+        private CoveragePolicy _policy = null!;
+        private CoverageRequest _request = null!;
+        private BenefitPlan _plan = null!;
+        private ServiceLine _line = null!;
+        private DateOnly _dateOfService;
+        private int _device;
+        private long _results;
+        // The criterion results last computed on this thread: the lines of one request share them.
+        private (CompiledPolicy? Policy, int Device, ClinicalFacts? Clinical, int? Age, long Results) _lastResults;
 
-    /// <summary>One line under one policy, step by step, each step adding to the trace.</summary>
-    private sealed class LineEvaluation(
-        Evaluator evaluator, CompiledPolicy compiled, CoverageRequest request, BenefitPlan plan, ServiceLine line, DateOnly dateOfService)
-    {
-        private readonly CoveragePolicy _policy = compiled.Policy;
-        private readonly LineDraft _draft = new(line, dateOfService);
-        private FdaDevice? _device;
-
-        public LineDetermination Run(List<string> warnings)
+        public LineEvaluation Start(Evaluator evaluator, CompiledPolicy compiled, CoverageRequest request, BenefitPlan plan, ServiceLine line, DateOnly dateOfService)
         {
-            var code = _policy.Codes[line.Code];
-            var version = _policy.VersionOn(dateOfService);
-            if (version is not null) _draft.Policy = compiled.ReferenceTo(version);
+            _evaluator = evaluator;
+            _compiled = compiled;
+            _policy = compiled.Policy;
+            _request = request;
+            _plan = plan;
+            _line = line;
+            _dateOfService = dateOfService;
+            _device = -1;
+            _results = 0;
+            Draft.Start(line, dateOfService);
+            return this;
+        }
+
+        public LineDetermination Run(ref List<string>? warnings)
+        {
+            var code = _compiled.Codes[_line.Code];
+            var version = _compiled.VersionOn(_dateOfService);
+            if (version is not null) Draft.Policy = version.Reference;
 
             // 1. Code validity, before anything else (policy, Coding Information note 2; spec section 3).
-            if (!code.Validity.IsValidOn(dateOfService)) return InvalidCode(code, version);
-            _draft.Trace($"code-validity: {code.System} {code.Code} is valid on {dateOfService:yyyy-MM-dd} ({Explain.Validity(code.Validity)})");
+            if (!code.Code.Validity.IsValidOn(_dateOfService)) return InvalidCode(code, version);
+            Draft.Trace(Text.WithDate(code.ValidTracePrefix, _dateOfService, code.ValidTraceSuffix));
 
             // 2. The policy version in effect on the date of service (spec section 2).
             if (version is null)
             {
-                _draft.Trace($"policy-version: {dateOfService:yyyy-MM-dd} is before the first version of policy {_policy.Id} ({_policy.Versions[0].Version})");
-                return _draft.NotAddressed(
-                    $"The date of service {dateOfService:yyyy-MM-dd} is before the earliest version of policy {_policy.Id} " +
-                    $"\"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
+                Draft.Trace($"policy-version: {Text.Iso(_dateOfService)} is before the first version of policy {_policy.Id} ({_policy.Versions[0].Version})");
+                return Draft.NotAddressed(
+                    $"The date of service {Text.Iso(_dateOfService)} is before the earliest version of policy {_policy.Id} \"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
             }
-            _draft.Trace($"policy-version: {_policy.Id} version {version.Version} ({version.ReviewType}) is in effect on {dateOfService:yyyy-MM-dd}");
-            if (version == _policy.CurrentVersion && dateOfService > _policy.NextReviewDate)
+            Draft.Trace(Text.WithDate(version.InEffectTracePrefix, _dateOfService, ""));
+            if (version.Index == _compiled.Versions.Length - 1 && _dateOfService > _policy.NextReviewDate)
             {
-                var warning = $"Policy {_policy.Id} version {version.Version} was due for review on {_policy.NextReviewDate:yyyy-MM-dd}; " +
-                    $"line {line.Sequence} (date of service {dateOfService:yyyy-MM-dd}) was evaluated against it as the latest version.";
-                warnings.Add(warning);
-                _draft.Trace($"policy-version: past its next review date {_policy.NextReviewDate:yyyy-MM-dd}; still the latest version");
+                (warnings ??= []).Add($"{version.WarningPrefix}{_line.Sequence} (date of service {Text.Iso(_dateOfService)}) was evaluated against it as the latest version.");
+                Draft.Trace(_compiled.PastReviewTrace);
             }
-            if (!version.Codes.Contains(code.Code))
+            if (!Lists(version.Version, code.Code.Code))
             {
-                _draft.Trace($"policy-version: version {version.Version} does not list code {code.Code}");
-                return _draft.NotAddressed(
-                    $"Policy {_policy.Id} version {version.Version} does not list code {code.Code}, so it does not decide the line.");
+                Draft.Trace($"policy-version: version {version.Version.Version} does not list code {code.Code.Code}");
+                return Draft.NotAddressed(
+                    $"Policy {_policy.Id} version {version.Version.Version} does not list code {code.Code.Code}, so it does not decide the line.");
             }
 
             // 3. What the line is (spec section 4).
             var modality = Modality(code, version);
-            if (modality is null) return _draft.Result!;
+            if (modality is null) return Draft.Result!;
 
             // 4. Is the target the policy's condition (spec section 5)?
-            if (!DiagnosisFits(code)) return _draft.Result!;
+            if (!DiagnosisFits(code, modality)) return Draft.Result!;
 
             // 5. The FDA label (spec section 7): informational, but plan provisions may depend on it.
             var label = AssessLabel(modality);
-            _draft.FdaLabel = label;
+            Draft.FdaLabel = label;
 
             // 6. Mandate, then plan, then policy (policy, "Instructions for use"; spec section 1).
+            var plan = _compiled.Plans[_plan.Id];
             foreach (var provision in plan.Provisions)
             {
                 var decided = Apply(provision, version, modality, label);
                 if (decided is not null) return decided;
             }
-            if (plan.Provisions.Count == 0)
-                _draft.Trace($"plan: {plan.Id} has no provision for policy {_policy.Id}; the policy governs");
+            if (plan.Provisions.Length == 0) Draft.Trace(plan.NoProvisionTrace);
 
             // 7. The coverage statement of the version (spec section 6).
             return Statement(version, modality, label);
         }
 
-        private LineDetermination InvalidCode(ProcedureCode code, PolicyVersion? version)
+        private static bool Lists(PolicyVersion version, string code)
         {
-            var window = Explain.Validity(code.Validity);
-            _draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {dateOfService:yyyy-MM-dd} ({window})");
-            _draft.Citations.Add(_policy.Texts.CodeValidity.ToCitation());
-            _draft.Citations.Add(Citation.OfSection($"Code validity: {code.System} {code.Code}", code.Validity.Source));
-            return _draft.Decide(
-                LineOutcome.InvalidCode, version is null ? null : GoverningSource.Policy,
-                [ReasonCode.Carc("181", "CO")],
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service " +
-                $"{dateOfService:yyyy-MM-dd}: {window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" " +
-                "The line can be resubmitted with the code that was in effect when the service was rendered.");
+            for (var i = 0; i < version.Codes.Count; i++) // not foreach: no enumerator per line
+                if (string.Equals(version.Codes[i], code, StringComparison.Ordinal)) return true;
+            return false;
         }
 
-        private string? Modality(ProcedureCode code, PolicyVersion version)
+        private LineDetermination InvalidCode(CompiledCode compiledCode, CompiledVersion? version)
         {
-            string modality;
-            if (code.Modality is not null)
+            var code = compiledCode.Code;
+            Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(_dateOfService)} ({compiledCode.Window})");
+            Draft.Cite(_compiled.Citations.CodeValidity);
+            Draft.Cite(compiledCode.ValidityCitation);
+            return Draft.Decide(
+                Verdict.InvalidCode, version is null ? null : GoverningSource.Policy,
+                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" The line can be resubmitted with the code that was in effect when the service was rendered.");
+        }
+
+        private CompiledModality? Modality(CompiledCode compiledCode, CompiledVersion version)
+        {
+            var code = compiledCode.Code;
+            CompiledModality modality;
+            if (compiledCode.ListedModality is not null)
             {
-                modality = code.Modality;
-                _draft.Trace($"modality: {code.Code} is {modality} by its descriptor (\"{code.Description}\")");
+                modality = compiledCode.ListedModality;
+                Draft.Trace(compiledCode.ListedModalityTrace!);
             }
             else
             {
-                var match = compiled.Classifier.Classify(line.Description);
+                var match = _compiled.Classifier.Classify(_line.Description);
                 switch (match.Kind)
                 {
                     case DescriptionKind.Modality:
-                        modality = match.Target!;
-                        _draft.Trace($"modality: the description of unlisted code {code.Code} names {modality} (matched \"{string.Join("\", \"", match.Terms)}\")");
+                        modality = _compiled.ModalityById[match.Target!];
+                        Draft.Trace(MatchTrace(compiledCode, match));
                         break;
                     case DescriptionKind.Missing:
-                        _draft.Trace($"modality: unlisted code {code.Code} has no description; the procedure cannot be identified");
-                        _draft.InformationNeeded.Add($"A description of the procedure billed with unlisted code {code.Code}: which procedure ({compiled.ModalityChoices}) and its target");
-                        _draft.Result = _draft.Decide(
-                            LineOutcome.InformationRequired, GoverningSource.Policy,
-                            [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
-                            $"Code {code.Code} is an unlisted procedure code (\"{code.Description}\"), and the line has no description of the procedure, " +
-                            "so it cannot be told which treatment was requested. Please send a description of the procedure.");
+                        Draft.Trace(compiledCode.NoDescriptionTrace);
+                        Draft.Result = Draft.Decide(Verdict.NeedsDescription, GoverningSource.Policy,
+                            compiledCode.NoDescriptionRationale, information: compiledCode.NoDescriptionInformation);
                         return null;
                     case DescriptionKind.Ambiguous:
                     case DescriptionKind.UnspecifiedProcedure:
                         var ambiguous = match.Kind == DescriptionKind.Ambiguous;
-                        _draft.Trace(ambiguous
-                            ? $"modality: the description of unlisted code {code.Code} names more than one procedure (\"{string.Join("\", \"", match.Terms)}\")"
-                            : $"modality: the description of unlisted code {code.Code} names an ablation (\"{match.Terms[0]}\") but not which one");
-                        _draft.InformationNeeded.Add($"Which procedure was performed under unlisted code {code.Code} ({compiled.ModalityChoices})");
-                        _draft.Result = _draft.Decide(
-                            LineOutcome.InformationRequired, GoverningSource.Policy,
-                            [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350")],
-                            $"The description \"{line.Description}\" of unlisted code {code.Code} " +
-                            (ambiguous ? "names more than one procedure" : "names an ablation without saying which kind") +
-                            ", so the treatment cannot be identified. Please send a description that names the procedure performed.");
+                        Draft.Trace(MatchTrace(compiledCode, match));
+                        Draft.Result = Draft.Decide(
+                            Verdict.NeedsDescription, GoverningSource.Policy,
+                            $"The description \"{_line.Description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : "names an ablation without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
+                            information: compiledCode.WhichProcedureInformation);
                         return null;
                     case DescriptionKind.RelatedResource:
-                        _draft.Trace($"modality: the description of unlisted code {code.Code} names a procedure of the related resource \"{match.Target}\" (matched \"{string.Join("\", \"", match.Terms)}\")");
-                        _draft.RelatedPolicy = match.Target;
-                        _draft.Citations.Add(_policy.Texts.RelatedResources.ToCitation());
-                        _draft.Result = _draft.NotAddressed(
-                            $"The description \"{line.Description}\" names a procedure that policy {_policy.Id} does not address; " +
-                            $"the related coverage resource \"{match.Target}\" does.");
+                        Draft.Trace(MatchTrace(compiledCode, match));
+                        Draft.RelatedPolicy = match.Target;
+                        Draft.Cite(_compiled.Citations.RelatedResources);
+                        Draft.Result = Draft.NotAddressed(
+                            $"The description \"{_line.Description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
                         return null;
                     default:
-                        _draft.Trace($"modality: the description of unlisted code {code.Code} names no ablation this policy addresses");
-                        _draft.Citations.Add(_policy.Texts.Overview.ToCitation());
-                        _draft.Result = _draft.NotAddressed(
-                            $"The description \"{line.Description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses " +
-                            $"({string.Join(", ", _policy.Modalities.Values.Select(m => m.Name.ToLowerInvariant()))}), so this policy does not decide the line.");
+                        Draft.Trace(compiledCode.UnrelatedTrace);
+                        Draft.Cite(_compiled.Citations.Overview);
+                        Draft.Result = Draft.NotAddressed(
+                            $"The description \"{_line.Description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses ({_compiled.ModalityNamesLower}), so this policy does not decide the line.");
                         return null;
                 }
             }
-            _draft.Modality = modality;
-            if (version.Modalities.Contains(modality)) return modality;
+            Draft.Modality = modality.Id;
+            if (version.Version.Modalities.Contains(modality.Id)) return modality;
 
-            var added = compiled.VersionAdding(modality);
-            _draft.Trace($"modality: version {version.Version} does not address {modality}" + (added is null ? "" : $" (added in version {added.Version})"));
-            _draft.Citations.Add(compiled.Statements[version.Version]);
-            _draft.Result = _draft.NotAddressed(
-                $"{compiled.ModalityName(modality)} was not among the treatments policy {_policy.Id} addressed in version {version.Version}, " +
-                $"in effect on {dateOfService:yyyy-MM-dd}" + (added is null ? "." : $"; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}."));
+            var added = _compiled.VersionAdding(modality.Id);
+            Draft.Trace(added is null
+                ? $"modality: version {version.Version.Version} does not address {modality.Id}"
+                : $"modality: version {version.Version.Version} does not address {modality.Id} (added in version {added.Version})");
+            Draft.Cite(version.Statement);
+            Draft.Result = Draft.NotAddressed(added is null
+                ? $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}."
+                : $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}.");
             return null;
         }
 
-        private bool DiagnosisFits(ProcedureCode code)
-        {
-            var condition = _policy.Condition;
-            string? matching = null;
-            foreach (var diagnosis in request.Diagnoses)
-                if (condition.Contains(diagnosis)) { matching = diagnosis; break; }
-            var given = string.Join(", ", request.Diagnoses.Select(CodeFormats.DisplayIcd10));
-
-            if (matching is not null)
+        /// <summary>The modality step of an unlisted code whose description matched terms, shared by every line that matched the same ones.</summary>
+        private string MatchTrace(CompiledCode code, DescriptionMatch match) =>
+            _compiled.MatchTraces.Get((code.Index, match.Kind, match.Terms), (Code: code.Code.Code, Classifier: _compiled.Classifier, match.Target), static (key, state) =>
             {
-                _draft.Trace($"diagnosis: {CodeFormats.DisplayIcd10(matching)} is a {condition.Name} ({condition.Display})");
+                var terms = string.Join("\", \"", state.Classifier.TermsOf(key.Terms));
+                return key.Kind switch
+                {
+                    DescriptionKind.Modality => $"modality: the description of unlisted code {state.Code} names {state.Target} (matched \"{terms}\")",
+                    DescriptionKind.Ambiguous => $"modality: the description of unlisted code {state.Code} names more than one procedure (\"{terms}\")",
+                    DescriptionKind.UnspecifiedProcedure => $"modality: the description of unlisted code {state.Code} names an ablation (\"{terms}\") but not which one",
+                    _ => $"modality: the description of unlisted code {state.Code} names a procedure of the related resource \"{state.Target}\" (matched \"{terms}\")",
+                };
+            });
+
+        private bool DiagnosisFits(CompiledCode compiledCode, CompiledModality modality)
+        {
+            var code = compiledCode.Code;
+            var condition = _policy.Condition;
+            var diagnoses = _request.Diagnoses;
+            for (var i = 0; i < diagnoses.Count; i++)
+            {
+                if (!condition.Contains(diagnoses[i])) continue;
+                Draft.Trace(_compiled.DiagnosisTraces.Get(diagnoses[i], condition, static (diagnosis, condition) =>
+                    $"diagnosis: {CodeFormats.DisplayIcd10(diagnosis)} is a {condition.Name} ({condition.Display})"));
                 return true;
             }
             if (code.NamesCondition)
             {
-                if (request.Diagnoses.Count == 0)
+                if (diagnoses.Count == 0)
                 {
-                    _draft.Trace($"diagnosis: none given; code {code.Code} itself names a {condition.Name}");
+                    Draft.Trace(compiledCode.ConditionByCodeTrace);
                     return true;
                 }
-                _draft.Trace($"diagnosis: none of {given} is a {condition.Name} ({condition.Display}), which code {code.Code} names");
-                _draft.Citations.Add(_policy.Texts.DiagnosisCoding.ToCitation());
-                _draft.Result = _draft.Decide(
-                    LineOutcome.InvalidCoding, GoverningSource.Policy,
-                    [ReasonCode.Carc("11", "CO")],
-                    $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) " +
-                    $"are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
+                var given = Given();
+                Draft.Trace($"diagnosis: none of {given} is a {condition.Name} ({condition.Display}), which code {code.Code} names");
+                Draft.Cite(_compiled.Citations.DiagnosisCoding);
+                Draft.Result = Draft.Decide(
+                    Verdict.InvalidCoding, GoverningSource.Policy,
+                    $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
                 return false;
             }
-            if (request.Diagnoses.Count == 0)
+            if (diagnoses.Count == 0)
             {
-                _draft.Trace($"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {_policy.Id}");
-                _draft.InformationNeeded.Add($"The diagnosis (ICD-10-CM) for the treated lesion: policy {_policy.Id} addresses a {condition.Name} ({condition.Display})");
-                _draft.Result = _draft.Decide(
-                    LineOutcome.InformationRequired, GoverningSource.Policy,
-                    [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M76")],
-                    $"The request gives no diagnosis, so it cannot be told whether the {compiled.ModalityName(_draft.Modality!).ToLowerInvariant()} " +
-                    $"billed with unlisted code {code.Code} treats a {condition.Name}. Please send the diagnosis.");
+                Draft.Trace(compiledCode.NoDiagnosisTrace);
+                Draft.Result = Draft.Decide(
+                    Verdict.NeedsDiagnosis, GoverningSource.Policy,
+                    $"The request gives no diagnosis, so it cannot be told whether the {modality.NameLower} billed with unlisted code {code.Code} treats a {condition.Name}. Please send the diagnosis.",
+                    information: compiledCode.NoDiagnosisInformation);
                 return false;
             }
-            _draft.Trace($"diagnosis: none of {given} is a {condition.Name} ({condition.Display}); the policy does not address this target");
-            _draft.Citations.Add(_policy.Texts.Overview.ToCitation());
-            _draft.Result = _draft.NotAddressed(
-                $"Policy {_policy.Id} addresses ablation of a {condition.Name}; the diagnoses on the request ({given}) are not one, " +
-                "so this policy does not decide the line.");
+            var others = Given();
+            Draft.Trace($"diagnosis: none of {others} is a {condition.Name} ({condition.Display}); the policy does not address this target");
+            Draft.Cite(_compiled.Citations.Overview);
+            Draft.Result = Draft.NotAddressed(
+                $"Policy {_policy.Id} addresses ablation of a {condition.Name}; the diagnoses on the request ({others}) are not one, so this policy does not decide the line.");
             return false;
         }
 
-        private FdaLabelAssessment AssessLabel(string modality)
+        /// <summary>The request's diagnoses as written in explanations: "D24.1, N63.10".</summary>
+        private string Given() => Text.DisplayIcd10List(_request.Diagnoses);
+
+        private FdaLabelAssessment AssessLabel(CompiledModality modality)
         {
-            var device = _device = FdaLabelAssessor.DeviceFor(_policy, modality, dateOfService);
-            if (device is null)
+            _device = _compiled.DeviceFor(modality.Id, _dateOfService);
+            if (_device < 0)
             {
-                _draft.Trace($"fda-label: no FDA-authorized device for {modality} of a {_policy.Condition.Name} on {dateOfService:yyyy-MM-dd}");
+                Draft.Trace(Text.WithDate(modality.NoDeviceTracePrefix, _dateOfService, ""));
                 return FdaLabelAssessor.NoAuthorizedDevice;
             }
-            var label = FdaLabelAssessor.Assess(device, evaluator.FactsOn(request, dateOfService));
-            _draft.Trace($"fda-label: {device.Name} ({device.Authorization}): {label.Status.ToWire()}" + Explain.CriteriaLists(label));
-            return label;
+            var device = _compiled.Devices[_device];
+            int? age = _request.Member.BirthDate is { } birth ? RequestFacts.AgeOn(birth, _dateOfService) : null;
+            var last = _lastResults;
+            if (ReferenceEquals(last.Policy, _compiled) && last.Device == _device && ReferenceEquals(last.Clinical, _request.Clinical) && last.Age == age)
+            {
+                _results = last.Results;
+            }
+            else
+            {
+                _results = FdaLabelAssessor.Results(device, _facts.Set(_request.Clinical, _evaluator._ageFact, age));
+                _lastResults = (_compiled, _device, _request.Clinical, age, _results);
+            }
+            var entry = _compiled.Labels.Get((_device, _results), device, static (key, device) =>
+            {
+                var label = FdaLabelAssessor.Assess(device, key.Results);
+                return new LabelEntry(label, $"fda-label: {device.Name} ({device.Authorization}): {label.Status.ToWire()}" + Explain.CriteriaLists(label));
+            });
+            Draft.Trace(entry.Trace);
+            return entry.Assessment;
         }
 
-        private LineDetermination? Apply(PlanProvision provision, PolicyVersion version, string modality, FdaLabelAssessment label)
+        private LineDetermination? Apply(CompiledProvision compiled, CompiledVersion version, CompiledModality modality, FdaLabelAssessment label)
         {
-            var who = $"{provision.Kind} '{provision.Id}' of plan {plan.Id}";
-            var source = provision.Source == GoverningSource.Mandate ? "A coverage mandate that applies to the member's plan" : "The member's benefit plan";
-            if (!provision.AppliesTo(_policy.Id, modality))
+            var provision = compiled.Provision;
+            if (!provision.AppliesTo(_policy.Id, modality.Id))
             {
-                _draft.Trace(provision.PolicyId == _policy.Id
-                    ? $"plan: {who} does not concern {modality}"
-                    : $"plan: {who} concerns policy {provision.PolicyId}, not {_policy.Id}");
+                Draft.Trace(provision.PolicyId == _policy.Id ? compiled.NotConcerningTraces[modality.Index] : compiled.OtherPolicyTrace);
                 return null;
             }
             if (provision.RequiresFdaLabel is { } required && label.Status != required)
@@ -328,64 +408,47 @@ public sealed class Evaluator
                 if (label.Status == FdaLabelStatus.Indeterminate)
                 {
                     // Section 9: the provision might apply, so ask for the records that would tell.
-                    _draft.Trace($"plan: {who} applies only when the FDA label is {required.ToWire()}; the label is indeterminate");
-                    _draft.Citations.Add(Citation.OfSection(provision.Section, provision.Text));
-                    foreach (var id in label.Unknown)
-                        _draft.InformationNeeded.Add(Explain.Documentation(_device!, evaluator._catalogue.Facts, id));
-                    return _draft.Decide(
-                        LineOutcome.InformationRequired, provision.Source,
-                        [ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M127")],
-                        $"{source} ({provision.Section}) covers {compiled.ModalityName(modality).ToLowerInvariant()} when the patient is within " +
-                        $"the FDA-labeled indication of {label.Device}. The records do not show whether these criteria are met: " +
-                        $"{Explain.CriterionTexts(label, label.Unknown)}. Please send the documentation so the line can be decided.");
+                    Draft.Trace(compiled.IndeterminateTrace!);
+                    var device = _compiled.Devices[_device];
+                    var information = _compiled.UnknownDocumentation.Get((_device, _results), (device, label, _evaluator._catalogue.Facts), static (_, state) =>
+                        Array.AsReadOnly(state.label.Unknown.Select(id => Explain.Documentation(state.device, state.Facts, id)).ToArray()));
+                    var rationale = _compiled.IndeterminateRationales.Get((compiled.Index, modality.Index, _device, _results), (compiled, modality, label), static (_, state) =>
+                        $"{state.compiled.Source} ({state.compiled.Provision.Section}) covers {state.modality.NameLower} when the patient is within the FDA-labeled indication of {state.label.Device}. The records do not show whether these criteria are met: {Explain.CriterionTexts(state.label, state.label.Unknown)}. Please send the documentation so the line can be decided.");
+                    return Draft.Decide(Verdict.NeedsRecords, provision.Source, rationale, compiled.IndeterminateCitations, information);
                 }
-                _draft.Trace($"plan: {who} does not apply: it requires the FDA label to be {required.ToWire()} and it is {label.Status.ToWire()}");
+                Draft.Trace(compiled.NotApplyingTraces![(int)label.Status]);
                 return null;
             }
 
-            _draft.Trace($"plan: {who} applies ({provision.Source.ToWire()} governs)");
-            _draft.Citations.Add(Citation.OfSection(provision.Section, provision.Text));
-            _draft.Citations.Add(_policy.Texts.InstructionsForUse.ToCitation());
-            var name = compiled.ModalityName(modality);
+            Draft.Trace(compiled.AppliesTrace);
             if (provision.Effect == ProvisionEffect.Cover)
             {
-                var labelSentence = provision.RequiresFdaLabel is null ? ""
-                    : $" The patient meets every criterion of the FDA-labeled indication of {label.Device} ({label.Authorization}).";
-                return _draft.Decide(
-                    LineOutcome.Covered, provision.Source, [],
-                    $"{source} covers {name.ToLowerInvariant()} of a {_policy.Condition.Name} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
-                    $"The plan's terms supersede policy {_policy.Id}" +
-                    (version.Statement.Determination == StatementDetermination.NotMedicallyNecessary ? ", which would otherwise consider it not medically necessary." : "."));
+                var rationale = _compiled.CoverRationales.Get((compiled.Index, modality.Index, version.Index, _device), (compiled, modality, version, label, _policy), static (_, state) =>
+                {
+                    var provision = state.compiled.Provision;
+                    var labelSentence = provision.RequiresFdaLabel is null ? ""
+                        : $" The patient meets every criterion of the FDA-labeled indication of {state.label.Device} ({state.label.Authorization}).";
+                    return $"{state.compiled.Source} covers {state.modality.NameLower} of a {state._policy.Condition.Name} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
+                        $"The plan's terms supersede policy {state._policy.Id}" +
+                        (state.version.Version.Statement.Determination == StatementDetermination.NotMedicallyNecessary ? ", which would otherwise consider it not medically necessary." : ".");
+                });
+                return Draft.Decide(Verdict.Covered, provision.Source, rationale, compiled.AppliesCitations);
             }
-            return _draft.Decide(
-                LineOutcome.ExcludedByPlan, provision.Source,
-                [ReasonCode.Carc("204", "PR")],
-                $"{source} excludes this service ({provision.Section}: \"{provision.Text}\"). " +
-                $"It is not a covered benefit, whatever its medical necessity; the plan's terms supersede policy {_policy.Id}.");
+            return Draft.Decide(Verdict.ExcludedByPlan, provision.Source, compiled.ExcludeRationale, compiled.AppliesCitations);
         }
 
-        private LineDetermination Statement(PolicyVersion version, string modality, FdaLabelAssessment label)
+        private LineDetermination Statement(CompiledVersion version, CompiledModality modality, FdaLabelAssessment label)
         {
-            var statement = version.Statement;
-            var name = compiled.ModalityName(modality);
-            _draft.Citations.Add(compiled.Statements[version.Version]);
-            if (statement.Determination == StatementDetermination.MedicallyNecessary)
-            {
-                _draft.Trace($"coverage-statement: version {version.Version} considers {modality} medically necessary");
-                return _draft.Decide(LineOutcome.Covered, GoverningSource.Policy, [],
-                    $"Policy {_policy.Id} \"{_policy.Title}\" (version {version.Version}) considers {name.ToLowerInvariant()} medically necessary: \"{statement.Text}\"");
-            }
+            Draft.Trace(version.StatementTraces[modality.Index]);
+            if (version.Version.Statement.Determination == StatementDetermination.MedicallyNecessary)
+                return Draft.Decide(Verdict.Covered, GoverningSource.Policy, version.CoveredRationales[modality.Index], [version.Statement]);
 
-            _draft.Trace($"coverage-statement: version {version.Version} considers {modality} not medically necessary; a physician reviewer must decide");
-            var evidence = compiled.Evidence[modality];
-            _draft.Citations.AddRange(evidence.Citations);
-            if (label.Device is not null) _draft.Citations.Add(_policy.Texts.FdaNote.ToCitation());
-            return _draft.Decide(
-                LineOutcome.NotMedicallyNecessary, GoverningSource.Policy,
-                [ReasonCode.Carc("50", "CO")],
-                $"Policy {_policy.Id} \"{_policy.Title}\" (version {version.Version}) considers {name.ToLowerInvariant()} of a {_policy.Condition.Name} " +
-                $"not medically necessary: \"{statement.Text}\" {evidence.Summary} {Explain.LabelSentence(label, _policy.Condition.Name, _policy.Texts.FdaNote.Text)}" +
-                "This is a recommendation: a physician reviewer makes the final medical-necessity decision.");
+            var rationale = _compiled.NotMedicallyNecessaryRationales.Get((version.Index, modality.Index, _device, _results), (version, modality, label, _policy), static (_, state) =>
+                state.version.RationalePrefixes[state.modality.Index] +
+                Explain.LabelSentence(state.label, state._policy.Condition.Name, state._policy.Texts.FdaNote.Text) +
+                CompiledVersion.RationaleSuffix);
+            return Draft.Decide(Verdict.NotMedicallyNecessary, GoverningSource.Policy, rationale,
+                version.Citations[modality.Index][label.Device is null ? 0 : 1]);
         }
     }
 }

@@ -8,6 +8,9 @@ internal static class FdaLabelAssessor
 {
     public static readonly FdaLabelAssessment NoAuthorizedDevice = new() { Status = FdaLabelStatus.NoAuthorizedDevice };
 
+    /// <summary>Devices whose criteria fit in <see cref="Results"/>: two bits per criterion.</summary>
+    public const int MaxCriteria = 31;
+
     /// <summary>The device authorised for the modality on the date of service, if any.</summary>
     public static FdaDevice? DeviceFor(CoveragePolicy policy, string modality, DateOnly dateOfService)
     {
@@ -17,20 +20,35 @@ internal static class FdaLabelAssessor
         return null;
     }
 
+    /// <summary>The result of every criterion, two bits each in the device's order (see <see cref="CriterionResult"/>).</summary>
+    public static long Results(FdaDevice device, IFactSource facts)
+    {
+        if (device.Criteria.Count > MaxCriteria) throw new NotSupportedException($"{device.Name} has more than {MaxCriteria} criteria.");
+        long results = 0;
+        for (var i = 0; i < device.Criteria.Count; i++)
+        {
+            var result = device.Criteria[i].Condition.Evaluate(facts) switch
+            {
+                Truth.True => CriterionResult.Met,
+                Truth.False => CriterionResult.Unmet,
+                _ => CriterionResult.Unknown,
+            };
+            results |= (long)result << (2 * i);
+        }
+        return results;
+    }
+
     /// <summary>off-label if any criterion is unmet; else indeterminate if any is unknown; else on-label.</summary>
-    public static FdaLabelAssessment Assess(FdaDevice device, IFactSource facts)
+    public static FdaLabelAssessment Assess(FdaDevice device, IFactSource facts) => Assess(device, Results(device, facts));
+
+    public static FdaLabelAssessment Assess(FdaDevice device, long results)
     {
         var criteria = new CriterionAssessment[device.Criteria.Count];
         List<string>? unmet = null, unknown = null;
         for (var i = 0; i < criteria.Length; i++)
         {
             var criterion = device.Criteria[i];
-            var result = criterion.Condition.Evaluate(facts) switch
-            {
-                Truth.True => CriterionResult.Met,
-                Truth.False => CriterionResult.Unmet,
-                _ => CriterionResult.Unknown,
-            };
+            var result = (CriterionResult)((results >> (2 * i)) & 3);
             if (result == CriterionResult.Unmet) (unmet ??= []).Add(criterion.Id);
             if (result == CriterionResult.Unknown) (unknown ??= []).Add(criterion.Id);
             criteria[i] = new CriterionAssessment(criterion.Id, criterion.Text, result);
@@ -46,9 +64,10 @@ internal static class FdaLabelAssessor
             ProductCode = device.ProductCode,
             DecisionDate = device.DecisionDate,
             Status = status,
-            Criteria = criteria,
-            Unmet = (IReadOnlyList<string>?)unmet ?? [],
-            Unknown = (IReadOnlyList<string>?)unknown ?? [],
+            // Shared by every line with the same results: read-only views.
+            Criteria = Array.AsReadOnly(criteria),
+            Unmet = unmet is null ? [] : unmet.AsReadOnly(),
+            Unknown = unknown is null ? [] : unknown.AsReadOnly(),
         };
     }
 }

@@ -2,19 +2,69 @@ using Coverage.Engine.Model;
 
 namespace Coverage.Engine.Evaluation;
 
-/// <summary>A line's determination while its steps run: each step adds trace, citations or facts, one step decides.</summary>
-internal sealed class LineDraft(ServiceLine line, DateOnly dateOfService)
+/// <summary>An outcome with its reason codes (spec section 8) and the last step of the trace, shared by every line.</summary>
+internal sealed class Verdict
 {
-    private readonly List<string> _trace = [];
+    private Verdict(LineOutcome outcome, params ReasonCode[] reasonCodes)
+    {
+        Outcome = outcome;
+        ReasonCodes = Array.AsReadOnly(reasonCodes);
+        Trace = $"outcome: {outcome.ToWire()}" + (reasonCodes.Length == 0 ? "" : " (" + string.Join(", ", reasonCodes.Select(r => r.Group is null ? $"{r.System} {r.Code}" : $"{r.Group}-{r.Code}")) + ")");
+    }
+
+    public LineOutcome Outcome { get; }
+    public IReadOnlyList<ReasonCode> ReasonCodes { get; }
+    public string Trace { get; }
+
+    public static readonly Verdict NotAddressed = new(LineOutcome.NotAddressed);
+    public static readonly Verdict Covered = new(LineOutcome.Covered);
+    public static readonly Verdict NotMedicallyNecessary = new(LineOutcome.NotMedicallyNecessary, ReasonCode.Carc("50", "CO"));
+    public static readonly Verdict ExcludedByPlan = new(LineOutcome.ExcludedByPlan, ReasonCode.Carc("204", "PR"));
+    public static readonly Verdict InvalidCode = new(LineOutcome.InvalidCode, ReasonCode.Carc("181", "CO"));
+    public static readonly Verdict InvalidCoding = new(LineOutcome.InvalidCoding, ReasonCode.Carc("11", "CO"));
+    /// <summary>The procedure cannot be identified (RARC N350).</summary>
+    public static readonly Verdict NeedsDescription = new(LineOutcome.InformationRequired, ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("N350"));
+    /// <summary>The diagnosis is missing (RARC M76).</summary>
+    public static readonly Verdict NeedsDiagnosis = new(LineOutcome.InformationRequired, ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M76"));
+    /// <summary>The records do not show whether the FDA label's criteria are met (RARC M127).</summary>
+    public static readonly Verdict NeedsRecords = new(LineOutcome.InformationRequired, ReasonCode.Carc("16", "CO"), ReasonCode.Rarc("M127"));
+}
+
+/// <summary>
+/// A line's determination while its steps run: each step adds trace, citations or facts, one step decides.
+/// One draft per thread is reused line after line (<see cref="Start"/>); deciding copies what the line
+/// gathered into arrays of exactly its size, so a line allocates its determination and nothing else.
+/// </summary>
+internal sealed class LineDraft
+{
+    private readonly List<string> _trace = new(16);
+    private readonly List<Citation> _citations = new(8);
+    private readonly List<string> _information = new(8);
+    private ServiceLine _line = null!;
+    private DateOnly _dateOfService;
 
     public string? Modality { get; set; }
     public PolicyReference? Policy { get; set; }
     public string? RelatedPolicy { get; set; }
     public FdaLabelAssessment? FdaLabel { get; set; }
-    public List<Citation> Citations { get; } = [];
-    public List<string> InformationNeeded { get; } = [];
     /// <summary>Set by a step that decided the line but returns no result itself.</summary>
     public LineDetermination? Result { get; set; }
+
+    /// <summary>Empties the draft for a new line.</summary>
+    public LineDraft Start(ServiceLine line, DateOnly dateOfService)
+    {
+        _line = line;
+        _dateOfService = dateOfService;
+        _trace.Clear();
+        _citations.Clear();
+        _information.Clear();
+        Modality = null;
+        Policy = null;
+        RelatedPolicy = null;
+        FdaLabel = null;
+        Result = null;
+        return this;
+    }
 
     public LineDraft Trace(string step)
     {
@@ -22,33 +72,52 @@ internal sealed class LineDraft(ServiceLine line, DateOnly dateOfService)
         return this;
     }
 
-    public LineDetermination NotAddressed(string rationale)
+    public void Cite(Citation citation) => _citations.Add(citation);
+
+    public void NeedInformation(string item) => _information.Add(item);
+
+    public LineDetermination NotAddressed(string rationale, IReadOnlyList<Citation>? citations = null)
     {
         FdaLabel = null;
-        return Decide(LineOutcome.NotAddressed, null, [], rationale);
+        return Decide(Verdict.NotAddressed, null, rationale, citations);
     }
 
-    /// <summary>Decides the line. Only an adverse medical-necessity outcome waits for a physician (spec section 6).</summary>
-    public LineDetermination Decide(LineOutcome outcome, GoverningSource? governedBy, IReadOnlyList<ReasonCode> reasonCodes, string rationale)
+    /// <summary>
+    /// Decides the line. Only an adverse medical-necessity outcome waits for a physician (spec section 6).
+    /// <paramref name="citations"/> and <paramref name="information"/>, shared lists compiled with the
+    /// policy, come after whatever the steps gathered.
+    /// </summary>
+    public LineDetermination Decide(Verdict verdict, GoverningSource? governedBy, string rationale,
+        IReadOnlyList<Citation>? citations = null, IReadOnlyList<string>? information = null)
     {
-        _trace.Add($"outcome: {outcome.ToWire()}" + (reasonCodes.Count == 0 ? "" : " (" + string.Join(", ", reasonCodes.Select(r => r.Group is null ? $"{r.System} {r.Code}" : $"{r.Group}-{r.Code}")) + ")"));
+        _trace.Add(verdict.Trace);
         return new LineDetermination
         {
-            Sequence = line.Sequence,
-            Code = line.Code,
-            DateOfService = dateOfService,
-            Outcome = outcome,
+            Sequence = _line.Sequence,
+            Code = _line.Code,
+            DateOfService = _dateOfService,
+            Outcome = verdict.Outcome,
             Modality = Modality,
             GovernedBy = governedBy,
             Policy = Policy,
             RelatedPolicy = RelatedPolicy,
-            ReasonCodes = reasonCodes,
-            RequiresPhysicianReview = outcome == LineOutcome.NotMedicallyNecessary,
+            ReasonCodes = verdict.ReasonCodes,
+            RequiresPhysicianReview = verdict.Outcome == LineOutcome.NotMedicallyNecessary,
             Rationale = rationale,
-            Citations = Citations,
-            InformationNeeded = InformationNeeded,
+            Citations = Join(_citations, citations),
+            InformationNeeded = Join(_information, information),
             FdaLabel = FdaLabel,
-            Trace = _trace,
+            Trace = _trace.ToArray(),
         };
+    }
+
+    private static IReadOnlyList<T> Join<T>(List<T> gathered, IReadOnlyList<T>? compiled)
+    {
+        if (gathered.Count == 0) return compiled ?? [];
+        if (compiled is null || compiled.Count == 0) return gathered.ToArray();
+        var all = new T[gathered.Count + compiled.Count];
+        gathered.CopyTo(all);
+        for (var i = 0; i < compiled.Count; i++) all[gathered.Count + i] = compiled[i];
+        return all;
     }
 }

@@ -63,7 +63,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         var memberId = coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value ?? patient.Value?.Identifier.FirstOrDefault()?.Value;
         var birthDate = patient.Value?.BirthDate is { Length: 10 } birth ? birth : null;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        known.AddRange(request.Prefetch.Values.Select(v => FhirJson.Parse(v, "prefetch", out _)).OfType<Resource>());
+        known.AddRange(request.Prefetch.Select(p => Prefetched(p.Key, p.Value, out _)).OfType<Resource>());
 
         using var stream = new MemoryStream();
         var actions = new List<string>();
@@ -220,12 +220,23 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private sealed record Fetched<T>(T? Value, CrdResult? Error);
 
+    /// <summary>The prefetched resources of this call, each parsed once (Firely parsing is the costliest step of a call).</summary>
+    private readonly Dictionary<string, (Resource? Resource, OperationOutcome? Problems)> _prefetched = new(StringComparer.Ordinal);
+
+    private Resource? Prefetched(string key, JsonElement element, out OperationOutcome? problems)
+    {
+        if (!_prefetched.TryGetValue(key, out var parsed))
+            _prefetched[key] = parsed = (FhirJson.Parse(element, $"prefetch.{key}", out var found), found);
+        problems = parsed.Problems;
+        return parsed.Resource;
+    }
+
     private async Task<Fetched<T>> PrefetchedOrRead<T>(
         CdsHookRequest request, string key, FhirAccess? access, string relativeUrl, CancellationToken cancellationToken) where T : Resource
     {
         if (request.Prefetch.TryGetValue(key, out var element))
         {
-            var resource = FhirJson.Parse(element, $"prefetch.{key}", out var problems);
+            var resource = Prefetched(key, element, out var problems);
             if (resource is T typed) return new(typed, null);
             return new(null, new CrdResult(400, null, problems ?? Outcomes.Invalid($"prefetch.{key} must be a {typeof(T).Name}.", $"prefetch.{key}"),
                 $"refused (400): prefetch.{key} is not a {typeof(T).Name}"));

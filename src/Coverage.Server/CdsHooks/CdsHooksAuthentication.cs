@@ -49,10 +49,17 @@ public sealed partial class CdsHooksAuthenticator(
         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
     ];
 
-    private static readonly ConcurrentDictionary<string, (DateTimeOffset Fetched, JsonWebKeySet Keys)> FetchedKeySets = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (DateTimeOffset Fetched, IList<SecurityKey> Keys)> FetchedKeySets = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The signing keys of each configured inline JWK Set, parsed once: parsing a set and creating its keys on
+    /// every call costs a native key object per request (and its finalizer), the first cost under load.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, IList<SecurityKey>> InlineKeySets = new(StringComparer.Ordinal);
     private static readonly TimeSpan KeySetLifetime = TimeSpan.FromMinutes(10);
 
     private readonly JsonWebTokenHandler _handler = new();
+
+    public const string ReplayedJti = "this jti was already used";
 
     public async Task<TokenCheck> AuthenticateAsync(HttpRequest request, string audience, TokenReplayGuard replay, CancellationToken cancellationToken)
     {
@@ -110,7 +117,8 @@ public sealed partial class CdsHooksAuthenticator(
 
         var jti = token.Id;
         if (string.IsNullOrEmpty(jti)) return TokenCheck.Fail("jti is required");
-        if (!await replay.TryUseAsync(issuer.Issuer, jti, token.ValidTo, cancellationToken)) return TokenCheck.Fail("this jti was already used");
+        // The use is committed with the call's audit event (TokenReplayGuard): one commit per call.
+        if (!await replay.UseAsync(issuer.Issuer, jti, token.ValidTo, cancellationToken)) return TokenCheck.Fail(ReplayedJti);
         return new TokenCheck(true, issuer.Issuer, null);
     }
 
@@ -126,29 +134,28 @@ public sealed partial class CdsHooksAuthenticator(
 
     private async Task<IList<SecurityKey>> KeysFor(CdsClientIssuer issuer, JsonWebToken token, CancellationToken cancellationToken)
     {
-        JsonWebKeySet set;
+        IList<SecurityKey> keys;
         if (token.TryGetHeaderValue<string>("jku", out var jku) && !string.IsNullOrEmpty(jku))
         {
             // A jku is followed only when the allow-list names that exact URL for this issuer.
             if (!issuer.AllowedJku.Contains(jku, StringComparer.Ordinal)) return [];
-            set = await Fetch(jku, cancellationToken);
+            keys = await Fetch(jku, cancellationToken);
         }
-        else if (issuer.Jwks is not null) set = new JsonWebKeySet(issuer.Jwks);
-        else if (issuer.JwksUri is not null) set = await Fetch(issuer.JwksUri, cancellationToken);
+        else if (issuer.Jwks is not null) keys = InlineKeySets.GetOrAdd(issuer.Jwks, static jwks => new JsonWebKeySet(jwks).GetSigningKeys());
+        else if (issuer.JwksUri is not null) keys = await Fetch(issuer.JwksUri, cancellationToken);
         else return [];
 
-        var keys = set.GetSigningKeys();
         return string.IsNullOrEmpty(token.Kid) ? keys : keys.Where(k => k.KeyId == token.Kid).ToList();
     }
 
-    private async Task<JsonWebKeySet> Fetch(string url, CancellationToken cancellationToken)
+    private async Task<IList<SecurityKey>> Fetch(string url, CancellationToken cancellationToken)
     {
         if (FetchedKeySets.TryGetValue(url, out var cached) && time.GetUtcNow() - cached.Fetched < KeySetLifetime) return cached.Keys;
         using var client = httpClients.CreateClient("cds-jwks");
         var json = await client.GetStringAsync(new Uri(url), cancellationToken);
-        var set = new JsonWebKeySet(json);
-        FetchedKeySets[url] = (time.GetUtcNow(), set);
-        return set;
+        var keys = new JsonWebKeySet(json).GetSigningKeys();
+        FetchedKeySets[url] = (time.GetUtcNow(), keys);
+        return keys;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not obtain the JWK Set of CDS client {Issuer}: {Reason}")]

@@ -5,6 +5,7 @@ using Coverage.Fhir.Crd;
 using Coverage.Server.Endpoints;
 using Coverage.Store;
 using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Server.CdsHooks;
 
@@ -35,16 +36,14 @@ internal static class CdsHooksEndpoints
         {
             var audience = $"{settings.BaseUrl(request)}/cds-services/{id}";
             var check = await authenticator.AuthenticateAsync(request, audience, replay, cancellationToken);
-            if (!check.Valid)
-            {
-                await audit.RecordAsync($"cds-hooks/{id}", "hook-refused", actor, $"Authentication failed: {check.Error}.", cancellationToken);
-                request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-                return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, $"Authentication failed: {check.Error}."), 401);
-            }
+            if (!check.Valid) return await Refused(check.Error!);
             actor = new Actor(check.Issuer!, "cds-client");
         }
 
-        if (!request.HasJsonContentType()) return FhirResults.Outcome(Outcomes.Invalid("Send the CDS Hooks request as application/json."), 415);
+        // From here on, every answer commits the token's use (with the audit event when there is one), and a
+        // call that loses a race for the same token is refused as a replay would have been.
+        if (!request.HasJsonContentType())
+            return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid("Send the CDS Hooks request as application/json."), 415));
         var body = await RequestBody.ReadAsync(request, cancellationToken);
         if (RequestBody.CheckText(body) is { } invalid) return FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400);
         JsonDocument document;
@@ -54,22 +53,40 @@ internal static class CdsHooksEndpoints
         }
         catch (JsonException e)
         {
-            return FhirResults.Outcome(Outcomes.Invalid($"The request is not valid JSON: {e.Message.Split(" Path:")[0]}"), 400);
+            return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid($"The request is not valid JSON: {e.Message.Split(" Path:")[0]}"), 400));
         }
         using (document)
         {
             var hookRequest = CdsHookRequest.Read(document.RootElement, service.Hook, out var error);
             if (hookRequest is null)
-            {
-                await audit.RecordAsync($"cds-hooks/{id}", "hook-refused", actor, $"Malformed request: {error}", cancellationToken);
-                return FhirResults.Outcome(Outcomes.Invalid(error!), 400);
-            }
+                return await Answer("hook-refused", $"Malformed request: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400));
             var crd = new CrdService(evaluator, fhir, time, settings.Crd(request));
             var result = await crd.HandleAsync(hookRequest, cancellationToken);
-            await audit.RecordAsync($"cds-hooks/{id}", result.Status == 200 ? "hook-answered" : "hook-refused", actor, result.AuditDetail, cancellationToken);
-            return result.Status == 200
+            return await Answer(result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
                 ? TypedResults.Text(result.ResponseJson!, "application/json")
-                : FhirResults.Outcome(result.Error!, result.Status);
+                : FhirResults.Outcome(result.Error!, result.Status));
+        }
+
+        async Task<IResult> Answer(string? action, string? detail, IResult answer)
+        {
+            try
+            {
+                if (action is null) await replay.CommitAsync(cancellationToken);
+                else await audit.RecordAsync($"cds-hooks/{id}", action, actor, detail!, cancellationToken);
+            }
+            catch (DbUpdateException) when (authOptions.Enabled)
+            {
+                if (!await replay.LostRaceAsync(cancellationToken)) throw;
+                return await Refused(CdsHooksAuthenticator.ReplayedJti);
+            }
+            return answer;
+        }
+
+        async Task<IResult> Refused(string reason)
+        {
+            await audit.RecordAsync($"cds-hooks/{id}", "hook-refused", Actor.Anonymous, $"Authentication failed: {reason}.", cancellationToken);
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, $"Authentication failed: {reason}."), 401);
         }
     }
 }

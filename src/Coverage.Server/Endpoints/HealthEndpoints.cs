@@ -10,8 +10,12 @@ internal static class HealthEndpoints
     {
         app.MapGet("/health", Health).WithName("Health").WithTags("Health").WithSummary("Database and catalogue status")
             .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+        // The cheapest answer the server can give (no database, no catalogue): liveness, and the baseline of bench/load.sh.
+        app.MapGet("/ping", Ping).WithName("Ping").WithTags("Health").WithSummary("Liveness: answers \"pong\" without touching the database");
         return app;
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Ping() => TypedResults.Text("pong");
 
     private static async Task<IResult> Health(CoverageDbContext db, PolicyCatalogue catalogue, StorageInfo storage, CancellationToken cancellationToken)
     {

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+// Tools for bench/load.sh (127.0.0.1 only; every run is bounded in time):
+//   keys DIR                                   an RS384 key pair for a CDS client: DIR/private.pem, DIR/jwks.json
+//   tokens DIR ISSUER AUDIENCE COUNT FILES     COUNT signed CDS Hooks JWTs (unique jti, 5-minute exp) in FILES files DIR/tokens-N.txt
+//   rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]
+//                                              open-loop load at a fixed rate; latency is measured from each request's
+//                                              scheduled start, so a slow server cannot slow the sender down and hide its queue
+var culture = CultureInfo.InvariantCulture;
+switch (args.FirstOrDefault())
+{
+    case "keys":
+        return Keys.Write(args[1]);
+    case "tokens":
+        return Keys.Tokens(args[1], args[2], args[3], int.Parse(args[4], culture), int.Parse(args[5], culture));
+    case "rate":
+        return await FixedRate.Run(new Uri(args[1]), args[2], double.Parse(args[3], culture), double.Parse(args[4], culture),
+            args.Length > 5 ? double.Parse(args[5], culture) : 5, args.Length > 6 ? args[6] : null, args.Length > 7 ? args[7] : null);
+    default:
+        Console.Error.WriteLine("usage: keys DIR | tokens DIR ISSUER AUDIENCE COUNT FILES | rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]");
+        return 2;
+}
+
+/// <summary>The CDS client's key and the JWTs it presents (CDS Hooks 2.0: asymmetric signature, aud, short exp, unique jti).</summary>
+internal static class Keys
+{
+    public const string KeyId = "load-client-1";
+
+    public static int Write(string dir)
+    {
+        // RS384: an RSA signature (the server takes RS, ES and PS algorithms; RSA verifies fastest).
+        Directory.CreateDirectory(dir);
+        using var key = RSA.Create(2048);
+        File.WriteAllText(Path.Combine(dir, "private.pem"), key.ExportPkcs8PrivateKeyPem());
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.ExportParameters(false)) { KeyId = KeyId });
+        File.WriteAllText(Path.Combine(dir, "jwks.json"),
+            $$"""{"keys":[{"kty":"RSA","n":"{{jwk.N}}","e":"{{jwk.E}}","kid":"{{KeyId}}","use":"sig","alg":"RS384"}]}""");
+        return 0;
+    }
+
+    public static SigningCredentials Credentials(string dir)
+    {
+        var key = RSA.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(dir, "private.pem")));
+        return new SigningCredentials(new RsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.RsaSha384);
+    }
+
+    public static IEnumerable<string> Sign(SigningCredentials credentials, string issuer, string audience, int count)
+    {
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < count; i++)
+            yield return handler.CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = audience,
+                IssuedAt = now,
+                Expires = now.AddMinutes(4.5),
+                Claims = new Dictionary<string, object> { ["jti"] = Guid.NewGuid().ToString() },
+                SigningCredentials = credentials,
+            });
+    }
+
+    public static int Tokens(string dir, string issuer, string audience, int count, int files)
+    {
+        var credentials = Credentials(dir);
+        var writers = Enumerable.Range(1, files).Select(i => new StreamWriter(Path.Combine(dir, $"tokens-{i}.txt"))).ToArray();
+        var n = 0;
+        foreach (var token in Sign(credentials, issuer, audience, count)) writers[n++ % files].WriteLine(token);
+        foreach (var writer in writers) writer.Dispose();
+        return 0;
+    }
+}
+
+/// <summary>
+/// Sends requests at a fixed rate whatever the server does (open loop), every millisecond the ones now due,
+/// and records each latency from its scheduled start to the end of its response body.
+/// </summary>
+internal static class FixedRate
+{
+    public static async Task<int> Run(Uri url, string bodyFile, double rps, double seconds, double warmup, string? tokenDir, string? issuer)
+    {
+        var body = await File.ReadAllBytesAsync(bodyFile);
+        var total = (int)(rps * (warmup + seconds));
+        var skip = (int)(rps * warmup);
+        string[]? tokens = null;
+        if (tokenDir is not null)
+        {
+            var sw = Stopwatch.StartNew();
+            tokens = [.. Keys.Sign(Keys.Credentials(tokenDir), issuer!, url.ToString(), total)];
+            Console.Error.WriteLine($"rate: signed {total} tokens in {sw.Elapsed.TotalSeconds:N1} s");
+        }
+
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1024,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+        }) { Timeout = TimeSpan.FromSeconds(30) };
+
+        var latencies = new double[total];
+        var statuses = new int[total];
+        var tasks = new List<Task>(total);
+        var frequency = (double)Stopwatch.Frequency;
+        var interval = Stopwatch.Frequency / rps;
+        var start = Stopwatch.GetTimestamp();
+        var next = 0;
+        while (next < total)
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (next < total && start + (long)(next * interval) <= now)
+            {
+                var i = next++;
+                var scheduled = start + (long)(i * interval);
+                tasks.Add(Task.Run(() => Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses)));
+            }
+            Thread.Sleep(1);
+        }
+        await Task.WhenAll(tasks);
+        var elapsed = (Stopwatch.GetTimestamp() - start) / frequency;
+
+        var measured = latencies.Skip(skip).Order().ToArray();
+        var ok = statuses.Skip(skip).Count(s => s is >= 200 and < 300);
+        var failures = statuses.Skip(skip).Where(s => s is < 200 or >= 300).GroupBy(s => s).Select(g => $"{(g.Key == 0 ? "error" : g.Key.ToString(CultureInfo.InvariantCulture))}×{g.Count()}");
+        double P(double p) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(p / 100 * measured.Length) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rate: {url} at {rps:N0}/s for {seconds:N0} s (after {warmup:N0} s warm-up, not counted): {measured.Length} requests, {ok} 2xx" +
+            $"{(ok == measured.Length ? "" : " (" + string.Join(", ", failures) + ")")}; latency ms p50 {P(50):N2}, p90 {P(90):N2}, p99 {P(99):N2}, p99.9 {P(99.9):N2}, max {measured[^1]:N2}; " +
+            $"achieved {total / elapsed:N0}/s overall"));
+        return ok == measured.Length ? 0 : 1;
+    }
+
+    private static async Task Send(HttpClient client, Uri url, byte[] body, string? token, long scheduled, int i, double[] latencies, int[] statuses)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            if (token is not null) request.Headers.Authorization = new("Bearer", token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            statuses[i] = (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            statuses[i] = 0;
+        }
+        latencies[i] = (Stopwatch.GetTimestamp() - scheduled) * 1000.0 / Stopwatch.Frequency;
+    }
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# HTTP load against the Coverage server, on 127.0.0.1 only, every run bounded in time (docs/benchmarks.md).
+#
+# Starts its own server (Release build, Development environment, SQLite in a temporary folder, port 5090)
+# with CDS Hooks authentication ON: it makes an RS384 key for a load-test CDS client, configures that
+# issuer, and every order-sign call carries its own signed, single-use JWT. Then, each beside GET /ping
+# (the server's cheapest answer, measured right before it): throughput and p50/p99 latency of CRD
+# order-sign, PAS $submit (a new Claim identifier per request) and POST /api/v1/determinations (a new
+# requestId per request, each a durable case), with wrk; and order-sign at a fixed rate (open loop)
+# with bench/Coverage.Load, reporting p99 from each request's scheduled start.
+#
+#   bench/load.sh                       everything (about 4 minutes)
+#   DURATION=10 RATE=500 bench/load.sh  shorter runs, another fixed rate
+#   AUTH=off bench/load.sh              order-sign without authentication (Development only)
+#   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20}          # seconds per wrk run
+THREADS=${THREADS:-2}             # wrk threads
+CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
+RATE=${RATE:-1000}                # fixed-rate run: requests per second
+RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds (after 5 s of warm-up)
+AUTH=${AUTH:-on}
+ONLY=${ONLY:-ping order-sign pas-submit determinations rate}
+PORT=5090
+BASE="http://127.0.0.1:$PORT"
+ISSUER="https://load-client.test"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "load.sh: installing wrk (Debian package)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  else sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+echo "load.sh: building the server and the load tool (Release)"
+dotnet build src/Coverage.Server -c Release --nologo -v quiet >/dev/null
+dotnet build bench/Coverage.Load -c Release --nologo -v quiet >/dev/null
+LOADTOOL="dotnet bench/Coverage.Load/bin/Release/net10.0/Coverage.Load.dll"
+
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+auth_args=()
+if [ "$AUTH" = on ]; then
+  $LOADTOOL keys "$tmp/keys"
+  auth_args=(--CdsHooks:Authentication:Issuers:0:Issuer="$ISSUER" --CdsHooks:Authentication:Issuers:0:Jwks="$(cat "$tmp/keys/jwks.json")")
+else
+  auth_args=(--CdsHooks:Authentication:Enabled=false)
+fi
+
+ASPNETCORE_ENVIRONMENT=Development dotnet src/Coverage.Server/bin/Release/net10.0/Coverage.Server.dll \
+  --urls "$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
+  --Logging:LogLevel:Default=Warning "${auth_args[@]}" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 60); do
+  curl -sf "$BASE/ping" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "$BASE/ping" >/dev/null || { echo "load.sh: the server did not start"; cat "$tmp/server.log"; exit 1; }
+
+export LOAD_DIR="$PWD/bench/load" LOAD_RUN="$$-$(date +%s)"
+results="$tmp/results.txt"
+
+# Single-use tokens for a wrk run of order-sign: enough for the fastest rate we could see, one file per thread.
+tokens_for() { # SECONDS
+  rm -f "$tmp"/keys/tokens-*.txt
+  $LOADTOOL tokens "$tmp/keys" "$ISSUER" "$BASE/cds-services/order-sign" $(( $1 * 4000 )) "$THREADS"
+  export TOKENS_DIR="$tmp/keys"
+}
+
+# CPU time the server process has used so far, in milliseconds (user + system, from /proc).
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$server_pid/stat"; }
+
+run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line kept, with the server's CPU per request
+  local name=$1 script=$2 seconds=$3 cpu line requests
+  if [ "$name" = order-sign ] || [ "$name" = warm-order-sign ]; then
+    if [ "$AUTH" = on ]; then tokens_for "$seconds"; else unset TOKENS_DIR; fi
+  fi
+  cpu=$(server_cpu_ms)
+  line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-/ping} \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT')
+  requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
+  echo "$line server_cpu_ms_per_request=$(awk -v c=$(( $(server_cpu_ms) - cpu )) -v r="$requests" 'BEGIN { printf "%.3f", (r > 0 ? c / r : 0) }')" | tee -a "$results"
+}
+
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+echo "load.sh: warming up (not counted)"
+run warm-ping get.lua 3 >/dev/null
+wants order-sign || wants rate && run warm-order-sign order-sign.lua 5 samples/cds-order-sign.json >/dev/null
+wants pas-submit && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bundle.json >/dev/null
+wants determinations && run warm-determinations determinations.lua 5 samples/cryoablation-prior-auth.json >/dev/null
+: >"$results"
+
+echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH"
+wants ping && run ping get.lua "$DURATION" "" /ping
+wants ping && run health get.lua "$DURATION" "" /health
+for endpoint in order-sign pas-submit determinations; do
+  wants "$endpoint" || continue
+  case $endpoint in
+    order-sign) body=samples/cds-order-sign.json ;;
+    pas-submit) body=samples/pas-submit-bundle.json ;;
+    determinations) body=samples/cryoablation-prior-auth.json ;;
+  esac
+  run "ping-before-$endpoint" get.lua "$DURATION" "" /ping
+  run "$endpoint" "$endpoint.lua" "$DURATION" "$body"
+done
+
+if wants rate; then
+  echo "load.sh: order-sign at a fixed $RATE requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load)"
+  token_args=()
+  [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
+  cpu=$(server_cpu_ms)
+  $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$RATE" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
+  echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( RATE * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+fi
+
+cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?")
+echo "load.sh: done; $cases cases stored; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if grep -q 'Exception\|fail:' "$tmp/server.log"; then echo "load.sh: the server logged errors:"; grep -m 20 'Exception\|fail:' "$tmp/server.log"; fi
