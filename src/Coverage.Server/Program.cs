@@ -12,6 +12,15 @@ if (HashPasswordCommand.Matches(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Slow or oversized requests are refused by the web server itself: 408 for a client that does not send
+// its headers within 10 s or its body at 240 bytes/s (after 5 s), 413 beyond 1 MB.
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+});
+
 builder.Services.AddCoverage(builder.Configuration, builder.Environment);
 builder.Services.AddWorkbench(builder.Configuration);
 builder.Services.AddProblemDetails();
