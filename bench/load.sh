@@ -10,7 +10,7 @@
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
 #   bench/load.sh                       everything (about 4 minutes)
-#   DURATION=10 RATE=500 bench/load.sh  shorter runs, another fixed rate
+#   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              order-sign without authentication (Development only)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate
 set -euo pipefail
@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-20}          # seconds per wrk run
 THREADS=${THREADS:-2}             # wrk threads
 CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
-RATE=${RATE:-1000}                # fixed-rate run: requests per second
+RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES: several, e.g. "1000 500")
+RATES=${RATES:-$RATE 500}
 RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds (after 5 s of warm-up)
 AUTH=${AUTH:-on}
 ONLY=${ONLY:-ping order-sign pas-submit determinations rate}
@@ -114,12 +115,14 @@ for endpoint in order-sign pas-submit determinations; do
 done
 
 if wants rate; then
-  echo "load.sh: order-sign at a fixed $RATE requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load)"
   token_args=()
   [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
-  cpu=$(server_cpu_ms)
-  $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$RATE" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
-  echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( RATE * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+  for rate in $RATES; do
+    echo "load.sh: order-sign at a fixed $rate requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    cpu=$(server_cpu_ms)
+    $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$rate" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
+    echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( rate * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+  done
 fi
 
 cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?")
