@@ -10,19 +10,23 @@
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
 #   bench/load.sh                       everything (about 4 minutes)
-#   DURATION=10 RATE=500 bench/load.sh  shorter runs, another fixed rate
+#   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              order-sign without authentication (Development only)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate
+#   SERVER_DLL=/elsewhere/Coverage.Server.dll PING=/cds-services bench/load.sh   another build (a baseline), another trivial endpoint
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}          # seconds per wrk run
 THREADS=${THREADS:-2}             # wrk threads
 CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
-RATE=${RATE:-1000}                # fixed-rate run: requests per second
+RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES: several, e.g. "1000 500")
+RATES=${RATES:-$RATE 500}
 RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds (after 5 s of warm-up)
 AUTH=${AUTH:-on}
 ONLY=${ONLY:-ping order-sign pas-submit determinations rate}
+SERVER_DLL=${SERVER_DLL:-}        # default: this repository's server, built here
+PING=${PING:-/ping}               # the server's trivial endpoint
 PORT=5090
 BASE="http://127.0.0.1:$PORT"
 ISSUER="https://load-client.test"
@@ -35,7 +39,10 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 echo "load.sh: building the server and the load tool (Release)"
-dotnet build src/Coverage.Server -c Release --nologo -v quiet >/dev/null
+if [ -z "$SERVER_DLL" ]; then
+  dotnet build src/Coverage.Server -c Release --nologo -v quiet >/dev/null
+  SERVER_DLL=src/Coverage.Server/bin/Release/net10.0/Coverage.Server.dll
+fi
 dotnet build bench/Coverage.Load -c Release --nologo -v quiet >/dev/null
 LOADTOOL="dotnet bench/Coverage.Load/bin/Release/net10.0/Coverage.Load.dll"
 
@@ -55,15 +62,15 @@ else
   auth_args=(--CdsHooks:Authentication:Enabled=false)
 fi
 
-ASPNETCORE_ENVIRONMENT=Development dotnet src/Coverage.Server/bin/Release/net10.0/Coverage.Server.dll \
+ASPNETCORE_ENVIRONMENT=Development dotnet "$SERVER_DLL" \
   --urls "$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
   --Logging:LogLevel:Default=Warning "${auth_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
-  curl -sf "$BASE/ping" >/dev/null 2>&1 && break
+  curl -sf "$BASE/health" >/dev/null 2>&1 && break
   sleep 0.5
 done
-curl -sf "$BASE/ping" >/dev/null || { echo "load.sh: the server did not start"; cat "$tmp/server.log"; exit 1; }
+curl -sf "$BASE/health" >/dev/null || { echo "load.sh: the server did not start"; cat "$tmp/server.log"; exit 1; }
 
 export LOAD_DIR="$PWD/bench/load" LOAD_RUN="$$-$(date +%s)"
 results="$tmp/results.txt"
@@ -71,7 +78,7 @@ results="$tmp/results.txt"
 # Single-use tokens for a wrk run of order-sign: enough for the fastest rate we could see, one file per thread.
 tokens_for() { # SECONDS
   rm -f "$tmp"/keys/tokens-*.txt
-  $LOADTOOL tokens "$tmp/keys" "$ISSUER" "$BASE/cds-services/order-sign" $(( $1 * 4000 )) "$THREADS"
+  $LOADTOOL tokens "$tmp/keys" "$ISSUER" "$BASE/cds-services/order-sign" $(( $1 * 2500 )) "$THREADS"
   export TOKENS_DIR="$tmp/keys"
 }
 
@@ -84,7 +91,7 @@ run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line ke
     if [ "$AUTH" = on ]; then tokens_for "$seconds"; else unset TOKENS_DIR; fi
   fi
   cpu=$(server_cpu_ms)
-  line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-/ping} \
+  line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-$PING} \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT')
   requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
   echo "$line server_cpu_ms_per_request=$(awk -v c=$(( $(server_cpu_ms) - cpu )) -v r="$requests" 'BEGIN { printf "%.3f", (r > 0 ? c / r : 0) }')" | tee -a "$results"
@@ -93,14 +100,14 @@ run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line ke
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 echo "load.sh: warming up (not counted)"
-run warm-ping get.lua 3 >/dev/null
+run warm-ping get.lua 3 "" "$PING" >/dev/null
 wants order-sign || wants rate && run warm-order-sign order-sign.lua 5 samples/cds-order-sign.json >/dev/null
 wants pas-submit && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bundle.json >/dev/null
 wants determinations && run warm-determinations determinations.lua 5 samples/cryoablation-prior-auth.json >/dev/null
 : >"$results"
 
 echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH"
-wants ping && run ping get.lua "$DURATION" "" /ping
+wants ping && run ping get.lua "$DURATION" "" "$PING"
 wants ping && run health get.lua "$DURATION" "" /health
 for endpoint in order-sign pas-submit determinations; do
   wants "$endpoint" || continue
@@ -109,17 +116,19 @@ for endpoint in order-sign pas-submit determinations; do
     pas-submit) body=samples/pas-submit-bundle.json ;;
     determinations) body=samples/cryoablation-prior-auth.json ;;
   esac
-  run "ping-before-$endpoint" get.lua "$DURATION" "" /ping
+  run "ping-before-$endpoint" get.lua "$DURATION" "" "$PING"
   run "$endpoint" "$endpoint.lua" "$DURATION" "$body"
 done
 
 if wants rate; then
-  echo "load.sh: order-sign at a fixed $RATE requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load)"
   token_args=()
   [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
-  cpu=$(server_cpu_ms)
-  $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$RATE" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
-  echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( RATE * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+  for rate in $RATES; do
+    echo "load.sh: order-sign at a fixed $rate requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    cpu=$(server_cpu_ms)
+    $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$rate" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
+    echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( rate * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+  done
 fi
 
 cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?")

@@ -10,7 +10,7 @@ function request()
   local headers = { ["Content-Type"] = "application/json" }
   if tokens ~= nil then
     local token = tokens[next_token]
-    if token == nil then wrk.thread:stop() return wrk.format("GET", "/ping") end
+    if token == nil then wrk.thread:stop() return wrk.format("GET", "/health") end
     next_token = next_token + 1
     headers["Authorization"] = "Bearer " .. token
   end

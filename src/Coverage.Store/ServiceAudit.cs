@@ -42,9 +42,9 @@ public sealed class ServiceAudit(CoverageDbContext db, TimeProvider time)
 /// server process sharing the store is refused.
 /// </summary>
 /// <remarks>
-/// A hook call writes its token id in the same transaction as its audit event (<see cref="Use"/>, then the
+/// A hook call writes its token id in the same transaction as its audit event (<see cref="UseAsync"/>, then the
 /// call's one SaveChanges): one commit per call instead of two. The id is unique in the table, so when two
-/// calls race with the same token, the second commit fails and that call is refused (<see cref="IsReplay"/>).
+/// calls race with the same token, the second commit fails and that call is refused (<see cref="LostRaceAsync"/>).
 /// </remarks>
 public sealed class TokenReplayGuard(CoverageDbContext db, TimeProvider time, SqliteWriteGate? gate = null)
 {
