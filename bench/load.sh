@@ -54,6 +54,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Development, as the brief for these measurements asks (ENVIRONMENT=Production works too with AUTH=on;
+# switching authentication off is for Development only).
+ENVIRONMENT=${ENVIRONMENT:-Development}
 auth_args=()
 if [ "$AUTH" = on ]; then
   $LOADTOOL keys "$tmp/keys"
@@ -62,7 +65,7 @@ else
   auth_args=(--CdsHooks:Authentication:Enabled=false)
 fi
 
-ASPNETCORE_ENVIRONMENT=Development dotnet "$SERVER_DLL" \
+ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
   --urls "$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
   --Logging:LogLevel:Default=Warning "${auth_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
@@ -106,7 +109,7 @@ wants pas-submit && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bund
 wants determinations && run warm-determinations determinations.lua 5 samples/cryoablation-prior-auth.json >/dev/null
 : >"$results"
 
-echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH"
+echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH; $ENVIRONMENT"
 wants ping && run ping get.lua "$DURATION" "" "$PING"
 wants ping && run health get.lua "$DURATION" "" /health
 for endpoint in order-sign pas-submit determinations; do

@@ -97,11 +97,15 @@ internal static class FixedRate
             Console.Error.WriteLine($"rate: signed {total} tokens in {sw.Elapsed.TotalSeconds:N1} s");
         }
 
+        // A lean client: the sender shares the machine with the server, so every microsecond it spends is the server's.
         using var client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 1024,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ActivityHeadersPropagator = null,
         }) { Timeout = TimeSpan.FromSeconds(30) };
 
         var latencies = new double[total];
@@ -118,7 +122,7 @@ internal static class FixedRate
             {
                 var i = next++;
                 var scheduled = start + (long)(i * interval);
-                tasks.Add(Task.Run(() => Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses)));
+                tasks.Add(Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses));
             }
             Thread.Sleep(1);
         }
@@ -133,6 +137,16 @@ internal static class FixedRate
             $"rate: {url} at {rps:N0}/s for {seconds:N0} s (after {warmup:N0} s warm-up, not counted): {measured.Length} requests, {ok} 2xx" +
             $"{(ok == measured.Length ? "" : " (" + string.Join(", ", failures) + ")")}; latency ms p50 {P(50):N2}, p90 {P(90):N2}, p99 {P(99):N2}, p99.9 {P(99.9):N2}, max {measured[^1]:N2}; " +
             $"achieved {total / elapsed:N0}/s overall"));
+        if (Environment.GetEnvironmentVariable("RATE_TIMELINE") == "1")
+        {
+            // Per second of schedule: the worst latency of the requests scheduled in it (where a stall began).
+            var perSecond = (int)Math.Ceiling(rps);
+            for (var second = 0; second * perSecond < total; second++)
+            {
+                var slice = latencies.Skip(second * perSecond).Take(perSecond).ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rate: second {second,3}: max {slice.Max(),9:N1} ms, p50 {slice.Order().ElementAt(slice.Length / 2),8:N1} ms"));
+            }
+        }
         return ok == measured.Length ? 0 : 1;
     }
 
