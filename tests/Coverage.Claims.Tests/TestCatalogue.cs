@@ -16,15 +16,7 @@ public static class TestCatalogue
     public static Evaluator Evaluator { get; } = new(Catalogue, new FakeTimeProvider(FixedNow));
 
     /// <summary>The folder that holds Coverage.slnx.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => Coverage.Testing.RepositoryRoot.Path;
 }
 
 /// <summary>A folder of its own for one test, removed afterwards.</summary>

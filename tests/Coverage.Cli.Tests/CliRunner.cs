@@ -17,15 +17,7 @@ internal static class CliRunner
     public static Result Run(params string[] args) => RunWithInput("", args);
 
     /// <summary>The folder that holds Coverage.slnx.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found");
-        }
-    }
+    public static string RepositoryRoot => Coverage.Testing.RepositoryRoot.Path;
 
     public static string Sample(string name) => Path.Combine(RepositoryRoot, "samples", name);
 }

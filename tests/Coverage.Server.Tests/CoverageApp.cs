@@ -29,15 +29,7 @@ public sealed class CoverageApp(Storage storage, FakeTimeProvider clock, Action<
         configure?.Invoke(builder);
     }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coverage.slnx"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Coverage.slnx not found");
-        }
-    }
+    public static string RepositoryRoot => Coverage.Testing.RepositoryRoot.Path;
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "samples", name));
 }
