@@ -32,7 +32,7 @@ public static class StorageRegistration
         }
         services.AddScoped<CaseService>();
         services.AddScoped<ServiceAudit>();
-        services.AddScoped<TokenReplayGuard>();
+        services.AddSingleton<ServiceCallJournal>();
         return services;
     }
 }

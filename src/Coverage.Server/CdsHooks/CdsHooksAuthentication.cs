@@ -28,16 +28,18 @@ public sealed class CdsHooksAuthenticationOptions
     public int MaxLifetimeSeconds { get; set; } = 300;
 }
 
-public sealed record TokenCheck(bool Valid, string? Issuer, string? Error)
+/// <summary>The outcome of checking a CDS client's JWT: valid (with its issuer and the token's single use to record) or why not.</summary>
+public sealed record TokenCheck(bool Valid, string? Issuer, TokenUse? Use, string? Error)
 {
-    public static TokenCheck Fail(string error) => new(false, null, error);
+    public static TokenCheck Fail(string error) => new(false, null, null, error);
 }
 
 /// <summary>
 /// Authenticates CDS clients as CDS Hooks 2.0 requires: a JWT signed with the client's private key
 /// (asymmetric algorithms only: no "none", no HMAC), from an issuer on the allow-list, verified with
 /// its JWK Set (by jku, when the URL is allowed for the issuer, or configured), with aud equal to the
-/// service URL, a short exp, and a jti never used before.
+/// service URL, a short exp, and a jti. That the jti was never used before is decided when the call's
+/// record is committed (<see cref="ServiceCallJournal"/>), in the database every server shares.
 /// </summary>
 public sealed partial class CdsHooksAuthenticator(
     CdsHooksAuthenticationOptions options, IHttpClientFactory httpClients, TimeProvider time, ILogger<CdsHooksAuthenticator> logger)
@@ -61,7 +63,7 @@ public sealed partial class CdsHooksAuthenticator(
 
     public const string ReplayedJti = "this jti was already used";
 
-    public async Task<TokenCheck> AuthenticateAsync(HttpRequest request, string audience, TokenReplayGuard replay, CancellationToken cancellationToken)
+    public async Task<TokenCheck> AuthenticateAsync(HttpRequest request, string audience, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return TokenCheck.Fail("a bearer JWT is required (Authorization: Bearer …)");
@@ -117,9 +119,7 @@ public sealed partial class CdsHooksAuthenticator(
 
         var jti = token.Id;
         if (string.IsNullOrEmpty(jti)) return TokenCheck.Fail("jti is required");
-        // The use is committed with the call's audit event (TokenReplayGuard): one commit per call.
-        if (!await replay.UseAsync(issuer.Issuer, jti, token.ValidTo, cancellationToken)) return TokenCheck.Fail(ReplayedJti);
-        return new TokenCheck(true, issuer.Issuer, null);
+        return new TokenCheck(true, issuer.Issuer, new TokenUse(issuer.Issuer, jti, token.ValidTo), null);
     }
 
     private bool Lifetime(DateTime? notBefore, DateTime? expires)

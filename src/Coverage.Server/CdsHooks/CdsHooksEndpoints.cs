@@ -5,7 +5,6 @@ using Coverage.Fhir.Crd;
 using Coverage.Server.Endpoints;
 using Coverage.Store;
 using Hl7.Fhir.Model;
-using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Server.CdsHooks;
 
@@ -25,27 +24,35 @@ internal static class CdsHooksEndpoints
 
     private static async Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,
-        CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator, TokenReplayGuard replay, ServiceAudit audit,
+        CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator, ServiceCallJournal journal,
         CancellationToken cancellationToken)
     {
         var service = CdsServices.Find(id);
         if (service is null) return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No CDS service '{id}'."), 404);
 
+        var subject = $"cds-hooks/{id}";
         var actor = Actor.Anonymous;
+        TokenUse? token = null;
         if (authOptions.Enabled)
         {
             var audience = $"{settings.BaseUrl(request)}/cds-services/{id}";
-            var check = await authenticator.AuthenticateAsync(request, audience, replay, cancellationToken);
-            if (!check.Valid) return await Refused(check.Error!);
+            var check = await authenticator.AuthenticateAsync(request, audience, cancellationToken);
+            if (!check.Valid)
+            {
+                await journal.RecordAsync(new(RefusalEvent(check.Error!)), cancellationToken);
+                return Refused(check.Error!);
+            }
             actor = new Actor(check.Issuer!, "cds-client");
+            token = check.Use;
         }
 
-        // From here on, every answer commits the token's use (with the audit event when there is one), and a
-        // call that loses a race for the same token is refused as a replay would have been.
+        // From here on, every answer commits the token's use with the call's audit event, when there is one; a
+        // token used before (by any server of the store, or by a call racing this one) turns the answer into the
+        // replay's refusal.
         if (!request.HasJsonContentType())
             return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid("Send the CDS Hooks request as application/json."), 415));
         var body = await RequestBody.ReadAsync(request, cancellationToken);
-        if (RequestBody.CheckText(body) is { } invalid) return FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400);
+        if (RequestBody.CheckText(body) is { } invalid) return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400));
         JsonDocument document;
         try
         {
@@ -69,22 +76,16 @@ internal static class CdsHooksEndpoints
 
         async Task<IResult> Answer(string? action, string? detail, IResult answer)
         {
-            try
-            {
-                if (action is null) await replay.CommitAsync(cancellationToken);
-                else await audit.RecordAsync($"cds-hooks/{id}", action, actor, detail!, cancellationToken);
-            }
-            catch (DbUpdateException) when (authOptions.Enabled)
-            {
-                if (!await replay.LostRaceAsync(cancellationToken)) throw;
-                return await Refused(CdsHooksAuthenticator.ReplayedJti);
-            }
-            return answer;
+            var own = action is null ? null : new ServiceCallEvent(subject, action, actor, detail!);
+            if (own is null && token is null) return answer;
+            var fresh = await journal.RecordAsync(new(own, token, RefusalEvent(CdsHooksAuthenticator.ReplayedJti)), cancellationToken);
+            return fresh ? answer : Refused(CdsHooksAuthenticator.ReplayedJti);
         }
 
-        async Task<IResult> Refused(string reason)
+        ServiceCallEvent RefusalEvent(string reason) => new(subject, "hook-refused", Actor.Anonymous, $"Authentication failed: {reason}.");
+
+        IResult Refused(string reason)
         {
-            await audit.RecordAsync($"cds-hooks/{id}", "hook-refused", Actor.Anonymous, $"Authentication failed: {reason}.", cancellationToken);
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, $"Authentication failed: {reason}."), 401);
         }

@@ -1,0 +1,290 @@
+using System.Data.Common;
+using System.Text;
+using System.Threading.Channels;
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coverage.Store;
+
+/// <summary>The audit event of one service call that is not about a case (a CDS Hooks call).</summary>
+public sealed record ServiceCallEvent(string Subject, string Action, Actor Actor, string Detail);
+
+/// <summary>A single-use token (a CDS Hooks JWT) presented by a call: its issuer, its jti and when it expires.</summary>
+public sealed record TokenUse(string Issuer, string Jti, DateTime ExpiresAt)
+{
+    /// <summary>The row key in used_tokens: issuer and jti, so that two issuers' jti never collide.</summary>
+    public string Key => Issuer + " " + Jti;
+}
+
+/// <summary>
+/// Writes what a service call must leave behind — its audit event and the use of its token — durably and
+/// with group commit: the calls that arrive while a transaction is being written wait for the next one, which
+/// writes all of them with one commit (one <c>fsync</c>). Each call is answered only once its transaction is
+/// committed, so the audit is as durable as with one commit per call, but the store's commit rate no longer
+/// caps the calls per second (SQLite takes one writer at a time; each commit syncs the WAL).
+/// </summary>
+/// <remarks>
+/// <para>Replay protection stays in the database, so it holds across every server sharing the store: each
+/// token is inserted with <c>ON CONFLICT DO NOTHING … RETURNING</c>, and a token whose row already existed —
+/// or that an earlier call of the same transaction presented — is a replay: that call's
+/// <see cref="Entry.IfReplayed"/> event is written instead of its own, and <see cref="RecordAsync"/> answers
+/// false.</para>
+/// <para>A transaction that fails is retried one entry at a time, so that an entry the store refuses fails
+/// only its own call; a store that is down fails each waiting call with the store's exception (the server
+/// answers 503).</para>
+/// <para>Expired token ids are forgotten every <see cref="CleanupInterval"/> by the writer itself (expired tokens
+/// are refused by their exp before they get here).</para>
+/// </remarks>
+public sealed class ServiceCallJournal : IAsyncDisposable
+{
+    /// <summary>At most this many calls share a transaction (its statement parameters stay far below any limit).</summary>
+    public const int MaxBatch = 256;
+
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromSeconds(30);
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriteGate? _gate;
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Task _writer;
+    private DateTime _nextCleanup = DateTime.MinValue;
+    private Sql? _sql;
+
+    public ServiceCallJournal(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate? gate = null)
+    {
+        _scopes = scopes;
+        _time = time;
+        _gate = gate;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>One call's record: its event (null when it has none of its own), its token, and the event that replaces it on a replay.</summary>
+    public sealed record Entry(ServiceCallEvent? Event, TokenUse? Token = null, ServiceCallEvent? IfReplayed = null);
+
+    /// <summary>
+    /// Writes the entry and returns once it is committed: true when it was written as given, false when its token
+    /// had been used before (its <see cref="Entry.IfReplayed"/> event was written instead).
+    /// </summary>
+    public async Task<bool> RecordAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(entry, _time.GetUtcNow().UtcDateTime);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        // The write goes ahead whatever the caller does next: a call that gives up still leaves its audit event.
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private sealed class Pending(Entry entry, DateTime at)
+    {
+        public Entry Entry { get; } = entry;
+        public DateTime At { get; } = at;
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            if (batch.Count == 0) continue;
+            try
+            {
+                Complete(batch, await CommitAsync(batch).ConfigureAwait(false));
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One entry the store refuses must not fail the others: retry each in a transaction of its own.
+                foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+            await ForgetExpiredTokensAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAloneAsync(Pending pending)
+    {
+        try
+        {
+            Complete([pending], await CommitAsync([pending]).ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            pending.Done.TrySetException(e);
+        }
+    }
+
+    private static void Complete(IReadOnlyList<Pending> batch, bool[] fresh)
+    {
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(fresh[i]);
+    }
+
+    /// <summary>One transaction: the batch's tokens, then each call's event (or its replay event); which tokens were fresh.</summary>
+    private async Task<bool[]> CommitAsync(IReadOnlyList<Pending> batch)
+    {
+        using var scope = _scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+        var sql = _sql ??= new Sql(db);
+        using var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false);
+        await db.Database.OpenConnectionAsync().ConfigureAwait(false);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            var connection = db.Database.GetDbConnection();
+            var fresh = await InsertTokensAsync(sql, connection, transaction.GetDbTransaction(), batch).ConfigureAwait(false);
+            await InsertEventsAsync(sql, connection, transaction.GetDbTransaction(), batch, fresh).ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
+            return fresh;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Inserts the batch's tokens in one statement and returns, per entry, whether its token was fresh (true for
+    /// an entry without one). Of two entries with one token only the first can be fresh.
+    /// </summary>
+    private static async Task<bool[]> InsertTokensAsync(Sql sql, DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> batch)
+    {
+        var fresh = new bool[batch.Count];
+        var firstWithKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Entry.Token is not { } token) fresh[i] = true;
+            else firstWithKey.TryAdd(token.Key, i);
+        }
+        if (firstWithKey.Count == 0) return fresh;
+
+        await using var command = Command(connection, transaction);
+        var text = new StringBuilder($"INSERT INTO {sql.Tokens} ({sql.TokenKey}, {sql.TokenExpiresAt}) VALUES ");
+        var n = 0;
+        foreach (var (key, index) in firstWithKey)
+        {
+            if (n > 0) text.Append(", ");
+            text.Append('(').Append(Sql.Parameter(command, $"k{n}", key)).Append(", ")
+                .Append(Sql.Parameter(command, $"e{n}", batch[index].Entry.Token!.ExpiresAt)).Append(')');
+            n++;
+        }
+        text.Append($" ON CONFLICT DO NOTHING RETURNING {sql.TokenKey}");
+        command.CommandText = text.ToString();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false)) fresh[firstWithKey[reader.GetString(0)]] = true;
+        return fresh;
+    }
+
+    private static async Task InsertEventsAsync(Sql sql, DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> batch, bool[] fresh)
+    {
+        await using var command = Command(connection, transaction);
+        var text = new StringBuilder(
+            $"INSERT INTO {sql.Events} ({sql.EventSubject}, {sql.EventAt}, {sql.EventAction}, {sql.EventActor}, {sql.EventActorRole}, {sql.EventDetail}) VALUES ");
+        var n = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var entry = batch[i].Entry;
+            if ((fresh[i] ? entry.Event : entry.IfReplayed) is not { } e) continue;
+            if (n > 0) text.Append(", ");
+            text.Append('(')
+                .Append(Sql.Parameter(command, $"s{n}", e.Subject)).Append(", ")
+                .Append(Sql.Parameter(command, $"t{n}", batch[i].At)).Append(", ")
+                .Append(Sql.Parameter(command, $"a{n}", e.Action)).Append(", ")
+                .Append(Sql.Parameter(command, $"u{n}", e.Actor.Id)).Append(", ")
+                .Append(Sql.Parameter(command, $"r{n}", e.Actor.Role)).Append(", ")
+                .Append(Sql.Parameter(command, $"d{n}", e.Detail)).Append(')');
+            n++;
+        }
+        if (n == 0) return;
+        command.CommandText = text.ToString();
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Every <see cref="CleanupInterval"/>, a delete of the token ids that can no longer be replayed.</summary>
+    private async Task ForgetExpiredTokensAsync()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (now < _nextCleanup) return;
+        _nextCleanup = now + CleanupInterval;
+        try
+        {
+            using var scope = _scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+            using var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false);
+            await db.UsedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+        {
+            // The store is unavailable: the next batch will tell its callers; the cleanup is tried again later.
+            _nextCleanup = now;
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>The tables and columns as the EF model maps them (so the SQL follows the model), quoted for the provider.</summary>
+    private sealed class Sql
+    {
+        public Sql(CoverageDbContext db)
+        {
+            var quote = db.GetService<ISqlGenerationHelper>();
+            var tokens = db.Model.FindEntityType(typeof(UsedTokenRecord))!;
+            var events = db.Model.FindEntityType(typeof(AuditEventRecord))!;
+            string Column(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, string property) =>
+                quote.DelimitIdentifier(type.FindProperty(property)!.GetColumnName());
+            Tokens = quote.DelimitIdentifier(tokens.GetTableName()!);
+            TokenKey = Column(tokens, nameof(UsedTokenRecord.Key));
+            TokenExpiresAt = Column(tokens, nameof(UsedTokenRecord.ExpiresAt));
+            Events = quote.DelimitIdentifier(events.GetTableName()!);
+            EventSubject = Column(events, nameof(AuditEventRecord.Subject));
+            EventAt = Column(events, nameof(AuditEventRecord.At));
+            EventAction = Column(events, nameof(AuditEventRecord.Action));
+            EventActor = Column(events, nameof(AuditEventRecord.Actor));
+            EventActorRole = Column(events, nameof(AuditEventRecord.ActorRole));
+            EventDetail = Column(events, nameof(AuditEventRecord.Detail));
+        }
+
+        public string Tokens { get; }
+        public string TokenKey { get; }
+        public string TokenExpiresAt { get; }
+        public string Events { get; }
+        public string EventSubject { get; }
+        public string EventAt { get; }
+        public string EventAction { get; }
+        public string EventActor { get; }
+        public string EventActorRole { get; }
+        public string EventDetail { get; }
+
+        /// <summary>Adds a parameter and returns its placeholder (both providers take @name).</summary>
+        public static string Parameter(DbCommand command, string name, object? value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = value switch
+            {
+                null => DBNull.Value,
+                DateTime at => DateTime.SpecifyKind(at, DateTimeKind.Utc),
+                _ => value,
+            };
+            command.Parameters.Add(parameter);
+            return parameter.ParameterName;
+        }
+    }
+}
