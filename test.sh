@@ -11,44 +11,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then su postgres -c "$1"; else sudo -n -u postgres sh -c "$1"; fi
-}
-
-apt_install() {
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-  else
-    sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-  fi
-}
-
-# The storage tests run against a real PostgreSQL: install Debian's when missing, start its cluster,
-# and give the tests a role that may create their databases. COVERAGE_TEST_POSTGRES, when set,
-# names another server instead.
-ensure_postgres() {
-  if [ -n "${COVERAGE_TEST_POSTGRES:-}" ]; then return; fi
-  if ! command -v pg_lsclusters >/dev/null 2>&1; then
-    echo "test.sh: installing PostgreSQL (Debian package postgresql)"
-    apt_install postgresql
-  fi
-  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
-    version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
-    pg_createcluster "$version" main >/dev/null
-  fi
-  read -r version cluster port status _ < <(pg_lsclusters -h | head -n 1)
-  if [ "$status" != "online" ]; then
-    pg_ctlcluster "$version" "$cluster" start
-  fi
-  for _ in $(seq 1 30); do
-    pg_isready -q -h 127.0.0.1 -p "$port" && break
-    sleep 1
-  done
-  as_postgres "psql -p $port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'coverage'\"" | grep -q 1 \
-    || as_postgres "psql -p $port -qc \"CREATE ROLE coverage LOGIN CREATEDB PASSWORD 'coverage'\""
-  export COVERAGE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=coverage;Password=coverage;Database=postgres"
-  echo "test.sh: PostgreSQL $version/$cluster on port $port"
-}
+# The storage tests run against a real PostgreSQL (scripts/postgres.sh installs and starts Debian's when
+# missing); COVERAGE_TEST_POSTGRES, when set, names another server instead.
+source scripts/postgres.sh
 
 # The workbench's browser tests drive Debian's Chromium through Playwright (never a browser that
 # Playwright downloads), and its PDF notices embed DejaVu Sans: install both when missing.
@@ -65,6 +30,7 @@ ensure_chromium_and_fonts() {
 }
 
 ensure_postgres
+export COVERAGE_TEST_POSTGRES=$POSTGRES_ADMIN
 ensure_chromium_and_fonts
 
 dotnet build Coverage.slnx -c Release --nologo -v quiet

@@ -2,8 +2,9 @@
 # HTTP load against the Coverage server, on 127.0.0.1 only, every run bounded in time (docs/benchmarks.md).
 #
 # Starts its own server (Release build, Development environment, SQLite in a temporary folder, port 5090)
-# with CDS Hooks authentication ON: it makes an RS384 key for a load-test CDS client, configures that
-# issuer, and every order-sign call carries its own signed, single-use JWT. Then, each beside GET /ping
+# with authentication ON: it makes an RS384 key for a load-test CDS client, configures that issuer, and every
+# order-sign call carries its own signed, single-use JWT; PAS and REST API calls carry an OAuth 2.0 access
+# token (scopes coverage/cases.write and system/Claim.write) from a configured authorization server. Then, each beside GET /ping
 # (the server's cheapest answer, measured right before it): throughput and p50/p99 latency of CRD
 # order-sign, PAS $submit (a new Claim identifier per request) and POST /api/v1/determinations (a new
 # requestId per request, each a durable case), with wrk; and order-sign at a fixed rate (open loop)
@@ -11,7 +12,7 @@
 #
 #   bench/load.sh                       everything (about 4 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
-#   AUTH=off bench/load.sh              order-sign without authentication (Development only)
+#   AUTH=off bench/load.sh              no authentication at all (Development only)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate
 #   SERVER_DLL=/elsewhere/Coverage.Server.dll PING=/cds-services bench/load.sh   another build (a baseline), another trivial endpoint
 set -euo pipefail
@@ -30,6 +31,7 @@ PING=${PING:-/ping}               # the server's trivial endpoint
 PORT=5090
 BASE="http://127.0.0.1:$PORT"
 ISSUER="https://load-client.test"
+API_ISSUER="https://load-auth.test"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -59,10 +61,15 @@ trap cleanup EXIT
 ENVIRONMENT=${ENVIRONMENT:-Development}
 auth_args=()
 if [ "$AUTH" = on ]; then
+  # One key for both: the CDS client signs its hook JWTs, and the API's authorization server its access tokens.
   $LOADTOOL keys "$tmp/keys"
-  auth_args=(--CdsHooks:Authentication:Issuers:0:Issuer="$ISSUER" --CdsHooks:Authentication:Issuers:0:Jwks="$(cat "$tmp/keys/jwks.json")")
+  jwks=$(cat "$tmp/keys/jwks.json")
+  auth_args=(--CdsHooks:Authentication:Issuers:0:Issuer="$ISSUER" --CdsHooks:Authentication:Issuers:0:Jwks="$jwks"
+    --Api:Authentication:Issuers:0:Issuer="$API_ISSUER" --Api:Authentication:Issuers:0:Audience="$BASE" --Api:Authentication:Issuers:0:Jwks="$jwks")
+  API_TOKEN=$($LOADTOOL access-token "$tmp/keys" "$API_ISSUER" "$BASE" "coverage/cases.write system/Claim.write")
+  export API_TOKEN
 else
-  auth_args=(--CdsHooks:Authentication:Enabled=false)
+  auth_args=(--CdsHooks:Authentication:Enabled=false --Api:Authentication:Enabled=false)
 fi
 
 ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
@@ -97,6 +104,8 @@ run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line ke
   line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-$PING} \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT')
   requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
+  # A benchmark of refusals measures nothing: say so loudly.
+  if ! grep -q ' non2xx=0 socket_errors=0' <<<"$line"; then echo "load.sh: WARNING: $name had answers that were not 2xx, or socket errors: $line" >&2; fi
   echo "$line server_cpu_ms_per_request=$(awk -v c=$(( $(server_cpu_ms) - cpu )) -v r="$requests" 'BEGIN { printf "%.3f", (r > 0 ? c / r : 0) }')" | tee -a "$results"
 }
 

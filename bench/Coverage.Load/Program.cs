@@ -9,9 +9,15 @@ using Microsoft.IdentityModel.Tokens;
 // Tools for bench/load.sh (127.0.0.1 only; every run is bounded in time):
 //   keys DIR                                   an RS384 key pair for a CDS client: DIR/private.pem, DIR/jwks.json
 //   tokens DIR ISSUER AUDIENCE COUNT FILES     COUNT signed CDS Hooks JWTs (unique jti, 5-minute exp) in FILES files DIR/tokens-N.txt
+//   access-token DIR ISSUER AUDIENCE SCOPES    an OAuth 2.0 access token (JWT, 1 hour) for the REST API and /fhir, as an
+//                                              authorization server gives a SMART Backend Services client
 //   rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]
 //                                              open-loop load at a fixed rate; latency is measured from each request's
 //                                              scheduled start, so a slow server cannot slow the sender down and hide its queue
+//   pair URL-A URL-B BODY RPS SECONDS RUN POSTGRES
+//                                              bench/scale-out.sh: at a fixed rate, each new request (requestId RUN-n) is
+//                                              sent to both servers at once; then checks in PostgreSQL that every
+//                                              acknowledged case is stored once, with the case id both servers answered
 var culture = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
@@ -19,11 +25,16 @@ switch (args.FirstOrDefault())
         return Keys.Write(args[1]);
     case "tokens":
         return Keys.Tokens(args[1], args[2], args[3], int.Parse(args[4], culture), int.Parse(args[5], culture));
+    case "access-token":
+        Console.WriteLine(Keys.AccessToken(args[1], args[2], args[3], args[4]));
+        return 0;
     case "rate":
         return await FixedRate.Run(new Uri(args[1]), args[2], double.Parse(args[3], culture), double.Parse(args[4], culture),
             args.Length > 5 ? double.Parse(args[5], culture) : 5, args.Length > 6 ? args[6] : null, args.Length > 7 ? args[7] : null);
+    case "pair":
+        return await RacedPairs.Run(new Uri(args[1]), new Uri(args[2]), args[3], double.Parse(args[4], culture), double.Parse(args[5], culture), args[6], args[7]);
     default:
-        Console.Error.WriteLine("usage: keys DIR | tokens DIR ISSUER AUDIENCE COUNT FILES | rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]");
+        Console.Error.WriteLine("usage: keys DIR | tokens DIR ISSUER AUDIENCE COUNT FILES | access-token DIR ISSUER AUDIENCE SCOPES | rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER] | pair URL-A URL-B BODY RPS SECONDS RUN POSTGRES");
         return 2;
 }
 
@@ -67,6 +78,21 @@ internal static class Keys
             });
     }
 
+    /// <summary>A bearer token for /api/v1 and /fhir: reusable for its hour, with the scopes the calls need.</summary>
+    public static string AccessToken(string dir, string issuer, string audience, string scopes)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = now,
+            Expires = now.AddHours(1),
+            Claims = new Dictionary<string, object> { ["client_id"] = "load-client", ["scope"] = scopes, ["jti"] = Guid.NewGuid().ToString() },
+            SigningCredentials = Credentials(dir),
+        });
+    }
+
     public static int Tokens(string dir, string issuer, string audience, int count, int files)
     {
         var credentials = Credentials(dir);
@@ -97,42 +123,16 @@ internal static class FixedRate
             Console.Error.WriteLine($"rate: signed {total} tokens in {sw.Elapsed.TotalSeconds:N1} s");
         }
 
-        // A lean client: the sender shares the machine with the server, so every microsecond it spends is the server's.
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 1024,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            ActivityHeadersPropagator = null,
-        }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var client = LeanClient();
 
         var latencies = new double[total];
         var statuses = new int[total];
-        var tasks = new List<Task>(total);
-        var frequency = (double)Stopwatch.Frequency;
-        var interval = Stopwatch.Frequency / rps;
-        var start = Stopwatch.GetTimestamp();
-        var next = 0;
-        while (next < total)
-        {
-            var now = Stopwatch.GetTimestamp();
-            while (next < total && start + (long)(next * interval) <= now)
-            {
-                var i = next++;
-                var scheduled = start + (long)(i * interval);
-                tasks.Add(Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses));
-            }
-            Thread.Sleep(1);
-        }
-        await Task.WhenAll(tasks);
-        var elapsed = (Stopwatch.GetTimestamp() - start) / frequency;
+        var elapsed = await Schedule(rps, total, (i, scheduled) => Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses));
 
         var measured = latencies.Skip(skip).Order().ToArray();
         var ok = statuses.Skip(skip).Count(s => s is >= 200 and < 300);
         var failures = statuses.Skip(skip).Where(s => s is < 200 or >= 300).GroupBy(s => s).Select(g => $"{(g.Key == 0 ? "error" : g.Key.ToString(CultureInfo.InvariantCulture))}×{g.Count()}");
-        double P(double p) => measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(p / 100 * measured.Length) - 1)];
+        double P(double p) => Percentile(measured, p);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rate: {url} at {rps:N0}/s for {seconds:N0} s (after {warmup:N0} s warm-up, not counted): {measured.Length} requests, {ok} 2xx" +
             $"{(ok == measured.Length ? "" : " (" + string.Join(", ", failures) + ")")}; latency ms p50 {P(50):N2}, p90 {P(90):N2}, p99 {P(99):N2}, p99.9 {P(99.9):N2}, max {measured[^1]:N2}; " +
@@ -149,6 +149,44 @@ internal static class FixedRate
         }
         return ok == measured.Length ? 0 : 1;
     }
+
+    /// <summary>A lean client: the sender shares the machine with the server, so every microsecond it spends is the server's.</summary>
+    public static HttpClient LeanClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        ActivityHeadersPropagator = null,
+    }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Starts request i at start + i / rps, every millisecond the ones now due, whatever the answers do (open loop);
+    /// returns the seconds from the first start to the last answer.
+    /// </summary>
+    public static async Task<double> Schedule(double rps, int total, Func<int, long, Task> send)
+    {
+        var tasks = new List<Task>(total);
+        var interval = Stopwatch.Frequency / rps;
+        var start = Stopwatch.GetTimestamp();
+        var next = 0;
+        while (next < total)
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (next < total && start + (long)(next * interval) <= now)
+            {
+                var i = next++;
+                tasks.Add(send(i, start + (long)(i * interval)));
+            }
+            Thread.Sleep(1);
+        }
+        await Task.WhenAll(tasks);
+        return (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+    }
+
+    /// <summary>The p-th percentile of sorted values (nearest rank).</summary>
+    public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p / 100 * sorted.Length) - 1))];
 
     private static async Task Send(HttpClient client, Uri url, byte[] body, string? token, long scheduled, int i, double[] latencies, int[] statuses)
     {

@@ -1,5 +1,6 @@
--- Shared by the wrk scripts of bench/load.sh: one summary line per run, and a CDS Hooks bearer token per
--- request when TOKENS_DIR is set (each wrk thread reads its own file of single-use tokens).
+-- Shared by the wrk scripts of bench/load.sh: one summary line per run, a CDS Hooks bearer token per request
+-- when TOKENS_DIR is set (each wrk thread reads its own file of single-use tokens), and the API's access token
+-- (API_TOKEN) on REST API and FHIR calls.
 local threads = {}
 local counter = 0
 
@@ -15,6 +16,14 @@ function load_tokens()
   local tokens = {}
   for line in io.lines(dir .. "/tokens-" .. thread_id .. ".txt") do tokens[#tokens + 1] = line end
   return tokens
+end
+
+-- Headers of a REST API or FHIR call: the OAuth 2.0 access token in API_TOKEN, when the server wants one.
+function api_headers(content_type)
+  local headers = { ["Content-Type"] = content_type }
+  local token = os.getenv("API_TOKEN")
+  if token ~= nil and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+  return headers
 end
 
 function read_file(path)

@@ -8,5 +8,5 @@ end
 function request()
   n = n + 1
   local body = template:gsub('"requestId"%s*:%s*"[^"]*"', '"requestId": "LOAD-' .. os.getenv("LOAD_RUN") .. "-" .. os.getenv("LOAD_NAME") .. "-" .. thread_id .. "-" .. n .. '"')
-  return wrk.format("POST", "/api/v1/determinations", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/api/v1/determinations", api_headers("application/json"), body)
 end

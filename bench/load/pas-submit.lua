@@ -8,5 +8,5 @@ end
 function request()
   n = n + 1
   local body = template:gsub("PA%-20260504%-0001", "LOAD-" .. os.getenv("LOAD_RUN") .. "-" .. os.getenv("LOAD_NAME") .. "-" .. thread_id .. "-" .. n)
-  return wrk.format("POST", "/fhir/Claim/$submit", { ["Content-Type"] = "application/fhir+json" }, body)
+  return wrk.format("POST", "/fhir/Claim/$submit", api_headers("application/fhir+json"), body)
 end
