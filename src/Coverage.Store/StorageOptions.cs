@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,11 +23,11 @@ public static class StorageRegistration
                 services.AddSingleton<SqliteWriteGate>();
                 // Pooled: a request reuses a reset context instead of building one (and its services) anew.
                 services.AddDbContextPool<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
-                    o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
+                    QuietFailures(o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>())));
                 break;
             case StorageProvider.Postgres:
                 services.AddDbContextPool<CoverageDbContext, PostgresCoverageDbContext>(o =>
-                    o.UseNpgsql(connectionString));
+                    QuietFailures(o.UseNpgsql(connectionString)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider));
@@ -35,6 +37,15 @@ public static class StorageRegistration
         services.AddSingleton<ServiceCallJournal>();
         return services;
     }
+
+    /// <summary>
+    /// EF Core logs every failed command and SaveChanges as an error, with its exception. A failure the store
+    /// handles — the unique index refusing the second of two racing submissions of one request id, which then
+    /// answers with the winner's case — is not an error, and a failure it does not handle reaches the caller, who
+    /// logs it once (503 for an outage, else the server's exception handler). So EF's own reports are debug.
+    /// </summary>
+    private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 }
 
 // Design-time factories: `dotnet ef migrations add` uses them to build each provider's migrations.
