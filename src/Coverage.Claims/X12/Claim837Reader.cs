@@ -94,7 +94,6 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private string? _claimDate;
         private RecordPosition? _claimDateAt;
         private LineDraft? _line;
-        private RecordPosition _lineAt;
         private bool _lineHasSv1;
 
         public void Accept(X12Segment s)
@@ -385,7 +384,6 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             _line = null;
             var id = s[1].Trim();
             claim.ClaimId = id.Length == 0 ? null : id;
-            claim.Fields.Set("requestId", s.Position);
             if (claim.ClaimId is null) claim.Error(s.Position, "requestId", "CLM01: required (the claim id)");
 
             if (_level is not ("22" or "23") || _subscriber is null)
@@ -404,11 +402,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             // 5010 leaves the patient's NM109 unused (the subscriber id identifies the member); a sender's own is kept.
             var named = person.Id is not null ? person : _subscriber;
             claim.MemberId = named.Id;
-            claim.Fields.Set("member.id", named.IdAt ?? named.Start);
+            claim.MemberIdAt = named.IdAt ?? named.Start;
             claim.BirthDate = person.BirthDate;
-            claim.Fields.Set("member.birthDate", person.BirthAt ?? person.Start);
+            claim.BirthDateAt = person.BirthAt ?? person.Start;
             claim.PlanId = plans.PlanFor(_subscriber.Group);
-            claim.Fields.Set("member.planId", _subscriber.GroupAt ?? _subscriber.Start);
+            claim.PlanIdAt = _subscriber.GroupAt ?? _subscriber.Start;
         }
 
         private void ClaimSegment(X12Segment s)
@@ -454,8 +452,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     claim.Error(s.Position, field, $"{name}-2: required (the ICD-10-CM code)");
                     continue;
                 }
-                claim.Fields.Set(field, s.Position);
-                claim.Diagnoses.Add(code);
+                claim.AddDiagnosis(code, s.Position);
             }
         }
 
@@ -500,11 +497,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 return;
             }
             var field = $"serviceLines[{claim.Lines.Count}]";
-            var line = _line = new LineDraft { Sequence = claim.Lines.Count + 1 };
-            _lineAt = s.Position;
+            var line = _line = new LineDraft(s.Position) { Sequence = claim.Lines.Count + 1 };
             _lineHasSv1 = false;
             claim.Lines.Add(line);
-            claim.Fields.Set(field, s.Position);
             if (int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) line.Sequence = sequence;
             else claim.Error(s.Position, field + ".sequence", $"LX01: '{s[1]}' is not a line number");
         }
@@ -531,16 +526,12 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             var code = parts.Length > 1 ? parts[1].Trim() : "";
             if (code.Length == 0) claim.Error(s.Position, field + ".code", "SV101-2: required (the procedure code)");
             _line.Code = code;
-            claim.Fields.Set(field + ".code", s.Position);
+            _line.ProcedureAt = s.Position;
             for (var i = 2; i <= 5 && i < parts.Length; i++)
             {
                 if (parts[i].Trim().Length > 0) _line.Modifiers.Add(parts[i].Trim());
             }
-            claim.Fields.Set(field + ".modifiers", s.Position);
             if (parts.Length > 6 && parts[6].Trim().Length > 0) _line.Description = parts[6].Trim();
-            claim.Fields.Set(field + ".description", s.Position);
-
-            claim.Fields.Set(field + ".units", s.Position);
             var units = s[4].Trim();
             if (units.Length == 0) claim.Error(s.Position, field + ".units", "SV104: required (the number of units)");
             else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count != decimal.Truncate(count) || count > 99999)
@@ -551,7 +542,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private void CloseLine()
         {
             if (_line is not null && !_lineHasSv1)
-                _claim!.Error(_lineAt, $"serviceLines[{_claim.Lines.Count - 1}]", $"line {_line.Sequence} (LX) has no SV1 (professional service)");
+                _claim!.Error(_line.At, $"serviceLines[{_claim.Lines.Count - 1}]", $"line {_line.Sequence} (LX) has no SV1 (professional service)");
             _line = null;
         }
 
@@ -573,7 +564,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 }
                 else
                 {
-                    claim.Error(claim.Fields.Find($"serviceLines[{i}]"), $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
+                    claim.Error(line.At, $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
                 }
             }
             Output.Enqueue(claim.ToRecord());
