@@ -64,34 +64,11 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
         return null;
     }
 
-    /// <summary>
-    /// A YYYY-MM-DD date, as DateOnly.TryParseExact(text, "yyyy-MM-dd", invariant) reads it: the usual ten ASCII
-    /// characters are read digit by digit (the common case, without a format parse), anything else by the framework.
-    /// </summary>
+    /// <summary>A YYYY-MM-DD date (<see cref="IsoDate.TryParse"/>); null text is no date.</summary>
     public static bool TryParseDate(string? text, out DateOnly date)
     {
         date = default;
-        if (text is null) return false;
-        if (text.Length == 10 && text[4] == '-' && text[7] == '-'
-            && Digits(text, 0, 4, out var year) && Digits(text, 5, 2, out var month) && Digits(text, 8, 2, out var day))
-        {
-            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
-            date = new DateOnly(year, month, day);
-            return true;
-        }
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-    }
-
-    private static bool Digits(string text, int start, int count, out int value)
-    {
-        value = 0;
-        for (var i = start; i < start + count; i++)
-        {
-            var digit = text[i] - '0';
-            if ((uint)digit > 9) return false;
-            value = value * 10 + digit;
-        }
-        return true;
+        return text is not null && IsoDate.TryParse(text, out date);
     }
 
     public static bool InRange(int value, int min, int max) => value >= min && value <= max;
