@@ -171,12 +171,11 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
     private async Task EvaluateAsync(ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         using var json = new Utf8JsonWriter(new ArrayBufferWriter<byte>(1), ResultFormats.Compact);
-        var csv = new StringBuilder();
         await foreach (var batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                batch.Evaluate(evaluator, json, csv);
+                batch.Evaluate(evaluator, json);
                 batch.Done.SetResult();
             }
             catch (Exception e)
@@ -211,9 +210,8 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
         public ArrayBufferWriter<byte> Errors { get; } = new(256);
         public BatchTotals Totals { get; } = new();
 
-        public void Evaluate(Evaluator evaluator, Utf8JsonWriter json, StringBuilder csv)
+        public void Evaluate(Evaluator evaluator, Utf8JsonWriter json)
         {
-            csv.Clear();
             for (var i = 0; i < Records.Count; i++)
             {
                 var record = Records[i];
@@ -226,10 +224,9 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 }
                 var determination = evaluator.Evaluate(request);
                 ResultFormats.WriteResult(json, Results, determination);
-                ResultFormats.WriteAdjustments(csv, determination);
+                ResultFormats.WriteAdjustments(Adjustments, determination);
                 Totals.Decided(determination);
             }
-            Adjustments.Write(csv);
         }
 
         private void Reject(Utf8JsonWriter json, long number, string? claimId, IReadOnlyList<RecordError> errors)
