@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coverage.Engine.Model;
@@ -8,7 +9,9 @@ namespace Coverage.Engine.Json;
 /// Writes the determination JSON of request-and-determination.md. Properties are written in one fixed
 /// order so that the same request and catalogue always give the same bytes (but for evaluatedAt).
 /// <para>A batch writes millions of these: property names and enumeration values are pre-encoded (they are plain
-/// ASCII, the same under any encoder) and dates are written digit by digit, without format strings.</para>
+/// ASCII, the same under any encoder), dates are written digit by digit, without format strings, and the long
+/// texts of the compiled policies (rationales, citations, trace steps) are escaped and transcoded once
+/// (<see cref="SharedTexts"/>).</para>
 /// </summary>
 public static class DeterminationWriter
 {
@@ -58,6 +61,8 @@ public static class DeterminationWriter
 
     public static void Write(Utf8JsonWriter writer, Determination determination)
     {
+        // Pre-encoded text holds the escaping of one encoder: used only with the one it was made with.
+        var texts = ReferenceEquals(writer.Options.Encoder, SharedTexts.Encoder) ? SharedTexts.Instance : null;
         writer.WriteStartObject();
         writer.WriteString(RequestId, determination.RequestId);
         writer.WriteString(Outcome, RequestOutcomes[(int)determination.Outcome]);
@@ -66,7 +71,7 @@ public static class DeterminationWriter
         writer.WriteString(EngineVersion, determination.EngineVersion);
         writer.WriteString(CatalogueDigest, determination.CatalogueDigest);
         writer.WriteStartArray(Lines);
-        for (var i = 0; i < determination.Lines.Count; i++) WriteLine(writer, determination.Lines[i]);
+        for (var i = 0; i < determination.Lines.Count; i++) WriteLine(writer, determination.Lines[i], texts);
         writer.WriteEndArray();
         writer.WriteStartArray(Warnings);
         for (var i = 0; i < determination.Warnings.Count; i++) writer.WriteStringValue(determination.Warnings[i]);
@@ -74,7 +79,7 @@ public static class DeterminationWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteLine(Utf8JsonWriter writer, LineDetermination line)
+    private static void WriteLine(Utf8JsonWriter writer, LineDetermination line, SharedTexts? texts)
     {
         writer.WriteStartObject();
         writer.WriteNumber(Sequence, line.Sequence);
@@ -90,7 +95,7 @@ public static class DeterminationWriter
             writer.WriteStartObject(Policy);
             writer.WriteString(Id, line.Policy.Id);
             writer.WriteString(Version, line.Policy.Version);
-            writer.WriteString(Title, line.Policy.Title);
+            WriteText(writer, Title, line.Policy.Title, texts);
             writer.WriteEndObject();
         }
         writer.WriteString(RelatedPolicy, line.RelatedPolicy);
@@ -106,7 +111,7 @@ public static class DeterminationWriter
         }
         writer.WriteEndArray();
         writer.WriteBoolean(RequiresPhysicianReview, line.RequiresPhysicianReview);
-        writer.WriteString(Rationale, line.Rationale);
+        WriteText(writer, Rationale, line.Rationale, texts);
         writer.WriteStartArray(InformationNeeded);
         for (var i = 0; i < line.InformationNeeded.Count; i++) writer.WriteStringValue(line.InformationNeeded[i]);
         writer.WriteEndArray();
@@ -117,13 +122,17 @@ public static class DeterminationWriter
             writer.WriteStartObject();
             if (citation.Section is not null) writer.WriteString(Section, citation.Section);
             if (citation.Reference is not null) writer.WriteNumber(Reference, citation.Reference.Value);
-            writer.WriteString(Text, citation.Text);
+            WriteText(writer, Text, citation.Text, texts);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         if (line.FdaLabel is not null) WriteLabel(writer, line.FdaLabel);
         writer.WriteStartArray(Trace);
-        for (var i = 0; i < line.Trace.Count; i++) writer.WriteStringValue(line.Trace[i]);
+        for (var i = 0; i < line.Trace.Count; i++)
+        {
+            if (texts is not null && texts.TryGet(line.Trace[i], out var encoded)) writer.WriteStringValue(encoded);
+            else writer.WriteStringValue(line.Trace[i]);
+        }
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
@@ -156,6 +165,12 @@ public static class DeterminationWriter
         for (var i = 0; i < label.Unknown.Count; i++) writer.WriteStringValue(label.Unknown[i]);
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, string text, SharedTexts? texts)
+    {
+        if (texts is not null && texts.TryGet(text, out var encoded)) writer.WriteString(name, encoded);
+        else writer.WriteString(name, text);
     }
 
     /// <summary>YYYY-MM-DD as UTF-8, in <paramref name="utf8"/> (ten bytes).</summary>
@@ -191,4 +206,34 @@ public static class DeterminationWriter
 
     private static JsonEncodedText[] Encoded<T>(Func<T, string> wire) where T : struct, Enum =>
         Enum.GetValues<T>().Select(v => JsonEncodedText.Encode(wire(v))).ToArray();
+
+    /// <summary>
+    /// The long texts determinations share, escaped and transcoded once. A compiled policy's rationales, citations
+    /// and trace steps are the same string instances in every determination that uses them (2-3 KB rationales
+    /// among them), so they are looked up by reference. Texts made for one request are mostly short and stay out
+    /// (<see cref="MinLength"/>); the cache is bounded (<see cref="Capacity"/>): once it is full, texts not in it
+    /// are written as they always were.
+    /// </summary>
+    private sealed class SharedTexts
+    {
+        public const int MinLength = 256;
+        public const int Capacity = 1024;
+
+        public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        public static readonly SharedTexts Instance = new();
+
+        private readonly ConcurrentDictionary<string, JsonEncodedText> _encoded = new(ReferenceEqualityComparer.Instance);
+        private int _count;
+
+        public bool TryGet(string text, out JsonEncodedText encoded)
+        {
+            encoded = default;
+            if (text.Length < MinLength) return false;
+            if (_encoded.TryGetValue(text, out encoded)) return true;
+            if (Volatile.Read(ref _count) >= Capacity) return false;
+            encoded = JsonEncodedText.Encode(text, Encoder);
+            if (_encoded.TryAdd(text, encoded)) Interlocked.Increment(ref _count);
+            return true;
+        }
+    }
 }
