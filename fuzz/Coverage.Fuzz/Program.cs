@@ -36,13 +36,12 @@ switch (target)
     case "x12":
         Fuzzer.Run(stream =>
         {
-            // The 837P reader streams any text: every record it yields is a claim or a rejected record,
-            // and the claims go on to the same request reader as every interface.
+            // The 837P reader streams any text: every record it yields is a claim or a rejected record, and the
+            // claims go on to the engine's request rules (and their errors to the segments they came from).
             catalogue ??= CatalogueLoader.Load(catalogueRoot);
             using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
             foreach (var record in new Claim837Reader(text).Read())
-                if (record.RequestJson is { } json)
-                    _ = RequestReader.Read(json, catalogue);
+                _ = record.Validate(catalogue);
         });
         break;
     default:

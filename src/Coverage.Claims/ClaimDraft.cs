@@ -1,30 +1,34 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Claims;
 
 /// <summary>
-/// A claim as a file states it, before validation: the 837P and CSV readers fill one, and <see cref="ToRecord"/>
-/// writes it as coverage request JSON, so that every value passes through the same RequestReader rules as the
-/// JSON contract (a bad date or code becomes an input error naming the field). Dates are YYYY-MM-DD text.
+/// A claim as a file states it, before validation: the 837P and CSV readers fill one, with where each value was
+/// read. <see cref="ToRequest"/> gives the engine's <see cref="RequestDraft"/>, which <see cref="RequestValidator"/>
+/// holds to the same rules as the JSON contract (a bad date or code becomes an input error naming the field), and
+/// <see cref="Find"/> says which segment or line an error's field came from. Dates are YYYY-MM-DD text.
 /// </summary>
 internal sealed class ClaimDraft(RecordPosition start)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public RecordPosition Start { get; } = start;
-    public FieldPositions Fields { get; } = new(start);
     public List<RecordError> Errors { get; } = [];
 
     public string? ClaimId { get; set; }
     public string? MemberId { get; set; }
+    public RecordPosition? MemberIdAt { get; set; }
     public string? BirthDate { get; set; }
+    public RecordPosition? BirthDateAt { get; set; }
     public string? PlanId { get; set; }
+    public RecordPosition? PlanIdAt { get; set; }
     public List<string> Diagnoses { get; } = [];
+    /// <summary>Where each diagnosis was read; null while they all come from <see cref="Start"/> (a CSV claim's first row).</summary>
+    private List<RecordPosition>? _diagnosesAt;
     public List<LineDraft> Lines { get; } = [];
     public bool TooManyLines { get; set; }
+
+    /// <summary>Where the claim's date of service (the line date <see cref="ToRequest"/> chose) was read.</summary>
+    private RecordPosition? _dateAt;
 
     /// <summary>A record keeps at most this many problems, so that a pathological claim cannot grow without bound.</summary>
     public const int MaxErrors = 100;
@@ -39,6 +43,17 @@ internal sealed class ClaimDraft(RecordPosition start)
         if (Errors.Count < MaxErrors) Errors.Add(error);
     }
 
+    public void AddDiagnosis(string code, RecordPosition at)
+    {
+        if (_diagnosesAt is null && at != Start)
+        {
+            _diagnosesAt = new List<RecordPosition>(Diagnoses.Count + 4);
+            for (var i = 0; i < Diagnoses.Count; i++) _diagnosesAt.Add(Start);
+        }
+        _diagnosesAt?.Add(at);
+        Diagnoses.Add(code);
+    }
+
     /// <summary>The claim's date of service: the earliest valid line date (claims carry one per line).</summary>
     private (string? Date, RecordPosition? At) ClaimDate()
     {
@@ -47,66 +62,99 @@ internal sealed class ClaimDraft(RecordPosition start)
         foreach (var line in Lines)
         {
             if (line.DateOfService is null) continue;
-            if (DateOnly.TryParseExact(line.DateOfService, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                if (earliest is null || date < earliestDate) (earliest, earliestDate) = (line, date);
-            }
+            if (RequestValidator.TryParseDate(line.DateOfService, out var date) && (earliest is null || date < earliestDate))
+                (earliest, earliestDate) = (line, date);
         }
-        // No valid date: the first one given stands, so that the request reader names it as the bad value.
+        // No valid date: the first one given stands, so that the request rules name it as the bad value.
         earliest ??= Lines.FirstOrDefault(l => l.DateOfService is not null);
         return (earliest?.DateOfService, earliest?.DateAt);
     }
 
-    /// <summary>The record: rejected with the reader's errors, or the claim as coverage request JSON.</summary>
-    public ClaimRecord ToRecord()
+    /// <summary>The record: rejected with the reader's errors, or the claim, to be validated by a worker.</summary>
+    public ClaimRecord ToRecord() =>
+        Errors.Count > 0 ? ClaimRecord.Rejected(Start, ClaimId, [.. Errors]) : new ClaimRecord { Position = Start, ClaimId = ClaimId, Draft = this };
+
+    /// <summary>
+    /// The claim as a request draft: the claim's date of service is the earliest line date, and a line states its
+    /// own date only where it differs (the form the request JSON of these claims always had).
+    /// </summary>
+    public RequestDraft ToRequest()
     {
-        if (Errors.Count > 0) return ClaimRecord.Rejected(Start, ClaimId, [.. Errors]);
-
         var (claimDate, claimDateAt) = ClaimDate();
-        if (claimDateAt is { } at) Fields.Set("dateOfService", at);
-
-        var buffer = new ArrayBufferWriter<byte>(512 + 160 * Lines.Count);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        _dateAt = claimDateAt;
+        var lines = new ServiceLineDraft[Lines.Count];
+        for (var i = 0; i < lines.Length; i++)
         {
-            writer.WriteStartObject();
-            if (ClaimId is not null) writer.WriteString("requestId", ClaimId);
-            writer.WriteString("kind", "claim");
-            writer.WriteStartObject("member");
-            if (MemberId is not null) writer.WriteString("id", MemberId);
-            if (BirthDate is not null) writer.WriteString("birthDate", BirthDate);
-            if (PlanId is not null) writer.WriteString("planId", PlanId);
-            writer.WriteEndObject();
-            if (claimDate is not null) writer.WriteString("dateOfService", claimDate);
-            writer.WriteStartArray("diagnoses");
-            foreach (var diagnosis in Diagnoses) writer.WriteStringValue(diagnosis);
-            writer.WriteEndArray();
-            writer.WriteStartArray("serviceLines");
-            foreach (var line in Lines)
+            var line = Lines[i];
+            lines[i] = new ServiceLineDraft
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("sequence", line.Sequence);
-                writer.WriteString("code", line.Code);
-                if (line.Modifiers.Count > 0)
-                {
-                    writer.WriteStartArray("modifiers");
-                    foreach (var modifier in line.Modifiers) writer.WriteStringValue(modifier);
-                    writer.WriteEndArray();
-                }
-                if (line.Description is not null) writer.WriteString("description", line.Description);
-                writer.WriteNumber("units", line.Units);
-                if (line.DateOfService is not null && line.DateOfService != claimDate) writer.WriteString("dateOfService", line.DateOfService);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+                Sequence = line.Sequence,
+                Code = line.Code,
+                Modifiers = line.Modifiers,
+                Description = line.Description,
+                Units = line.Units,
+                DateOfService = line.DateOfService != claimDate ? line.DateOfService : null,
+            };
         }
-        return new ClaimRecord { Position = Start, ClaimId = ClaimId, RequestJson = buffer.WrittenMemory.ToArray(), Fields = Fields };
+        return new RequestDraft
+        {
+            RequestId = ClaimId,
+            Kind = RequestKind.Claim,
+            MemberId = MemberId,
+            BirthDate = BirthDate,
+            PlanId = PlanId,
+            DateOfService = claimDate,
+            Diagnoses = Diagnoses,
+            ServiceLines = lines,
+        };
+    }
+
+    /// <summary>
+    /// Where a request field (a path such as serviceLines[1].code) was read: a line's procedure fields at its SV1,
+    /// its other fields (sequence, date) at the line itself (LX, CSV row), diagnoses at their HI segment, the member
+    /// fields at their segments; anything else at the claim's start.
+    /// </summary>
+    public RecordPosition Find(string field)
+    {
+        if (Index(field, "serviceLines[", out var index, out var rest) && index < Lines.Count)
+        {
+            var line = Lines[index];
+            return rest.StartsWith(".code", StringComparison.Ordinal) || rest.StartsWith(".modifiers", StringComparison.Ordinal)
+                || rest.StartsWith(".description", StringComparison.Ordinal) || rest.StartsWith(".units", StringComparison.Ordinal)
+                ? line.ProcedureAt ?? line.At
+                : line.At;
+        }
+        if (Index(field, "diagnoses[", out index, out _) && index < Diagnoses.Count) return _diagnosesAt?[index] ?? Start;
+        return field switch
+        {
+            "member.id" => MemberIdAt ?? Start,
+            "member.birthDate" => BirthDateAt ?? Start,
+            "member.planId" => PlanIdAt ?? Start,
+            "dateOfService" => _dateAt ?? Start,
+            _ => Start,
+        };
+    }
+
+    /// <summary>The index of a list field: "serviceLines[3].code" with "serviceLines[" is 3, then ".code".</summary>
+    private static bool Index(string field, string list, out int index, out ReadOnlySpan<char> rest)
+    {
+        index = 0;
+        rest = default;
+        if (!field.StartsWith(list, StringComparison.Ordinal)) return false;
+        var close = field.IndexOf(']', list.Length);
+        if (close < 0 || !int.TryParse(field.AsSpan(list.Length, close - list.Length), out index)) return false;
+        rest = field.AsSpan(close + 1);
+        return true;
     }
 }
 
-/// <summary>One service line as the file states it.</summary>
-internal sealed class LineDraft
+/// <summary>One service line as the file states it, with where it was read.</summary>
+internal sealed class LineDraft(RecordPosition at)
 {
+    /// <summary>Where the line is: its LX segment or CSV row.</summary>
+    public RecordPosition At { get; } = at;
+    /// <summary>Where its code, modifiers, description and units were read (an 837P's SV1); null: at <see cref="At"/>.</summary>
+    public RecordPosition? ProcedureAt { get; set; }
     public int Sequence { get; set; }
     public string Code { get; set; } = "";
     public List<string> Modifiers { get; } = [];

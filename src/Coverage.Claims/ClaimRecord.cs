@@ -1,6 +1,7 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Claims;
 
@@ -27,9 +28,9 @@ public sealed record RecordError(RecordPosition Position, string? Field, string 
 }
 
 /// <summary>
-/// One record of an input file, in input order: a claim mapped to the coverage request JSON of
-/// request-and-determination.md, or a record the reader already rejected (a malformed segment, an envelope
-/// error, a claim without lines). The JSON is validated and decided later by the engine itself.
+/// One record of an input file, in input order: a claim the 837P or CSV reader read (validated and decided later,
+/// by a worker, with the engine's request rules), a coverage request as NDJSON (read by the engine's RequestReader),
+/// or a record the reader already rejected (a malformed segment, an envelope error, a claim without lines).
 /// </summary>
 public sealed record ClaimRecord
 {
@@ -39,11 +40,11 @@ public sealed record ClaimRecord
     /// <summary>The claim id as the file gives it (CLM01, claim_id, requestId); null when the record has none.</summary>
     public string? ClaimId { get; init; }
 
-    /// <summary>The coverage request JSON (UTF-8); empty when the reader rejected the record.</summary>
+    /// <summary>The coverage request JSON (UTF-8) of an NDJSON record; empty for other records.</summary>
     public ReadOnlyMemory<byte> RequestJson { get; init; }
 
-    /// <summary>Where each request field came from, so that an input error names the segment or line as well.</summary>
-    public FieldPositions? Fields { get; init; }
+    /// <summary>The claim of an 837P or CSV record, with where each of its values was read.</summary>
+    internal ClaimDraft? Draft { get; init; }
 
     /// <summary>Problems the reader found; a record with any is rejected without evaluation.</summary>
     public IReadOnlyList<RecordError> Errors { get; init; } = [];
@@ -51,18 +52,21 @@ public sealed record ClaimRecord
     public bool IsRejected => Errors.Count > 0;
 
     /// <summary>
-    /// The coverage request, read by the engine's own <see cref="RequestReader"/>: the same rules as the JSON
-    /// contract, so that a bad date or code is an input error naming the field, here also positioned at the
-    /// segment or line the field came from. In a batch the request id is the claim id, so it is required.
+    /// The coverage request, held to the rules of the JSON contract: an 837P or CSV claim by the engine's
+    /// <see cref="RequestValidator"/>, an NDJSON line by its <see cref="RequestReader"/> (the same rules), so that a
+    /// bad date or code is an input error naming the field, here also positioned at the segment or line the field
+    /// came from. In a batch the request id is the claim id, so it is required.
     /// </summary>
     public (CoverageRequest? Request, IReadOnlyList<RecordError> Errors) Validate(PolicyCatalogue catalogue)
     {
         if (IsRejected) return (null, Errors);
-        var read = RequestReader.Read(RequestJson, catalogue);
+        var draft = Draft;
+        var read = draft is not null ? RequestValidator.Validate(draft.ToRequest(), catalogue) : RequestReader.Read(RequestJson, catalogue);
         if (!read.IsValid)
         {
-            var fields = Fields ?? new FieldPositions(Position);
-            return (null, read.Errors.Select(e => new RecordError(fields.Find(e.Field), e.Field, e.Message)).ToList());
+            var errors = new List<RecordError>(read.Errors.Count);
+            foreach (var error in read.Errors) errors.Add(new RecordError(draft?.Find(error.Field) ?? Position, error.Field, error.Message));
+            return (null, errors);
         }
         if (read.Request!.RequestId is null)
             return (null, [new RecordError(Position, "requestId", "required in a batch file: it is the claim id")]);
@@ -74,30 +78,4 @@ public sealed record ClaimRecord
 
     public static ClaimRecord Rejected(RecordPosition position, string message) =>
         new() { Position = position, Errors = [new RecordError(position, null, message)] };
-}
-
-/// <summary>
-/// Maps request fields (JSON paths such as serviceLines[1].dateOfService) to where they were read, so that an
-/// error from the request reader can say which segment or line holds the bad value. A field not recorded falls
-/// back to its parent path (serviceLines[1].code → serviceLines[1]), then to the record's start.
-/// </summary>
-public sealed class FieldPositions(RecordPosition start)
-{
-    private readonly Dictionary<string, RecordPosition> _positions = new(StringComparer.Ordinal);
-
-    public RecordPosition Start { get; } = start;
-
-    public void Set(string field, RecordPosition position) => _positions[field] = position;
-
-    public RecordPosition Find(string field)
-    {
-        var path = field;
-        while (true)
-        {
-            if (_positions.TryGetValue(path, out var position)) return position;
-            var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
-            if (cut <= 0) return Start;
-            path = path[..cut];
-        }
-    }
 }

@@ -233,4 +233,56 @@ public class DeterminationWriterTests
         JsonDocument.Parse(DeterminationWriter.ToJson(TestCatalogue.Evaluate(request)));
 
     private static string JsonSerializeCompact(JsonDocument document) => JsonSerializer.Serialize(document.RootElement);
+
+    [Fact]
+    public void Write_SharedLongTexts_AreTheBytesOfEachEncoder()
+    {
+        // Long shared texts are kept pre-encoded for the batch's (relaxed) encoder: written again, or with another
+        // encoder, they must be exactly what a plain Utf8JsonWriter writes.
+        var rationale = string.Concat(Enumerable.Repeat("Größe \"<5 cm\" & más\n\t", 30));
+        var determination = new Determination
+        {
+            RequestId = "T-1",
+            Outcome = RequestOutcome.NotCovered,
+            RequiresPhysicianReview = false,
+            EvaluatedAt = new DateTimeOffset(2026, 11, 25, 12, 0, 0, 7, TimeSpan.Zero),
+            EngineVersion = "test",
+            Lines =
+            [
+                new LineDetermination
+                {
+                    Sequence = 1, Code = "0581T", DateOfService = new DateOnly(2026, 5, 4), Outcome = LineOutcome.NotMedicallyNecessary,
+                    RequiresPhysicianReview = false, Rationale = rationale, Citations = [Citation.OfSection("Policy", rationale)], Trace = [rationale],
+                },
+            ],
+        };
+        foreach (var encoder in new[] { System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, System.Text.Encodings.Web.JavaScriptEncoder.Default })
+        {
+            var expected = Plain(rationale, encoder);
+            for (var round = 0; round < 2; round++)
+            {
+                var written = WriteWith(determination, encoder);
+                Assert.Contains($"\"rationale\":{expected},", written, StringComparison.Ordinal);
+                Assert.Contains($"\"text\":{expected}}}", written, StringComparison.Ordinal);
+                Assert.Contains($"\"trace\":[{expected}]", written, StringComparison.Ordinal);
+                Assert.Contains("\"evaluatedAt\":\"2026-11-25T12:00:00.007Z\"", written, StringComparison.Ordinal);
+            }
+        }
+
+        static string WriteWith(Determination determination, System.Text.Encodings.Web.JavaScriptEncoder encoder)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = encoder }))
+                DeterminationWriter.Write(writer, determination);
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        static string Plain(string text, System.Text.Encodings.Web.JavaScriptEncoder encoder)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = encoder }))
+                writer.WriteStringValue(text);
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        }
+    }
 }

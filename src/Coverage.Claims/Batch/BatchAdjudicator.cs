@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,10 @@ namespace Coverage.Claims.Batch;
 public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
 {
     private Exception? _readError;
+
+    // The output buffers of written batches, for the next ones: a batch's results grow to about a megabyte, and
+    // fresh ones for every batch were gigabytes of large-object allocations (and full collections) a run.
+    private readonly ConcurrentQueue<BatchBuffers> _buffers = new();
 
     public BatchProgress Progress { get; } = new();
 
@@ -66,6 +71,8 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 // Cancellable: a stopped worker never completes the batch it did not take.
                 await batch.Done.Task.WaitAsync(stop.Token).ConfigureAwait(false);
                 outputs.Append(batch);
+                batch.Buffers.Reset();
+                _buffers.Enqueue(batch.Buffers);
                 totals.Add(batch.Totals);
                 Progress.Written(totals);
                 if (sinceCheckpoint.Elapsed >= options.CheckpointInterval)
@@ -142,14 +149,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 ordinal++;
                 if (batch.Count == options.BatchSize)
                 {
-                    await Send(new Batch(first, batch)).ConfigureAwait(false);
+                    await Send(new Batch(first, batch, RentBuffers())).ConfigureAwait(false);
                     first = ordinal;
                     batch = new List<ClaimRecord>(options.BatchSize);
                 }
             }
             if (ordinal < skip)
                 throw new ClaimFileException($"the input has {ordinal} records but the interrupted run had written {skip}; run without --resume to start over");
-            if (batch.Count > 0) await Send(new Batch(first, batch)).ConfigureAwait(false);
+            if (batch.Count > 0) await Send(new Batch(first, batch, RentBuffers())).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -171,12 +178,11 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
     private async Task EvaluateAsync(ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         using var json = new Utf8JsonWriter(new ArrayBufferWriter<byte>(1), ResultFormats.Compact);
-        var csv = new StringBuilder();
         await foreach (var batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                batch.Evaluate(evaluator, json, csv);
+                batch.Evaluate(evaluator, json);
                 batch.Done.SetResult();
             }
             catch (Exception e)
@@ -200,20 +206,37 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
         ErrorsPath = options.ErrorsPath,
     };
 
+    private BatchBuffers RentBuffers() => _buffers.TryDequeue(out var buffers) ? buffers : new BatchBuffers();
+
+    /// <summary>What a batch writes to the three outputs, kept for the next batch once the writer has appended it.</summary>
+    private sealed class BatchBuffers
+    {
+        public ArrayBufferWriter<byte> Results { get; } = new(64 * 1024);
+        public ArrayBufferWriter<byte> Adjustments { get; } = new(8 * 1024);
+        public ArrayBufferWriter<byte> Errors { get; } = new(256);
+
+        public void Reset()
+        {
+            Results.ResetWrittenCount();
+            Adjustments.ResetWrittenCount();
+            Errors.ResetWrittenCount();
+        }
+    }
+
     /// <summary>Consecutive input records, decided by one worker and written together.</summary>
-    private sealed class Batch(long first, List<ClaimRecord> records)
+    private sealed class Batch(long first, List<ClaimRecord> records, BatchBuffers buffers)
     {
         public long First { get; } = first;
         public List<ClaimRecord> Records { get; } = records;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public ArrayBufferWriter<byte> Results { get; } = new(64 * 1024);
-        public ArrayBufferWriter<byte> Adjustments { get; } = new(8 * 1024);
-        public ArrayBufferWriter<byte> Errors { get; } = new(256);
+        public BatchBuffers Buffers { get; } = buffers;
+        public ArrayBufferWriter<byte> Results => Buffers.Results;
+        public ArrayBufferWriter<byte> Adjustments => Buffers.Adjustments;
+        public ArrayBufferWriter<byte> Errors => Buffers.Errors;
         public BatchTotals Totals { get; } = new();
 
-        public void Evaluate(Evaluator evaluator, Utf8JsonWriter json, StringBuilder csv)
+        public void Evaluate(Evaluator evaluator, Utf8JsonWriter json)
         {
-            csv.Clear();
             for (var i = 0; i < Records.Count; i++)
             {
                 var record = Records[i];
@@ -226,10 +249,9 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 }
                 var determination = evaluator.Evaluate(request);
                 ResultFormats.WriteResult(json, Results, determination);
-                ResultFormats.WriteAdjustments(csv, determination);
+                ResultFormats.WriteAdjustments(Adjustments, determination);
                 Totals.Decided(determination);
             }
-            Adjustments.Write(csv);
         }
 
         private void Reject(Utf8JsonWriter json, long number, string? claimId, IReadOnlyList<RecordError> errors)

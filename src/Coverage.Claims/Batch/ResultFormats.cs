@@ -25,24 +25,51 @@ public static class ResultFormats
         output.Write("\n"u8);
     }
 
-    /// <summary>One CSV row per line: group code and CARC (several joined by ';'), RARC, the policy version applied.</summary>
-    internal static void WriteAdjustments(StringBuilder csv, Determination determination)
+    /// <summary>
+    /// One CSV row per line: group code and CARC (several joined by ';'; each group once), RARC, the policy version
+    /// applied. Written as UTF-8 straight into the batch's buffer: a batch writes a row for every line it decides.
+    /// </summary>
+    internal static void WriteAdjustments(IBufferWriter<byte> csv, Determination determination)
     {
-        foreach (var line in determination.Lines)
+        var claimId = Csv(determination.RequestId ?? "");
+        for (var l = 0; l < determination.Lines.Count; l++)
         {
-            var carcs = line.ReasonCodes.Where(r => r.System == "CARC").ToList();
-            csv.Append(Csv(determination.RequestId ?? "")).Append(',')
-                .Append(line.Sequence.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(line.Code).Append(',')
-                .Append(line.Outcome.ToWire()).Append(',')
-                .Append(string.Join(';', carcs.Select(r => r.Group).Distinct())).Append(',')
-                .Append(string.Join(';', carcs.Select(r => r.Code))).Append(',')
-                .Append(string.Join(';', line.ReasonCodes.Where(r => r.System == "RARC").Select(r => r.Code))).Append(',')
-                .Append(Csv(line.Policy?.Id ?? "")).Append(',')
-                .Append(Csv(line.Policy?.Version ?? "")).Append(',')
-                .Append(line.RequiresPhysicianReview ? "true" : "false")
-                .Append('\n');
+            var line = determination.Lines[l];
+            csv.WriteText(claimId).Write(","u8);
+            var sequence = csv.GetSpan(11);
+            line.Sequence.TryFormat(sequence, out var digits, default, CultureInfo.InvariantCulture);
+            csv.Advance(digits);
+            csv.Write(","u8).WriteText(line.Code).Write(","u8).WriteText(line.Outcome.ToWire()).Write(","u8);
+            WriteCodes(csv, line.ReasonCodes, "CARC", groups: true);
+            csv.Write(","u8);
+            WriteCodes(csv, line.ReasonCodes, "CARC", groups: false);
+            csv.Write(","u8);
+            WriteCodes(csv, line.ReasonCodes, "RARC", groups: false);
+            csv.Write(","u8).WriteText(Csv(line.Policy?.Id ?? "")).Write(","u8).WriteText(Csv(line.Policy?.Version ?? "")).Write(","u8)
+                .Write(line.RequiresPhysicianReview ? "true\n"u8 : "false\n"u8);
         }
+    }
+
+    /// <summary>The codes of one system joined by ';' (or their groups, each once, in order of first use).</summary>
+    private static void WriteCodes(IBufferWriter<byte> csv, IReadOnlyList<ReasonCode> reasons, string system, bool groups)
+    {
+        var written = 0;
+        for (var i = 0; i < reasons.Count; i++)
+        {
+            var reason = reasons[i];
+            if (reason.System != system) continue;
+            if (groups && Seen(reasons, i, system)) continue;
+            if (written++ > 0) csv.Write(";"u8);
+            csv.WriteText(groups ? reason.Group ?? "" : reason.Code);
+        }
+    }
+
+    /// <summary>Whether a reason before <paramref name="index"/> of the same system has the same group.</summary>
+    private static bool Seen(IReadOnlyList<ReasonCode> reasons, int index, string system)
+    {
+        for (var i = 0; i < index; i++)
+            if (reasons[i].System == system && reasons[i].Group == reasons[index].Group) return true;
+        return false;
     }
 
     /// <summary>
@@ -79,16 +106,18 @@ public static class ResultFormats
     internal static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal static void Write(this IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    internal static IBufferWriter<byte> Write(this IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(output.GetSpan(bytes.Length));
         output.Advance(bytes.Length);
+        return output;
     }
 
-    internal static void Write(this IBufferWriter<byte> output, StringBuilder text)
+    /// <summary>The text as UTF-8.</summary>
+    internal static IBufferWriter<byte> WriteText(this IBufferWriter<byte> output, string text)
     {
-        var value = text.ToString();
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
-        output.Advance(Encoding.UTF8.GetBytes(value, span));
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        return output;
     }
 }

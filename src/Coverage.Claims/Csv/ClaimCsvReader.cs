@@ -46,7 +46,6 @@ public sealed class ClaimCsvReader(TextReader input)
             {
                 claim = new ClaimDraft(at) { ClaimId = claimId };
                 firstLine = row.Line;
-                claim.Fields.Set("requestId", at);
                 ClaimColumns(claim, row, columns);
             }
             else
@@ -89,17 +88,12 @@ public sealed class ClaimCsvReader(TextReader input)
     private static void ClaimColumns(ClaimDraft claim, CsvRow row, Dictionary<string, int> columns)
     {
         var at = RecordPosition.Line(row.Line);
+        // Every claim-level value is read from the claim's first row: its start, where errors about them point.
         claim.MemberId = Optional(row, columns, "member_id");
-        claim.Fields.Set("member.id", at);
         claim.BirthDate = Optional(row, columns, "birth_date");
-        claim.Fields.Set("member.birthDate", at);
         claim.PlanId = Optional(row, columns, "plan_id");
-        claim.Fields.Set("member.planId", at);
         foreach (var code in Field(row, columns, "diagnoses").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            claim.Fields.Set($"diagnoses[{claim.Diagnoses.Count}]", at);
-            claim.Diagnoses.Add(code);
-        }
+            claim.AddDiagnosis(code, at);
     }
 
     private static void SameClaimColumns(ClaimDraft claim, CsvRow row, Dictionary<string, int> columns, long firstLine)
@@ -130,19 +124,18 @@ public sealed class ClaimCsvReader(TextReader input)
             claim.TooManyLines = true;
             return;
         }
-        var field = $"serviceLines[{claim.Lines.Count}]";
-        var line = new LineDraft { Sequence = claim.Lines.Count + 1 };
+        var index = claim.Lines.Count;
+        var line = new LineDraft(at) { Sequence = claim.Lines.Count + 1 };
         claim.Lines.Add(line);
-        claim.Fields.Set(field, at);
 
         var sequence = Field(row, columns, "line").Trim();
         if (sequence.Length > 0)
         {
             if (int.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) line.Sequence = number;
-            else claim.Error(at, field + ".sequence", $"line: '{sequence}' is not a line number");
+            else claim.Error(at, $"serviceLines[{index}].sequence", $"line: '{sequence}' is not a line number");
         }
         line.Code = Field(row, columns, "code").Trim();
-        if (line.Code.Length == 0) claim.Error(at, field + ".code", "code: required (the CPT or HCPCS code)");
+        if (line.Code.Length == 0) claim.Error(at, $"serviceLines[{index}].code", "code: required (the CPT or HCPCS code)");
         line.Modifiers.AddRange(Field(row, columns, "modifiers").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         line.Description = Optional(row, columns, "description");
         var units = Field(row, columns, "units").Trim();
@@ -150,10 +143,10 @@ public sealed class ClaimCsvReader(TextReader input)
         {
             if (decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) && count == decimal.Truncate(count) && count <= 99999)
                 line.Units = (int)count;
-            else claim.Error(at, field + ".units", $"units: '{units}' is not a whole number");
+            else claim.Error(at, $"serviceLines[{index}].units", $"units: '{units}' is not a whole number");
         }
         line.DateOfService = Optional(row, columns, "date_of_service");
         line.DateAt = at;
-        if (line.DateOfService is null) claim.Error(at, field + ".dateOfService", "date_of_service: required (the line's date of service, YYYY-MM-DD)");
+        if (line.DateOfService is null) claim.Error(at, $"serviceLines[{index}].dateOfService", "date_of_service: required (the line's date of service, YYYY-MM-DD)");
     }
 }

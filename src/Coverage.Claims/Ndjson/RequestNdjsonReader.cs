@@ -51,7 +51,7 @@ public sealed class RequestNdjsonReader(Stream input, int maxLineBytes = Request
         if (bytes.EndsWith("\r"u8)) bytes = bytes[..^1];
         if (bytes.Trim(" \t"u8).IsEmpty) return null;
         var json = bytes.ToArray();
-        return new ClaimRecord { Position = at, ClaimId = RequestIdOf(json), RequestJson = json, Fields = new FieldPositions(at) };
+        return new ClaimRecord { Position = at, ClaimId = RequestIdOf(json), RequestJson = json };
     }
 
     /// <summary>The top-level requestId, found without reading the whole request (which the engine validates later).</summary>

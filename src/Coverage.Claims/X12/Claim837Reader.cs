@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coverage.Engine.Model;
 
 namespace Coverage.Claims.X12;
 
@@ -24,7 +25,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
     public IEnumerable<ClaimRecord> Read()
     {
         var state = new State(planMap ?? PlanMap.Empty);
-        foreach (var segment in new X12SegmentReader(input).ReadSegments())
+        // The segments are one re-pointed view (no strings but the values kept): each is done with before the next.
+        foreach (var segment in new X12SegmentReader(input).Read(reuse: true))
         {
             state.Accept(segment);
             while (state.Output.TryDequeue(out var record)) yield return record;
@@ -94,7 +96,6 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private string? _claimDate;
         private RecordPosition? _claimDateAt;
         private LineDraft? _line;
-        private RecordPosition _lineAt;
         private bool _lineHasSv1;
 
         public void Accept(X12Segment s)
@@ -292,7 +293,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private void HierarchicalLevel(X12Segment s)
         {
             _named = null;
-            switch (s[3])
+            switch (s.Span(3))
             {
                 case "20":
                     EndLoops();
@@ -323,32 +324,30 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             switch (s.Id)
             {
                 case "SBR" when _level == "22" && _subscriber is not null:
-                    var group = s[3].Trim();
-                    _subscriber.Group = group.Length == 0 ? null : group;
+                    var group = s.Span(3).Trim();
+                    _subscriber.Group = group.Length == 0 ? null : new string(group);
                     _subscriber.GroupAt = s.Position;
                     break;
                 case "NM1":
-                    _named = (s[1], _level) switch
-                    {
-                        ("IL", "22") => _subscriber,
-                        ("QC", "23") => _patient,
-                        _ => null,
-                    };
-                    var id = s[9].Trim();
+                    var entity = s.Span(1);
+                    _named = entity is "IL" && _level == "22" ? _subscriber
+                        : entity is "QC" && _level == "23" ? _patient
+                        : null;
+                    var id = s.Span(9).Trim();
                     if (_named is not null && id.Length > 0)
                     {
-                        _named.Id = id;
+                        _named.Id = new string(id);
                         _named.IdAt = s.Position;
                     }
                     break;
                 case "DMG" when _named is not null:
-                    if (s[2].Trim().Length == 0) break;
-                    if (s[1] != "D8")
+                    if (s.Span(2).Trim().IsEmpty) break;
+                    if (s.Span(1) is not "D8")
                     {
                         _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG01 '{s[1]}' is not D8: the birth date must be CCYYMMDD"));
                         break;
                     }
-                    var (date, error) = D8(s[2].Trim());
+                    var (date, error) = D8(s.Span(2).Trim());
                     if (error is not null) _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG02: {error}"));
                     _named.BirthDate = date;
                     _named.BirthAt = s.Position;
@@ -383,9 +382,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             _claimDate = null;
             _claimDateAt = null;
             _line = null;
-            var id = s[1].Trim();
-            claim.ClaimId = id.Length == 0 ? null : id;
-            claim.Fields.Set("requestId", s.Position);
+            var id = s.Span(1).Trim();
+            claim.ClaimId = id.IsEmpty ? null : new string(id);
             if (claim.ClaimId is null) claim.Error(s.Position, "requestId", "CLM01: required (the claim id)");
 
             if (_level is not ("22" or "23") || _subscriber is null)
@@ -404,11 +402,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             // 5010 leaves the patient's NM109 unused (the subscriber id identifies the member); a sender's own is kept.
             var named = person.Id is not null ? person : _subscriber;
             claim.MemberId = named.Id;
-            claim.Fields.Set("member.id", named.IdAt ?? named.Start);
+            claim.MemberIdAt = named.IdAt ?? named.Start;
             claim.BirthDate = person.BirthDate;
-            claim.Fields.Set("member.birthDate", person.BirthAt ?? person.Start);
+            claim.BirthDateAt = person.BirthAt ?? person.Start;
             claim.PlanId = plans.PlanFor(_subscriber.Group);
-            claim.Fields.Set("member.planId", _subscriber.GroupAt ?? _subscriber.Start);
+            claim.PlanIdAt = _subscriber.GroupAt ?? _subscriber.Start;
         }
 
         private void ClaimSegment(X12Segment s)
@@ -425,55 +423,43 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private void Diagnoses(X12Segment s)
         {
             var claim = _claim!;
-            for (var i = 1; i < s.Elements.Count && i <= 12; i++)
+            var separator = s.Delimiters!.Component;
+            for (var i = 1; i < s.Count && i <= 12; i++)
             {
-                if (s[i].Length == 0) continue;
-                var parts = s.Components(i);
-                var (qualifier, code) = (parts[0], parts.Length > 1 ? parts[1].Trim() : "");
-                var name = s.Name(i);
-                var field = $"diagnoses[{claim.Diagnoses.Count}]";
-                switch (qualifier)
+                if (s.Span(i).IsEmpty) continue;
+                var parts = new X12Components(s.Span(i), separator);
+                parts.Next(out var qualifier);
+                var code = parts.Next(out var second) ? second.Trim() : default;
+                string? problem = qualifier switch
                 {
-                    case "ABK" when claim.Diagnoses.Count > 0:
-                        claim.Error(s.Position, field, $"{name}-1: ABK (the principal diagnosis) after other diagnoses; it must come first, once");
-                        continue;
-                    case "ABF" when claim.Diagnoses.Count == 0:
-                        claim.Error(s.Position, field, $"{name}-1: ABF (another diagnosis) before the principal diagnosis (ABK)");
-                        continue;
-                    case "ABK" or "ABF":
-                        break;
-                    case "BK" or "BF":
-                        claim.Error(s.Position, field, $"{name}-1: '{qualifier}' is an ICD-9-CM qualifier; claims carry ICD-10-CM (ABK, ABF)");
-                        continue;
-                    default:
-                        claim.Error(s.Position, field, $"{name}-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)");
-                        continue;
-                }
-                if (code.Length == 0)
-                {
-                    claim.Error(s.Position, field, $"{name}-2: required (the ICD-10-CM code)");
-                    continue;
-                }
-                claim.Fields.Set(field, s.Position);
-                claim.Diagnoses.Add(code);
+                    "ABK" when claim.Diagnoses.Count > 0 => "-1: ABK (the principal diagnosis) after other diagnoses; it must come first, once",
+                    "ABF" when claim.Diagnoses.Count == 0 => "-1: ABF (another diagnosis) before the principal diagnosis (ABK)",
+                    "ABK" or "ABF" => code.IsEmpty ? "-2: required (the ICD-10-CM code)" : null,
+                    "BK" or "BF" => $"-1: '{qualifier}' is an ICD-9-CM qualifier; claims carry ICD-10-CM (ABK, ABF)",
+                    _ => $"-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)",
+                };
+                if (problem is not null) claim.Error(s.Position, $"diagnoses[{claim.Diagnoses.Count}]", s.Name(i) + problem);
+                else claim.AddDiagnosis(new string(code), s.Position);
             }
         }
 
         private void Date(X12Segment s)
         {
             var claim = _claim!;
-            var qualifier = s[1];
-            var serviceDate = qualifier == "472";
-            var field = !serviceDate ? null : _line is null ? "dateOfService" : $"serviceLines[{claim.Lines.Count - 1}].dateOfService";
+            var serviceDate = s.Span(1) is "472";
             string? date = null;
             string? error = null;
-            switch (s[2])
+            switch (s.Span(2))
             {
-                case "D8": (date, error) = D8(s[3].Trim()); break;
-                case "RD8": (date, error) = RD8(s[3].Trim()); break;
+                case "D8": (date, error) = D8(s.Span(3).Trim()); break;
+                case "RD8": (date, error) = RD8(s.Span(3).Trim()); break;
                 default: error = $"date format '{s[2]}' is not D8 (CCYYMMDD) or RD8 (CCYYMMDD-CCYYMMDD)"; break;
             }
-            if (error is not null) claim.Error(s.Position, field, $"DTP*{qualifier}: {error}");
+            if (error is not null)
+            {
+                var field = !serviceDate ? null : _line is null ? "dateOfService" : $"serviceLines[{claim.Lines.Count - 1}].dateOfService";
+                claim.Error(s.Position, field, $"DTP*{s[1]}: {error}");
+            }
             if (!serviceDate) return; // other dates (onset, last seen, …) are checked but not part of the request
             // A bad service date still counts as given, so that the line is not also reported as having none.
             if (_line is null)
@@ -499,14 +485,12 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 _line = null;
                 return;
             }
-            var field = $"serviceLines[{claim.Lines.Count}]";
-            var line = _line = new LineDraft { Sequence = claim.Lines.Count + 1 };
-            _lineAt = s.Position;
+            var index = claim.Lines.Count;
+            var line = _line = new LineDraft(s.Position) { Sequence = index + 1 };
             _lineHasSv1 = false;
             claim.Lines.Add(line);
-            claim.Fields.Set(field, s.Position);
-            if (int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) line.Sequence = sequence;
-            else claim.Error(s.Position, field + ".sequence", $"LX01: '{s[1]}' is not a line number");
+            if (int.TryParse(s.Span(1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) line.Sequence = sequence;
+            else claim.Error(s.Position, $"serviceLines[{index}].sequence", $"LX01: '{s[1]}' is not a line number");
         }
 
         private void Procedure(X12Segment s)
@@ -518,40 +502,38 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 claim.Error(s.Position, null, "SV1 without an LX (2400 service line) before it");
                 return;
             }
-            var field = $"serviceLines[{claim.Lines.Count - 1}]";
+            var index = claim.Lines.Count - 1;
             if (_lineHasSv1)
             {
-                claim.Error(s.Position, field, $"line {_line.Sequence} has a second SV1");
+                claim.Error(s.Position, $"serviceLines[{index}]", $"line {_line.Sequence} has a second SV1");
                 return;
             }
             _lineHasSv1 = true;
-            var parts = s.Components(1);
-            if (parts[0] != "HC")
-                claim.Error(s.Position, field + ".code", $"SV101-1: qualifier '{parts[0]}' is not HC (CPT/HCPCS); only HC procedure codes are read");
-            var code = parts.Length > 1 ? parts[1].Trim() : "";
-            if (code.Length == 0) claim.Error(s.Position, field + ".code", "SV101-2: required (the procedure code)");
-            _line.Code = code;
-            claim.Fields.Set(field + ".code", s.Position);
-            for (var i = 2; i <= 5 && i < parts.Length; i++)
+            // SV101: qualifier, code, up to four modifiers, description (components 1 to 7).
+            var parts = new X12Components(s.Span(1), s.Delimiters!.Component);
+            parts.Next(out var qualifier);
+            if (qualifier is not "HC")
+                claim.Error(s.Position, $"serviceLines[{index}].code", $"SV101-1: qualifier '{qualifier}' is not HC (CPT/HCPCS); only HC procedure codes are read");
+            var code = parts.Next(out var second) ? second.Trim() : default;
+            if (code.IsEmpty) claim.Error(s.Position, $"serviceLines[{index}].code", "SV101-2: required (the procedure code)");
+            _line.Code = new string(code);
+            _line.ProcedureAt = s.Position;
+            for (var i = 2; i <= 5 && parts.Next(out var modifier); i++)
             {
-                if (parts[i].Trim().Length > 0) _line.Modifiers.Add(parts[i].Trim());
+                if (!modifier.Trim().IsEmpty) _line.Modifiers.Add(new string(modifier.Trim()));
             }
-            claim.Fields.Set(field + ".modifiers", s.Position);
-            if (parts.Length > 6 && parts[6].Trim().Length > 0) _line.Description = parts[6].Trim();
-            claim.Fields.Set(field + ".description", s.Position);
-
-            claim.Fields.Set(field + ".units", s.Position);
-            var units = s[4].Trim();
-            if (units.Length == 0) claim.Error(s.Position, field + ".units", "SV104: required (the number of units)");
+            if (parts.Next(out var description) && !description.Trim().IsEmpty) _line.Description = new string(description.Trim());
+            var units = s.Span(4).Trim();
+            if (units.IsEmpty) claim.Error(s.Position, $"serviceLines[{index}].units", "SV104: required (the number of units)");
             else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count != decimal.Truncate(count) || count > 99999)
-                claim.Error(s.Position, field + ".units", $"SV104: '{units}' is not a whole number of units");
+                claim.Error(s.Position, $"serviceLines[{index}].units", $"SV104: '{units}' is not a whole number of units");
             else _line.Units = (int)count;
         }
 
         private void CloseLine()
         {
             if (_line is not null && !_lineHasSv1)
-                _claim!.Error(_lineAt, $"serviceLines[{_claim.Lines.Count - 1}]", $"line {_line.Sequence} (LX) has no SV1 (professional service)");
+                _claim!.Error(_line.At, $"serviceLines[{_claim.Lines.Count - 1}]", $"line {_line.Sequence} (LX) has no SV1 (professional service)");
             _line = null;
         }
 
@@ -573,7 +555,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 }
                 else
                 {
-                    claim.Error(claim.Fields.Find($"serviceLines[{i}]"), $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
+                    claim.Error(line.At, $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
                 }
             }
             Output.Enqueue(claim.ToRecord());
@@ -582,19 +564,19 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
 
         // ------------------------------------------------------------ dates
 
-        private static (string? Date, string? Error) D8(string value) =>
-            value.Length == 8 && DateOnly.TryParseExact(value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? (date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null)
+        private static (string? Date, string? Error) D8(ReadOnlySpan<char> value) =>
+            value.Length == 8 && IsoDate.TryParseBasic(value, out var date)
+                ? (IsoDate.ToString(date), null)
                 : (null, $"'{value}' is not a valid D8 date (CCYYMMDD)");
 
-        private static (string? Date, string? Error) RD8(string value)
+        private static (string? Date, string? Error) RD8(ReadOnlySpan<char> value)
         {
-            var parts = value.Split('-');
-            if (parts.Length == 2
-                && DateOnly.TryParseExact(parts[0], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-                && DateOnly.TryParseExact(parts[1], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to)
+            var dash = value.IndexOf('-');
+            if (dash >= 0 && value[(dash + 1)..].IndexOf('-') < 0
+                && IsoDate.TryParseBasic(value[..dash], out var from)
+                && IsoDate.TryParseBasic(value[(dash + 1)..], out var to)
                 && from <= to)
-                return (from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null);
+                return (IsoDate.ToString(from), null);
             return (null, $"'{value}' is not a valid RD8 date range (CCYYMMDD-CCYYMMDD, first date not after the second)");
         }
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Coverage.Claims.X12;
 
@@ -10,7 +9,7 @@ namespace Coverage.Claims.X12;
 /// A malformed segment is yielded with its <see cref="X12Segment.Error"/> set, never thrown: the caller decides
 /// which claim it spoils, and reading goes on with the next segment.
 /// </summary>
-public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLength = X12SegmentReader.DefaultMaxSegmentLength)
+public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X12SegmentReader.DefaultMaxSegmentLength)
 {
     public const int DefaultMaxSegmentLength = 64 * 1024;
 
@@ -30,12 +29,24 @@ public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLen
     private long _number;
     private X12Delimiters? _delimiters;
 
+    // The segment being read, and where each of its elements ends: reused from segment to segment.
+    private char[] _segment = new char[512];
+    private int[] _ends = new int[32];
+    private int _count;
+
     /// <summary>The delimiters of the interchange being read; null before a valid ISA.</summary>
     public X12Delimiters? Delimiters => _delimiters;
 
-    public IEnumerable<X12Segment> ReadSegments()
+    public IEnumerable<X12Segment> ReadSegments() => Read(reuse: false);
+
+    /// <summary>
+    /// The segments; with <paramref name="reuse"/> every well-formed segment after an ISA is the same
+    /// <see cref="X12Segment"/> view, re-pointed at the next one as reading goes on: for a caller that is done with
+    /// a segment before it asks for the next (the 837P reader), a segment then costs no strings at all.
+    /// </summary>
+    internal IEnumerable<X12Segment> Read(bool reuse)
     {
-        var text = new StringBuilder(256);
+        var view = new X12Segment();
         while (true)
         {
             SkipSeparatorsBetweenSegments();
@@ -52,17 +63,18 @@ public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLen
                 continue;
             }
 
-            text.Clear();
+            var length = 0;
             var terminated = false;
             var tooLong = false;
             // Most segments lie whole in the buffer: find the terminator with a vectorised search, copy once.
             while (true)
             {
                 var at = Array.IndexOf(_buffer, _delimiters.Segment, _start, _end - _start);
-                var length = (at < 0 ? _end : at) - _start;
-                var room = Math.Min(length, maxSegmentLength - text.Length);
-                text.Append(_buffer, _start, room);
-                if (room < length) tooLong = true;
+                var found = (at < 0 ? _end : at) - _start;
+                var room = Math.Min(found, maxSegmentLength - length);
+                Append(_start, room, length);
+                length += room;
+                if (room < found) tooLong = true;
                 if (at >= 0)
                 {
                     _start = at + 1;
@@ -74,18 +86,53 @@ public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLen
             }
             // A sender that ends segments with "~\r\n" leaves nothing here; one that uses a line break as the
             // terminator may leave a carriage return before it.
-            while (text.Length > 0 && text[^1] is '\r' or '\n') text.Length--;
+            while (length > 0 && _segment[length - 1] is '\r' or '\n') length--;
             _number++;
-            var elements = text.ToString().Split(_delimiters.Element);
+            view.Point(_number, _segment, Split(length), _count, _delimiters);
             if (tooLong)
-                yield return new X12Segment(_number, [elements[0]], _delimiters, $"the segment is longer than {maxSegmentLength} characters");
+                yield return new X12Segment(_number, [new string(view.Span(0))], _delimiters, $"the segment is longer than {maxSegmentLength} characters");
             else if (!terminated)
-                yield return new X12Segment(_number, elements, _delimiters, $"the file ends inside segment '{Abbreviate(text.ToString())}' (no segment terminator '{Show(_delimiters.Segment)}')");
-            else if (!SegmentId().IsMatch(elements[0]))
-                yield return new X12Segment(_number, elements, _delimiters, $"'{Abbreviate(elements[0])}' is not a segment id (two or three upper-case letters or digits)");
+                yield return view.Detach($"the file ends inside segment '{Abbreviate(new string(_segment, 0, length))}' (no segment terminator '{Show(_delimiters.Segment)}')");
+            else if (!IsSegmentId(view.Span(0)))
+                yield return view.Detach($"'{Abbreviate(new string(view.Span(0)))}' is not a segment id (two or three upper-case letters or digits)");
             else
-                yield return new X12Segment(_number, elements, _delimiters);
+                yield return reuse ? view : view.Detach();
         }
+    }
+
+    /// <summary>Copies <paramref name="count"/> characters from the input buffer to the segment buffer at <paramref name="at"/>.</summary>
+    private void Append(int from, int count, int at)
+    {
+        if (at + count > _segment.Length) Array.Resize(ref _segment, Math.Max(at + count, _segment.Length * 2));
+        Array.Copy(_buffer, from, _segment, at, count);
+    }
+
+    /// <summary>Where each element of the segment buffer's first <paramref name="length"/> characters ends; sets the count.</summary>
+    private int[] Split(int length)
+    {
+        var separator = _delimiters!.Element;
+        var count = 0;
+        var from = 0;
+        while (true)
+        {
+            var at = Array.IndexOf(_segment, separator, from, length - from);
+            if (count == _ends.Length) Array.Resize(ref _ends, _ends.Length * 2);
+            _ends[count++] = at < 0 ? length : at;
+            if (at < 0) break;
+            from = at + 1;
+        }
+        _count = count;
+        return _ends;
+    }
+
+    /// <summary>Two or three upper-case letters or digits, the first a letter (a line break may follow, as "$" allowed).</summary>
+    private static bool IsSegmentId(ReadOnlySpan<char> id)
+    {
+        if (id.Length is 3 or 4 && id[^1] == '\n') id = id[..^1];
+        if (id.Length is < 2 or > 3 || !char.IsAsciiLetterUpper(id[0])) return false;
+        foreach (var ch in id[1..])
+            if (!char.IsAsciiLetterUpper(ch) && !char.IsAsciiDigit(ch)) return false;
+        return true;
     }
 
     private X12Segment ReadIsa()
@@ -200,7 +247,4 @@ public sealed partial class X12SegmentReader(TextReader input, int maxSegmentLen
         var clean = text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         return clean.Length <= 30 ? clean : clean[..30] + "…";
     }
-
-    [GeneratedRegex("^[A-Z][A-Z0-9]{1,2}$")]
-    private static partial Regex SegmentId();
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Engine.Json;
 
@@ -24,13 +24,10 @@ public sealed record RequestReadResult(CoverageRequest? Request, IReadOnlyList<I
 /// </summary>
 public static class RequestReader
 {
-    private static readonly DateOnly EarliestBirthDate = new(1880, 1, 1);
-    private const int MaxTextLength = 2000;
     /// <summary>An 837P claim carries at most 50 service lines (loop 2400); a request is held to the same.</summary>
     public const int MaxServiceLines = 50;
     /// <summary>Institutional claims carry up to 25 diagnosis codes; no request needs more.</summary>
     public const int MaxDiagnoses = 25;
-    private const int MaxModifiers = 4;
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -54,18 +51,18 @@ public static class RequestReader
 
     public static RequestReadResult Read(JsonElement root, PolicyCatalogue catalogue)
     {
-        var errors = new List<InputError>();
+        var rules = new RequestRules(catalogue);
         CoverageRequest? request;
         try
         {
-            request = new Reader(catalogue, errors).Request(root);
+            request = new Reader(catalogue, rules).Request(root);
         }
         catch (InvalidOperationException)
         {
             // System.Text.Json checks a string's Unicode only when it is read.
             return Fail("$", "the request holds a string that is not valid Unicode (a lone surrogate or invalid UTF-8)");
         }
-        return errors.Count > 0 ? new RequestReadResult(null, errors) : new RequestReadResult(request, []);
+        return rules.HasErrors ? new RequestReadResult(null, rules.Errors) : new RequestReadResult(request, []);
     }
 
     private static RequestReadResult Fail(string field, string message) => new(null, [new InputError(field, message)]);
@@ -73,9 +70,10 @@ public static class RequestReader
     private static string Reason(JsonException e) =>
         e.LineNumber is { } line ? $"line {line + 1}, position {e.BytePositionInLine + 1}: {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}" : e.Message;
 
-    private sealed class Reader(PolicyCatalogue catalogue, List<InputError> errors)
+    /// <summary>The JSON shape checks (types, unknown and repeated fields); the values go to the shared <see cref="RequestRules"/>.</summary>
+    private sealed class Reader(PolicyCatalogue catalogue, RequestRules rules)
     {
-        private void Error(string field, string message) => errors.Add(new InputError(field, message));
+        private void Error(FieldPath field, string message) => rules.Error(field, message);
 
         public CoverageRequest? Request(JsonElement root)
         {
@@ -84,9 +82,9 @@ public static class RequestReader
                 Error("$", $"the request must be a JSON object, not {Describe(root)}");
                 return null;
             }
-            var fields = Fields(root, "", "requestId", "kind", "priority", "member", "dateOfService", "diagnoses", "serviceLines", "clinical");
+            var fields = Fields(root, null, "requestId", "kind", "priority", "member", "dateOfService", "diagnoses", "serviceLines", "clinical");
 
-            var requestId = fields.TryGetValue("requestId", out var id) ? Text(id, "requestId", 128) : null;
+            var requestId = fields.TryGetValue("requestId", out var id) ? Text(id, "requestId", RequestRules.MaxIdLength) : null;
             var kind = fields.TryGetValue("kind", out var k)
                 ? Enumeration(k, "kind", RequestKind.PriorAuthorization, ("prior-authorization", RequestKind.PriorAuthorization), ("claim", RequestKind.Claim))
                 : RequestKind.PriorAuthorization;
@@ -98,46 +96,29 @@ public static class RequestReader
             if (!fields.TryGetValue("dateOfService", out var dos)) Error("dateOfService", "required: the date of service (YYYY-MM-DD)");
             else dateOfService = Date(dos, "dateOfService");
 
-            var member = fields.TryGetValue("member", out var m) ? Member(m, dateOfService) : new Member { PlanId = catalogue.DefaultPlan.Id };
+            var member = fields.TryGetValue("member", out var m) ? Member(m, dateOfService) : rules.DefaultMember();
             var diagnoses = fields.TryGetValue("diagnoses", out var d) ? Diagnoses(d) : [];
             var lines = fields.TryGetValue("serviceLines", out var l) ? ServiceLines(l, dateOfService, member?.BirthDate) : null;
             if (lines is null && !fields.ContainsKey("serviceLines")) Error("serviceLines", "required: at least one service line");
             var clinical = fields.TryGetValue("clinical", out var c) ? Clinical(c) : ClinicalFacts.None;
 
-            if (errors.Count > 0 || dateOfService is null || member is null || lines is null || clinical is null) return null;
-            return new CoverageRequest
-            {
-                RequestId = requestId,
-                Kind = kind,
-                Priority = priority,
-                Member = member,
-                DateOfService = dateOfService.Value,
-                Diagnoses = diagnoses,
-                ServiceLines = lines,
-                Clinical = clinical,
-            };
+            return rules.Request(requestId, kind, priority, member, dateOfService, diagnoses, lines, clinical);
         }
 
         private Member? Member(JsonElement element, DateOnly? dateOfService)
         {
             if (!IsObject(element, "member")) return null;
-            var fields = Fields(element, "member.", "id", "birthDate", "planId");
-            var id = fields.TryGetValue("id", out var i) ? Text(i, "member.id", 128) : null;
+            var fields = Fields(element, "member", "id", "birthDate", "planId");
+            var id = fields.TryGetValue("id", out var i) ? Text(i, "member.id", RequestRules.MaxIdLength) : null;
             DateOnly? birthDate = null;
             if (fields.TryGetValue("birthDate", out var b) && b.ValueKind != JsonValueKind.Null)
             {
                 birthDate = Date(b, "member.birthDate");
-                if (birthDate < EarliestBirthDate) Error("member.birthDate", $"{birthDate:yyyy-MM-dd} is not a plausible date of birth");
-                else if (birthDate > dateOfService) Error("member.birthDate", $"{birthDate:yyyy-MM-dd} is after the date of service {dateOfService:yyyy-MM-dd}");
+                rules.BirthDate(birthDate, dateOfService);
             }
-            var planId = catalogue.DefaultPlan.Id;
-            if (fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null)
-            {
-                var text = Text(p, "member.planId", 128);
-                if (text is not null && catalogue.FindPlan(text) is null)
-                    Error("member.planId", $"unknown plan '{text}' (known: {string.Join(", ", catalogue.Plans.Select(x => x.Id))})");
-                planId = text ?? planId;
-            }
+            var planId = fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null
+                ? rules.PlanId(Text(p, "member.planId", RequestRules.MaxIdLength))
+                : catalogue.DefaultPlan.Id;
             return new Member { Id = id, BirthDate = birthDate, PlanId = planId };
         }
 
@@ -150,23 +131,12 @@ public static class RequestReader
                 Error("diagnoses", $"must be a list of ICD-10-CM codes, not {Describe(element)}");
                 return diagnoses;
             }
-            if (element.GetArrayLength() > MaxDiagnoses)
-            {
-                Error("diagnoses", $"{element.GetArrayLength()} diagnoses; at most {MaxDiagnoses} are accepted");
-                return diagnoses;
-            }
+            if (!rules.DiagnosisCount(element.GetArrayLength())) return diagnoses;
             var index = 0;
             foreach (var item in element.EnumerateArray())
             {
-                var field = $"diagnoses[{index++}]";
-                var code = Text(item, field, 16);
-                if (code is null) continue;
-                if (!CodeFormats.IsIcd10Cm(code)) Error(field, $"'{code}' is not an ICD-10-CM code (such as C50.411)");
-                else
-                {
-                    var normalised = CodeFormats.NormaliseIcd10(code);
-                    if (!diagnoses.Contains(normalised)) diagnoses.Add(normalised);
-                }
+                var field = FieldPath.At("diagnoses", index++);
+                rules.Diagnosis(Text(item, field, RequestRules.MaxCodeLength), field, diagnoses);
             }
             return diagnoses;
         }
@@ -178,66 +148,43 @@ public static class RequestReader
                 Error("serviceLines", $"must be a list of service lines, not {Describe(element)}");
                 return null;
             }
-            if (element.GetArrayLength() == 0)
-            {
-                Error("serviceLines", "required: at least one service line");
-                return null;
-            }
-            if (element.GetArrayLength() > MaxServiceLines)
-            {
-                Error("serviceLines", $"{element.GetArrayLength()} service lines; at most {MaxServiceLines} are accepted in one request");
-                return null;
-            }
+            if (!rules.LineCount(element.GetArrayLength())) return null;
             var lines = new List<ServiceLine>();
             var index = 0;
             foreach (var item in element.EnumerateArray())
             {
-                var at = $"serviceLines[{index}]";
+                var at = FieldPath.At("serviceLines", index);
                 index++;
                 if (!IsObject(item, at)) continue;
-                var fields = Fields(item, at + ".", "sequence", "code", "description", "modifiers", "units", "dateOfService");
+                var fields = Fields(item, at, "sequence", "code", "description", "modifiers", "units", "dateOfService");
                 var sequence = index;
                 if (fields.TryGetValue("sequence", out var s))
                 {
-                    sequence = Whole(s, at + ".sequence", 1, 9999) ?? sequence;
-                    if (lines.Any(x => x.Sequence == sequence)) Error(at + ".sequence", $"sequence {sequence} is used by another line");
+                    sequence = Whole(s, at.Dot("sequence"), 1, RequestRules.MaxSequence) ?? sequence;
+                    rules.UniqueSequence(sequence, lines, at.Dot("sequence"));
                 }
                 string? code = null;
-                if (!fields.TryGetValue("code", out var c)) Error(at + ".code", "required: the CPT or HCPCS code");
-                else
-                {
-                    code = Text(c, at + ".code", 16);
-                    if (code is not null && !CodeFormats.IsProcedureCode(code))
-                    {
-                        Error(at + ".code", $"'{code}' is not a CPT or HCPCS code (five characters: 12345, 1234F, 1234T, 1234U or A1234)");
-                        code = null;
-                    }
-                }
-                var description = fields.TryGetValue("description", out var d) && d.ValueKind != JsonValueKind.Null ? Text(d, at + ".description", MaxTextLength, allowEmpty: true) : null;
-                var modifiers = fields.TryGetValue("modifiers", out var mo) ? Modifiers(mo, at + ".modifiers") : [];
-                var units = fields.TryGetValue("units", out var u) ? Whole(u, at + ".units", 1, 999) ?? 1 : 1;
+                if (!fields.TryGetValue("code", out var c)) rules.MissingCode(at.Dot("code"));
+                else code = rules.ProcedureCode(Text(c, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
+                var description = fields.TryGetValue("description", out var d) && d.ValueKind != JsonValueKind.Null
+                    ? Text(d, at.Dot("description"), RequestRules.MaxTextLength, allowEmpty: true)
+                    : null;
+                var modifiers = fields.TryGetValue("modifiers", out var mo) ? Modifiers(mo, at.Dot("modifiers")) : [];
+                var units = fields.TryGetValue("units", out var u) ? Whole(u, at.Dot("units"), 1, RequestRules.MaxUnits) ?? 1 : 1;
                 DateOnly? lineDate = null;
                 if (fields.TryGetValue("dateOfService", out var ld) && ld.ValueKind != JsonValueKind.Null)
                 {
-                    lineDate = Date(ld, at + ".dateOfService");
-                    if (lineDate < birthDate) Error(at + ".dateOfService", $"{lineDate:yyyy-MM-dd} is before the member's date of birth");
+                    lineDate = Date(ld, at.Dot("dateOfService"));
+                    rules.LineDate(lineDate, birthDate, at.Dot("dateOfService"));
                 }
                 if (code is null) continue;
-                lines.Add(new ServiceLine
-                {
-                    Sequence = sequence,
-                    Code = code.ToUpperInvariant(),
-                    Description = string.IsNullOrWhiteSpace(description) ? null : description,
-                    Modifiers = modifiers,
-                    Units = units,
-                    DateOfService = lineDate == dateOfService ? null : lineDate,
-                });
+                lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService));
             }
             return lines;
         }
 
         /// <summary>At most four two-character modifiers, as a claim's SV101-3..6 carries them.</summary>
-        private List<string> Modifiers(JsonElement element, string field)
+        private List<string> Modifiers(JsonElement element, FieldPath field)
         {
             var modifiers = new List<string>();
             if (element.ValueKind == JsonValueKind.Null) return modifiers;
@@ -246,19 +193,12 @@ public static class RequestReader
                 Error(field, $"must be a list of modifiers (such as [\"LT\"]), not {Describe(element)}");
                 return modifiers;
             }
-            if (element.GetArrayLength() > MaxModifiers)
-            {
-                Error(field, $"has {element.GetArrayLength()} modifiers; a line carries at most {MaxModifiers}");
-                return modifiers;
-            }
+            if (!rules.ModifierCount(element.GetArrayLength(), field)) return modifiers;
             var index = 0;
             foreach (var item in element.EnumerateArray())
             {
-                var at = $"{field}[{index++}]";
-                var modifier = Text(item, at, 8);
-                if (modifier is null) continue;
-                if (!CodeFormats.IsModifier(modifier)) Error(at, $"'{modifier}' is not a CPT/HCPCS modifier (two letters or digits, such as LT or 59)");
-                else modifiers.Add(modifier.ToUpperInvariant());
+                var at = field.Item(index++);
+                rules.Modifier(Text(item, at, RequestRules.MaxModifierLength), at, modifiers);
             }
             return modifiers;
         }
@@ -327,67 +267,47 @@ public static class RequestReader
 
         // ------------------------------------------------------------ shared
 
-        private Dictionary<string, JsonElement> Fields(JsonElement element, string prefix, params string[] known)
+        /// <summary>The object's known fields; an unknown or repeated one is an error named under <paramref name="parent"/>.</summary>
+        private Dictionary<string, JsonElement> Fields(JsonElement element, FieldPath? parent, params string[] known)
         {
             var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
                 if (!known.Contains(property.Name, StringComparer.Ordinal))
-                    Error(prefix + property.Name, $"not a field of the request here (known: {string.Join(", ", known)})");
+                    Error(Under(parent, property.Name), $"not a field of the request here (known: {string.Join(", ", known)})");
                 else if (!fields.TryAdd(property.Name, property.Value))
-                    Error(prefix + property.Name, "given twice");
+                    Error(Under(parent, property.Name), "given twice");
             }
             return fields;
         }
 
-        private bool IsObject(JsonElement element, string field)
+        private static string Under(FieldPath? parent, string name) => parent is { } path ? $"{path}.{name}" : name;
+
+        private bool IsObject(JsonElement element, FieldPath field)
         {
             if (element.ValueKind == JsonValueKind.Object) return true;
             Error(field, $"must be an object, not {Describe(element)}");
             return false;
         }
 
-        private string? Text(JsonElement element, string field, int maxLength, bool allowEmpty = false)
+        private string? Text(JsonElement element, FieldPath field, int maxLength, bool allowEmpty = false)
         {
-            if (element.ValueKind != JsonValueKind.String)
-            {
-                Error(field, $"must be a string, not {Describe(element)}");
-                return null;
-            }
-            var text = element.GetString()!;
-            if (!allowEmpty && string.IsNullOrWhiteSpace(text))
-            {
-                Error(field, "must not be empty");
-                return null;
-            }
-            if (text.Length > maxLength)
-            {
-                Error(field, $"is {text.Length} characters long; at most {maxLength} are accepted");
-                return null;
-            }
-            if (text.Any(ch => char.IsControl(ch) && ch is not ('\t' or '\r' or '\n')))
-            {
-                Error(field, "must not contain control characters");
-                return null;
-            }
-            return text.Trim();
-        }
-
-        private DateOnly? Date(JsonElement element, string field)
-        {
-            if (element.ValueKind == JsonValueKind.String
-                && DateOnly.TryParseExact(element.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                return date;
-            Error(field, element.ValueKind == JsonValueKind.String
-                ? $"'{element.GetString()}' is not a valid date (YYYY-MM-DD)"
-                : $"must be a date string (YYYY-MM-DD), not {Describe(element)}");
+            if (element.ValueKind == JsonValueKind.String) return rules.Text(element.GetString()!, field, maxLength, allowEmpty);
+            Error(field, $"must be a string, not {Describe(element)}");
             return null;
         }
 
-        private int? Whole(JsonElement element, string field, int min, int max)
+        private DateOnly? Date(JsonElement element, FieldPath field)
         {
-            if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value) && value >= min && value <= max) return value;
-            Error(field, $"must be a whole number from {min} to {max}, not {(element.ValueKind == JsonValueKind.Number ? element.GetRawText() : Describe(element))}");
+            if (element.ValueKind == JsonValueKind.String) return rules.Date(element.GetString()!, field);
+            Error(field, $"must be a date string (YYYY-MM-DD), not {Describe(element)}");
+            return null;
+        }
+
+        private int? Whole(JsonElement element, FieldPath field, int min, int max)
+        {
+            if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value) && RequestRules.InRange(value, min, max)) return value;
+            rules.NotWhole(field, min, max, element.ValueKind == JsonValueKind.Number ? element.GetRawText() : Describe(element));
             return null;
         }
 

@@ -14,7 +14,9 @@ namespace Coverage.Claims.Tests.Batch;
 /// </summary>
 public class KillTests
 {
-    private const int Claims = 30_000;
+    // Large enough that the run is still writing well after its first checkpoint (250 ms): at about 200,000 lines
+    // a second on 2 cores, 30,000 claims were sometimes all written before the kill could land.
+    private const int Claims = 150_000;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]

@@ -185,4 +185,28 @@ public class X12SegmentReaderTests
             return ch;
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_AsReusedView_GivesEachSegmentAsReadSegmentsDoes(bool malformed)
+    {
+        // The 837P reader walks one re-pointed view; read at each step it must be the segment ReadSegments gives,
+        // malformed ones (bad ids, a segment too long, one the file ends inside) included.
+        var text = File.ReadAllText(Path.Combine(TestCatalogue.RepositoryRoot, "samples", "claims-small.837"));
+        if (malformed) text += "N@3*X~HL\n*9*1*22*0~NM1*" + new string('x', 300) + "~SV1*HC:0581T";
+        var expected = new X12SegmentReader(new StringReader(text), 200).ReadSegments()
+            .Select(s => (s.Number, s.Id, string.Join("|", s.Elements), s.Error)).ToList();
+
+        var viewed = new X12SegmentReader(new StringReader(text), 200).Read(reuse: true)
+            .Select(s => (s.Number, s.Id, string.Join("|", s.Elements), s.Error)).ToList();
+
+        Assert.Equal(expected, viewed);
+        if (!malformed) return;
+        Assert.Contains(expected, s => s.Error == "'N@3' is not a segment id (two or three upper-case letters or digits)");
+        Assert.Contains(expected, s => s.Error == "the segment is longer than 200 characters");
+        Assert.Contains(expected, s => s.Error?.StartsWith("the file ends inside segment 'SV1*HC:0581T'", StringComparison.Ordinal) == true);
+        // The id check was a regular expression whose "$" also matched before a final line break; it still does.
+        Assert.Contains(expected, s => s.Id == "HL\n" && s.Error is null);
+    }
 }

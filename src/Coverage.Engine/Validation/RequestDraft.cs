@@ -1,0 +1,35 @@
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Validation;
+
+/// <summary>
+/// A coverage request as an adapter states it, before validation: text as the file gives it (dates as YYYY-MM-DD,
+/// codes as written). <see cref="RequestValidator"/> turns it into a <see cref="CoverageRequest"/> with the rules
+/// of the JSON contract, naming each bad value by its JSON path, exactly as <see cref="Json.RequestReader"/> would
+/// for the same request written as JSON. A null text is a field not given.
+/// </summary>
+public sealed class RequestDraft
+{
+    public string? RequestId { get; init; }
+    public RequestKind Kind { get; init; } = RequestKind.PriorAuthorization;
+    public RequestPriority Priority { get; init; } = RequestPriority.Standard;
+    public string? MemberId { get; init; }
+    public string? BirthDate { get; init; }
+    /// <summary>Null: the catalogue's default plan.</summary>
+    public string? PlanId { get; init; }
+    public string? DateOfService { get; init; }
+    public IReadOnlyList<string> Diagnoses { get; init; } = [];
+    public IReadOnlyList<ServiceLineDraft> ServiceLines { get; init; } = [];
+}
+
+/// <summary>One service line of a <see cref="RequestDraft"/>; its sequence and units are stated (as numbers).</summary>
+public sealed class ServiceLineDraft
+{
+    public required int Sequence { get; init; }
+    public required string Code { get; init; }
+    public IReadOnlyList<string> Modifiers { get; init; } = [];
+    public string? Description { get; init; }
+    public int Units { get; init; } = 1;
+    /// <summary>Null: the request's date of service.</summary>
+    public string? DateOfService { get; init; }
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Validation;
+
+/// <summary>
+/// The value rules of a coverage request (request-and-determination.md): text lengths and characters, dates,
+/// code formats and their normal forms, ranges, counts, plans and the dates that must agree. The one place they
+/// are written: <see cref="RequestReader"/> applies them to JSON after its shape checks, and
+/// <see cref="RequestValidator"/> to a <see cref="RequestDraft"/>; both call them in the same order, so that the
+/// same request gives the same errors, in the same order, whichever way it came.
+/// </summary>
+internal sealed class RequestRules(PolicyCatalogue catalogue)
+{
+    private static readonly DateOnly EarliestBirthDate = new(1880, 1, 1);
+    public const int MaxTextLength = 2000;
+    public const int MaxIdLength = 128;
+    public const int MaxCodeLength = 16;
+    public const int MaxModifierLength = 8;
+    public const int MaxModifiers = 4;
+    public const int MaxSequence = 9999;
+    public const int MaxUnits = 999;
+
+    private List<InputError>? _errors;
+
+    public PolicyCatalogue Catalogue => catalogue;
+
+    public bool HasErrors => _errors is not null;
+
+    public IReadOnlyList<InputError> Errors => _errors ?? [];
+
+    public void Error(FieldPath field, string message) => (_errors ??= []).Add(new InputError(field.ToString(), message));
+
+    /// <summary>Text: not empty (unless allowed), not too long, no control characters but tab and line breaks; trimmed.</summary>
+    public string? Text(string text, FieldPath field, int maxLength, bool allowEmpty = false)
+    {
+        if (!allowEmpty && string.IsNullOrWhiteSpace(text))
+        {
+            Error(field, "must not be empty");
+            return null;
+        }
+        if (text.Length > maxLength)
+        {
+            Error(field, $"is {text.Length} characters long; at most {maxLength} are accepted");
+            return null;
+        }
+        foreach (var ch in text)
+        {
+            if (char.IsControl(ch) && ch is not ('\t' or '\r' or '\n'))
+            {
+                Error(field, "must not contain control characters");
+                return null;
+            }
+        }
+        return text.Trim();
+    }
+
+    public DateOnly? Date(string text, FieldPath field)
+    {
+        if (TryParseDate(text, out var date)) return date;
+        Error(field, $"'{text}' is not a valid date (YYYY-MM-DD)");
+        return null;
+    }
+
+    /// <summary>A YYYY-MM-DD date (<see cref="IsoDate.TryParse"/>); null text is no date.</summary>
+    public static bool TryParseDate(string? text, out DateOnly date)
+    {
+        date = default;
+        return text is not null && IsoDate.TryParse(text, out date);
+    }
+
+    public static bool InRange(int value, int min, int max) => value >= min && value <= max;
+
+    public void NotWhole(FieldPath field, int min, int max, string given) => Error(field, $"must be a whole number from {min} to {max}, not {given}");
+
+    /// <summary>A whole number already read as one (a draft's sequence or units).</summary>
+    public int? Whole(int value, FieldPath field, int min, int max)
+    {
+        if (InRange(value, min, max)) return value;
+        NotWhole(field, min, max, value.ToString(CultureInfo.InvariantCulture));
+        return null;
+    }
+
+    // ------------------------------------------------------------ member
+
+    public void BirthDate(DateOnly? birthDate, DateOnly? dateOfService)
+    {
+        if (birthDate < EarliestBirthDate) Error("member.birthDate", $"{birthDate:yyyy-MM-dd} is not a plausible date of birth");
+        else if (birthDate > dateOfService) Error("member.birthDate", $"{birthDate:yyyy-MM-dd} is after the date of service {dateOfService:yyyy-MM-dd}");
+    }
+
+    /// <summary>The plan a (valid) plan id text names; the default plan when there is none.</summary>
+    public string PlanId(string? text)
+    {
+        if (text is not null && catalogue.FindPlan(text) is null)
+            Error("member.planId", $"unknown plan '{text}' (known: {string.Join(", ", catalogue.Plans.Select(x => x.Id))})");
+        return text ?? catalogue.DefaultPlan.Id;
+    }
+
+    public Member DefaultMember() => new() { PlanId = catalogue.DefaultPlan.Id };
+
+    // ------------------------------------------------------------ diagnoses
+
+    public bool DiagnosisCount(int count)
+    {
+        if (count <= RequestReader.MaxDiagnoses) return true;
+        Error("diagnoses", $"{count} diagnoses; at most {RequestReader.MaxDiagnoses} are accepted");
+        return false;
+    }
+
+    /// <summary>An ICD-10-CM code (text already checked), kept once in its normal form.</summary>
+    public void Diagnosis(string? code, FieldPath field, List<string> diagnoses)
+    {
+        if (code is null) return;
+        if (!CodeFormats.IsIcd10Cm(code)) Error(field, $"'{code}' is not an ICD-10-CM code (such as C50.411)");
+        else
+        {
+            var normalised = CodeFormats.NormaliseIcd10(code);
+            if (!diagnoses.Contains(normalised)) diagnoses.Add(normalised);
+        }
+    }
+
+    // ------------------------------------------------------------ service lines
+
+    public bool LineCount(int count)
+    {
+        if (count == 0)
+        {
+            Error("serviceLines", "required: at least one service line");
+            return false;
+        }
+        if (count > RequestReader.MaxServiceLines)
+        {
+            Error("serviceLines", $"{count} service lines; at most {RequestReader.MaxServiceLines} are accepted in one request");
+            return false;
+        }
+        return true;
+    }
+
+    public void UniqueSequence(int sequence, List<ServiceLine> lines, FieldPath field)
+    {
+        foreach (var line in lines)
+        {
+            if (line.Sequence != sequence) continue;
+            Error(field, $"sequence {sequence} is used by another line");
+            return;
+        }
+    }
+
+    public void MissingCode(FieldPath field) => Error(field, "required: the CPT or HCPCS code");
+
+    /// <summary>A CPT or HCPCS code (text already checked); null when it is not one.</summary>
+    public string? ProcedureCode(string? code, FieldPath field)
+    {
+        if (code is null || CodeFormats.IsProcedureCode(code)) return code;
+        Error(field, $"'{code}' is not a CPT or HCPCS code (five characters: 12345, 1234F, 1234T, 1234U or A1234)");
+        return null;
+    }
+
+    public bool ModifierCount(int count, FieldPath field)
+    {
+        if (count <= MaxModifiers) return true;
+        Error(field, $"has {count} modifiers; a line carries at most {MaxModifiers}");
+        return false;
+    }
+
+    /// <summary>A modifier (text already checked), kept in upper case.</summary>
+    public void Modifier(string? modifier, FieldPath field, List<string> modifiers)
+    {
+        if (modifier is null) return;
+        if (!CodeFormats.IsModifier(modifier)) Error(field, $"'{modifier}' is not a CPT/HCPCS modifier (two letters or digits, such as LT or 59)");
+        else modifiers.Add(modifier.ToUpperInvariant());
+    }
+
+    public void LineDate(DateOnly? lineDate, DateOnly? birthDate, FieldPath field)
+    {
+        if (lineDate < birthDate) Error(field, $"{lineDate:yyyy-MM-dd} is before the member's date of birth");
+    }
+
+    /// <summary>A line in its normal form: code in upper case, a blank description dropped, the request's date not repeated.</summary>
+    public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, int units, DateOnly? lineDate, DateOnly? dateOfService) => new()
+    {
+        Sequence = sequence,
+        Code = code.ToUpperInvariant(),
+        Description = string.IsNullOrWhiteSpace(description) ? null : description,
+        Modifiers = modifiers,
+        Units = units,
+        DateOfService = lineDate == dateOfService ? null : lineDate,
+    };
+
+    /// <summary>The request, when nothing was wrong with it.</summary>
+    public CoverageRequest? Request(string? requestId, RequestKind kind, RequestPriority priority, Member? member, DateOnly? dateOfService,
+        List<string> diagnoses, List<ServiceLine>? lines, ClinicalFacts? clinical)
+    {
+        if (HasErrors || dateOfService is null || member is null || lines is null || clinical is null) return null;
+        return new CoverageRequest
+        {
+            RequestId = requestId,
+            Kind = kind,
+            Priority = priority,
+            Member = member,
+            DateOfService = dateOfService.Value,
+            Diagnoses = diagnoses,
+            ServiceLines = lines,
+            Clinical = clinical,
+        };
+    }
+}
