@@ -385,7 +385,11 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     }
 
     private void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
-        db.AuditEvents.Add(new AuditEventRecord { CaseId = record.Id, At = at, Action = action, Actor = actor.Id, ActorRole = actor.Role, Detail = detail });
+        db.AuditEvents.Add(new AuditEventRecord
+        {
+            CaseId = record.Id, At = at, Action = action, Actor = actor.Id, ActorRole = actor.Role,
+            ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
+        });
 
     private Task<CaseRecord?> Load(Guid id, CancellationToken cancellationToken) =>
         db.Cases.Include(c => c.Decisions).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);

@@ -13,6 +13,9 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
     public DbSet<LineDecisionRecord> Decisions => Set<LineDecisionRecord>();
     public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
     public DbSet<UsedTokenRecord> UsedTokens => Set<UsedTokenRecord>();
+    public DbSet<CaseInformationRecord> CaseInformation => Set<CaseInformationRecord>();
+    public DbSet<WorkbenchSessionRecord> WorkbenchSessions => Set<WorkbenchSessionRecord>();
+    public DbSet<SignInLockoutRecord> SignInLockouts => Set<SignInLockoutRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -30,8 +33,14 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.Modalities).HasMaxLength(512);
         cases.Property(c => c.RequestHash).HasMaxLength(80);
         cases.Property(c => c.Revision).IsConcurrencyToken();
-        // Idempotent submission: one case per request id and member (null request ids are never equal).
-        cases.HasIndex(c => new { c.MemberKey, c.RequestId }).IsUnique();
+        cases.Property(c => c.Tenant).HasMaxLength(256);
+        cases.Property(c => c.SubmittedBy).HasMaxLength(256);
+        cases.Property(c => c.ExternalKey).HasMaxLength(1024);
+        // Idempotent submission: one case per submitting organisation, member and request id (null request
+        // ids are never equal). Request ids are the submitter's own: another organisation's never collide.
+        cases.HasIndex(c => new { c.Tenant, c.MemberKey, c.RequestId }).IsUnique();
+        // A submitter's own cases, oldest first.
+        cases.HasIndex(c => new { c.Tenant, c.ReceivedAt });
         cases.HasIndex(c => new { c.Status, c.ReceivedAt });
         // The reviewers' queue: open cases by due time.
         cases.HasIndex(c => new { c.Status, c.DueAt });
@@ -54,6 +63,11 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         audit.Property(a => a.Actor).HasMaxLength(128);
         audit.Property(a => a.ActorRole).HasMaxLength(32);
         audit.Property(a => a.Subject).HasMaxLength(128);
+        audit.Property(a => a.ActorIssuer).HasMaxLength(256);
+        audit.Property(a => a.ActorClient).HasMaxLength(256);
+        audit.Property(a => a.ActorSubject).HasMaxLength(256);
+        audit.Property(a => a.Source).HasMaxLength(64);
+        audit.Property(a => a.Occurrences).HasDefaultValue(1);
         audit.HasIndex(a => new { a.CaseId, a.Id });
         audit.HasIndex(a => new { a.Subject, a.Id });
         audit.HasOne<CaseRecord>().WithMany().HasForeignKey(a => a.CaseId).IsRequired(false).OnDelete(DeleteBehavior.Restrict);
@@ -63,6 +77,31 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         tokens.HasKey(t => t.Key);
         tokens.Property(t => t.Key).HasMaxLength(512);
         tokens.HasIndex(t => t.ExpiresAt);
+
+        var information = modelBuilder.Entity<CaseInformationRecord>();
+        information.ToTable("case_information");
+        information.HasKey(i => i.Id);
+        information.Property(i => i.Actor).HasMaxLength(256);
+        information.Property(i => i.ActorRole).HasMaxLength(32);
+        information.Property(i => i.ActorClient).HasMaxLength(256);
+        information.Property(i => i.Tenant).HasMaxLength(256);
+        information.HasIndex(i => new { i.CaseId, i.Id });
+        information.HasOne<CaseRecord>().WithMany().HasForeignKey(i => i.CaseId).OnDelete(DeleteBehavior.Restrict);
+
+        var sessions = modelBuilder.Entity<WorkbenchSessionRecord>();
+        sessions.ToTable("workbench_sessions");
+        sessions.HasKey(s => s.Id);
+        sessions.Property(s => s.Id).HasMaxLength(64);
+        sessions.Property(s => s.AccountId).HasMaxLength(128);
+        sessions.Property(s => s.AccountStamp).HasMaxLength(128);
+        sessions.Property(s => s.Source).HasMaxLength(64);
+        sessions.HasIndex(s => s.AccountId);
+        sessions.HasIndex(s => s.ExpiresAt);
+
+        var lockouts = modelBuilder.Entity<SignInLockoutRecord>();
+        lockouts.ToTable("sign_in_lockouts");
+        lockouts.HasKey(l => l.AccountId);
+        lockouts.Property(l => l.AccountId).HasMaxLength(128);
     }
 }
 
