@@ -52,6 +52,11 @@ public sealed record CaseView
     public DateTime? FinalizedAt { get; init; }
     /// <summary>What a reviewer asked the provider for, while the case waits for it.</summary>
     public string? InformationRequest { get; init; }
+    /// <summary>Lines held for a physician to confirm after information re-evaluated them (see CaseService.AddInformationAsync).</summary>
+    public IReadOnlyList<int> HeldLines { get; init; } = [];
+    /// <summary>The organisation the case belongs to, and who submitted it.</summary>
+    public string Tenant { get; init; } = "";
+    public string SubmittedBy { get; init; } = "";
     public required int Revision { get; init; }
     public required string RequestJson { get; init; }
     public required string DeterminationJson { get; init; }
@@ -88,15 +93,19 @@ public sealed record DecisionView(
 
 public sealed record AuditEventView(long Id, DateTime At, string Action, string Actor, string? ActorRole, string Detail);
 
+/// <summary>A configured person who reviews cases: id, name and role (nurse or physician) come from configuration only.</summary>
 public sealed record Reviewer(string Id, string Name, string Role);
+
+/// <summary>One addition of information to a case: when, who sent it, and what (the JSON document as sent).</summary>
+public sealed record InformationView(DateTime At, string Actor, string? ActorRole, string? ActorClient, string InformationJson);
 
 public sealed record LineDecisionInput(int Sequence, string Action, string Rationale);
 
-/// <summary>A reviewer sets a case to wait for information (POST /api/v1/cases/{id}/information-requests, the workbench).</summary>
-public sealed record InformationRequestSubmission(Reviewer Reviewer, string Needed);
+/// <summary>What a reviewer asks for when setting a case to wait for information (the reviewer is the caller).</summary>
+public sealed record InformationRequestSubmission(string Needed);
 
-/// <summary>A reviewer's decisions on some lines of a case (POST /api/v1/cases/{id}/decisions, the workbench).</summary>
-public sealed record DecisionSubmission(Reviewer Reviewer, IReadOnlyList<LineDecisionInput> Lines);
+/// <summary>A physician's decisions on some lines of a case (the physician is the caller, never named here).</summary>
+public sealed record DecisionSubmission(IReadOnlyList<LineDecisionInput> Lines);
 
 public enum StoreErrorKind
 {
@@ -106,6 +115,8 @@ public enum StoreErrorKind
     Conflict,
     /// <summary>Well-formed, but breaks a rule of the workflow (422).</summary>
     Unprocessable,
+    /// <summary>The authenticated caller may not do this (403).</summary>
+    Forbidden,
     /// <summary>Malformed input, with the fields at fault (400).</summary>
     Invalid,
 }

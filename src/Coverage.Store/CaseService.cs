@@ -22,19 +22,27 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public static readonly TimeSpan StandardTurnaround = TimeSpan.FromDays(7);
 
     public const int MaxPageSize = 100;
+    /// <summary>Pages beyond this are refused: (page - 1) * size must never overflow, and nobody pages a million deep.</summary>
+    public const int MaxPage = 1_000_000;
 
     // ------------------------------------------------------------------ submit
 
-    /// <summary>Evaluates and stores a new case, or returns the case already holding this request id for this member.</summary>
-    public async Task<StoreResult<CaseView>> SubmitAsync(CoverageRequest request, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Evaluates and stores a new case of the caller's organisation, or returns the case of that organisation
+    /// already holding this request id for this member. <paramref name="externalKey"/> is how the submitter's
+    /// system names the request beyond its id (PAS: Claim.identifier system and value, provider); an inquiry must
+    /// name it again.
+    /// </summary>
+    public async Task<StoreResult<CaseView>> SubmitAsync(CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null)
     {
         var requestJson = RequestWriter.ToJson(request);
-        var hash = Hash(requestJson);
+        var hash = Hash(requestJson + "\n" + externalKey);
         var memberKey = request.Member.Id ?? "";
+        var actor = caller.Actor;
 
         if (request.RequestId is not null)
         {
-            var existing = await FindByRequestId(memberKey, request.RequestId, cancellationToken);
+            var existing = await FindByRequestId(caller.Tenant, memberKey, request.RequestId, cancellationToken);
             if (existing is not null) return await Resubmitted(existing, hash, actor, cancellationToken);
         }
 
@@ -44,6 +52,9 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             RequestId = request.RequestId,
+            Tenant = caller.Tenant,
+            SubmittedBy = actor.Id,
+            ExternalKey = externalKey,
             MemberKey = memberKey,
             Kind = request.Kind.ToWire(),
             Priority = request.Priority.ToWire(),
@@ -64,7 +75,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         {
             // Another submission of the same request id won the race: answer with its case.
             db.ChangeTracker.Clear();
-            var winner = await FindByRequestId(memberKey, request.RequestId, cancellationToken);
+            var winner = await FindByRequestId(caller.Tenant, memberKey, request.RequestId, cancellationToken);
             if (winner is null) throw;
             return await Resubmitted(winner, hash, actor, cancellationToken);
         }
@@ -75,57 +86,61 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     {
         if (existing.RequestHash != hash)
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                $"Request id '{existing.RequestId}' was already used for this member with a different request (case {existing.Id}); use a new request id.");
+                $"Request id '{InputEcho.Truncate(existing.RequestId)}' was already used for this member with a different request (case {existing.Id}); use a new request id.");
         Audit(existing, Now(), "case-resubmitted", actor, "The same request was submitted again; the existing case was returned.");
         await db.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(View(existing));
     }
 
-    private Task<CaseRecord?> FindByRequestId(string memberKey, string requestId, CancellationToken cancellationToken) =>
-        db.Cases.Include(c => c.Decisions).FirstOrDefaultAsync(c => c.MemberKey == memberKey && c.RequestId == requestId, cancellationToken);
+    /// <summary>Request ids are the submitter's own: they are looked up only within its organisation.</summary>
+    private Task<CaseRecord?> FindByRequestId(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        db.Cases.Include(c => c.Decisions).FirstOrDefaultAsync(c => c.Tenant == tenant && c.MemberKey == memberKey && c.RequestId == requestId, cancellationToken);
 
     // ------------------------------------------------------------------ read
 
-    public async Task<StoreResult<CaseView>> GetAsync(Guid id, Actor actor, CancellationToken cancellationToken)
+    public async Task<StoreResult<CaseView>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await Load(id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<CaseView>(id);
-        Audit(record, Now(), "case-read", actor, "The case was read.");
+        Audit(record, Now(), "case-read", caller.Actor, "The case was read.");
         await db.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(View(record));
     }
 
-    /// <summary>The case of a request id for a member (PAS $inquire); a read, audited.</summary>
-    public async Task<StoreResult<CaseView>> FindByRequestAsync(string? memberId, string requestId, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// The case of a request id for a member (PAS $inquire), within the caller's organisation and only when the
+    /// submitter's own name of the request (<paramref name="externalKey"/>) is the same; a read, audited.
+    /// </summary>
+    public async Task<StoreResult<CaseView>> FindByRequestAsync(string? memberId, string requestId, string? externalKey, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await FindByRequestId(memberId ?? "", requestId, cancellationToken);
-        if (record is null) return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound, $"No case holds request id '{requestId}' for this member.");
-        Audit(record, Now(), "case-read", actor, "The case was read by an inquiry on its request id.");
+        var record = await FindByRequestId(caller.Tenant, memberId ?? "", requestId, cancellationToken);
+        if (record is null || record.ExternalKey != externalKey)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound, $"No case of yours holds request id '{InputEcho.Truncate(requestId)}' for this member and provider.");
+        Audit(record, Now(), "case-read", caller.Actor, "The case was read by an inquiry on its request id.");
         await db.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(View(record));
     }
-
-    /// <summary>Cases oldest first, optionally of one status; each case listed is a read and is audited.</summary>
-    public Task<StoreResult<CasePage>> ListAsync(string? status, int page, int pageSize, Actor actor, CancellationToken cancellationToken) =>
-        ListAsync(new CaseQuery { Statuses = status is null ? [] : [status], Page = page, PageSize = pageSize }, actor, cancellationToken);
 
     /// <summary>
     /// Cases matching the query (any of the statuses, a modality, a policy), oldest first or soonest due
     /// first (the reviewers' queue); each case listed is a read and is audited.
     /// </summary>
-    public async Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Actor actor, CancellationToken cancellationToken)
+    public async Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Caller caller, CancellationToken cancellationToken)
     {
+        var actor = caller.Actor;
         var errors = new List<InputError>();
         foreach (var status in query.Statuses)
             if (!CaseStatus.All.Contains(status))
                 errors.Add(new InputError("status", $"'{status}' is not one of {string.Join(", ", CaseStatus.All)}"));
         if (query.Modality is { } m && !IsFilterWord(m)) errors.Add(new InputError("modality", $"'{m}' is not a modality id (letters, digits, '-', '.')"));
         if (query.Policy is { } p && !IsFilterWord(p)) errors.Add(new InputError("policy", $"'{p}' is not a policy id (letters, digits, '-', '.')"));
-        if (query.Page < 1) errors.Add(new InputError("page", "must be 1 or more"));
+        if (query.Page is < 1 or > MaxPage) errors.Add(new InputError("page", $"must be from 1 to {MaxPage}"));
         if (query.PageSize is < 1 or > MaxPageSize) errors.Add(new InputError("pageSize", $"must be from 1 to {MaxPageSize}"));
         if (errors.Count > 0) return StoreResult<CasePage>.Fail(StoreErrorKind.Invalid, "Invalid query.", errors);
 
         var cases = db.Cases.AsQueryable();
+        // A submitter lists only its own organisation's cases; payer staff list all.
+        if (caller.Access != CallerAccess.PayerStaff) cases = cases.Where(c => c.Tenant == caller.Tenant);
         var statuses = query.Statuses.Distinct().ToList();
         if (statuses.Count > 0) cases = cases.Where(c => statuses.Contains(c.Status));
         // Policies and Modalities hold space-separated ids: pad both sides so that "laser" never matches "laser-x".
@@ -150,11 +165,11 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     private static bool IsFilterWord(string value) =>
         value.Length is > 0 and <= 64 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' or '_');
 
-    public async Task<StoreResult<IReadOnlyList<AuditEventView>>> GetAuditAsync(Guid id, Actor actor, CancellationToken cancellationToken)
+    public async Task<StoreResult<IReadOnlyList<AuditEventView>>> GetAuditAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<IReadOnlyList<AuditEventView>>(id);
-        Audit(record, Now(), "audit-read", actor, "The case's audit history was read.");
+        Audit(record, Now(), "audit-read", caller.Actor, "The case's audit history was read.");
         await db.SaveChangesAsync(cancellationToken);
         var events = await db.AuditEvents.Where(a => a.CaseId == id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         return StoreResult<IReadOnlyList<AuditEventView>>.Ok(
@@ -163,16 +178,25 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
     // ------------------------------------------------------------------ decide
 
+    /// <summary>Free text a reviewer writes: a rationale is quoted in the member's notice; at most this long.</summary>
+    public const int MaxRationaleLength = 4000;
+
     /// <summary>
-    /// Records a reviewer's decisions. Only lines that are adverse medical-necessity recommendations are
-    /// decided; only a physician may uphold one (spec section 6); the case is final once every such line is.
+    /// Records a physician's decisions. The decider is the authenticated caller, never a name in a body: only a
+    /// configured physician (a person, not a machine client) may uphold or overturn (spec section 6). Only lines
+    /// that are adverse medical-necessity recommendations are decided, and lines a re-evaluation was held on for
+    /// review (which a physician confirms); the case is final once every such line is.
     /// </summary>
-    public async Task<StoreResult<CaseView>> DecideAsync(Guid id, DecisionSubmission submission, CancellationToken cancellationToken)
+    public async Task<StoreResult<CaseView>> DecideAsync(Guid id, DecisionSubmission submission, Caller caller, CancellationToken cancellationToken)
     {
+        if (!caller.IsPhysician)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Forbidden, caller.Person is null
+                ? "Only a physician, signed in as themself, may decide a medical-necessity recommendation; a client's own token cannot decide."
+                : $"Only a physician may decide a medical-necessity recommendation; {caller.Person.Id} is a {caller.Person.Role}.");
         var invalid = ValidateSubmission(submission);
         if (invalid.Count > 0) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The decision is malformed.", invalid);
 
-        var record = await Load(id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<CaseView>(id);
         if (record.Status == CaseStatus.Final)
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} is final; its decisions cannot change.");
@@ -180,22 +204,23 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} is waiting for information; it can be decided once the information is added.");
 
         var lines = ReadLines(record.DeterminationJson);
+        var held = HeldLines(record);
         foreach (var decision in submission.Lines)
         {
             if (!lines.TryGetValue(decision.Sequence, out var line))
                 return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable, $"Case {id} has no line {decision.Sequence}.");
-            if (!line.RequiresPhysicianReview)
+            if (!line.RequiresPhysicianReview && !held.Contains(decision.Sequence))
                 return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable,
                     $"Line {decision.Sequence} ({line.Outcome}) is not a medical-necessity recommendation; there is nothing for a reviewer to decide.");
+            if (!line.RequiresPhysicianReview && decision.Action == DecisionActions.Overturn)
+                return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable,
+                    $"Line {decision.Sequence} ({line.Outcome}) was held for review after information was added: uphold confirms its re-evaluation; to question it, ask for information.");
             if (record.Decisions.Any(d => d.Sequence == decision.Sequence))
                 return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Line {decision.Sequence} of case {id} is already decided.");
-            if (decision.Action == DecisionActions.Uphold && submission.Reviewer.Role != ReviewerRoles.Physician)
-                return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable,
-                    $"Only a physician may uphold an adverse medical-necessity recommendation (line {decision.Sequence}); the reviewer's role is {submission.Reviewer.Role}.");
         }
 
         var now = Now();
-        var actor = new Actor(submission.Reviewer.Id, submission.Reviewer.Role);
+        var reviewer = caller.Person!;
         foreach (var decision in submission.Lines)
         {
             record.Decisions.Add(new LineDecisionRecord
@@ -204,22 +229,22 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
                 Sequence = decision.Sequence,
                 Action = decision.Action,
                 Rationale = decision.Rationale,
-                ReviewerId = submission.Reviewer.Id,
-                ReviewerName = submission.Reviewer.Name,
-                ReviewerRole = submission.Reviewer.Role,
+                ReviewerId = reviewer.Id,
+                ReviewerName = reviewer.Name,
+                ReviewerRole = reviewer.Role,
                 DecidedAt = now,
             });
-            Audit(record, now, "line-decided", actor,
-                $"Line {decision.Sequence}: {decision.Action} by {submission.Reviewer.Role} {submission.Reviewer.Name}. Rationale: {decision.Rationale}");
+            Audit(record, now, "line-decided", caller.Actor,
+                $"Line {decision.Sequence}: {decision.Action} by {reviewer.Role} {reviewer.Name}. Rationale: {decision.Rationale}");
         }
 
-        var undecided = lines.Values.Where(l => l.RequiresPhysicianReview && record.Decisions.All(d => d.Sequence != l.Sequence)).ToList();
+        var undecided = lines.Values.Where(l => (l.RequiresPhysicianReview || held.Contains(l.Sequence)) && record.Decisions.All(d => d.Sequence != l.Sequence)).ToList();
         if (undecided.Count == 0)
         {
             record.Status = CaseStatus.Final;
             record.FinalizedAt = now;
             record.FinalOutcome = FinalOutcome(lines.Values, record.Decisions);
-            Audit(record, now, "case-finalized", actor, $"Every line is decided; final outcome {record.FinalOutcome}.");
+            Audit(record, now, "case-finalized", caller.Actor, $"Every line is decided; final outcome {record.FinalOutcome}.");
         }
         record.UpdatedAt = now;
         record.Revision++;
@@ -237,18 +262,15 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     private static List<InputError> ValidateSubmission(DecisionSubmission submission)
     {
         var errors = new List<InputError>();
-        if (string.IsNullOrWhiteSpace(submission.Reviewer.Id)) errors.Add(new("reviewer.id", "required: who decides"));
-        if (string.IsNullOrWhiteSpace(submission.Reviewer.Name)) errors.Add(new("reviewer.name", "required: the reviewer's name"));
-        if (!ReviewerRoles.All.Contains(submission.Reviewer.Role))
-            errors.Add(new("reviewer.role", $"'{submission.Reviewer.Role}' is not one of {string.Join(", ", ReviewerRoles.All)}"));
         if (submission.Lines.Count == 0) errors.Add(new("lines", "required: at least one line decision"));
         for (var i = 0; i < submission.Lines.Count; i++)
         {
             var line = submission.Lines[i];
             if (submission.Lines.Take(i).Any(l => l.Sequence == line.Sequence)) errors.Add(new($"lines[{i}].sequence", $"line {line.Sequence} is decided twice"));
             if (line.Action is not (DecisionActions.Uphold or DecisionActions.Overturn))
-                errors.Add(new($"lines[{i}].action", $"'{line.Action}' is not uphold or overturn"));
+                errors.Add(new($"lines[{i}].action", $"'{InputEcho.Truncate(line.Action)}' is not uphold or overturn"));
             if (string.IsNullOrWhiteSpace(line.Rationale)) errors.Add(new($"lines[{i}].rationale", "required: the reviewer's rationale"));
+            else if (line.Rationale.Length > MaxRationaleLength) errors.Add(new($"lines[{i}].rationale", $"at most {MaxRationaleLength} characters ({line.Rationale.Length} given)"));
         }
         return errors;
     }
@@ -258,7 +280,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         var outcomes = lines.Select(line =>
         {
             var decision = decisions.FirstOrDefault(d => d.Sequence == line.Sequence);
-            // An overturned medical-necessity denial is approved; an upheld one stands.
+            // An overturned medical-necessity denial is approved; an upheld one (or a confirmed held line) stands.
             return decision?.Action == DecisionActions.Overturn ? LineOutcome.Covered : line.LineOutcome;
         }).ToList();
         return Evaluator.Aggregate(outcomes).ToWire();
@@ -267,30 +289,57 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     // ------------------------------------------------------------------ information
 
     /// <summary>
-    /// Completes a case waiting for information: merges the facts into the stored request
-    /// (clinical facts, diagnoses, line descriptions, member birth date), re-evaluates it and updates the case.
+    /// Completes a case waiting for information. Information is appended, never overwrites what the case
+    /// holds (a fact, description or birth date already given is refused); only the submitting organisation
+    /// or payer staff may add it; each addition is kept with its values and sender for reviewers
+    /// (<see cref="GetInformationAsync"/>). The case is re-evaluated; when descriptions were added to a case
+    /// that was headed to physician review and the re-evaluation would make those lines final without one,
+    /// the case goes to a reviewer instead (the lines are held).
     /// </summary>
-    public async Task<StoreResult<CaseView>> AddInformationAsync(Guid id, JsonObject information, Actor actor, CancellationToken cancellationToken)
+    public async Task<StoreResult<CaseView>> AddInformationAsync(Guid id, JsonObject information, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await Load(id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<CaseView>(id);
         if (record.Status != CaseStatus.PendingInformation)
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} is {record.Status}, not waiting for information.");
 
         var errors = new List<InputError>();
-        var merged = InformationMerge.Merge(JsonNode.Parse(record.RequestJson)!.AsObject(), information, errors);
+        var merged = InformationMerge.Merge(JsonNode.Parse(record.RequestJson)!.AsObject(), information, errors, out var describedLines);
         if (errors.Count > 0) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The information is malformed.", errors);
         var read = RequestReader.Read(merged.ToJsonString(), evaluator.Catalogue);
         if (!read.IsValid) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The information makes the request invalid.", read.Errors);
 
         var now = Now();
         var before = record.Outcome;
+        var previousLines = ReadLines(record.DeterminationJson);
+        var headedToReview = record.InformationRequest is not null || previousLines.Values.Any(l => l.RequiresPhysicianReview);
         record.RequestJson = RequestWriter.ToJson(read.Request!);
         record.InformationRequest = null; // answered: the re-evaluation decides where the case goes next
-        Apply(record, evaluator.Evaluate(read.Request!), now);
+        var determination = evaluator.Evaluate(read.Request!);
+        Apply(record, determination, now);
         record.Revision++;
-        Audit(record, now, "information-added", actor, $"Information added: {string.Join(", ", information.Select(p => p.Key))}.");
-        Audit(record, now, "case-reevaluated", actor, $"Re-evaluated: {before} → {record.Outcome}; status {record.Status}.");
+        db.CaseInformation.Add(new CaseInformationRecord
+        {
+            CaseId = record.Id, At = now, Actor = caller.Actor.Id, ActorRole = caller.Actor.Role, ActorClient = caller.Actor.ClientId,
+            Tenant = caller.Tenant, InformationJson = information.ToJsonString(),
+        });
+        Audit(record, now, "information-added", caller.Actor, $"Information added: {string.Join(", ", information.Select(p => p.Key))} (the values are in the case's information history).");
+
+        // Descriptions decide what an unlisted code is: added to a case headed to review, they must not send it
+        // past the physician. Lines that are now final without review are held for a physician to confirm.
+        var held = headedToReview && record.Status != CaseStatus.PendingInformation
+            ? determination.Lines.Where(l => describedLines.Contains(l.Sequence) && !l.RequiresPhysicianReview).Select(l => l.Sequence).ToList()
+            : [];
+        if (held.Count > 0)
+        {
+            record.HeldLines = string.Join(' ', held);
+            record.Status = CaseStatus.PendingPhysicianReview;
+            record.FinalizedAt = null;
+            record.FinalOutcome = null;
+            Audit(record, now, "case-held-for-review", caller.Actor,
+                $"Descriptions were added to a case headed to physician review; line(s) {string.Join(", ", held)} would have become final without one, so a physician confirms them.");
+        }
+        Audit(record, now, "case-reevaluated", caller.Actor, $"Re-evaluated: {before} → {record.Outcome}; status {record.Status}.");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -302,23 +351,34 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         return StoreResult<CaseView>.Ok(View(record));
     }
 
-    /// <summary>
-    /// A reviewer (nurse or physician) sets a case waiting for a physician aside until the provider sends
-    /// what is needed: pending-physician-review → pending-information, with the request kept on the case
-    /// and in its audit. The information, once added, re-evaluates the case (AddInformationAsync).
-    /// </summary>
-    public async Task<StoreResult<CaseView>> RequestInformationAsync(Guid id, InformationRequestSubmission submission, CancellationToken cancellationToken)
+    /// <summary>Every addition of information to a case, oldest first, with its values and sender; a read, audited.</summary>
+    public async Task<StoreResult<IReadOnlyList<InformationView>>> GetInformationAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {
+        var record = await LoadFor(id, caller, cancellationToken);
+        if (record is null) return NotFound<IReadOnlyList<InformationView>>(id);
+        var additions = await db.CaseInformation.Where(i => i.CaseId == id).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        Audit(record, Now(), "information-read", caller.Actor, "The case's information history was read.");
+        await db.SaveChangesAsync(cancellationToken);
+        return StoreResult<IReadOnlyList<InformationView>>.Ok(additions
+            .Select(i => new InformationView(Utc(i.At), i.Actor, i.ActorRole, i.ActorClient, i.InformationJson)).ToList());
+    }
+
+    /// <summary>
+    /// A reviewer (nurse or physician, a configured person) sets a case waiting for a physician aside until the
+    /// provider sends what is needed: pending-physician-review → pending-information, with the request kept on
+    /// the case and in its audit. The information, once added, re-evaluates the case (AddInformationAsync).
+    /// </summary>
+    public async Task<StoreResult<CaseView>> RequestInformationAsync(Guid id, InformationRequestSubmission submission, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!caller.IsReviewer)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Forbidden,
+                "Only a reviewer (a nurse or physician, signed in as themself) may set a case to wait for information; a client's own token cannot.");
         var errors = new List<InputError>();
-        if (string.IsNullOrWhiteSpace(submission.Reviewer.Id)) errors.Add(new("reviewer.id", "required: who asks"));
-        if (string.IsNullOrWhiteSpace(submission.Reviewer.Name)) errors.Add(new("reviewer.name", "required: the reviewer's name"));
-        if (!ReviewerRoles.All.Contains(submission.Reviewer.Role))
-            errors.Add(new("reviewer.role", $"'{submission.Reviewer.Role}' is not one of {string.Join(", ", ReviewerRoles.All)}"));
         if (string.IsNullOrWhiteSpace(submission.Needed)) errors.Add(new("needed", "required: what information is needed, and from whom"));
-        else if (submission.Needed.Length > MaxInformationRequestLength) errors.Add(new("needed", $"at most {MaxInformationRequestLength} characters"));
+        else if (submission.Needed.Length > MaxInformationRequestLength) errors.Add(new("needed", $"at most {MaxInformationRequestLength} characters ({submission.Needed.Length} given)"));
         if (errors.Count > 0) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The information request is malformed.", errors);
 
-        var record = await Load(id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<CaseView>(id);
         if (record.Status != CaseStatus.PendingPhysicianReview)
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
@@ -326,12 +386,13 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
         var now = Now();
         var needed = submission.Needed.Trim();
+        var reviewer = caller.Person!;
         record.Status = CaseStatus.PendingInformation;
         record.InformationRequest = needed;
+        record.HeldLines = null;
         record.UpdatedAt = now;
         record.Revision++;
-        Audit(record, now, "information-requested", new Actor(submission.Reviewer.Id, submission.Reviewer.Role),
-            $"Set to wait for information by {submission.Reviewer.Role} {submission.Reviewer.Name}. Needed: {needed}");
+        Audit(record, now, "information-requested", caller.Actor, $"Set to wait for information by {reviewer.Role} {reviewer.Name}. Needed: {needed}");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -351,14 +412,14 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     /// Reads a case to produce the adverse determination notice of one line, and audits it. A notice
     /// exists only for a line a physician upheld; any other line is Unprocessable.
     /// </summary>
-    public async Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Actor actor, CancellationToken cancellationToken)
+    public async Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await Load(id, cancellationToken);
+        var record = await LoadFor(id, caller, cancellationToken);
         if (record is null) return NotFound<CaseView>(id);
         var decision = record.Decisions.FirstOrDefault(d => d.Sequence == sequence);
-        if (decision is not { Action: DecisionActions.Uphold })
+        if (decision is not { Action: DecisionActions.Uphold } || !ReadLines(record.DeterminationJson).TryGetValue(sequence, out var line) || !line.RequiresPhysicianReview)
             return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable, $"Line {sequence} of case {id} is not a denial a physician upheld; it has no notice.");
-        Audit(record, Now(), "notice-produced", actor, $"The adverse determination notice for line {sequence} was produced ({format}).");
+        Audit(record, Now(), "notice-produced", caller.Actor, $"The adverse determination notice for line {sequence} was produced ({format}).");
         await db.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(View(record));
     }
@@ -376,6 +437,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         record.Policies = string.Join(' ', determination.Lines.Where(l => l.Policy is not null).Select(l => l.Policy!.Id).Distinct());
         record.Modalities = string.Join(' ', determination.Lines.Where(l => l.Modality is not null).Select(l => l.Modality!).Distinct());
         record.UpdatedAt = now;
+        record.HeldLines = null;
         if (record.Status == CaseStatus.Final)
         {
             // Favourable and administrative results are final at once (spec section 6).
@@ -391,8 +453,21 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
             ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
         });
 
-    private Task<CaseRecord?> Load(Guid id, CancellationToken cancellationToken) =>
-        db.Cases.Include(c => c.Decisions).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+    /// <summary>
+    /// The case, when the caller may see it. Another organisation's case is answered exactly like a missing one
+    /// (nothing tells a caller that it exists), and the refused attempt is audited on that case.
+    /// </summary>
+    private async Task<CaseRecord?> LoadFor(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await db.Cases.Include(c => c.Decisions).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (record is null || caller.MaySee(record.Tenant)) return record;
+        Audit(record, Now(), "access-refused", caller.Actor, "The case was asked for by a caller of another organisation; it was answered as not found.");
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private static HashSet<int> HeldLines(CaseRecord record) =>
+        (record.HeldLines ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
@@ -417,6 +492,9 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         UpdatedAt = Utc(record.UpdatedAt),
         FinalizedAt = record.FinalizedAt is { } f ? Utc(f) : null,
         InformationRequest = record.InformationRequest,
+        HeldLines = HeldLines(record).Order().ToList(),
+        Tenant = record.Tenant,
+        SubmittedBy = record.SubmittedBy,
         Revision = record.Revision,
         RequestJson = record.RequestJson,
         DeterminationJson = record.DeterminationJson,

@@ -45,6 +45,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         // The reviewers' queue: open cases by due time.
         cases.HasIndex(c => new { c.Status, c.DueAt });
         cases.Property(c => c.InformationRequest).HasMaxLength(2000);
+        cases.Property(c => c.HeldLines).HasMaxLength(512);
         cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
 
         var decisions = modelBuilder.Entity<LineDecisionRecord>();

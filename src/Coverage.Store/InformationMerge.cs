@@ -6,13 +6,15 @@ namespace Coverage.Store;
 /// <summary>
 /// Merges the information a provider sends for a pended case into the stored request:
 /// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "..."}], "member": {"birthDate": "..."}}</c>.
-/// Clinical facts replace (null makes a fact unknown again), diagnoses are added, descriptions replace.
-/// The merged request is then read again by the request reader, which validates every value.
+/// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or the
+/// birth date already given is refused (naming the field), diagnoses are added. The merged request is then read
+/// again by the request reader, which validates every value.
 /// </summary>
 internal static class InformationMerge
 {
-    public static JsonObject Merge(JsonObject request, JsonObject information, List<InputError> errors)
+    public static JsonObject Merge(JsonObject request, JsonObject information, List<InputError> errors, out HashSet<int> describedLines)
     {
+        describedLines = [];
         if (information.Count == 0) errors.Add(new InputError("$", "no information given (clinical, diagnoses, serviceLines or member)"));
         foreach (var (name, value) in information)
         {
@@ -20,20 +22,27 @@ internal static class InformationMerge
             {
                 case "clinical" when value is JsonObject facts:
                     var clinical = request["clinical"] as JsonObject ?? (JsonObject)(request["clinical"] = new JsonObject());
-                    foreach (var (fact, factValue) in facts) clinical[fact] = factValue?.DeepClone();
+                    foreach (var (fact, factValue) in facts)
+                    {
+                        if (factValue is null) errors.Add(new InputError($"clinical.{fact}", "a fact cannot be removed: information is added to a case, never taken away"));
+                        else if (clinical[fact] is not null) errors.Add(new InputError($"clinical.{fact}", "already given; information is added to a case, never replaced"));
+                        else clinical[fact] = factValue.DeepClone();
+                    }
                     break;
                 case "diagnoses" when value is JsonArray codes:
                     var diagnoses = request["diagnoses"] as JsonArray ?? (JsonArray)(request["diagnoses"] = new JsonArray());
                     foreach (var code in codes) diagnoses.Add(code?.DeepClone());
                     break;
                 case "serviceLines" when value is JsonArray lines:
-                    MergeLines(request, lines, errors);
+                    MergeLines(request, lines, errors, describedLines);
                     break;
                 case "member" when value is JsonObject member:
                     foreach (var (field, fieldValue) in member)
                     {
                         if (field != "birthDate") errors.Add(new InputError($"member.{field}", "only member.birthDate can be added to a case"));
-                        else request["member"]![field] = fieldValue?.DeepClone();
+                        else if (request["member"]?[field] is not null) errors.Add(new InputError("member.birthDate", "already given; information is added to a case, never replaced"));
+                        else if (request["member"] is JsonObject stored) stored[field] = fieldValue?.DeepClone();
+                        else request["member"] = new JsonObject { [field] = fieldValue?.DeepClone() };
                     }
                     break;
                 case "clinical" or "member":
@@ -50,7 +59,7 @@ internal static class InformationMerge
         return request;
     }
 
-    private static void MergeLines(JsonObject request, JsonArray lines, List<InputError> errors)
+    private static void MergeLines(JsonObject request, JsonArray lines, List<InputError> errors, HashSet<int> describedLines)
     {
         var stored = request["serviceLines"]!.AsArray();
         for (var i = 0; i < lines.Count; i++)
@@ -70,7 +79,13 @@ internal static class InformationMerge
             {
                 if (field == "sequence") continue;
                 if (field != "description") errors.Add(new InputError($"serviceLines[{i}].{field}", "only a line's description can be added to a case"));
-                else target[field] = value?.DeepClone();
+                else if (target[field] is JsonValue existing && existing.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
+                    errors.Add(new InputError($"serviceLines[{i}].description", $"line {number} already has a description; information is added to a case, never replaced"));
+                else
+                {
+                    target[field] = value?.DeepClone();
+                    describedLines.Add(number);
+                }
             }
         }
     }

@@ -25,10 +25,10 @@ internal static class Api
     public static Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> Get(HttpClient client, string url) =>
         Send(client, HttpMethod.Get, url);
 
-    public static string Decision(string role, params (int Sequence, string Action, string Rationale)[] lines) =>
+    /// <summary>A decision body: the lines only, since the reviewer is whoever is authenticated.</summary>
+    public static string Decision(params (int Sequence, string Action, string Rationale)[] lines) =>
         JsonSerializer.Serialize(new
         {
-            reviewer = new { id = $"{role}-1", name = role == "physician" ? "Dr. Ada Reviewer" : "Nora Nurse, RN", role },
             lines = lines.Select(l => new { sequence = l.Sequence, action = l.Action, rationale = l.Rationale }),
         });
 

@@ -32,6 +32,15 @@ public sealed class ApiAuthenticationTests : IClassFixture<SqliteStorage>, IDisp
             builder.UseSetting("Api:Authentication:Issuers:0:Issuer", Issuer);
             builder.UseSetting("Api:Authentication:Issuers:0:Audience", Audience);
             builder.UseSetting("Api:Authentication:Issuers:0:Jwks", $$"""{"keys":[{"kty":"RSA","kid":"k1","use":"sig","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""");
+            builder.UseSetting("Api:Authentication:Clients:0:Issuer", Issuer);
+            builder.UseSetting("Api:Authentication:Clients:0:ClientId", "um-system-1");
+            builder.UseSetting("Api:Authentication:Clients:0:Organisation", "payer");
+            builder.UseSetting("Api:Authentication:Clients:0:Access", "payer");
+            builder.UseSetting("Api:Authentication:People:0:Issuer", Issuer);
+            builder.UseSetting("Api:Authentication:People:0:Subject", "dr-kim");
+            builder.UseSetting("Api:Authentication:People:0:Id", "dr-kim");
+            builder.UseSetting("Api:Authentication:People:0:Name", "Dr. Ana Kim");
+            builder.UseSetting("Api:Authentication:People:0:Role", "physician");
         });
         _client = _app.CreateClient();
     }
@@ -42,7 +51,7 @@ public sealed class ApiAuthenticationTests : IClassFixture<SqliteStorage>, IDisp
         _app.Dispose();
     }
 
-    private static string Token(string scope, string issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, RSA? key = null) =>
+    private static string Token(string scope, string issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, RSA? key = null, string? subject = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -50,7 +59,7 @@ public sealed class ApiAuthenticationTests : IClassFixture<SqliteStorage>, IDisp
             Expires = DateTime.UtcNow + (lifetime ?? TimeSpan.FromMinutes(5)),
             NotBefore = DateTime.UtcNow.AddMinutes(-10),
             IssuedAt = DateTime.UtcNow.AddMinutes(-10),
-            Subject = new ClaimsIdentity([new Claim("client_id", "um-system-1"), new Claim("scope", scope)]),
+            Subject = new ClaimsIdentity([new Claim("client_id", subject is null ? "um-system-1" : "review-app"), new Claim("scope", scope), new Claim("sub", subject ?? "um-system-1")]),
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(key ?? Key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256),
         });
 
@@ -129,8 +138,10 @@ public sealed class ApiAuthenticationTests : IClassFixture<SqliteStorage>, IDisp
         var caseId = System.Text.Json.JsonDocument.Parse(body).RootElement.Str("caseId");
 
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/api/v1/cases/{caseId}", Token("coverage/cases.read"))).Status);
-        var decision = Api.Decision("physician", (1, "uphold", "Not medically necessary under policy 0540."));
-        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/decisions", Token("coverage/cases.decide"), decision)).Status);
+        var decision = Api.Decision((1, "uphold", "Not medically necessary under policy 0540."));
+        // A client's own token cannot decide; the physician's user-context token can, in the physician's name.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/decisions", Token("coverage/cases.decide"), decision)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Post, $"/api/v1/cases/{caseId}/decisions", Token("coverage/cases.decide", subject: "dr-kim"), decision)).Status);
 
         var (auditStatus, audit) = await Send(HttpMethod.Get, $"/api/v1/cases/{caseId}/audit", Token("coverage/audit.read"));
         Assert.Equal(HttpStatusCode.OK, auditStatus);

@@ -5,19 +5,22 @@ using Microsoft.Extensions.Time.Testing;
 namespace Coverage.Server.Tests;
 
 /// <summary>
-/// The REST API and the case workflow, over HTTP, against a real database. The same tests run on
-/// SQLite (SqliteCaseApiTests) and on PostgreSQL (PostgresCaseApiTests).
+/// The REST API and the case workflow, over HTTP, against a real database, with real access tokens: the
+/// physician's (a user-context token of a configured physician, every scope) unless a test says otherwise.
+/// The same tests run on SQLite (SqliteCaseApiTests) and on PostgreSQL (PostgresCaseApiTests).
 /// </summary>
 public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposable where TStorage : Storage
 {
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
+    private readonly HttpClient _nurse;
 
     protected CaseApiTests(TStorage storage)
     {
         Storage = storage;
-        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
-        _client = _app.CreateClient();
+        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), ApiTokens.Configure);
+        _client = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        _nurse = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Nurse));
     }
 
     protected TStorage Storage { get; }
@@ -25,6 +28,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     public void Dispose()
     {
         _client.Dispose();
+        _nurse.Dispose();
         _app.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -265,7 +269,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
 
         var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
-            Api.Decision("physician", (1, "uphold", "Evidence insufficient per policy 0540; no plan exception applies.")));
+            Api.Decision((1, "uphold", "Evidence insufficient per policy 0540; no plan exception applies.")));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("final", body.Str("status"));
@@ -276,27 +280,32 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     }
 
     [Fact]
-    public async Task Decide_NurseOverturns_CaseIsFinalCovered()
+    public async Task Decide_PhysicianOverturns_CaseIsFinalCoveredInThePhysiciansName()
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
 
         var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
-            Api.Decision("nurse", (1, "overturn", "Approved under the member's documented exception.")));
+            Api.Decision((1, "overturn", "Approved under the member's documented exception.")));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("covered", body.Str("finalOutcome"));
+        var decision = Assert.Single(body.GetProperty("decisions").EnumerateArray());
+        Assert.Equal(ApiTokens.Physician, decision.Str("reviewerId"));
+        Assert.Equal(ApiTokens.PhysicianName, decision.Str("reviewerName"));
     }
 
-    [Fact]
-    public async Task Decide_NurseUpholds_Is422AndCaseStaysPending()
+    [Theory]
+    [InlineData("uphold")]
+    [InlineData("overturn")]
+    public async Task Decide_ByANurse_Is403AndCaseStaysPending(string action)
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
 
-        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
-            Api.Decision("nurse", (1, "uphold", "Agree with the policy.")));
+        var (status, body, _) = await Api.Post(_nurse, $"/api/v1/cases/{caseId}/decisions",
+            Api.Decision((1, action, "Agree with the policy.")));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Contains("Only a physician may uphold", body.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("Only a physician may decide", body.Str("detail"), StringComparison.Ordinal);
         var (_, after, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
         Assert.Equal("pending-physician-review", after.Str("status"));
     }
@@ -305,9 +314,9 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     public async Task Decide_FinalCase_Is409()
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
-        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "Not medically necessary.")));
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary.")));
 
-        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "overturn", "Changed my mind.")));
+        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Changed my mind.")));
 
         Assert.Equal(HttpStatusCode.Conflict, status);
     }
@@ -319,7 +328,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         request["serviceLines"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""{"sequence":2,"code":"19120","units":1}"""));
         var caseId = (await Submit(request.ToJsonString())).Str("caseId");
 
-        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (2, "uphold", "No.")));
+        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "uphold", "No.")));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("not-addressed", body.Str("detail"), StringComparison.Ordinal);
@@ -330,18 +339,18 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
 
-        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (9, "uphold", "No.")));
+        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((9, "uphold", "No.")));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
     }
 
     [Theory]
-    [InlineData("""{"reviewer":{"id":"p1","name":"Dr. A","role":"physician"},"lines":[{"sequence":1,"action":"uphold","rationale":"  "}]}""", "lines[0].rationale")]
-    [InlineData("""{"reviewer":{"id":"p1","name":"Dr. A","role":"surgeon"},"lines":[{"sequence":1,"action":"uphold","rationale":"x"}]}""", "reviewer.role")]
-    [InlineData("""{"reviewer":{"id":"p1","name":"Dr. A","role":"physician"},"lines":[{"sequence":1,"action":"deny","rationale":"x"}]}""", "lines[0].action")]
-    [InlineData("""{"lines":[{"sequence":1,"action":"uphold","rationale":"x"}]}""", "reviewer")]
-    [InlineData("""{"reviewer":{"id":"p1","name":"Dr. A","role":"physician"},"lines":[]}""", "lines")]
-    [InlineData("""{"reviewer":{"id":"p1","name":"Dr. A","role":"physician"},"lines":[{"action":"uphold","rationale":"x"}]}""", "lines[0].sequence")]
+    [InlineData("""{"lines":[{"sequence":1,"action":"uphold","rationale":"  "}]}""", "lines[0].rationale")]
+    [InlineData("""{"reviewer":"dr-ada","lines":[{"sequence":1,"action":"uphold","rationale":"x"}]}""", "reviewer")]
+    [InlineData("""{"lines":[{"sequence":1,"action":"deny","rationale":"x"}]}""", "lines[0].action")]
+    [InlineData("""{"lines":[]}""", "lines")]
+    [InlineData("""{"lines":[{"action":"uphold","rationale":"x"}]}""", "lines[0].sequence")]
+    [InlineData("""{"reviewer":{"id":"dr-ada","title":"x"},"lines":[{"sequence":1,"action":"uphold","rationale":"x"}]}""", "reviewer.title")]
     public async Task Decide_MalformedDecision_Is400NamingTheField(string decision, string field)
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
@@ -355,7 +364,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     [Fact]
     public async Task Decide_UnknownCase_Is404()
     {
-        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{Guid.NewGuid()}/decisions", Api.Decision("physician", (1, "uphold", "x")));
+        var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{Guid.NewGuid()}/decisions", Api.Decision((1, "uphold", "x")));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
@@ -369,7 +378,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         Assert.Equal("pending-information", created.Str("status"));
         var caseId = created.Str("caseId");
 
-        var (decideStatus, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "x")));
+        var (decideStatus, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "x")));
         Assert.Equal(HttpStatusCode.Conflict, decideStatus);
 
         var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information",
@@ -430,23 +439,26 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
 
-        var (status, body, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information-requests",
-            """{"reviewer":{"id":"nurse-1","name":"Nora Nurse, RN","role":"nurse"},"needed":"The pathology report of the core biopsy."}""");
+        var (status, body, _) = await Api.Post(_nurse, $"/api/v1/cases/{caseId}/information-requests",
+            """{"needed":"The pathology report of the core biopsy."}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("pending-information", body.Str("status"));
         Assert.Equal("The pathology report of the core biopsy.", body.Str("informationRequest"));
-        var (decideStatus, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "x")));
+        var (decideStatus, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "x")));
         Assert.Equal(HttpStatusCode.Conflict, decideStatus);
 
-        var (addStatus, added, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", """{"clinical":{"recurrent":false}}""");
+        var (replaced, refusal, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", """{"clinical":{"recurrent":true}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, replaced);
+        Assert.True(refusal.GetProperty("errors").TryGetProperty("clinical.recurrent", out _), refusal.ToString());
+        var (addStatus, added, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", """{"clinical":{"implantDistanceDocumented":true}}""");
 
         Assert.Equal(HttpStatusCode.OK, addStatus);
         Assert.Equal("pending-physician-review", added.Str("status"));
         Assert.Equal(JsonValueKind.Null, added.GetProperty("informationRequest").ValueKind);
         var (_, audit, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}/audit");
         var requested = audit.GetProperty("events").EnumerateArray().Single(e => e.Str("action") == "information-requested");
-        Assert.Equal("nurse-1", requested.Str("actor"));
+        Assert.Equal(ApiTokens.Nurse, requested.Str("actor"));
         Assert.Equal("nurse", requested.Str("actorRole"));
         Assert.Contains("pathology report", requested.Str("detail"), StringComparison.Ordinal);
     }
@@ -457,16 +469,15 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         var caseId = (await Submit(Api.WithRequestId(CoverageApp.Sample("cryoablation-rider-on-label.json"), Api.NewId()))).Str("caseId");
 
         var (status, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information-requests",
-            """{"reviewer":{"id":"nurse-1","name":"Nora Nurse, RN","role":"nurse"},"needed":"Anything."}""");
+            """{"reviewer":{"id":"dr-ada","name":"Dr. Ada Reviewer","role":"physician"},"needed":"Anything."}""");
 
         Assert.Equal(HttpStatusCode.Conflict, status);
     }
 
     [Theory]
-    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"nurse"},"needed":"  "}""", "needed")]
-    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"clerk"},"needed":"Notes"}""", "reviewer.role")]
-    [InlineData("""{"needed":"Notes"}""", "reviewer")]
-    [InlineData("""{"reviewer":{"id":"nurse-1","name":"Nora","role":"nurse"},"needed":"Notes","urgent":true}""", "urgent")]
+    [InlineData("""{"needed":"  "}""", "needed")]
+    [InlineData("""{"reviewer":[],"needed":"Notes"}""", "reviewer")]
+    [InlineData("""{"needed":"Notes","urgent":true}""", "urgent")]
     public async Task RequestInformation_Malformed_Is400NamingTheField(string json, string field)
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
@@ -484,7 +495,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
         await Api.Get(_client, $"/api/v1/cases/{caseId}");
-        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "Not medically necessary per 0540.")));
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary per 0540.")));
 
         var (status, body, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}/audit");
 
@@ -492,7 +503,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
         var actions = body.GetProperty("events").EnumerateArray().Select(e => e.Str("action")).ToList();
         Assert.Equal(["case-created", "case-read", "line-decided", "case-finalized", "audit-read"], actions);
         var decided = body.GetProperty("events").EnumerateArray().Single(e => e.Str("action") == "line-decided");
-        Assert.Equal("physician-1", decided.Str("actor"));
+        Assert.Equal(ApiTokens.Physician, decided.Str("actor"));
         Assert.Equal("physician", decided.Str("actorRole"));
     }
 
@@ -525,7 +536,7 @@ public abstract class CaseApiTests<TStorage> : IClassFixture<TStorage>, IDisposa
     public async Task Restart_LosesNoCaseAndNoAuditEvent()
     {
         var caseId = (await Submit(OnLabelCryo())).Str("caseId");
-        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "Not medically necessary per 0540.")));
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary per 0540.")));
         var (_, before, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}/audit");
 
         using var restarted = new CoverageApp(Storage, new FakeTimeProvider(CoverageApp.Start));

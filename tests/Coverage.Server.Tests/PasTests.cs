@@ -157,7 +157,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var request = PasBundle(Api.NewId());
         var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
         var (decided, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
-            Api.Decision("physician", (1, "uphold", "Cryoablation is not medically necessary under policy 0540 for this member.")));
+            Api.Decision((1, "uphold", "Cryoablation is not medically necessary under policy 0540 for this member.")));
         Assert.Equal(HttpStatusCode.OK, decided);
 
         var (status, body) = await Post("inquire", request);
@@ -175,7 +175,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     {
         var request = PasBundle(Api.NewId());
         var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
-        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "overturn", "Plan exception documented.")));
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Plan exception documented.")));
 
         var response = ClaimResponseOf((await Post("inquire", request)).Body);
 

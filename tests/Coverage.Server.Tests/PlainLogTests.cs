@@ -35,7 +35,7 @@ public sealed class PlainLogTests(SqliteStorage storage) : IClassFixture<SqliteS
         var caseId = created.Str("caseId");
         await Api.Get(client, $"/api/v1/cases/{caseId}");
         await Api.Get(client, "/api/v1/cases?status=pending-physician-review");
-        await Api.Post(client, $"/api/v1/cases/{caseId}/decisions", Api.Decision("physician", (1, "uphold", "Not medically necessary.")));
+        await Api.Post(client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary.")));
         await Api.Get(client, $"/api/v1/cases/{caseId}/audit");
         var pended = JsonNode.Parse(CoverageApp.Sample("unlisted-without-description.json"))!;
         pended["requestId"] = Api.NewId();

@@ -15,6 +15,11 @@ public sealed record PasRequest
     public Bundle.EntryComponent? ProviderEntry { get; init; }
     public required string RequestId { get; init; }
     public string? MemberId { get; init; }
+    /// <summary>
+    /// How the provider's system names this request: Claim.identifier (system and value) and the provider's
+    /// identifier. A submission and its inquiry must agree on all of it; the value alone is not enough.
+    /// </summary>
+    public required string ExternalKey { get; init; }
     /// <summary>The coverage request JSON of the contract, for the request reader and the evaluator.</summary>
     public required string RequestJson { get; init; }
 
@@ -109,17 +114,32 @@ public sealed record PasRequest
             ["serviceLines"] = lines,
         };
 
+        var providerEntry = Find(bundle, claim.Provider);
         return new PasRequest
         {
+            ExternalKey = $"Claim.identifier={identifier.System}|{identifier.Value}; provider={ProviderKey(claim, providerEntry)}",
             Bundle = bundle,
             Claim = claim,
             PatientEntry = patientEntry,
             InsurerEntry = Find(bundle, claim.Insurer),
-            ProviderEntry = Find(bundle, claim.Provider),
+            ProviderEntry = providerEntry,
             RequestId = identifier.Value!,
             MemberId = memberId,
             RequestJson = request.ToJsonString(),
         };
+    }
+
+    /// <summary>The provider's first identifier (system|value), from the referenced resource or the reference itself; else the reference.</summary>
+    private static string ProviderKey(Claim claim, Bundle.EntryComponent? provider)
+    {
+        var identifier = provider?.Resource switch
+        {
+            Organization o => o.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)),
+            Practitioner p => p.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)),
+            PractitionerRole r => r.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)),
+            _ => null,
+        } ?? claim.Provider?.Identifier;
+        return identifier is not null ? $"{identifier.System}|{identifier.Value}" : claim.Provider?.Reference ?? "";
     }
 
     /// <summary>The entry a reference points at: by fullUrl, or by Type/id.</summary>

@@ -20,7 +20,8 @@ public sealed record CaseResponse(
     string? FinalOutcome,
     int Revision,
     IReadOnlyList<DecisionView> Decisions,
-    JsonElement Determination)
+    JsonElement Determination,
+    IReadOnlyList<int> HeldLines)
 {
     public static CaseResponse From(CaseView view)
     {
@@ -28,10 +29,24 @@ public sealed record CaseResponse(
         return new CaseResponse(
             view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
             view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
-            determination.RootElement.Clone());
+            determination.RootElement.Clone(), view.HeldLines);
     }
 }
 
 public sealed record CasePageResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);
 
 public sealed record AuditResponse(Guid CaseId, IReadOnlyList<AuditEventView> Events);
+
+/// <summary>Every addition of information to a case: when, who sent it, and the document sent (values, not only keys).</summary>
+public sealed record InformationHistoryResponse(Guid CaseId, IReadOnlyList<InformationAddition> Additions)
+{
+    public static InformationHistoryResponse From(Guid caseId, IReadOnlyList<InformationView> additions) => new(caseId, additions
+        .Select(a =>
+        {
+            using var document = JsonDocument.Parse(a.InformationJson);
+            return new InformationAddition(a.At, a.Actor, a.ActorRole, a.ActorClient, document.RootElement.Clone());
+        })
+        .ToList());
+}
+
+public sealed record InformationAddition(DateTime At, string Actor, string? ActorRole, string? ActorClient, JsonElement Information);

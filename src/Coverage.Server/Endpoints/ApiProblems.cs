@@ -17,6 +17,7 @@ internal static class ApiProblems
         StoreErrorKind.NotFound => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
         StoreErrorKind.Conflict => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict with the case's state."),
         StoreErrorKind.Unprocessable => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The decision breaks a rule of the review workflow."),
+        StoreErrorKind.Forbidden => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status403Forbidden, title: "The authenticated caller may not do this."),
         _ => Invalid(error.Message, error.Fields ?? []),
     };
 

@@ -18,7 +18,8 @@ internal static class CaseEndpoints
             .WithSummary("Cases, oldest first, optionally of one status (final, pending-physician-review, pending-information), one modality and one policy")
             .Produces<CasePageResponse>().ProducesValidationProblem();
         cases.MapPost("/{id:guid}/decisions", Decide).RequireAuthorization(ApiAuthentication.DecideCases).WithName("DecideCase")
-            .WithSummary("A reviewer upholds or overturns adverse medical-necessity recommendations; only a physician may uphold")
+            .WithSummary("The authenticated physician (a user-context token of a configured physician) upholds or overturns adverse medical-necessity recommendations")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Accepts<DecisionDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -27,9 +28,13 @@ internal static class CaseEndpoints
             .Accepts<InformationDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapPost("/{id:guid}/information-requests", RequestInformation).RequireAuthorization(ApiAuthentication.DecideCases).WithName("RequestCaseInformation")
-            .WithSummary("A reviewer sets a case waiting for physician review to wait for information, saying what is needed")
+            .WithSummary("The authenticated reviewer (nurse or physician) sets a case waiting for physician review to wait for information, saying what is needed")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Accepts<InformationRequestDocument>("application/json")
             .Produces<CaseResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        cases.MapGet("/{id:guid}/information", Information).RequireAuthorization(ApiAuthentication.ReadCases).WithName("GetCaseInformation")
+            .WithSummary("Every addition of information to the case, with who sent it and the values sent")
+            .Produces<InformationHistoryResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         cases.MapGet("/{id:guid}/audit", Audit).RequireAuthorization(ApiAuthentication.ReadAudit).WithName("GetCaseAudit").WithSummary("The case's append-only history")
             .Produces<AuditResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -37,7 +42,7 @@ internal static class CaseEndpoints
 
     private static async Task<IResult> Get(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
-        var result = await cases.GetAsync(id, Callers.Actor(context), cancellationToken);
+        var result = await cases.GetAsync(id, context.Caller(), cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
@@ -49,7 +54,7 @@ internal static class CaseEndpoints
         var size = Number(pageSize, "pageSize", 20, errors);
         if (errors.Count > 0) return ApiProblems.Invalid("Invalid query.", errors);
         var query = new CaseQuery { Statuses = status is null ? [] : [status], Modality = modality, Policy = policy, Page = pageNumber, PageSize = size };
-        var result = await cases.ListAsync(query, Callers.Actor(context), cancellationToken);
+        var result = await cases.ListAsync(query, context.Caller(), cancellationToken);
         if (result.Error is not null) return ApiProblems.From(result.Error);
         var value = result.Value!;
         return TypedResults.Ok(new CasePageResponse(value.Items, value.Page, value.PageSize, value.Total));
@@ -61,9 +66,11 @@ internal static class CaseEndpoints
         var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
         if (body is null) return ApiProblems.Invalid("The decision is invalid.", [error!]);
         var errors = new List<InputError>();
-        var submission = ReadDecision(body, errors);
+        var (submission, named) = ReadDecision(body, errors);
         if (submission is null) return ApiProblems.Invalid("The decision is invalid.", errors);
-        var result = await cases.DecideAsync(id, submission, cancellationToken);
+        var caller = request.HttpContext.Caller();
+        if (NotTheCaller(named, caller) is { } refused) return refused;
+        var result = await cases.DecideAsync(id, submission, caller, cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
@@ -72,7 +79,7 @@ internal static class CaseEndpoints
         if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
         var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
         if (body is null) return ApiProblems.Invalid("The information is invalid.", [error!]);
-        var result = await cases.AddInformationAsync(id, body, Callers.Actor(request.HttpContext), cancellationToken);
+        var result = await cases.AddInformationAsync(id, body, request.HttpContext.Caller(), cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
@@ -83,33 +90,57 @@ internal static class CaseEndpoints
         if (body is null) return ApiProblems.Invalid("The information request is invalid.", [error!]);
         var errors = new List<InputError>();
         foreach (var (name, _) in body)
-            if (name is not ("reviewer" or "needed")) errors.Add(new InputError(name, "not a field of an information request (reviewer, needed)"));
-        var reviewer = ReadReviewer(body, errors);
-        var needed = Text(body["needed"], "needed", errors);
-        if (errors.Count > 0 || reviewer is null) return ApiProblems.Invalid("The information request is invalid.", errors);
-        var result = await cases.RequestInformationAsync(id, new InformationRequestSubmission(reviewer, needed), cancellationToken);
+            if (name is not ("reviewer" or "needed")) errors.Add(new InputError(InputEcho.Truncate(name), "not a field of an information request (reviewer, needed)"));
+        var named = ReadReviewer(body, errors);
+        var needed = Text(body["needed"], "needed", errors, CaseService.MaxInformationRequestLength);
+        if (errors.Count > 0) return ApiProblems.Invalid("The information request is invalid.", errors);
+        var caller = request.HttpContext.Caller();
+        if (NotTheCaller(named, caller) is { } refused) return refused;
+        var result = await cases.RequestInformationAsync(id, new InformationRequestSubmission(needed), caller, cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
     private static async Task<IResult> Audit(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
-        var result = await cases.GetAuditAsync(id, Callers.Actor(context), cancellationToken);
+        var result = await cases.GetAuditAsync(id, context.Caller(), cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(new AuditResponse(id, result.Value!));
+    }
+
+    private static async Task<IResult> Information(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    {
+        var result = await cases.GetInformationAsync(id, context.Caller(), cancellationToken);
+        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(InformationHistoryResponse.From(id, result.Value!));
+    }
+
+    /// <summary>
+    /// A body may still name its reviewer (older clients do), but only to say who the caller is: a reviewer
+    /// that is not the authenticated person is refused with 403, never recorded.
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? NotTheCaller(Reviewer? named, Caller caller)
+    {
+        if (named is null) return null;
+        var person = caller.Person;
+        if (person is not null && named.Id == person.Id && (named.Role.Length == 0 || named.Role == person.Role) && (named.Name.Length == 0 || named.Name == person.Name))
+            return null;
+        var who = person is null ? $"client {caller.Actor.Id}, which is not a person" : $"{person.Id} ({person.Role})";
+        return TypedResults.Problem(
+            $"The reviewer named in the body ({InputEcho.Truncate(named.Id)}, {InputEcho.Truncate(named.Role)}) is not the authenticated caller ({who}); a decision is made only in the name of who is signed in.",
+            statusCode: StatusCodes.Status403Forbidden, title: "The body names someone other than the caller.");
     }
 
     private static int Number(string? text, string field, int fallback, List<InputError> errors)
     {
         if (text is null) return fallback;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
-        errors.Add(new InputError(field, $"'{text}' is not a whole number"));
+        errors.Add(new InputError(field, $"'{InputEcho.Truncate(text)}' is not a whole number"));
         return fallback;
     }
 
-    /// <summary>{"reviewer": {"id", "name", "role"}, "lines": [{"sequence", "action", "rationale"}]}.</summary>
-    private static DecisionSubmission? ReadDecision(JsonObject body, List<InputError> errors)
+    /// <summary>{"reviewer"?: {"id", "name"?, "role"?}, "lines": [{"sequence", "action", "rationale"}]}: the lines, and the reviewer the body names, if any.</summary>
+    private static (DecisionSubmission? Submission, Reviewer? Named) ReadDecision(JsonObject body, List<InputError> errors)
     {
         foreach (var (name, _) in body)
-            if (name is not ("reviewer" or "lines")) errors.Add(new InputError(name, "not a field of a decision (reviewer, lines)"));
+            if (name is not ("reviewer" or "lines")) errors.Add(new InputError(InputEcho.Truncate(name), "not a field of a decision (reviewer, lines)"));
 
         var reviewer = ReadReviewer(body, errors);
 
@@ -124,7 +155,7 @@ internal static class CaseEndpoints
                     continue;
                 }
                 foreach (var (name, _) in line)
-                    if (name is not ("sequence" or "action" or "rationale")) errors.Add(new InputError($"lines[{i}].{name}", "not a field of a line decision (sequence, action, rationale)"));
+                    if (name is not ("sequence" or "action" or "rationale")) errors.Add(new InputError($"lines[{i}].{InputEcho.Truncate(name)}", "not a field of a line decision (sequence, action, rationale)"));
                 var sequence = line["sequence"] is JsonValue s && s.TryGetValue<int>(out var n) ? n : (int?)null;
                 if (sequence is null) errors.Add(new InputError($"lines[{i}].sequence", "required: the line's sequence number"));
                 lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action", errors), Text(line["rationale"], $"lines[{i}].rationale", errors)));
@@ -132,39 +163,54 @@ internal static class CaseEndpoints
         }
         else errors.Add(new InputError("lines", "required: the list of line decisions"));
 
-        return errors.Count > 0 || reviewer is null ? null : new DecisionSubmission(reviewer, lines);
+        return (errors.Count > 0 ? null : new DecisionSubmission(lines), reviewer);
     }
 
-    private static string Text(JsonNode? node, string field, List<InputError> errors)
+    /// <summary>A required string of at most <paramref name="maxLength"/> characters (free text is bounded on the server, not only in a browser).</summary>
+    private static string Text(JsonNode? node, string field, List<InputError> errors, int maxLength = CaseService.MaxRationaleLength)
     {
-        if (node is JsonValue value && value.TryGetValue<string>(out var text)) return text;
+        if (node is JsonValue value && value.TryGetValue<string>(out var text))
+        {
+            if (text.Length <= maxLength) return text;
+            errors.Add(new InputError(field, $"at most {maxLength} characters ({text.Length} given)"));
+            return "";
+        }
         errors.Add(new InputError(field, node is null ? "required" : "must be a string"));
         return "";
     }
 
-    /// <summary>{"reviewer": {"id", "name", "role"}}: who decides or asks.</summary>
+    /// <summary>
+    /// {"reviewer": {"id", "name"?, "role"?}}, optional: who the body says decides or asks. It is never taken as
+    /// the reviewer; it is only compared with the authenticated caller (<see cref="NotTheCaller"/>).
+    /// </summary>
     private static Reviewer? ReadReviewer(JsonObject body, List<InputError> errors)
     {
+        if (!body.ContainsKey("reviewer")) return null;
         if (body["reviewer"] is not JsonObject r)
         {
-            errors.Add(new InputError("reviewer", "required: {\"id\", \"name\", \"role\"} of who decides"));
+            errors.Add(new InputError("reviewer", "must be an object {\"id\", \"name\", \"role\"}, or left out: the reviewer is whoever is authenticated"));
             return null;
         }
-        foreach (var (name, _) in r)
-            if (name is not ("id" or "name" or "role")) errors.Add(new InputError("reviewer." + name, "not a field of the reviewer (id, name, role)"));
-        return new Reviewer(Text(r["id"], "reviewer.id", errors), Text(r["name"], "reviewer.name", errors), Text(r["role"], "reviewer.role", errors));
+        foreach (var (field, _) in r)
+            if (field is not ("id" or "name" or "role")) errors.Add(new InputError("reviewer." + InputEcho.Truncate(field), "not a field of the reviewer (id, name, role)"));
+        var id = Text(r["id"], "reviewer.id", errors, MaxReviewerText);
+        var name = r.ContainsKey("name") ? Text(r["name"], "reviewer.name", errors, MaxReviewerText) : "";
+        var role = r.ContainsKey("role") ? Text(r["role"], "reviewer.role", errors, MaxReviewerText) : "";
+        return new Reviewer(id, name, role);
     }
+
+    private const int MaxReviewerText = 256;
 }
 
-/// <summary>For the OpenAPI document: a reviewer's decisions.</summary>
-public sealed record DecisionDocument(DecisionReviewer Reviewer, IReadOnlyList<DecisionLine> Lines);
+/// <summary>For the OpenAPI document: a physician's decisions. The reviewer is optional and, when given, must be the authenticated caller.</summary>
+public sealed record DecisionDocument(DecisionReviewer? Reviewer, IReadOnlyList<DecisionLine> Lines);
 
 public sealed record DecisionReviewer(string Id, string Name, string Role);
 
 public sealed record DecisionLine(int Sequence, string Action, string Rationale);
 
 /// <summary>For the OpenAPI document: a reviewer sets a case to wait for information.</summary>
-public sealed record InformationRequestDocument(DecisionReviewer Reviewer, string Needed);
+public sealed record InformationRequestDocument(DecisionReviewer? Reviewer, string Needed);
 
 /// <summary>For the OpenAPI document: information for a pended case.</summary>
 public sealed record InformationDocument(

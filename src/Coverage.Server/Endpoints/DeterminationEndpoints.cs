@@ -1,5 +1,6 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
+using Coverage.Server.Security;
 using Coverage.Store;
 
 namespace Coverage.Server.Endpoints;
@@ -33,7 +34,7 @@ internal static class DeterminationEndpoints
         var read = RequestReader.Read(body, catalogue);
         if (!read.IsValid) return ApiProblems.Invalid("The coverage request is invalid.", read.Errors);
 
-        var result = await cases.SubmitAsync(read.Request!, Callers.Actor(request.HttpContext), cancellationToken);
+        var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return ApiProblems.From(result.Error);
         var response = CaseResponse.From(result.Value!);
         return result.Created

@@ -6,6 +6,7 @@ using Coverage.Engine.Model;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Hl7.Fhir.Model;
 
@@ -60,7 +61,7 @@ internal static class FhirEndpoints
         if (!read.IsValid)
             return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => $"{PasRequest.ElementOf(e.Field)}: {e.Message}")), 400);
 
-        var result = await cases.SubmitAsync(read.Request!, Callers.Actor(request.HttpContext), cancellationToken);
+        var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
         if (result.Error is not null) return Problem(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(request, settings), time.GetUtcNow()));
     }
@@ -70,7 +71,7 @@ internal static class FhirEndpoints
     {
         var (pas, failure) = await ReadPasRequest(request, cancellationToken);
         if (pas is null) return failure!;
-        var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, Callers.Actor(request.HttpContext), cancellationToken);
+        var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return Problem(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(request, settings), time.GetUtcNow()));
     }
@@ -93,6 +94,7 @@ internal static class FhirEndpoints
     {
         StoreErrorKind.NotFound => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, error.Message), 404),
         StoreErrorKind.Conflict => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Conflict, error.Message), 409),
+        StoreErrorKind.Forbidden => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Forbidden, error.Message), 403),
         _ => FhirResults.Outcome(Outcomes.Invalid(error.Message), 400),
     };
 

@@ -8,10 +8,38 @@ namespace Coverage.Server.Security;
 public sealed class ApiTokenIssuer
 {
     public string Issuer { get; set; } = "";
-    /// <summary>The audience its tokens name for this server; default: the issuer's tokens for any audience are refused.</summary>
+    /// <summary>The audience this issuer's tokens must name for this server; required, and checked for this issuer only.</summary>
     public string Audience { get; set; } = "";
     /// <summary>The issuer's JWK Set, inline (JSON text of {"keys": [...]}).</summary>
     public string? Jwks { get; set; }
+}
+
+/// <summary>
+/// A client of an issuer (by client_id): the organisation it submits for and sees, and whether it is the
+/// payer's own (payer access: every case) or a submitter's (its organisation's cases only). A client that
+/// is not configured is a submitter and an organisation of its own.
+/// </summary>
+public sealed class ApiClient
+{
+    public string Issuer { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public string Organisation { get; set; } = "";
+    /// <summary>"submitter" (default) or "payer".</summary>
+    public string Access { get; set; } = "submitter";
+}
+
+/// <summary>
+/// A person who acts through the API with a user-context token: the token's subject at its issuer maps to
+/// the person's id, name and role (nurse or physician). Roles come from here, never from a token's or a
+/// body's say-so. People are payer staff.
+/// </summary>
+public sealed class ApiPerson
+{
+    public string Issuer { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Role { get; set; } = "";
 }
 
 public sealed class ApiAuthenticationOptions
@@ -19,7 +47,16 @@ public sealed class ApiAuthenticationOptions
     /// <summary>On by default; only the Development environment may turn it off.</summary>
     public bool Enabled { get; set; } = true;
     public List<ApiTokenIssuer> Issuers { get; set; } = [];
+    public List<ApiClient> Clients { get; set; } = [];
+    public List<ApiPerson> People { get; set; } = [];
     public int ClockSkewSeconds { get; set; } = 60;
+    /// <summary>The longest an access token may live (exp minus iat or nbf): a token minted for ten years is refused.</summary>
+    public int MaxTokenLifetimeMinutes { get; set; } = 60;
+    /// <summary>
+    /// Development only, when authentication is off: the workbench account the API acts as (so that decisions
+    /// made with curl have a physician behind them). Ignored whenever authentication is on.
+    /// </summary>
+    public string? DevelopmentCaller { get; set; }
 }
 
 /// <summary>The scopes the REST API and the FHIR endpoints require, by what the caller may do.</summary>
@@ -55,16 +92,30 @@ public static class ApiAuthentication
     {
         var options = configuration.GetSection("Api:Authentication").Get<ApiAuthenticationOptions>() ?? new ApiAuthenticationOptions();
         if (!environment.IsDevelopment()) options.Enabled = true;
+        var problems = ApiAuthenticationValidation.Problems(options);
+        if (problems.Count > 0) throw new InvalidOperationException("Api:Authentication is invalid: " + string.Join("; ", problems));
         services.AddSingleton(options);
+        services.AddSingleton<CallerDirectory>();
 
         var keysByIssuer = options.Issuers.ToDictionary(i => i.Issuer, i => i.Jwks is null ? [] : new JsonWebKeySet(i.Jwks).GetSigningKeys(), StringComparer.Ordinal);
+        var audienceByIssuer = options.Issuers.ToDictionary(i => i.Issuer, i => i.Audience, StringComparer.Ordinal);
         services.AddAuthentication().AddJwtBearer(Scheme, bearer =>
         {
             bearer.MapInboundClaims = false;
+            // Why a token failed is said to the caller only in Development; elsewhere it is "invalid_token".
+            bearer.IncludeErrorDetails = environment.IsDevelopment();
             bearer.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuers = options.Issuers.Select(i => i.Issuer).ToList(),
-                ValidAudiences = options.Issuers.Select(i => i.Audience).Where(a => a.Length > 0).ToList(),
+                // Each issuer's tokens must name that issuer's audience: audiences are never pooled across issuers.
+                AudienceValidator = (audiences, token, _) =>
+                    token?.Issuer is { } issuer && audienceByIssuer.TryGetValue(issuer, out var audience) && audience.Length > 0
+                    && audiences.Contains(audience, StringComparer.Ordinal),
+                LifetimeValidator = (notBefore, expires, token, parameters) => TokenLifetime.IsAcceptable(
+                    notBefore, expires, (token as Microsoft.IdentityModel.JsonWebTokens.JsonWebToken)?.IssuedAt, DateTime.UtcNow,
+                    parameters.ClockSkew, TimeSpan.FromMinutes(options.MaxTokenLifetimeMinutes)),
+                // RFC 9068 access tokens say typ "at+jwt"; many issuers still say "JWT". An ID token or anything else is refused.
+                ValidTypes = ["at+jwt", "application/at+jwt", "JWT"],
                 IssuerSigningKeyResolver = (_, token, kid, _) =>
                     keysByIssuer.TryGetValue(token.Issuer, out var keys) ? keys.Where(k => kid is null || k.KeyId == kid) : [],
                 ValidAlgorithms =

@@ -53,6 +53,9 @@ public sealed class WorkbenchAccounts
 
     public int Count => _accounts.Count;
 
+    /// <summary>The configured account with this id, if any.</summary>
+    public WorkbenchAccount? Find(string id) => _accounts.GetValueOrDefault(id);
+
     /// <summary>The account when the password is right; null for an unknown name or a wrong password alike.</summary>
     public WorkbenchAccount? Verify(string userName, string password)
     {

@@ -83,12 +83,6 @@ public static class WorkbenchSetup
         user.FindFirstValue(ClaimTypes.Name) ?? "",
         user.FindFirstValue(ClaimTypes.Role) ?? "");
 
-    public static Actor Actor(this ClaimsPrincipal user)
-    {
-        var reviewer = user.Reviewer();
-        return new Actor(reviewer.Id, reviewer.Role);
-    }
-
     public static ClaimsPrincipal Principal(WorkbenchAccount account) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, account.Id),

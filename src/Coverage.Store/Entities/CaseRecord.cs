@@ -36,6 +36,11 @@ public sealed class CaseRecord
     public DateTime? FinalizedAt { get; set; }
     /// <summary>What a reviewer asked for when they set the case to wait for information; null otherwise.</summary>
     public string? InformationRequest { get; set; }
+    /// <summary>
+    /// Space-separated sequences of lines held for a physician to confirm: descriptions added to a case headed
+    /// to review re-evaluated them to a final result without one. Null when none.
+    /// </summary>
+    public string? HeldLines { get; set; }
     /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";

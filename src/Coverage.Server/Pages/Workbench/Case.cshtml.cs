@@ -1,3 +1,4 @@
+using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Server.Workbench;
 using Coverage.Store;
@@ -48,7 +49,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
         else if (string.IsNullOrWhiteSpace(rationale)) problem = "Write the rationale for the decision: it is required, and an upheld denial quotes it in the member's notice.";
         else
         {
-            var result = await cases.DecideAsync(Id, new DecisionSubmission(User.Reviewer(), [new LineDecisionInput(sequence, action, rationale.Trim())]), cancellationToken);
+            var result = await cases.DecideAsync(Id, new DecisionSubmission([new LineDecisionInput(sequence, action, rationale.Trim())]), HttpContext.Caller(), cancellationToken);
             if (result.Error is null)
             {
                 Done = result.Value!.Status == CaseStatus.Final
@@ -70,7 +71,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
         if (string.IsNullOrWhiteSpace(needed)) problem = "Say what information is needed: the provider is asked for exactly that.";
         else
         {
-            var result = await cases.RequestInformationAsync(Id, new InformationRequestSubmission(User.Reviewer(), needed), cancellationToken);
+            var result = await cases.RequestInformationAsync(Id, new InformationRequestSubmission(needed), HttpContext.Caller(), cancellationToken);
             if (result.Error is null)
             {
                 Done = "The case is now waiting for information.";
@@ -94,11 +95,11 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
     private async Task<bool> Load(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow().UtcDateTime;
-        var actor = User.Actor();
-        var result = await cases.GetAsync(Id, actor, cancellationToken);
+        var caller = HttpContext.Caller();
+        var result = await cases.GetAsync(Id, caller, cancellationToken);
         if (result.Error is not null) return false;
         Details = CaseDetails.From(result.Value!, catalogue);
-        Audit = (await cases.GetAuditAsync(Id, actor, cancellationToken)).Value ?? [];
+        Audit = (await cases.GetAuditAsync(Id, caller, cancellationToken)).Value ?? [];
         return true;
     }
 
@@ -108,6 +109,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
     {
         StoreErrorKind.Conflict => StatusCodes.Status409Conflict,
         StoreErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        StoreErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -1,3 +1,4 @@
+using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Server.Workbench;
 using Coverage.Store;
@@ -48,7 +49,7 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
             Order = CaseOrder.DueAt,
             Page = Math.Max(1, PageNumber),
             PageSize = PageSize,
-        }, User.Actor(), cancellationToken);
+        }, HttpContext.Caller(), cancellationToken);
         if (result.Error is not null)
         {
             Error = string.Join("; ", result.Error.Fields?.Select(f => $"{f.Field}: {f.Message}") ?? [result.Error.Message]);

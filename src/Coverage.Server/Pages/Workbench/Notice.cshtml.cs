@@ -1,3 +1,4 @@
+using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Server.Workbench;
 using Coverage.Server.Workbench.Notices;
@@ -20,7 +21,7 @@ public sealed class NoticeModel(CaseService cases, PolicyCatalogue catalogue, No
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var result = await cases.RecordNoticeAsync(Id, Sequence, "page", User.Actor(), cancellationToken);
+        var result = await cases.RecordNoticeAsync(Id, Sequence, "page", HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return NotFound();
         Notice = notices.Build(CaseDetails.From(result.Value!, catalogue), Sequence);
         return Notice is null ? NotFound() : Page();

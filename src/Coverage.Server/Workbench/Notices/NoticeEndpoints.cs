@@ -1,3 +1,4 @@
+using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Store;
 
@@ -9,7 +10,7 @@ internal static class NoticeEndpoints
     public static async Task<IResult> Pdf(
         Guid id, int sequence, HttpContext context, CaseService cases, PolicyCatalogue catalogue, NoticeBuilder notices, CancellationToken cancellationToken)
     {
-        var result = await cases.RecordNoticeAsync(id, sequence, "pdf", context.User.Actor(), cancellationToken);
+        var result = await cases.RecordNoticeAsync(id, sequence, "pdf", context.Caller(), cancellationToken);
         if (result.Error is not null) return TypedResults.NotFound();
         var notice = notices.Build(CaseDetails.From(result.Value!, catalogue), sequence);
         if (notice is null) return TypedResults.NotFound();

@@ -158,6 +158,10 @@ namespace Coverage.Store.Migrations.Postgres
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HeldLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<string>("InformationRequest")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");

@@ -149,6 +149,10 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HeldLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InformationRequest")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");

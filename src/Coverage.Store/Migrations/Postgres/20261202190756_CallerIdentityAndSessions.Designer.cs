@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Coverage.Store.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCoverageDbContext))]
-    [Migration("20261202190244_CallerIdentityAndSessions")]
+    [Migration("20261202190756_CallerIdentityAndSessions")]
     partial class CallerIdentityAndSessions
     {
         /// <inheritdoc />
@@ -160,6 +160,10 @@ namespace Coverage.Store.Migrations.Postgres
 
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HeldLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<string>("InformationRequest")
                         .HasMaxLength(2000)

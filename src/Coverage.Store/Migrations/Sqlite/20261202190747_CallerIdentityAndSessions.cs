@@ -23,6 +23,13 @@ namespace Coverage.Store.Migrations.Sqlite
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "HeldLines",
+                table: "cases",
+                type: "TEXT",
+                maxLength: 512,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "SubmittedBy",
                 table: "cases",
                 type: "TEXT",
@@ -185,6 +192,10 @@ namespace Coverage.Store.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "ExternalKey",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "HeldLines",
                 table: "cases");
 
             migrationBuilder.DropColumn(

@@ -24,6 +24,13 @@ namespace Coverage.Store.Migrations.Postgres
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "HeldLines",
+                table: "cases",
+                type: "character varying(512)",
+                maxLength: 512,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "SubmittedBy",
                 table: "cases",
                 type: "character varying(256)",
@@ -186,6 +193,10 @@ namespace Coverage.Store.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "ExternalKey",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "HeldLines",
                 table: "cases");
 
             migrationBuilder.DropColumn(

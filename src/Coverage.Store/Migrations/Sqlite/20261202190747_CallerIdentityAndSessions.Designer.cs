@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Coverage.Store.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCoverageDbContext))]
-    [Migration("20261202190235_CallerIdentityAndSessions")]
+    [Migration("20261202190747_CallerIdentityAndSessions")]
     partial class CallerIdentityAndSessions
     {
         /// <inheritdoc />
@@ -150,6 +150,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinalizedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeldLines")
+                        .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InformationRequest")

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Coverage.Server.Workbench;
+using Coverage.Store;
+
+namespace Coverage.Server.Security;
+
+/// <summary>
+/// Resolves who is calling from what authenticated them, never from a request body: an API access token
+/// (issuer, client_id, sub, mapped through Api:Authentication:Clients and People) or a workbench session
+/// (the signed-in account). The result is the one <see cref="Caller"/> every endpoint hands the case workflow.
+/// </summary>
+public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchAccounts accounts)
+{
+    /// <summary>The organisation of the payer's own staff and systems.</summary>
+    public const string PayerOrganisation = "payer";
+
+    private readonly Dictionary<(string Issuer, string ClientId), ApiClient> _clients =
+        options.Clients.ToDictionary(c => (c.Issuer, c.ClientId));
+    private readonly Dictionary<(string Issuer, string Subject), ApiPerson> _people =
+        options.People.ToDictionary(p => (p.Issuer, p.Subject));
+
+    public Caller Resolve(HttpContext context)
+    {
+        var user = context.User;
+        var source = context.Connection.RemoteIpAddress?.ToString();
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            if (user.Identity.AuthenticationType == WorkbenchSetup.Scheme)
+            {
+                var reviewer = user.Reviewer();
+                return new Caller(new Actor(reviewer.Id, reviewer.Role, Source: source), PayerOrganisation, CallerAccess.PayerStaff, reviewer);
+            }
+            if (user.FindFirstValue("iss") is { } issuer) return FromToken(user, issuer, source);
+        }
+        if (!options.Enabled) return Development(source);
+        // Unreachable behind the endpoints' policies; if it is ever reached, the caller sees nothing.
+        return new Caller(Actor.Anonymous with { Source = source }, "anonymous", CallerAccess.Submitter);
+    }
+
+    private Caller FromToken(ClaimsPrincipal user, string issuer, string? source)
+    {
+        var clientId = user.FindFirstValue("client_id") ?? user.FindFirstValue("azp");
+        var subject = user.FindFirstValue("sub");
+        var client = clientId is null ? null : _clients.GetValueOrDefault((issuer, clientId));
+        // A user-context token names a person as its subject; a client-credentials token names the client (or no one).
+        var person = subject is not null && subject != clientId ? _people.GetValueOrDefault((issuer, subject)) : null;
+        var id = person?.Id ?? clientId ?? subject ?? "unnamed-client";
+        var actor = new Actor(id, person?.Role ?? "api-client", issuer, clientId, subject, source);
+        if (person is not null)
+            return new Caller(actor, client?.Organisation ?? PayerOrganisation, CallerAccess.PayerStaff, new Reviewer(person.Id, person.Name, person.Role));
+        if (client is not null)
+            return new Caller(actor, client.Organisation, client.Access == "payer" ? CallerAccess.PayerStaff : CallerAccess.Submitter);
+        // An unconfigured client is an organisation of its own: it sees only what it submitted.
+        return new Caller(actor, $"client:{clientId ?? subject}@{issuer}", CallerAccess.Submitter);
+    }
+
+    /// <summary>Development without authentication: the configured development account, else an anonymous payer caller.</summary>
+    private Caller Development(string? source)
+    {
+        if (options.DevelopmentCaller is { } id && accounts.Find(id) is { } account)
+        {
+            var reviewer = new Reviewer(account.Id, account.Name, account.Role);
+            return new Caller(new Actor(account.Id, account.Role, Source: source), PayerOrganisation, CallerAccess.PayerStaff, reviewer);
+        }
+        return new Caller(new Actor("development", "api-client", Source: source), PayerOrganisation, CallerAccess.PayerStaff);
+    }
+}
+
+/// <summary>The caller of the current request, for endpoints.</summary>
+internal static class CallerExtensions
+{
+    public static Caller Caller(this HttpContext context) => context.RequestServices.GetRequiredService<CallerDirectory>().Resolve(context);
+}
