@@ -48,6 +48,7 @@ internal static class DescriptionText
     /// <summary>True when <paramref name="text"/> is plain ASCII text already, which <see cref="Read"/> returns as it is.</summary>
     public static bool IsPlainAscii(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainAscii);
 
+    /// <summary>The plain text <paramref name="text"/> reads as, what normalising it changed, or why it is not plain text.</summary>
     public static DescriptionReading Read(string text)
     {
         if (IsPlainAscii(text)) return new(text, null, null);
