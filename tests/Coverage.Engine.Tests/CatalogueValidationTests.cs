@@ -219,6 +219,28 @@ public sealed partial class CatalogueValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_SynonymNotPlainText_NamesTerm()
+    {
+        Replace(PolicyFile, "microwave thermal ablation, mwa]", "microwave thermal ablation, mwa, \"\u043C\u0432\u0430\"]");
+
+        AssertError(PolicyFile, "modalities[2].synonyms[5]", "is not plain text: it is written in the Cyrillic script");
+    }
+
+    [Fact]
+    public void Load_SynonymWithLookalikeLetter_MatchesThePlainWord()
+    {
+        // Terms are read as descriptions are (CatalogueLoader.TermText), so both sides agree.
+        Replace(PolicyFile, "cryosurgical, cryosurgery]", "cryosurgical, cryosurgery, \"\u0441ryospr\u0430y\"]");
+        var (catalogue, errors) = CatalogueLoader.TryLoad(_root);
+        Assert.Empty(errors);
+
+        var request = TestCatalogue.Request(new RequestBuilder().Line("19499", "Cryospray, left breast").Json());
+        var line = Assert.Single(new Evaluation.Evaluator(catalogue!).Evaluate(request).Lines);
+
+        Assert.Equal("cryoablation", line.Modality);
+    }
+
+    [Fact]
     public void Load_PlanNamingUnknownPolicy_NamesProvisionPolicy()
     {
         Replace("plans/example-ablation-exclusion.yaml", "policy: \"0540\"", "policy: \"0999\"");

@@ -559,4 +559,147 @@ public class RequestReaderTests
         Assert.True(fromBytes.IsValid);
         Assert.Equal(TestCatalogue.Request(json).DateOfService, fromBytes.Request!.DateOfService);
     }
+
+    // ------------------------------------------------------------ ids and codes are printable ASCII (security issue 12)
+
+    [Theory]
+    [InlineData("\u212A0001", "U+212A at position 1")] // Kelvin sign: a K to case-insensitive matching
+    [InlineData("\uFF10\uFF15\uFF18\uFF11T", "U+FF10 at position 1")] // fullwidth digits
+    [InlineData("0581\u0422", "U+0422 at position 5")] // Cyrillic capital te
+    [InlineData("19\u200B499", "U+200B at position 3")] // zero-width space
+    [InlineData("0581T\u202E", "U+202E at position 6")] // right-to-left override
+    [InlineData("0581T\n", "U+000A at position 6")]
+    public void Read_ProcedureCodeNotPrintableAscii_NamesLineCode(string code, string found)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Line(code)));
+
+        Assert.Equal("serviceLines[0].code", error.Field);
+        Assert.Equal($"must be printable ASCII (found {found})", error.Message);
+    }
+
+    [Theory]
+    [InlineData("C50.41\uFF11")]
+    [InlineData("\u212A50.411")]
+    [InlineData("C50\u200B.411")]
+    [InlineData("\u0421\u0035\u0030.411")]
+    public void Read_DiagnosisNotPrintableAscii_NamesDiagnosisIndex(string code)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Diagnoses("C50.411", code)));
+
+        Assert.Equal("diagnoses[1]", error.Field);
+        Assert.StartsWith("must be printable ASCII (found U+", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("L\u0422")]
+    [InlineData("\u212A\u212A")]
+    [InlineData("\uFF15\uFF10")]
+    public void Read_ModifierNotPrintableAscii_NamesModifier(string modifier)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().LineField(0, "modifiers", new JsonArray(modifier))));
+
+        Assert.Equal("serviceLines[0].modifiers[0]", error.Field);
+        Assert.StartsWith("must be printable ASCII", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("T-\u202E1", "U+202E at position 3")]
+    [InlineData("T\u200B-1", "U+200B at position 2")]
+    [InlineData("T-1\u2066", "U+2066 at position 4")]
+    [InlineData("T-\U0001F600", "U+1F600 at position 3")]
+    [InlineData("T-1\t2", "U+0009 at position 4")]
+    [InlineData("\uFF34-1", "U+FF34 at position 1")]
+    public void Read_RequestIdNotPrintableAscii_NamesRequestId(string requestId, string found)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Set("requestId", requestId)));
+
+        Assert.Equal("requestId", error.Field);
+        Assert.Equal($"must be printable ASCII (found {found})", error.Message);
+    }
+
+    [Fact]
+    public void Read_RequestIdNotPrintableAscii_ReadsAsFieldThenReason()
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Set("requestId", "T-\u202E1")));
+
+        Assert.Equal("requestId: must be printable ASCII (found U+202E at position 3)", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("M-1\u200B")]
+    [InlineData("M\u200F-1")]
+    [InlineData("\u041C-1")]
+    public void Read_MemberIdNotPrintableAscii_NamesMemberId(string memberId)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().MemberField("id", memberId)));
+
+        Assert.Equal("member.id", error.Field);
+        Assert.StartsWith("must be printable ASCII", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("st\u0430ndard")] // Cyrillic a
+    [InlineData("\u017Ftandard")] // long s, which upper-cases to S
+    [InlineData("standard\u200B")]
+    public void Read_PlanIdNotPrintableAscii_NamesPlanIdAndNotUnknownPlan(string planId)
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Plan(planId)));
+
+        Assert.Equal("member.planId", error.Field);
+        Assert.StartsWith("must be printable ASCII", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_DateWithFullwidthDigits_NamesField()
+    {
+        var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Date("\uFF12\uFF10\uFF12\uFF16-05-04")));
+
+        Assert.Equal("dateOfService", error.Field);
+    }
+
+    [Fact]
+    public void Read_PrintableAsciiIdsWithSpaces_AreAccepted()
+    {
+        var request = TestCatalogue.Request(new RequestBuilder().Set("requestId", "T 1/2 ~ok").MemberField("id", "M 1").Json());
+
+        Assert.Equal("T 1/2 ~ok", request.RequestId);
+        Assert.Equal("M 1", request.Member.Id);
+    }
+
+    [Fact]
+    public void Validate_DraftWithIdsNotPrintableAscii_NamesTheSameFields()
+    {
+        var draft = new Validation.RequestDraft
+        {
+            RequestId = "T-\u202E1",
+            MemberId = "M\u200B1",
+            DateOfService = "2026-05-04",
+            Diagnoses = ["\u212A50.411"],
+            ServiceLines = [new Validation.ServiceLineDraft { Sequence = 1, Code = "\u212A0001", Modifiers = ["L\u0422"] }],
+        };
+
+        var result = Validation.RequestValidator.Validate(draft, TestCatalogue.Catalogue);
+
+        Assert.Equal(
+            ["requestId", "member.id", "diagnoses[0]", "serviceLines[0].code", "serviceLines[0].modifiers[0]"],
+            result.Errors.Select(e => e.Field));
+        Assert.All(result.Errors, e => Assert.StartsWith("must be printable ASCII (found U+", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\u212A0001")]
+    [InlineData("0581T\n")]
+    [InlineData("\uFF10581T")]
+    public void CodeFormats_ProcedureCodeOutsideAscii_IsNotAProcedureCode(string code) => Assert.False(CodeFormats.IsProcedureCode(code));
+
+    [Theory]
+    [InlineData("\u212A50.411")]
+    [InlineData("C50.411\n")]
+    [InlineData("C\u0665\u0660.411")] // Arabic-Indic digits
+    public void CodeFormats_DiagnosisOutsideAscii_IsNotAnIcd10Code(string code) => Assert.False(CodeFormats.IsIcd10Cm(code));
+
+    [Theory]
+    [InlineData("\u212A\u212A")]
+    [InlineData("LT\n")]
+    public void CodeFormats_ModifierOutsideAscii_IsNotAModifier(string modifier) => Assert.False(CodeFormats.IsModifier(modifier));
 }

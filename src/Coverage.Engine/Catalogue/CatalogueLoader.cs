@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Coverage.Engine.Descriptions;
 using Coverage.Engine.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -156,7 +157,7 @@ public static partial class CatalogueLoader
 
         var texts = LoadTexts(at, dto.Text);
         var modalities = LoadModalities(at, dto.Modalities);
-        var unspecified = (dto.UnspecifiedProcedureTerms ?? []).Select(t => TermText(t)).ToList();
+        var unspecified = Terms(at, dto.UnspecifiedProcedureTerms ?? [], "unspecifiedProcedureTerms");
         var condition = LoadCondition(at, dto.Condition);
         var codes = LoadCodes(at, dto.Codes, modalities);
         var versions = LoadVersions(at, dto.Versions, modalities, codes);
@@ -241,7 +242,7 @@ public static partial class CatalogueLoader
             var synonyms = at.Required(entry.Synonyms, path + ".synonyms");
             if (entry.Synonyms is { Count: 0 }) at.Add(path + ".synonyms", "a modality needs at least one synonym to be recognised in descriptions");
             if (id is null || name is null) continue;
-            if (!modalities.TryAdd(id, new Modality { Id = id, Name = name, Synonyms = synonyms.Select(s => TermText(s)).ToList() }))
+            if (!modalities.TryAdd(id, new Modality { Id = id, Name = name, Synonyms = Terms(at, synonyms, path + ".synonyms") }))
                 at.Add(path + ".id", $"modality '{id}' is defined twice");
         }
         return modalities;
@@ -411,11 +412,26 @@ public static partial class CatalogueLoader
             resources.Add(new RelatedResource
             {
                 Title = title,
-                MatchTerms = (entry.MatchTerms ?? []).Select(t => TermText(t)).ToList(),
+                MatchTerms = Terms(at, entry.MatchTerms ?? [], $"relatedResources[{i}].matchTerms"),
                 Note = entry.Note,
             });
         }
         return resources;
+    }
+
+    /// <summary>
+    /// Terms in the form descriptions are matched in (<see cref="TermText"/>). A term that is not plain text is a
+    /// problem: descriptions are read as plain text (<see cref="DescriptionText"/>), so it could never match.
+    /// </summary>
+    private static List<string> Terms(FileProblems at, IEnumerable<string> terms, string path)
+    {
+        var texts = new List<string>();
+        foreach (var (term, i) in Indexed(terms))
+        {
+            if (DescriptionText.Read(term).Problem is { } problem) at.Add($"{path}[{i}]", $"the term '{term}' is not plain text: it {problem}");
+            texts.Add(TermText(term));
+        }
+        return texts;
     }
 
     /// <summary>One term must never point at two things, or a description could be read two ways.</summary>
@@ -806,14 +822,19 @@ public static partial class CatalogueLoader
         }
     }
 
-    /// <summary>Terms and descriptions are compared in one form: lower case, punctuation read as spaces.</summary>
+    /// <summary>
+    /// Terms and descriptions are compared in one form: read as plain text (<see cref="DescriptionText"/>: lookalike
+    /// letters, compatibility forms and accents folded), then lower case, punctuation read as spaces.
+    /// </summary>
     internal static string TermText(string text)
     {
+        var plain = DescriptionText.Read(text);
+        if (plain.Problem is null) text = plain.Text;
         var builder = new StringBuilder(text.Length);
         var space = true;
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c))
+            if (char.IsAsciiLetterOrDigit(c))
             {
                 builder.Append(char.ToLowerInvariant(c));
                 space = false;

@@ -223,6 +223,8 @@ internal sealed class CompiledCode
         NoDescriptionRationale = $"Code {code.Code} is an unlisted procedure code (\"{code.Description}\"), and the line has no description of the procedure, " +
             "so it cannot be told which treatment was requested. Please send a description of the procedure.";
         WhichProcedureInformation = [$"Which procedure was performed under unlisted code {code.Code} ({compiled.ModalityChoices})"];
+        PlainDescriptionInformation = [$"A plain-text description of the procedure billed with unlisted code {code.Code}, in Latin letters without " +
+            $"lookalike letters of other scripts, symbols or control characters: which procedure ({compiled.ModalityChoices}) and its target"];
         UnrelatedTrace = $"modality: the description of unlisted code {code.Code} names no ablation this policy addresses";
         ConditionByCodeTrace = $"diagnosis: none given; code {code.Code} itself names a {condition.Name}";
         NoDiagnosisTrace = $"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {policy.Id}";
@@ -242,6 +244,7 @@ internal sealed class CompiledCode
     public IReadOnlyList<string> NoDescriptionInformation { get; }
     public string NoDescriptionRationale { get; }
     public IReadOnlyList<string> WhichProcedureInformation { get; }
+    public IReadOnlyList<string> PlainDescriptionInformation { get; }
     public string UnrelatedTrace { get; }
     public string ConditionByCodeTrace { get; }
     public string NoDiagnosisTrace { get; }

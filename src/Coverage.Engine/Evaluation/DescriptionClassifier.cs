@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using Coverage.Engine.Catalogue;
+using Coverage.Engine.Descriptions;
 
 namespace Coverage.Engine.Evaluation;
 
@@ -13,19 +14,25 @@ internal enum DescriptionKind
     UnspecifiedProcedure,
     Ambiguous,
     Unrelated,
+    /// <summary>Not plain text once normalised (<see cref="DescriptionText"/>): it is not classified at all.</summary>
+    NotPlainText,
 }
 
 /// <summary>
 /// The classification of a description: its kind, the modality or related resource it names, and which of
 /// the classifier's terms it matched (<see cref="Terms"/> is one bit per term, in the classifier's order).
+/// <see cref="Reading"/> is how the description was read when that was not as it is: the plain text it was
+/// normalised to, or why it is not plain text (<see cref="DescriptionKind.NotPlainText"/>); null for plain ASCII.
 /// </summary>
-internal readonly record struct DescriptionMatch(DescriptionKind Kind, string? Target, ulong Terms);
+internal readonly record struct DescriptionMatch(DescriptionKind Kind, string? Target, ulong Terms, DescriptionReading? Reading = null);
 
 /// <summary>
 /// Classifies descriptions by the policy's synonyms: case-insensitive, whole words, punctuation read as
 /// spaces. A specific name wins over a generic "ablation"; two specific names that disagree are ambiguous.
 /// The description is normalised into a rented buffer and matched word by word against the terms that
-/// start with each word, so that a line costs a few hash look-ups and allocates nothing.
+/// start with each word, so that a line costs a few hash look-ups and allocates nothing. A description with
+/// any character beyond printable ASCII is first read as plain text (<see cref="DescriptionText"/>), which
+/// allocates; one that cannot be is not matched at all.
 /// </summary>
 internal sealed class DescriptionClassifier
 {
@@ -68,15 +75,27 @@ internal sealed class DescriptionClassifier
     public DescriptionMatch Classify(string? description)
     {
         if (string.IsNullOrWhiteSpace(description)) return new(DescriptionKind.Missing, null, 0);
+        if (DescriptionText.IsPlainAscii(description)) return Match(description);
 
+        // Beyond ASCII: match what a person reading the description sees, or nothing if that cannot be told.
+        var reading = DescriptionText.Read(description);
+        if (reading.Problem is not null) return new(DescriptionKind.NotPlainText, null, 0, reading);
+        if (reading.Changes is null) return Match(description);
+        if (string.IsNullOrWhiteSpace(reading.Text)) return new(DescriptionKind.Missing, null, 0, reading);
+        return Match(reading.Text) with { Reading = reading };
+    }
+
+    private DescriptionMatch Match(string description)
+    {
         // " " + CatalogueLoader.TermText(description) + " ": letters and digits in lower case, anything else one space.
+        // The description is plain text here (DescriptionText), so its letters and digits are ASCII.
         char[]? rented = null;
         var buffer = description.Length + 2 <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(description.Length + 2));
         var length = 0;
         buffer[length++] = ' ';
         foreach (var c in description)
         {
-            if (char.IsLetterOrDigit(c)) buffer[length++] = char.ToLowerInvariant(c);
+            if (char.IsAsciiLetterOrDigit(c)) buffer[length++] = char.ToLowerInvariant(c);
             else if (buffer[length - 1] != ' ') buffer[length++] = ' ';
         }
         if (buffer[length - 1] != ' ') buffer[length++] = ' ';

@@ -256,6 +256,13 @@ public sealed class Evaluator
             else
             {
                 var match = _compiled.Classifier.Classify(_line.Description);
+                // A description read other than as it is was written is quoted as it was read, and the trace says so.
+                var description = _line.Description;
+                if (match.Reading is { Changes: not null } reading)
+                {
+                    Draft.Trace($"modality: the description of unlisted code {code.Code} was normalised to \"{reading.Text}\" ({reading.Changes})");
+                    description = reading.Text;
+                }
                 switch (match.Kind)
                 {
                     case DescriptionKind.Modality:
@@ -267,13 +274,21 @@ public sealed class Evaluator
                         Draft.Result = Draft.Decide(Verdict.NeedsDescription, GoverningSource.Policy,
                             compiledCode.NoDescriptionRationale, information: compiledCode.NoDescriptionInformation);
                         return null;
+                    case DescriptionKind.NotPlainText:
+                        // Not quoted: what it holds (an override, invisible or lookalike characters) would travel on into notices.
+                        Draft.Trace($"modality: the description of unlisted code {code.Code} is not plain text: it {match.Reading!.Problem}");
+                        Draft.Result = Draft.Decide(Verdict.NeedsDescription, GoverningSource.Policy,
+                            $"The description of unlisted code {code.Code} is not plain text: it {match.Reading.Problem}. What a reader would take it to say " +
+                            "cannot be told, so the procedure is not identified from it. Please send the description in plain text.",
+                            information: compiledCode.PlainDescriptionInformation);
+                        return null;
                     case DescriptionKind.Ambiguous:
                     case DescriptionKind.UnspecifiedProcedure:
                         var ambiguous = match.Kind == DescriptionKind.Ambiguous;
                         Draft.Trace(MatchTrace(compiledCode, match));
                         Draft.Result = Draft.Decide(
                             Verdict.NeedsDescription, GoverningSource.Policy,
-                            $"The description \"{_line.Description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : "names an ablation without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
+                            $"The description \"{description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : "names an ablation without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
                             information: compiledCode.WhichProcedureInformation);
                         return null;
                     case DescriptionKind.RelatedResource:
@@ -281,13 +296,13 @@ public sealed class Evaluator
                         Draft.RelatedPolicy = match.Target;
                         Draft.Cite(_compiled.Citations.RelatedResources);
                         Draft.Result = Draft.NotAddressed(
-                            $"The description \"{_line.Description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
+                            $"The description \"{description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
                         return null;
                     default:
                         Draft.Trace(compiledCode.UnrelatedTrace);
                         Draft.Cite(_compiled.Citations.Overview);
                         Draft.Result = Draft.NotAddressed(
-                            $"The description \"{_line.Description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses ({_compiled.ModalityNamesLower}), so this policy does not decide the line.");
+                            $"The description \"{description}\" of unlisted code {code.Code} names no treatment that policy {_policy.Id} addresses ({_compiled.ModalityNamesLower}), so this policy does not decide the line.");
                         return null;
                 }
             }

@@ -84,7 +84,7 @@ public static class RequestReader
             }
             var fields = Fields(root, null, "requestId", "kind", "priority", "member", "dateOfService", "diagnoses", "serviceLines", "clinical");
 
-            var requestId = fields.TryGetValue("requestId", out var id) ? Text(id, "requestId", RequestRules.MaxIdLength) : null;
+            var requestId = fields.TryGetValue("requestId", out var id) ? Id(id, "requestId", RequestRules.MaxIdLength) : null;
             var kind = fields.TryGetValue("kind", out var k)
                 ? Enumeration(k, "kind", RequestKind.PriorAuthorization, ("prior-authorization", RequestKind.PriorAuthorization), ("claim", RequestKind.Claim))
                 : RequestKind.PriorAuthorization;
@@ -109,7 +109,7 @@ public static class RequestReader
         {
             if (!IsObject(element, "member")) return null;
             var fields = Fields(element, "member", "id", "birthDate", "planId");
-            var id = fields.TryGetValue("id", out var i) ? Text(i, "member.id", RequestRules.MaxIdLength) : null;
+            var id = fields.TryGetValue("id", out var i) ? Id(i, "member.id", RequestRules.MaxIdLength) : null;
             DateOnly? birthDate = null;
             if (fields.TryGetValue("birthDate", out var b) && b.ValueKind != JsonValueKind.Null)
             {
@@ -117,7 +117,7 @@ public static class RequestReader
                 rules.BirthDate(birthDate, dateOfService);
             }
             var planId = fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null
-                ? rules.PlanId(Text(p, "member.planId", RequestRules.MaxIdLength))
+                ? rules.PlanId(Id(p, "member.planId", RequestRules.MaxIdLength))
                 : catalogue.DefaultPlan.Id;
             return new Member { Id = id, BirthDate = birthDate, PlanId = planId };
         }
@@ -136,7 +136,7 @@ public static class RequestReader
             foreach (var item in element.EnumerateArray())
             {
                 var field = FieldPath.At("diagnoses", index++);
-                rules.Diagnosis(Text(item, field, RequestRules.MaxCodeLength), field, diagnoses);
+                rules.Diagnosis(Id(item, field, RequestRules.MaxCodeLength), field, diagnoses);
             }
             return diagnoses;
         }
@@ -165,7 +165,7 @@ public static class RequestReader
                 }
                 string? code = null;
                 if (!fields.TryGetValue("code", out var c)) rules.MissingCode(at.Dot("code"));
-                else code = rules.ProcedureCode(Text(c, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
+                else code = rules.ProcedureCode(Id(c, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
                 var description = fields.TryGetValue("description", out var d) && d.ValueKind != JsonValueKind.Null
                     ? Text(d, at.Dot("description"), RequestRules.MaxTextLength, allowEmpty: true)
                     : null;
@@ -198,7 +198,7 @@ public static class RequestReader
             foreach (var item in element.EnumerateArray())
             {
                 var at = field.Item(index++);
-                rules.Modifier(Text(item, at, RequestRules.MaxModifierLength), at, modifiers);
+                rules.Modifier(Id(item, at, RequestRules.MaxModifierLength), at, modifiers);
             }
             return modifiers;
         }
@@ -293,6 +293,14 @@ public static class RequestReader
         private string? Text(JsonElement element, FieldPath field, int maxLength, bool allowEmpty = false)
         {
             if (element.ValueKind == JsonValueKind.String) return rules.Text(element.GetString()!, field, maxLength, allowEmpty);
+            Error(field, $"must be a string, not {Describe(element)}");
+            return null;
+        }
+
+        /// <summary>An identifier or code: a string of printable ASCII (<see cref="RequestRules.Id"/>).</summary>
+        private string? Id(JsonElement element, FieldPath field, int maxLength)
+        {
+            if (element.ValueKind == JsonValueKind.String) return rules.Id(element.GetString()!, field, maxLength);
             Error(field, $"must be a string, not {Describe(element)}");
             return null;
         }

@@ -2,7 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace Coverage.Engine.Model;
 
-/// <summary>The shapes of the code systems the contract carries (spec: malformed codes are input errors).</summary>
+/// <summary>
+/// The shapes of the code systems the contract carries (spec: malformed codes are input errors). ASCII only: the
+/// patterns name their letters in both cases rather than ignore case, since .NET's case-insensitive matching counts
+/// the Kelvin sign (U+212A) as a K, and end at \z, since $ also matches before a final line break.
+/// </summary>
 public static partial class CodeFormats
 {
     /// <summary>CPT Category I (12345), II (1234F), III (1234T), PLA (1234U), or HCPCS Level II (A1234).</summary>
@@ -23,15 +27,15 @@ public static partial class CodeFormats
     /// <summary>The conventional display form, with the dot after the category: C50411 → C50.411.</summary>
     public static string DisplayIcd10(string normalised) => normalised.Length > 3 ? normalised[..3] + "." + normalised[3..] : normalised;
 
-    [GeneratedRegex("^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^([0-9]{4}[0-9FTUftu]|[A-Va-v][0-9]{4})\z")]
     private static partial Regex ProcedureCode();
 
-    [GeneratedRegex("^[0-9A-Z]{2}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[0-9A-Za-z]{2}\z")]
     private static partial Regex Modifier();
 
-    [GeneratedRegex(@"^[A-Z][0-9][0-9AB](\.?[0-9A-Z]{1,4})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[A-Za-z][0-9][0-9ABab](\.?[0-9A-Za-z]{1,4})?\z")]
     private static partial Regex Icd10Cm();
 
-    [GeneratedRegex(@"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,3})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[A-Za-z][0-9][0-9ABab](\.[0-9A-Za-z]{1,3})?\z")]
     private static partial Regex Icd10Prefix();
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
@@ -55,6 +57,23 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
             }
         }
         return text.Trim();
+    }
+
+    /// <summary>
+    /// An identifier or code (request id, member and plan ids, procedure and diagnosis codes, modifiers): text as
+    /// <see cref="Text"/> checks it, and printable ASCII only. Ids and codes are compared, logged and shown as they
+    /// are: a lookalike letter, a fullwidth digit, a zero-width or bidirectional control character would make one
+    /// that reads like another, or that shows other than it is.
+    /// </summary>
+    public string? Id(string text, FieldPath field, int maxLength)
+    {
+        var checkedText = Text(text, field, maxLength);
+        if (checkedText is null) return null;
+        var at = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (at < 0) return checkedText;
+        var codePoint = Rune.DecodeFromUtf16(text.AsSpan(at), out var rune, out _) == OperationStatus.Done ? rune.Value : text[at];
+        Error(field, string.Create(CultureInfo.InvariantCulture, $"must be printable ASCII (found U+{codePoint:X4} at position {at + 1})"));
+        return null;
     }
 
     public DateOnly? Date(string text, FieldPath field)

@@ -14,7 +14,7 @@ public static class RequestValidator
     public static RequestReadResult Validate(RequestDraft draft, PolicyCatalogue catalogue)
     {
         var rules = new RequestRules(catalogue);
-        var requestId = draft.RequestId is null ? null : rules.Text(draft.RequestId, "requestId", RequestRules.MaxIdLength);
+        var requestId = draft.RequestId is null ? null : rules.Id(draft.RequestId, "requestId", RequestRules.MaxIdLength);
 
         DateOnly? dateOfService = null;
         if (draft.DateOfService is null) rules.Error("dateOfService", "required: the date of service (YYYY-MM-DD)");
@@ -33,14 +33,14 @@ public static class RequestValidator
 
     private static Member Member(RequestRules rules, RequestDraft draft, DateOnly? dateOfService)
     {
-        var id = draft.MemberId is null ? null : rules.Text(draft.MemberId, "member.id", RequestRules.MaxIdLength);
+        var id = draft.MemberId is null ? null : rules.Id(draft.MemberId, "member.id", RequestRules.MaxIdLength);
         DateOnly? birthDate = null;
         if (draft.BirthDate is not null)
         {
             birthDate = rules.Date(draft.BirthDate, "member.birthDate");
             rules.BirthDate(birthDate, dateOfService);
         }
-        var planId = draft.PlanId is null ? rules.Catalogue.DefaultPlan.Id : rules.PlanId(rules.Text(draft.PlanId, "member.planId", RequestRules.MaxIdLength));
+        var planId = draft.PlanId is null ? rules.Catalogue.DefaultPlan.Id : rules.PlanId(rules.Id(draft.PlanId, "member.planId", RequestRules.MaxIdLength));
         return new Member { Id = id, BirthDate = birthDate, PlanId = planId };
     }
 
@@ -51,7 +51,7 @@ public static class RequestValidator
         for (var i = 0; i < codes.Count; i++)
         {
             var field = FieldPath.At("diagnoses", i);
-            rules.Diagnosis(rules.Text(codes[i], field, RequestRules.MaxCodeLength), field, diagnoses);
+            rules.Diagnosis(rules.Id(codes[i], field, RequestRules.MaxCodeLength), field, diagnoses);
         }
         return diagnoses;
     }
@@ -66,7 +66,7 @@ public static class RequestValidator
             var at = FieldPath.At("serviceLines", index);
             var sequence = rules.Whole(draft.Sequence, at.Dot("sequence"), 1, RequestRules.MaxSequence) ?? index + 1;
             rules.UniqueSequence(sequence, lines, at.Dot("sequence"));
-            var code = rules.ProcedureCode(rules.Text(draft.Code, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
+            var code = rules.ProcedureCode(rules.Id(draft.Code, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
             var description = draft.Description is null ? null : rules.Text(draft.Description, at.Dot("description"), RequestRules.MaxTextLength, allowEmpty: true);
             var modifiers = Modifiers(rules, draft.Modifiers, at.Dot("modifiers"));
             var units = rules.Whole(draft.Units, at.Dot("units"), 1, RequestRules.MaxUnits) ?? 1;
@@ -89,7 +89,7 @@ public static class RequestValidator
         for (var i = 0; i < given.Count; i++)
         {
             var at = field.Item(i);
-            rules.Modifier(rules.Text(given[i], at, RequestRules.MaxModifierLength), at, modifiers);
+            rules.Modifier(rules.Id(given[i], at, RequestRules.MaxModifierLength), at, modifiers);
         }
         return modifiers;
     }
