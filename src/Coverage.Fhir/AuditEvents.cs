@@ -3,7 +3,9 @@ using Hl7.Fhir.Model;
 namespace Coverage.Fhir;
 
 /// <summary>One audit event as recorded by the case store, ready to be shown as a FHIR AuditEvent.</summary>
-public sealed record AuditRecord(long Id, DateTimeOffset At, string Action, string Actor, string? ActorRole, string Detail, Guid? CaseId, string? Subject);
+public sealed record AuditRecord(
+    long Id, DateTimeOffset At, string Action, string Actor, string? ActorRole, string Detail, Guid? CaseId, string? Subject,
+    string? ActorIssuer = null, string? ActorClient = null, string? ActorSubject = null, string? Source = null);
 
 /// <summary>
 /// Audit events as FHIR R4 AuditEvents, shaped after IHE Basic Audit Log Patterns (BALP): a RESTful
@@ -41,11 +43,22 @@ public static class AuditEvents
                 {
                     Who = new ResourceReference { Identifier = new Identifier("urn:coverage:actor", record.Actor), Display = record.Actor },
                     Type = record.ActorRole is null ? null : new CodeableConcept("urn:coverage:actor-role", record.ActorRole),
+                    // The token's subject at its issuer, and the address the call came from (BALP agent.altId, agent.network).
+                    AltId = record.ActorSubject is null ? null : $"{record.ActorSubject}@{record.ActorIssuer}",
+                    Network = record.Source is null ? null : new AuditEvent.NetworkComponent { Address = record.Source, Type = AuditEvent.AuditEventAgentNetworkType.N2 },
                     Requestor = true,
                 },
             ],
             Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = serverName } },
         };
+        // The OAuth client the person (or the client itself) acted through, as a second agent: BALP's client agent.
+        if (record.ActorClient is { } client && client != record.Actor)
+            audit.Agent.Add(new AuditEvent.AgentComponent
+            {
+                Who = new ResourceReference { Identifier = new Identifier(record.ActorIssuer ?? "urn:coverage:client", client), Display = client },
+                Type = new CodeableConcept("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application"),
+                Requestor = false,
+            });
         var entity = new AuditEvent.EntityComponent
         {
             Type = new Coding(EntityType, "2", "System Object"),

@@ -91,7 +91,18 @@ public sealed record CasePage(IReadOnlyList<CaseSummary> Items, int Page, int Pa
 public sealed record DecisionView(
     int Sequence, string Action, string Rationale, string ReviewerId, string ReviewerName, string ReviewerRole, DateTime DecidedAt);
 
-public sealed record AuditEventView(long Id, DateTime At, string Action, string Actor, string? ActorRole, string Detail);
+/// <summary>
+/// One audit event: what happened, and who did it as they were authenticated — the actor and role, and for a
+/// token the issuer, client and subject; the network source; how many occurrences an aggregated event stands for.
+/// </summary>
+public sealed record AuditEventView(
+    long Id, DateTime At, string Action, string Actor, string? ActorRole, string Detail,
+    string? ActorIssuer = null, string? ActorClient = null, string? ActorSubject = null, string? Source = null, int Occurrences = 1)
+{
+    public static AuditEventView From(Entities.AuditEventRecord a) => new(
+        a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail,
+        a.ActorIssuer, a.ActorClient, a.ActorSubject, a.Source, a.Occurrences);
+}
 
 /// <summary>A configured person who reviews cases: id, name and role (nurse or physician) come from configuration only.</summary>
 public sealed record Reviewer(string Id, string Name, string Role);

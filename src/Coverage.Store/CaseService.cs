@@ -173,7 +173,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         await db.SaveChangesAsync(cancellationToken);
         var events = await db.AuditEvents.Where(a => a.CaseId == id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         return StoreResult<IReadOnlyList<AuditEventView>>.Ok(
-            events.Select(a => new AuditEventView(a.Id, Utc(a.At), a.Action, a.Actor, a.ActorRole, a.Detail)).ToList());
+            events.Select(AuditEventView.From).ToList());
     }
 
     // ------------------------------------------------------------------ decide

@@ -17,11 +17,11 @@ public sealed class ServiceAudit(CoverageDbContext db)
         if (caseId is not null) query = query.Where(a => a.CaseId == caseId);
         if (subject is not null) query = query.Where(a => a.Subject == subject);
         var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
-        return records.Select(a => (new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail), a.CaseId, a.Subject)).ToList();
+        return records.Select(a => (AuditEventView.From(a), a.CaseId, a.Subject)).ToList();
     }
 
     public async Task<IReadOnlyList<AuditEventView>> ReadAsync(string subject, int take, CancellationToken cancellationToken) =>
         (await db.AuditEvents.Where(a => a.Subject == subject).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken))
-            .Select(a => new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail))
+            .Select(AuditEventView.From)
             .ToList();
 }

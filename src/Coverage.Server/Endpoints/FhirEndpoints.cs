@@ -43,7 +43,8 @@ internal static class FhirEndpoints
         var found = await audit.SearchAsync(caseId, subject, count, cancellationToken);
         var baseUrl = settings.BaseUrl(request);
         var events = found.Select(f => AuditEvents.From(
-            new AuditRecord(f.Event.Id, new DateTimeOffset(f.Event.At, TimeSpan.Zero), f.Event.Action, f.Event.Actor, f.Event.ActorRole, f.Event.Detail, f.CaseId, f.Subject),
+            new AuditRecord(f.Event.Id, new DateTimeOffset(f.Event.At, TimeSpan.Zero), f.Event.Action, f.Event.Actor, f.Event.ActorRole, f.Event.Detail, f.CaseId, f.Subject,
+                f.Event.ActorIssuer, f.Event.ActorClient, f.Event.ActorSubject, f.Event.Source),
             "Coverage server", $"{baseUrl}/api/v1/cases"));
         return FhirResults.Resource(AuditEvents.SearchSet(events, $"{baseUrl}/fhir", $"{baseUrl}{request.Path}{request.QueryString}"));
     }
