@@ -146,7 +146,11 @@ public sealed class IdentityAttackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, list);
         Assert.DoesNotContain(caseOfA, listBody, StringComparison.Ordinal);
         Assert.Empty(JsonDocument.Parse(listBody).RootElement.GetProperty("items").EnumerateArray()); // B has submitted nothing
-        Assert.DoesNotContain(caseOfA, readBody, StringComparison.Ordinal);
+        // The answer is exactly that of a case that does not exist: nothing says A's case is there.
+        var missing = Guid.NewGuid().ToString();
+        var (_, missingBody, _) = await _server.SendAsync(HttpMethod.Get, $"/api/v1/cases/{missing}", b);
+        Assert.Equal(JsonDocument.Parse(missingBody).RootElement.Str("detail").Replace(missing, caseOfA, StringComparison.Ordinal),
+            JsonDocument.Parse(readBody).RootElement.Str("detail"));
     }
 
     [Fact]
