@@ -248,7 +248,7 @@ public static class RequestReader
                         break;
                     case FactType.Code when value.ValueKind == JsonValueKind.String:
                         var code = definition.Values.FirstOrDefault(v => string.Equals(v, value.GetString(), StringComparison.OrdinalIgnoreCase));
-                        if (code is null) Error(field, $"'{value.GetString()}' is not one of {string.Join(", ", definition.Values)}");
+                        if (code is null) Error(field, $"'{InputEcho.Truncate(value.GetString())}' is not one of {string.Join(", ", definition.Values)}");
                         else facts.Add(new(definition.Name, FactValue.OfCode(code)));
                         break;
                     default:
@@ -326,7 +326,7 @@ public static class RequestReader
                     if (element.GetString() == wire) return value;
             var allowed = string.Join(", ", values.Select(v => v.Wire));
             Error(field, element.ValueKind == JsonValueKind.String
-                ? $"'{element.GetString()}' is not one of {allowed}"
+                ? $"'{InputEcho.Truncate(element.GetString())}' is not one of {allowed}"
                 : $"must be one of {allowed}, not {Describe(element)}");
             return fallback;
         }

@@ -79,7 +79,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public DateOnly? Date(string text, FieldPath field)
     {
         if (TryParseDate(text, out var date)) return date;
-        Error(field, $"'{text}' is not a valid date (YYYY-MM-DD)");
+        Error(field, $"'{InputEcho.Truncate(text)}' is not a valid date (YYYY-MM-DD)");
         return null;
     }
 
@@ -114,7 +114,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public string PlanId(string? text)
     {
         if (text is not null && catalogue.FindPlan(text) is null)
-            Error("member.planId", $"unknown plan '{text}' (known: {string.Join(", ", catalogue.Plans.Select(x => x.Id))})");
+            Error("member.planId", $"unknown plan '{InputEcho.Truncate(text)}' (known: {string.Join(", ", catalogue.Plans.Select(x => x.Id))})");
         return text ?? catalogue.DefaultPlan.Id;
     }
 
@@ -133,7 +133,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public void Diagnosis(string? code, FieldPath field, List<string> diagnoses)
     {
         if (code is null) return;
-        if (!CodeFormats.IsIcd10Cm(code)) Error(field, $"'{code}' is not an ICD-10-CM code (such as C50.411)");
+        if (!CodeFormats.IsIcd10Cm(code)) Error(field, $"'{InputEcho.Truncate(code)}' is not an ICD-10-CM code (such as C50.411)");
         else
         {
             var normalised = CodeFormats.NormaliseIcd10(code);
@@ -174,7 +174,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public string? ProcedureCode(string? code, FieldPath field)
     {
         if (code is null || CodeFormats.IsProcedureCode(code)) return code;
-        Error(field, $"'{code}' is not a CPT or HCPCS code (five characters: 12345, 1234F, 1234T, 1234U or A1234)");
+        Error(field, $"'{InputEcho.Truncate(code)}' is not a CPT or HCPCS code (five characters: 12345, 1234F, 1234T, 1234U or A1234)");
         return null;
     }
 
@@ -189,7 +189,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public void Modifier(string? modifier, FieldPath field, List<string> modifiers)
     {
         if (modifier is null) return;
-        if (!CodeFormats.IsModifier(modifier)) Error(field, $"'{modifier}' is not a CPT/HCPCS modifier (two letters or digits, such as LT or 59)");
+        if (!CodeFormats.IsModifier(modifier)) Error(field, $"'{InputEcho.Truncate(modifier)}' is not a CPT/HCPCS modifier (two letters or digits, such as LT or 59)");
         else modifiers.Add(modifier.ToUpperInvariant());
     }
 
