@@ -17,11 +17,20 @@ public sealed class ServiceAudit(CoverageDbContext db)
         if (caseId is not null) query = query.Where(a => a.CaseId == caseId);
         if (subject is not null) query = query.Where(a => a.Subject == subject);
         var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
-        return records.Select(a => (new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail), a.CaseId, a.Subject)).ToList();
+        return records.Select(a => (View(a), a.CaseId, a.Subject)).ToList();
     }
 
     public async Task<IReadOnlyList<AuditEventView>> ReadAsync(string subject, int take, CancellationToken cancellationToken) =>
         (await db.AuditEvents.Where(a => a.Subject == subject).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken))
-            .Select(a => new AuditEventView(a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole, a.Detail))
+            .Select(View)
             .ToList();
+
+    public Task<bool> CaseExistsAsync(Guid caseId, CancellationToken cancellationToken) => db.Cases.AnyAsync(c => c.Id == caseId, cancellationToken);
+
+    /// <summary>An event as auditors read it; an aggregated one (refusals from one source) says how many it stands for.</summary>
+    private static AuditEventView View(AuditEventRecord a) => new(
+        a.Id, DateTime.SpecifyKind(a.At, DateTimeKind.Utc), a.Action, a.Actor, a.ActorRole,
+        a.Occurrences > 1
+            ? $"{a.Detail} ({a.Occurrences} occurrences from {a.Source ?? "an unknown source"}, the last at {DateTime.SpecifyKind(a.LastAt ?? a.At, DateTimeKind.Utc):yyyy-MM-ddTHH:mm:ssZ})"
+            : a.Detail);
 }
