@@ -28,14 +28,20 @@ public sealed class CdsHooksRateLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _clients;
     private readonly PartitionedRateLimiter<string> _refusals;
 
+    private readonly TimeSpan _refusalRetry;
+
     public CdsHooksRateLimits(CdsHooksRateLimitOptions options)
     {
+        _refusalRetry = TimeSpan.FromSeconds(Math.Ceiling(1.0 / Math.Max(1, options.RefusalsPerSourcePerSecond)));
         _clients = Buckets(options.ClientPermitsPerSecond, options.ClientBurst);
         _refusals = Buckets(options.RefusalsPerSourcePerSecond, options.RefusalBurst);
     }
 
-    /// <summary>Whether the source may still try (it has refusals left); does not use one up. Else when to try again.</summary>
-    public TimeSpan? SourceBlocked(string source) => Denied(_refusals.AttemptAcquire(source, 0));
+    /// <summary>
+    /// Null when the source may still try (a whole refusal is left in its budget), else when to try again; uses
+    /// nothing up. (Not AttemptAcquire(0): the bucket refills continuously, and a fraction of a permit is "some".)
+    /// </summary>
+    public TimeSpan? SourceBlocked(string source) => _refusals.GetStatistics(source) is { CurrentAvailablePermits: < 1 } ? _refusalRetry : null;
 
     /// <summary>Counts a refused call of the source against its refusal budget.</summary>
     public void Refused(string source) => _refusals.AttemptAcquire(source).Dispose();

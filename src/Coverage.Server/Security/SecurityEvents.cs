@@ -137,7 +137,7 @@ public sealed partial class SecurityEvents(
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Security event {Action} ({Kind}) on {Subject} from {Source}: {Detail}. Further occurrences are counted and audited as one event per {WindowSeconds} s.")]
+        Message = "Security event {Action} ({Kind}) on {Subject} from {Source}: {Detail} Further occurrences are counted and audited as one event per {WindowSeconds} s.")]
     private static partial void FirstOccurrence(ILogger logger, string action, string kind, string subject, string source, string detail, int windowSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Occurrences} security event occurrences could not be audited ({Kind}): the case store is unavailable or the server is stopping.")]
