@@ -72,8 +72,11 @@ else
   auth_args=(--CdsHooks:Authentication:Enabled=false --Api:Authentication:Enabled=false)
 fi
 
+# The public base URL is what CDS tokens name in aud (required outside Development); the per-client CDS Hooks
+# rate limit (3,000 calls/s by default) is lifted so that it never shapes a measurement of the server.
 ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
-  --urls "$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
+  --urls "$BASE" --Coverage:PublicBaseUrl="$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
+  --RateLimits:CdsHooks:ClientPermitsPerSecond=1000000 --RateLimits:CdsHooks:ClientBurst=1000000 \
   --Logging:LogLevel:Default=Warning "${auth_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do

@@ -52,7 +52,10 @@ internal static class ServerSetup
 
         // Da Vinci CRD and PAS.
         var crd = configuration.GetSection("Coverage").Get<CrdSettings>() ?? new CrdSettings();
+        // Outside Development the server does not start without a usable public base URL (no URL from Host headers).
+        if (CrdSettings.Check(crd.PublicBaseUrl, environment.IsDevelopment()) is { } invalid) throw new InvalidOperationException(invalid);
         services.AddSingleton(crd);
+        services.AddHostedService<CrdSettings.ListeningAddress>();
         services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient("cds-jwks", client => client.Timeout = TimeSpan.FromSeconds(10));
         var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
@@ -60,6 +63,11 @@ internal static class ServerSetup
         if (!environment.IsDevelopment()) auth.Enabled = true;
         services.AddSingleton(auth);
         services.AddSingleton<CdsHooksAuthenticator>();
+        services.AddSingleton(configuration.GetSection("RateLimits:CdsHooks").Get<CdsHooksRateLimitOptions>() ?? new CdsHooksRateLimitOptions());
+        services.AddSingleton<CdsHooksRateLimits>();
+
+        // Refusals, 401s and 403s: audited bounded and aggregated per source.
+        services.AddSecurityEvents(configuration);
 
         // OAuth 2.0 bearer tokens with scopes for the REST API and the FHIR endpoints.
         services.AddApiAuthentication(configuration, environment);

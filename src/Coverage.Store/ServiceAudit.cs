@@ -24,4 +24,10 @@ public sealed class ServiceAudit(CoverageDbContext db)
         (await db.AuditEvents.Where(a => a.Subject == subject).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken))
             .Select(AuditEventView.From)
             .ToList();
+
+    /// <summary>The organisation a case belongs to, or null when there is no such case.</summary>
+    public Task<string?> CaseTenantAsync(Guid caseId, CancellationToken cancellationToken) =>
+        db.Cases.Where(c => c.Id == caseId).Select(c => c.Tenant).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<bool> CaseExistsAsync(Guid caseId, CancellationToken cancellationToken) => db.Cases.AnyAsync(c => c.Id == caseId, cancellationToken);
 }

@@ -9,10 +9,27 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Coverage.Store;
 
-/// <summary>The audit event of one service call that is not about a case (a CDS Hooks call).</summary>
-public sealed record ServiceCallEvent(string Subject, string Action, Actor Actor, string Detail);
+/// <summary>
+/// An audit event written by the journal: one service call that is not a change to a case (a CDS Hooks call, an
+/// audit search), or a security event standing for several occurrences. The actor's issuer, client, subject and
+/// source are written to their own columns.
+/// </summary>
+public sealed record ServiceCallEvent(string? Subject, string Action, Actor Actor, string Detail)
+{
+    /// <summary>The case the event is about, when it names one (an audit search of that case); the case must exist.</summary>
+    public Guid? CaseId { get; init; }
+    /// <summary>How many occurrences the event stands for (security events are aggregated per source and window).</summary>
+    public int Occurrences { get; init; } = 1;
+    /// <summary>When the (first) occurrence happened; null: when the journal received the event.</summary>
+    public DateTime? At { get; init; }
+    /// <summary>When the last of several occurrences happened; null for a single occurrence.</summary>
+    public DateTime? LastAt { get; init; }
+}
 
-/// <summary>A single-use token (a CDS Hooks JWT) presented by a call: its issuer, its jti and when it expires.</summary>
+/// <summary>
+/// A single-use token (a CDS Hooks JWT) presented by a call: its issuer, its jti, and until when its id must be
+/// remembered — as long as any server would still accept the token, that is its exp plus the allowed clock skew.
+/// </summary>
 public sealed record TokenUse(string Issuer, string Jti, DateTime ExpiresAt)
 {
     /// <summary>The row key in used_tokens: issuer and jti, so that two issuers' jti never collide.</summary>
@@ -35,8 +52,8 @@ public sealed record TokenUse(string Issuer, string Jti, DateTime ExpiresAt)
 /// <para>A transaction that fails is retried one entry at a time, so that an entry the store refuses fails
 /// only its own call; a store that is down fails each waiting call with the store's exception (the server
 /// answers 503).</para>
-/// <para>Expired token ids are forgotten every <see cref="CleanupInterval"/> by the writer itself (expired tokens
-/// are refused by their exp before they get here).</para>
+/// <para>Token ids are forgotten every <see cref="CleanupInterval"/> by the writer itself, once past their
+/// <see cref="TokenUse.ExpiresAt"/> (by then the token itself is refused for its exp, skew included).</para>
 /// </remarks>
 public sealed class ServiceCallJournal : IAsyncDisposable
 {
@@ -191,7 +208,8 @@ public sealed class ServiceCallJournal : IAsyncDisposable
     {
         await using var command = Command(connection, transaction);
         var text = new StringBuilder(
-            $"INSERT INTO {sql.Events} ({sql.EventSubject}, {sql.EventAt}, {sql.EventAction}, {sql.EventActor}, {sql.EventActorRole}, {sql.EventDetail}) VALUES ");
+            $"INSERT INTO {sql.Events} ({sql.EventSubject}, {sql.EventAt}, {sql.EventAction}, {sql.EventActor}, {sql.EventActorRole}, {sql.EventDetail}, " +
+            $"{sql.EventCaseId}, {sql.EventActorIssuer}, {sql.EventActorClient}, {sql.EventActorSubject}, {sql.EventSource}, {sql.EventOccurrences}, {sql.EventLastAt}) VALUES ");
         var n = 0;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -200,11 +218,18 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             if (n > 0) text.Append(", ");
             text.Append('(')
                 .Append(Sql.Parameter(command, $"s{n}", e.Subject)).Append(", ")
-                .Append(Sql.Parameter(command, $"t{n}", batch[i].At)).Append(", ")
+                .Append(Sql.Parameter(command, $"t{n}", e.At ?? batch[i].At)).Append(", ")
                 .Append(Sql.Parameter(command, $"a{n}", e.Action)).Append(", ")
                 .Append(Sql.Parameter(command, $"u{n}", e.Actor.Id)).Append(", ")
                 .Append(Sql.Parameter(command, $"r{n}", e.Actor.Role)).Append(", ")
-                .Append(Sql.Parameter(command, $"d{n}", e.Detail)).Append(')');
+                .Append(Sql.Parameter(command, $"d{n}", e.Detail)).Append(", ")
+                .Append(e.CaseId is { } caseId ? sql.CaseIdParameter(command, $"c{n}", caseId) : "NULL").Append(", ")
+                .Append(Sql.Parameter(command, $"i{n}", e.Actor.Issuer)).Append(", ")
+                .Append(Sql.Parameter(command, $"l{n}", e.Actor.ClientId)).Append(", ")
+                .Append(Sql.Parameter(command, $"b{n}", e.Actor.Subject)).Append(", ")
+                .Append(Sql.Parameter(command, $"o{n}", e.Actor.Source)).Append(", ")
+                .Append(Sql.Parameter(command, $"n{n}", e.Occurrences)).Append(", ")
+                .Append(Sql.Parameter(command, $"x{n}", e.LastAt)).Append(')');
             n++;
         }
         if (n == 0) return;
@@ -259,7 +284,18 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             EventActor = Column(events, nameof(AuditEventRecord.Actor));
             EventActorRole = Column(events, nameof(AuditEventRecord.ActorRole));
             EventDetail = Column(events, nameof(AuditEventRecord.Detail));
+            EventCaseId = Column(events, nameof(AuditEventRecord.CaseId));
+            EventActorIssuer = Column(events, nameof(AuditEventRecord.ActorIssuer));
+            EventActorClient = Column(events, nameof(AuditEventRecord.ActorClient));
+            EventActorSubject = Column(events, nameof(AuditEventRecord.ActorSubject));
+            EventSource = Column(events, nameof(AuditEventRecord.Source));
+            EventOccurrences = Column(events, nameof(AuditEventRecord.Occurrences));
+            EventLastAt = Column(events, nameof(AuditEventRecord.LastAt));
+            // A case id is stored as each provider stores it (SQLite: text; PostgreSQL: uuid): the model's own mapping says how.
+            _caseIdMapping = (RelationalTypeMapping)events.FindProperty(nameof(AuditEventRecord.CaseId))!.GetTypeMapping();
         }
+
+        private readonly RelationalTypeMapping _caseIdMapping;
 
         public string Tokens { get; }
         public string TokenKey { get; }
@@ -271,6 +307,21 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         public string EventActor { get; }
         public string EventActorRole { get; }
         public string EventDetail { get; }
+        public string EventCaseId { get; }
+        public string EventActorIssuer { get; }
+        public string EventActorClient { get; }
+        public string EventActorSubject { get; }
+        public string EventSource { get; }
+        public string EventOccurrences { get; }
+        public string EventLastAt { get; }
+
+        /// <summary>Adds a case id parameter, converted as the model stores case ids, and returns its placeholder.</summary>
+        public string CaseIdParameter(DbCommand command, string name, Guid caseId)
+        {
+            var parameter = _caseIdMapping.CreateParameter(command, "@" + name, caseId, nullable: false);
+            command.Parameters.Add(parameter);
+            return parameter.ParameterName;
+        }
 
         /// <summary>Adds a parameter and returns its placeholder (both providers take @name).</summary>
         public static string Parameter(DbCommand command, string name, object? value)

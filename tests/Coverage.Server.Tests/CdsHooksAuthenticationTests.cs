@@ -50,15 +50,15 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
 
     private string Token(
         string? issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, string? jti = null,
-        SigningCredentials? credentials = null, IDictionary<string, object>? header = null, DateTime? expires = null)
+        SigningCredentials? credentials = null, IDictionary<string, object>? header = null, DateTime? expires = null, DateTime? notBefore = null)
     {
         var now = _app.Clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = now,
-            NotBefore = now.AddSeconds(-5),
+            IssuedAt = notBefore ?? now,
+            NotBefore = notBefore ?? now.AddSeconds(-5),
             Expires = expires ?? now + (lifetime ?? TimeSpan.FromMinutes(4)),
             Subject = new ClaimsIdentity([new Claim("jti", jti ?? Guid.NewGuid().ToString())]),
             SigningCredentials = credentials ?? new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha384),
@@ -137,6 +137,37 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
 
         Assert.Equal(HttpStatusCode.OK, await Call(Token(jti: jti)));
         Assert.Equal(HttpStatusCode.Unauthorized, await Call(Token(jti: jti)));
+    }
+
+    [Fact]
+    public async Task TokenPastItsExpWithinTheSkew_IsAcceptedOnce_AndStillNotReplayableAfterTheExpiredIdsAreForgotten()
+    {
+        // exp 10 s ago: accepted for the 60 s of clock skew, so its id must be remembered that long too.
+        var now = _app.Clock.GetUtcNow().UtcDateTime;
+        var token = Token(expires: now.AddSeconds(-10), notBefore: now.AddMinutes(-2));
+        Assert.Equal(HttpStatusCode.OK, await Call(token));
+
+        // 35 s later the token is still within exp + skew. The journal's periodic cleanup of used ids (due every
+        // 30 s, run by the writer after a transaction) is made to run by another call, before the replay.
+        _app.Clock.Advance(TimeSpan.FromSeconds(35));
+        Assert.Equal(HttpStatusCode.OK, await Call(Token()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(token));
+    }
+
+    [Fact]
+    public async Task Refusal_InDevelopment_SaysWhy()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/cds-services/order-sign")
+        {
+            Content = new StringContent(Ehr.OrderSign(Ehr.Order("0581T")).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token(issuer: "https://intruder.test"));
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("issuer 'https://intruder.test' is not on the allow-list", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

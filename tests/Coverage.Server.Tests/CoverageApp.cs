@@ -19,6 +19,8 @@ public sealed class CoverageApp(Storage storage, FakeTimeProvider clock, Action<
         builder.UseSetting("Storage:Provider", storage.Provider);
         builder.UseSetting("Storage:ConnectionString", storage.ConnectionString);
         builder.UseSetting("Catalogue:Path", RepositoryRoot);
+        // The in-memory server's address (tokens' aud and links name it): the server never takes it from a Host header.
+        builder.UseSetting("Coverage:PublicBaseUrl", "http://localhost");
         // Local development convenience: CDS clients are not authenticated unless a test says so.
         builder.UseSetting("CdsHooks:Authentication:Enabled", "false");
         builder.ConfigureTestServices(services =>

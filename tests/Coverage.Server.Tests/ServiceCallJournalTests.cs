@@ -109,6 +109,32 @@ public abstract class ServiceCallJournalTests<TStorage> : IClassFixture<TStorage
     }
 
     [Fact]
+    public async Task AnAggregatedEventOnACase_KeepsItsCountTimesPrincipalAndSource()
+    {
+        var caseId = Guid.NewGuid();
+        using (var scope = _services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+            db.Cases.Add(new Coverage.Store.Entities.CaseRecord { Id = caseId, ReceivedAt = _time.GetUtcNow().UtcDateTime, DueAt = _time.GetUtcNow().UtcDateTime, UpdatedAt = _time.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+        var first = new DateTime(2026, 12, 2, 8, 0, 0, DateTimeKind.Utc);
+        var actor = new Actor("auditor-app", "api-client", "https://auth.test", "auditor-app", "person-1", "192.0.2.7");
+
+        Assert.True(await _journal.RecordAsync(new(new ServiceCallEvent(_subject, "hook-refused", actor, "five refusals")
+            { Occurrences = 5, At = first, LastAt = first.AddSeconds(42) }), CancellationToken.None));
+        Assert.True(await _journal.RecordAsync(new(new ServiceCallEvent(null, "audit-searched", actor, "read the case") { CaseId = caseId }), CancellationToken.None));
+
+        using var check = _services.CreateScope();
+        var events = check.ServiceProvider.GetRequiredService<CoverageDbContext>().AuditEvents;
+        var aggregated = await events.SingleAsync(e => e.Subject == _subject);
+        Assert.Equal((5, first, first.AddSeconds(42)), (aggregated.Occurrences, DateTime.SpecifyKind(aggregated.At, DateTimeKind.Utc), DateTime.SpecifyKind(aggregated.LastAt!.Value, DateTimeKind.Utc)));
+        Assert.Equal(("https://auth.test", "auditor-app", "person-1", "192.0.2.7"), (aggregated.ActorIssuer, aggregated.ActorClient, aggregated.ActorSubject, aggregated.Source));
+        var onCase = await events.SingleAsync(e => e.CaseId == caseId);
+        Assert.Equal(("audit-searched", 1, (DateTime?)null, "auditor-app"), (onCase.Action, onCase.Occurrences, onCase.LastAt, onCase.ActorClient));
+    }
+
+    [Fact]
     public async Task ExpiredTokens_AreForgottenByTheWriter()
     {
         var run = Guid.NewGuid().ToString("N");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -28,10 +29,14 @@ public sealed class CdsHooksAuthenticationOptions
     public int MaxLifetimeSeconds { get; set; } = 300;
 }
 
-/// <summary>The outcome of checking a CDS client's JWT: valid (with its issuer and the token's single use to record) or why not.</summary>
-public sealed record TokenCheck(bool Valid, string? Issuer, TokenUse? Use, string? Error)
+/// <summary>
+/// The outcome of checking a CDS client's JWT: valid (with its issuer, its client — the token's sub — and the
+/// token's single use to record) or why not: <see cref="Kind"/>, a fixed word to count refusals by, and
+/// <see cref="Error"/>, the precise reason (any text of the token in it is cut short).
+/// </summary>
+public sealed record TokenCheck(bool Valid, string? Issuer, string? Client, TokenUse? Use, string? Kind, string? Error)
 {
-    public static TokenCheck Fail(string error) => new(false, null, null, error);
+    public static TokenCheck Fail(string kind, string error) => new(false, null, null, null, kind, error);
 }
 
 /// <summary>
@@ -66,7 +71,7 @@ public sealed partial class CdsHooksAuthenticator(
     public async Task<TokenCheck> AuthenticateAsync(HttpRequest request, string audience, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return TokenCheck.Fail("a bearer JWT is required (Authorization: Bearer …)");
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return TokenCheck.Fail("no-token", "a bearer JWT is required (Authorization: Bearer …)");
         var raw = header["Bearer ".Length..].Trim();
 
         JsonWebToken token;
@@ -76,12 +81,12 @@ public sealed partial class CdsHooksAuthenticator(
         }
         catch (ArgumentException)
         {
-            return TokenCheck.Fail("the bearer token is not a JWT");
+            return TokenCheck.Fail("not-jwt", "the bearer token is not a JWT");
         }
         if (!AsymmetricAlgorithms.Contains(token.Alg, StringComparer.Ordinal))
-            return TokenCheck.Fail($"alg '{token.Alg}' is not accepted: the token must be signed with the client's private key (RS/ES/PS)");
+            return TokenCheck.Fail("algorithm", $"alg '{Bounded.Text(token.Alg, 16)}' is not accepted: the token must be signed with the client's private key (RS/ES/PS)");
         var issuer = options.Issuers.FirstOrDefault(i => i.Issuer == token.Issuer);
-        if (issuer is null) return TokenCheck.Fail($"issuer '{token.Issuer}' is not on the allow-list");
+        if (issuer is null) return TokenCheck.Fail("issuer", $"issuer '{Bounded.Text(token.Issuer, 64)}' is not on the allow-list");
 
         IList<SecurityKey> keys;
         try
@@ -91,9 +96,9 @@ public sealed partial class CdsHooksAuthenticator(
         catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException)
         {
             KeySetUnavailable(logger, issuer.Issuer, e.Message);
-            return TokenCheck.Fail("the issuer's keys could not be obtained");
+            return TokenCheck.Fail("keys", "the issuer's keys could not be obtained");
         }
-        if (keys.Count == 0) return TokenCheck.Fail("no key of the issuer can verify this token");
+        if (keys.Count == 0) return TokenCheck.Fail("keys", "no key of the issuer can verify this token");
 
         var parameters = new TokenValidationParameters
         {
@@ -109,17 +114,25 @@ public sealed partial class CdsHooksAuthenticator(
         };
         var result = await _handler.ValidateTokenAsync(raw, parameters);
         if (!result.IsValid)
-            return TokenCheck.Fail(result.Exception switch
+        {
+            var (kind, error) = result.Exception switch
             {
-                SecurityTokenInvalidAudienceException => $"aud must be this service's URL ({audience})",
-                SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNoExpirationException => "the token is expired, not yet valid, lives longer than 5 minutes, or has no exp",
-                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the signature does not verify with the issuer's keys",
-                _ => "the token is not valid",
-            });
+                SecurityTokenInvalidAudienceException => ("audience", $"aud must be this service's URL ({audience})"),
+                SecurityTokenInvalidLifetimeException or SecurityTokenExpiredException or SecurityTokenNoExpirationException =>
+                    ("lifetime", "the token is expired, not yet valid, lives longer than 5 minutes, or has no exp"),
+                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => ("signature", "the signature does not verify with the issuer's keys"),
+                _ => ("invalid", "the token is not valid"),
+            };
+            return TokenCheck.Fail(kind, error);
+        }
 
         var jti = token.Id;
-        if (string.IsNullOrEmpty(jti)) return TokenCheck.Fail("jti is required");
-        return new TokenCheck(true, issuer.Issuer, new TokenUse(issuer.Issuer, jti, token.ValidTo), null);
+        if (string.IsNullOrEmpty(jti)) return TokenCheck.Fail("no-jti", "jti is required");
+        // The id is remembered for as long as the token would be accepted: its exp plus the clock skew allowed
+        // (forgotten at exp, it could be replayed for the length of the skew).
+        var keepUntil = token.ValidTo + TimeSpan.FromSeconds(options.ClockSkewSeconds);
+        var client = token.TryGetPayloadValue<string>("sub", out var sub) ? Bounded.Column(sub, 256) : null;
+        return new TokenCheck(true, issuer.Issuer, client, new TokenUse(issuer.Issuer, jti, keepUntil), null, null);
     }
 
     private bool Lifetime(DateTime? notBefore, DateTime? expires)

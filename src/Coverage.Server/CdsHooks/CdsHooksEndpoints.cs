@@ -3,6 +3,7 @@ using Coverage.Engine.Evaluation;
 using Coverage.Fhir;
 using Coverage.Fhir.Crd;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Hl7.Fhir.Model;
 
@@ -25,25 +26,34 @@ internal static class CdsHooksEndpoints
     private static async Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,
         CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator, ServiceCallJournal journal,
-        CancellationToken cancellationToken)
+        SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment, CancellationToken cancellationToken)
     {
         var service = CdsServices.Find(id);
         if (service is null) return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No CDS service '{id}'."), 404);
 
-        var subject = $"cds-hooks/{id}";
-        var actor = Actor.Anonymous;
+        var subject = $"cds-hooks/{service.Id}";
+        var source = SourceAddress.Of(request.HttpContext);
+        var actor = Actor.Anonymous with { Source = source };
         TokenUse? token = null;
         if (authOptions.Enabled)
         {
-            var audience = $"{settings.BaseUrl(request)}/cds-services/{id}";
-            var check = await authenticator.AuthenticateAsync(request, audience, cancellationToken);
-            if (!check.Valid)
+            // A source whose calls keep being refused is not heard until its budget refills: neither its token's
+            // signature is checked nor an audit row written for it (the refusal is counted, see SecurityEvents).
+            if (limits.SourceBlocked(source) is { } wait)
             {
-                await journal.RecordAsync(new(RefusalEvent(check.Error!)), cancellationToken);
-                return Refused(check.Error!);
+                securityEvents.Record(subject, "hook-refused", "rate-limited", actor, "Too many refused calls from this source: answered 429 unread.");
+                return TooMany(wait);
             }
-            actor = new Actor(check.Issuer!, "cds-client");
+            var check = await authenticator.AuthenticateAsync(request, $"{settings.BaseUrl}/cds-services/{service.Id}", cancellationToken);
+            if (!check.Valid) return Refused(check.Kind!, check.Error!);
+            actor = new Actor(check.Issuer!, "cds-client", check.Issuer, check.Client, check.Client, source);
             token = check.Use;
+        }
+        // Each client (issuer; without authentication, in Development, each source) has a rate of its own.
+        if (limits.ClientBlocked(actor.Issuer ?? source) is { } clientWait)
+        {
+            securityEvents.Record(subject, "hook-rate-limited", "client-rate", actor, "More calls than this client's rate allows: answered 429.");
+            return TooMany(clientWait);
         }
 
         // From here on, every answer commits the token's use with the call's audit event, when there is one; a
@@ -67,7 +77,7 @@ internal static class CdsHooksEndpoints
             var hookRequest = CdsHookRequest.Read(document.RootElement, service.Hook, out var error);
             if (hookRequest is null)
                 return await Answer("hook-refused", $"Malformed request: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400));
-            var crd = new CrdService(evaluator, fhir, time, settings.Crd(request));
+            var crd = new CrdService(evaluator, fhir, time, settings.Crd());
             var result = await crd.HandleAsync(hookRequest, cancellationToken);
             return await Answer(result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
                 ? TypedResults.Text(result.ResponseJson!, "application/json")
@@ -78,16 +88,33 @@ internal static class CdsHooksEndpoints
         {
             var own = action is null ? null : new ServiceCallEvent(subject, action, actor, detail!);
             if (own is null && token is null) return answer;
-            var fresh = await journal.RecordAsync(new(own, token, RefusalEvent(CdsHooksAuthenticator.ReplayedJti)), cancellationToken);
-            return fresh ? answer : Refused(CdsHooksAuthenticator.ReplayedJti);
+            // A replay writes no row of its own: it is a refusal, counted like the others.
+            var fresh = await journal.RecordAsync(new(own, token), cancellationToken);
+            return fresh ? answer : Refused("replay", CdsHooksAuthenticator.ReplayedJti);
         }
 
-        ServiceCallEvent RefusalEvent(string reason) => new(subject, "hook-refused", Actor.Anonymous, $"Authentication failed: {reason}.");
-
-        IResult Refused(string reason)
+        // Every refusal is counted (aggregated per source, bounded) and uses up the source's refusal budget.
+        IResult Refused(string kind, string reason)
         {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, $"Authentication failed: {reason}."), 401);
+            limits.Refused(source);
+            securityEvents.Record(subject, "hook-refused", kind, Actor.Anonymous with { Source = source }, $"Authentication failed: {reason}.");
+            var response = request.HttpContext.Response;
+            if (environment.IsDevelopment())
+            {
+                response.Headers.WWWAuthenticate = "Bearer";
+                return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, $"Authentication failed: {reason}."), 401);
+            }
+            // Outside Development the caller learns only that its token failed (RFC 6750); the reason is in the
+            // log and the audit.
+            response.Headers.WWWAuthenticate = kind == "no-token" ? "Bearer" : "Bearer error=\"invalid_token\"";
+            return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Login, "Authentication failed."), 401);
+        }
+
+        IResult TooMany(TimeSpan wait)
+        {
+            var seconds = CdsHooksRateLimits.RetryAfter(wait);
+            request.HttpContext.Response.Headers.RetryAfter = seconds;
+            return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Throttled, $"Too many requests: try again in {seconds} s."), 429);
         }
     }
 }
@@ -95,20 +122,3 @@ internal static class CdsHooksEndpoints
 public sealed record CdsDiscovery(IReadOnlyList<CdsServiceDescription> Services);
 
 public sealed record CdsServiceDescription(string Hook, string Id, string Title, string Description, IReadOnlyDictionary<string, string> Prefetch);
-
-/// <summary>Where the server is reachable (for aud and policy links) and which FHIR servers it may read.</summary>
-public sealed class CrdSettings
-{
-    /// <summary>Coverage:PublicBaseUrl, e.g. https://coverage.payer.example; else the request's own scheme and host.</summary>
-    public string? PublicBaseUrl { get; set; }
-    public List<string> AllowedFhirServers { get; set; } = [];
-
-    public string BaseUrl(HttpRequest request) =>
-        (string.IsNullOrWhiteSpace(PublicBaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : PublicBaseUrl).TrimEnd('/');
-
-    public CrdOptions Crd(HttpRequest request) => new()
-    {
-        PolicyBaseUrl = $"{BaseUrl(request)}/policies",
-        AllowedFhirServers = AllowedFhirServers,
-    };
-}

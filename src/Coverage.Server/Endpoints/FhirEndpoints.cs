@@ -28,7 +28,8 @@ internal static class FhirEndpoints
     }
 
     private static async Task<IResult> AuditEventSearch(
-        string? entity, string? subject, string? _count, HttpRequest request, ServiceAudit audit, CrdSettings settings, CancellationToken cancellationToken)
+        string? entity, string? subject, string? _count, HttpRequest request, ServiceAudit audit, ServiceCallJournal journal, CrdSettings settings,
+        CancellationToken cancellationToken)
     {
         Guid? caseId = null;
         if (entity is not null)
@@ -40,8 +41,18 @@ internal static class FhirEndpoints
         var count = 100;
         if (_count is not null && (!int.TryParse(_count, out count) || count is < 1 or > 1000))
             return FhirResults.Outcome(Outcomes.Invalid("_count: a whole number from 1 to 1000", "_count"), 400);
+        // Payer staff (auditors) search the whole trail; a submitter only the history of one of its own cases.
+        var caller = request.HttpContext.Caller();
+        if (caller.Access != CallerAccess.PayerStaff)
+        {
+            if (caseId is null || subject is not null)
+                return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Forbidden, "Only payer staff search the whole audit trail; name one of your cases with entity=<case id>."), 403);
+            if (await audit.CaseTenantAsync(caseId.Value, cancellationToken) is not { } tenant || !caller.MaySee(tenant))
+                return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No case {caseId}."), 404);
+        }
         var found = await audit.SearchAsync(caseId, subject, count, cancellationToken);
-        var baseUrl = settings.BaseUrl(request);
+        await AuditTheSearch(request, journal, caseId is { } id && await audit.CaseExistsAsync(id, cancellationToken) ? id : null, found.Count, cancellationToken);
+        var baseUrl = settings.BaseUrl;
         var events = found.Select(f => AuditEvents.From(
             new AuditRecord(f.Event.Id, new DateTimeOffset(f.Event.At, TimeSpan.Zero), f.Event.Action, f.Event.Actor, f.Event.ActorRole, f.Event.Detail, f.CaseId, f.Subject,
                 f.Event.ActorIssuer, f.Event.ActorClient, f.Event.ActorSubject, f.Event.Source),
@@ -49,8 +60,25 @@ internal static class FhirEndpoints
         return FhirResults.Resource(AuditEvents.SearchSet(events, $"{baseUrl}/fhir", $"{baseUrl}{request.Path}{request.QueryString}"));
     }
 
-    private static IResult Metadata(HttpRequest request, CrdSettings settings, TimeProvider time) =>
-        FhirResults.Resource(FhirCapabilities.Build($"{settings.BaseUrl(request)}/fhir", Evaluator.EngineVersion, time.GetUtcNow()));
+    /// <summary>
+    /// Reading the audit trail is itself audited, before the answer is sent: one event for the search (who, from
+    /// where, which query, how many events it returned) and, when it names a case, one on that case, so that the
+    /// case's own history shows who read it. The query is cut short: it is the caller's text.
+    /// </summary>
+    /// <param name="caseId">The case the search named, when it exists.</param>
+    private static async System.Threading.Tasks.Task AuditTheSearch(HttpRequest request, ServiceCallJournal journal, Guid? caseId, int returned, CancellationToken cancellationToken)
+    {
+        var actor = AuditActor.Of(request.HttpContext);
+        var detail = $"Searched the audit trail: {Bounded.Text(request.QueryString.Value, 200)}; {returned} events returned.";
+        var search = journal.RecordAsync(new(new ServiceCallEvent("fhir/AuditEvent", "audit-searched", actor, detail)), cancellationToken);
+        var onCase = caseId is not null
+            ? journal.RecordAsync(new(new ServiceCallEvent(null, "audit-searched", actor, detail) { CaseId = caseId }), cancellationToken)
+            : System.Threading.Tasks.Task.FromResult(true);
+        await System.Threading.Tasks.Task.WhenAll(search, onCase);
+    }
+
+    private static IResult Metadata(CrdSettings settings, TimeProvider time) =>
+        FhirResults.Resource(FhirCapabilities.Build($"{settings.BaseUrl}/fhir", Evaluator.EngineVersion, time.GetUtcNow()));
 
     private static async Task<IResult> Submit(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
@@ -64,7 +92,7 @@ internal static class FhirEndpoints
 
         var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
         if (result.Error is not null) return Problem(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(request, settings), time.GetUtcNow()));
+        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
     private static async Task<IResult> Inquire(
@@ -74,7 +102,7 @@ internal static class FhirEndpoints
         if (pas is null) return failure!;
         var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return Problem(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(request, settings), time.GetUtcNow()));
+        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
     private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, CancellationToken cancellationToken)
@@ -99,7 +127,7 @@ internal static class FhirEndpoints
         _ => FhirResults.Outcome(Outcomes.Invalid(error.Message), 400),
     };
 
-    private static string CaseSystem(HttpRequest request, CrdSettings settings) => $"{settings.BaseUrl(request)}/api/v1/cases";
+    private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
 }
 
 /// <summary>A stored case as PAS answers for it: each line's outcome with the reviewer's decision, if any.</summary>

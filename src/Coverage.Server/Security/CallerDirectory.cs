@@ -22,7 +22,7 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
     public Caller Resolve(HttpContext context)
     {
         var user = context.User;
-        var source = context.Connection.RemoteIpAddress?.ToString();
+        var source = SourceAddress.Of(context);
         if (user.Identity?.IsAuthenticated == true)
         {
             if (user.Identity.AuthenticationType == WorkbenchSetup.Scheme)
@@ -45,13 +45,14 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
         // A user-context token names a person as its subject; a client-credentials token names the client (or no one).
         var person = subject is not null && subject != clientId ? _people.GetValueOrDefault((issuer, subject)) : null;
         var id = person?.Id ?? clientId ?? subject ?? "unnamed-client";
-        var actor = new Actor(id, person?.Role ?? "api-client", issuer, clientId, subject, source);
+        // Cut to the audit columns' widths: even a signed token cannot make an audit row too long for the store.
+        var actor = new Actor(Bounded.Column(id, 128)!, person?.Role ?? "api-client", Bounded.Column(issuer, 256), Bounded.Column(clientId, 256), Bounded.Column(subject, 256), source);
         if (person is not null)
             return new Caller(actor, client?.Organisation ?? PayerOrganisation, CallerAccess.PayerStaff, new Reviewer(person.Id, person.Name, person.Role));
         if (client is not null)
             return new Caller(actor, client.Organisation, client.Access == "payer" ? CallerAccess.PayerStaff : CallerAccess.Submitter);
         // An unconfigured client is an organisation of its own: it sees only what it submitted.
-        return new Caller(actor, $"client:{clientId ?? subject}@{issuer}", CallerAccess.Submitter);
+        return new Caller(actor, Bounded.Column($"client:{clientId ?? subject}@{issuer}", 256)!, CallerAccess.Submitter);
     }
 
     /// <summary>Development without authentication: the configured development account, else an anonymous payer caller.</summary>

@@ -154,6 +154,25 @@ public sealed class IdentityAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finding4_ASubmitterAuditorReadsOnlyItsOwnCasesHistory()
+    {
+        var caseOfA = await PendingReviewCase(SecureServer.PortalA);
+        var caseOfB = await PendingReviewCase(SecureServer.PortalB);
+        var b = SecureServer.Token("coverage/audit.read", SecureServer.PortalB);
+
+        var (everything, _, _) = await _server.SendAsync(HttpMethod.Get, "/fhir/AuditEvent?_count=1000", b);
+        var (ofA, _, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?entity={caseOfA}", b);
+        var (ofB, body, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?entity={caseOfB}", b);
+        var (byPayer, _, _) = await _server.SendAsync(HttpMethod.Get, "/fhir/AuditEvent?_count=1000", SecureServer.Token("coverage/audit.read", SecureServer.UmSystem));
+
+        Assert.Equal(HttpStatusCode.Forbidden, everything);
+        Assert.Equal(HttpStatusCode.NotFound, ofA);
+        Assert.Equal(HttpStatusCode.OK, ofB);
+        Assert.DoesNotContain(caseOfA, body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, byPayer);
+    }
+
+    [Fact]
     public async Task Finding4_PasInquiry_MatchesTheSubmitterTheIdentifierSystemAndTheProvider()
     {
         var bundle = CoverageApp.Sample("pas-submit-bundle.json");

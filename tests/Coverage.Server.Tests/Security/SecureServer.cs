@@ -46,13 +46,15 @@ public sealed class SecureServer : IAsyncDisposable
 
     private readonly string _folder;
     private readonly Dictionary<string, string> _settings;
+    private readonly string _environment;
     private Process? _process;
 
-    private SecureServer(int port, string folder, Dictionary<string, string> settings)
+    private SecureServer(int port, string folder, Dictionary<string, string> settings, string environment)
     {
         Port = port;
         _folder = folder;
         _settings = settings;
+        _environment = environment;
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -67,13 +69,16 @@ public sealed class SecureServer : IAsyncDisposable
     /// <summary>Everything the server wrote to standard output and error.</summary>
     public StringBuilder Output { get; } = new();
 
-    /// <summary>Starts a server; <paramref name="configure"/> may change or add settings (configuration keys and values).</summary>
-    public static async Task<SecureServer> StartAsync(Action<Dictionary<string, string>>? configure = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> may change or add settings (configuration keys and values).
+    /// <paramref name="environment"/> is Production but for attacks on what Development does differently.
+    /// </summary>
+    public static async Task<SecureServer> StartAsync(Action<Dictionary<string, string>>? configure = null, string environment = "Production")
     {
         var folder = Directory.CreateTempSubdirectory("coverage-secure-").FullName;
         var settings = DefaultSettings(folder);
         configure?.Invoke(settings);
-        var server = new SecureServer(ServerProcess.FreePort(), folder, settings);
+        var server = new SecureServer(ServerProcess.FreePort(), folder, settings, environment);
         await server.StartProcessAsync();
         return server;
     }
@@ -160,7 +165,7 @@ public sealed class SecureServer : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(binaries, "Coverage.Server.dll"));
         start.ArgumentList.Add("--environment");
-        start.ArgumentList.Add("Production");
+        start.ArgumentList.Add(_environment);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(BaseUrl.ToString().TrimEnd('/'));
         foreach (var (key, value) in _settings)
@@ -217,6 +222,20 @@ public sealed class SecureServer : IAsyncDisposable
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>
+    /// Stops the server as a service manager does (SIGTERM): it stops taking calls, writes what it still holds
+    /// (the aggregated security events) and exits. Throws when it does not exit within 30 s.
+    /// </summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.Dispose();
+        _process = null;
     }
 
     private async Task StopProcessAsync()

@@ -90,6 +90,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
             builder.UseSetting("Storage:Provider", storage.Provider);
             builder.UseSetting("Storage:ConnectionString", storage.ConnectionString);
             builder.UseSetting("Catalogue:Path", CoverageApp.RepositoryRoot);
+            // Outside Development the server does not start without its public address (the in-memory server's).
+            builder.UseSetting("Coverage:PublicBaseUrl", "http://localhost");
             var hasher = new WorkbenchAccounts([]);
             (string Id, string Name, string Role, string Password)[] accounts =
             [

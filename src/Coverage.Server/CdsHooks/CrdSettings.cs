@@ -1,0 +1,75 @@
+using Coverage.Fhir.Crd;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Coverage.Server.CdsHooks;
+
+/// <summary>Where the server is reachable (for aud and every URL it emits) and which FHIR servers it may read.</summary>
+public sealed class CrdSettings
+{
+    public const string PublicBaseUrlKey = "Coverage:PublicBaseUrl";
+
+    /// <summary>
+    /// Coverage:PublicBaseUrl, e.g. https://coverage.payer.example: the address clients use. Required outside
+    /// Development (checked at start, <see cref="Check"/>).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+    public List<string> AllowedFhirServers { get; set; } = [];
+
+    /// <summary>Development without a public base URL: where the server listens, once it does.</summary>
+    internal string? ListeningUrl { get; set; }
+
+    /// <summary>
+    /// The base of every URL the server checks (a CDS token's aud) or emits (links, FHIR fullUrls): the configured
+    /// public base URL — never the request's Host header, which the caller writes: built from it, a token minted
+    /// for another payer's server would be accepted by sending that server's name as Host. In Development without
+    /// one, the address the server listens on, else http://localhost (the in-memory test server).
+    /// </summary>
+    public string BaseUrl => (string.IsNullOrWhiteSpace(PublicBaseUrl) ? ListeningUrl ?? "http://localhost" : PublicBaseUrl).TrimEnd('/');
+
+    public CrdOptions Crd() => new()
+    {
+        PolicyBaseUrl = $"{BaseUrl}/policies",
+        AllowedFhirServers = AllowedFhirServers,
+    };
+
+    /// <summary>
+    /// Why the public base URL cannot be used, naming the setting; null when it can. It must be an absolute http(s)
+    /// URL without query or fragment; outside Development it is required and must be https, unless its host is
+    /// loopback (a server only this machine reaches, or one behind a local TLS proxy).
+    /// </summary>
+    public static string? Check(string? url, bool development)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            return development ? null : $"{PublicBaseUrlKey} is required outside Development: set it to the https URL clients reach this server at " +
+                "(e.g. https://coverage.payer.example). CDS Hooks token audiences and every URL the server emits are built from it, never from a request's Host header.";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            return $"{PublicBaseUrlKey} '{url}' is not an absolute http(s) URL without query, fragment or user info (e.g. https://coverage.payer.example).";
+        if (!development && uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback)
+            return $"{PublicBaseUrlKey} '{url}' must be https outside Development (http only for localhost, 127.0.0.1 or [::1]).";
+        return null;
+    }
+
+    /// <summary>Development without a public base URL: notes the address the server listens on once it has started.</summary>
+    internal sealed class ListeningAddress(CrdSettings settings, IServer server) : IHostedLifecycleService
+    {
+        public Task StartedAsync(CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrWhiteSpace(settings.PublicBaseUrl)) return Task.CompletedTask;
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            if (address is not null && Uri.TryCreate(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                var host = uri.Host is "0.0.0.0" or "[::]" ? "localhost" : uri.Host; // a wildcard is no address to give out
+                settings.ListeningUrl = $"{uri.Scheme}://{host}:{uri.Port}";
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
