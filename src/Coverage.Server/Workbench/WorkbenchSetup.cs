@@ -78,6 +78,18 @@ public static class WorkbenchSetup
         var accounts = app.Services.GetRequiredService<WorkbenchAccounts>(); // invalid accounts stop the server at start
         if (accounts.Count == 0)
             NoAccounts(app.Logger, null);
+        if (!app.Environment.IsDevelopment())
+        {
+            // Outside Development the workbench's cookies are Secure: over plain HTTP it could not keep a session
+            // (and antiforgery would fail with a 500), so it says why instead. HTTPS may end at a listed proxy.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/workbench") && !context.Request.IsHttps, plain => plain.Run(async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(
+                    "The workbench is served over HTTPS only (directly, or through a proxy listed in Security:KnownProxies or Security:KnownNetworks).",
+                    context.RequestAborted);
+            }));
+        }
         app.MapRazorPages();
         app.MapGet("/workbench/assets/{name}", WorkbenchAssets.Get).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)

@@ -97,6 +97,15 @@ public sealed class HardeningTests(HardenedServer fixture) : IClassFixture<Harde
     }
 
     [Fact]
+    public async Task Workbench_OverPlainHttp_SaysItNeedsHttps_RatherThanFailing()
+    {
+        var (status, body, _) = await Server.SendAsync(HttpMethod.Get, "/workbench/sign-in", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("HTTPS only", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hsts_IsSentOverHttps()
     {
         var (_, _, response) = await Server.SendAsync(HttpMethod.Get, "/health", null,
