@@ -72,12 +72,15 @@ else
   auth_args=(--CdsHooks:Authentication:Enabled=false --Api:Authentication:Enabled=false)
 fi
 
-# The public base URL is what CDS tokens name in aud (required outside Development); the per-client CDS Hooks
-# rate limit (3,000 calls/s by default) is lifted so that it never shapes a measurement of the server.
+# The public base URL is what CDS tokens name in aud (required outside Development). The run sends 1,000
+# requests a second from one client and one address, far above the default rate limits (RateLimits:*): it
+# raises them, so that it measures the server and not the limiter's refusals.
+rate_args=(--RateLimits:PerClientPerMinute=100000000 --RateLimits:AnonymousPerSourcePerMinute=100000000 --RateLimits:CdsHooksPerSourcePerMinute=100000000
+  --RateLimits:CdsHooks:ClientPermitsPerSecond=1000000 --RateLimits:CdsHooks:ClientBurst=1000000)
+
 ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
   --urls "$BASE" --Coverage:PublicBaseUrl="$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
-  --RateLimits:CdsHooks:ClientPermitsPerSecond=1000000 --RateLimits:CdsHooks:ClientBurst=1000000 \
-  --Logging:LogLevel:Default=Warning "${auth_args[@]}" >"$tmp/server.log" 2>&1 &
+  --Logging:LogLevel:Default=Warning "${auth_args[@]}" "${rate_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
   curl -sf "$BASE/health" >/dev/null 2>&1 && break

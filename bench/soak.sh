@@ -22,7 +22,8 @@ trap cleanup EXIT
 
 (cd src/Coverage.Server/bin/Release/net10.0 && exec dotnet Coverage.Server.dll --environment Development \
   --urls "http://127.0.0.1:$PORT" --Storage:Provider=sqlite "--Storage:ConnectionString=Data Source=$tmp/soak.db" \
-  "--Catalogue:Path=$OLDPWD" --Logging:LogLevel:Default=Warning) > "$tmp/server.log" 2>&1 &
+  "--Catalogue:Path=$OLDPWD" --Logging:LogLevel:Default=Warning \
+  --RateLimits:PerClientPerMinute=100000000 --RateLimits:AnonymousPerSourcePerMinute=100000000 --RateLimits:CdsHooksPerSourcePerMinute=100000000) > "$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 1; done
 

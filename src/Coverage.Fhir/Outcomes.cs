@@ -1,8 +1,9 @@
+using Coverage.Engine.Json;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir;
 
-/// <summary>OperationOutcomes for the errors the FHIR and CDS Hooks endpoints answer with.</summary>
+/// <summary>OperationOutcomes for the errors the FHIR and CDS Hooks endpoints answer with; diagnostics repeat at most a bounded part of the input (<see cref="InputEcho"/>).</summary>
 public static class Outcomes
 {
     public static OperationOutcome Invalid(string message, string? expression = null) =>
@@ -16,7 +17,7 @@ public static class Outcomes
             {
                 Severity = OperationOutcome.IssueSeverity.Error,
                 Code = OperationOutcome.IssueType.Invalid,
-                Diagnostics = message,
+                Diagnostics = InputEcho.Message(message),
             });
         if (outcome.Issue.Count == 0) return Invalid("The request is invalid.");
         return outcome;
@@ -28,9 +29,9 @@ public static class Outcomes
         {
             Severity = OperationOutcome.IssueSeverity.Error,
             Code = type,
-            Diagnostics = message,
+            Diagnostics = InputEcho.Message(message),
         };
-        if (expression is not null) issue.Expression = [expression];
+        if (expression is not null) issue.Expression = [InputEcho.Truncate(expression, 128)];
         return new OperationOutcome { Issue = [issue] };
     }
 

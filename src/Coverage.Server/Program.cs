@@ -1,6 +1,7 @@
 using Coverage.Server;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Security;
 using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -13,16 +14,21 @@ if (HashPasswordCommand.Matches(args))
 var builder = WebApplication.CreateBuilder(args);
 
 // Slow or oversized requests are refused by the web server itself: 408 for a client that does not send
-// its headers within 10 s or its body at 240 bytes/s (after 5 s), 413 beyond 1 MB.
+// its headers within 10 s or its body at 1,024 bytes/s (after 5 s), 413 beyond 1 MB; RequestBodyDeadline
+// ends a body still arriving after Limits:RequestBodySeconds. No Server header: it only tells attackers what runs here.
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
+    kestrel.AddServerHeader = false;
     kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
     kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(1024, TimeSpan.FromSeconds(5));
 });
 
 builder.Services.AddCoverage(builder.Configuration, builder.Environment);
-builder.Services.AddWorkbench(builder.Configuration);
+builder.Services.AddWorkbench(builder.Configuration, builder.Environment);
+builder.Services.AddKeyProtection(builder.Configuration, builder.Environment);
+builder.Services.AddKnownProxies(builder.Configuration);
+builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
@@ -34,13 +40,19 @@ builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCo
 
 var app = builder.Build();
 
+// Forwarded headers only from configured proxies; then the headers every response carries, errors included.
+app.UseForwardedHeaders();
+app.UseMiddleware<SecurityHeaders>();
+if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     // A malformed HTTP request (bad body, too large) is the caller's error, not the server's.
     StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
+app.UseMiddleware<ClientErrors>();
 app.UseStatusCodePages();
-app.UseMiddleware<Coverage.Server.Security.DatabaseOutage>();
+app.UseMiddleware<DatabaseOutage>();
+app.UseMiddleware<RequestBodyDeadline>();
 
 app.MapOpenApi();
 app.UseSwaggerUI(options =>
@@ -51,6 +63,7 @@ app.UseSwaggerUI(options =>
 });
 
 app.UseAuthentication();
+app.UseRateLimits(); // after authentication, so that an API client is limited as itself (see RateLimits)
 app.UseAuthorization();
 
 app.MapWorkbench();
@@ -63,6 +76,7 @@ api.MapDeterminationEndpoints();
 api.MapCaseEndpoints();
 
 app.MigrateCaseStore();
+app.WarnIfKeysUnprotected();
 app.Run();
 
 /// <summary>The server's entry point, visible to the integration tests' WebApplicationFactory.</summary>

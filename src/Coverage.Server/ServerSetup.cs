@@ -80,9 +80,17 @@ internal static class ServerSetup
         var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
         if (db.Database.IsSqlite())
         {
-            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
-            if (folder is not null) Directory.CreateDirectory(folder);
+            var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            var source = connection.DataSource;
+            if (!string.IsNullOrEmpty(source) && source != ":memory:" && connection.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+            {
+                // Member data: the folder (when the server creates it) is 0700 and the file 0600 (SQLite gives its -wal and -shm files the same mode).
+                var path = Path.GetFullPath(source);
+                if (Path.GetDirectoryName(path) is { } folder) PrivateFiles.CreateFolder(folder);
+                PrivateFiles.CreateOrRestrictFile(path);
+                PrivateFiles.Restrict(path + "-wal");
+                PrivateFiles.Restrict(path + "-shm");
+            }
         }
         db.Database.Migrate();
     }

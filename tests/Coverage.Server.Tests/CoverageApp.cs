@@ -23,6 +23,11 @@ public sealed class CoverageApp(Storage storage, FakeTimeProvider clock, Action<
         builder.UseSetting("Coverage:PublicBaseUrl", "http://localhost");
         // Local development convenience: CDS clients are not authenticated unless a test says so.
         builder.UseSetting("CdsHooks:Authentication:Enabled", "false");
+        // Many tests send thousands of requests from the in-memory server's one (absent) address; the rate
+        // limits have tests of their own against the real process (Security/RateLimitTests).
+        builder.UseSetting("RateLimits:PerClientPerMinute", "100000000");
+        builder.UseSetting("RateLimits:AnonymousPerSourcePerMinute", "100000000");
+        builder.UseSetting("RateLimits:CdsHooksPerSourcePerMinute", "100000000");
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

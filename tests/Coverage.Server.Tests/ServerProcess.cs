@@ -22,6 +22,8 @@ internal static class ServerProcess
             Path.Combine(folder, "Coverage.Server.dll"), "--environment", "Development", "--urls", $"http://127.0.0.1:{port}",
             $"--Storage:Provider={provider}", $"--Storage:ConnectionString={connectionString}", $"--Catalogue:Path={CoverageApp.RepositoryRoot}",
             "--Logging:LogLevel:Default=Warning",
+            // The crash, scale-out and soak tests send thousands of requests a minute from one address.
+            "--RateLimits:PerClientPerMinute=100000000", "--RateLimits:AnonymousPerSourcePerMinute=100000000", "--RateLimits:CdsHooksPerSourcePerMinute=100000000",
         })
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;

@@ -5,6 +5,12 @@ namespace Coverage.Fhir.Pas;
 /// <summary>GET /fhir/metadata: what the FHIR endpoint supports (PAS $submit and $inquire on Claim).</summary>
 public static class FhirCapabilities
 {
+    /// <summary>
+    /// The version as the public may see it: the release only. The informational version's build metadata
+    /// (after '+': the git commit) would tell an anonymous caller exactly which source runs here.
+    /// </summary>
+    public static string PublicVersion(string version) => version.Split('+', 2)[0];
+
     public static CapabilityStatement Build(string baseUrl, string softwareVersion, DateTimeOffset date) => new()
     {
         Url = $"{baseUrl.TrimEnd('/')}/metadata",
@@ -14,7 +20,7 @@ public static class FhirCapabilities
         Date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         Publisher = "Coverage",
         Kind = CapabilityStatementKind.Instance,
-        Software = new CapabilityStatement.SoftwareComponent { Name = "Coverage", Version = softwareVersion },
+        Software = new CapabilityStatement.SoftwareComponent { Name = "Coverage", Version = PublicVersion(softwareVersion) },
         Implementation = new CapabilityStatement.ImplementationComponent { Description = "Coverage policy engine", Url = baseUrl },
         FhirVersion = FHIRVersion.N4_0_1,
         Format = ["application/fhir+json", "json"],

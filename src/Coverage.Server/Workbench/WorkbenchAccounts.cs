@@ -11,6 +11,12 @@ public sealed class WorkbenchOptions
     /// <summary>Minutes of inactivity after which a session ends (sliding).</summary>
     public int SessionMinutes { get; set; } = 30;
 
+    /// <summary>Hours after sign-in at which a session ends however active it is (fractions allowed, for tests).</summary>
+    public double AbsoluteSessionHours { get; set; } = 12;
+
+    /// <summary>Sign-in lock-out: Workbench:SignIn:MaxFailures and LockoutMinutes.</summary>
+    public SignInOptions SignIn { get; set; } = new();
+
     public List<WorkbenchAccount> Accounts { get; set; } = [];
 
     public NoticeOptions Notice { get; set; } = new();
@@ -24,6 +30,15 @@ public sealed class WorkbenchAccount
     /// <summary>nurse or physician.</summary>
     public string Role { get; set; } = "";
     public string PasswordHash { get; set; } = "";
+}
+
+/// <summary>How many wrong passwords in a row lock an account, and for how long.</summary>
+public sealed class SignInOptions
+{
+    public int MaxFailures { get; set; } = 5;
+    public double LockoutMinutes { get; set; } = 15;
+    /// <summary>At most this many password hashes are verified at once (PBKDF2 is deliberately slow; the rest wait briefly or get 503).</summary>
+    public int ConcurrentVerifications { get; set; } = 2;
 }
 
 /// <summary>What a notice says about whom to contact; the defaults point to the member's ID card, never to an invented number.</summary>
@@ -53,8 +68,8 @@ public sealed class WorkbenchAccounts
 
     public int Count => _accounts.Count;
 
-    /// <summary>The configured account with this id, if any.</summary>
-    public WorkbenchAccount? Find(string id) => _accounts.GetValueOrDefault(id);
+    /// <summary>The configured account with this id (user names are case-insensitive), or null.</summary>
+    public WorkbenchAccount? Find(string id) => _accounts.GetValueOrDefault(id.Trim());
 
     /// <summary>The account when the password is right; null for an unknown name or a wrong password alike.</summary>
     public WorkbenchAccount? Verify(string userName, string password)

@@ -18,13 +18,17 @@ public static class WorkbenchSetup
     /// <summary>Only a physician decides (the workbench is stricter than the API, where a nurse may overturn).</summary>
     public const string PhysicianPolicy = "WorkbenchPhysician";
 
-    public static IServiceCollection AddWorkbench(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWorkbench(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        var development = environment.IsDevelopment();
         var section = configuration.GetSection(WorkbenchOptions.Section);
         services.Configure<WorkbenchOptions>(section);
         var sessionMinutes = section.GetValue(nameof(WorkbenchOptions.SessionMinutes), 30);
         services.AddSingleton(sp => new WorkbenchAccounts(sp.GetRequiredService<IOptions<WorkbenchOptions>>().Value.Accounts));
         services.AddSingleton<NoticeBuilder>();
+        services.AddScoped<WorkbenchSessions>();
+        services.AddScoped<SignInThrottle>();
+        services.AddSingleton<PasswordVerificationGate>();
 
         services.AddAuthentication()
             .AddCookie(Scheme, options =>
@@ -39,7 +43,10 @@ public static class WorkbenchSetup
                 options.Cookie.Path = "/workbench";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Outside Development the cookie is only ever sent over HTTPS (TLS may end at a proxy: see ForwardedHeaders).
+                options.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                // Each request checks the server-side session: sign-out, a removed or changed account, the absolute lifetime.
+                options.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<WorkbenchSessions>().ValidateAsync(context);
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(ReviewerPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Nurse, ReviewerRoles.Physician))
@@ -58,6 +65,7 @@ public static class WorkbenchSetup
             options.Cookie.Path = "/workbench";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         return services;
     }
@@ -70,7 +78,20 @@ public static class WorkbenchSetup
         var accounts = app.Services.GetRequiredService<WorkbenchAccounts>(); // invalid accounts stop the server at start
         if (accounts.Count == 0)
             NoAccounts(app.Logger, null);
+        if (!app.Environment.IsDevelopment())
+        {
+            // Outside Development the workbench's cookies are Secure: over plain HTTP it could not keep a session
+            // (and antiforgery would fail with a 500), so it says why instead. HTTPS may end at a listed proxy.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/workbench") && !context.Request.IsHttps, plain => plain.Run(async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(
+                    "The workbench is served over HTTPS only (directly, or through a proxy listed in Security:KnownProxies or Security:KnownNetworks).",
+                    context.RequestAborted);
+            }));
+        }
         app.MapRazorPages();
+        app.MapGet("/workbench/assets/{name}", WorkbenchAssets.Get).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
             .RequireAuthorization(ReviewerPolicy)
             .ExcludeFromDescription();

@@ -104,6 +104,9 @@ public sealed class SecureServer : IAsyncDisposable
             ["Coverage:PublicBaseUrl"] = PublicBaseUrl,
             ["DataProtection:KeysPath"] = Path.Combine(folder, "keys"),
             ["Logging:LogLevel:Default"] = "Warning",
+            // The test stands in for a TLS-terminating reverse proxy on loopback: the server believes its
+            // X-Forwarded-Proto and X-Forwarded-For (WorkbenchClient sends them), and no one else's.
+            ["Security:KnownProxies:0"] = "127.0.0.1",
 
             ["Api:Authentication:Issuers:0:Issuer"] = ApiIssuer,
             ["Api:Authentication:Issuers:0:Audience"] = PublicBaseUrl,

@@ -17,12 +17,12 @@ public sealed class NoticeBuilderTests
     private static readonly DateTime DecidedAt = new(2026, 11, 26, 14, 30, 0, DateTimeKind.Utc);
     private const string Rationale = "Not medically necessary under policy 0540; the evidence for cryoablation is insufficient.";
 
-    private static readonly NoticeBuilder Builder = new(Catalogue, Options.Create(new WorkbenchOptions
+    internal static readonly NoticeBuilder Builder = new(Catalogue, Options.Create(new WorkbenchOptions
     {
         Notice = new NoticeOptions { PlanName = "Example Health Plan", Contact = "Member Services at 1-800-555-0100", AppealAddress = "PO Box 1, Example" },
     }));
 
-    private static CaseDetails Case(string sample, string? action, Action<System.Text.Json.Nodes.JsonObject>? change = null)
+    internal static CaseDetails Case(string sample, string? action, Action<System.Text.Json.Nodes.JsonObject>? change = null, string rationale = Rationale)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(CoverageApp.Sample(sample))!.AsObject();
         change?.Invoke(node);
@@ -34,7 +34,7 @@ public sealed class NoticeBuilderTests
             Status = action is null ? CaseStatus.PendingPhysicianReview : CaseStatus.Final, Outcome = "not-covered",
             ReceivedAt = CoverageApp.Start.UtcDateTime, DueAt = CoverageApp.Start.UtcDateTime.AddDays(7), UpdatedAt = DecidedAt, Revision = 1,
             RequestJson = RequestWriter.ToJson(request), DeterminationJson = DeterminationWriter.ToJson(determination, indented: false),
-            Decisions = action is null ? [] : [new DecisionView(1, action, Rationale, "dr-lee", "Dr. Grace Lee", "physician", DecidedAt)],
+            Decisions = action is null ? [] : [new DecisionView(1, action, rationale, "dr-lee", "Dr. Grace Lee", "physician", DecidedAt)],
         };
         return CaseDetails.From(view, Catalogue);
     }

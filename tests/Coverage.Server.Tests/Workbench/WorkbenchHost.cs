@@ -38,11 +38,17 @@ public sealed class WorkbenchHost : IAsyncLifetime
     {
         await _storage.InitializeAsync();
         _app = new WorkbenchApp(_storage, Clock);
-        _app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        // HTTPS, as in production: outside Development the workbench's cookies are Secure and its antiforgery wants HTTPS.
+        _app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(SelfSignedCertificate())));
         _app.StartServer();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
-        Api = new HttpClient { BaseAddress = BaseAddress };
+#pragma warning disable CA2000 // The client owns and disposes the handler.
+        Api = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            BaseAddress = BaseAddress,
+        };
+#pragma warning restore CA2000
         Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Bearer", ApiTokens.Create("coverage/cases.write coverage/cases.read coverage/cases.decide coverage/audit.read"));
 
@@ -57,6 +63,20 @@ public sealed class WorkbenchHost : IAsyncLifetime
         });
     }
 
+    /// <summary>A certificate for 127.0.0.1 that this test makes and trusts (nothing is installed on the machine).</summary>
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Exported and loaded again, so that the private key is usable by the TLS stack.
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+    }
+
     /// <summary>A fresh browser session at 1280×800 (no cookies), as a reviewer at a new machine would have.</summary>
     public Task<IBrowserContext> NewSession() => Browser.NewContextAsync(new()
     {
@@ -65,6 +85,7 @@ public sealed class WorkbenchHost : IAsyncLifetime
         AcceptDownloads = true,
         Locale = "en-US",
         TimezoneId = "UTC",
+        IgnoreHTTPSErrors = true, // the test's own self-signed certificate
     });
 
     public async Task DisposeAsync()
@@ -102,6 +123,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
             builder.UseSetting("Api:Authentication:Issuers:0:Issuer", ApiTokens.Issuer);
             builder.UseSetting("Api:Authentication:Issuers:0:Audience", ApiTokens.Audience);
             builder.UseSetting("Api:Authentication:Issuers:0:Jwks", ApiTokens.Jwks);
+            // The tests sign in more often than a person would, all from loopback.
+            builder.UseSetting("RateLimits:SignInPerSourcePerMinute", "1000");
             for (var i = 0; i < accounts.Length; i++)
             {
                 builder.UseSetting($"Workbench:Accounts:{i}:Id", accounts[i].Id);

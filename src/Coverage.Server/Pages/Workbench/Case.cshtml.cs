@@ -37,8 +37,17 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
 
     public FactDefinitions Facts => catalogue.Facts;
 
+    /// <summary>The longest rationale a physician may write (the API's limit); the page's maxlength is only a courtesy.</summary>
+    public const int MaxRationaleLength = 4000;
+
+    /// <summary>The longest note of what information is needed (the API's limit).</summary>
+    public const int MaxNeededLength = CaseService.MaxInformationRequestLength;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await Load(cancellationToken) ? Page() : NotFound();
+
+    /// <summary>A POST naming no known action (no or an unknown handler): nothing to do, and the page must not render half-loaded.</summary>
+    public IActionResult OnPost() => BadRequest();
 
     public async Task<IActionResult> OnPostDecideAsync(int sequence, string? action, string? rationale, CancellationToken cancellationToken)
     {
@@ -47,6 +56,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
         string? problem = null;
         if (action is not (DecisionActions.Uphold or DecisionActions.Overturn)) problem = "Choose whether to uphold or overturn the recommendation.";
         else if (string.IsNullOrWhiteSpace(rationale)) problem = "Write the rationale for the decision: it is required, and an upheld denial quotes it in the member's notice.";
+        else if (rationale.Length > MaxRationaleLength) problem = $"The rationale is {rationale.Length:N0} characters long; write at most {MaxRationaleLength:N0}.";
         else
         {
             var result = await cases.DecideAsync(Id, new DecisionSubmission([new LineDecisionInput(sequence, action, rationale.Trim())]), HttpContext.Caller(), cancellationToken);
@@ -69,6 +79,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
     {
         string problem;
         if (string.IsNullOrWhiteSpace(needed)) problem = "Say what information is needed: the provider is asked for exactly that.";
+        else if (needed.Length > MaxNeededLength) problem = $"What is needed is {needed.Length:N0} characters long; write at most {MaxNeededLength:N0}.";
         else
         {
             var result = await cases.RequestInformationAsync(Id, new InformationRequestSubmission(needed), HttpContext.Caller(), cancellationToken);

@@ -11,6 +11,8 @@ namespace Coverage.Server.Pages.Workbench;
 public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
+    /// <summary>The last page number whose first row the store can still count to ((page - 1) × 50 must fit an int).</summary>
+    public const int MaxPage = int.MaxValue / PageSize;
     /// <summary>Cases due within this time are flagged as due soon.</summary>
     public static readonly TimeSpan SoonWindow = TimeSpan.FromHours(24);
 
@@ -23,8 +25,11 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
     [BindProperty(SupportsGet = true)]
     public string? Policy { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNumber { get; set; } = 1;
+    /// <summary>
+    /// The page asked for (?page=), read from the query by hand: Razor Pages' own "page" route value (the page's
+    /// name) would win over it in model binding. Clamped, so that no number wraps around to the first page.
+    /// </summary>
+    public int PageNumber { get; private set; } = 1;
 
     public CasePage? Cases { get; private set; }
     public string? Error { get; private set; }
@@ -40,6 +45,7 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow().UtcDateTime;
+        PageNumber = RequestedPage(Request.Query["page"]);
         var statuses = string.IsNullOrEmpty(Status) ? OpenStatuses : [Status];
         var result = await cases.ListAsync(new CaseQuery
         {
@@ -47,7 +53,7 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
             Modality = string.IsNullOrEmpty(Modality) ? null : Modality,
             Policy = string.IsNullOrEmpty(Policy) ? null : Policy,
             Order = CaseOrder.DueAt,
-            Page = Math.Max(1, PageNumber),
+            Page = PageNumber,
             PageSize = PageSize,
         }, HttpContext.Caller(), cancellationToken);
         if (result.Error is not null)
@@ -64,5 +70,15 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
     public string ModalityName(string id) => Modalities.FirstOrDefault(m => m.Id == id)?.Name ?? id;
 
     public string PageLink(int page) =>
-        Url.Page("/Workbench/Index", new { status = Status, modality = Modality, policy = Policy, page })!;
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(
+            Url.Page("/Workbench/Index", new { status = Status, modality = Modality, policy = Policy })!, "page", page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>1 when absent or not a number; a number beyond the last page the store can reach is that page.</summary>
+    public static int RequestedPage(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.All(char.IsAsciiDigit)) return 1;
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page)
+            ? (int)Math.Clamp(page, 1, MaxPage)
+            : MaxPage;
+    }
 }

@@ -5,8 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Coverage.Server.Pages.Workbench;
 
-/// <summary>Signs a reviewer in with a configured account; a wrong name and a wrong password get the same answer.</summary>
-public sealed class SignInModel(WorkbenchAccounts accounts) : PageModel
+/// <summary>
+/// Signs a reviewer in with a configured account; a wrong name, a wrong password and a locked account get the
+/// same answer. <see cref="SignInThrottle"/> locks, audits and bounds the hashing; a session is then started
+/// in the store (<see cref="WorkbenchSessions"/>) and its key goes into the cookie.
+/// </summary>
+public sealed class SignInModel(SignInThrottle throttle, WorkbenchSessions sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -23,17 +27,31 @@ public sealed class SignInModel(WorkbenchAccounts accounts) : PageModel
 
     public void OnGet(bool signedOut = false) => SignedOut = signedOut;
 
-    public async Task<IActionResult> OnPostAsync()
+    public const string RefusedMessage =
+        "The user name or password is not right, or the account is locked for a while after too many wrong passwords. Try again later.";
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var account = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password) ? null : accounts.Verify(UserName, Password);
-        if (account is null)
+        var source = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var attempt = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
+            ? new SignInAttempt(SignInOutcome.Refused, null)
+            : await throttle.SignInAsync(UserName, Password, source, cancellationToken);
+        Password = "";
+        if (attempt.Outcome == SignInOutcome.Busy)
         {
-            Error = "The user name or password is not right. Try again.";
-            Password = "";
+            Error = "Too many people are signing in at this moment. Try again in a few seconds.";
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = PasswordVerificationGate.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
+        if (attempt.Account is not { } account)
+        {
+            Error = RefusedMessage;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        await HttpContext.SignInAsync(WorkbenchSetup.Scheme, WorkbenchSetup.Principal(account), new AuthenticationProperties { IsPersistent = false });
+        var principal = await sessions.StartAsync(account, source, cancellationToken);
+        await HttpContext.SignInAsync(WorkbenchSetup.Scheme, principal, new AuthenticationProperties { IsPersistent = false });
         // Only a local path: a sign-in link must not send a reviewer to another site.
         return LocalRedirect(ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith("/workbench", StringComparison.Ordinal) ? url : "/workbench");
     }

@@ -4,7 +4,7 @@ using Coverage.Store;
 
 namespace Coverage.Server.Workbench.Notices;
 
-/// <summary>GET /workbench/cases/{id}/notices/{sequence}.pdf: the notice of an upheld denial as a PDF.</summary>
+/// <summary>GET /workbench/cases/{id}/notices/{sequence}.pdf: the notice of an upheld denial as a PDF; rendering stops when the request is aborted.</summary>
 internal static class NoticeEndpoints
 {
     public static async Task<IResult> Pdf(
@@ -14,6 +14,6 @@ internal static class NoticeEndpoints
         if (result.Error is not null) return TypedResults.NotFound();
         var notice = notices.Build(CaseDetails.From(result.Value!, catalogue), sequence);
         if (notice is null) return TypedResults.NotFound();
-        return TypedResults.File(NoticePdf.Render(notice), "application/pdf", notice.FileName);
+        return TypedResults.File(NoticePdf.Render(notice, cancellationToken), "application/pdf", notice.FileName);
     }
 }

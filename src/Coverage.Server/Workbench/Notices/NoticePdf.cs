@@ -6,7 +6,8 @@ namespace Coverage.Server.Workbench.Notices;
 /// <summary>Renders an <see cref="AdverseNotice"/> as a US Letter PDF with PDFsharp: flowing, wrapped text over as many pages as it needs.</summary>
 public static class NoticePdf
 {
-    public static byte[] Render(AdverseNotice notice)
+    /// <param name="cancellationToken">The request's: a reviewer who leaves stops the rendering (checked per line).</param>
+    public static byte[] Render(AdverseNotice notice, CancellationToken cancellationToken = default)
     {
         DebianFontResolver.Install();
         using var document = new PdfDocument();
@@ -14,7 +15,7 @@ public static class NoticePdf
         // No member data in the metadata: file indexes and previews show it without opening the document.
         document.Info.Creator = "Coverage";
 
-        var flow = new Flow(document);
+        var flow = new Flow(document, cancellationToken);
         flow.Text(notice.PlanName, flow.Small, XColors.DimGray);
         flow.Text(notice.Title, flow.Title);
         flow.Space(6);
@@ -52,6 +53,7 @@ public static class NoticePdf
         private const double Margin = 54; // three quarters of an inch
         private const double PageWidth = 612, PageHeight = 792; // US Letter, in points
         private readonly PdfDocument _document;
+        private readonly CancellationToken _cancellationToken;
         private XGraphics _graphics = null!;
         private double _y;
 
@@ -64,9 +66,10 @@ public static class NoticePdf
         public readonly XFont Strong = new(DebianFontResolver.Family, 10, XFontStyleEx.Bold, Unicode);
         public readonly XFont Small = new(DebianFontResolver.Family, 8.5, XFontStyleEx.Regular, Unicode);
 
-        public Flow(PdfDocument document)
+        public Flow(PdfDocument document, CancellationToken cancellationToken)
         {
             _document = document;
+            _cancellationToken = cancellationToken;
             NewPage();
         }
 
@@ -83,7 +86,11 @@ public static class NoticePdf
             _y = Margin;
         }
 
-        public void Space(double points) => _y += points;
+        public void Space(double points)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            _y += points;
+        }
 
         /// <summary>Starts a new page unless this much room is left, so a heading never ends a page.</summary>
         public void KeepTogether(double points)
@@ -144,32 +151,7 @@ public static class NoticePdf
             }
         }
 
-        private IEnumerable<string> Wrap(string text, XFont font, double width)
-        {
-            foreach (var paragraph in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
-            {
-                var line = "";
-                foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    var candidate = line.Length == 0 ? word : line + " " + word;
-                    if (_graphics.MeasureString(candidate, font).Width <= width)
-                    {
-                        line = candidate;
-                        continue;
-                    }
-                    if (line.Length > 0) yield return line;
-                    line = word;
-                    // A word wider than the line (a long URL) is cut where it must be.
-                    while (_graphics.MeasureString(line, font).Width > width && line.Length > 1)
-                    {
-                        var cut = line.Length - 1;
-                        while (cut > 1 && _graphics.MeasureString(line[..cut], font).Width > width) cut--;
-                        yield return line[..cut];
-                        line = line[cut..];
-                    }
-                }
-                yield return line;
-            }
-        }
+        private IEnumerable<string> Wrap(string text, XFont font, double width) =>
+            TextWrap.Wrap(text, piece => _graphics.MeasureString(piece, font).Width, width, _cancellationToken);
     }
 }
