@@ -36,7 +36,8 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
                 line.Modality is null ? null : policy?.Modalities.GetValueOrDefault(line.Modality),
                 line.Modality is null ? null : policy?.Evidence.GetValueOrDefault(line.Modality),
                 policy?.VersionOn(DateOnly.Parse(line.DateOfService, CultureInfo.InvariantCulture)),
-                view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence));
+                view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence),
+                view.HeldLines.Contains(line.Sequence));
         }).ToList();
         return new CaseDetails(view, request, determination, lines);
     }
@@ -64,9 +65,14 @@ public sealed record LineDetails(
     Modality? Modality,
     EvidenceSummary? Evidence,
     PolicyVersion? PolicyVersion,
-    DecisionView? Decision)
+    DecisionView? Decision,
+    bool Held = false)
 {
-    public bool AwaitsDecision => Line.RequiresPhysicianReview && Decision is null;
+    /// <summary>
+    /// A line a physician decides: an adverse medical-necessity recommendation, or a line held for review
+    /// because descriptions added to a case headed to review made it final (a physician confirms it).
+    /// </summary>
+    public bool AwaitsDecision => (Line.RequiresPhysicianReview || Held) && Decision is null;
 
     /// <summary>A denial a physician upheld: the lines that get an adverse determination notice.</summary>
     public bool IsUpheldDenial => Decision is { Action: DecisionActions.Uphold };

@@ -20,6 +20,8 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
 
     public CaseDetails? Details { get; private set; }
     public IReadOnlyList<AuditEventView> Audit { get; private set; } = [];
+    /// <summary>Every addition of information, with its sender and values (the reviewer's view of what changed the case).</summary>
+    public IReadOnlyList<InformationView> Information { get; private set; } = [];
     public DateTime Now { get; private set; }
     public string? Error { get; private set; }
 
@@ -110,6 +112,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
         var result = await cases.GetAsync(Id, caller, cancellationToken);
         if (result.Error is not null) return false;
         Details = CaseDetails.From(result.Value!, catalogue);
+        Information = (await cases.GetInformationAsync(Id, caller, cancellationToken)).Value ?? [];
         Audit = (await cases.GetAuditAsync(Id, caller, cancellationToken)).Value ?? [];
         return true;
     }
