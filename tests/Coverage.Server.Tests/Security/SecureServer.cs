@@ -158,21 +158,7 @@ public sealed class SecureServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        var binaries = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(binaries, "Coverage.Server.dll"));
-        start.ArgumentList.Add("--environment");
-        start.ArgumentList.Add(_environment);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(BaseUrl.ToString().TrimEnd('/'));
-        foreach (var (key, value) in _settings)
-            start.ArgumentList.Add($"--{key}={value}");
+        var start = StartInfo(_folder, _environment, BaseUrl.ToString().TrimEnd('/'), _settings);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
@@ -195,17 +181,23 @@ public sealed class SecureServer : IAsyncDisposable
         throw new TimeoutException($"the server did not start within 30 s:\n{Output}");
     }
 
+    /// <summary>dotnet Coverage.Server.dll in an environment, at a URL, with every setting as a --Key=Value argument.</summary>
+    private static ProcessStartInfo StartInfo(string folder, string environment, string url, IReadOnlyDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(typeof(Program).Assembly.Location)!, "Coverage.Server.dll"));
+        foreach (var argument in new[] { "--environment", environment, "--urls", url }) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        return start;
+    }
+
     /// <summary>Starts the server with these settings and returns its exit code and output: for settings that must stop it.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(Action<Dictionary<string, string>> configure, TimeSpan timeout)
     {
         var folder = Directory.CreateTempSubdirectory("coverage-secure-").FullName;
         var settings = DefaultSettings(folder);
         configure(settings);
-        var binaries = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(binaries, "Coverage.Server.dll"));
-        foreach (var argument in new[] { "--environment", "Production", "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}" }) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        var start = StartInfo(folder, "Production", $"http://127.0.0.1:{ServerProcess.FreePort()}", settings);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
