@@ -67,4 +67,21 @@ public sealed class AuditAttackTests
         Assert.Equal("fhir/AuditEvent", denied.Subject);
         Assert.InRange(rows.Sum(r => r.TextLength), 1, 4096);
     }
+
+    [Fact]
+    public async Task CaseIdProbing_IsAuditedAsOneAggregatedRowNamingTheCaller()
+    {
+        await using var server = await SecureServer.StartAsync(s => s["Audit:SecurityEvents:WindowSeconds"] = "3600");
+        var before = (await AuditTable.ReadAsync(server)).Count;
+        var token = SecureServer.Token("coverage/cases.read", SecureServer.PortalA);
+
+        var probes = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => server.SendAsync(HttpMethod.Get, $"/api/v1/cases/{Guid.NewGuid()}", token)));
+        await server.StopGracefullyAsync();
+
+        Assert.All(probes, p => Assert.Equal(HttpStatusCode.NotFound, p.Status));
+        var rows = (await AuditTable.ReadAsync(server)).Skip(before).Where(r => r.Action == "not-found").ToList();
+        var row = Assert.Single(rows);
+        Assert.Equal(30, row.Occurrences);
+        Assert.Equal(SecureServer.PortalA, row.ActorClient);
+    }
 }
