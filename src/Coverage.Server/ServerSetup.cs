@@ -93,6 +93,9 @@ internal static class ServerSetup
             }
         }
         db.Database.Migrate();
+        // Readers must never block the one writer (SqliteWriteGate): write-ahead logging, said outright. EF sets it
+        // only when it creates the file itself, and the file is now created beforehand, with its private mode.
+        if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode = 'wal';");
     }
 }
 

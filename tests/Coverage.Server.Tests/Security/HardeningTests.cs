@@ -176,6 +176,9 @@ public sealed class HardeningTests(HardenedServer fixture) : IClassFixture<Harde
         if (OperatingSystem.IsWindows()) return; // Unix file modes
         await new WorkbenchClient(Server).GetAsync("/workbench/sign-in"); // makes the first key
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Server.DatabasePath));
+        // Created beforehand with its private mode, the file must still be in write-ahead-log mode: in SQLite's
+        // rollback-journal mode a reader blocks the writer, and racing submissions were answered 503.
+        Assert.Equal("wal", SecureCases.Query(Server, "PRAGMA journal_mode").Single()["journal_mode"]);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Server.KeysFolder));
         var keys = Directory.GetFiles(Server.KeysFolder, "*.xml");
         Assert.NotEmpty(keys);
