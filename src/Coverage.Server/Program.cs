@@ -75,6 +75,9 @@ var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();
 api.MapCaseEndpoints();
 
+// The evaluator compiles every policy now: a catalogue the engine cannot run stops the server at start
+// instead of answering every determination with a 500 while /health says healthy.
+app.Services.GetRequiredService<Coverage.Engine.Evaluation.Evaluator>();
 app.MigrateCaseStore();
 app.WarnIfKeysUnprotected();
 app.Run();

@@ -86,6 +86,15 @@ public sealed partial class CatalogueValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_MoreDescriptionTermsThanTheEngineHolds_IsRefusedWithTheCount()
+    {
+        var extra = string.Join(", ", Enumerable.Range(1, 60).Select(n => $"cryo variant {n}"));
+        Replace(PolicyFile, "synonyms: [cryoablation, cryo ablation,", $"synonyms: [{extra}, cryoablation, cryo ablation,");
+
+        AssertError(PolicyFile, "modalities", "at most 64");
+    }
+
+    [Fact]
     public void Load_VersionListsUndefinedCode_NamesVersionCode()
     {
         Replace(PolicyFile, "codes: [\"19499\", \"0581T\"]", "codes: [\"19499\", \"0581T\", \"0582T\"]");

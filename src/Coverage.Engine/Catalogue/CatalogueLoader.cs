@@ -167,6 +167,7 @@ public static partial class CatalogueLoader
             at.Add("nextReviewDate", "the next review date must come after the latest version");
         var related = LoadRelatedResources(at, dto.RelatedResources);
         CheckTermsAreUnambiguous(at, modalities, related, unspecified);
+        CheckTermCapacity(at, modalities, related, unspecified);
         var devices = LoadDevices(at, dto.FdaDevices, modalities, facts);
 
         var references = LoadReferences(problems.In(referencesFile), referencesDto);
@@ -432,6 +433,19 @@ public static partial class CatalogueLoader
             texts.Add(TermText(term));
         }
         return texts;
+    }
+
+    /// <summary>
+    /// The evaluator classifies descriptions with one bit per term (<see cref="Evaluation.DescriptionClassifier.MaxTerms"/>):
+    /// a policy with more terms is refused here, with the count, instead of failing every determination later.
+    /// </summary>
+    private static void CheckTermCapacity(
+        FileProblems at, IReadOnlyDictionary<string, Modality> modalities, List<RelatedResource> related, List<string> unspecified)
+    {
+        var count = modalities.Values.Sum(m => m.Synonyms.Count) + related.Sum(r => r.MatchTerms.Count) + unspecified.Count;
+        if (count > Evaluation.DescriptionClassifier.MaxTerms)
+            at.Add("modalities", $"the policy defines {count} description terms (modality synonyms, related resources' match terms, unspecified procedure terms); " +
+                $"the engine classifies descriptions with at most {Evaluation.DescriptionClassifier.MaxTerms}");
     }
 
     /// <summary>One term must never point at two things, or a description could be read two ways.</summary>

@@ -41,6 +41,9 @@ internal sealed class DescriptionClassifier
     private readonly int _specific;
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _byFirstWord;
 
+    /// <summary>The matched terms are one bit each of a 64-bit word: a policy may define at most this many description terms.</summary>
+    public const int MaxTerms = 64;
+
     public DescriptionClassifier(CoveragePolicy policy)
     {
         var terms = new List<(string, DescriptionKind, string?)>();
@@ -54,7 +57,8 @@ internal sealed class DescriptionClassifier
         foreach (var term in policy.UnspecifiedProcedureTerms)
             terms.Add((term, DescriptionKind.UnspecifiedProcedure, null));
         _terms = [.. terms];
-        if (_terms.Length > 64) throw new NotSupportedException($"Policy {policy.Id} has {_terms.Length} description terms; the classifier holds at most 64.");
+        // The catalogue loader refuses a policy with more terms (file, path and reason), so this is never reached from a loaded catalogue.
+        if (_terms.Length > MaxTerms) throw new NotSupportedException($"Policy {policy.Id} has {_terms.Length} description terms; the classifier holds at most {MaxTerms}.");
 
         // Terms are normalised by the loader (CatalogueLoader.TermText): lower-case words separated by single spaces.
         _byFirstWord = _terms

@@ -31,14 +31,6 @@ internal sealed class RequestFacts : IFactSource
         return _clinical.TryGet(name, out value);
     }
 
-    /// <summary>
-    /// Whole years on the date. Someone born on 29 February turns a year older on 1 March in common
-    /// years (docs/decisions.md).
-    /// </summary>
-    public static int AgeOn(DateOnly birthDate, DateOnly date)
-    {
-        var age = date.Year - birthDate.Year;
-        if (date.Month < birthDate.Month || (date.Month == birthDate.Month && date.Day < birthDate.Day)) age--;
-        return age;
-    }
+    /// <summary>Whole years on the date (<see cref="MemberAge"/>).</summary>
+    public static int AgeOn(DateOnly birthDate, DateOnly date) => MemberAge.On(birthDate, date);
 }

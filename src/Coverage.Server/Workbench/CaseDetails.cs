@@ -42,18 +42,8 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
         return new CaseDetails(view, request, determination, lines);
     }
 
-    /// <summary>The member's age in whole years on the date of service, when the birth date is known.</summary>
-    public int? AgeOnDateOfService
-    {
-        get
-        {
-            if (Request.Member.BirthDate is not { } birth) return null;
-            var on = Request.DateOfService;
-            var age = on.Year - birth.Year;
-            if (on < birth.AddYears(age)) age--;
-            return age;
-        }
-    }
+    /// <summary>The member's age in whole years on the date of service, when the birth date is known: the engine's own rule.</summary>
+    public int? AgeOnDateOfService => Request.Member.BirthDate is { } birth ? MemberAge.On(birth, Request.DateOfService) : null;
 }
 
 /// <summary>One line with the catalogue entries it refers to, and the reviewer's decision if there is one.</summary>

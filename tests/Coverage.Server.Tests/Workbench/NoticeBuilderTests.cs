@@ -50,6 +50,21 @@ public sealed class NoticeBuilderTests
         }).Prepend(s.Heading))));
 
     [Fact]
+    public void ALeapDayBirth_IsTheSameAgeOnTheCasePageAndInTheNoticeAsInTheEngine()
+    {
+        // Born 29 February 1956; the service on 28 February 2026 (a common year): still 69, the engine's rule.
+        var details = Case("cryoablation-prior-auth.json", DecisionActions.Uphold, r =>
+        {
+            r["member"]!["birthDate"] = "1956-02-29";
+            r["dateOfService"] = "2026-02-28";
+        });
+
+        Assert.Equal(69, details.AgeOnDateOfService);
+        Assert.Equal(Coverage.Engine.Model.MemberAge.On(new DateOnly(1956, 2, 29), new DateOnly(2026, 2, 28)), details.AgeOnDateOfService);
+        Assert.Contains("Age on the date of service: 69 years", Text(Builder.Build(details, 1)!), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UpheldDenial_NoticeCarriesEveryRequiredPart()
     {
         var notice = Builder.Build(Case("cryoablation-prior-auth.json", DecisionActions.Uphold), 1)!;
