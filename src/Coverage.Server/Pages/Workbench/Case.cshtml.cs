@@ -40,7 +40,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
     public FactDefinitions Facts => catalogue.Facts;
 
     /// <summary>The longest rationale a physician may write (the API's limit); the page's maxlength is only a courtesy.</summary>
-    public const int MaxRationaleLength = 4000;
+    public const int MaxRationaleLength = CaseService.MaxRationaleLength;
 
     /// <summary>The longest note of what information is needed (the API's limit).</summary>
     public const int MaxNeededLength = CaseService.MaxInformationRequestLength;
