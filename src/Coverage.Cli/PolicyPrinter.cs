@@ -18,9 +18,16 @@ internal static class PolicyPrinter
         text.AppendLine($"Review: {version.ReviewType}: {version.Changes}");
         text.AppendLine();
 
-        text.AppendLine($"Coverage statement ({version.Statement.Section}):");
-        text.AppendLine($"  {version.Statement.Text}");
-        text.AppendLine();
+        if (version.Statement is { } statement)
+        {
+            text.AppendLine($"Coverage statement ({statement.Section}):");
+            text.AppendLine($"  {statement.Text}");
+            text.AppendLine();
+        }
+        else
+        {
+            text.Append(RuleText.Render(policy, version));
+        }
 
         text.AppendLine("Modalities in scope:");
         foreach (var modality in policy.Modalities.Values.Where(m => version.Modalities.Contains(m.Id)))
@@ -43,7 +50,10 @@ internal static class PolicyPrinter
         }
         text.AppendLine();
 
-        text.AppendLine($"Condition: {policy.Condition.Name} ({policy.Condition.Display})");
+        if (policy.Condition is { } condition) text.AppendLine($"Condition: {condition.Name} ({condition.Display})");
+        else
+            foreach (var indication in policy.Indications)
+                text.AppendLine($"Indication {indication.Id}: {indication.Diagnoses.Name} ({indication.Diagnoses.Display})");
         if (policy.RelatedResources.Count > 0)
             text.AppendLine($"Related coverage resources: {string.Join("; ", policy.RelatedResources.Select(r => r.Title))}");
         foreach (var device in policy.FdaDevices)

@@ -8,7 +8,8 @@ namespace Coverage.Engine.Tests;
 public class DeterminationWriterTests
 {
     private static readonly string[] KebabLineOutcomes =
-        ["not-medically-necessary", "covered", "excluded-by-plan", "invalid-code", "invalid-coding", "information-required", "not-addressed"];
+        ["not-medically-necessary", "covered", "excluded-by-plan", "invalid-code", "invalid-coding", "information-required", "not-addressed",
+         "experimental-investigational-unproven", "not-covered"];
 
     private static readonly string[] KebabRequestOutcomes = ["covered", "not-covered", "partially-covered", "pended", "not-addressed"];
 

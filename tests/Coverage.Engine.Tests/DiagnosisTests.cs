@@ -143,7 +143,7 @@ public class DiagnosisTests
     [Fact]
     public void Catalogue_Condition_IsTheSpecsValueSet()
     {
-        var condition = TestCatalogue.Catalogue.FindPolicy("0540")!.Condition;
+        var condition = TestCatalogue.Catalogue.FindPolicy("0540")!.Condition!;
 
         Assert.True(condition.Contains("C50011"));
         Assert.True(condition.Contains("C7981"));

@@ -20,6 +20,7 @@ internal sealed class FactEntry
     public double? Maximum { get; set; }
     public List<string>? Values { get; set; }
     public string? DerivedFrom { get; set; }
+    public string? Of { get; set; }
     public string? Description { get; set; }
     public string? Documentation { get; set; }
 }
@@ -31,24 +32,16 @@ internal sealed class PolicyFile
     public string? Publisher { get; set; }
     public string? EffectiveDate { get; set; }
     public string? NextReviewDate { get; set; }
-    public PolicyTextsEntry? Text { get; set; }
+    public int? Precedence { get; set; }
+    public Dictionary<string, TextEntry>? Text { get; set; }
     public List<ModalityEntry>? Modalities { get; set; }
     public List<string>? UnspecifiedProcedureTerms { get; set; }
     public ConditionEntry? Condition { get; set; }
+    public List<IndicationEntry>? Indications { get; set; }
     public List<CodeEntry>? Codes { get; set; }
     public List<VersionEntry>? Versions { get; set; }
     public List<RelatedResourceEntry>? RelatedResources { get; set; }
     public List<FdaDeviceEntry>? FdaDevices { get; set; }
-}
-
-internal sealed class PolicyTextsEntry
-{
-    public TextEntry? Overview { get; set; }
-    public TextEntry? InstructionsForUse { get; set; }
-    public TextEntry? CodeValidity { get; set; }
-    public TextEntry? DiagnosisCoding { get; set; }
-    public TextEntry? RelatedResources { get; set; }
-    public TextEntry? FdaNote { get; set; }
 }
 
 internal sealed class TextEntry
@@ -62,6 +55,13 @@ internal sealed class ModalityEntry
     public string? Id { get; set; }
     public string? Name { get; set; }
     public List<string>? Synonyms { get; set; }
+}
+
+internal sealed class IndicationEntry
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public List<string>? Diagnoses { get; set; }
 }
 
 internal sealed class ConditionEntry
@@ -96,6 +96,44 @@ internal sealed class VersionEntry
     public List<string>? Modalities { get; set; }
     public List<string>? Codes { get; set; }
     public StatementEntry? CoverageStatement { get; set; }
+    public List<RuleEntry>? Statements { get; set; }
+}
+
+internal sealed class RuleEntry
+{
+    public string? Id { get; set; }
+    public string? Section { get; set; }
+    public string? Text { get; set; }
+    public List<string>? Services { get; set; }
+    public List<string>? Codes { get; set; }
+    public List<string>? Indications { get; set; }
+    public CriteriaEntry? Criteria { get; set; }
+    public string? Determination { get; set; }
+    public OtherwiseEntry? Otherwise { get; set; }
+    public List<string>? Cites { get; set; }
+}
+
+internal sealed class OtherwiseEntry
+{
+    public string? Determination { get; set; }
+    public string? Section { get; set; }
+    public string? Text { get; set; }
+    /// <summary>True: when the criteria are not met, the next statement decides.</summary>
+    public bool Next { get; set; }
+}
+
+/// <summary>A criteria node: a named criterion (id, text, when) or a group (all, any, none, or atLeast with of).</summary>
+internal sealed class CriteriaEntry
+{
+    public string? Id { get; set; }
+    public string? Text { get; set; }
+    public string? Section { get; set; }
+    public FactConditionEntry? When { get; set; }
+    public List<CriteriaEntry>? All { get; set; }
+    public List<CriteriaEntry>? Any { get; set; }
+    public List<CriteriaEntry>? None { get; set; }
+    public int? AtLeast { get; set; }
+    public List<CriteriaEntry>? Of { get; set; }
 }
 
 internal sealed class StatementEntry
@@ -110,6 +148,8 @@ internal sealed class RelatedResourceEntry
     public string? Title { get; set; }
     public List<string>? MatchTerms { get; set; }
     public string? Note { get; set; }
+    /// <summary>The id of the catalogue policy that addresses the resource's lines, when the catalogue holds it.</summary>
+    public string? Policy { get; set; }
 }
 
 internal sealed class FdaDeviceEntry
@@ -148,6 +188,9 @@ internal sealed class FactConditionEntry
     public double? GreaterThan { get; set; }
     public List<FactConditionEntry>? AnyOf { get; set; }
     public List<FactConditionEntry>? AllOf { get; set; }
+    public List<FactConditionEntry>? NoneOf { get; set; }
+    /// <summary>ICD-10-CM codes and categories (C79.51, G40.*): true when a diagnosis of the request is one.</summary>
+    public List<string>? DiagnosisIn { get; set; }
 }
 
 internal sealed class ReferencesFile

@@ -18,6 +18,8 @@ namespace Coverage.Engine.Catalogue;
 public static partial class CatalogueLoader
 {
     public const string FactsFileName = "clinical-facts.yaml";
+    /// <summary>The facts one policy defines for its own criteria, in its folder.</summary>
+    public const string PolicyFactsFileName = "facts.yaml";
 
     /// <summary>Loads the catalogue under <paramref name="root"/> or throws <see cref="CatalogueException"/>.</summary>
     public static PolicyCatalogue Load(string root)
@@ -36,7 +38,10 @@ public static partial class CatalogueLoader
         if (!Directory.Exists(plansDir)) problems.Add(plansDir, "", "no plans folder here");
         if (problems.Any) return (null, problems.Errors);
 
-        var facts = LoadFacts(Path.Combine(policiesDir, FactsFileName), problems);
+        var facts = LoadFacts(
+            [Path.Combine(policiesDir, FactsFileName), .. Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal)
+                .Select(dir => Path.Combine(dir, PolicyFactsFileName)).Where(File.Exists)],
+            problems);
         var policies = new List<CoveragePolicy>();
         var brokenPolicies = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal))
@@ -54,6 +59,7 @@ public static partial class CatalogueLoader
                 policies.Add(policy);
         }
         if (policies.Count == 0 && !problems.Any) problems.Add(policiesDir, "", "no policy folder (with a policy.yaml) here");
+        CheckPrecedence(policiesDir, policies, problems);
 
         var plans = new List<BenefitPlan>();
         foreach (var file in Directory.GetFiles(plansDir, "*.yaml").Order(StringComparer.Ordinal))
@@ -73,25 +79,51 @@ public static partial class CatalogueLoader
 
     // ---------------------------------------------------------------- clinical facts
 
-    private static FactDefinitions? LoadFacts(string file, Problems problems)
+    /// <summary>
+    /// The catalogue's clinical facts: the shared file, then each policy folder's own facts.yaml (a policy may
+    /// define the facts its criteria read). One namespace: a name defined twice, anywhere, is an error.
+    /// </summary>
+    private static FactDefinitions? LoadFacts(IEnumerable<string> files, Problems problems)
     {
-        var dto = Read<FactsFile>(file, problems);
-        if (dto is null) return null;
-        var at = problems.In(file);
         var definitions = new List<FactDefinition>();
+        var broken = false;
+        var paths = new Dictionary<string, (FileProblems At, string Path)>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var dto = Read<FactsFile>(file, problems);
+            if (dto is null)
+            {
+                broken = true;
+                continue;
+            }
+            LoadFactEntries(problems.In(file), dto, definitions, paths);
+        }
+        foreach (var definition in definitions.Where(d => d.DerivedFrom == FactDefinitions.TimeSince))
+        {
+            var (at, path) = paths[definition.Name];
+            var of = definitions.FirstOrDefault(d => d.Name == definition.Of);
+            if (of is null) at.Add(path + ".of", $"'{definition.Of}' is not a fact of the catalogue");
+            else if (of.Type != FactType.Date) at.Add(path + ".of", $"'{definition.Of}' is a {of.Type.ToString().ToLowerInvariant()} fact; time is counted from a date fact");
+        }
+        return broken ? null : new FactDefinitions(definitions);
+    }
+
+    private static void LoadFactEntries(FileProblems at, FactsFile dto, List<FactDefinition> definitions, Dictionary<string, (FileProblems, string)> paths)
+    {
         foreach (var (entry, i) in Indexed(at.Required(dto.Facts, "facts")))
         {
             var path = $"facts[{i}]";
             var name = at.Text(entry.Name, path + ".name");
             if (name is not null && !CamelCase().IsMatch(name)) at.Add(path + ".name", $"'{name}' must be camelCase (it is a JSON property of \"clinical\")");
-            if (name is not null && definitions.Any(d => d.Name == name)) at.Add(path + ".name", $"fact '{name}' is defined twice");
+            if (name is not null && definitions.Any(d => d.Name == name)) at.Add(path + ".name", $"fact '{name}' is defined twice in the catalogue");
             FactType? type = entry.Type switch
             {
                 "number" => FactType.Number,
                 "boolean" => FactType.Boolean,
                 "code" => FactType.Code,
+                "date" => FactType.Date,
                 null => at.Missing<FactType?>(path + ".type"),
-                _ => at.Invalid<FactType?>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code)"),
+                _ => at.Invalid<FactType?>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code, date)"),
             };
             var values = entry.Values ?? [];
             if (type is null) continue; // the checks below depend on the type
@@ -100,15 +132,30 @@ public static partial class CatalogueLoader
             if (values.Distinct(StringComparer.OrdinalIgnoreCase).Count() != values.Count) at.Add(path + ".values", "values repeat (they are matched case-insensitively)");
             if ((entry.Minimum is not null || entry.Maximum is not null) && type != FactType.Number) at.Add(path, "only number facts have a minimum or maximum");
             if (entry.Minimum > entry.Maximum) at.Add(path + ".minimum", "minimum is above maximum");
-            if (entry.DerivedFrom is not null && entry.DerivedFrom != FactDefinitions.AgeOnDateOfService)
-                at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({FactDefinitions.AgeOnDateOfService})");
-            if (entry.DerivedFrom is not null && type != FactType.Number) at.Add(path + ".type", "the age derived from the birth date is a number");
-            if (entry.DerivedFrom is not null && definitions.Any(d => d.DerivedFrom == entry.DerivedFrom))
-                at.Add(path + ".derivedFrom", $"another fact is already derived from {entry.DerivedFrom}");
+            switch (entry.DerivedFrom)
+            {
+                case null:
+                    if (entry.Of is not null) at.Add(path + ".of", "only a fact derived as time-since counts from another fact");
+                    break;
+                case FactDefinitions.AgeOnDateOfService:
+                    if (type != FactType.Number) at.Add(path + ".type", "the age derived from the birth date is a number");
+                    if (definitions.Any(d => d.DerivedFrom == entry.DerivedFrom))
+                        at.Add(path + ".derivedFrom", $"another fact is already derived from {entry.DerivedFrom}");
+                    break;
+                case FactDefinitions.TimeSince:
+                    if (type != FactType.Number) at.Add(path + ".type", "the time since a date is a number");
+                    if (entry.Of is null) at.Add(path + ".of", "missing: the date fact the time is counted from");
+                    if (entry.Unit is not ("days" or "months" or "years")) at.Add(path + ".unit", "the time since a date is counted in days, months or years");
+                    break;
+                default:
+                    at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({FactDefinitions.AgeOnDateOfService}, {FactDefinitions.TimeSince})");
+                    break;
+            }
             if (entry.Unit is not null && type != FactType.Number) at.Add(path + ".unit", "only number facts have a unit");
             var description = at.Text(entry.Description, path + ".description");
             var documentation = at.Text(entry.Documentation, path + ".documentation");
             if (name is null || description is null || documentation is null) continue;
+            paths[name] = (at, path);
             definitions.Add(new FactDefinition
             {
                 Name = name,
@@ -120,12 +167,36 @@ public static partial class CatalogueLoader
                 Maximum = entry.Maximum,
                 Values = values,
                 DerivedFrom = entry.DerivedFrom,
+                Of = entry.Of,
             });
         }
-        return new FactDefinitions(definitions);
     }
 
     // ---------------------------------------------------------------- policies
+
+    /// <summary>
+    /// Policies that list the same code are consulted in order of precedence (lower first); two of them with the
+    /// same precedence would leave the order to the folder names, so that is an error naming both.
+    /// </summary>
+    private static void CheckPrecedence(string policiesDir, List<CoveragePolicy> policies, Problems problems)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var policy in policies)
+            foreach (var other in policies)
+            {
+                if (string.CompareOrdinal(policy.Id, other.Id) >= 0 || policy.Precedence != other.Precedence) continue;
+                var shared = policy.Codes.Keys.Intersect(other.Codes.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                if (shared.Count == 0 || !seen.Add((policy.Id, other.Id))) continue;
+                problems.Add(Path.Combine(policiesDir, FolderOf(policiesDir, other.Id)), "precedence",
+                    $"policies {policy.Id} and {other.Id} both list {string.Join(", ", shared)} and have the same precedence ({policy.Precedence}); " +
+                    "give each its own (lower is consulted first), so that the folder order does not decide");
+            }
+    }
+
+    private static string FolderOf(string policiesDir, string id) =>
+        Directory.GetDirectories(policiesDir).Select(Path.GetFileName).FirstOrDefault(f => f == id || f!.StartsWith(id + "-", StringComparison.Ordinal)) is { } folder
+            ? Path.Combine(folder, "policy.yaml")
+            : id;
 
     private static CoveragePolicy? LoadPolicy(string dir, FactDefinitions? facts, Problems problems)
     {
@@ -136,11 +207,12 @@ public static partial class CatalogueLoader
             return null;
         }
         var dto = Read<PolicyFile>(file, problems);
+        // The evidence and its numbered references are optional: a criteria-based policy may publish none.
         var referencesFile = Path.Combine(dir, "references.yaml");
         var evidenceFile = Path.Combine(dir, "evidence.yaml");
-        var referencesDto = Read<ReferencesFile>(referencesFile, problems);
-        var evidenceDto = Read<EvidenceFile>(evidenceFile, problems);
-        if (dto is null || referencesDto is null || evidenceDto is null) return null;
+        var referencesDto = File.Exists(referencesFile) ? Read<ReferencesFile>(referencesFile, problems) : new ReferencesFile { References = [] };
+        var evidenceDto = File.Exists(evidenceFile) ? Read<EvidenceFile>(evidenceFile, problems) : null;
+        if (dto is null || referencesDto is null || (evidenceDto is null && File.Exists(evidenceFile))) return null;
 
         var at = problems.In(file);
         var before = problems.Count;
@@ -158,9 +230,9 @@ public static partial class CatalogueLoader
         var texts = LoadTexts(at, dto.Text);
         var modalities = LoadModalities(at, dto.Modalities);
         var unspecified = Terms(at, dto.UnspecifiedProcedureTerms ?? [], "unspecifiedProcedureTerms");
-        var condition = LoadCondition(at, dto.Condition);
+        var (condition, indications) = LoadIndications(at, dto.Condition, dto.Indications);
         var codes = LoadCodes(at, dto.Codes, modalities);
-        var versions = LoadVersions(at, dto.Versions, modalities, codes);
+        var versions = LoadVersions(at, dto.Versions, modalities, codes, new RuleContext(indications, facts, texts));
         if (versions.Count > 0 && effectiveDate is not null && versions[^1].Effective != effectiveDate)
             at.Add("effectiveDate", $"the policy's effective date {effectiveDate:yyyy-MM-dd} is not that of its latest version ({versions[^1].Version})");
         if (versions.Count > 0 && nextReview is not null && nextReview <= versions[^1].Effective)
@@ -171,9 +243,11 @@ public static partial class CatalogueLoader
         var devices = LoadDevices(at, dto.FdaDevices, modalities, facts);
 
         var references = LoadReferences(problems.In(referencesFile), referencesDto);
-        var (background, evidence) = LoadEvidence(problems.In(evidenceFile), evidenceDto, modalities, references);
+        var (background, evidence) = evidenceDto is null
+            ? (null, new Dictionary<string, EvidenceSummary>(StringComparer.Ordinal))
+            : LoadEvidence(problems.In(evidenceFile), evidenceDto, modalities, references);
 
-        if (problems.Count > before || texts is null || condition is null || background is null) return null;
+        if (problems.Count > before || texts is null || indications.Count == 0 || (evidenceDto is not null && background is null)) return null;
         return new CoveragePolicy
         {
             Id = id!,
@@ -181,11 +255,13 @@ public static partial class CatalogueLoader
             Publisher = publisher!,
             EffectiveDate = effectiveDate!.Value,
             NextReviewDate = nextReview!.Value,
+            Precedence = dto.Precedence ?? 0,
             Texts = texts,
             Versions = versions,
             Modalities = modalities,
             Codes = codes,
             Condition = condition,
+            Indications = indications,
             UnspecifiedProcedureTerms = unspecified,
             RelatedResources = related,
             FdaDevices = devices,
@@ -195,28 +271,34 @@ public static partial class CatalogueLoader
         };
     }
 
-    private static PolicyTexts? LoadTexts(FileProblems at, PolicyTextsEntry? entry)
+    /// <summary>The known passages the evaluator cites</summary>
+    private static readonly string[] KnownPassages = ["overview", "instructionsForUse", "codeValidity", "diagnosisCoding", "relatedResources", "fdaNote"];
+
+    private static PolicyTexts? LoadTexts(FileProblems at, Dictionary<string, TextEntry>? entries)
     {
-        if (entry is null)
+        if (entries is null)
         {
-            at.Add("text", "missing: the verbatim passages determinations cite (overview, instructionsForUse, codeValidity, diagnosisCoding, relatedResources, fdaNote)");
+            at.Add("text", "missing: the verbatim passages determinations cite, by key (at least overview; " +
+                "instructionsForUse, codeValidity, diagnosisCoding, relatedResources and fdaNote are cited where the policy has them)");
             return null;
         }
-        var overview = Passage(at, entry.Overview, "text.overview");
-        var instructions = Passage(at, entry.InstructionsForUse, "text.instructionsForUse");
-        var codeValidity = Passage(at, entry.CodeValidity, "text.codeValidity");
-        var diagnosis = Passage(at, entry.DiagnosisCoding, "text.diagnosisCoding");
-        var related = Passage(at, entry.RelatedResources, "text.relatedResources");
-        var fda = Passage(at, entry.FdaNote, "text.fdaNote");
-        if (overview is null || instructions is null || codeValidity is null || diagnosis is null || related is null || fda is null) return null;
+        var all = new Dictionary<string, PolicyText>(StringComparer.Ordinal);
+        foreach (var (key, entry) in entries)
+        {
+            if (!CamelCase().IsMatch(key)) at.Add("text." + key, "a passage key is camelCase (statements cite it by this key)");
+            if (Passage(at, entry, "text." + key) is { } passage) all[key] = passage;
+        }
+        if (!entries.ContainsKey("overview")) at.Add("text.overview", "missing: what the policy addresses, which a line it does not decide cites");
+        if (!all.TryGetValue("overview", out var overview)) return null;
         return new PolicyTexts
         {
             Overview = overview,
-            InstructionsForUse = instructions,
-            CodeValidity = codeValidity,
-            DiagnosisCoding = diagnosis,
-            RelatedResources = related,
-            FdaNote = fda,
+            InstructionsForUse = all.GetValueOrDefault("instructionsForUse"),
+            CodeValidity = all.GetValueOrDefault("codeValidity"),
+            DiagnosisCoding = all.GetValueOrDefault("diagnosisCoding"),
+            RelatedResources = all.GetValueOrDefault("relatedResources"),
+            FdaNote = all.GetValueOrDefault("fdaNote"),
+            All = all,
         };
     }
 
@@ -249,33 +331,65 @@ public static partial class CatalogueLoader
         return modalities;
     }
 
-    private static DiagnosisValueSet? LoadCondition(FileProblems at, ConditionEntry? entry)
+    /// <summary>
+    /// What the policy is about: one condition (0540), or several indications that statements name by id.
+    /// Either way the result lists every indication; a single condition is the indication "condition".
+    /// </summary>
+    private static (DiagnosisValueSet? Condition, List<Indication> Indications) LoadIndications(
+        FileProblems at, ConditionEntry? condition, List<IndicationEntry>? indications)
     {
-        if (entry is null)
+        if (condition is not null && indications is not null)
         {
-            at.Add("condition", "missing: the condition the policy is about, as a list of ICD-10-CM diagnoses");
-            return null;
+            at.Add("indications", "write either condition (one) or indications (several), not both");
+            return (null, []);
         }
-        var name = at.Text(entry.Name, "condition.name");
+        if (condition is null && indications is null)
+        {
+            at.Add("condition", "missing: the condition the policy is about (condition), or its indications (indications), as ICD-10-CM diagnoses");
+            return (null, []);
+        }
+        if (condition is not null)
+        {
+            var name = at.Text(condition.Name, "condition.name");
+            var set = ValueSet(at, name, condition.Diagnoses, "condition.diagnoses");
+            return set is null ? (null, []) : (set, [new Indication("condition", set)]);
+        }
+        var list = new List<Indication>();
+        foreach (var (entry, i) in Indexed(indications!))
+        {
+            var path = $"indications[{i}]";
+            var id = at.Id(entry.Id, path + ".id");
+            var name = at.Text(entry.Name, path + ".name");
+            var set = ValueSet(at, name, entry.Diagnoses, path + ".diagnoses");
+            if (id is null || set is null) continue;
+            if (list.Any(x => x.Id == id)) at.Add(path + ".id", $"indication '{id}' is defined twice");
+            else list.Add(new Indication(id, set));
+        }
+        if (indications!.Count == 0) at.Add("indications", "a policy names at least one indication");
+        return (null, list);
+    }
+
+    private static DiagnosisValueSet? ValueSet(FileProblems at, string? name, List<string>? diagnoses, string path)
+    {
         var prefixes = new List<string>();
         var codes = new List<string>();
-        foreach (var (diagnosis, i) in Indexed(at.Required(entry.Diagnoses, "condition.diagnoses")))
+        foreach (var (diagnosis, i) in Indexed(at.Required(diagnoses, path)))
         {
-            var path = $"condition.diagnoses[{i}]";
             if (diagnosis.EndsWith(".*", StringComparison.Ordinal) && CodeFormats.IsIcd10CategoryPrefix(diagnosis[..^2]))
                 prefixes.Add(CodeFormats.NormaliseIcd10(diagnosis[..^2]));
             else if (CodeFormats.IsIcd10Cm(diagnosis))
                 codes.Add(CodeFormats.NormaliseIcd10(diagnosis));
             else
-                at.Add(path, $"'{diagnosis}' is neither an ICD-10-CM code (C79.81) nor a category with a wildcard (C50.*)");
+                at.Add($"{path}[{i}]", $"'{diagnosis}' is neither an ICD-10-CM code (C79.81) nor a category with a wildcard (C50.*)");
         }
+        if (diagnoses is { Count: 0 }) at.Add(path, "a value set needs at least one diagnosis");
         if (name is null) return null;
         return new DiagnosisValueSet
         {
             Name = name,
             Prefixes = prefixes,
             Codes = codes,
-            Display = string.Join(", ", entry.Diagnoses ?? []),
+            Display = string.Join(", ", diagnoses ?? []),
         };
     }
 
@@ -335,7 +449,8 @@ public static partial class CatalogueLoader
         FileProblems at,
         List<VersionEntry>? entries,
         IReadOnlyDictionary<string, Modality> modalities,
-        IReadOnlyDictionary<string, ProcedureCode> codes)
+        IReadOnlyDictionary<string, ProcedureCode> codes,
+        RuleContext context)
     {
         var versions = new List<PolicyVersion>();
         foreach (var (entry, i) in Indexed(at.Required(entries, "versions")))
@@ -367,8 +482,15 @@ public static partial class CatalogueLoader
                 else
                     listed.Add(normalised);
             }
-            var statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement");
-            if (effective is null || reviewType is null || changes is null || statement is null) continue;
+            CoverageStatement? statement = null;
+            List<CoverageRule>? rules = null;
+            if (entry.CoverageStatement is not null && entry.Statements is not null)
+                at.Add(path, "write either coverageStatement (one statement for every line in scope) or statements (an ordered list), not both");
+            else if (entry.Statements is not null)
+                rules = LoadRules(at, entry.Statements, path + ".statements", inScope, listed, context);
+            else
+                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement");
+            if (effective is null || reviewType is null || changes is null || (statement is null && rules is null)) continue;
             versions.Add(new PolicyVersion
             {
                 Version = effective.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -378,6 +500,7 @@ public static partial class CatalogueLoader
                 Modalities = inScope,
                 Codes = listed,
                 Statement = statement,
+                Rules = rules ?? [],
             });
         }
         if (entries is { Count: 0 }) at.Add("versions", "a policy needs at least one version");
@@ -393,13 +516,7 @@ public static partial class CatalogueLoader
         }
         var section = at.Text(entry.Section, path + ".section");
         var text = at.Text(entry.Text, path + ".text");
-        StatementDetermination? determination = entry.Determination switch
-        {
-            "not-medically-necessary" => StatementDetermination.NotMedicallyNecessary,
-            "medically-necessary" => StatementDetermination.MedicallyNecessary,
-            null => at.Missing<StatementDetermination?>(path + ".determination"),
-            _ => at.Invalid<StatementDetermination?>(path + ".determination", $"'{entry.Determination}' is not a determination (not-medically-necessary, medically-necessary)"),
-        };
+        var determination = Determination(at, entry.Determination, path + ".determination");
         return section is null || text is null || determination is null ? null : new CoverageStatement(section, text, determination.Value);
     }
 
@@ -415,6 +532,7 @@ public static partial class CatalogueLoader
                 Title = title,
                 MatchTerms = Terms(at, entry.MatchTerms ?? [], $"relatedResources[{i}].matchTerms"),
                 Note = entry.Note,
+                PolicyId = entry.Policy is null ? null : at.Text(entry.Policy, $"relatedResources[{i}].policy"),
             });
         }
         return resources;
@@ -536,20 +654,30 @@ public static partial class CatalogueLoader
             at.Add(path, "missing: the condition on clinical facts");
             return null;
         }
-        var forms = new object?[] { entry.AnyOf, entry.AllOf, entry.Fact }.Count(x => x is not null);
+        var forms = new object?[] { entry.AnyOf, entry.AllOf, entry.NoneOf, entry.DiagnosisIn, entry.Fact }.Count(x => x is not null);
         if (forms != 1)
         {
-            at.Add(path, "write exactly one of: fact (with a comparison), anyOf, allOf");
+            at.Add(path, "write exactly one of: fact (with a comparison), anyOf, allOf, noneOf, diagnosisIn");
             return null;
         }
-        if (entry.AnyOf is not null || entry.AllOf is not null)
+        if (entry.DiagnosisIn is not null)
         {
-            var parts = (entry.AnyOf ?? entry.AllOf)!;
-            var key = entry.AnyOf is not null ? "anyOf" : "allOf";
-            if (parts.Count < 2) at.Add($"{path}.{key}", "needs at least two conditions");
+            var set = ValueSet(at, "diagnoses", entry.DiagnosisIn, path + ".diagnosisIn");
+            return set is null ? null : new DiagnosisIn(set with { Name = set.Display });
+        }
+        if (entry.AnyOf is not null || entry.AllOf is not null || entry.NoneOf is not null)
+        {
+            var parts = (entry.AnyOf ?? entry.AllOf ?? entry.NoneOf)!;
+            var key = entry.AnyOf is not null ? "anyOf" : entry.AllOf is not null ? "allOf" : "noneOf";
+            if (parts.Count < (key == "noneOf" ? 1 : 2)) at.Add($"{path}.{key}", key == "noneOf" ? "needs at least one condition" : "needs at least two conditions");
             var conditions = parts.Select((p, i) => LoadFactCondition(at, p, $"{path}.{key}[{i}]", facts)).ToList();
             if (conditions.Any(c => c is null)) return null;
-            return entry.AnyOf is not null ? new AnyOf(conditions!) : new AllOf(conditions!);
+            return key switch
+            {
+                "anyOf" => new AnyOf(conditions!),
+                "allOf" => new AllOf(conditions!),
+                _ => new NoneOf(conditions!),
+            };
         }
 
         var comparisons = new (Comparison Kind, object? Value)[]
@@ -565,7 +693,7 @@ public static partial class CatalogueLoader
         var definition = facts?.Find(entry.Fact!);
         if (definition is null)
         {
-            if (facts is not null) at.Add(path + ".fact", $"'{entry.Fact}' is not a clinical fact defined in {FactsFileName}");
+            if (facts is not null) at.Add(path + ".fact", $"'{entry.Fact}' is not a clinical fact of the catalogue ({FactsFileName}, or a policy's {PolicyFactsFileName})");
             return null;
         }
         var (kind, raw) = comparisons[0];
@@ -573,7 +701,8 @@ public static partial class CatalogueLoader
         {
             if (definition.Type != FactType.Number)
             {
-                at.Add(path, $"'{entry.Fact}' is a {definition.Type.ToString().ToLowerInvariant()} fact; only number facts compare by size");
+                at.Add(path, $"'{entry.Fact}' is a {definition.Type.ToString().ToLowerInvariant()} fact; only number facts compare by size" +
+                    (definition.Type == FactType.Date ? " (compare the time since a date: a fact derived as time-since)" : ""));
                 return null;
             }
             return new FactComparison(definition.Name, kind, FactValue.Of((double)raw!));

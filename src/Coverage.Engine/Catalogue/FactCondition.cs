@@ -14,6 +14,9 @@ public enum Truth
 public interface IFactSource
 {
     bool TryGet(string name, out FactValue value);
+
+    /// <summary>The request's diagnoses, normalised (no dots), for conditions on a diagnosis value set.</summary>
+    IReadOnlyList<string> Diagnoses { get; }
 }
 
 /// <summary>A condition on clinical facts, written in the policy file (docs/policy-authoring.md).</summary>
@@ -87,5 +90,44 @@ public sealed record AllOf(IReadOnlyList<FactCondition> Conditions) : FactCondit
             if (truth == Truth.Unknown) result = Truth.Unknown;
         }
         return result;
+    }
+}
+
+/// <summary>True when every part is false; false when any is true; otherwise unknown.</summary>
+public sealed record NoneOf(IReadOnlyList<FactCondition> Conditions) : FactCondition
+{
+    public override IEnumerable<string> Facts => Conditions.SelectMany(c => c.Facts);
+
+    public override Truth Evaluate(IFactSource facts)
+    {
+        var result = Truth.True;
+        for (var i = 0; i < Conditions.Count; i++) // not foreach: no enumerator per evaluation
+        {
+            var truth = Conditions[i].Evaluate(facts);
+            if (truth == Truth.True) return Truth.False;
+            if (truth == Truth.Unknown) result = Truth.Unknown;
+        }
+        return result;
+    }
+}
+
+/// <summary>
+/// Whether a diagnosis of the request is in a value set. A request without diagnoses leaves it unknown:
+/// the diagnosis was not stated, not stated absent.
+/// </summary>
+public sealed record DiagnosisIn(DiagnosisValueSet ValueSet) : FactCondition
+{
+    /// <summary>The pseudo-fact name under which a missing diagnosis is asked for.</summary>
+    public const string FactName = "diagnoses";
+
+    public override IEnumerable<string> Facts => [FactName];
+
+    public override Truth Evaluate(IFactSource facts)
+    {
+        var diagnoses = facts.Diagnoses;
+        if (diagnoses.Count == 0) return Truth.Unknown;
+        for (var i = 0; i < diagnoses.Count; i++)
+            if (ValueSet.Contains(diagnoses[i])) return Truth.True;
+        return Truth.False;
     }
 }

@@ -7,6 +7,8 @@ public sealed class FactDefinitions
 {
     /// <summary>The one derived fact: the member's age in whole years on the date of service.</summary>
     public const string AgeOnDateOfService = "age-on-date-of-service";
+    /// <summary>A derived number: whole days, months or years from a date fact (<see cref="FactDefinition.Of"/>) to the date of service.</summary>
+    public const string TimeSince = "time-since";
 
     private readonly Dictionary<string, FactDefinition> _byName;
 
@@ -18,6 +20,9 @@ public sealed class FactDefinitions
     public IEnumerable<FactDefinition> All => _byName.Values;
 
     public FactDefinition? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The facts derived from another fact (time since a date), for the evaluator to compute.</summary>
+    public IReadOnlyList<FactDefinition> TimeSinceFacts => [.. _byName.Values.Where(d => d.DerivedFrom == TimeSince).OrderBy(d => d.Name, StringComparer.Ordinal)];
 }
 
 public sealed record FactDefinition
@@ -34,4 +39,6 @@ public sealed record FactDefinition
     public IReadOnlyList<string> Values { get; init; } = [];
     /// <summary>Set for facts the engine derives (age) rather than reads from the request's clinical facts.</summary>
     public string? DerivedFrom { get; init; }
+    /// <summary>For a time-since fact: the date fact it counts from.</summary>
+    public string? Of { get; init; }
 }

@@ -11,19 +11,30 @@ public sealed record CoveragePolicy
     /// <summary>The effective date of the current version, as the policy's front page states it.</summary>
     public required DateOnly EffectiveDate { get; init; }
     public required DateOnly NextReviewDate { get; init; }
+    /// <summary>
+    /// Where the policy stands among the catalogue's policies that list the same code: lower is consulted first.
+    /// Two policies sharing a code must not share a precedence (CatalogueLoader), so folder order never decides.
+    /// </summary>
+    public int Precedence { get; init; }
     public required PolicyTexts Texts { get; init; }
     /// <summary>Oldest first.</summary>
     public required IReadOnlyList<PolicyVersion> Versions { get; init; }
     public required IReadOnlyDictionary<string, Modality> Modalities { get; init; }
     public required IReadOnlyDictionary<string, ProcedureCode> Codes { get; init; }
-    /// <summary>The condition the policy is about (0540: malignant breast tumor), as a diagnosis value set.</summary>
-    public required DiagnosisValueSet Condition { get; init; }
+    /// <summary>
+    /// The one condition a single-indication policy is about (0540: malignant breast tumor); null for a policy
+    /// that names several indications, whose statements say which each is about.
+    /// </summary>
+    public DiagnosisValueSet? Condition { get; init; }
+    /// <summary>Every indication the policy names, by id (a single-indication policy's condition is its one).</summary>
+    public IReadOnlyList<Indication> Indications { get; init; } = [];
     /// <summary>Terms that say a description names some ablation without saying which one.</summary>
     public required IReadOnlyList<string> UnspecifiedProcedureTerms { get; init; }
     public required IReadOnlyList<RelatedResource> RelatedResources { get; init; }
     public required IReadOnlyList<FdaDevice> FdaDevices { get; init; }
     public required IReadOnlyDictionary<int, PolicyReferenceEntry> References { get; init; }
-    public required EvidenceBackground Background { get; init; }
+    /// <summary>The General Background, when the policy has an evidence.yaml.</summary>
+    public EvidenceBackground? Background { get; init; }
     public required IReadOnlyDictionary<string, EvidenceSummary> Evidence { get; init; }
 
     public PolicyVersion CurrentVersion => Versions[^1];
@@ -41,15 +52,20 @@ public sealed record CoveragePolicy
     }
 }
 
-/// <summary>Verbatim passages of the policy that determinations cite.</summary>
+/// <summary>
+/// Verbatim passages of the policy, by key. The evaluator cites the passages it knows by these keys when the
+/// policy has them (overview, codeValidity, …); statements cite any passage by its key (<see cref="All"/>).
+/// Only the overview is required: a determination always says what the policy addresses.
+/// </summary>
 public sealed record PolicyTexts
 {
     public required PolicyText Overview { get; init; }
-    public required PolicyText InstructionsForUse { get; init; }
-    public required PolicyText CodeValidity { get; init; }
-    public required PolicyText DiagnosisCoding { get; init; }
-    public required PolicyText RelatedResources { get; init; }
-    public required PolicyText FdaNote { get; init; }
+    public PolicyText? InstructionsForUse { get; init; }
+    public PolicyText? CodeValidity { get; init; }
+    public PolicyText? DiagnosisCoding { get; init; }
+    public PolicyText? RelatedResources { get; init; }
+    public PolicyText? FdaNote { get; init; }
+    public IReadOnlyDictionary<string, PolicyText> All { get; init; } = new Dictionary<string, PolicyText>();
 }
 
 public sealed record PolicyText(string Section, string Text)
@@ -67,13 +83,20 @@ public sealed record PolicyVersion
     public required IReadOnlySet<string> Modalities { get; init; }
     /// <summary>In the order the version's Coding Information lists them.</summary>
     public required IReadOnlyList<string> Codes { get; init; }
-    public required CoverageStatement Statement { get; init; }
+    /// <summary>The one statement of a version written as a single coverage statement (0540); null when it has <see cref="Rules"/>.</summary>
+    public CoverageStatement? Statement { get; init; }
+    /// <summary>The version's ordered coverage statements with their scopes and criteria; empty for a single statement.</summary>
+    public IReadOnlyList<CoverageRule> Rules { get; init; } = [];
 }
 
 public enum StatementDetermination
 {
     NotMedicallyNecessary,
     MedicallyNecessary,
+    /// <summary>Experimental, investigational or unproven: an adverse medical-necessity finding (CARC 55).</summary>
+    ExperimentalInvestigationalUnproven,
+    /// <summary>Not a covered service under the policy, whatever the medical necessity (CARC 96).</summary>
+    NotCovered,
 }
 
 public sealed record CoverageStatement(string Section, string Text, StatementDetermination Determination);
@@ -133,6 +156,8 @@ public sealed record RelatedResource
     /// <summary>Terms of a description that send the line to this resource; empty when none do.</summary>
     public required IReadOnlyList<string> MatchTerms { get; init; }
     public string? Note { get; init; }
+    /// <summary>The catalogue policy that addresses the resource's lines, if the policy file names one.</summary>
+    public string? PolicyId { get; init; }
 }
 
 public sealed record PolicyReferenceEntry(int Number, string ShortCitation, string Citation, string? Url, string? Note);

@@ -23,6 +23,9 @@ internal sealed partial class FileProblems(Problems problems, string file)
 {
     public void Add(string path, string message) => problems.Add(file, path, message);
 
+    /// <summary>Problems found so far in the whole catalogue: a step compares it before and after to know whether it found any.</summary>
+    public int Count => problems.Count;
+
     public T Missing<T>(string path)
     {
         Add(path, "missing");

@@ -19,21 +19,23 @@ internal sealed class CompiledPolicy
     {
         Policy = policy;
         Classifier = new DescriptionClassifier(policy);
-        Evidence = policy.Modalities.Keys.ToDictionary(m => m, m => new ModalityEvidence(policy, policy.Evidence[m]), StringComparer.Ordinal);
-        Statements = policy.Versions.ToDictionary(v => v.Version, v => Citation.OfSection(v.Statement.Section, v.Statement.Text), StringComparer.Ordinal);
+        Evidence = policy.Modalities.Keys.ToDictionary(m => m,
+            m => policy.Evidence.TryGetValue(m, out var evidence) ? new ModalityEvidence(policy, evidence) : ModalityEvidence.None, StringComparer.Ordinal);
         var names = policy.Modalities.Values.Select(m => m.Name.ToLowerInvariant()).ToList();
         ModalityChoices = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
         ModalityNamesLower = string.Join(", ", names);
 
-        var condition = policy.Condition.Name;
+        // "of a malignant breast tumor" where the policy is about one condition; nothing where it names several indications.
+        OfCondition = policy.Condition is { } single ? " of a " + single.Name : "";
         Citations = new PolicyCitations(policy.Texts);
         PastReviewTrace = $"policy-version: past its next review date {policy.NextReviewDate:yyyy-MM-dd}; still the latest version";
 
-        Modalities = [.. policy.Modalities.Values.Select((m, i) => new CompiledModality(i, m, Evidence[m.Id], condition))];
+        Modalities = [.. policy.Modalities.Values.Select((m, i) => new CompiledModality(i, m, Evidence[m.Id], OfCondition))];
         ModalityById = Modalities.ToFrozenDictionary(m => m.Id, StringComparer.Ordinal);
         Versions = [.. policy.Versions.Select((v, i) => new CompiledVersion(i, this, v))];
         Codes = policy.Codes.Values.Select((c, i) => new CompiledCode(i, this, c)).ToFrozenDictionary(c => c.Code.Code, StringComparer.Ordinal);
         Devices = [.. policy.FdaDevices];
+        RelatedTargets = policy.RelatedResources.Where(r => r.PolicyId is not null).ToFrozenDictionary(r => r.Title, r => r.PolicyId!, StringComparer.Ordinal);
 
         var provisions = new Dictionary<string, CompiledPlan>(StringComparer.Ordinal);
         var index = 0;
@@ -51,8 +53,8 @@ internal sealed class CompiledPolicy
     public CoveragePolicy Policy { get; }
     public DescriptionClassifier Classifier { get; }
     public IReadOnlyDictionary<string, ModalityEvidence> Evidence { get; }
-    /// <summary>The coverage statement of each version, as a citation.</summary>
-    public IReadOnlyDictionary<string, Citation> Statements { get; }
+    /// <summary>" of a malignant breast tumor" for a single-condition policy, else empty.</summary>
+    public string OfCondition { get; }
 
     public PolicyCitations Citations { get; }
     public string PastReviewTrace { get; }
@@ -61,6 +63,8 @@ internal sealed class CompiledPolicy
     public CompiledVersion[] Versions { get; }
     public FrozenDictionary<string, CompiledCode> Codes { get; }
     public FdaDevice[] Devices { get; }
+    /// <summary>The catalogue policy each related resource names, by the resource's title.</summary>
+    public FrozenDictionary<string, string> RelatedTargets { get; }
     public FrozenDictionary<string, CompiledPlan> Plans { get; }
 
     /// <summary>FDA label assessments by device and criterion results: shared by every line with the same results.</summary>
@@ -112,27 +116,27 @@ internal sealed class CompiledPolicy
     }
 }
 
-/// <summary>The policy passages every kind of line cites, as one shared citation each.</summary>
+/// <summary>The policy passages every kind of line cites, as one shared citation each; null where the policy has no such passage.</summary>
 internal sealed class PolicyCitations(PolicyTexts texts)
 {
     public Citation Overview { get; } = texts.Overview.ToCitation();
-    public Citation InstructionsForUse { get; } = texts.InstructionsForUse.ToCitation();
-    public Citation CodeValidity { get; } = texts.CodeValidity.ToCitation();
-    public Citation DiagnosisCoding { get; } = texts.DiagnosisCoding.ToCitation();
-    public Citation RelatedResources { get; } = texts.RelatedResources.ToCitation();
-    public Citation FdaNote { get; } = texts.FdaNote.ToCitation();
+    public Citation? InstructionsForUse { get; } = texts.InstructionsForUse?.ToCitation();
+    public Citation? CodeValidity { get; } = texts.CodeValidity?.ToCitation();
+    public Citation? DiagnosisCoding { get; } = texts.DiagnosisCoding?.ToCitation();
+    public Citation? RelatedResources { get; } = texts.RelatedResources?.ToCitation();
+    public Citation? FdaNote { get; } = texts.FdaNote?.ToCitation();
 }
 
 internal sealed class CompiledModality
 {
-    public CompiledModality(int index, Modality modality, ModalityEvidence evidence, string condition)
+    public CompiledModality(int index, Modality modality, ModalityEvidence evidence, string ofCondition)
     {
         Index = index;
         Id = modality.Id;
         Name = modality.Name;
         NameLower = modality.Name.ToLowerInvariant();
         Evidence = evidence;
-        NoDeviceTracePrefix = $"fda-label: no FDA-authorized device for {Id} of a {condition} on ";
+        NoDeviceTracePrefix = $"fda-label: no FDA-authorized device for {Id}{ofCondition} on ";
     }
 
     public int Index { get; }
@@ -153,18 +157,24 @@ internal sealed class CompiledVersion
         Version = version;
         Reference = compiled.ReferenceTo(version);
         InEffectTracePrefix = $"policy-version: {policy.Id} version {version.Version} ({version.ReviewType}) is in effect on ";
-        Statement = Citation.OfSection(version.Statement.Section, version.Statement.Text);
-        WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
-
+        Rules = [.. version.Rules.Select((r, i) => new CompiledRule(i, compiled, version, r))];
         var modalities = compiled.Modalities;
         StatementTraces = new string[modalities.Length];
         Citations = new IReadOnlyList<Citation>[modalities.Length][];
         RationalePrefixes = new string[modalities.Length];
         CoveredRationales = new string[modalities.Length];
+        if (version.Statement is not { } statement)
+        {
+            Statement = null!; // a version of statements: each compiled rule holds its own
+            WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+            return;
+        }
+        Statement = Citation.OfSection(statement.Section, statement.Text);
+        WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+
         foreach (var modality in modalities)
         {
             var i = modality.Index;
-            var statement = version.Statement;
             if (statement.Determination == StatementDetermination.MedicallyNecessary)
             {
                 StatementTraces[i] = $"coverage-statement: version {version.Version} considers {modality.Id} medically necessary";
@@ -178,17 +188,21 @@ internal sealed class CompiledVersion
             Citations[i] =
             [
                 Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations]),
-                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations, compiled.Citations.FdaNote]),
+                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations, .. Optional(compiled.Citations.FdaNote)]),
             ];
-            RationalePrefixes[i] = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) considers {modality.NameLower} of a {policy.Condition.Name} " +
-                $"not medically necessary: \"{statement.Text}\" {modality.Evidence.Summary} ";
+            RationalePrefixes[i] = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) considers {modality.NameLower}{compiled.OfCondition} " +
+                $"not medically necessary: \"{statement.Text}\" {modality.Evidence.Summary}";
         }
     }
 
     public const string RationaleSuffix = "This is a recommendation: a physician reviewer makes the final medical-necessity decision.";
 
+    private static IEnumerable<Citation> Optional(Citation? citation) => citation is null ? [] : [citation];
+
     public int Index { get; }
     public PolicyVersion Version { get; }
+    /// <summary>The version's statements, in order (empty for a version with one coverage statement).</summary>
+    public CompiledRule[] Rules { get; }
     public PolicyReference Reference { get; }
     public string InEffectTracePrefix { get; }
     public Citation Statement { get; }
@@ -212,6 +226,7 @@ internal sealed class CompiledCode
         var condition = policy.Condition;
         Index = index;
         Code = code;
+        var about = condition is null ? string.Join(" or ", policy.Indications.Select(i => $"{i.Diagnoses.Name} ({i.Diagnoses.Display})")) : $"a {condition.Name} ({condition.Display})";
         Window = Explain.Validity(code.Validity);
         ValidTracePrefix = $"code-validity: {code.System} {code.Code} is valid on ";
         ValidTraceSuffix = $" ({Window})";
@@ -226,9 +241,9 @@ internal sealed class CompiledCode
         PlainDescriptionInformation = [$"A plain-text description of the procedure billed with unlisted code {code.Code}, in Latin letters without " +
             $"lookalike letters of other scripts, symbols or control characters: which procedure ({compiled.ModalityChoices}) and its target"];
         UnrelatedTrace = $"modality: the description of unlisted code {code.Code} names no ablation this policy addresses";
-        ConditionByCodeTrace = $"diagnosis: none given; code {code.Code} itself names a {condition.Name}";
+        ConditionByCodeTrace = condition is null ? "" : $"diagnosis: none given; code {code.Code} itself names a {condition.Name}";
         NoDiagnosisTrace = $"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {policy.Id}";
-        NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM) for the treated lesion: policy {policy.Id} addresses a {condition.Name} ({condition.Display})"];
+        NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM) for the treated lesion: policy {policy.Id} addresses {about}"];
     }
 
     public int Index { get; }
@@ -273,7 +288,7 @@ internal sealed class CompiledProvision
             NotApplyingTraces = [.. Enum.GetValues<FdaLabelStatus>().Select(s => $"plan: {Who} does not apply: it requires the FDA label to be {required.ToWire()} and it is {s.ToWire()}")];
         }
         AppliesTrace = $"plan: {Who} applies ({provision.Source.ToWire()} governs)";
-        AppliesCitations = Array.AsReadOnly<Citation>([Citation, compiled.Citations.InstructionsForUse]);
+        AppliesCitations = compiled.Citations.InstructionsForUse is { } instructions ? Array.AsReadOnly<Citation>([Citation, instructions]) : Array.AsReadOnly<Citation>([Citation]);
         IndeterminateCitations = Array.AsReadOnly<Citation>([Citation]);
         ExcludeRationale = $"{Source} excludes this service ({provision.Section}: \"{provision.Text}\"). " +
             $"It is not a covered benefit, whatever its medical necessity; the plan's terms supersede policy {policy.Id}.";
@@ -303,6 +318,15 @@ internal sealed record LabelEntry(FdaLabelAssessment Assessment, string Trace);
 /// <summary>What a rationale says of a modality's evidence, and the citations that back it.</summary>
 internal sealed class ModalityEvidence
 {
+    /// <summary>A modality of a policy that publishes no evidence summary: nothing to add to a rationale.</summary>
+    public static readonly ModalityEvidence None = new();
+
+    private ModalityEvidence()
+    {
+        Summary = "";
+        Citations = [];
+    }
+
     public ModalityEvidence(CoveragePolicy policy, EvidenceSummary evidence)
     {
         var summary = new StringBuilder();
@@ -315,7 +339,7 @@ internal sealed class ModalityEvidence
         }
         if (evidence.CommonLimitations is not null)
             summary.Append(' ').Append(evidence.CommonLimitations);
-        Summary = summary.ToString();
+        Summary = summary.Append(' ').ToString();
 
         var citations = new List<Citation> { Citation.OfSection(evidence.Section, evidence.Conclusion) };
         var numbers = new List<int>();
@@ -335,7 +359,7 @@ internal sealed class ModalityEvidence
         Citations = citations;
     }
 
-    /// <summary>Plain-language summary of the evidence with the policy's reference numbers.</summary>
+    /// <summary>Plain-language summary of the evidence with the policy's reference numbers, ending with a space; empty when there is none.</summary>
     public string Summary { get; }
     public IReadOnlyList<Citation> Citations { get; }
 

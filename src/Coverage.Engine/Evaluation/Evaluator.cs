@@ -16,12 +16,14 @@ namespace Coverage.Engine.Evaluation;
 /// into every string, citation and list a determination can share; a line allocates its determination
 /// and nothing else — the step-by-step state lives in one reused object per thread.
 /// </remarks>
-public sealed class Evaluator
+public sealed partial class Evaluator
 {
     private readonly PolicyCatalogue _catalogue;
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<string, CompiledPolicy[]> _policiesByCode;
     private readonly string? _ageFact;
+    private readonly FactDefinition[] _timeSince;
+    private readonly FrozenDictionary<string, CompiledPolicy> _policiesById;
     /// <summary>Lines of codes no policy lists: their trace step and rationale, by code.</summary>
     private readonly Memo<string, (string Trace, string Rationale)> _unlistedCodes = new(4_096);
 
@@ -32,11 +34,14 @@ public sealed class Evaluator
         _catalogue = catalogue;
         _time = time ?? TimeProvider.System;
         var compiled = catalogue.Policies.Select(p => new CompiledPolicy(p, catalogue.Plans)).ToList();
+        // The policies that list a code, in order of precedence (the loader refuses two that share a code and a precedence).
         _policiesByCode = compiled
             .SelectMany(p => p.Policy.Codes.Keys.Select(code => (code, policy: p)))
             .GroupBy(x => x.code, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.policy).ToArray(), StringComparer.Ordinal);
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.policy).OrderBy(p => p.Policy.Precedence).ToArray(), StringComparer.Ordinal);
+        _policiesById = compiled.ToFrozenDictionary(p => p.Policy.Id, StringComparer.Ordinal);
         _ageFact = catalogue.Facts.All.FirstOrDefault(f => f.DerivedFrom == FactDefinitions.AgeOnDateOfService)?.Name;
+        _timeSince = [.. catalogue.Facts.TimeSinceFacts];
     }
 
     public static string EngineVersion { get; } =
@@ -137,11 +142,25 @@ public sealed class Evaluator
             if (result.Outcome != LineOutcome.NotAddressed) return result;
             first ??= result;
         }
-        return first!;
+        return Routed(evaluation, first!, request, plan, line, dateOfService, ref warnings);
+    }
+
+    /// <summary>
+    /// A line a policy leaves to a related coverage resource goes to the catalogue policy that the resource names,
+    /// when the catalogue holds it and that policy lists the code (coverage-semantics.md §10); otherwise it stays
+    /// not addressed, naming the resource.
+    /// </summary>
+    private LineDetermination Routed(LineEvaluation evaluation, LineDetermination line, CoverageRequest request, BenefitPlan plan, ServiceLine serviceLine,
+        DateOnly dateOfService, ref List<string>? warnings)
+    {
+        if (line.RelatedPolicy is null || line.Policy is null || !_policiesById.TryGetValue(line.Policy.Id, out var from)) return line;
+        var target = from.RelatedTargets.GetValueOrDefault(line.RelatedPolicy);
+        if (target is null || !_policiesById.TryGetValue(target, out var policy) || !policy.Codes.ContainsKey(serviceLine.Code)) return line;
+        return evaluation.Start(this, policy, request, plan, serviceLine, dateOfService).Run(ref warnings);
     }
 
     /// <summary>One line under one policy, step by step, each step adding to the trace. Reused line after line.</summary>
-    private sealed class LineEvaluation
+    private sealed partial class LineEvaluation
     {
         public readonly LineDraft Draft = new();
         private readonly RequestFacts _facts = new();
@@ -206,6 +225,9 @@ public sealed class Evaluator
             var modality = Modality(code, version);
             if (modality is null) return Draft.Result!;
 
+            // A version of ordered statements decides by scope, indication and criteria (coverage-semantics.md §10).
+            if (version.Rules.Length > 0) return Rules(code, version, modality);
+
             // 4. Is the target the policy's condition (spec section 5)?
             if (!DiagnosisFits(code, modality)) return Draft.Result!;
 
@@ -237,11 +259,12 @@ public sealed class Evaluator
         {
             var code = compiledCode.Code;
             Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(_dateOfService)} ({compiledCode.Window})");
-            Draft.Cite(_compiled.Citations.CodeValidity);
+            if (_compiled.Citations.CodeValidity is { } citation) Draft.Cite(citation);
             Draft.Cite(compiledCode.ValidityCitation);
+            var says = _policy.Texts.CodeValidity is { } passage ? $" Policy {_policy.Id} says: \"{passage.Text}\"" : "";
             return Draft.Decide(
                 Verdict.InvalidCode, version is null ? null : GoverningSource.Policy,
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}. Policy {_policy.Id} says: \"{_policy.Texts.CodeValidity.Text}\" The line can be resubmitted with the code that was in effect when the service was rendered.");
+                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}.{says} The line can be resubmitted with the code that was in effect when the service was rendered.");
         }
 
         private CompiledModality? Modality(CompiledCode compiledCode, CompiledVersion version)
@@ -294,7 +317,7 @@ public sealed class Evaluator
                     case DescriptionKind.RelatedResource:
                         Draft.Trace(MatchTrace(compiledCode, match));
                         Draft.RelatedPolicy = match.Target;
-                        Draft.Cite(_compiled.Citations.RelatedResources);
+                        if (_compiled.Citations.RelatedResources is { } related) Draft.Cite(related);
                         Draft.Result = Draft.NotAddressed(
                             $"The description \"{description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
                         return null;
@@ -337,7 +360,7 @@ public sealed class Evaluator
         private bool DiagnosisFits(CompiledCode compiledCode, CompiledModality modality)
         {
             var code = compiledCode.Code;
-            var condition = _policy.Condition;
+            var condition = _policy.Condition!; // a version with one coverage statement is about one condition
             var diagnoses = _request.Diagnoses;
             for (var i = 0; i < diagnoses.Count; i++)
             {
@@ -355,7 +378,7 @@ public sealed class Evaluator
                 }
                 var given = Given();
                 Draft.Trace($"diagnosis: none of {given} is a {condition.Name} ({condition.Display}), which code {code.Code} names");
-                Draft.Cite(_compiled.Citations.DiagnosisCoding);
+                if (_compiled.Citations.DiagnosisCoding is { } coding) Draft.Cite(coding);
                 Draft.Result = Draft.Decide(
                     Verdict.InvalidCoding, GoverningSource.Policy,
                     $"Code {code.Code} (\"{code.Description}\") describes treatment of a {condition.Name}, but the diagnoses on the request ({given}) are not a {condition.Name}. The procedure and the diagnosis do not agree; please correct the coding.");
@@ -438,14 +461,14 @@ public sealed class Evaluator
             Draft.Trace(compiled.AppliesTrace);
             if (provision.Effect == ProvisionEffect.Cover)
             {
-                var rationale = _compiled.CoverRationales.Get((compiled.Index, modality.Index, version.Index, _device), (compiled, modality, version, label, _policy), static (_, state) =>
+                var rationale = _compiled.CoverRationales.Get((compiled.Index, modality.Index, version.Index, _device), (compiled, modality, version, label, _policy, ofCondition: _compiled.OfCondition), static (_, state) =>
                 {
                     var provision = state.compiled.Provision;
                     var labelSentence = provision.RequiresFdaLabel is null ? ""
                         : $" The patient meets every criterion of the FDA-labeled indication of {state.label.Device} ({state.label.Authorization}).";
-                    return $"{state.compiled.Source} covers {state.modality.NameLower} of a {state._policy.Condition.Name} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
+                    return $"{state.compiled.Source} covers {state.modality.NameLower}{state.ofCondition} ({provision.Section}: \"{provision.Text}\").{labelSentence} " +
                         $"The plan's terms supersede policy {state._policy.Id}" +
-                        (state.version.Version.Statement.Determination == StatementDetermination.NotMedicallyNecessary ? ", which would otherwise consider it not medically necessary." : ".");
+                        (state.version.Version.Statement?.Determination == StatementDetermination.NotMedicallyNecessary ? ", which would otherwise consider it not medically necessary." : ".");
                 });
                 return Draft.Decide(Verdict.Covered, provision.Source, rationale, compiled.AppliesCitations);
             }
@@ -455,12 +478,12 @@ public sealed class Evaluator
         private LineDetermination Statement(CompiledVersion version, CompiledModality modality, FdaLabelAssessment label)
         {
             Draft.Trace(version.StatementTraces[modality.Index]);
-            if (version.Version.Statement.Determination == StatementDetermination.MedicallyNecessary)
+            if (version.Version.Statement!.Determination == StatementDetermination.MedicallyNecessary)
                 return Draft.Decide(Verdict.Covered, GoverningSource.Policy, version.CoveredRationales[modality.Index], [version.Statement]);
 
             var rationale = _compiled.NotMedicallyNecessaryRationales.Get((version.Index, modality.Index, _device, _results), (version, modality, label, _policy), static (_, state) =>
                 state.version.RationalePrefixes[state.modality.Index] +
-                Explain.LabelSentence(state.label, state._policy.Condition.Name, state._policy.Texts.FdaNote.Text) +
+                Explain.LabelSentence(state.label, state._policy.Condition!.Name, state._policy.Texts.FdaNote?.Text) +
                 CompiledVersion.RationaleSuffix);
             return Draft.Decide(Verdict.NotMedicallyNecessary, GoverningSource.Policy, rationale,
                 version.Citations[modality.Index][label.Device is null ? 0 : 1]);

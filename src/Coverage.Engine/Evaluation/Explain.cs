@@ -35,7 +35,7 @@ internal static class Explain
     }
 
     /// <summary>The FDA label sentence of a medical-necessity rationale, ending with a space.</summary>
-    public static string LabelSentence(FdaLabelAssessment label, string condition, string fdaNote)
+    public static string LabelSentence(FdaLabelAssessment label, string condition, string? fdaNote)
     {
         if (label.Device is null)
             return $"No device has FDA authorization with an indication for treating a {condition} by this method. ";
@@ -45,6 +45,8 @@ internal static class Explain
             FdaLabelStatus.OffLabel => $"the patient is outside its labeled indication ({CriterionTexts(label, label.Unmet)})",
             _ => $"the records do not show whether the patient is within its labeled indication (unknown: {CriterionTexts(label, label.Unknown)})",
         };
-        return $"FDA label of the {label.Device} ({label.Authorization}): {finding}. {fdaNote} ";
+        return fdaNote is null
+            ? $"FDA label of the {label.Device} ({label.Authorization}): {finding}. "
+            : $"FDA label of the {label.Device} ({label.Authorization}): {finding}. {fdaNote} ";
     }
 }

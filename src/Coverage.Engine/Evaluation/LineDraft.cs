@@ -19,6 +19,10 @@ internal sealed class Verdict
     public static readonly Verdict NotAddressed = new(LineOutcome.NotAddressed);
     public static readonly Verdict Covered = new(LineOutcome.Covered);
     public static readonly Verdict NotMedicallyNecessary = new(LineOutcome.NotMedicallyNecessary, ReasonCode.Carc("50", "CO"));
+    /// <summary>Experimental, investigational or unproven (coverage-semantics.md §10): CARC 55, not 50.</summary>
+    public static readonly Verdict ExperimentalInvestigationalUnproven = new(LineOutcome.ExperimentalInvestigationalUnproven, ReasonCode.Carc("55", "CO"));
+    /// <summary>Not a covered service under the policy: CARC 96 (non-covered charge).</summary>
+    public static readonly Verdict NotCovered = new(LineOutcome.NotCovered, ReasonCode.Carc("96", "CO"));
     public static readonly Verdict ExcludedByPlan = new(LineOutcome.ExcludedByPlan, ReasonCode.Carc("204", "PR"));
     public static readonly Verdict InvalidCode = new(LineOutcome.InvalidCode, ReasonCode.Carc("181", "CO"));
     public static readonly Verdict InvalidCoding = new(LineOutcome.InvalidCoding, ReasonCode.Carc("11", "CO"));
@@ -47,6 +51,8 @@ internal sealed class LineDraft
     public PolicyReference? Policy { get; set; }
     public string? RelatedPolicy { get; set; }
     public FdaLabelAssessment? FdaLabel { get; set; }
+    public IReadOnlyList<CriterionFinding> Criteria { get; set; } = [];
+    public IReadOnlyList<FactNeeded> FactsNeeded { get; set; } = [];
     /// <summary>Set by a step that decided the line but returns no result itself.</summary>
     public LineDetermination? Result { get; set; }
 
@@ -62,6 +68,8 @@ internal sealed class LineDraft
         Policy = null;
         RelatedPolicy = null;
         FdaLabel = null;
+        Criteria = [];
+        FactsNeeded = [];
         Result = null;
         return this;
     }
@@ -79,6 +87,8 @@ internal sealed class LineDraft
     public LineDetermination NotAddressed(string rationale, IReadOnlyList<Citation>? citations = null)
     {
         FdaLabel = null;
+        Criteria = [];
+        FactsNeeded = [];
         return Decide(Verdict.NotAddressed, null, rationale, citations);
     }
 
@@ -102,11 +112,13 @@ internal sealed class LineDraft
             Policy = Policy,
             RelatedPolicy = RelatedPolicy,
             ReasonCodes = verdict.ReasonCodes,
-            RequiresPhysicianReview = verdict.Outcome == LineOutcome.NotMedicallyNecessary,
+            RequiresPhysicianReview = verdict.Outcome is LineOutcome.NotMedicallyNecessary or LineOutcome.ExperimentalInvestigationalUnproven,
             Rationale = rationale,
             Citations = Join(_citations, citations),
             InformationNeeded = Join(_information, information),
             FdaLabel = FdaLabel,
+            Criteria = Criteria,
+            FactsNeeded = FactsNeeded,
             Trace = _trace.ToArray(),
         };
     }

@@ -4,20 +4,39 @@ using Coverage.Engine.Model;
 namespace Coverage.Engine.Evaluation;
 
 /// <summary>
-/// The facts criteria read: the request's clinical facts plus the member's age on the date of service.
-/// One instance per thread is reused line after line (<see cref="Set"/>).
+/// The facts criteria read: the request's clinical facts, its diagnoses, and the facts derived from them on the
+/// date of service (the member's age; the time since a stated date). One instance per thread is reused line after line.
 /// </summary>
 internal sealed class RequestFacts : IFactSource
 {
     private ClinicalFacts _clinical = ClinicalFacts.None;
+    private IReadOnlyList<string> _diagnoses = [];
     private string? _ageFact;
     private int? _ageYears;
+    private DateOnly _dateOfService;
+    private FactDefinition[] _timeSince = [];
+
+    public IReadOnlyList<string> Diagnoses => _diagnoses;
 
     public RequestFacts Set(ClinicalFacts clinical, string? ageFact, int? ageYears)
     {
         _clinical = clinical;
         _ageFact = ageFact;
         _ageYears = ageYears;
+        _diagnoses = [];
+        _timeSince = [];
+        return this;
+    }
+
+    /// <summary>Everything a statement's criteria may read for one line.</summary>
+    public RequestFacts Set(CoverageRequest request, DateOnly dateOfService, string? ageFact, FactDefinition[] timeSince)
+    {
+        _clinical = request.Clinical;
+        _diagnoses = request.Diagnoses;
+        _ageFact = ageFact;
+        _ageYears = request.Member.BirthDate is { } birth ? MemberAge.On(birth, dateOfService) : null;
+        _dateOfService = dateOfService;
+        _timeSince = timeSince;
         return this;
     }
 
@@ -28,7 +47,40 @@ internal sealed class RequestFacts : IFactSource
             value = _ageYears is { } age ? FactValue.Of(age) : default;
             return _ageYears is not null;
         }
+        for (var i = 0; i < _timeSince.Length; i++) // not foreach: no enumerator per read
+        {
+            var derived = _timeSince[i];
+            if (derived.Name != name) continue;
+            if (!_clinical.TryGet(derived.Of!, out var date))
+            {
+                value = default;
+                return false;
+            }
+            value = FactValue.Of(Elapsed(date.Date, _dateOfService, derived.Unit!));
+            return true;
+        }
         return _clinical.TryGet(name, out value);
+    }
+
+    /// <summary>Whole days, months or years from <paramref name="from"/> to <paramref name="to"/>, negative when it is later.</summary>
+    public static int Elapsed(DateOnly from, DateOnly to, string unit)
+    {
+        if (to < from) return -Elapsed(to, from, unit);
+        return unit switch
+        {
+            "days" => to.DayNumber - from.DayNumber,
+            "years" => MemberAge.On(from, to),
+            _ => WholeMonths(from, to),
+        };
+    }
+
+    /// <summary>Whole calendar months: 31 January to 28 February is 0 months, to 1 March is 1 (the day of the month is reached or passed).</summary>
+    private static int WholeMonths(DateOnly from, DateOnly to)
+    {
+        var months = (to.Year - from.Year) * 12 + to.Month - from.Month;
+        // A start day that the end month lacks (31st in a 30-day month) is reached on the month's last day.
+        var day = Math.Min(from.Day, DateTime.DaysInMonth(to.Year, to.Month));
+        return to.Day < day ? months - 1 : months;
     }
 
     /// <summary>Whole years on the date (<see cref="MemberAge"/>).</summary>

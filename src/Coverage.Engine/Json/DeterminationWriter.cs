@@ -46,6 +46,12 @@ public static class DeterminationWriter
     private static readonly JsonEncodedText Reference = JsonEncodedText.Encode("reference");
     private static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
     private static readonly JsonEncodedText Trace = JsonEncodedText.Encode("trace");
+    private static readonly JsonEncodedText CriteriaName = JsonEncodedText.Encode("criteria");
+    private static readonly JsonEncodedText Result = JsonEncodedText.Encode("result");
+    private static readonly JsonEncodedText Facts = JsonEncodedText.Encode("facts");
+    private static readonly JsonEncodedText FactsNeeded = JsonEncodedText.Encode("factsNeeded");
+    private static readonly JsonEncodedText Fact = JsonEncodedText.Encode("fact");
+    private static readonly JsonEncodedText[] CriterionResults = Encoded<CriterionResult>(WireNames.ToCriterionWire);
 
     private static readonly JsonEncodedText[] LineOutcomes = Encoded<LineOutcome>(WireNames.ToWire);
     private static readonly JsonEncodedText[] RequestOutcomes = Encoded<RequestOutcome>(WireNames.ToWire);
@@ -127,6 +133,9 @@ public static class DeterminationWriter
         }
         writer.WriteEndArray();
         if (line.FdaLabel is not null) WriteLabel(writer, line.FdaLabel);
+        // Present only where the deciding statement has criteria (request-and-determination.md, turn 2).
+        if (line.Criteria.Count > 0) WriteCriteria(writer, line.Criteria, texts);
+        if (line.FactsNeeded.Count > 0) WriteFactsNeeded(writer, line.FactsNeeded);
         writer.WriteStartArray(Trace);
         for (var i = 0; i < line.Trace.Count; i++)
         {
@@ -135,6 +144,50 @@ public static class DeterminationWriter
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteCriteria(Utf8JsonWriter writer, IReadOnlyList<CriterionFinding> criteria, SharedTexts? texts)
+    {
+        writer.WriteStartArray(CriteriaName);
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            var criterion = criteria[i];
+            writer.WriteStartObject();
+            writer.WriteString(Id, criterion.Id);
+            WriteText(writer, Text, criterion.Text, texts);
+            writer.WriteString(Section, criterion.Section);
+            writer.WriteString(Result, CriterionResults[(int)criterion.Result]);
+            writer.WriteStartArray(Facts);
+            for (var j = 0; j < criterion.Facts.Count; j++) writer.WriteStringValue(criterion.Facts[j]);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteFactsNeeded(Utf8JsonWriter writer, IReadOnlyList<FactNeeded> facts)
+    {
+        writer.WriteStartArray(FactsNeeded);
+        for (var i = 0; i < facts.Count; i++)
+        {
+            var fact = facts[i];
+            writer.WriteStartObject();
+            writer.WriteString(Fact, fact.Fact);
+            writer.WriteString("type", fact.Type);
+            if (fact.Unit is not null) writer.WriteString("unit", fact.Unit);
+            if (fact.Values.Count > 0)
+            {
+                writer.WriteStartArray("values");
+                for (var j = 0; j < fact.Values.Count; j++) writer.WriteStringValue(fact.Values[j]);
+                writer.WriteEndArray();
+            }
+            writer.WriteString("documentation", fact.Documentation);
+            writer.WriteStartArray(CriteriaName);
+            for (var j = 0; j < fact.Criteria.Count; j++) writer.WriteStringValue(fact.Criteria[j]);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     private static void WriteLabel(Utf8JsonWriter writer, FdaLabelAssessment label)

@@ -30,6 +30,8 @@ public enum FactType
     Number,
     Boolean,
     Code,
+    /// <summary>A calendar date (yyyy-MM-dd); criteria read it through a derived "time since" fact.</summary>
+    Date,
 }
 
 /// <summary>A known value of a clinical fact: a number, a boolean or a code from the fact's value list.</summary>
@@ -51,11 +53,16 @@ public readonly record struct FactValue
     public static FactValue Of(double number) => new(FactType.Number, number, false, null);
     public static FactValue Of(bool boolean) => new(FactType.Boolean, 0, boolean, null);
     public static FactValue OfCode(string code) => new(FactType.Code, 0, false, code);
+    /// <summary>A date, held as its day number.</summary>
+    public static FactValue OfDate(DateOnly date) => new(FactType.Date, date.DayNumber, false, null);
+
+    public DateOnly Date => DateOnly.FromDayNumber((int)Number);
 
     public override string ToString() => Type switch
     {
         FactType.Number => Number.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
         FactType.Boolean => Boolean ? "true" : "false",
+        FactType.Date => Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         _ => Code ?? "",
     };
 }

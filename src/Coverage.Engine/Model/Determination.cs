@@ -32,8 +32,12 @@ public sealed record LineDetermination
     public IReadOnlyList<Citation> Citations { get; init; } = [];
     /// <summary>What the provider could send to let the line be decided (information-required lines).</summary>
     public IReadOnlyList<string> InformationNeeded { get; init; } = [];
-    /// <summary>Present for lines of a modality in the policy's scope; null otherwise.</summary>
+    /// <summary>Present for lines of a modality for which the policy defines devices; null otherwise.</summary>
     public FdaLabelAssessment? FdaLabel { get; init; }
+    /// <summary>The criteria of the statement that decided the line, each with its result; empty when it has none.</summary>
+    public IReadOnlyList<CriterionFinding> Criteria { get; init; } = [];
+    /// <summary>On information-required lines decided by criteria: the facts to send, each with the criteria it serves.</summary>
+    public IReadOnlyList<FactNeeded> FactsNeeded { get; init; } = [];
     public required IReadOnlyList<string> Trace { get; init; }
 }
 
@@ -46,6 +50,10 @@ public enum LineOutcome
     InvalidCoding,
     InformationRequired,
     NotAddressed,
+    /// <summary>Experimental, investigational or unproven (CARC 55): an adverse recommendation only a physician finalises.</summary>
+    ExperimentalInvestigationalUnproven,
+    /// <summary>The policy does not cover the service whatever its medical necessity (CARC 96).</summary>
+    NotCovered,
 }
 
 public enum RequestOutcome
@@ -101,6 +109,15 @@ public enum CriterionResult
 }
 
 public sealed record CriterionAssessment(string Id, string Text, CriterionResult Result);
+
+/// <summary>One criterion of the statement that decided a line: the policy's words, the section, the result, the facts it read.</summary>
+public sealed record CriterionFinding(string Id, string Text, string Section, CriterionResult Result, IReadOnlyList<string> Facts);
+
+/// <summary>
+/// A fact to send so that open criteria can be decided: its name in "clinical" (or member.birthDate, or
+/// diagnoses), type, unit and allowed values, what documents it, and the criteria it serves.
+/// </summary>
+public sealed record FactNeeded(string Fact, string Type, string? Unit, IReadOnlyList<string> Values, string Documentation, IReadOnlyList<string> Criteria);
 
 /// <summary>Whether the patient is within an FDA-authorised device's indication (spec section 7). Informational.</summary>
 public sealed record FdaLabelAssessment

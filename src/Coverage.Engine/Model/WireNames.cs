@@ -12,6 +12,8 @@ public static class WireNames
         LineOutcome.InvalidCoding => "invalid-coding",
         LineOutcome.InformationRequired => "information-required",
         LineOutcome.NotAddressed => "not-addressed",
+        LineOutcome.ExperimentalInvestigationalUnproven => "experimental-investigational-unproven",
+        LineOutcome.NotCovered => "not-covered",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 
@@ -40,6 +42,15 @@ public static class WireNames
         FdaLabelStatus.Indeterminate => "indeterminate",
         FdaLabelStatus.NoAuthorizedDevice => "no-authorized-device",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    /// <summary>A criterion's result in a line's criteria list (request-and-determination.md, turn 2).</summary>
+    public static string ToCriterionWire(this CriterionResult result) => result switch
+    {
+        CriterionResult.Met => "met",
+        CriterionResult.Unmet => "not-met",
+        CriterionResult.Unknown => "unknown",
+        _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 
     public static string ToWire(this CriterionResult result) => result switch

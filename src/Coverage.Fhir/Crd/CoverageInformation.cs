@@ -20,6 +20,10 @@ public static class CoverageInformation
         {
             LineOutcome.NotMedicallyNecessary => new("not-covered", null, null, [],
                 $"Not covered: {name} ({line.Code}) is not medically necessary under policy {line.Policy?.Id}", "warning"),
+            LineOutcome.ExperimentalInvestigationalUnproven => new("not-covered", null, null, [],
+                $"Not covered: {name} ({line.Code}) is experimental, investigational or unproven under policy {line.Policy?.Id}", "warning"),
+            LineOutcome.NotCovered => new("not-covered", null, null, [],
+                $"Not covered: policy {line.Policy?.Id} does not cover {name} ({line.Code})", "warning"),
             LineOutcome.ExcludedByPlan => new("not-covered", null, null, [],
                 $"Not covered: the member's plan excludes {name} ({line.Code})", "warning"),
             LineOutcome.InvalidCode => new("not-covered", null, null, [],

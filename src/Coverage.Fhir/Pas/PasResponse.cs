@@ -95,13 +95,13 @@ public static class PasResponse
     public static string ActionCode(PriorAuthorizationLine line) => line.Outcome switch
     {
         LineOutcome.Covered => "A1",
-        LineOutcome.NotMedicallyNecessary => line.DecisionAction switch
+        LineOutcome.NotMedicallyNecessary or LineOutcome.ExperimentalInvestigationalUnproven => line.DecisionAction switch
         {
             "uphold" => "A3",
             "overturn" => "A1",
             _ => "A4",
         },
-        LineOutcome.ExcludedByPlan or LineOutcome.InvalidCode or LineOutcome.InvalidCoding => "A3",
+        LineOutcome.ExcludedByPlan or LineOutcome.NotCovered or LineOutcome.InvalidCode or LineOutcome.InvalidCoding => "A3",
         LineOutcome.InformationRequired => "A4",
         LineOutcome.NotAddressed => "NA",
         _ => throw new ArgumentOutOfRangeException(nameof(line)),

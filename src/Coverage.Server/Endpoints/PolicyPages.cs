@@ -34,7 +34,9 @@ internal static class PolicyPages
             .Append(CultureInfo.InvariantCulture, $"<p>{H(policy.Publisher)}. Version <strong>{H(shown.Version)}</strong> ({H(shown.ReviewType)}: {H(shown.Changes)})")
             .Append(shown == policy.CurrentVersion ? $"; next review {policy.NextReviewDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "")
             .Append(".</p>")
-            .Append(CultureInfo.InvariantCulture, $"<h2>{H(shown.Statement.Section)}</h2><blockquote>{H(shown.Statement.Text)}</blockquote>")
+            .Append(shown.Statement is { } statement
+                ? $"<h2>{H(statement.Section)}</h2><blockquote>{H(statement.Text)}</blockquote>"
+                : $"<h2>Coverage statements</h2><pre>{H(Coverage.Engine.Catalogue.RuleText.Render(policy, shown))}</pre>")
             .Append("<h2>Codes</h2><table><tr><th>Code</th><th>Description</th><th>Valid</th></tr>");
         foreach (var code in shown.Codes.Select(c => policy.Codes[c]))
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{H(code.System)} {H(code.Code)}</td><td>{H(code.Description)}</td><td>{H(code.Validity.From is { } f ? "from " + f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "long-standing")}</td></tr>");

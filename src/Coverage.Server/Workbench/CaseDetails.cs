@@ -107,6 +107,7 @@ public static class Words
     public static string Outcome(string outcome) => outcome switch
     {
         "not-medically-necessary" => "Not medically necessary (recommendation)",
+        "experimental-investigational-unproven" => "Experimental, investigational or unproven (recommendation)",
         "covered" => "Covered",
         "excluded-by-plan" => "Excluded by the plan",
         "invalid-code" => "Invalid code on the date of service",

@@ -104,7 +104,7 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
 
     /// <summary>The coverage statement in force says not medically necessary, whatever the patient's facts.</summary>
     private static bool DeniedForEveryone(LineDetails line) =>
-        line.PolicyVersion?.Statement.Determination == StatementDetermination.NotMedicallyNecessary;
+        line.PolicyVersion?.Statement?.Determination == StatementDetermination.NotMedicallyNecessary;
 
     private static string PolicyName(PolicyReference? policy) =>
         policy is null ? "the rules of your plan" : $"our medical policy {policy.Id}, \"{policy.Title}\"";
@@ -113,7 +113,9 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
     private static string ServiceName(LineDetails line)
     {
         if (line.Modality is not null && line.Policy is not null)
-            return $"{line.Modality.Name.ToLowerInvariant()} of a {line.Policy.Condition.Name}";
+            return line.Policy.Condition is { } condition
+                ? $"{line.Modality.Name.ToLowerInvariant()} of a {condition.Name}"
+                : line.Modality.Name;
         return line.ServiceLine?.Description ?? line.Code?.Description ?? $"the service with code {line.Line.Code}";
     }
 

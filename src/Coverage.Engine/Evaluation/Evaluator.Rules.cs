@@ -1,0 +1,85 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Model;
+
+namespace Coverage.Engine.Evaluation;
+
+// The step that decides a line under a version of ordered coverage statements (coverage-semantics.md §10).
+public sealed partial class Evaluator
+{
+    private sealed partial class LineEvaluation
+    {
+        /// <summary>
+        /// The first statement whose services, codes and indications fit the line decides it: mandate and plan
+        /// first (spec section 1), then its criteria in three-valued logic. Criteria not met give the statement's
+        /// "otherwise", or defer to the next statement; unknown criteria ask for exactly the facts still open.
+        /// </summary>
+        private LineDetermination Rules(CompiledCode code, CompiledVersion version, CompiledModality modality)
+        {
+            var diagnoses = _request.Diagnoses;
+            var facts = _facts.Set(_request, _dateOfService, _evaluator._ageFact, _evaluator._timeSince);
+            FdaLabelAssessment? label = null;
+            var provisionsApplied = false;
+            foreach (var rule in version.Rules)
+            {
+                if (!rule.AppliesTo(modality.Id, code.Code.Code)) continue;
+                if (!rule.AboutDiagnoses(diagnoses, out var indication, out var diagnosis))
+                {
+                    if (diagnoses.Count == 0)
+                    {
+                        // Whether this statement is the one cannot be told without the diagnosis.
+                        Draft.Trace(rule.NoDiagnosisTrace);
+                        return Draft.Decide(Verdict.NeedsDiagnosis, GoverningSource.Policy, rule.NoDiagnosisRationale, information: rule.NoDiagnosisInformation);
+                    }
+                    Draft.Trace(rule.NotAboutDiagnosesTrace);
+                    continue;
+                }
+                if (indication is not null)
+                    Draft.Trace($"diagnosis: {CodeFormats.DisplayIcd10(diagnosis!)} is {indication.Diagnoses.Name} ({indication.Diagnoses.Display})");
+                Draft.Trace(rule.ScopeTrace);
+
+                if (!provisionsApplied)
+                {
+                    // Mandate, then plan, then policy (spec section 1); a device label only where the policy defines devices.
+                    provisionsApplied = true;
+                    label = _policy.FdaDevices.Count > 0 ? AssessLabel(modality) : null;
+                    Draft.FdaLabel = label;
+                    var plan = _compiled.Plans[_plan.Id];
+                    foreach (var provision in plan.Provisions)
+                    {
+                        var decided = Apply(provision, version, modality, label ?? FdaLabelAssessor.NoAuthorizedDevice);
+                        if (decided is not null) return decided;
+                    }
+                    if (plan.Provisions.Length == 0) Draft.Trace(plan.NoProvisionTrace);
+                }
+
+                var (truth, results) = rule.Evaluate(facts);
+                var outcome = rule.Outcome(modality, truth, results, _evaluator._catalogue.Facts);
+                Draft.Trace(outcome.Trace);
+                Draft.Criteria = outcome.Criteria;
+                if (outcome.Determination is { } determination)
+                    return Draft.Decide(VerdictOf(determination), GoverningSource.Policy, outcome.Rationale, outcome.Citations);
+                if (truth == Truth.Unknown)
+                {
+                    Draft.FactsNeeded = outcome.FactsNeeded;
+                    return Draft.Decide(Verdict.NeedsRecords, GoverningSource.Policy, outcome.Rationale, outcome.Citations, outcome.Information);
+                }
+                Draft.Criteria = []; // not met, and the next statement decides: its criteria are the ones reported
+            }
+
+            // No statement is about this line: the policy does not decide it.
+            Draft.Trace($"coverage-statement: no statement of {_policy.Id} version {version.Version.Version} is about {modality.Id} with these diagnoses");
+            Draft.Cite(_compiled.Citations.Overview);
+            return Draft.NotAddressed(diagnoses.Count == 0
+                ? $"Policy {_policy.Id} version {version.Version.Version} has no statement about {Words.Lower(modality.Name)} without a diagnosis, so it does not decide the line."
+                : $"Policy {_policy.Id} version {version.Version.Version} has no statement about {Words.Lower(modality.Name)} for the diagnoses on the request ({Text.DisplayIcd10List(diagnoses)}), so it does not decide the line.");
+        }
+
+        private static Verdict VerdictOf(StatementDetermination determination) => determination switch
+        {
+            StatementDetermination.MedicallyNecessary => Verdict.Covered,
+            StatementDetermination.NotMedicallyNecessary => Verdict.NotMedicallyNecessary,
+            StatementDetermination.ExperimentalInvestigationalUnproven => Verdict.ExperimentalInvestigationalUnproven,
+            _ => Verdict.NotCovered,
+        };
+    }
+}
