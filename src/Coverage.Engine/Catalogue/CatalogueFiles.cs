@@ -6,6 +6,11 @@ namespace Coverage.Engine.Catalogue;
 // Everything is nullable here: CatalogueLoader checks presence and consistency and names what is wrong.
 #pragma warning disable CA1002, CA2227 // YAML binding needs settable lists.
 
+internal sealed class ManifestFile
+{
+    public string? Extends { get; set; }
+}
+
 internal sealed class FactsFile
 {
     public List<FactEntry>? Facts { get; set; }
@@ -33,6 +38,7 @@ internal sealed class PolicyFile
     public string? EffectiveDate { get; set; }
     public string? NextReviewDate { get; set; }
     public int? Precedence { get; set; }
+    public List<StandsForEntry>? StandsFor { get; set; }
     public Dictionary<string, TextEntry>? Text { get; set; }
     public List<ModalityEntry>? Modalities { get; set; }
     public List<string>? UnspecifiedProcedureTerms { get; set; }
@@ -55,6 +61,12 @@ internal sealed class ModalityEntry
     public string? Id { get; set; }
     public string? Name { get; set; }
     public List<string>? Synonyms { get; set; }
+}
+
+internal sealed class StandsForEntry
+{
+    public string? Policy { get; set; }
+    public string? Resource { get; set; }
 }
 
 internal sealed class IndicationEntry

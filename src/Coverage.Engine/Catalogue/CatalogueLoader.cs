@@ -32,19 +32,18 @@ public static partial class CatalogueLoader
     public static (PolicyCatalogue? Catalogue, IReadOnlyList<CatalogueError> Errors) TryLoad(string root)
     {
         var problems = new Problems(root);
+        var roots = Roots(root, problems);
+        if (problems.Any) return (null, problems.Errors);
         var policiesDir = Path.Combine(root, "policies");
         var plansDir = Path.Combine(root, "plans");
-        if (!Directory.Exists(policiesDir)) problems.Add(policiesDir, "", "no policies folder here");
-        if (!Directory.Exists(plansDir)) problems.Add(plansDir, "", "no plans folder here");
-        if (problems.Any) return (null, problems.Errors);
+        var policyDirs = roots.SelectMany(r => Directory.GetDirectories(Path.Combine(r, "policies")).Order(StringComparer.Ordinal)).ToList();
 
         var facts = LoadFacts(
-            [Path.Combine(policiesDir, FactsFileName), .. Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal)
-                .Select(dir => Path.Combine(dir, PolicyFactsFileName)).Where(File.Exists)],
+            [Path.Combine(roots[0], "policies", FactsFileName), .. policyDirs.Select(dir => Path.Combine(dir, PolicyFactsFileName)).Where(File.Exists)],
             problems);
         var policies = new List<CoveragePolicy>();
         var brokenPolicies = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dir in Directory.GetDirectories(policiesDir).Order(StringComparer.Ordinal))
+        foreach (var dir in policyDirs)
         {
             var policy = LoadPolicy(dir, facts, problems);
             if (policy is null)
@@ -59,13 +58,17 @@ public static partial class CatalogueLoader
                 policies.Add(policy);
         }
         if (policies.Count == 0 && !problems.Any) problems.Add(policiesDir, "", "no policy folder (with a policy.yaml) here");
-        CheckPrecedence(policiesDir, policies, problems);
+        CheckPrecedence(policyDirs, policies, problems);
+        CheckStandIns(policyDirs, policies, problems);
 
         var plans = new List<BenefitPlan>();
-        foreach (var file in Directory.GetFiles(plansDir, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in roots.Select(r => Path.Combine(r, "plans")).Where(Directory.Exists)
+                     .SelectMany(dir => Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal)))
         {
             var plan = LoadPlan(file, policies, brokenPolicies, problems);
-            if (plan is not null) plans.Add(plan);
+            if (plan is null) continue;
+            if (plans.Any(p => p.Id == plan.Id)) problems.Add(file, "id", $"plan {plan.Id} is defined twice in the catalogue");
+            else plans.Add(plan);
         }
         var defaults = plans.Where(p => p.IsDefault).Select(p => p.Id).ToList();
         if (defaults.Count != 1)
@@ -74,7 +77,7 @@ public static partial class CatalogueLoader
                 : $"several plans have \"default: true\" ({string.Join(", ", defaults)}); exactly one must");
 
         if (problems.Any) return (null, problems.Errors);
-        return (new PolicyCatalogue(policies, plans, facts!, Digest(root)), []);
+        return (new PolicyCatalogue(policies, plans, facts!, Digest(roots)), []);
     }
 
     // ---------------------------------------------------------------- clinical facts
@@ -172,13 +175,56 @@ public static partial class CatalogueLoader
         }
     }
 
+    // ---------------------------------------------------------------- catalogues that extend others
+
+    /// <summary>A catalogue folder's optional manifest: "extends: PATH" names the catalogue it adds policies and plans to.</summary>
+    public const string ManifestFileName = "catalogue.yaml";
+
+    /// <summary>
+    /// The folders the catalogue is read from, the base first: the root, or (when its catalogue.yaml extends
+    /// another catalogue) that catalogue's folders and then the root. The root of an extension may leave out
+    /// plans; every root needs a policies folder, and only the base one holds clinical-facts.yaml.
+    /// </summary>
+    private static List<string> Roots(string root, Problems problems)
+    {
+        var roots = new List<string>();
+        var current = Path.GetFullPath(root);
+        while (true)
+        {
+            if (roots.Contains(current, StringComparer.Ordinal))
+            {
+                problems.Add(Path.Combine(current, ManifestFileName), "extends", "the catalogues extend each other in a circle");
+                break;
+            }
+            roots.Insert(0, current);
+            if (!Directory.Exists(Path.Combine(current, "policies"))) problems.Add(Path.Combine(current, "policies"), "", "no policies folder here");
+            var manifest = Path.Combine(current, ManifestFileName);
+            if (!File.Exists(manifest)) break;
+            var dto = Read<ManifestFile>(manifest, problems);
+            if (dto?.Extends is not { } extends)
+            {
+                if (dto is not null) problems.Add(manifest, "extends", "missing: the folder of the catalogue this one adds to");
+                break;
+            }
+            var base_ = Path.GetFullPath(Path.Combine(current, extends));
+            if (!Directory.Exists(base_))
+            {
+                problems.Add(manifest, "extends", $"'{extends}' is not a folder");
+                break;
+            }
+            current = base_;
+        }
+        if (!problems.Any && !Directory.Exists(Path.Combine(roots[0], "plans"))) problems.Add(Path.Combine(roots[0], "plans"), "", "no plans folder here");
+        return roots;
+    }
+
     // ---------------------------------------------------------------- policies
 
     /// <summary>
     /// Policies that list the same code are consulted in order of precedence (lower first); two of them with the
     /// same precedence would leave the order to the folder names, so that is an error naming both.
     /// </summary>
-    private static void CheckPrecedence(string policiesDir, List<CoveragePolicy> policies, Problems problems)
+    private static void CheckPrecedence(List<string> policyDirs, List<CoveragePolicy> policies, Problems problems)
     {
         var seen = new HashSet<(string, string)>();
         foreach (var policy in policies)
@@ -187,15 +233,30 @@ public static partial class CatalogueLoader
                 if (string.CompareOrdinal(policy.Id, other.Id) >= 0 || policy.Precedence != other.Precedence) continue;
                 var shared = policy.Codes.Keys.Intersect(other.Codes.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 if (shared.Count == 0 || !seen.Add((policy.Id, other.Id))) continue;
-                problems.Add(Path.Combine(policiesDir, FolderOf(policiesDir, other.Id)), "precedence",
+                problems.Add(FileOf(policyDirs, other.Id), "precedence",
                     $"policies {policy.Id} and {other.Id} both list {string.Join(", ", shared)} and have the same precedence ({policy.Precedence}); " +
                     "give each its own (lower is consulted first), so that the folder order does not decide");
             }
     }
 
-    private static string FolderOf(string policiesDir, string id) =>
-        Directory.GetDirectories(policiesDir).Select(Path.GetFileName).FirstOrDefault(f => f == id || f!.StartsWith(id + "-", StringComparison.Ordinal)) is { } folder
-            ? Path.Combine(folder, "policy.yaml")
+    /// <summary>A stand-in names a policy of the catalogue and one of that policy's related resources, by its title.</summary>
+    private static void CheckStandIns(List<string> policyDirs, List<CoveragePolicy> policies, Problems problems)
+    {
+        foreach (var policy in policies)
+            foreach (var (standIn, i) in Indexed(policy.StandsFor))
+            {
+                var other = policies.FirstOrDefault(p => p.Id == standIn.PolicyId);
+                if (other is null)
+                    problems.Add(FileOf(policyDirs, policy.Id), $"standsFor[{i}].policy", $"'{standIn.PolicyId}' is not a policy of the catalogue ({Known(policies.Select(p => p.Id))})");
+                else if (other.RelatedResources.All(r => r.Title != standIn.Resource))
+                    problems.Add(FileOf(policyDirs, policy.Id), $"standsFor[{i}].resource",
+                        $"'{standIn.Resource}' is not a related resource of policy {other.Id} ({string.Join("; ", other.RelatedResources.Select(r => r.Title))})");
+            }
+    }
+
+    private static string FileOf(List<string> policyDirs, string id) =>
+        policyDirs.FirstOrDefault(d => Path.GetFileName(d) == id || Path.GetFileName(d).StartsWith(id + "-", StringComparison.Ordinal)) is { } dir
+            ? Path.Combine(dir, "policy.yaml")
             : id;
 
     private static CoveragePolicy? LoadPolicy(string dir, FactDefinitions? facts, Problems problems)
@@ -256,6 +317,8 @@ public static partial class CatalogueLoader
             EffectiveDate = effectiveDate!.Value,
             NextReviewDate = nextReview!.Value,
             Precedence = dto.Precedence ?? 0,
+            StandsFor = [.. (dto.StandsFor ?? []).Select((x, i) => new StandIn(
+                at.Text(x.Policy, $"standsFor[{i}].policy") ?? "", at.Text(x.Resource, $"standsFor[{i}].resource") ?? ""))],
             Texts = texts,
             Versions = versions,
             Modalities = modalities,
@@ -991,17 +1054,23 @@ public static partial class CatalogueLoader
         return builder.ToString().TrimEnd();
     }
 
-    private static string Digest(string root)
+    /// <summary>
+    /// The files of every root, the base catalogue first: a catalogue that extends another has the digest of both
+    /// (the catalogue.yaml that joins them included), and a catalogue without extension the digest it always had.
+    /// </summary>
+    private static string Digest(IReadOnlyList<string> roots)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories)
-                     .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-                     .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
-        {
-            sha.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
-            sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
-        }
+        foreach (var (root, i) in Indexed(roots))
+            foreach (var file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories)
+                         .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+                         .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal)
+                                     || (i > 0 && f == ManifestFileName))
+                         .Order(StringComparer.Ordinal))
+            {
+                sha.AppendData(Encoding.UTF8.GetBytes((i == 0 ? "" : $"extension {i}/") + file + "\n"));
+                sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+            }
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 

@@ -17,6 +17,8 @@ public sealed record CoveragePolicy
     /// </summary>
     public int Precedence { get; init; }
     public required PolicyTexts Texts { get; init; }
+    /// <summary>Related coverage resources of other policies that this policy addresses in this catalogue (a stand-in).</summary>
+    public IReadOnlyList<StandIn> StandsFor { get; init; } = [];
     /// <summary>Oldest first.</summary>
     public required IReadOnlyList<PolicyVersion> Versions { get; init; }
     public required IReadOnlyDictionary<string, Modality> Modalities { get; init; }
@@ -159,6 +161,9 @@ public sealed record RelatedResource
     /// <summary>The catalogue policy that addresses the resource's lines, if the policy file names one.</summary>
     public string? PolicyId { get; init; }
 }
+
+/// <summary>"This policy is the related resource <paramref name="Resource"/> of policy <paramref name="PolicyId"/>."</summary>
+public sealed record StandIn(string PolicyId, string Resource);
 
 public sealed record PolicyReferenceEntry(int Number, string ShortCitation, string Citation, string? Url, string? Note);
 

@@ -31,12 +31,16 @@ internal sealed class CompiledRule
                 : Array.AsReadOnly<Citation>([Statement, Citation.OfSection(otherwise.Section, otherwise.Text), .. cited]);
         Name = $"statement {rule.Id} of {policy.Id} version {version.Version}";
         ScopeTrace = $"coverage-statement: {Name} ({rule.Section}) applies";
-        NotAboutDiagnosesTrace = $"coverage-statement: {Name} is about {IndicationNames}; the diagnoses are not";
-        NoDiagnosisTrace = $"coverage-statement: {Name} is about {IndicationNames}; no diagnosis given";
-        NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM): {policy.Id} \"{rule.Section}\" is about {IndicationNames}"];
+        var about = rule.Indications is null ? "any indication" : string.Join(" or ", rule.Indications.Select(i => $"{i.Diagnoses.Name} ({i.Diagnoses.Display})"));
+        NotAboutDiagnosesTrace = $"coverage-statement: {Name} is about {about}; the diagnoses are not";
+        NoDiagnosisTrace = $"coverage-statement: {Name} is about {about}; no diagnosis given";
+        NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM): {policy.Id} \"{rule.Section}\" is about {about}"];
         NoDiagnosisRationale = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) decides this service differently by indication, " +
-            $"and the request gives no diagnosis; {rule.Section} is about {IndicationNames}. Please send the diagnosis.";
+            $"and the request gives no diagnosis; {rule.Section} is about {about}. Please send the diagnosis.";
     }
+
+    /// <summary>How the member's age is asked for: through the birth date it is derived from.</summary>
+    public const string BirthDateFact = "member.birthDate";
 
     public int Index { get; }
     public CoverageRule Rule { get; }
@@ -54,8 +58,6 @@ internal sealed class CompiledRule
 
     /// <summary>What a line gets under this statement for a modality and a set of criterion results.</summary>
     public Memo<(int Modality, long Results), RuleOutcome> Outcomes { get; } = new(4_096);
-
-    private string IndicationNames => string.Join(" or ", Rule.Indications!.Select(i => $"{i.Diagnoses.Name} ({i.Diagnoses.Display})"));
 
     public bool AppliesTo(string modality, string code)
     {
@@ -179,7 +181,7 @@ internal sealed class CompiledRule
         var definition = facts.Find(fact)!;
         // A derived fact is asked for through what it is derived from (the birth date, the date it counts from).
         var asked = definition.DerivedFrom == FactDefinitions.TimeSince ? facts.Find(definition.Of!)! : definition;
-        return new FactNeeded(asked.DerivedFrom == FactDefinitions.AgeOnDateOfService ? "member.birthDate" : asked.Name,
+        return new FactNeeded(asked.DerivedFrom == FactDefinitions.AgeOnDateOfService ? BirthDateFact : asked.Name,
             asked.DerivedFrom == FactDefinitions.AgeOnDateOfService ? "date" : asked.Type.ToString().ToLowerInvariant(),
             asked.DerivedFrom is null ? asked.Unit : null, asked.Values, asked.Documentation, criteria);
     }

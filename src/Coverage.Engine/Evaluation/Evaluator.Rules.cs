@@ -60,8 +60,9 @@ public sealed partial class Evaluator
                     return Draft.Decide(VerdictOf(determination), GoverningSource.Policy, outcome.Rationale, outcome.Citations);
                 if (truth == Truth.Unknown)
                 {
-                    Draft.FactsNeeded = outcome.FactsNeeded;
-                    return Draft.Decide(Verdict.NeedsRecords, GoverningSource.Policy, outcome.Rationale, outcome.Citations, outcome.Information);
+                    var (needed, information) = StillMissing(outcome);
+                    Draft.FactsNeeded = needed;
+                    return Draft.Decide(Verdict.NeedsRecords, GoverningSource.Policy, outcome.Rationale, outcome.Citations, information);
                 }
                 Draft.Criteria = []; // not met, and the next statement decides: its criteria are the ones reported
             }
@@ -73,6 +74,34 @@ public sealed partial class Evaluator
                 ? $"Policy {_policy.Id} version {version.Version.Version} has no statement about {Words.Lower(modality.Name)} without a diagnosis, so it does not decide the line."
                 : $"Policy {_policy.Id} version {version.Version.Version} has no statement about {Words.Lower(modality.Name)} for the diagnoses on the request ({Text.DisplayIcd10List(diagnoses)}), so it does not decide the line.");
         }
+
+        /// <summary>
+        /// The facts of the open criteria that the request does not state: a criterion read two ways (a score, or an
+        /// assessment) stays open when the one stated does not settle it, and only the other is asked for.
+        /// </summary>
+        private (IReadOnlyList<FactNeeded>, IReadOnlyList<string>) StillMissing(RuleOutcome outcome)
+        {
+            var all = outcome.FactsNeeded;
+            var keep = 0;
+            for (var i = 0; i < all.Count; i++) if (Missing(all[i].Fact)) keep++;
+            if (keep == all.Count) return (all, outcome.Information);
+            var needed = new List<FactNeeded>(keep);
+            var information = new List<string>(keep);
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (!Missing(all[i].Fact)) continue;
+                needed.Add(all[i]);
+                information.Add(outcome.Information[i]);
+            }
+            return (needed, information);
+        }
+
+        private bool Missing(string fact) => fact switch
+        {
+            CompiledRule.BirthDateFact => _request.Member.BirthDate is null,
+            DiagnosisIn.FactName => _request.Diagnoses.Count == 0,
+            _ => !_request.Clinical.TryGet(fact, out _),
+        };
 
         private static Verdict VerdictOf(StatementDetermination determination) => determination switch
         {

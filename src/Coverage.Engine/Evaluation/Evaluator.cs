@@ -154,7 +154,8 @@ public sealed partial class Evaluator
         DateOnly dateOfService, ref List<string>? warnings)
     {
         if (line.RelatedPolicy is null || line.Policy is null || !_policiesById.TryGetValue(line.Policy.Id, out var from)) return line;
-        var target = from.RelatedTargets.GetValueOrDefault(line.RelatedPolicy);
+        var target = from.RelatedTargets.GetValueOrDefault(line.RelatedPolicy)
+            ?? _catalogue.Policies.FirstOrDefault(p => p.StandsFor.Any(s => s.PolicyId == from.Policy.Id && s.Resource == line.RelatedPolicy))?.Id;
         if (target is null || !_policiesById.TryGetValue(target, out var policy) || !policy.Codes.ContainsKey(serviceLine.Code)) return line;
         return evaluation.Start(this, policy, request, plan, serviceLine, dateOfService).Run(ref warnings);
     }

@@ -225,7 +225,9 @@ public static class RequestReader
                 }
                 if (definition.DerivedFrom is not null)
                 {
-                    Error(field, "derived by the engine (from member.birthDate and the date of service); do not send it");
+                    Error(field, definition.DerivedFrom == FactDefinitions.TimeSince
+                        ? $"derived by the engine (from clinical.{definition.Of} and the date of service); do not send it"
+                        : "derived by the engine (from member.birthDate and the date of service); do not send it");
                     continue;
                 }
                 var value = property.Value;
@@ -246,6 +248,12 @@ public static class RequestReader
                         else
                             facts.Add(new(definition.Name, FactValue.Of(number)));
                         break;
+                    case FactType.Date when value.ValueKind == JsonValueKind.String:
+                        if (!DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+                            Error(field, $"'{InputEcho.Truncate(value.GetString())}' is not a date (yyyy-MM-dd)");
+                        else
+                            facts.Add(new(definition.Name, FactValue.OfDate(date)));
+                        break;
                     case FactType.Code when value.ValueKind == JsonValueKind.String:
                         var code = definition.Values.FirstOrDefault(v => string.Equals(v, value.GetString(), StringComparison.OrdinalIgnoreCase));
                         if (code is null) Error(field, $"'{InputEcho.Truncate(value.GetString())}' is not one of {string.Join(", ", definition.Values)}");
@@ -256,6 +264,7 @@ public static class RequestReader
                         {
                             FactType.Boolean => "true or false",
                             FactType.Number => "a number" + (definition.Unit is null ? "" : $" ({definition.Unit})"),
+                            FactType.Date => "a date (yyyy-MM-dd)",
                             _ => "one of " + string.Join(", ", definition.Values),
                         };
                         Error(field, $"must be {expected} (or null when unknown), not {Describe(value)}");

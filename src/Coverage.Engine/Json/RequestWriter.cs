@@ -57,6 +57,7 @@ public static class RequestWriter
                 {
                     case FactType.Number: writer.WriteNumber(name, value.Number); break;
                     case FactType.Boolean: writer.WriteBoolean(name, value.Boolean); break;
+                    case FactType.Date: writer.WriteString(name, value.ToString()); break;
                     default: writer.WriteString(name, value.Code); break;
                 }
             }
