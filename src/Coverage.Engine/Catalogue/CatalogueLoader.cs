@@ -118,7 +118,8 @@ public static partial class CatalogueLoader
             var path = $"facts[{i}]";
             var name = at.Text(entry.Name, path + ".name");
             if (name is not null && !CamelCase().IsMatch(name)) at.Add(path + ".name", $"'{name}' must be camelCase (it is a JSON property of \"clinical\")");
-            if (name is not null && definitions.Any(d => d.Name == name)) at.Add(path + ".name", $"fact '{name}' is defined twice in the catalogue");
+            var duplicate = name is not null && definitions.Any(d => d.Name == name);
+            if (duplicate) at.Add(path + ".name", $"fact '{name}' is defined twice in the catalogue");
             FactType? type = entry.Type switch
             {
                 "number" => FactType.Number,
@@ -157,7 +158,7 @@ public static partial class CatalogueLoader
             if (entry.Unit is not null && type != FactType.Number) at.Add(path + ".unit", "only number facts have a unit");
             var description = at.Text(entry.Description, path + ".description");
             var documentation = at.Text(entry.Documentation, path + ".documentation");
-            if (name is null || description is null || documentation is null) continue;
+            if (name is null || description is null || documentation is null || duplicate) continue;
             paths[name] = (at, path);
             definitions.Add(new FactDefinition
             {

@@ -62,10 +62,23 @@ internal sealed class RequestFacts : IFactSource
         return _clinical.TryGet(name, out value);
     }
 
-    /// <summary>Whole days, months or years from <paramref name="from"/> to <paramref name="to"/>, negative when it is later.</summary>
+    /// <summary>
+    /// Whole days, months or years from <paramref name="from"/> to <paramref name="to"/>, rounded down: a date after
+    /// <paramref name="to"/> gives a negative number (a day later is −1 day, −1 month, −1 year), never 0.
+    /// </summary>
     public static int Elapsed(DateOnly from, DateOnly to, string unit)
     {
-        if (to < from) return -Elapsed(to, from, unit);
+        if (to < from)
+        {
+            var back = Elapsed(to, from, unit);
+            var exact = unit switch
+            {
+                "days" => true,
+                "years" => to.AddYears(back) == from,
+                _ => to.AddMonths(back) == from,
+            };
+            return exact ? -back : -(back + 1);
+        }
         return unit switch
         {
             "days" => to.DayNumber - from.DayNumber,
@@ -74,7 +87,7 @@ internal sealed class RequestFacts : IFactSource
         };
     }
 
-    /// <summary>Whole calendar months: 31 January to 28 February is 0 months, to 1 March is 1 (the day of the month is reached or passed).</summary>
+    /// <summary>Whole calendar months: 15 January to 14 February is 0, to 15 February 1; 31 January to 28 February is 1 (a day the month lacks is reached on its last day).</summary>
     private static int WholeMonths(DateOnly from, DateOnly to)
     {
         var months = (to.Year - from.Year) * 12 + to.Month - from.Month;

@@ -1,0 +1,168 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Engine.Tests;
+
+/// <summary>
+/// The rule model on a catalogue of another shape than 0540 (Fixtures/other-shapes: a fictional infusion policy
+/// with two indications, at-least-n, none-of, a date window, not-covered and a statement that defers): the
+/// engine decides it from the files alone, with no code of its own.
+/// </summary>
+public class RuleModelTests
+{
+    private static readonly string Fixture = Path.Combine(TestCatalogue.RepositoryRoot, "tests", "Coverage.Engine.Tests", "Fixtures", "other-shapes");
+    private static readonly Lazy<PolicyCatalogue> Catalogue = new(() => CatalogueLoader.Load(Fixture));
+    private static readonly Lazy<Evaluator> Evaluator = new(() => new Evaluator(Catalogue.Value, new FakeTimeProvider(TestCatalogue.FixedNow)));
+
+    private static LineDetermination Line(string diagnoses, string clinical, string code = "96413", string? description = null, string birthDate = "1970-01-01")
+    {
+        var describe = description is null ? "" : $", \"description\": \"{description}\"";
+        var json = $$"""
+            {"requestId": "R1", "member": {"id": "M1", "birthDate": "{{birthDate}}"}, "dateOfService": "2026-06-15",
+             "diagnoses": [{{diagnoses}}], "clinical": {{{clinical}}},
+             "serviceLines": [{"sequence": 1, "code": "{{code}}"{{describe}}}]}
+            """;
+        var read = RequestReader.Read(json, Catalogue.Value);
+        Assert.True(read.IsValid, string.Join("; ", read.Errors));
+        return Assert.Single(Evaluator.Value.Evaluate(read.Request!).Lines);
+    }
+
+    private static CriterionResult Result(LineDetermination line, string id) => line.Criteria.Single(c => c.Id == id).Result;
+
+    [Fact]
+    public void AtLeastTwoOfThree_TwoMetOneUnmet_Covered()
+    {
+        var line = Line("\"M05.79\"", "\"failedConventionalTherapies\": 3, \"diseaseActivity\": \"low\", \"activeInfection\": false, \"tbTestDate\": \"2026-01-10\"");
+
+        Assert.Equal(LineOutcome.Covered, line.Outcome);
+        Assert.Equal(CriterionResult.Unmet, Result(line, "active-disease"));
+        Assert.Equal(CriterionResult.Met, Result(line, "adult"));
+        Assert.Empty(line.ReasonCodes);
+        Assert.Null(line.FdaLabel);
+    }
+
+    [Fact]
+    public void AtLeastTwoOfThree_OneMetOneUnmetOneUnknown_AsksOnlyForTheOpenFact()
+    {
+        var line = Line("\"M05.79\"", "\"diseaseActivity\": \"low\", \"activeInfection\": false, \"tbTestDate\": \"2026-01-10\"");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        var needed = Assert.Single(line.FactsNeeded);
+        Assert.Equal("failedConventionalTherapies", needed.Fact);
+        Assert.Equal(["two-failed-therapies"], needed.Criteria);
+    }
+
+    [Fact]
+    public void AtLeastTwoOfThree_TwoUnmet_NotMedicallyNecessaryWithoutAskingForTheRest()
+    {
+        var line = Line("\"M05.79\"", "\"failedConventionalTherapies\": 1, \"diseaseActivity\": \"low\"");
+
+        Assert.Equal(LineOutcome.NotMedicallyNecessary, line.Outcome);
+        Assert.Empty(line.FactsNeeded);
+        Assert.True(line.RequiresPhysicianReview);
+    }
+
+    [Theory]
+    [InlineData("2025-06-15", CriterionResult.Met)]   // exactly 12 months before 2026-06-15
+    [InlineData("2025-05-16", CriterionResult.Met)]   // 12 whole months and 30 days
+    [InlineData("2025-05-15", CriterionResult.Unmet)] // 13 months
+    [InlineData("2026-06-15", CriterionResult.Met)]   // on the date of service: 0
+    [InlineData("2026-06-16", CriterionResult.Unmet)] // a day after the date of service: −1 month, not 0
+    public void TimeSince_TbScreenWindow_CountsWholeMonths(string tbTestDate, CriterionResult expected)
+    {
+        var line = Line("\"M05.79\"", $"\"failedConventionalTherapies\": 3, \"diseaseActivity\": \"high\", \"activeInfection\": false, \"tbTestDate\": \"{tbTestDate}\"");
+
+        Assert.Equal(expected, Result(line, "recent-tb-screen"));
+    }
+
+    [Fact]
+    public void TimeSince_DateMissing_AsksForTheDateNotTheDerivedFact()
+    {
+        var line = Line("\"M05.79\"", "\"failedConventionalTherapies\": 3, \"diseaseActivity\": \"high\", \"activeInfection\": false");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        Assert.Equal("tbTestDate", Assert.Single(line.FactsNeeded).Fact);
+        Assert.Equal("date", line.FactsNeeded[0].Type);
+    }
+
+    [Fact]
+    public void NoneOf_ActiveInfection_NotMet()
+    {
+        var line = Line("\"M06.9\"", "\"failedConventionalTherapies\": 3, \"diseaseActivity\": \"high\", \"activeInfection\": true, \"tbTestDate\": \"2026-01-10\"");
+
+        Assert.Equal(LineOutcome.NotMedicallyNecessary, line.Outcome);
+        Assert.Equal(CriterionResult.Unmet, Result(line, "no-active-infection"));
+        Assert.Equal([new ReasonCode("CARC", "50", "CO")], line.ReasonCodes);
+    }
+
+    [Fact]
+    public void NotCoveredStatement_CarcNinetySix_NoPhysicianReview()
+    {
+        var line = Line("\"M06.9\"", "", code: "96379", description: "wellness infusion vitamin drip");
+
+        Assert.Equal(LineOutcome.NotCovered, line.Outcome);
+        Assert.Equal([new ReasonCode("CARC", "96", "CO")], line.ReasonCodes);
+        Assert.False(line.RequiresPhysicianReview);
+        Assert.Equal("enhancement-infusion", line.Modality);
+    }
+
+    [Fact]
+    public void OtherwiseNext_CriteriaNotMet_NextStatementDecides()
+    {
+        var line = Line("\"L40.50\"", "\"diseaseActivity\": \"high\"");
+
+        Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Outcome);
+        Assert.Equal([new ReasonCode("CARC", "55", "CO")], line.ReasonCodes);
+        Assert.True(line.RequiresPhysicianReview);
+        Assert.Contains(line.Trace, step => step.Contains("the next statement decides", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DiagnosisInCriterion_PlaquePsoriasis_Covered()
+    {
+        var line = Line("\"L40.0\"", "\"diseaseActivity\": \"high\"");
+
+        Assert.Equal(LineOutcome.Covered, line.Outcome);
+        Assert.Equal(CriterionResult.Met, Result(line, "plaque-psoriasis"));
+    }
+
+    [Fact]
+    public void OtherIndication_NoCriteria_Investigational()
+    {
+        var line = Line("\"K50.90\"", "");
+
+        Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Outcome);
+        Assert.Empty(line.Criteria);
+    }
+
+    [Fact]
+    public void NoDiagnosis_StatementByIndication_AsksForTheDiagnosis()
+    {
+        var line = Line("", "");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        Assert.Contains(line.ReasonCodes, r => r.Code == "M76");
+    }
+
+    [Fact]
+    public void Determination_Json_CarriesCriteriaAndFactsNeeded()
+    {
+        var read = RequestReader.Read("""
+            {"member": {"birthDate": "1970-01-01"}, "dateOfService": "2026-06-15", "diagnoses": ["M05.79"],
+             "clinical": {"diseaseActivity": "low"}, "serviceLines": [{"sequence": 1, "code": "96413"}]}
+            """, Catalogue.Value);
+        var json = DeterminationWriter.ToJson(Evaluator.Value.Evaluate(read.Request!));
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var line = document.RootElement.GetProperty("lines")[0];
+        Assert.Equal("information-required", line.GetProperty("outcome").GetString());
+        var criteria = line.GetProperty("criteria").EnumerateArray().ToList();
+        Assert.Equal("not-met", criteria.Single(c => c.GetProperty("id").GetString() == "active-disease").GetProperty("result").GetString());
+        Assert.Equal("Rheumatoid arthritis", criteria[0].GetProperty("section").GetString());
+        Assert.Contains(line.GetProperty("factsNeeded").EnumerateArray(), f => f.GetProperty("fact").GetString() == "tbTestDate");
+        Assert.False(line.TryGetProperty("fdaLabel", out _));
+    }
+}

@@ -1,0 +1,130 @@
+using Coverage.Engine.Catalogue;
+
+namespace Coverage.Engine.Tests;
+
+/// <summary>
+/// `policy validate` on the rule model: each test copies the repository's catalogue and the catalogue that
+/// extends it with CG-MED-81 and MP-728, breaks one thing and loads it; the error names file, path and reason.
+/// </summary>
+public sealed class RuleValidationTests : IDisposable
+{
+    private const string Hifu = "policies/CG-MED-81-ultrasound-ablation-oncologic/policy.yaml";
+    private const string Litt = "policies/MP-728-litt-neurological-disorders/policy.yaml";
+
+    private readonly string _base = Path.Combine(Path.GetTempPath(), "coverage-rules-" + Guid.NewGuid().ToString("N"));
+    private string Extension => Path.Combine(_base, "catalogues", "with-related-resources");
+
+    public RuleValidationTests()
+    {
+        foreach (var folder in new[] { "policies", "plans", "catalogues/with-related-resources" })
+        {
+            var source = Path.Combine(TestCatalogue.RepositoryRoot, folder);
+            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(_base, folder, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_base)) Directory.Delete(_base, recursive: true);
+    }
+
+    [Fact]
+    public void Load_Extension_HasTheBasePoliciesAndItsOwn()
+    {
+        var extended = CatalogueLoader.Load(Extension);
+        var plain = CatalogueLoader.Load(_base);
+
+        Assert.Equal(["0540", "CG-MED-81", "MP-728"], extended.Policies.Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(plain.Plans.Select(p => p.Id), extended.Plans.Select(p => p.Id));
+        Assert.NotEqual(plain.Digest, extended.Digest);
+        Assert.Equal(TestCatalogue.Catalogue.Digest, plain.Digest);
+    }
+
+    [Fact]
+    public void Load_TwoPoliciesShareACodeAndAPrecedence_NamesBoth()
+    {
+        Replace(Litt, "precedence: 20", "precedence: 10");
+
+        AssertError(Litt, "precedence", "policies CG-MED-81 and MP-728 both list 19499");
+    }
+
+    [Fact]
+    public void Load_StatementWithCriteriaWithoutOtherwise_IsRefused()
+    {
+        Replace(Litt, "        otherwise:\n          next: true\n", "");
+
+        AssertError(Litt, "versions[1].statements[2].otherwise", "missing");
+    }
+
+    [Fact]
+    public void Load_StatementNamesUnknownIndication_NamesIt()
+    {
+        Replace(Hifu, "indications: [bone-metastases]", "indications: [bone-metastasis]");
+
+        AssertError(Hifu, "versions[0].statements[1].indications[0]", "'bone-metastasis' is not an indication");
+    }
+
+    [Fact]
+    public void Load_CriterionOnUndefinedFact_NamesTheCriterion()
+    {
+        Replace(Hifu, "fact: painRefractoryToRadiation", "fact: painRefractory");
+
+        AssertError(Hifu, "versions[0].statements[1].criteria.all[4].when.fact", "'painRefractory' is not a clinical fact");
+    }
+
+    [Fact]
+    public void Load_OtherwiseSameAsDetermination_IsRefused()
+    {
+        Replace(Hifu, "        otherwise:\n          determination: not-medically-necessary", "        otherwise:\n          determination: medically-necessary");
+
+        AssertError(Hifu, "versions[0].statements[1].otherwise.determination", "could not change the outcome");
+    }
+
+    [Fact]
+    public void Load_StandInForUnknownResource_NamesIt()
+    {
+        Replace(Hifu, "resource: \"High Intensity Focused Ultrasound (HIFU)\"", "resource: \"HIFU\"");
+
+        AssertError(Hifu, "standsFor[0].resource", "'HIFU' is not a related resource of policy 0540");
+    }
+
+    [Fact]
+    public void Load_FactDefinedByTwoFiles_IsRefused()
+    {
+        Replace("policies/MP-728-litt-neurological-disorders/facts.yaml", "name: disablingSeizures", "name: mirelsScore");
+
+        AssertError("policies/MP-728-litt-neurological-disorders/facts.yaml", "facts[2].name", "defined twice");
+    }
+
+    [Fact]
+    public void Load_MoreCriteriaThanAStatementHolds_IsRefusedWithTheCount()
+    {
+        var many = string.Concat(Enumerable.Range(1, 32).Select(n =>
+            $"\n            - id: c{n}\n              text: \"Criterion {n}\"\n              when: {{ fact: ageYears, atLeast: {n} }}"));
+        Replace(Hifu, "        criteria:\n          all:", "        criteria:\n          all:" + many);
+
+        AssertError(Hifu, "versions[0].statements[1].criteria", "at most 31");
+    }
+
+    private void Replace(string relativeFile, string oldText, string newText)
+    {
+        var file = Path.Combine(Extension, relativeFile);
+        var text = File.ReadAllText(file);
+        var at = text.IndexOf(oldText, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{oldText}' not found in {relativeFile}: the test needs updating with the data");
+        File.WriteAllText(file, text[..at] + newText + text[(at + oldText.Length)..]);
+    }
+
+    private void AssertError(string file, string path, string reason)
+    {
+        var (catalogue, errors) = CatalogueLoader.TryLoad(Extension);
+        Assert.Null(catalogue);
+        Assert.True(errors.Any(e => e.File == file && e.Path == path && e.Message.Contains(reason, StringComparison.Ordinal)),
+            $"expected an error in {file} at {path} mentioning {reason}; got:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+    }
+}
