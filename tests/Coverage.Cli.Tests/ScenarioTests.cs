@@ -93,3 +93,19 @@ public class ScenarioTests
         }
     }
 }
+
+/// <summary>`coverage policy show` reads a criteria policy's statements as a reviewer would.</summary>
+public class RulePolicyShowTests
+{
+    [Fact]
+    public void PolicyShow_CriteriaPolicy_ListsStatementsCriteriaAndOtherwise()
+    {
+        var result = CliRunner.Run("--catalogue", Path.Combine(CliRunner.RepositoryRoot, "catalogues", "with-related-resources"), "policy", "show", "CG-MED-81");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("2. hifu-bone-metastasis-pain (Clinical Indications: Medically Necessary)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[ ] Age 18 years or older  (age-18-or-older; reads ageYears)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Otherwise: not-medically-necessary", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Indication bone-metastases: metastatic bone disease (C79.51, C79.52)", result.Stdout, StringComparison.Ordinal);
+    }
+}
