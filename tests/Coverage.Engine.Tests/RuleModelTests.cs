@@ -17,11 +17,12 @@ public class RuleModelTests
     private static readonly Lazy<PolicyCatalogue> Catalogue = new(() => CatalogueLoader.Load(Fixture));
     private static readonly Lazy<Evaluator> Evaluator = new(() => new Evaluator(Catalogue.Value, new FakeTimeProvider(TestCatalogue.FixedNow)));
 
-    private static LineDetermination Line(string diagnoses, string clinical, string code = "96413", string? description = null, string birthDate = "1970-01-01")
+    private static LineDetermination Line(string diagnoses, string clinical, string code = "96413", string? description = null, string birthDate = "1970-01-01",
+        string dateOfService = "2026-06-15")
     {
         var describe = description is null ? "" : $", \"description\": \"{description}\"";
         var json = $$"""
-            {"requestId": "R1", "member": {"id": "M1", "birthDate": "{{birthDate}}"}, "dateOfService": "2026-06-15",
+            {"requestId": "R1", "member": {"id": "M1", "birthDate": "{{birthDate}}"}, "dateOfService": "{{dateOfService}}",
              "diagnoses": [{{diagnoses}}], "clinical": {{{clinical}}},
              "serviceLines": [{"sequence": 1, "code": "{{code}}"{{describe}}}]}
             """;
@@ -145,6 +146,20 @@ public class RuleModelTests
 
         Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
         Assert.Contains(line.ReasonCodes, r => r.Code == "M76");
+    }
+
+    [Fact]
+    public void ServiceNotYetInTheVersion_NotAddressed_CitesTheOverview()
+    {
+        var line = Line("\"M06.9\"", "", code: "96379", description: "wellness infusion", dateOfService: "2024-06-01");
+
+        Assert.Equal(LineOutcome.NotAddressed, line.Outcome);
+        Assert.Contains("added in version 2025-01-01", line.Trace[^2], StringComparison.Ordinal);
+        Assert.Equal("Scope", Assert.Single(line.Citations).Section);
+        Assert.Contains("\"outcome\": \"not-addressed\"", DeterminationWriter.ToJson(new Determination
+        {
+            Outcome = RequestOutcome.NotAddressed, RequiresPhysicianReview = false, EvaluatedAt = TestCatalogue.FixedNow, EngineVersion = "test", Lines = [line],
+        }), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -163,14 +163,16 @@ internal sealed class CompiledVersion
         Citations = new IReadOnlyList<Citation>[modalities.Length][];
         RationalePrefixes = new string[modalities.Length];
         CoveredRationales = new string[modalities.Length];
+        WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+        // A version of statements has no one statement to cite: each compiled rule holds its own, and a line
+        // the version does not address cites the policy's overview.
         if (version.Statement is not { } statement)
         {
-            Statement = null!; // a version of statements: each compiled rule holds its own
-            WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+            Scope = compiled.Citations.Overview;
             return;
         }
         Statement = Citation.OfSection(statement.Section, statement.Text);
-        WarningPrefix = $"Policy {policy.Id} version {version.Version} was due for review on {policy.NextReviewDate:yyyy-MM-dd}; line ";
+        Scope = Statement;
 
         foreach (var modality in modalities)
         {
@@ -187,8 +189,8 @@ internal sealed class CompiledVersion
             // Spec section 6: the statement, the evidence for the modality, and the FDA note when a device was assessed.
             Citations[i] =
             [
-                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations]),
-                Array.AsReadOnly<Citation>([Statement, .. modality.Evidence.Citations, .. Optional(compiled.Citations.FdaNote)]),
+                Array.AsReadOnly<Citation>([Scope, .. modality.Evidence.Citations]),
+                Array.AsReadOnly<Citation>([Scope, .. modality.Evidence.Citations, .. Optional(compiled.Citations.FdaNote)]),
             ];
             RationalePrefixes[i] = $"Policy {policy.Id} \"{policy.Title}\" (version {version.Version}) considers {modality.NameLower}{compiled.OfCondition} " +
                 $"not medically necessary: \"{statement.Text}\" {modality.Evidence.Summary}";
@@ -205,7 +207,10 @@ internal sealed class CompiledVersion
     public CompiledRule[] Rules { get; }
     public PolicyReference Reference { get; }
     public string InEffectTracePrefix { get; }
-    public Citation Statement { get; }
+    /// <summary>The single coverage statement; null for a version of statements.</summary>
+    public Citation? Statement { get; }
+    /// <summary>What a line outside the version's scope cites: its statement, or the policy's overview.</summary>
+    public Citation Scope { get; }
     public string WarningPrefix { get; }
     /// <summary>By modality index: the coverage-statement step of the trace.</summary>
     public string[] StatementTraces { get; }

@@ -337,7 +337,7 @@ public sealed partial class Evaluator
             Draft.Trace(added is null
                 ? $"modality: version {version.Version.Version} does not address {modality.Id}"
                 : $"modality: version {version.Version.Version} does not address {modality.Id} (added in version {added.Version})");
-            Draft.Cite(version.Statement);
+            Draft.Cite(version.Scope);
             Draft.Result = Draft.NotAddressed(added is null
                 ? $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}."
                 : $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}.");
@@ -480,7 +480,7 @@ public sealed partial class Evaluator
         {
             Draft.Trace(version.StatementTraces[modality.Index]);
             if (version.Version.Statement!.Determination == StatementDetermination.MedicallyNecessary)
-                return Draft.Decide(Verdict.Covered, GoverningSource.Policy, version.CoveredRationales[modality.Index], [version.Statement]);
+                return Draft.Decide(Verdict.Covered, GoverningSource.Policy, version.CoveredRationales[modality.Index], [version.Scope]);
 
             var rationale = _compiled.NotMedicallyNecessaryRationales.Get((version.Index, modality.Index, _device, _results), (version, modality, label, _policy), static (_, state) =>
                 state.version.RationalePrefixes[state.modality.Index] +
