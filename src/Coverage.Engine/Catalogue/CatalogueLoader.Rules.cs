@@ -14,16 +14,14 @@ public static partial class CatalogueLoader
     /// </summary>
     public const int MaxCriteriaPerStatement = 31;
 
-    private static StatementDetermination? Determination(FileProblems at, string? text, string path) => text switch
+    private static StatementDetermination? Determination(FileProblems at, string? text, string path)
     {
-        "medically-necessary" => StatementDetermination.MedicallyNecessary,
-        "not-medically-necessary" => StatementDetermination.NotMedicallyNecessary,
-        "experimental-investigational-unproven" => StatementDetermination.ExperimentalInvestigationalUnproven,
-        "not-covered" => StatementDetermination.NotCovered,
-        null => at.Missing<StatementDetermination?>(path),
-        _ => at.Invalid<StatementDetermination?>(path,
-            $"'{text}' is not a determination (medically-necessary, not-medically-necessary, experimental-investigational-unproven, not-covered)"),
-    };
+        if (text is null) return at.Missing<StatementDetermination?>(path);
+        foreach (var determination in Enum.GetValues<StatementDetermination>())
+            if (determination.ToWire() == text) return determination;
+        return at.Invalid<StatementDetermination?>(path,
+            $"'{text}' is not a determination ({string.Join(", ", Enum.GetValues<StatementDetermination>().Select(d => d.ToWire()))})");
+    }
 
     private static List<CoverageRule>? LoadRules(
         FileProblems at, List<RuleEntry> entries, string path, IReadOnlySet<string> services, List<string> codes, RuleContext context)

@@ -25,25 +25,17 @@ public static class RuleText
             text.AppendLine($"   About: {services}{codes}; {indications}");
             if (rule.Criteria is null)
             {
-                text.AppendLine($"   Decides: {Wire(rule.Determination)}, whatever the clinical facts");
+                text.AppendLine($"   Decides: {rule.Determination.ToWire()}, whatever the clinical facts");
                 continue;
             }
-            text.AppendLine($"   {Wire(rule.Determination)} when:");
+            text.AppendLine($"   {rule.Determination.ToWire()} when:");
             Criteria(text, rule.Criteria, "     ");
             text.AppendLine(rule.Otherwise is { } otherwise
-                ? $"   Otherwise: {Wire(otherwise.Determination)}" + (otherwise.Text == rule.Text ? "" : $" ({otherwise.Section}: \"{otherwise.Text}\")")
+                ? $"   Otherwise: {otherwise.Determination.ToWire()}" + (otherwise.Text == rule.Text ? "" : $" ({otherwise.Section}: \"{otherwise.Text}\")")
                 : "   Otherwise: the next statement decides");
         }
         return text.ToString();
     }
-
-    public static string Wire(StatementDetermination determination) => determination switch
-    {
-        StatementDetermination.MedicallyNecessary => "medically-necessary",
-        StatementDetermination.NotMedicallyNecessary => "not-medically-necessary",
-        StatementDetermination.ExperimentalInvestigationalUnproven => "experimental-investigational-unproven",
-        _ => "not-covered",
-    };
 
     private static void Criteria(StringBuilder text, CriteriaNode node, string indent)
     {

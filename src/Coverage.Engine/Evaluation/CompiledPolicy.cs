@@ -35,7 +35,6 @@ internal sealed class CompiledPolicy
         Versions = [.. policy.Versions.Select((v, i) => new CompiledVersion(i, this, v))];
         Codes = policy.Codes.Values.Select((c, i) => new CompiledCode(i, this, c)).ToFrozenDictionary(c => c.Code.Code, StringComparer.Ordinal);
         Devices = [.. policy.FdaDevices];
-        RelatedTargets = policy.RelatedResources.Where(r => r.PolicyId is not null).ToFrozenDictionary(r => r.Title, r => r.PolicyId!, StringComparer.Ordinal);
 
         var provisions = new Dictionary<string, CompiledPlan>(StringComparer.Ordinal);
         var index = 0;
@@ -63,8 +62,6 @@ internal sealed class CompiledPolicy
     public CompiledVersion[] Versions { get; }
     public FrozenDictionary<string, CompiledCode> Codes { get; }
     public FdaDevice[] Devices { get; }
-    /// <summary>The catalogue policy each related resource names, by the resource's title.</summary>
-    public FrozenDictionary<string, string> RelatedTargets { get; }
     public FrozenDictionary<string, CompiledPlan> Plans { get; }
 
     /// <summary>FDA label assessments by device and criterion results: shared by every line with the same results.</summary>

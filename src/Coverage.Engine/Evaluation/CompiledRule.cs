@@ -56,6 +56,9 @@ internal sealed class CompiledRule
     public IReadOnlyList<string> NoDiagnosisInformation { get; }
     public string NoDiagnosisRationale { get; }
 
+    /// <summary>"diagnosis: C79.51 is metastatic bone disease (…)" by diagnosis: one string per diagnosis, not per line.</summary>
+    public Memo<string, string> DiagnosisTraces { get; } = new(8_192);
+
     /// <summary>What a line gets under this statement for a modality and a set of criterion results.</summary>
     public Memo<(int Modality, long Results), RuleOutcome> Outcomes { get; } = new(4_096);
 
@@ -66,6 +69,10 @@ internal sealed class CompiledRule
     }
 
     /// <summary>Whether any diagnosis is in one of the statement's indications (true when it names none).</summary>
+    public string DiagnosisTrace(string diagnosis, Indication indication) =>
+        DiagnosisTraces.Get(diagnosis, indication, static (code, indication) =>
+            $"diagnosis: {CodeFormats.DisplayIcd10(code)} is {indication.Diagnoses.Name} ({indication.Diagnoses.Display})");
+
     public bool AboutDiagnoses(IReadOnlyList<string> diagnoses, out Indication? matched, out string? diagnosis)
     {
         matched = null;

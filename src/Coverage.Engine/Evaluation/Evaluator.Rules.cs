@@ -33,8 +33,7 @@ public sealed partial class Evaluator
                     Draft.Trace(rule.NotAboutDiagnosesTrace);
                     continue;
                 }
-                if (indication is not null)
-                    Draft.Trace($"diagnosis: {CodeFormats.DisplayIcd10(diagnosis!)} is {indication.Diagnoses.Name} ({indication.Diagnoses.Display})");
+                if (indication is not null) Draft.Trace(rule.DiagnosisTrace(diagnosis!, indication));
                 Draft.Trace(rule.ScopeTrace);
 
                 if (!provisionsApplied)

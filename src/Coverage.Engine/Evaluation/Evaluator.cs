@@ -24,6 +24,8 @@ public sealed partial class Evaluator
     private readonly string? _ageFact;
     private readonly FactDefinition[] _timeSince;
     private readonly FrozenDictionary<string, CompiledPolicy> _policiesById;
+    /// <summary>By (policy, related resource title): the catalogue policy that decides the resource's lines.</summary>
+    private readonly FrozenDictionary<(string Policy, string Resource), CompiledPolicy> _relatedTargets;
     /// <summary>Lines of codes no policy lists: their trace step and rationale, by code.</summary>
     private readonly Memo<string, (string Trace, string Rationale)> _unlistedCodes = new(4_096);
 
@@ -40,6 +42,13 @@ public sealed partial class Evaluator
             .GroupBy(x => x.code, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.policy).OrderBy(p => p.Policy.Precedence).ToArray(), StringComparer.Ordinal);
         _policiesById = compiled.ToFrozenDictionary(p => p.Policy.Id, StringComparer.Ordinal);
+        // A related resource names its policy, or a policy says it stands in for the resource.
+        var named = catalogue.Policies.SelectMany(p => p.RelatedResources.Where(r => r.PolicyId is not null).Select(r => ((p.Id, r.Title), r.PolicyId!)));
+        var standIns = catalogue.Policies.SelectMany(p => p.StandsFor.Select(s => ((s.PolicyId, s.Resource), p.Id)));
+        _relatedTargets = named.Concat(standIns)
+            .Where(x => _policiesById.ContainsKey(x.Item2))
+            .DistinctBy(x => x.Item1)
+            .ToFrozenDictionary(x => x.Item1, x => _policiesById[x.Item2]);
         _ageFact = catalogue.Facts.All.FirstOrDefault(f => f.DerivedFrom == FactDefinitions.AgeOnDateOfService)?.Name;
         _timeSince = [.. catalogue.Facts.TimeSinceFacts];
     }
@@ -153,10 +162,9 @@ public sealed partial class Evaluator
     private LineDetermination Routed(LineEvaluation evaluation, LineDetermination line, CoverageRequest request, BenefitPlan plan, ServiceLine serviceLine,
         DateOnly dateOfService, ref List<string>? warnings)
     {
-        if (line.RelatedPolicy is null || line.Policy is null || !_policiesById.TryGetValue(line.Policy.Id, out var from)) return line;
-        var target = from.RelatedTargets.GetValueOrDefault(line.RelatedPolicy)
-            ?? _catalogue.Policies.FirstOrDefault(p => p.StandsFor.Any(s => s.PolicyId == from.Policy.Id && s.Resource == line.RelatedPolicy))?.Id;
-        if (target is null || !_policiesById.TryGetValue(target, out var policy) || !policy.Codes.ContainsKey(serviceLine.Code)) return line;
+        if (line.RelatedPolicy is null || line.Policy is null
+            || !_relatedTargets.TryGetValue((line.Policy.Id, line.RelatedPolicy), out var policy)
+            || !policy.Codes.ContainsKey(serviceLine.Code)) return line;
         return evaluation.Start(this, policy, request, plan, serviceLine, dateOfService).Run(ref warnings);
     }
 

@@ -17,6 +17,16 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 
+    /// <summary>A coverage statement's determination as policy files and `policy show` write it.</summary>
+    public static string ToWire(this Catalogue.StatementDetermination determination) => determination switch
+    {
+        Catalogue.StatementDetermination.MedicallyNecessary => "medically-necessary",
+        Catalogue.StatementDetermination.NotMedicallyNecessary => "not-medically-necessary",
+        Catalogue.StatementDetermination.ExperimentalInvestigationalUnproven => "experimental-investigational-unproven",
+        Catalogue.StatementDetermination.NotCovered => "not-covered",
+        _ => throw new ArgumentOutOfRangeException(nameof(determination)),
+    };
+
     public static string ToWire(this RequestOutcome outcome) => outcome switch
     {
         RequestOutcome.Covered => "covered",
