@@ -17,16 +17,7 @@ public sealed partial class CatalogueValidationTests : IDisposable
 
     public CatalogueValidationTests()
     {
-        foreach (var folder in new[] { "policies", "plans" })
-        {
-            var source = Path.Combine(TestCatalogue.RepositoryRoot, folder);
-            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(_root, folder, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
+        TestCatalogue.CopyFolders(_root, "policies", "plans");
     }
 
     public void Dispose()

@@ -16,16 +16,7 @@ public sealed class RuleValidationTests : IDisposable
 
     public RuleValidationTests()
     {
-        foreach (var folder in new[] { "policies", "plans", "catalogues/with-related-resources" })
-        {
-            var source = Path.Combine(TestCatalogue.RepositoryRoot, folder);
-            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(_base, folder, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
+        TestCatalogue.CopyFolders(_base, "policies", "plans", "catalogues/with-related-resources");
     }
 
     public void Dispose()

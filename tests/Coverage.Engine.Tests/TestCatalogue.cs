@@ -20,6 +20,21 @@ public static class TestCatalogue
     /// <summary>The folder that holds Coverage.slnx.</summary>
     public static string RepositoryRoot => Coverage.Testing.RepositoryRoot.Path;
 
+    /// <summary>Copies folders of the repository (policies, plans, a catalogue extension) under <paramref name="target"/>, for a test to break.</summary>
+    public static void CopyFolders(string target, params string[] folders)
+    {
+        foreach (var folder in folders)
+        {
+            var source = Path.Combine(RepositoryRoot, folder);
+            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(target, folder, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+        }
+    }
+
     /// <summary>Reads a request from JSON, failing the test if it is not valid.</summary>
     public static CoverageRequest Request(string json)
     {
