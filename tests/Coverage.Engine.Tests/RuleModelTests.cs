@@ -162,6 +162,22 @@ public class RuleModelTests
         }), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"tbTestDate\": \"2026-13-01\"", "clinical.tbTestDate", "is not a date")]
+    [InlineData("\"tbTestDate\": 20260101", "clinical.tbTestDate", "a date (yyyy-MM-dd)")]
+    [InlineData("\"monthsSinceTbTest\": 3", "clinical.monthsSinceTbTest", "from clinical.tbTestDate")]
+    [InlineData("\"painRefractoryToRadiation\": true", "clinical.painRefractoryToRadiation", "not a clinical fact")]
+    public void Request_BadFactOfThisCatalogue_IsAnInputErrorNamingIt(string clinical, string field, string reason)
+    {
+        var read = RequestReader.Read($$"""
+            {"member": {"birthDate": "1970-01-01"}, "dateOfService": "2026-06-15", "diagnoses": ["M05.79"],
+             "clinical": {{{clinical}}}, "serviceLines": [{"sequence": 1, "code": "96413"}]}
+            """, Catalogue.Value);
+
+        Assert.False(read.IsValid);
+        Assert.Contains(read.Errors, e => e.Field == field && e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Determination_Json_CarriesCriteriaAndFactsNeeded()
     {
