@@ -19,6 +19,10 @@ internal sealed class ClaimDraft(RecordPosition start)
     public RecordPosition? MemberIdAt { get; set; }
     public string? BirthDate { get; set; }
     public RecordPosition? BirthDateAt { get; set; }
+    /// <summary>female, male or unknown, read where the birth date is (X12 DMG03).</summary>
+    public string? Sex { get; set; }
+    public string? PlaceOfService { get; set; }
+    public RecordPosition? PlaceOfServiceAt { get; set; }
     public string? PlanId { get; set; }
     public RecordPosition? PlanIdAt { get; set; }
     public List<string> Diagnoses { get; } = [];
@@ -94,6 +98,7 @@ internal sealed class ClaimDraft(RecordPosition start)
                 Description = line.Description,
                 Units = line.Units,
                 DateOfService = line.DateOfService != claimDate ? line.DateOfService : null,
+                PlaceOfService = line.PlaceOfService,
             };
         }
         return new RequestDraft
@@ -102,10 +107,12 @@ internal sealed class ClaimDraft(RecordPosition start)
             Kind = RequestKind.Claim,
             MemberId = MemberId,
             BirthDate = BirthDate,
+            Sex = Sex,
             PlanId = PlanId,
             DateOfService = claimDate,
             Diagnoses = Diagnoses,
             ServiceLines = lines,
+            PlaceOfService = PlaceOfService,
         };
     }
 
@@ -121,6 +128,7 @@ internal sealed class ClaimDraft(RecordPosition start)
             var line = Lines[index];
             return rest.StartsWith(".code", StringComparison.Ordinal) || rest.StartsWith(".modifiers", StringComparison.Ordinal)
                 || rest.StartsWith(".description", StringComparison.Ordinal) || rest.StartsWith(".units", StringComparison.Ordinal)
+                || rest.StartsWith(".placeOfService", StringComparison.Ordinal)
                 ? line.ProcedureAt ?? line.At
                 : line.At;
         }
@@ -128,7 +136,8 @@ internal sealed class ClaimDraft(RecordPosition start)
         return field switch
         {
             "member.id" => MemberIdAt ?? Start,
-            "member.birthDate" => BirthDateAt ?? Start,
+            "member.birthDate" or "member.sex" => BirthDateAt ?? Start,
+            "placeOfService" => PlaceOfServiceAt ?? Start,
             "member.planId" => PlanIdAt ?? Start,
             "dateOfService" => _dateAt ?? Start,
             _ => Start,
@@ -162,4 +171,6 @@ internal sealed class LineDraft(RecordPosition at)
     public int Units { get; set; } = 1;
     public string? DateOfService { get; set; }
     public RecordPosition? DateAt { get; set; }
+    /// <summary>The line's own place of service (X12 SV105), read at its SV1.</summary>
+    public string? PlaceOfService { get; set; }
 }

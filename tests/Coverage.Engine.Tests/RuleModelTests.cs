@@ -133,7 +133,7 @@ public class RuleModelTests
     [Fact]
     public void OtherIndication_NoCriteria_Investigational()
     {
-        var line = Line("\"K50.90\"", "");
+        var line = Line("\"K51.90\"", "");
 
         Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Outcome);
         Assert.Empty(line.Criteria);
@@ -195,5 +195,141 @@ public class RuleModelTests
         Assert.Equal("Rheumatoid arthritis", criteria[0].GetProperty("section").GetString());
         Assert.Contains(line.GetProperty("factsNeeded").EnumerateArray(), f => f.GetProperty("fact").GetString() == "tbTestDate");
         Assert.False(line.TryGetProperty("fdaLabel", out _));
+    }
+
+    // ------------------------------------------------------------ counts over a list, sex and place of service
+
+    private static LineDetermination Crohns(string clinical, string sex = "\"male\"", string requestPlace = "\"11\"", string linePlace = "null")
+    {
+        var read = RequestReader.Read($$"""
+            {"member": {"birthDate": "1970-01-01", "sex": {{sex}}}, "dateOfService": "2026-06-15", "placeOfService": {{requestPlace}},
+             "diagnoses": ["K50.90"], "clinical": {{{clinical}}},
+             "serviceLines": [{"sequence": 1, "code": "96413", "placeOfService": {{linePlace}}}]}
+            """, Catalogue.Value);
+        Assert.True(read.IsValid, string.Join("; ", read.Errors));
+        return Assert.Single(Evaluator.Value.Evaluate(read.Request!).Lines);
+    }
+
+    [Fact]
+    public void Count_TwoListedImmunomodulators_MetAndCovered()
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"azathioprine\"]");
+
+        Assert.Equal(LineOutcome.Covered, line.Outcome);
+        Assert.All(line.Criteria, c => Assert.Equal(CriterionResult.Met, c.Result));
+    }
+
+    [Fact]
+    public void Count_ASteroidIsNotCounted_NotMet()
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"prednisone\"]");
+
+        Assert.Equal(LineOutcome.NotMedicallyNecessary, line.Outcome);
+        Assert.Equal(CriterionResult.Unmet, Result(line, "two-immunomodulators"));
+        Assert.Equal(["immunomodulatorsTried"], line.Criteria.Single(c => c.Id == "two-immunomodulators").Facts);
+    }
+
+    [Fact]
+    public void Count_EmptyListStated_IsZeroNotUnknown()
+    {
+        var line = Crohns("\"priorImmunotherapies\": []");
+
+        Assert.Equal(LineOutcome.NotMedicallyNecessary, line.Outcome);
+        Assert.Equal(CriterionResult.Unmet, Result(line, "two-immunomodulators"));
+    }
+
+    [Fact]
+    public void Count_ListMissing_AsksForTheListWithItsValues()
+    {
+        var line = Crohns("");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        var needed = Assert.Single(line.FactsNeeded);
+        Assert.Equal("priorImmunotherapies", needed.Fact);
+        Assert.Equal("list", needed.Type);
+        Assert.Contains("mercaptopurine", needed.Values);
+        Assert.Equal(["two-immunomodulators"], needed.Criteria);
+    }
+
+    [Theory]
+    [InlineData("\"male\"", "", LineOutcome.Covered)]
+    [InlineData("\"female\"", "", LineOutcome.InformationRequired)]
+    [InlineData("\"female\"", ", \"pregnancyTestNegative\": true", LineOutcome.Covered)]
+    [InlineData("\"female\"", ", \"pregnancyTestNegative\": false", LineOutcome.NotMedicallyNecessary)]
+    [InlineData("\"unknown\"", ", \"pregnancyTestNegative\": true", LineOutcome.Covered)]
+    public void Sex_FromTheMember_DecidesTheEitherOrCriterion(string sex, string pregnancy, LineOutcome expected)
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"azathioprine\"]" + pregnancy, sex);
+
+        Assert.Equal(expected, line.Outcome);
+    }
+
+    [Fact]
+    public void Sex_NotStated_AsksForTheSexOrTheTest()
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"azathioprine\"]", sex: "null");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        Assert.Equal(["member.sex", "pregnancyTestNegative"], line.FactsNeeded.Select(f => f.Fact));
+        Assert.Equal(FactDefinitions.Sexes, line.FactsNeeded[0].Values);
+    }
+
+    [Theory]
+    [InlineData("\"22\"", "null", LineOutcome.Covered)]               // the request's place of service
+    [InlineData("\"21\"", "null", LineOutcome.NotMedicallyNecessary)] // inpatient hospital
+    [InlineData("\"21\"", "\"11\"", LineOutcome.Covered)]             // the line's own place of service wins
+    [InlineData("\"11\"", "\"21\"", LineOutcome.NotMedicallyNecessary)]
+    public void PlaceOfService_LineOverRequest(string requestPlace, string linePlace, LineOutcome expected)
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"azathioprine\"]", requestPlace: requestPlace, linePlace: linePlace);
+
+        Assert.Equal(expected, line.Outcome);
+    }
+
+    [Fact]
+    public void PlaceOfService_NotStated_AskedAsTheRequestsField()
+    {
+        var line = Crohns("\"priorImmunotherapies\": [\"methotrexate\", \"azathioprine\"]", requestPlace: "null");
+
+        Assert.Equal(LineOutcome.InformationRequired, line.Outcome);
+        var needed = Assert.Single(line.FactsNeeded);
+        Assert.Equal("placeOfService", needed.Fact);
+        Assert.Equal(["11", "19", "22", "24"], needed.Values);
+    }
+
+    [Theory]
+    [InlineData("\"member\": {\"sex\": \"F\"}", "member.sex", "not a sex")]
+    [InlineData("\"placeOfService\": \"1\"", "placeOfService", "not a CMS place-of-service code")]
+    [InlineData("\"placeOfService\": \"00\"", "placeOfService", "not a CMS place-of-service code")]
+    [InlineData("\"clinical\": {\"priorImmunotherapies\": [\"aspirin\"]}", "clinical.priorImmunotherapies[0]", "is not one of")]
+    [InlineData("\"clinical\": {\"priorImmunotherapies\": [\"methotrexate\", \"Methotrexate\"]}", "clinical.priorImmunotherapies[1]", "listed twice")]
+    [InlineData("\"clinical\": {\"priorImmunotherapies\": \"methotrexate\"}", "clinical.priorImmunotherapies", "a list of")]
+    [InlineData("\"clinical\": {\"immunomodulatorsTried\": 2}", "clinical.immunomodulatorsTried", "from clinical.priorImmunotherapies")]
+    [InlineData("\"clinical\": {\"memberSex\": \"male\"}", "clinical.memberSex", "from member.sex")]
+    public void Request_BadSexPlaceOrList_IsAnInputErrorNamingTheField(string field, string path, string reason)
+    {
+        var read = RequestReader.Read($$"""
+            { {{field}}, "dateOfService": "2026-06-15", "diagnoses": ["K50.90"], "serviceLines": [{"sequence": 1, "code": "96413"}]}
+            """, Catalogue.Value);
+
+        Assert.False(read.IsValid);
+        Assert.Contains(read.Errors, e => e.Field == path && e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Request_SexPlaceAndList_RoundTripInTheCanonicalForm()
+    {
+        var read = RequestReader.Read("""
+            {"member": {"sex": "Female"}, "dateOfService": "2026-06-15", "placeOfService": "22", "diagnoses": ["K50.90"],
+             "clinical": {"priorImmunotherapies": ["Methotrexate", "prednisone"]},
+             "serviceLines": [{"sequence": 1, "code": "96413", "placeOfService": "22"}, {"sequence": 2, "code": "96413", "placeOfService": "11"}]}
+            """, Catalogue.Value);
+        var json = RequestWriter.ToJson(read.Request!);
+
+        Assert.Contains("\"sex\":\"female\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"priorImmunotherapies\":[\"methotrexate\",\"prednisone\"]", json, StringComparison.Ordinal);
+        Assert.Null(read.Request!.ServiceLines[0].PlaceOfService); // the request's, not repeated
+        Assert.Equal("11", read.Request.ServiceLines[1].PlaceOfService);
+        Assert.Equal(json, RequestWriter.ToJson(RequestReader.Read(json, Catalogue.Value).Request!));
     }
 }

@@ -102,6 +102,40 @@ public sealed class RuleValidationTests : IDisposable
         AssertError(Hifu, "versions[0].statements[1].criteria", "at most 31");
     }
 
+    private const string HifuFacts = "policies/CG-MED-81-ultrasound-ablation-oncologic/facts.yaml";
+
+    [Theory]
+    [InlineData("    derivedFrom: count\n    of: mirelsScore", "facts[0].of", "'mirelsScore' is a number fact; a count counts the codes of a list fact")]
+    [InlineData("    derivedFrom: member-sex", "facts[0].type", "the member's sex is a code")]
+    [InlineData("    derivedFrom: place-of-service", "facts[0].type", "a place of service is a code")]
+    [InlineData("    derivedFrom: birth-weight", "facts[0].derivedFrom", "not a derivation the engine knows")]
+    [InlineData("    counting: [a]", "facts[0].counting", "only a fact derived as count")]
+    public void Load_DerivedFactMisdefined_NamesThePath(string lines, string path, string reason)
+    {
+        Replace(HifuFacts, "    unit: cm\n", "    unit: cm\n" + lines + "\n");
+
+        AssertError(HifuFacts, path, reason);
+    }
+
+    [Fact]
+    public void Load_PlaceOfServiceValueNotACode_NamesIt()
+    {
+        Replace(HifuFacts, "facts:\n", "facts:\n  - name: setting\n    type: code\n    derivedFrom: place-of-service\n    values: [\"11\", \"office\"]\n" +
+            "    description: \"Setting.\"\n    documentation: \"Setting.\"\n");
+
+        AssertError(HifuFacts, "facts[0].values", "'office' is not a CMS place-of-service code");
+    }
+
+    [Fact]
+    public void Load_CriterionComparesAListDirectly_IsRefused()
+    {
+        Replace(HifuFacts, "facts:\n", "facts:\n  - name: drugsTried\n    type: list\n    values: [a, b]\n" +
+            "    description: \"Drugs.\"\n    documentation: \"Drugs.\"\n");
+        Replace(Hifu, "fact: painRefractoryToRadiation, equals: true", "fact: drugsTried, equals: a");
+
+        AssertError(Hifu, "versions[0].statements[1].criteria.all[4].when", "a list fact; criteria read it through a fact derived as count");
+    }
+
     private void Replace(string relativeFile, string oldText, string newText)
     {
         var file = Path.Combine(Extension, relativeFile);

@@ -67,6 +67,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         public RecordPosition? IdAt { get; set; }
         public string? BirthDate { get; set; }
         public RecordPosition? BirthAt { get; set; }
+        /// <summary>DMG03 as the request states it: female, male or unknown.</summary>
+        public string? Sex { get; set; }
         public string? Group { get; set; }
         public RecordPosition? GroupAt { get; set; }
         public List<RecordError> Errors { get; } = [];
@@ -351,6 +353,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     if (error is not null) _named.Error(new RecordError(s.Position, "member.birthDate", $"DMG02: {error}"));
                     _named.BirthDate = date;
                     _named.BirthAt = s.Position;
+                    // DMG03 gender: F, M or U (unknown); anything else cannot be read exactly.
+                    var sex = s.Span(3).Trim();
+                    _named.Sex = sex switch { "F" => "female", "M" => "male", _ => null };
+                    if (sex is not ("F" or "M" or "U" or ""))
+                        _named.Error(new RecordError(s.Position, "member.sex", $"DMG03 '{s[3]}' is not a gender code of 005010X222A1 (F, M, U)"));
                     break;
             }
         }
@@ -405,6 +412,14 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             claim.MemberIdAt = named.IdAt ?? named.Start;
             claim.BirthDate = person.BirthDate;
             claim.BirthDateAt = person.BirthAt ?? person.Start;
+            claim.Sex = person.Sex;
+            // CLM05-1: the place of service of every line (SV105 may name another for one line).
+            var facility = new X12Components(s.Span(5), s.Delimiters!.Component);
+            if (facility.Next(out var place) && !place.Trim().IsEmpty)
+            {
+                claim.PlaceOfService = new string(place.Trim());
+                claim.PlaceOfServiceAt = s.Position;
+            }
             claim.PlanId = plans.PlanFor(_subscriber.Group);
             claim.PlanIdAt = _subscriber.GroupAt ?? _subscriber.Start;
         }
@@ -528,6 +543,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count != decimal.Truncate(count) || count > 99999)
                 claim.Error(s.Position, $"serviceLines[{index}].units", $"SV104: '{units}' is not a whole number of units");
             else _line.Units = (int)count;
+            var place = s.Span(5).Trim();
+            if (!place.IsEmpty) _line.PlaceOfService = new string(place);
         }
 
         private void CloseLine()

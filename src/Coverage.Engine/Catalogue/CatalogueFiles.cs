@@ -26,6 +26,7 @@ internal sealed class FactEntry
     public List<string>? Values { get; set; }
     public string? DerivedFrom { get; set; }
     public string? Of { get; set; }
+    public List<string>? Counting { get; set; }
     public string? Description { get; set; }
     public string? Documentation { get; set; }
 }

@@ -101,12 +101,17 @@ public static partial class CatalogueLoader
             }
             LoadFactEntries(problems.In(file), dto, definitions, paths);
         }
-        foreach (var definition in definitions.Where(d => d.DerivedFrom == FactDefinitions.TimeSince))
+        foreach (var definition in definitions.Where(d => d.DerivedFrom is FactDefinitions.TimeSince or FactDefinitions.Count))
         {
             var (at, path) = paths[definition.Name];
             var of = definitions.FirstOrDefault(d => d.Name == definition.Of);
+            var wanted = definition.DerivedFrom == FactDefinitions.TimeSince ? FactType.Date : FactType.List;
             if (of is null) at.Add(path + ".of", $"'{definition.Of}' is not a fact of the catalogue");
-            else if (of.Type != FactType.Date) at.Add(path + ".of", $"'{definition.Of}' is a {of.Type.ToString().ToLowerInvariant()} fact; time is counted from a date fact");
+            else if (of.Type != wanted)
+                at.Add(path + ".of", $"'{definition.Of}' is a {of.Type.ToString().ToLowerInvariant()} fact; " +
+                    (wanted == FactType.Date ? "time is counted from a date fact" : "a count counts the codes of a list fact"));
+            else if (definition.Counting.FirstOrDefault(c => !of.Values.Contains(c, StringComparer.Ordinal)) is { } stray)
+                at.Add(path + ".counting", $"'{stray}' is not a value of '{of.Name}' ({string.Join(", ", of.Values)})");
         }
         return broken ? null : new FactDefinitions(definitions);
     }
@@ -126,20 +131,22 @@ public static partial class CatalogueLoader
                 "boolean" => FactType.Boolean,
                 "code" => FactType.Code,
                 "date" => FactType.Date,
+                "list" => FactType.List,
                 null => at.Missing<FactType?>(path + ".type"),
-                _ => at.Invalid<FactType?>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code, date)"),
+                _ => at.Invalid<FactType?>(path + ".type", $"'{entry.Type}' is not a fact type (number, boolean, code, date, list)"),
             };
             var values = entry.Values ?? [];
             if (type is null) continue; // the checks below depend on the type
-            if (type == FactType.Code && values.Count == 0) at.Add(path + ".values", "a code fact needs its list of values");
-            if (type != FactType.Code && values.Count > 0) at.Add(path + ".values", "only code facts have values");
+            if (type is FactType.Code or FactType.List && values.Count == 0) at.Add(path + ".values", $"a {entry.Type} fact needs its list of values");
+            if (type is not (FactType.Code or FactType.List) && values.Count > 0) at.Add(path + ".values", "only code and list facts have values");
             if (values.Distinct(StringComparer.OrdinalIgnoreCase).Count() != values.Count) at.Add(path + ".values", "values repeat (they are matched case-insensitively)");
             if ((entry.Minimum is not null || entry.Maximum is not null) && type != FactType.Number) at.Add(path, "only number facts have a minimum or maximum");
             if (entry.Minimum > entry.Maximum) at.Add(path + ".minimum", "minimum is above maximum");
+            if (entry.Counting is not null && entry.DerivedFrom != FactDefinitions.Count) at.Add(path + ".counting", "only a fact derived as count has codes it counts");
             switch (entry.DerivedFrom)
             {
                 case null:
-                    if (entry.Of is not null) at.Add(path + ".of", "only a fact derived as time-since counts from another fact");
+                    if (entry.Of is not null) at.Add(path + ".of", "only a fact derived as time-since or count is read from another fact");
                     break;
                 case FactDefinitions.AgeOnDateOfService:
                     if (type != FactType.Number) at.Add(path + ".type", "the age derived from the birth date is a number");
@@ -151,8 +158,25 @@ public static partial class CatalogueLoader
                     if (entry.Of is null) at.Add(path + ".of", "missing: the date fact the time is counted from");
                     if (entry.Unit is not ("days" or "months" or "years")) at.Add(path + ".unit", "the time since a date is counted in days, months or years");
                     break;
+                case FactDefinitions.Count:
+                    if (type != FactType.Number) at.Add(path + ".type", "a count is a number");
+                    if (entry.Of is null) at.Add(path + ".of", "missing: the list fact whose codes are counted");
+                    if (entry.Counting is { Count: 0 }) at.Add(path + ".counting", "leave it out to count every code of the list");
+                    break;
+                case FactDefinitions.MemberSex:
+                    if (type != FactType.Code) at.Add(path + ".type", "the member's sex is a code");
+                    if (values.FirstOrDefault(v => !FactDefinitions.Sexes.Contains(v, StringComparer.Ordinal)) is { } sex)
+                        at.Add(path + ".values", $"'{sex}' is not a sex a request states ({string.Join(", ", FactDefinitions.Sexes)})");
+                    if (entry.Of is not null) at.Add(path + ".of", "the member's sex is read from member.sex");
+                    break;
+                case FactDefinitions.PlaceOfService:
+                    if (type != FactType.Code) at.Add(path + ".type", "a place of service is a code");
+                    if (values.FirstOrDefault(v => !CodeFormats.IsPlaceOfService(v)) is { } place)
+                        at.Add(path + ".values", $"'{place}' is not a CMS place-of-service code (two digits, such as 11 or 22)");
+                    if (entry.Of is not null) at.Add(path + ".of", "the place of service is read from the line or the request");
+                    break;
                 default:
-                    at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({FactDefinitions.AgeOnDateOfService}, {FactDefinitions.TimeSince})");
+                    at.Add(path + ".derivedFrom", $"'{entry.DerivedFrom}' is not a derivation the engine knows ({string.Join(", ", FactDefinitions.Derivations)})");
                     break;
             }
             if (entry.Unit is not null && type != FactType.Number) at.Add(path + ".unit", "only number facts have a unit");
@@ -172,6 +196,7 @@ public static partial class CatalogueLoader
                 Values = values,
                 DerivedFrom = entry.DerivedFrom,
                 Of = entry.Of,
+                Counting = entry.Counting ?? [],
             });
         }
     }
@@ -761,6 +786,11 @@ public static partial class CatalogueLoader
             return null;
         }
         var (kind, raw) = comparisons[0];
+        if (definition.Type == FactType.List)
+        {
+            at.Add(path, $"'{entry.Fact}' is a list fact; criteria read it through a fact derived as count of it");
+            return null;
+        }
         if (kind != Comparison.EqualTo)
         {
             if (definition.Type != FactType.Number)

@@ -9,6 +9,18 @@ public sealed class FactDefinitions
     public const string AgeOnDateOfService = "age-on-date-of-service";
     /// <summary>A derived number: whole days, months or years from a date fact (<see cref="FactDefinition.Of"/>) to the date of service.</summary>
     public const string TimeSince = "time-since";
+    /// <summary>A derived number: how many codes a list fact (<see cref="FactDefinition.Of"/>) holds, or how many of <see cref="FactDefinition.Counting"/>.</summary>
+    public const string Count = "count";
+    /// <summary>A derived code: the member's administrative sex as the request states it (member.sex).</summary>
+    public const string MemberSex = "member-sex";
+    /// <summary>A derived code: the line's place of service (a CMS code), else the request's.</summary>
+    public const string PlaceOfService = "place-of-service";
+
+    /// <summary>The derivations the engine knows, for validation messages.</summary>
+    public static readonly IReadOnlyList<string> Derivations = [AgeOnDateOfService, TimeSince, Count, MemberSex, PlaceOfService];
+
+    /// <summary>The values member.sex takes once read ("unknown" is kept as not stated).</summary>
+    public static readonly IReadOnlyList<string> Sexes = ["female", "male", "other"];
 
     private readonly Dictionary<string, FactDefinition> _byName;
 
@@ -21,8 +33,19 @@ public sealed class FactDefinitions
 
     public FactDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The facts derived from another fact (time since a date), for the evaluator to compute.</summary>
-    public IReadOnlyList<FactDefinition> TimeSinceFacts => [.. _byName.Values.Where(d => d.DerivedFrom == TimeSince).OrderBy(d => d.Name, StringComparer.Ordinal)];
+    /// <summary>The derived facts other than the age (which the FDA label path reads on its own), for the evaluator to compute.</summary>
+    public IReadOnlyList<FactDefinition> DerivedFacts =>
+        [.. _byName.Values.Where(d => d.DerivedFrom is not null && d.DerivedFrom != AgeOnDateOfService).OrderBy(d => d.Name, StringComparer.Ordinal)];
+
+    /// <summary>What a derived fact is computed from, in the request's terms ("member.birthDate and the date of service").</summary>
+    public static string Source(FactDefinition derived) => derived.DerivedFrom switch
+    {
+        AgeOnDateOfService => "member.birthDate and the date of service",
+        TimeSince => $"clinical.{derived.Of} and the date of service",
+        Count => $"clinical.{derived.Of}",
+        MemberSex => "member.sex",
+        _ => "the placeOfService of the line or the request",
+    };
 }
 
 public sealed record FactDefinition
@@ -37,8 +60,10 @@ public sealed record FactDefinition
     public double? Maximum { get; init; }
     /// <summary>Allowed codes, in their canonical spelling (Code facts only).</summary>
     public IReadOnlyList<string> Values { get; init; } = [];
-    /// <summary>Set for facts the engine derives (age) rather than reads from the request's clinical facts.</summary>
+    /// <summary>Set for facts the engine derives (<see cref="FactDefinitions.Derivations"/>) rather than reads from the request's clinical facts.</summary>
     public string? DerivedFrom { get; init; }
-    /// <summary>For a time-since fact: the date fact it counts from.</summary>
+    /// <summary>For a time-since fact: the date fact it counts from; for a count: the list fact it counts.</summary>
     public string? Of { get; init; }
+    /// <summary>For a count: the only codes counted (empty: every code of the list).</summary>
+    public IReadOnlyList<string> Counting { get; init; } = [];
 }

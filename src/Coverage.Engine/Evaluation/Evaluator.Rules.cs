@@ -16,7 +16,7 @@ public sealed partial class Evaluator
         private LineDetermination Rules(CompiledCode code, CompiledVersion version, CompiledModality modality)
         {
             var diagnoses = _request.Diagnoses;
-            var facts = _facts.Set(_request, _dateOfService, _evaluator._ageFact, _evaluator._timeSince);
+            var facts = _facts.Set(_request, _line, _dateOfService, _evaluator._ageFact, _evaluator._derived);
             FdaLabelAssessment? label = null;
             var provisionsApplied = false;
             foreach (var rule in version.Rules)
@@ -98,6 +98,8 @@ public sealed partial class Evaluator
         private bool Missing(string fact) => fact switch
         {
             CompiledRule.BirthDateFact => _request.Member.BirthDate is null,
+            CompiledRule.SexFact => _request.Member.Sex is null,
+            CompiledRule.PlaceOfServiceFact => _request.PlaceOfServiceOf(_line) is null,
             DiagnosisIn.FactName => _request.Diagnoses.Count == 0,
             _ => !_request.Clinical.TryGet(fact, out _),
         };

@@ -22,7 +22,8 @@ public sealed partial class Evaluator
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<string, CompiledPolicy[]> _policiesByCode;
     private readonly string? _ageFact;
-    private readonly FactDefinition[] _timeSince;
+    /// <summary>The derived facts criteria may read besides the age (time since a date, counts, sex, place of service).</summary>
+    private readonly FactDefinition[] _derived;
     private readonly FrozenDictionary<string, CompiledPolicy> _policiesById;
     /// <summary>By (policy, related resource title): the catalogue policy that decides the resource's lines.</summary>
     private readonly FrozenDictionary<(string Policy, string Resource), CompiledPolicy> _relatedTargets;
@@ -50,7 +51,7 @@ public sealed partial class Evaluator
             .DistinctBy(x => x.Item1)
             .ToFrozenDictionary(x => x.Item1, x => _policiesById[x.Item2]);
         _ageFact = catalogue.Facts.All.FirstOrDefault(f => f.DerivedFrom == FactDefinitions.AgeOnDateOfService)?.Name;
-        _timeSince = [.. catalogue.Facts.TimeSinceFacts];
+        _derived = [.. catalogue.Facts.DerivedFacts];
     }
 
     public static string EngineVersion { get; } =

@@ -4,8 +4,9 @@ using Coverage.Engine.Model;
 namespace Coverage.Engine.Evaluation;
 
 /// <summary>
-/// The facts criteria read: the request's clinical facts, its diagnoses, and the facts derived from them on the
-/// date of service (the member's age; the time since a stated date). One instance per thread is reused line after line.
+/// The facts criteria read: the request's clinical facts, its diagnoses, and the facts derived from them for the
+/// line (the member's age and the time since a stated date on the date of service; how many codes a list holds;
+/// the member's sex; the line's place of service). One instance per thread is reused line after line.
 /// </summary>
 internal sealed class RequestFacts : IFactSource
 {
@@ -14,7 +15,9 @@ internal sealed class RequestFacts : IFactSource
     private string? _ageFact;
     private int? _ageYears;
     private DateOnly _dateOfService;
-    private FactDefinition[] _timeSince = [];
+    private string? _sex;
+    private string? _placeOfService;
+    private FactDefinition[] _derived = [];
 
     public IReadOnlyList<string> Diagnoses => _diagnoses;
 
@@ -24,19 +27,21 @@ internal sealed class RequestFacts : IFactSource
         _ageFact = ageFact;
         _ageYears = ageYears;
         _diagnoses = [];
-        _timeSince = [];
+        _derived = [];
         return this;
     }
 
     /// <summary>Everything a statement's criteria may read for one line.</summary>
-    public RequestFacts Set(CoverageRequest request, DateOnly dateOfService, string? ageFact, FactDefinition[] timeSince)
+    public RequestFacts Set(CoverageRequest request, ServiceLine line, DateOnly dateOfService, string? ageFact, FactDefinition[] derived)
     {
         _clinical = request.Clinical;
         _diagnoses = request.Diagnoses;
         _ageFact = ageFact;
         _ageYears = request.Member.BirthDate is { } birth ? MemberAge.On(birth, dateOfService) : null;
         _dateOfService = dateOfService;
-        _timeSince = timeSince;
+        _sex = request.Member.Sex;
+        _placeOfService = request.PlaceOfServiceOf(line);
+        _derived = derived;
         return this;
     }
 
@@ -47,19 +52,47 @@ internal sealed class RequestFacts : IFactSource
             value = _ageYears is { } age ? FactValue.Of(age) : default;
             return _ageYears is not null;
         }
-        for (var i = 0; i < _timeSince.Length; i++) // not foreach: no enumerator per read
+        for (var i = 0; i < _derived.Length; i++) // not foreach: no enumerator per read
         {
-            var derived = _timeSince[i];
-            if (derived.Name != name) continue;
-            if (!_clinical.TryGet(derived.Of!, out var date))
-            {
-                value = default;
-                return false;
-            }
-            value = FactValue.Of(Elapsed(date.Date, _dateOfService, derived.Unit!));
-            return true;
+            var derived = _derived[i];
+            if (derived.Name == name) return TryDerive(derived, out value);
         }
         return _clinical.TryGet(name, out value);
+    }
+
+    private bool TryDerive(FactDefinition derived, out FactValue value)
+    {
+        value = default;
+        switch (derived.DerivedFrom)
+        {
+            case FactDefinitions.TimeSince:
+                if (!_clinical.TryGet(derived.Of!, out var date)) return false;
+                value = FactValue.Of(Elapsed(date.Date, _dateOfService, derived.Unit!));
+                return true;
+            case FactDefinitions.Count:
+                if (!_clinical.TryGet(derived.Of!, out var list)) return false;
+                value = FactValue.Of(Count(list.Items!, derived.Counting));
+                return true;
+            case FactDefinitions.MemberSex:
+                if (_sex is null) return false;
+                value = FactValue.OfCode(_sex);
+                return true;
+            default: // place of service
+                if (_placeOfService is null) return false;
+                value = FactValue.OfCode(_placeOfService);
+                return true;
+        }
+    }
+
+    /// <summary>The codes of a list (each stated once), or only those of <paramref name="counting"/> when it names some.</summary>
+    public static int Count(IReadOnlyList<string> items, IReadOnlyList<string> counting)
+    {
+        if (counting.Count == 0) return items.Count;
+        var count = 0;
+        for (var i = 0; i < items.Count; i++)
+            for (var j = 0; j < counting.Count; j++)
+                if (string.Equals(items[i], counting[j], StringComparison.Ordinal)) { count++; break; }
+        return count;
     }
 
     /// <summary>

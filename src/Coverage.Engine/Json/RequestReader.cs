@@ -82,7 +82,7 @@ public static class RequestReader
                 Error("$", $"the request must be a JSON object, not {Describe(root)}");
                 return null;
             }
-            var fields = Fields(root, null, "requestId", "kind", "priority", "member", "dateOfService", "diagnoses", "serviceLines", "clinical");
+            var fields = Fields(root, null, "requestId", "kind", "priority", "member", "dateOfService", "diagnoses", "serviceLines", "clinical", "placeOfService");
 
             var requestId = fields.TryGetValue("requestId", out var id) ? Id(id, "requestId", RequestRules.MaxIdLength) : null;
             var kind = fields.TryGetValue("kind", out var k)
@@ -98,17 +98,18 @@ public static class RequestReader
 
             var member = fields.TryGetValue("member", out var m) ? Member(m, dateOfService) : rules.DefaultMember();
             var diagnoses = fields.TryGetValue("diagnoses", out var d) ? Diagnoses(d) : [];
-            var lines = fields.TryGetValue("serviceLines", out var l) ? ServiceLines(l, dateOfService, member?.BirthDate) : null;
+            var place = fields.TryGetValue("placeOfService", out var pos) ? PlaceOfService(pos, "placeOfService") : null;
+            var lines = fields.TryGetValue("serviceLines", out var l) ? ServiceLines(l, dateOfService, member?.BirthDate, place) : null;
             if (lines is null && !fields.ContainsKey("serviceLines")) Error("serviceLines", "required: at least one service line");
             var clinical = fields.TryGetValue("clinical", out var c) ? Clinical(c) : ClinicalFacts.None;
 
-            return rules.Request(requestId, kind, priority, member, dateOfService, diagnoses, lines, clinical);
+            return rules.Request(requestId, kind, priority, member, dateOfService, diagnoses, lines, clinical, place);
         }
 
         private Member? Member(JsonElement element, DateOnly? dateOfService)
         {
             if (!IsObject(element, "member")) return null;
-            var fields = Fields(element, "member", "id", "birthDate", "planId");
+            var fields = Fields(element, "member", "id", "birthDate", "sex", "planId");
             var id = fields.TryGetValue("id", out var i) ? Id(i, "member.id", RequestRules.MaxIdLength) : null;
             DateOnly? birthDate = null;
             if (fields.TryGetValue("birthDate", out var b) && b.ValueKind != JsonValueKind.Null)
@@ -116,10 +117,11 @@ public static class RequestReader
                 birthDate = Date(b, "member.birthDate");
                 rules.BirthDate(birthDate, dateOfService);
             }
+            var sex = fields.TryGetValue("sex", out var x) && x.ValueKind != JsonValueKind.Null ? rules.Sex(Id(x, "member.sex", RequestRules.MaxIdLength), "member.sex") : null;
             var planId = fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null
                 ? rules.PlanId(Id(p, "member.planId", RequestRules.MaxIdLength))
                 : catalogue.DefaultPlan.Id;
-            return new Member { Id = id, BirthDate = birthDate, PlanId = planId };
+            return new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
         }
 
         private List<string> Diagnoses(JsonElement element)
@@ -141,7 +143,11 @@ public static class RequestReader
             return diagnoses;
         }
 
-        private List<ServiceLine>? ServiceLines(JsonElement element, DateOnly? dateOfService, DateOnly? birthDate)
+        /// <summary>A place-of-service code; null (JSON null) is none.</summary>
+        private string? PlaceOfService(JsonElement element, FieldPath field) =>
+            element.ValueKind == JsonValueKind.Null ? null : rules.PlaceOfService(Id(element, field, RequestRules.MaxCodeLength), field);
+
+        private List<ServiceLine>? ServiceLines(JsonElement element, DateOnly? dateOfService, DateOnly? birthDate, string? requestPlace)
         {
             if (element.ValueKind != JsonValueKind.Array)
             {
@@ -156,7 +162,7 @@ public static class RequestReader
                 var at = FieldPath.At("serviceLines", index);
                 index++;
                 if (!IsObject(item, at)) continue;
-                var fields = Fields(item, at, "sequence", "code", "description", "modifiers", "units", "dateOfService");
+                var fields = Fields(item, at, "sequence", "code", "description", "modifiers", "units", "dateOfService", "placeOfService");
                 var sequence = index;
                 if (fields.TryGetValue("sequence", out var s))
                 {
@@ -177,8 +183,9 @@ public static class RequestReader
                     lineDate = Date(ld, at.Dot("dateOfService"));
                     rules.LineDate(lineDate, birthDate, at.Dot("dateOfService"));
                 }
+                var linePlace = fields.TryGetValue("placeOfService", out var lp) ? PlaceOfService(lp, at.Dot("placeOfService")) : null;
                 if (code is null) continue;
-                lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService));
+                lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace));
             }
             return lines;
         }
@@ -225,9 +232,7 @@ public static class RequestReader
                 }
                 if (definition.DerivedFrom is not null)
                 {
-                    Error(field, definition.DerivedFrom == FactDefinitions.TimeSince
-                        ? $"derived by the engine (from clinical.{definition.Of} and the date of service); do not send it"
-                        : "derived by the engine (from member.birthDate and the date of service); do not send it");
+                    Error(field, $"derived by the engine (from {FactDefinitions.Source(definition)}); do not send it");
                     continue;
                 }
                 var value = property.Value;
@@ -254,6 +259,9 @@ public static class RequestReader
                         else
                             facts.Add(new(definition.Name, FactValue.OfDate(date)));
                         break;
+                    case FactType.List when value.ValueKind == JsonValueKind.Array:
+                        if (ListOf(definition, value, field) is { } items) facts.Add(new(definition.Name, FactValue.OfList(items)));
+                        break;
                     case FactType.Code when value.ValueKind == JsonValueKind.String:
                         var code = definition.Values.FirstOrDefault(v => string.Equals(v, value.GetString(), StringComparison.OrdinalIgnoreCase));
                         if (code is null) Error(field, $"'{InputEcho.Truncate(value.GetString())}' is not one of {string.Join(", ", definition.Values)}");
@@ -265,6 +273,7 @@ public static class RequestReader
                             FactType.Boolean => "true or false",
                             FactType.Number => "a number" + (definition.Unit is null ? "" : $" ({definition.Unit})"),
                             FactType.Date => "a date (yyyy-MM-dd)",
+                            FactType.List => "a list of " + string.Join(", ", definition.Values) + " ([] when none)",
                             _ => "one of " + string.Join(", ", definition.Values),
                         };
                         Error(field, $"must be {expected} (or null when unknown), not {Describe(value)}");
@@ -272,6 +281,35 @@ public static class RequestReader
                 }
             }
             return ClinicalFacts.From(facts);
+        }
+
+        /// <summary>A list fact: each item one of the fact's values (canonical spelling), none twice; null when any is wrong.</summary>
+        private List<string>? ListOf(FactDefinition definition, JsonElement value, string field)
+        {
+            var items = new List<string>();
+            var valid = true;
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                var at = $"{field}[{index++}]";
+                var code = item.ValueKind == JsonValueKind.String
+                    ? definition.Values.FirstOrDefault(v => string.Equals(v, item.GetString(), StringComparison.OrdinalIgnoreCase))
+                    : null;
+                if (code is null)
+                {
+                    Error(at, item.ValueKind == JsonValueKind.String
+                        ? $"'{InputEcho.Truncate(item.GetString())}' is not one of {string.Join(", ", definition.Values)}"
+                        : $"must be one of {string.Join(", ", definition.Values)}, not {Describe(item)}");
+                    valid = false;
+                }
+                else if (items.Contains(code))
+                {
+                    Error(at, $"'{code}' is listed twice");
+                    valid = false;
+                }
+                else items.Add(code);
+            }
+            return valid ? items : null;
         }
 
         // ------------------------------------------------------------ shared

@@ -25,9 +25,12 @@ public static class RequestWriter
             writer.WriteStartObject("member");
             if (request.Member.Id is not null) writer.WriteString("id", request.Member.Id);
             if (request.Member.BirthDate is { } birth) writer.WriteString("birthDate", Date(birth));
+            // Sex and places of service only when stated, so that the canonical form (and its hash) of a request without them is unchanged.
+            if (request.Member.Sex is not null) writer.WriteString("sex", request.Member.Sex);
             writer.WriteString("planId", request.Member.PlanId);
             writer.WriteEndObject();
             writer.WriteString("dateOfService", Date(request.DateOfService));
+            if (request.PlaceOfService is not null) writer.WriteString("placeOfService", request.PlaceOfService);
             writer.WriteStartArray("diagnoses");
             foreach (var diagnosis in request.Diagnoses) writer.WriteStringValue(CodeFormats.DisplayIcd10(diagnosis));
             writer.WriteEndArray();
@@ -47,6 +50,7 @@ public static class RequestWriter
                 }
                 writer.WriteNumber("units", line.Units);
                 if (line.DateOfService is { } date) writer.WriteString("dateOfService", Date(date));
+                if (line.PlaceOfService is not null) writer.WriteString("placeOfService", line.PlaceOfService);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
@@ -58,6 +62,11 @@ public static class RequestWriter
                     case FactType.Number: writer.WriteNumber(name, value.Number); break;
                     case FactType.Boolean: writer.WriteBoolean(name, value.Boolean); break;
                     case FactType.Date: writer.WriteString(name, value.ToString()); break;
+                    case FactType.List:
+                        writer.WriteStartArray(name);
+                        foreach (var item in value.Items!) writer.WriteStringValue(item);
+                        writer.WriteEndArray();
+                        break;
                     default: writer.WriteString(name, value.Code); break;
                 }
             }

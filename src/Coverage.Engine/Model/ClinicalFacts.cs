@@ -32,29 +32,35 @@ public enum FactType
     Code,
     /// <summary>A calendar date (yyyy-MM-dd); criteria read it through a derived "time since" fact.</summary>
     Date,
+    /// <summary>A list of codes from the fact's values (the drug regimens tried); criteria read it through a derived count.</summary>
+    List,
 }
 
-/// <summary>A known value of a clinical fact: a number, a boolean or a code from the fact's value list.</summary>
+/// <summary>A known value of a clinical fact: a number, a boolean, a date, a code from the fact's value list or a list of such codes.</summary>
 public readonly record struct FactValue
 {
-    private FactValue(FactType type, double number, bool boolean, string? code)
+    private FactValue(FactType type, double number, bool boolean, string? code, IReadOnlyList<string>? items = null)
     {
         Type = type;
         Number = number;
         Boolean = boolean;
         Code = code;
+        Items = items;
     }
 
     public FactType Type { get; }
     public double Number { get; }
     public bool Boolean { get; }
     public string? Code { get; }
+    /// <summary>A list fact's codes, each once, in the order stated.</summary>
+    public IReadOnlyList<string>? Items { get; }
 
     public static FactValue Of(double number) => new(FactType.Number, number, false, null);
     public static FactValue Of(bool boolean) => new(FactType.Boolean, 0, boolean, null);
     public static FactValue OfCode(string code) => new(FactType.Code, 0, false, code);
     /// <summary>A date, held as its day number.</summary>
     public static FactValue OfDate(DateOnly date) => new(FactType.Date, date.DayNumber, false, null);
+    public static FactValue OfList(IReadOnlyList<string> items) => new(FactType.List, items.Count, false, null, items);
 
     public DateOnly Date => DateOnly.FromDayNumber((int)Number);
 
@@ -63,6 +69,7 @@ public readonly record struct FactValue
         FactType.Number => Number.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
         FactType.Boolean => Boolean ? "true" : "false",
         FactType.Date => Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        FactType.List => string.Join(", ", Items ?? []),
         _ => Code ?? "",
     };
 }

@@ -15,6 +15,9 @@ public static partial class CodeFormats
     /// <summary>A CPT/HCPCS modifier: two letters or digits (50, LT, 59, XS).</summary>
     public static bool IsModifier(string code) => Modifier().IsMatch(code);
 
+    /// <summary>A CMS place-of-service code: two digits, 01 to 99 (11 office, 22 on-campus outpatient hospital, 24 ambulatory surgical center).</summary>
+    public static bool IsPlaceOfService(string code) => code.Length == 2 && char.IsAsciiDigit(code[0]) && char.IsAsciiDigit(code[1]) && code != "00";
+
     /// <summary>ICD-10-CM: a letter (U included: U07.1), a digit, a digit or A/B, then up to four more characters, with or without the dot.</summary>
     public static bool IsIcd10Cm(string code) => Icd10Cm().IsMatch(code);
 

@@ -15,6 +15,11 @@ public sealed record CoverageRequest
     public IReadOnlyList<string> Diagnoses { get; init; } = [];
     public required IReadOnlyList<ServiceLine> ServiceLines { get; init; }
     public ClinicalFacts Clinical { get; init; } = ClinicalFacts.None;
+    /// <summary>Where the services are given (a CMS place-of-service code, two digits), unless a line says otherwise.</summary>
+    public string? PlaceOfService { get; init; }
+
+    /// <summary>The line's own place of service, else the request's; null when neither states one.</summary>
+    public string? PlaceOfServiceOf(ServiceLine line) => line.PlaceOfService ?? PlaceOfService;
 }
 
 public enum RequestKind
@@ -33,6 +38,8 @@ public sealed record Member
 {
     public string? Id { get; init; }
     public DateOnly? BirthDate { get; init; }
+    /// <summary>The member's administrative sex as stated (female, male, other); null when not stated or stated as unknown.</summary>
+    public string? Sex { get; init; }
     /// <summary>The benefit plan; the catalogue's default plan when the request names none.</summary>
     public required string PlanId { get; init; }
 }
@@ -52,4 +59,6 @@ public sealed record ServiceLine
     public int Units { get; init; } = 1;
     /// <summary>A line's own date of service (claims carry one per line); else the request's.</summary>
     public DateOnly? DateOfService { get; init; }
+    /// <summary>A line's own place of service (claims may carry one per line, X12 SV105); else the request's.</summary>
+    public string? PlaceOfService { get; init; }
 }

@@ -15,11 +15,15 @@ public sealed class RequestDraft
     public RequestPriority Priority { get; init; } = RequestPriority.Standard;
     public string? MemberId { get; init; }
     public string? BirthDate { get; init; }
+    /// <summary>female, male, other or unknown (an X12 DMG03 F/M/U is mapped by the reader).</summary>
+    public string? Sex { get; init; }
     /// <summary>Null: the catalogue's default plan.</summary>
     public string? PlanId { get; init; }
     public string? DateOfService { get; init; }
     public IReadOnlyList<string> Diagnoses { get; init; } = [];
     public IReadOnlyList<ServiceLineDraft> ServiceLines { get; init; } = [];
+    /// <summary>A CMS place-of-service code for every line (X12 CLM05-1).</summary>
+    public string? PlaceOfService { get; init; }
 }
 
 /// <summary>One service line of a <see cref="RequestDraft"/>; its sequence and units are stated (as numbers).</summary>
@@ -32,4 +36,6 @@ public sealed class ServiceLineDraft
     public int Units { get; init; } = 1;
     /// <summary>Null: the request's date of service.</summary>
     public string? DateOfService { get; init; }
+    /// <summary>Null: the request's place of service (X12 SV105 overrides CLM05-1).</summary>
+    public string? PlaceOfService { get; init; }
 }

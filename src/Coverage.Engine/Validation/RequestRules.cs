@@ -118,6 +118,28 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
         return text ?? catalogue.DefaultPlan.Id;
     }
 
+    /// <summary>
+    /// The member's administrative sex (FHIR AdministrativeGender codes, which X12 DMG03 F/M/U map to): female, male
+    /// or other; "unknown" states that it is not known, so it is kept as not stated. Anything else is an error.
+    /// </summary>
+    public string? Sex(string? text, FieldPath field)
+    {
+        if (text is null) return null;
+        var sex = text.Trim().ToLowerInvariant();
+        if (sex is "female" or "male" or "other") return sex;
+        if (sex == "unknown") return null;
+        Error(field, $"'{InputEcho.Truncate(text)}' is not a sex the engine knows (female, male, other, unknown)");
+        return null;
+    }
+
+    /// <summary>A CMS place-of-service code (text already checked): two digits.</summary>
+    public string? PlaceOfService(string? code, FieldPath field)
+    {
+        if (code is null || CodeFormats.IsPlaceOfService(code)) return code;
+        Error(field, $"'{InputEcho.Truncate(code)}' is not a CMS place-of-service code (two digits, such as 11 or 22)");
+        return null;
+    }
+
     public Member DefaultMember() => new() { PlanId = catalogue.DefaultPlan.Id };
 
     // ------------------------------------------------------------ diagnoses
@@ -198,8 +220,9 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
         if (lineDate < birthDate) Error(field, $"{lineDate:yyyy-MM-dd} is before the member's date of birth");
     }
 
-    /// <summary>A line in its normal form: code in upper case, a blank description dropped, the request's date not repeated.</summary>
-    public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, int units, DateOnly? lineDate, DateOnly? dateOfService) => new()
+    /// <summary>A line in its normal form: code in upper case, a blank description dropped, the request's date and place of service not repeated.</summary>
+    public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, int units, DateOnly? lineDate, DateOnly? dateOfService,
+        string? linePlace = null, string? requestPlace = null) => new()
     {
         Sequence = sequence,
         Code = code.ToUpperInvariant(),
@@ -207,11 +230,12 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
         Modifiers = modifiers,
         Units = units,
         DateOfService = lineDate == dateOfService ? null : lineDate,
+        PlaceOfService = linePlace == requestPlace ? null : linePlace,
     };
 
     /// <summary>The request, when nothing was wrong with it.</summary>
     public CoverageRequest? Request(string? requestId, RequestKind kind, RequestPriority priority, Member? member, DateOnly? dateOfService,
-        List<string> diagnoses, List<ServiceLine>? lines, ClinicalFacts? clinical)
+        List<string> diagnoses, List<ServiceLine>? lines, ClinicalFacts? clinical, string? placeOfService = null)
     {
         if (HasErrors || dateOfService is null || member is null || lines is null || clinical is null) return null;
         return new CoverageRequest
@@ -224,6 +248,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
             Diagnoses = diagnoses,
             ServiceLines = lines,
             Clinical = clinical,
+            PlaceOfService = placeOfService,
         };
     }
 }

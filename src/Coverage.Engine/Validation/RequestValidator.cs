@@ -22,9 +22,10 @@ public static class RequestValidator
 
         var member = Member(rules, draft, dateOfService);
         var diagnoses = Diagnoses(rules, draft.Diagnoses);
-        var lines = ServiceLines(rules, draft.ServiceLines, dateOfService, member.BirthDate);
+        var place = draft.PlaceOfService is null ? null : rules.PlaceOfService(rules.Id(draft.PlaceOfService, "placeOfService", RequestRules.MaxCodeLength), "placeOfService");
+        var lines = ServiceLines(rules, draft.ServiceLines, dateOfService, member.BirthDate, place);
 
-        var request = rules.Request(requestId, draft.Kind, draft.Priority, member, dateOfService, diagnoses, lines, ClinicalFacts.None);
+        var request = rules.Request(requestId, draft.Kind, draft.Priority, member, dateOfService, diagnoses, lines, ClinicalFacts.None, place);
         return request is not null ? new RequestReadResult(request, []) : new RequestReadResult(null, rules.Errors);
     }
 
@@ -40,8 +41,9 @@ public static class RequestValidator
             birthDate = rules.Date(draft.BirthDate, "member.birthDate");
             rules.BirthDate(birthDate, dateOfService);
         }
+        var sex = draft.Sex is null ? null : rules.Sex(rules.Id(draft.Sex, "member.sex", RequestRules.MaxIdLength), "member.sex");
         var planId = draft.PlanId is null ? rules.Catalogue.DefaultPlan.Id : rules.PlanId(rules.Id(draft.PlanId, "member.planId", RequestRules.MaxIdLength));
-        return new Member { Id = id, BirthDate = birthDate, PlanId = planId };
+        return new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
     }
 
     private static List<string> Diagnoses(RequestRules rules, IReadOnlyList<string> codes)
@@ -56,7 +58,7 @@ public static class RequestValidator
         return diagnoses;
     }
 
-    private static List<ServiceLine>? ServiceLines(RequestRules rules, IReadOnlyList<ServiceLineDraft> drafts, DateOnly? dateOfService, DateOnly? birthDate)
+    private static List<ServiceLine>? ServiceLines(RequestRules rules, IReadOnlyList<ServiceLineDraft> drafts, DateOnly? dateOfService, DateOnly? birthDate, string? requestPlace)
     {
         if (!rules.LineCount(drafts.Count)) return null;
         var lines = new List<ServiceLine>(drafts.Count);
@@ -76,8 +78,10 @@ public static class RequestValidator
                 lineDate = rules.Date(draft.DateOfService, at.Dot("dateOfService"));
                 rules.LineDate(lineDate, birthDate, at.Dot("dateOfService"));
             }
+            var linePlace = draft.PlaceOfService is null ? null
+                : rules.PlaceOfService(rules.Id(draft.PlaceOfService, at.Dot("placeOfService"), RequestRules.MaxCodeLength), at.Dot("placeOfService"));
             if (code is null) continue;
-            lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService));
+            lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace));
         }
         return lines;
     }

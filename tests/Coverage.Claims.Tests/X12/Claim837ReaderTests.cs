@@ -345,4 +345,48 @@ public class Claim837ReaderTests
 
         Assert.Equal(ClaimDraft.MaxErrors, record.Errors.Count);
     }
+
+    [Fact]
+    public void Read_SexAndPlacesOfService_FromDmg03Clm05AndSv105()
+    {
+        var claim = "CLM*C9*900***22:B:1*Y*A*Y*Y~HI*ABK:C50411~" +
+            "LX*1~SV1*HC:0581T*800*UN*1***1~DTP*472*D8*20260402~" +
+            "LX*2~SV1*HC:76942*100*UN*1*11**1~DTP*472*D8*20260402~";
+
+        var request = Request(Assert.Single(Read(File(Dependent(), claim))));
+
+        Assert.Equal("female", request.Member.Sex); // the patient's DMG03, not the subscriber's
+        Assert.Equal("22", request.PlaceOfService);
+        Assert.Null(request.ServiceLines[0].PlaceOfService); // the claim's
+        Assert.Equal("11", request.ServiceLines[1].PlaceOfService);
+    }
+
+    [Fact]
+    public void Read_UnknownSex_IsNotStated()
+    {
+        var request = Request(Assert.Single(Read(File(Subscriber().Replace("*19500301*F~", "*19500301*U~", StringComparison.Ordinal), Claim()))));
+
+        Assert.Null(request.Member.Sex);
+    }
+
+    [Fact]
+    public void Read_GenderCodeNotOfTheGuide_RejectsTheClaimNamingDmg03()
+    {
+        var record = Assert.Single(Read(File(Subscriber().Replace("*19500301*F~", "*19500301*X~", StringComparison.Ordinal), Claim())));
+
+        Assert.True(record.IsRejected);
+        Assert.Contains(record.Errors, e => e.Field == "member.sex" && e.Message.Contains("DMG03 'X'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PlaceOfServiceNotACode_NamesTheFieldAtTheClm()
+    {
+        var text = File(Subscriber(), Claim().Replace("***11:B:1*", "***1A:B:1*", StringComparison.Ordinal));
+
+        var error = Assert.Single(Errors(Assert.Single(Read(text))));
+
+        Assert.Equal("placeOfService", error.Field);
+        Assert.Contains("'1A' is not a CMS place-of-service code", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RecordPosition.Segment(SegmentNumber(text, "CLM*CLM1")), error.Position);
+    }
 }
