@@ -44,6 +44,35 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
 
     /// <summary>The member's age in whole years on the date of service, when the birth date is known: the engine's own rule.</summary>
     public int? AgeOnDateOfService => Request.Member.BirthDate is { } birth ? MemberAge.On(birth, Request.DateOfService) : null;
+
+    /// <summary>A stated fact in the catalogue's words: "Largest dimension of the target tumor: 1.2 cm", "Drugs tried: methotrexate, azathioprine".</summary>
+    public static string FactText(FactDefinition? definition, string name, FactValue value)
+    {
+        if (definition is null) return $"{name}: {value}";
+        var label = definition.Description.TrimEnd('.');
+        switch (value.Type)
+        {
+            case FactType.Boolean:
+                return $"{label}: {(value.Boolean ? "yes" : "no")}";
+            case FactType.Number:
+                return $"{label}: {value.Number.ToString("0.##", CultureInfo.InvariantCulture)}{(definition.Unit is { } unit ? " " + unit : "")}";
+            case FactType.Date:
+                return $"{label}: {Words.Date(value.Date)}";
+            case FactType.List:
+                return $"{label}: {(value.Items is { Count: > 0 } items ? string.Join(", ", items) : "none")}";
+            default:
+                // A code fact whose description spells out its values ("…: infiltrating ductal carcinoma (idc), lobular (ilc), …")
+                // is shown in those words, not as the code.
+                var code = value.Code ?? "";
+                var colon = label.IndexOf(':', StringComparison.Ordinal);
+                if (colon < 0) return $"{label}: {code}";
+                var options = label[(colon + 1)..];
+                var at = options.IndexOf($"({code})", StringComparison.OrdinalIgnoreCase);
+                if (at <= 0) return $"{label[..colon]}: {code}";
+                var start = options.LastIndexOfAny([',', ':'], at - 1) + 1;
+                return $"{label[..colon]}: {options[start..at].Trim()}";
+        }
+    }
 }
 
 /// <summary>One line with the catalogue entries it refers to, and the reviewer's decision if there is one.</summary>
@@ -81,7 +110,21 @@ public sealed record StoredDetermination(
 public sealed record StoredLine(
     int Sequence, string Code, string DateOfService, string Outcome, string? Modality, string? GovernedBy, PolicyReference? Policy,
     string? RelatedPolicy, IReadOnlyList<StoredReasonCode> ReasonCodes, bool RequiresPhysicianReview, string Rationale,
-    IReadOnlyList<string>? InformationNeeded, IReadOnlyList<StoredCitation> Citations, StoredFdaLabel? FdaLabel, IReadOnlyList<string> Trace);
+    IReadOnlyList<string>? InformationNeeded, IReadOnlyList<StoredCitation> Citations, StoredFdaLabel? FdaLabel, IReadOnlyList<string> Trace,
+    IReadOnlyList<StoredCriterionFinding>? Criteria = null, IReadOnlyList<StoredFactNeeded>? FactsNeeded = null)
+{
+    /// <summary>The criteria of the statement that decided the line (none for 0540's single statement).</summary>
+    public IReadOnlyList<StoredCriterionFinding> PolicyCriteria => Criteria ?? [];
+
+    /// <summary>The criteria with this wire result (met, not-met, unknown).</summary>
+    public IEnumerable<StoredCriterionFinding> CriteriaWith(string result) => PolicyCriteria.Where(c => c.Result == result);
+}
+
+/// <summary>One criterion of the deciding statement: the policy's words, its section, the result and the facts it read.</summary>
+public sealed record StoredCriterionFinding(string Id, string Text, string? Section, string Result, IReadOnlyList<string> Facts);
+
+/// <summary>A fact the provider could send, with the criteria it serves.</summary>
+public sealed record StoredFactNeeded(string Fact, string Type, string? Unit, IReadOnlyList<string>? Values, string Documentation, IReadOnlyList<string> Criteria);
 
 public sealed record StoredReasonCode(string System, string Code, string? Group);
 
@@ -132,7 +175,7 @@ public static class Words
     public static string Criterion(string result) => result switch
     {
         "met" => "Met",
-        "unmet" => "Not met",
+        "unmet" or "not-met" => "Not met",
         "unknown" => "Unknown",
         _ => result,
     };

@@ -1,5 +1,6 @@
 using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
+using Coverage.Engine.Model;
 using Coverage.Server.Workbench;
 using Coverage.Store;
 using Microsoft.AspNetCore.Authorization;
@@ -129,17 +130,41 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
 
     public string FactLabel(string name) => Facts.Find(name)?.Description.TrimEnd('.') ?? name;
 
+    /// <summary>
+    /// A fact a criterion read, with this member's value: "Age on the date of service: 67 years", "Pain score: not stated".
+    /// Derived facts are shown as the engine derived them for the line (the age, a time since a date, a count).
+    /// </summary>
+    public string StatedFact(string name, ServiceLine? line)
+    {
+        if (Details is null) return name;
+        if (name == DiagnosisIn.FactName)
+            return "Diagnoses: " + (Details.Request.Diagnoses.Count == 0 ? "not stated" : string.Join(", ", Details.Request.Diagnoses.Select(CodeFormats.DisplayIcd10)));
+        var definition = Facts.Find(name);
+        if (definition?.DerivedFrom is { } derived)
+        {
+            var source = derived switch
+            {
+                FactDefinitions.AgeOnDateOfService => Details.AgeOnDateOfService is { } age ? $"{age} years" : null,
+                FactDefinitions.MemberSex => Details.Request.Member.Sex,
+                FactDefinitions.PlaceOfService => line is null ? Details.Request.PlaceOfService : Details.Request.PlaceOfServiceOf(line),
+                _ => Details.Request.Clinical.TryGet(definition.Of!, out var of) ? CaseDetails.FactText(Facts.Find(definition.Of!), definition.Of!, of) : null,
+            };
+            return $"{definition.Description.TrimEnd('.')}: {source ?? "not stated"}";
+        }
+        return Details.Request.Clinical.TryGet(name, out var value) ? CaseDetails.FactText(definition, name, value) : $"{FactLabel(name)}: not stated";
+    }
+
     public static string ResultClass(string result) => result switch
     {
         "met" => "ok",
-        "unmet" => "bad",
+        "unmet" or "not-met" => "bad",
         _ => "warn",
     };
 
     public static string ResultMark(string result) => result switch
     {
         "met" => "✓",
-        "unmet" => "✗",
+        "unmet" or "not-met" => "✗",
         _ => "?",
     };
 }

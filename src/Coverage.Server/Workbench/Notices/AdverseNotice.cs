@@ -69,7 +69,7 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
                     ? $"We will not pay the claim for {service} (code {line.Line.Code}) provided on {Words.Date(dateOfService)}."
                     : $"We did not approve the request for {service} (code {line.Line.Code}) planned for {Words.Date(dateOfService)}."),
                 new NoticeParagraph($"A physician reviewer, {decision.ReviewerName}, looked at the request and your medical information and decided on " +
-                    $"{Words.Date(decision.DecidedAt)} that this service is not medically necessary under {PolicyName(policy)}."),
+                    $"{Words.Date(decision.DecidedAt)} that this service is {Finding(line)} under {PolicyName(policy)}."),
             ]),
             new("Why: the specific reason", Reason(line, policy)),
         };
@@ -102,9 +102,24 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         return new AdverseNotice("Notice of adverse benefit determination", Plan.PlanName, decision.DecidedAt, summary, sections, fileName);
     }
 
-    /// <summary>The coverage statement in force says not medically necessary, whatever the patient's facts.</summary>
+    /// <summary>
+    /// The policy denies the service whatever the patient's facts: 0540's single statement says not medically
+    /// necessary, or the statement that decided the line has no criteria ("investigational for all other indications").
+    /// </summary>
     private static bool DeniedForEveryone(LineDetails line) =>
-        line.PolicyVersion?.Statement?.Determination == StatementDetermination.NotMedicallyNecessary;
+        line.Line.GovernedBy is null or "policy" &&
+        (line.PolicyVersion?.Statement?.Determination == StatementDetermination.NotMedicallyNecessary
+         || line.PolicyVersion?.Rules.Count > 0 && line.Line.PolicyCriteria.Count == 0);
+
+    /// <summary>What the line was found to be, in the notice's words: "not medically necessary", "experimental, investigational or unproven".</summary>
+    private static string Finding(LineDetails line) => line.Line.Outcome switch
+    {
+        "not-medically-necessary" => "not medically necessary",
+        "experimental-investigational-unproven" => "experimental, investigational or unproven",
+        "not-covered" => "not covered",
+        "excluded-by-plan" => "excluded by your plan",
+        var other => Words.Outcome(other).ToLowerInvariant(),
+    };
 
     private static string PolicyName(PolicyReference? policy) =>
         policy is null ? "the rules of your plan" : $"our medical policy {policy.Id}, \"{policy.Title}\"";
@@ -123,18 +138,48 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
     {
         var blocks = new List<NoticeBlock>();
         var modality = ServiceName(line);
+        var finding = Finding(line);
         blocks.Add(new NoticeParagraph(line.Line.GovernedBy switch
         {
-            "plan" => $"Your benefit plan's terms decide this service, and under them {modality} is not medically necessary for you. The terms say:",
-            "mandate" => $"A mandate that applies to your plan decides this service, and under it {modality} is not medically necessary for you. It says:",
-            _ when DeniedForEveryone(line) => $"Our medical policy considers {modality} not medically necessary for any patient. The policy says:",
-            _ => $"Under our medical policy, {modality} is not medically necessary for you. The policy says:",
+            "plan" => $"Your benefit plan's terms decide this service, and under them {modality} is {finding} for you. The terms say:",
+            "mandate" => $"A mandate that applies to your plan decides this service, and under it {modality} is {finding} for you. It says:",
+            _ when DeniedForEveryone(line) => $"Our medical policy considers {modality} {finding} for any patient{ForIndication(line)}. The policy says:",
+            _ => $"Under our medical policy, {modality} is {finding} for you. The policy says:",
         }));
         var source = policy is null ? "" : $"Policy {policy.Id}, version {policy.Version}";
         foreach (var citation in line.Line.Citations.Where(c => c.Section is not null))
             blocks.Add(new NoticeQuote(citation.Text, source.Length == 0 ? citation.Section! : $"{source}, section \"{citation.Section}\""));
+
+        // The specific criteria the decision rests on (29 CFR 2560.503-1(g)(1)(i)-(ii)): each unmet one in the policy's words.
+        var unmet = line.Line.CriteriaWith("not-met").ToList();
+        if (unmet.Count > 0)
+        {
+            blocks.Add(new NoticeParagraph(unmet.Count == 1
+                ? "The policy's criteria were compared with your records. This criterion was not met:"
+                : $"The policy's criteria were compared with your records. These {unmet.Count} criteria were not met:"));
+            blocks.Add(new NoticeBullets([.. unmet.Select(Described)]));
+        }
+        var unknown = line.Line.CriteriaWith("unknown").ToList();
+        if (unknown.Count > 0)
+        {
+            blocks.Add(new NoticeParagraph("Your records did not show whether these criteria are met:"));
+            blocks.Add(new NoticeBullets([.. unknown.Select(Described)]));
+        }
+        var met = line.Line.CriteriaWith("met").ToList();
+        if (met.Count > 0 && unmet.Count > 0)
+        {
+            blocks.Add(new NoticeParagraph("These criteria were met:"));
+            blocks.Add(new NoticeBullets([.. met.Select(Described)]));
+        }
         return blocks;
     }
+
+    private static string Described(StoredCriterionFinding criterion) =>
+        criterion.Section is null ? criterion.Text.TrimEnd('.') + "." : $"{criterion.Text.TrimEnd('.')} (policy section \"{criterion.Section}\").";
+
+    /// <summary>A policy of statements by indication denies the service for the diagnoses at hand, not for every patient.</summary>
+    private static string ForIndication(LineDetails line) =>
+        line.PolicyVersion?.Rules.Count > 0 ? " with the diagnoses on this request" : "";
 
     private NoticeSection PolicySection(LineDetails line, PolicyReference policy)
     {
@@ -164,7 +209,7 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
             new NoticeQuote(decision.Rationale, $"{decision.ReviewerName}, physician reviewer, {Words.Date(decision.DecidedAt)}"),
         };
 
-        var facts = MemberFacts(details);
+        var facts = MemberFacts(details, line);
         if (facts.Count > 0)
         {
             blocks.Add(new NoticeParagraph("These are the facts from your request and records that the reviewer considered:"));
@@ -195,42 +240,20 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         _ => "not shown in the records we received",
     };
 
-    /// <summary>The member's age and each clinical fact the request stated, in the catalogue's order and words.</summary>
-    private List<string> MemberFacts(CaseDetails details)
+    /// <summary>The member's age, sex and place of service, and each clinical fact the request stated, in the catalogue's order and words.</summary>
+    private List<string> MemberFacts(CaseDetails details, LineDetails line)
     {
         var facts = new List<string>();
         if (details.AgeOnDateOfService is { } age) facts.Add($"Age on the date of service: {age} years");
+        if (details.Request.Member.Sex is { } sex) facts.Add($"Sex: {sex}");
+        var place = line.ServiceLine is null ? details.Request.PlaceOfService : details.Request.PlaceOfServiceOf(line.ServiceLine);
+        if (place is not null) facts.Add($"Place of service (CMS code): {place}");
         var stated = details.Request.Clinical;
         foreach (var definition in catalogue.Facts.All)
-            if (stated.TryGet(definition.Name, out var value)) facts.Add(FactText(definition, value));
+            if (stated.TryGet(definition.Name, out var value)) facts.Add(CaseDetails.FactText(definition, definition.Name, value));
         foreach (var (name, value) in stated.All)
-            if (catalogue.Facts.Find(name) is null) facts.Add($"{name}: {value}");
+            if (catalogue.Facts.Find(name) is null) facts.Add(CaseDetails.FactText(null, name, value));
         return facts;
-    }
-
-    /// <summary>
-    /// "Histologic type: infiltrating ductal carcinoma": a code fact whose description spells out its values
-    /// ("…: infiltrating ductal carcinoma (idc), lobular (ilc), …") is shown in those words, not as the code.
-    /// </summary>
-    private static string FactText(FactDefinition definition, FactValue value)
-    {
-        var label = definition.Description.TrimEnd('.');
-        switch (value.Type)
-        {
-            case FactType.Boolean:
-                return $"{label}: {(value.Boolean ? "yes" : "no")}";
-            case FactType.Number:
-                return $"{label}: {value.Number.ToString("0.##", CultureInfo.InvariantCulture)}{(definition.Unit is { } unit ? " " + unit : "")}";
-            default:
-                var code = value.Code ?? "";
-                var colon = label.IndexOf(':', StringComparison.Ordinal);
-                if (colon < 0) return $"{label}: {code}";
-                var options = label[(colon + 1)..];
-                var at = options.IndexOf($"({code})", StringComparison.OrdinalIgnoreCase);
-                if (at <= 0) return $"{label[..colon]}: {code}";
-                var start = options.LastIndexOfAny([',', ':'], at - 1) + 1;
-                return $"{label[..colon]}: {options[start..at].Trim()}";
-        }
     }
 
     private static List<NoticeFact> Codes(CaseDetails details, LineDetails line)
@@ -242,9 +265,11 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         var condition = line.Policy?.Condition;
         foreach (var diagnosis in details.Request.Diagnoses)
         {
-            var display = diagnosis.Length > 3 ? diagnosis[..3] + "." + diagnosis[3..] : diagnosis;
-            codes.Add(new($"Diagnosis {display}", condition is not null && condition.Contains(diagnosis)
-                ? $"a diagnosis of {condition.Name.ToLowerInvariant()} (ICD-10-CM)"
+            var display = CodeFormats.DisplayIcd10(diagnosis);
+            var named = condition is not null && condition.Contains(diagnosis) ? condition.Name
+                : line.Policy?.Indications.FirstOrDefault(i => i.Diagnoses.Contains(diagnosis))?.Diagnoses.Name;
+            codes.Add(new($"Diagnosis {display}", named is not null
+                ? $"a diagnosis of {named.ToLowerInvariant()} (ICD-10-CM)"
                 : "a diagnosis code your doctor sent (ICD-10-CM)"));
         }
         foreach (var reason in line.Line.ReasonCodes)
@@ -262,6 +287,10 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         var missing = (line.Line.InformationNeeded ?? []).ToList();
         if (line.Line.GovernedBy is "plan" or "mandate" && line.Line.FdaLabel is { } label)
             missing.AddRange(label.Criteria.Where(c => c.Result == "unknown").Select(c => $"Records showing whether this is true: {c.Text.TrimEnd('.')}."));
+        if (missing.Count == 0)
+            missing.AddRange(line.Line.CriteriaWith("unknown").Select(c => $"Records showing whether this is met: {c.Text.TrimEnd('.')}."));
+        if (line.Line.CriteriaWith("not-met").Any())
+            missing.Add("Records showing that a criterion listed above as not met is in fact met in your case.");
         if (missing.Count > 0)
         {
             blocks.Add(new NoticeParagraph("This information was missing and could change the decision:"));
