@@ -79,6 +79,7 @@ api.MapCaseEndpoints();
 // instead of answering every determination with a 500 while /health says healthy.
 app.Services.GetRequiredService<Coverage.Engine.Evaluation.Evaluator>();
 app.MigrateCaseStore();
+app.KeepCatalogueSnapshot();
 app.WarnIfKeysUnprotected();
 app.Run();
 

@@ -11,12 +11,11 @@ namespace Coverage.Server;
 /// <summary>Reads the server's configuration: the catalogue and the case store.</summary>
 internal static class ServerSetup
 {
-    /// <summary>Catalogue:Path, else the copy of policies/ and plans/ built beside the server.</summary>
-    public static PolicyCatalogue LoadCatalogue(IConfiguration configuration)
+    /// <summary>The catalogue's folder: Catalogue:Path, else the copy of policies/ and plans/ built beside the server.</summary>
+    private static string CatalogueRoot(IConfiguration configuration)
     {
         var configured = configuration["Catalogue:Path"];
-        var root = string.IsNullOrWhiteSpace(configured) ? Path.Combine(AppContext.BaseDirectory, "catalogue") : Path.GetFullPath(configured);
-        return CatalogueLoader.Load(root); // an invalid catalogue stops the server with file, path and reason
+        return string.IsNullOrWhiteSpace(configured) ? Path.Combine(AppContext.BaseDirectory, "catalogue") : Path.GetFullPath(configured);
     }
 
     /// <summary>Storage:Provider (sqlite or postgres) and Storage:ConnectionString; SQLite defaults to data/coverage.db.</summary>
@@ -42,8 +41,11 @@ internal static class ServerSetup
 
     public static void AddCoverage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var catalogue = LoadCatalogue(configuration);
+        var root = CatalogueRoot(configuration);
+        var catalogue = CatalogueLoader.Load(root); // an invalid catalogue stops the server with file, path and reason
         services.AddSingleton(catalogue);
+        services.AddSingleton(new CatalogueSource(root));
+        services.AddSingleton<CatalogueVersions>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new Evaluator(catalogue, sp.GetRequiredService<TimeProvider>()));
         var (provider, connectionString) = Storage(configuration, environment);
@@ -96,6 +98,20 @@ internal static class ServerSetup
         // Readers must never block the one writer (SqliteWriteGate): write-ahead logging, said outright. EF sets it
         // only when it creates the file itself, and the file is now created beforehand, with its private mode.
         if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode = 'wal';");
+    }
+
+    /// <summary>
+    /// Keeps the catalogue's files by digest before the server decides anything with them, so that every case can be
+    /// shown with the rules it was decided by (the snapshot is taken from the folder; its digest must be the loaded one's).
+    /// </summary>
+    public static void KeepCatalogueSnapshot(this WebApplication app)
+    {
+        var catalogue = app.Services.GetRequiredService<PolicyCatalogue>();
+        var snapshot = CatalogueLoader.Snapshot(app.Services.GetRequiredService<CatalogueSource>().Root);
+        if (snapshot.Digest != catalogue.Digest)
+            throw new InvalidOperationException($"The catalogue's files changed while the server started ({catalogue.Digest}, now {snapshot.Digest}); start it again.");
+        using var scope = app.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<CatalogueSnapshotStore>().SaveAsync(snapshot).GetAwaiter().GetResult();
     }
 }
 

@@ -16,6 +16,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
     public DbSet<CaseInformationRecord> CaseInformation => Set<CaseInformationRecord>();
     public DbSet<WorkbenchSessionRecord> WorkbenchSessions => Set<WorkbenchSessionRecord>();
     public DbSet<SignInLockoutRecord> SignInLockouts => Set<SignInLockoutRecord>();
+    public DbSet<CatalogueSnapshotRecord> CatalogueSnapshots => Set<CatalogueSnapshotRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +104,12 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         lockouts.ToTable("sign_in_lockouts");
         lockouts.HasKey(l => l.AccountId);
         lockouts.Property(l => l.AccountId).HasMaxLength(128);
+
+        var snapshots = modelBuilder.Entity<CatalogueSnapshotRecord>();
+        snapshots.ToTable("catalogue_snapshots");
+        snapshots.HasKey(c => c.Digest);
+        snapshots.Property(c => c.Digest).HasMaxLength(80);
+        snapshots.Property(c => c.Root).HasMaxLength(512);
     }
 }
 

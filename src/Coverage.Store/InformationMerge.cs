@@ -5,17 +5,18 @@ namespace Coverage.Store;
 
 /// <summary>
 /// Merges the information a provider sends for a pended case into the stored request:
-/// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "..."}], "member": {"birthDate": "..."}}</c>.
-/// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or the
-/// birth date already given is refused (naming the field), diagnoses are added. The merged request is then read
-/// again by the request reader, which validates every value.
+/// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "...", "placeOfService": "22"}],
+/// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22"}</c> — what a determination's factsNeeded may ask for.
+/// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or place of
+/// service, the birth date, sex or place of service already given is refused (naming the field), diagnoses are added.
+/// The merged request is then read again by the request reader, which validates every value.
 /// </summary>
 internal static class InformationMerge
 {
     public static JsonObject Merge(JsonObject request, JsonObject information, List<InputError> errors, out HashSet<int> describedLines)
     {
         describedLines = [];
-        if (information.Count == 0) errors.Add(new InputError("$", "no information given (clinical, diagnoses, serviceLines or member)"));
+        if (information.Count == 0) errors.Add(new InputError("$", "no information given (clinical, diagnoses, serviceLines, member or placeOfService)"));
         foreach (var (name, value) in information)
         {
             switch (name)
@@ -39,11 +40,15 @@ internal static class InformationMerge
                 case "member" when value is JsonObject member:
                     foreach (var (field, fieldValue) in member)
                     {
-                        if (field != "birthDate") errors.Add(new InputError($"member.{field}", "only member.birthDate can be added to a case"));
-                        else if (request["member"]?[field] is not null) errors.Add(new InputError("member.birthDate", "already given; information is added to a case, never replaced"));
+                        if (field is not ("birthDate" or "sex")) errors.Add(new InputError($"member.{field}", "only member.birthDate and member.sex can be added to a case"));
+                        else if (request["member"]?[field] is not null) errors.Add(new InputError($"member.{field}", "already given; information is added to a case, never replaced"));
                         else if (request["member"] is JsonObject stored) stored[field] = fieldValue?.DeepClone();
                         else request["member"] = new JsonObject { [field] = fieldValue?.DeepClone() };
                     }
+                    break;
+                case "placeOfService":
+                    if (request["placeOfService"] is not null) errors.Add(new InputError("placeOfService", "already given; information is added to a case, never replaced"));
+                    else request["placeOfService"] = value?.DeepClone();
                     break;
                 case "clinical" or "member":
                     errors.Add(new InputError(name, "must be an object"));
@@ -52,7 +57,7 @@ internal static class InformationMerge
                     errors.Add(new InputError(name, "must be a list"));
                     break;
                 default:
-                    errors.Add(new InputError(name, "not information a case can take (clinical, diagnoses, serviceLines, member)"));
+                    errors.Add(new InputError(name, "not information a case can take (clinical, diagnoses, serviceLines, member, placeOfService)"));
                     break;
             }
         }
@@ -78,7 +83,15 @@ internal static class InformationMerge
             foreach (var (field, value) in line)
             {
                 if (field == "sequence") continue;
-                if (field != "description") errors.Add(new InputError($"serviceLines[{i}].{field}", "only a line's description can be added to a case"));
+                if (field == "placeOfService")
+                {
+                    // The line's own place of service, where neither the line nor the request states one yet.
+                    if (target[field] is not null || request["placeOfService"] is not null)
+                        errors.Add(new InputError($"serviceLines[{i}].placeOfService", $"line {number} already has a place of service; information is added to a case, never replaced"));
+                    else target[field] = value?.DeepClone();
+                    continue;
+                }
+                if (field != "description") errors.Add(new InputError($"serviceLines[{i}].{field}", "only a line's description or place of service can be added to a case"));
                 else if (target[field] is JsonValue existing && existing.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
                     errors.Add(new InputError($"serviceLines[{i}].description", $"line {number} already has a description; information is added to a case, never replaced"));
                 else

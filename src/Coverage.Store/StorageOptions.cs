@@ -33,6 +33,7 @@ public static class StorageRegistration
                 throw new ArgumentOutOfRangeException(nameof(provider));
         }
         services.AddScoped<CaseService>();
+        services.AddScoped<CatalogueSnapshotStore>();
         services.AddScoped<ServiceAudit>();
         services.AddSingleton<ServiceCallJournal>();
         return services;

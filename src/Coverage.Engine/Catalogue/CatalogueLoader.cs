@@ -1092,17 +1092,55 @@ public static partial class CatalogueLoader
     private static string Digest(IReadOnlyList<string> roots)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (index, root, file) in DigestedFiles(roots))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes((index == 0 ? "" : $"extension {index}/") + file + "\n"));
+            sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+        }
+        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The files the catalogue is read from, in the digest's order: each root's policies/ and plans/ YAML files and an
+    /// extension's manifest, as paths relative to their root.
+    /// </summary>
+    private static IEnumerable<(int Index, string Root, string File)> DigestedFiles(IReadOnlyList<string> roots)
+    {
         foreach (var (root, i) in Indexed(roots))
             foreach (var file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories)
                          .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
                          .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal)
                                      || (i > 0 && f == ManifestFileName))
                          .Order(StringComparer.Ordinal))
-            {
-                sha.AppendData(Encoding.UTF8.GetBytes((i == 0 ? "" : $"extension {i}/") + file + "\n"));
-                sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
-            }
-        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+                yield return (i, root, file);
+    }
+
+    /// <summary>
+    /// The catalogue's files as they are now, to keep beside the cases decided with them: every file the digest
+    /// covers, by its path from the folder that holds all the catalogue's roots, so that a relative "extends"
+    /// still finds its base when the files are written out elsewhere.
+    /// </summary>
+    public static CatalogueSnapshot Snapshot(string root)
+    {
+        var problems = new Problems(root);
+        var roots = Roots(root, problems);
+        if (problems.Any) throw new CatalogueException(problems.Errors);
+        var ancestor = CommonFolder(roots);
+        var files = DigestedFiles(roots)
+            .Select(f => new CatalogueSnapshotFile(
+                Path.GetRelativePath(ancestor, Path.Combine(f.Root, f.File)).Replace('\\', '/'), File.ReadAllBytes(Path.Combine(f.Root, f.File))))
+            .ToList();
+        var relativeRoot = Path.GetRelativePath(ancestor, roots[^1]).Replace('\\', '/');
+        return new CatalogueSnapshot(Digest(roots), relativeRoot, files);
+    }
+
+    private static string CommonFolder(List<string> folders)
+    {
+        var common = folders[0].TrimEnd(Path.DirectorySeparatorChar);
+        foreach (var folder in folders.Skip(1))
+            while (!(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(common + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                common = Path.GetDirectoryName(common) ?? throw new InvalidOperationException("The catalogue's folders share no common folder.");
+        return common;
     }
 
     private static IEnumerable<(T Item, int Index)> Indexed<T>(IEnumerable<T> items) => items.Select((item, i) => (item, i));

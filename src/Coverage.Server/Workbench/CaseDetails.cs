@@ -9,13 +9,26 @@ namespace Coverage.Server.Workbench;
 
 /// <summary>
 /// A case as the workbench shows it: the stored request and determination read back, with what the
-/// catalogue says of each line's code, policy, evidence and FDA device.
+/// catalogue it was decided with says of each line's code, policy, evidence and FDA device.
 /// </summary>
-public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredDetermination Determination, IReadOnlyList<LineDetails> Lines)
+public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredDetermination Determination, IReadOnlyList<LineDetails> Lines,
+    PolicyCatalogue Catalogue, bool CatalogueKept = true)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static CaseDetails From(CaseView view, PolicyCatalogue catalogue)
+    /// <summary>
+    /// The case read with the catalogue its determination names (catalogueDigest): a case decided before the catalogue
+    /// changed is shown with its own rules, plans and facts. When that catalogue was not kept, today's is used and
+    /// <see cref="CatalogueKept"/> says so.
+    /// </summary>
+    public static async Task<CaseDetails> ReadAsync(CaseView view, CatalogueVersions catalogues, CancellationToken cancellationToken)
+    {
+        var digest = JsonSerializer.Deserialize<StoredDetermination>(view.DeterminationJson, Web)?.CatalogueDigest;
+        var catalogue = await catalogues.FindAsync(digest, cancellationToken);
+        return From(view, catalogue ?? catalogues.Current, kept: catalogue is not null);
+    }
+
+    public static CaseDetails From(CaseView view, PolicyCatalogue catalogue, bool kept = true)
     {
         // The stored request was written by RequestWriter from a valid request; reading it back cannot fail
         // unless the catalogue lost a plan it names, which is a deployment error worth stopping on.
@@ -39,7 +52,7 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
                 view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence),
                 view.HeldLines.Contains(line.Sequence));
         }).ToList();
-        return new CaseDetails(view, request, determination, lines);
+        return new CaseDetails(view, request, determination, lines, catalogue, kept);
     }
 
     /// <summary>The member's age in whole years on the date of service, when the birth date is known: the engine's own rule.</summary>

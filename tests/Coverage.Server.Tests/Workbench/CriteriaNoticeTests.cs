@@ -19,7 +19,7 @@ public sealed class CriteriaNoticeTests
     private static readonly PolicyCatalogue Catalogue =
         CatalogueLoader.Load(Path.Combine(CoverageApp.RepositoryRoot, "catalogues", "with-related-resources"));
 
-    private static readonly NoticeBuilder Builder = new(Catalogue, Options.Create(new WorkbenchOptions
+    private static readonly NoticeBuilder Builder = new(Options.Create(new WorkbenchOptions
     {
         Notice = new NoticeOptions { PlanName = "Example Health Plan", Contact = "Member Services at 1-800-555-0100", AppealAddress = "PO Box 1, Example" },
     }));

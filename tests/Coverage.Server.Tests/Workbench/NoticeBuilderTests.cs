@@ -17,7 +17,7 @@ public sealed class NoticeBuilderTests
     private static readonly DateTime DecidedAt = new(2026, 11, 26, 14, 30, 0, DateTimeKind.Utc);
     private const string Rationale = "Not medically necessary under policy 0540; the evidence for cryoablation is insufficient.";
 
-    internal static readonly NoticeBuilder Builder = new(Catalogue, Options.Create(new WorkbenchOptions
+    internal static readonly NoticeBuilder Builder = new(Options.Create(new WorkbenchOptions
     {
         Notice = new NoticeOptions { PlanName = "Example Health Plan", Contact = "Member Services at 1-800-555-0100", AppealAddress = "PO Box 1, Example" },
     }));

@@ -14,7 +14,7 @@ namespace Coverage.Server.Pages.Workbench;
 /// history; a physician decides lines here and any reviewer can set the case to wait for information.
 /// Both actions go through CaseService, under the same rules as the REST API.
 /// </summary>
-public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, TimeProvider time, IAuthorizationService authorization) : PageModel
+public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, TimeProvider time, IAuthorizationService authorization) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -36,9 +36,10 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
 
     public bool IsPhysician => User.IsInRole(ReviewerRoles.Physician);
 
-    public BenefitPlan? Plan => Details is null ? null : catalogue.FindPlan(Details.Request.Member.PlanId);
+    public BenefitPlan? Plan => Details?.Catalogue.FindPlan(Details.Request.Member.PlanId);
 
-    public FactDefinitions Facts => catalogue.Facts;
+    /// <summary>The facts of the catalogue the case was decided with.</summary>
+    public FactDefinitions Facts => (Details?.Catalogue ?? catalogues.Current).Facts;
 
     /// <summary>The longest rationale a physician may write (the API's limit); the page's maxlength is only a courtesy.</summary>
     public const int MaxRationaleLength = CaseService.MaxRationaleLength;
@@ -112,7 +113,7 @@ public sealed class CaseModel(CaseService cases, PolicyCatalogue catalogue, Time
         var caller = HttpContext.Caller();
         var result = await cases.GetAsync(Id, caller, cancellationToken);
         if (result.Error is not null) return false;
-        Details = CaseDetails.From(result.Value!, catalogue);
+        Details = await CaseDetails.ReadAsync(result.Value!, catalogues, cancellationToken);
         Information = (await cases.GetInformationAsync(Id, caller, cancellationToken)).Value ?? [];
         Audit = (await cases.GetAuditAsync(Id, caller, cancellationToken)).Value ?? [];
         return true;

@@ -1,5 +1,4 @@
 using Coverage.Server.Security;
-using Coverage.Engine.Catalogue;
 using Coverage.Server.Workbench;
 using Coverage.Server.Workbench.Notices;
 using Coverage.Store;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Coverage.Server.Pages.Workbench;
 
 /// <summary>The printable adverse determination notice of one upheld line; the PDF renders the same notice.</summary>
-public sealed class NoticeModel(CaseService cases, PolicyCatalogue catalogue, NoticeBuilder notices) : PageModel
+public sealed class NoticeModel(CaseService cases, CatalogueVersions catalogues, NoticeBuilder notices) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -23,7 +22,7 @@ public sealed class NoticeModel(CaseService cases, PolicyCatalogue catalogue, No
     {
         var result = await cases.RecordNoticeAsync(Id, Sequence, "page", HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return NotFound();
-        Notice = notices.Build(CaseDetails.From(result.Value!, catalogue), Sequence);
+        Notice = notices.Build(await CaseDetails.ReadAsync(result.Value!, catalogues, cancellationToken), Sequence);
         return Notice is null ? NotFound() : Page();
     }
 }

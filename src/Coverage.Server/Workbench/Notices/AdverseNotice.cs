@@ -28,11 +28,11 @@ public sealed record NoticeQuote(string Text, string Source) : NoticeBlock;
 public sealed record NoticeDefinitions(IReadOnlyList<NoticeFact> Items) : NoticeBlock;
 
 /// <summary>
-/// Builds the notice from the case (request, determination, the physician's decision) and the catalogue
-/// (policy, coverage statement, evidence, code descriptions, fact definitions). Appeal rights follow the
+/// Builds the notice from the case (request, determination, the physician's decision) and the catalogue it was
+/// decided with (policy, coverage statement, evidence, code descriptions, fact definitions). Appeal rights follow the
 /// federal claims and appeals rules for group health plans (29 CFR 2560.503-1, 45 CFR 147.136).
 /// </summary>
-public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchOptions> options)
+public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
 {
     public const int AppealDays = 180;
     public const int ExpeditedHours = 72;
@@ -200,7 +200,7 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         ]);
     }
 
-    private List<NoticeBlock> Rationale(CaseDetails details, LineDetails line)
+    private static List<NoticeBlock> Rationale(CaseDetails details, LineDetails line)
     {
         var decision = line.Decision!;
         var blocks = new List<NoticeBlock>
@@ -241,7 +241,7 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
     };
 
     /// <summary>The member's age, sex and place of service, and each clinical fact the request stated, in the catalogue's order and words.</summary>
-    private List<string> MemberFacts(CaseDetails details, LineDetails line)
+    private static List<string> MemberFacts(CaseDetails details, LineDetails line)
     {
         var facts = new List<string>();
         if (details.AgeOnDateOfService is { } age) facts.Add($"Age on the date of service: {age} years");
@@ -249,10 +249,11 @@ public sealed class NoticeBuilder(PolicyCatalogue catalogue, IOptions<WorkbenchO
         var place = line.ServiceLine is null ? details.Request.PlaceOfService : details.Request.PlaceOfServiceOf(line.ServiceLine);
         if (place is not null) facts.Add($"Place of service (CMS code): {place}");
         var stated = details.Request.Clinical;
-        foreach (var definition in catalogue.Facts.All)
+        var definitions = details.Catalogue.Facts;
+        foreach (var definition in definitions.All)
             if (stated.TryGet(definition.Name, out var value)) facts.Add(CaseDetails.FactText(definition, definition.Name, value));
         foreach (var (name, value) in stated.All)
-            if (catalogue.Facts.Find(name) is null) facts.Add(CaseDetails.FactText(null, name, value));
+            if (definitions.Find(name) is null) facts.Add(CaseDetails.FactText(null, name, value));
         return facts;
     }
 

@@ -1,5 +1,4 @@
 using Coverage.Server.Security;
-using Coverage.Engine.Catalogue;
 using Coverage.Store;
 
 namespace Coverage.Server.Workbench.Notices;
@@ -8,11 +7,11 @@ namespace Coverage.Server.Workbench.Notices;
 internal static class NoticeEndpoints
 {
     public static async Task<IResult> Pdf(
-        Guid id, int sequence, HttpContext context, CaseService cases, PolicyCatalogue catalogue, NoticeBuilder notices, CancellationToken cancellationToken)
+        Guid id, int sequence, HttpContext context, CaseService cases, CatalogueVersions catalogues, NoticeBuilder notices, CancellationToken cancellationToken)
     {
         var result = await cases.RecordNoticeAsync(id, sequence, "pdf", context.Caller(), cancellationToken);
         if (result.Error is not null) return TypedResults.NotFound();
-        var notice = notices.Build(CaseDetails.From(result.Value!, catalogue), sequence);
+        var notice = notices.Build(await CaseDetails.ReadAsync(result.Value!, catalogues, cancellationToken), sequence);
         if (notice is null) return TypedResults.NotFound();
         return TypedResults.File(NoticePdf.Render(notice, cancellationToken), "application/pdf", notice.FileName);
     }

@@ -248,6 +248,29 @@ namespace Coverage.Store.Migrations.Postgres
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.CatalogueSnapshotRecord", b =>
+                {
+                    b.Property<string>("Digest")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<byte[]>("Archive")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Root")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTime>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Digest");
+
+                    b.ToTable("catalogue_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.LineDecisionRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -239,6 +239,29 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.CatalogueSnapshotRecord", b =>
+                {
+                    b.Property<string>("Digest")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Archive")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Root")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SavedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Digest");
+
+                    b.ToTable("catalogue_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.LineDecisionRecord", b =>
                 {
                     b.Property<long>("Id")
