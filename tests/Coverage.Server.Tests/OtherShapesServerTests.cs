@@ -71,4 +71,21 @@ public sealed class OtherShapesServerTests : IClassFixture<SqliteStorage>, IDisp
         // Inpatient (21) fails the outpatient criterion: not medically necessary, whatever the pregnancy test would say.
         Assert.Equal("not-medically-necessary", body.GetProperty("determination").GetProperty("lines")[0].Str("outcome"));
     }
+
+    [Fact]
+    public async Task MutatedRequestsWithSexPlaceAndLists_AreRefusedWith4xxNeverAServerError()
+    {
+        var seed = Crohns("OS-FUZZ").Replace("\"birthDate\"", "\"sex\": \"female\", \"birthDate\"", StringComparison.Ordinal)
+            .Replace("\"dateOfService\"", "\"placeOfService\": \"22\", \"dateOfService\"", StringComparison.Ordinal)
+            .Replace("\"code\": \"96413\"}", "\"code\": \"96413\", \"placeOfService\": \"11\"}", StringComparison.Ordinal);
+        var failures = new List<string>();
+        foreach (var body in HostileInputs.Mutations(seed, seed: 7, count: 200))
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _client.PostAsync(new Uri("/api/v1/determinations", UriKind.Relative), content);
+            if ((int)response.StatusCode >= 500) failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
+    }
 }
