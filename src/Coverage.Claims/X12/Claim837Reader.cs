@@ -5,9 +5,13 @@ namespace Coverage.Claims.X12;
 
 /// <summary>
 /// Reads the claims of X12 837 professional files (005010X222A1) as a stream of records, in file order, with
-/// constant memory: one claim is held at a time. Several interchanges, functional groups and transaction sets
+/// bounded memory: the records of one transaction set are held until its SE shows the set arrived whole (at most
+/// <see cref="MaxClaimsPerTransaction"/> claims). Several interchanges, functional groups and transaction sets
 /// per file are read; the envelopes are checked (SE01 segment count, ST02/SE02, GS06/GE02, ISA13/IEA02, GE01 and
-/// IEA01 counts) and each problem becomes a rejected record of its own, positioned at its segment.
+/// IEA01 counts) and each problem becomes a rejected record of its own, positioned at its segment. A transaction
+/// set that does not close exactly (no SE: the file was cut off, or the next ISA, GS or ST came first; or an SE
+/// whose count or control number disagrees) has every claim rejected, naming it: a claim cut off after two of its
+/// four lines must not be decided on two.
 /// <para>Mapping (docs/batch.md): CLM01 is the request id; the member is the 2010BA subscriber (NM1*IL, NM109)
 /// and, under a 2000C patient loop, the patient's 2010CA DMG birth date (and NM109 when a sender gives one); the
 /// plan comes from SBR03 through the <see cref="PlanMap"/>; HI ABK/ABF are the diagnoses; each 2400 LX is a line
@@ -21,6 +25,12 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
 
     /// <summary>The 837P allows 50 lines a claim; beyond this many a claim is rejected rather than held in memory.</summary>
     public const int MaxLines = ClaimDraft.MaxLines;
+
+    /// <summary>
+    /// The claims of one transaction set held until its SE (the guide recommends at most 5,000 CLM per set); the
+    /// claims of a larger set are rejected, naming the limit, rather than held without bound.
+    /// </summary>
+    public const int MaxClaimsPerTransaction = 10_000;
 
     public IEnumerable<ClaimRecord> Read()
     {
@@ -57,6 +67,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         public int Segments { get; set; } = 1;
         /// <summary>Not an 837P: its segments are counted for SE01 but not read as claims.</summary>
         public bool Skip { get; set; }
+        /// <summary>The records read in the set so far, held until its SE; and how many of them are claims.</summary>
+        public List<ClaimRecord> Held { get; } = [];
+        public int Claims { get; set; }
+        /// <summary>Set once the set holds more claims than are held: the rest are rejected as they come.</summary>
+        public string? TooLarge { get; set; }
     }
 
     /// <summary>A subscriber (2000B/2010BA) or patient (2000C/2010CA) loop: who the claims under it are for.</summary>
@@ -161,7 +176,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             var error = new RecordError(s.Position, null, $"malformed segment: {s.Error}");
             if (_claim is not null) _claim.Error(error);
             else if (CurrentParty is { } party) party.Error(error);
-            else Output.Enqueue(ClaimRecord.Rejected(s.Position, null, [error]));
+            else Emit(ClaimRecord.Rejected(s.Position, null, [error]));
         }
 
         private void StartInterchange(X12Segment s)
@@ -241,12 +256,17 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 Reject(s.Position, "SE without an ST before it");
                 return;
             }
-            _st.Segments++;
-            if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != _st.Segments)
-                Reject(s.Position, $"SE01 says {Quote(s[1])} segments but transaction set {_st.Control} (ST at segment {_st.Segment}) has {_st.Segments}");
-            if (s[2].Trim() != _st.Control)
-                Reject(s.Position, $"SE02 '{s[2]}' does not match ST02 '{_st.Control}' (ST at segment {_st.Segment})");
+            var st = _st;
+            st.Segments++;
+            var problems = new List<string>(2);
+            if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != st.Segments)
+                problems.Add($"SE01 says {Quote(s[1])} segments but transaction set {st.Control} (ST at segment {st.Segment}) has {st.Segments}");
+            if (s[2].Trim() != st.Control)
+                problems.Add($"SE02 '{s[2]}' does not match ST02 '{st.Control}' (ST at segment {st.Segment})");
+            Release(st, problems.Count == 0 ? null
+                : $"transaction set {st.Control} (ST at segment {st.Segment}) did not arrive exactly ({string.Join("; ", problems)}), so none of its claims is decided");
             _st = null;
+            foreach (var problem in problems) Reject(s.Position, problem);
         }
 
         private void CloseTransaction(string by)
@@ -254,9 +274,46 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             CloseClaim();
             EndLoops();
             if (_st is null) return;
-            Reject(RecordPosition.Segment(_st.Segment), $"transaction set {_st.Control} (ST at segment {_st.Segment}) has no SE: it ends at {by}");
+            var st = _st;
             _st = null;
+            Reject(RecordPosition.Segment(st.Segment), $"transaction set {st.Control} (ST at segment {st.Segment}) has no SE: it ends at {by}");
+            Release(st, $"transaction set {st.Control} (ST at segment {st.Segment}) has no SE (it ends at {by}): the file was cut off or interrupted there, " +
+                "so its claims may be incomplete and none of them is decided");
         }
+
+        /// <summary>
+        /// A record read inside a transaction set waits for the set's SE; outside one (or in a set that is skipped,
+        /// or too large to hold) it is output at once.
+        /// </summary>
+        private void Emit(ClaimRecord record)
+        {
+            var st = _st;
+            if (st is null || st.Skip)
+            {
+                Output.Enqueue(record);
+                return;
+            }
+            if (!record.IsRejected && st.TooLarge is null && ++st.Claims > MaxClaimsPerTransaction)
+            {
+                st.TooLarge = $"transaction set {st.Control} (ST at segment {st.Segment}) holds more than {MaxClaimsPerTransaction:N0} claims, more than are " +
+                    "held until its SE shows it whole (the guide recommends at most 5,000 claims a set); split it into smaller sets";
+                Release(st, st.TooLarge);
+            }
+            if (st.TooLarge is not null) Output.Enqueue(Refused(record, st.TooLarge));
+            else st.Held.Add(record);
+        }
+
+        /// <summary>The set's held records, in file order; its claims rejected for <paramref name="reason"/> when it did not arrive whole.</summary>
+        private void Release(Transaction st, string? reason)
+        {
+            foreach (var record in st.Held) Output.Enqueue(reason is null ? record : Refused(record, reason));
+            st.Held.Clear();
+        }
+
+        /// <summary>A claim the reader read but cannot let be decided: rejected, naming the claim and the reason.</summary>
+        private static ClaimRecord Refused(ClaimRecord record, string reason) =>
+            record.IsRejected ? record : ClaimRecord.Rejected(record.Position, record.ClaimId,
+                [new RecordError(record.Position, null, $"claim {record.ClaimId ?? "without an id"}: {reason}")]);
 
         private void CloseGroup(string by)
         {
@@ -281,7 +338,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
 
         private static string Quote(string value) => value.Length == 0 ? "nothing" : $"'{value}'";
 
-        private void Reject(RecordPosition position, string message) => Output.Enqueue(ClaimRecord.Rejected(position, message));
+        private void Reject(RecordPosition position, string message) => Emit(ClaimRecord.Rejected(position, message));
 
         // ------------------------------------------------------------ 2000B/2000C: subscriber and patient
 
@@ -365,7 +422,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private void EndPatient()
         {
             if (_patient is { Claims: 0, Errors.Count: > 0 })
-                Output.Enqueue(ClaimRecord.Rejected(_patient.Errors[0].Position, null, _patient.Errors));
+                Emit(ClaimRecord.Rejected(_patient.Errors[0].Position, null, _patient.Errors));
             _patient = null;
             if (_level == "23") _level = "22";
         }
@@ -374,7 +431,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         {
             EndPatient();
             if (_subscriber is { Claims: 0, Errors.Count: > 0 })
-                Output.Enqueue(ClaimRecord.Rejected(_subscriber.Errors[0].Position, null, _subscriber.Errors));
+                Emit(ClaimRecord.Rejected(_subscriber.Errors[0].Position, null, _subscriber.Errors));
             _subscriber = null;
             _level = null;
             _named = null;
@@ -575,7 +632,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     claim.Error(line.At, $"serviceLines[{i}].dateOfService", $"line {line.Sequence} has no date of service (DTP*472), nor has the claim");
                 }
             }
-            Output.Enqueue(claim.ToRecord());
+            Emit(claim.ToRecord());
             _claim = null;
         }
 

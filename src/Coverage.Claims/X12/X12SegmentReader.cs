@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Coverage.Claims.X12;
@@ -5,7 +6,13 @@ namespace Coverage.Claims.X12;
 /// <summary>
 /// Streams the segments of an X12 file from a <see cref="TextReader"/> with constant memory, whatever the file
 /// size. Each interchange's delimiters are taken from its own fixed-width ISA header, so a file may hold several
-/// interchanges with different delimiters. Line breaks between segments are ignored (many senders add them).
+/// interchanges with different delimiters.
+/// <para>Line breaks are never data. When the segment terminator is not a line break, CR and LF are dropped
+/// wherever they are (senders add them between segments, and files are often wrapped at 80 columns, inside a
+/// segment, an element, even the ISA); when it is CR or LF, CR, LF and CRLF all end a segment. Any other control
+/// character left inside an element (one that is not a delimiter) makes the segment malformed: such a value cannot
+/// be read exactly. Between segments, spaces, tabs, a byte order mark, NUL padding and a DOS end-of-file (^Z) are
+/// skipped, and the last segment of a file (IEA) may lack its terminator.</para>
 /// A malformed segment is yielded with its <see cref="X12Segment.Error"/> set, never thrown: the caller decides
 /// which claim it spoils, and reading goes on with the next segment.
 /// </summary>
@@ -66,15 +73,18 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
             var length = 0;
             var terminated = false;
             var tooLong = false;
+            var lineBreakEnds = _delimiters.Segment is '\r' or '\n';
             // Most segments lie whole in the buffer: find the terminator with a vectorised search, copy once.
             while (true)
             {
-                var at = Array.IndexOf(_buffer, _delimiters.Segment, _start, _end - _start);
-                var found = (at < 0 ? _end : at) - _start;
-                var room = Math.Min(found, maxSegmentLength - length);
+                var rest = _buffer.AsSpan(_start, _end - _start);
+                var found = lineBreakEnds ? rest.IndexOfAny('\r', '\n') : rest.IndexOf(_delimiters.Segment);
+                var at = found < 0 ? -1 : _start + found;
+                var span = (at < 0 ? _end : at) - _start;
+                var room = Math.Min(span, maxSegmentLength - length);
                 Append(_start, room, length);
                 length += room;
-                if (room < found) tooLong = true;
+                if (room < span) tooLong = true;
                 if (at >= 0)
                 {
                     _start = at + 1;
@@ -84,20 +94,71 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
                 _start = _end;
                 if (!Fill(1)) break;
             }
-            // A sender that ends segments with "~\r\n" leaves nothing here; one that uses a line break as the
-            // terminator may leave a carriage return before it.
-            while (length > 0 && _segment[length - 1] is '\r' or '\n') length--;
+            // A line break is never data: a file wrapped at 80 columns breaks segments anywhere.
+            if (!lineBreakEnds) length = DropLineBreaks(length);
             _number++;
             view.Point(_number, _segment, Split(length), _count, _delimiters);
+            if (!terminated && IsLastIea(view)) terminated = true; // a file's final terminator is often missing
             if (tooLong)
                 yield return new X12Segment(_number, [new string(view.Span(0))], _delimiters, $"the segment is longer than {maxSegmentLength} characters");
             else if (!terminated)
                 yield return view.Detach($"the file ends inside segment '{Abbreviate(new string(_segment, 0, length))}' (no segment terminator '{Show(_delimiters.Segment)}')");
+            else if (length == 0)
+                yield return view.Detach($"an empty segment (two segment terminators '{Show(_delimiters.Segment)}' in a row)");
             else if (!IsSegmentId(view.Span(0)))
                 yield return view.Detach($"'{Abbreviate(new string(view.Span(0)))}' is not a segment id (two or three upper-case letters or digits)");
+            else if (ControlCharacter(length, view) is { } control)
+                yield return view.Detach(control);
             else
                 yield return reuse ? view : view.Detach();
         }
+    }
+
+    /// <summary>Removes CR and LF from the segment buffer's first <paramref name="length"/> characters; the new length.</summary>
+    private int DropLineBreaks(int length)
+    {
+        var span = _segment.AsSpan(0, length);
+        var first = span.IndexOfAny('\r', '\n');
+        if (first < 0) return length;
+        var kept = first;
+        for (var i = first + 1; i < length; i++)
+            if (span[i] is not ('\r' or '\n')) span[kept++] = span[i];
+        return kept;
+    }
+
+    /// <summary>
+    /// A control character inside an element (tab, NUL, escape…) that is not one of the interchange's delimiters
+    /// (some interchanges use control characters as delimiters): the value cannot be read exactly.
+    /// </summary>
+    private string? ControlCharacter(int length, X12Segment view)
+    {
+        var span = _segment.AsSpan(0, length);
+        var d = _delimiters!;
+        // Vectorised: most segments hold no control character at all.
+        for (var from = 0; from < span.Length;)
+        {
+            var found = span[from..].IndexOfAnyInRange('\0', '\u001f');
+            var delete = span[from..].IndexOf('\u007f');
+            if (found < 0 || (delete >= 0 && delete < found)) found = delete;
+            if (found < 0) return null;
+            var i = from + found;
+            var ch = span[i];
+            from = i + 1;
+            if (ch == d.Element || ch == d.Component || ch == d.Repetition) continue;
+            var element = 0;
+            for (var j = 0; j < _count && _ends[j] < i; j++) element++;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{new string(view.Span(0))}{element:00} holds a control character (U+{(int)ch:X4}); a value with one cannot be read exactly");
+        }
+        return null;
+    }
+
+    /// <summary>An IEA at the very end of the input: the interchange is complete even without its terminator.</summary>
+    private bool IsLastIea(X12Segment view)
+    {
+        if (!view.Span(0).SequenceEqual("IEA")) return false;
+        SkipSeparatorsBetweenSegments();
+        return Peek(0) < 0;
     }
 
     /// <summary>Copies <paramref name="count"/> characters from the input buffer to the segment buffer at <paramref name="at"/>.</summary>
@@ -125,10 +186,9 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
         return _ends;
     }
 
-    /// <summary>Two or three upper-case letters or digits, the first a letter (a line break may follow, as "$" allowed).</summary>
+    /// <summary>Two or three upper-case letters or digits, the first a letter.</summary>
     private static bool IsSegmentId(ReadOnlySpan<char> id)
     {
-        if (id.Length is 3 or 4 && id[^1] == '\n') id = id[..^1];
         if (id.Length is < 2 or > 3 || !char.IsAsciiLetterUpper(id[0])) return false;
         foreach (var ch in id[1..])
             if (!char.IsAsciiLetterUpper(ch) && !char.IsAsciiDigit(ch)) return false;
@@ -137,9 +197,31 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
 
     private X12Segment ReadIsa()
     {
+        // The ISA is fixed-width, so a line break inside it (a file wrapped at 80 columns) is not part of it. Its last
+        // character is the segment terminator, which may itself be a line break: a line break there followed by a
+        // segment id ends the ISA; followed by anything else, it was a wrap, and what follows is the terminator.
         var isa = new char[IsaLength];
         var count = 0;
-        while (count < IsaLength && Peek(0) >= 0) isa[count++] = (char)Read();
+        while (count < IsaLength - 1 && Peek(0) >= 0)
+        {
+            var ch = (char)Read();
+            if (ch is not ('\r' or '\n')) isa[count++] = ch;
+        }
+        if (count == IsaLength - 1 && Peek(0) >= 0)
+        {
+            var last = (char)Read();
+            if (last is '\r' or '\n')
+            {
+                var ahead = 0;
+                while (Peek(ahead) is '\r' or '\n') ahead++;
+                if (Peek(ahead) is var next && next >= 0 && !char.IsAsciiLetterUpper((char)next))
+                {
+                    for (var i = 0; i < ahead; i++) Read();
+                    last = (char)Read();
+                }
+            }
+            isa[count++] = last;
+        }
         _number++;
         var header = new string(isa, 0, count);
         var problem = IsaProblem(header);
@@ -191,9 +273,10 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
             $"data outside an interchange ('{Abbreviate(skipped.ToString())}'): no valid ISA header gives its delimiters; skipped to the next ISA");
     }
 
+    /// <summary>What may stand between segments and carries nothing: line breaks, blanks, a byte order mark, NUL padding, a DOS end-of-file (^Z).</summary>
     private void SkipSeparatorsBetweenSegments()
     {
-        while (Peek(0) is '\r' or '\n' or ' ' or '\t' or '\uFEFF') Read();
+        while (Peek(0) is '\r' or '\n' or ' ' or '\t' or '\uFEFF' or '\0' or '\u001a') Read();
     }
 
     private bool StartsWithIsa() =>

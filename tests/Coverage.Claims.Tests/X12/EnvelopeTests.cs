@@ -5,7 +5,8 @@ namespace Coverage.Claims.Tests.X12;
 /// <summary>
 /// Envelope checks (X12.5/X12.6): SE01 segment count, ST02/SE02, GS06/GE02, ISA13/IEA02, GE01 and IEA01 counts,
 /// unterminated envelopes, transaction sets that are not 837P. Each problem is a rejected record of its own at
-/// its segment; the claims inside are still decided.
+/// its segment. The claims of a transaction set that did not arrive exactly (no SE, or an SE that disagrees) are
+/// rejected too, each naming itself; those of a group or interchange whose trailer disagrees still stand.
 /// </summary>
 public class EnvelopeTests
 {
@@ -31,6 +32,21 @@ public class EnvelopeTests
     [InlineData("SE01 says '27' segments", "SE*28*0001", "SE*27*0001")]
     [InlineData("SE01 says 'x' segments", "SE*28*0001", "SE*x*0001")]
     [InlineData("SE02 '0002' does not match ST02 '0001'", "SE*28*0001", "SE*28*0002")]
+    public void Read_TransactionTrailerMismatch_IsAnErrorAtTheSeAndEveryClaimOfTheSetIsRejected(string reason, string from, string to)
+    {
+        var text = Good.Replace(from + "~", to + "~", StringComparison.Ordinal);
+
+        var (claims, envelope) = Split(text);
+
+        var error = Assert.Single(envelope);
+        Assert.StartsWith(reason, error.Message, StringComparison.Ordinal);
+        Assert.Equal(RecordPosition.Segment(SegmentNumber(text, to)), error.Position);
+        Assert.Equal(["A", "B"], claims.Select(c => c.ClaimId));
+        Assert.All(claims, c => Assert.StartsWith($"claim {c.ClaimId}: transaction set 0001 (ST at segment 3) did not arrive exactly ({reason}",
+            Assert.Single(c.Errors).Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("GE01 says '2' transaction sets", "GE*1*1", "GE*2*1")]
     [InlineData("GE02 '9' does not match GS06 '1'", "GE*1*1", "GE*1*9")]
     [InlineData("IEA01 says '3' functional groups", "IEA*1*000000001", "IEA*3*000000001")]
@@ -60,6 +76,7 @@ public class EnvelopeTests
         Assert.Contains("has no SE", error.Message, StringComparison.Ordinal);
         Assert.Equal(RecordPosition.Segment(SegmentNumber(text, "ST*")), error.Position);
         Assert.Equal(2, claims.Count);
+        Assert.All(claims, c => Assert.Contains("has no SE (it ends at GE", Assert.Single(c.Errors).Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -94,6 +111,7 @@ public class EnvelopeTests
         var (claims, envelope) = Split(text);
 
         Assert.Equal(["A"], claims.Select(c => c.ClaimId));
+        Assert.True(claims[0].IsRejected); // complete as read, but the set it belongs to never closed
         Assert.Equal(3, envelope.Count);
         Assert.Contains("has no SE", envelope[0].Message, StringComparison.Ordinal);
         Assert.Contains("has no GE", envelope[1].Message, StringComparison.Ordinal);
