@@ -11,15 +11,25 @@ public sealed class FactDefinitions
     public const string TimeSince = "time-since";
 
     private readonly Dictionary<string, FactDefinition> _byName;
+    private readonly Dictionary<(string System, string Code), FactDefinition> _byCoding;
 
     public FactDefinitions(IEnumerable<FactDefinition> definitions)
     {
         _byName = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        // The loader refuses a coding bound to two facts; were one repeated anyway, the first fact keeps it.
+        _byCoding = [];
+        foreach (var definition in _byName.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+            foreach (var coding in definition.Codes)
+                _byCoding.TryAdd((coding.System, coding.Code), definition);
     }
 
     public IEnumerable<FactDefinition> All => _byName.Values;
 
     public FactDefinition? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The fact a coding (a code system and a code, e.g. LOINC) carries, by the catalogue's bindings; null when it binds none.</summary>
+    public FactDefinition? FindByCoding(string? system, string? code) =>
+        system is null || code is null ? null : _byCoding.GetValueOrDefault((system, code));
 
     /// <summary>The facts derived from another fact (time since a date), for the evaluator to compute.</summary>
     public IReadOnlyList<FactDefinition> TimeSinceFacts => [.. _byName.Values.Where(d => d.DerivedFrom == TimeSince).OrderBy(d => d.Name, StringComparer.Ordinal)];
@@ -41,4 +51,12 @@ public sealed record FactDefinition
     public string? DerivedFrom { get; init; }
     /// <summary>For a time-since fact: the date fact it counts from.</summary>
     public string? Of { get; init; }
+    /// <summary>
+    /// The codings (code system and code, e.g. LOINC) under which FHIR resources carry this fact
+    /// (an Observation's code, a Claim.supportingInfo's category or code). Facts the engine derives have none.
+    /// </summary>
+    public IReadOnlyList<FactCoding> Codes { get; init; } = [];
 }
+
+/// <summary>A coding that carries a clinical fact in FHIR: a code system URI, a code, and optionally the code's display.</summary>
+public sealed record FactCoding(string System, string Code, string? Display);
