@@ -148,7 +148,7 @@ public sealed class RuleValidationTests : IDisposable
         Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: \"http://example.org/scores\", code: \"fracture\" }]\n");
         Replace(LittFacts, "  - name: disablingSeizures\n", "  - name: disablingSeizures\n    codes: [{ system: \"http://example.org/scores\", code: \"fracture\" }]\n");
 
-        AssertError(LittFacts, "facts[2].codes[0]", "already bound to fact 'mirelsScore' (CG-MED-81-ultrasound-ablation-oncologic/facts.yaml facts[1].codes[0])");
+        AssertError(LittFacts, "facts[2].codes[0]", "already bound to fact 'mirelsScore' (policies/CG-MED-81-ultrasound-ablation-oncologic/facts.yaml facts[1].codes[0])");
     }
 
     [Fact]

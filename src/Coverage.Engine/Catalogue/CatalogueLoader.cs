@@ -100,7 +100,7 @@ public static partial class CatalogueLoader
                 broken = true;
                 continue;
             }
-            LoadFactEntries(problems.In(file), Path.GetFileName(Path.GetDirectoryName(file)) + "/" + Path.GetFileName(file), dto, definitions, paths, codings);
+            LoadFactEntries(problems.In(file), problems.Relative(file), dto, definitions, paths, codings);
         }
         foreach (var definition in definitions.Where(d => d.DerivedFrom == FactDefinitions.TimeSince))
         {
