@@ -337,7 +337,13 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
 
     private static string Capitalized(string typeName) => char.ToUpperInvariant(typeName[0]) + typeName[1..];
 
-    private void Problem(string message, string expression) => _problems.Add(new FhirProblem(message, expression));
+    /// <summary>A request with more problems than this is answered with the first ones: enough to fix, bounded to send.</summary>
+    public const int MaxProblems = 50;
+
+    private void Problem(string message, string expression)
+    {
+        if (_problems.Count < MaxProblems) _problems.Add(new FhirProblem(message, expression));
+    }
 }
 
 /// <summary>

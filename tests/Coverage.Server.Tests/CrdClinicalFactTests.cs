@@ -232,6 +232,22 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     }
 
     [Fact]
+    public async Task OrderSign_ManyCitedObservations_ReadsAtMostTheLimitFromTheFhirServer()
+    {
+        var order = Order("C9734", "C79.51");
+        order.SupportingInfo.AddRange(Enumerable.Range(0, CrdService.MaxObservationReads + 10).Select(i => new ResourceReference($"Observation/missing-{i}")));
+        var request = Ehr.OrderSign(order);
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "token-9", ["token_type"] = "Bearer" };
+
+        var (status, body) = await Call(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("conditional", Code(Information(AnsweredOrder(body)), "covered"));
+        Assert.Equal(CrdService.MaxObservationReads, _fhirServer.Requests.Count(r => r.Url.Contains("/Observation/missing-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task OrderSign_SupportingInfoNotGivenAndNoAccess_IsConditional()
     {
         var order = Order("C9734", "C79.51");

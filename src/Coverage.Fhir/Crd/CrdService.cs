@@ -89,7 +89,8 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 {
                     // A fact the EHR recorded outside what the catalogue allows (e.g. a size beyond the fact's maximum).
                     var where = clinical.Value.PathOf(factError.Field["clinical.".Length..]) ?? factError.Field;
-                    return CrdResult.Fail(400, $"{where}: {factError.Message}", where);
+                    // The audit names the element, not the clinical value (member data stays out of the audit).
+                    return new CrdResult(400, null, Outcomes.Invalid($"{where}: {factError.Message}", where), $"refused (400): a clinical fact outside what the catalogue allows at {where}");
                 }
                 if (!read.IsValid) continue; // e.g. an invalid reason code: not an order this payer can assess
                 var line = evaluator.Evaluate(read.Request!).Lines[0];
@@ -284,6 +285,15 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     // ------------------------------------------------------------------ clinical facts
 
+    /// <summary>
+    /// Observations one call reads back from the FHIR server for the orders' supportingInfo: a call names a few;
+    /// beyond this, a cited Observation not in the hook stays unread (its fact unknown), so that no request makes
+    /// this service hammer the EHR.
+    /// </summary>
+    public const int MaxObservationReads = 20;
+
+    private int _reads;
+
     private sealed record OrderClinical(JsonObject Facts, Func<string, string?> PathOf);
 
     /// <summary>Where each resource of the call came from (context or prefetch), for messages naming it.</summary>
@@ -362,8 +372,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             else
             {
                 resource = Resolve(references[i], known);
-                if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal))
+                if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal) && _reads < MaxObservationReads)
                 {
+                    _reads++;
                     resource = await fhir.ReadAsync(access, target, cancellationToken);
                     if (resource is not null) Remember(resource, $"{target} (read from the FHIR server)");
                 }
@@ -381,7 +392,8 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private static CrdResult Problems(ClinicalFactReader reader) =>
         new(400, null, Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression))),
-            $"refused (400): {reader.Problems[0].Message}");
+            // The audit names the elements, not the clinical values (member data stays out of the audit).
+            $"refused (400): clinical facts that cannot be read at {string.Join(", ", reader.Problems.Select(p => p.Expression).Distinct(StringComparer.Ordinal).Take(5))}");
 
     private static Resource? Resolve(ResourceReference reference, List<Resource> known)
     {
