@@ -248,6 +248,20 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     }
 
     [Fact]
+    public async Task OrderSign_NoOrderWithABillingCode_SearchesNoRecord()
+    {
+        var request = Ehr.OrderSign(Order("12345678", "C79.51", system: "http://snomed.info/sct"));
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "token-9", ["token_type"] = "Bearer" };
+
+        var (status, body) = await Call(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
+        Assert.DoesNotContain(_fhirServer.Requests, r => r.Url.Contains("/Observation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OrderSign_SupportingInfoNotGivenAndNoAccess_IsConditional()
     {
         var order = Order("C9734", "C79.51");

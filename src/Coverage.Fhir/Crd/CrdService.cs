@@ -66,9 +66,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         known.AddRange(request.Prefetch.Select(p => Prefetched(p.Key, p.Value, out _)).OfType<Resource>());
 
-        // The patient's record: the Observations prefetched (or, with FHIR access, searched) that carry clinical facts.
-        var history = await History(request, access, cancellationToken);
-        if (history.Error is not null) return history.Error;
+        // The patient's record: the Observations prefetched (or, with FHIR access, searched) that carry clinical
+        // facts; read once, when the first order with a billing code needs it.
+        ClinicalFactReader? history = null;
 
         using var stream = new MemoryStream();
         var actions = new List<string>();
@@ -81,7 +81,13 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             {
                 var facts = OrderMapper.Read(order, reference => Resolve(reference, known));
                 if (facts is null) continue;
-                var clinical = await Clinical(order, known, history.Value!, access, cancellationToken);
+                if (history is null)
+                {
+                    var record = await History(request, access, cancellationToken);
+                    if (record.Error is not null) return record.Error;
+                    history = record.Value!;
+                }
+                var clinical = await Clinical(order, known, history, access, cancellationToken);
                 if (clinical.Error is not null) return clinical.Error;
                 var json = OrderMapper.ToRequestJson(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
                 var read = RequestReader.Read(json, evaluator.Catalogue);
@@ -399,8 +405,10 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     {
         var target = reference.Reference;
         if (target is null) return null;
-        return known.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
-            ?? known.FirstOrDefault(r => r.Id is not null && target.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal))
+        // The hook's resources, and the entries of the Bundles among them (a prefetched search).
+        var resources = known.SelectMany(r => r is Bundle bundle ? [r, .. bundle.Entry.Select(e => e.Resource).OfType<Resource>()] : new[] { r }).ToList();
+        return resources.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
+            ?? resources.FirstOrDefault(r => r.Id is not null && target.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal))
             ?? known.OfType<DomainResource>().SelectMany(r => r.Contained).FirstOrDefault(c => "#" + c.Id == target);
     }
 }
