@@ -10,6 +10,17 @@ public static class FhirSystems
     public const string CoverageClass = "http://terminology.hl7.org/CodeSystem/coverage-class";
     public const string Adjudication = "http://terminology.hl7.org/CodeSystem/adjudication";
     public const string ProcessPriority = "http://terminology.hl7.org/CodeSystem/processpriority";
+    public const string Ucum = "http://unitsofmeasure.org";
+    public const string Loinc = "http://loinc.org";
+
+    /// <summary>
+    /// Coverage's own code system for clinical facts: its codes are the fact names of the catalogue
+    /// (policies/clinical-facts.yaml and the policies' facts.yaml), so every fact can be sent coded even when
+    /// no standard code carries it (docs/crd-pas.md, "Clinical facts").
+    /// </summary>
+    public const string ClinicalFact = "https://coverage.payer.example/fhir/CodeSystem/clinical-fact";
+    /// <summary>Coverage's code system for the values of code facts: its codes are the values the catalogue lists for them.</summary>
+    public const string ClinicalFactValue = "https://coverage.payer.example/fhir/CodeSystem/clinical-fact-value";
 
     public const string CrdCoverageInformation = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
     public const string CrdTemp = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp";

@@ -23,6 +23,25 @@ public static class Outcomes
         return outcome;
     }
 
+    /// <summary>One error issue per problem, each naming the element it is about.</summary>
+    public static OperationOutcome Invalid(IEnumerable<(string Message, string? Expression)> problems)
+    {
+        var outcome = new OperationOutcome();
+        foreach (var (message, expression) in problems)
+        {
+            var issue = new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error,
+                Code = OperationOutcome.IssueType.Invalid,
+                Diagnostics = InputEcho.Message(message),
+            };
+            if (expression is not null) issue.Expression = [InputEcho.Truncate(expression, 128)];
+            outcome.Issue.Add(issue);
+        }
+        if (outcome.Issue.Count == 0) return Invalid("The request is invalid.");
+        return outcome;
+    }
+
     public static OperationOutcome Of(OperationOutcome.IssueType type, string message, string? expression = null)
     {
         var issue = new OperationOutcome.IssueComponent

@@ -186,4 +186,62 @@ public sealed class AdjudicateCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
     }
+
+    // ------------------------------------------------------------ criteria-based policies (clinical facts)
+
+    private static string WithRelatedResources => Path.Combine(CliRunner.RepositoryRoot, "catalogues", "with-related-resources");
+
+    /// <summary>The facts CG-MED-81's HIFU criteria read (ageYears is derived from the birth date).</summary>
+    private static readonly string[] HifuFacts =
+        ["lesionDistanceFromSkinAndNervesCm", "mirelsScore", "increasedFractureRisk", "requiresSurgicalStabilization", "clinicallySignificantComorbidities", "painRefractoryToRadiation"];
+
+    /// <summary>The first line of each claim's determination, by claim id.</summary>
+    private Dictionary<string, JsonElement> Results(string file) =>
+        System.IO.File.ReadAllLines(File(file)).Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .ToDictionary(r => r.GetProperty("requestId").GetString()!, r => r.GetProperty("lines")[0]);
+
+    [Fact]
+    public void Adjudicate_NdjsonClaimWithClinicalFacts_DecidesTheCriteriaLineAndAsksForThemWithout()
+    {
+        const string claim = """{"requestId":"H1","kind":"claim","member":{"id":"M1","birthDate":"1960-03-01","planId":"standard"},"dateOfService":"2026-03-20","diagnoses":["C79.51"],"serviceLines":[{"sequence":1,"code":"C9734","units":1}]""";
+        const string facts = ""","clinical":{"lesionDistanceFromSkinAndNervesCm":2.5,"mirelsScore":6,"requiresSurgicalStabilization":false,"clinicallySignificantComorbidities":false,"painRefractoryToRadiation":true}""";
+        var input = File("hifu.ndjson");
+        System.IO.File.WriteAllLines(input, [claim + facts + "}", claim.Replace("\"H1\"", "\"H2\"", StringComparison.Ordinal) + "}"]);
+
+        var result = CliRunner.Run("--catalogue", WithRelatedResources, "adjudicate", input, "--out", File("results.ndjson"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("line outcomes:  covered 1, information-required 1", result.Stdout, StringComparison.Ordinal);
+        var lines = Results("results.ndjson");
+        Assert.Equal("covered", lines["H1"].GetProperty("outcome").GetString());
+        Assert.Equal("CG-MED-81", lines["H1"].GetProperty("policy").GetProperty("id").GetString());
+        Assert.Equal("information-required", lines["H2"].GetProperty("outcome").GetString());
+        var needed = string.Join("\n", lines["H2"].GetProperty("informationNeeded").EnumerateArray().Select(n => n.GetString()));
+        Assert.All(HifuFacts, fact => Assert.Contains($"({fact})", needed, StringComparison.Ordinal));
+        Assert.Contains("H2,1,C9734,information-required,CO,16,M127,CG-MED-81", System.IO.File.ReadAllText(File("results.adjustments.csv")), StringComparison.Ordinal);
+    }
+
+    /// <summary>837P and CSV carry no clinical facts: a criteria line is information-required, naming the facts to send — never decided on a guess.</summary>
+    [Theory]
+    [InlineData("claims-small.837", "HI*ABK:D241~", "HI*ABK:C7951~", "SV1*HC:0581T:LT*", "SV1*HC:C9734*")]
+    [InlineData("claims-small.csv", ",D24.1,2026-06-11,0581T,LT,", ",C79.51,2026-06-11,C9734,,")]
+    public void Adjudicate_FormatWithoutClinicalFacts_LeavesTheCriteriaLineInformationRequired(string sample, params string[] replacements)
+    {
+        var text = System.IO.File.ReadAllText(CliRunner.Sample(sample));
+        for (var i = 0; i < replacements.Length; i += 2)
+        {
+            Assert.Contains(replacements[i], text, StringComparison.Ordinal);
+            text = text.Replace(replacements[i], replacements[i + 1], StringComparison.Ordinal);
+        }
+        var input = File("hifu" + Path.GetExtension(sample));
+        System.IO.File.WriteAllText(input, text);
+
+        CliRunner.Run("--catalogue", WithRelatedResources, "adjudicate", input, "--out", File("results.ndjson"), "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        var line = Results("results.ndjson")["CLM0000001"];
+        Assert.Equal("C9734", line.GetProperty("code").GetString());
+        Assert.Equal("information-required", line.GetProperty("outcome").GetString());
+        var needed = string.Join("\n", line.GetProperty("informationNeeded").EnumerateArray().Select(n => n.GetString()));
+        Assert.All(HifuFacts, fact => Assert.Contains($"({fact})", needed, StringComparison.Ordinal));
+    }
 }

@@ -102,8 +102,6 @@ public sealed class RuleValidationTests : IDisposable
         AssertError(Hifu, "versions[0].statements[1].criteria", "at most 31");
     }
 
-    private const string HifuFacts = "policies/CG-MED-81-ultrasound-ablation-oncologic/facts.yaml";
-
     [Theory]
     [InlineData("    derivedFrom: count\n    of: mirelsScore", "facts[0].of", "'mirelsScore' is a number fact; a count counts the codes of a list fact")]
     [InlineData("    derivedFrom: member-sex", "facts[0].type", "the member's sex is a code")]
@@ -134,6 +132,65 @@ public sealed class RuleValidationTests : IDisposable
         Replace(Hifu, "fact: painRefractoryToRadiation, equals: true", "fact: drugsTried, equals: a");
 
         AssertError(Hifu, "versions[0].statements[1].criteria.all[4].when", "a list fact; criteria read it through a fact derived as count");
+    }
+
+    // ------------------------------------------------------------ fact bindings (facts[].codes)
+
+    private const string HifuFacts = "policies/CG-MED-81-ultrasound-ablation-oncologic/facts.yaml";
+    private const string LittFacts = "policies/MP-728-litt-neurological-disorders/facts.yaml";
+
+    [Fact]
+    public void Load_FactBinding_FindsTheFactByItsCoding()
+    {
+        var catalogue = CatalogueLoader.Load(Extension);
+
+        Assert.Equal("tumorSizeCm", catalogue.Facts.FindByCoding("http://loinc.org", "21889-1")?.Name);
+        Assert.Null(catalogue.Facts.FindByCoding("http://loinc.org", "21889-2"));
+        Assert.Null(catalogue.Facts.FindByCoding(null, "21889-1"));
+        Assert.Equal(new FactCoding("http://loinc.org", "21889-1", "Size Tumor"), Assert.Single(catalogue.Facts.Find("tumorSizeCm")!.Codes));
+    }
+
+    [Fact]
+    public void Load_FactBindingSystemNotAUri_NamesTheSystem()
+    {
+        Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: loinc, code: \"1234-5\" }]\n");
+
+        AssertError(HifuFacts, "facts[1].codes[0].system", "'loinc' is not a code system URI");
+    }
+
+    [Fact]
+    public void Load_FactBindingWithoutCode_NamesTheCode()
+    {
+        Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: \"http://example.org/scores\" }]\n");
+
+        AssertError(HifuFacts, "facts[1].codes[0].code", "missing");
+    }
+
+    [Fact]
+    public void Load_FactBindingCodeWithOuterWhitespace_NamesTheCode()
+    {
+        Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: \"http://example.org/scores\", code: \" mirels\" }]\n");
+
+        AssertError(HifuFacts, "facts[1].codes[0].code", "is not a FHIR code");
+    }
+
+    [Fact]
+    public void Load_OneCodingBoundToTwoFacts_NamesBothPlaces()
+    {
+        Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: \"http://example.org/scores\", code: \"fracture\" }]\n");
+        Replace(LittFacts, "  - name: disablingSeizures\n", "  - name: disablingSeizures\n    codes: [{ system: \"http://example.org/scores\", code: \"fracture\" }]\n");
+
+        AssertError(LittFacts, "facts[2].codes[0]", "already bound to fact 'mirelsScore' (policies/CG-MED-81-ultrasound-ablation-oncologic/facts.yaml facts[1].codes[0])");
+    }
+
+    [Fact]
+    public void Load_DerivedFactWithBinding_IsRefused()
+    {
+        var facts = Path.Combine(_base, "policies", "clinical-facts.yaml");
+        File.WriteAllText(facts, File.ReadAllText(facts).Replace("    derivedFrom: age-on-date-of-service\n",
+            "    derivedFrom: age-on-date-of-service\n    codes: [{ system: \"http://loinc.org\", code: \"30525-0\" }]\n", StringComparison.Ordinal));
+
+        AssertError("../../policies/clinical-facts.yaml", "facts[0].codes", "a derived fact is computed by the engine");
     }
 
     private void Replace(string relativeFile, string oldText, string newText)

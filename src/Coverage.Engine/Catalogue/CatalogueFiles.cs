@@ -29,6 +29,14 @@ internal sealed class FactEntry
     public List<string>? Counting { get; set; }
     public string? Description { get; set; }
     public string? Documentation { get; set; }
+    public List<FactCodingEntry>? Codes { get; set; }
+}
+
+internal sealed class FactCodingEntry
+{
+    public string? System { get; set; }
+    public string? Code { get; set; }
+    public string? Display { get; set; }
 }
 
 internal sealed class PolicyFile

@@ -91,6 +91,7 @@ public static partial class CatalogueLoader
         var definitions = new List<FactDefinition>();
         var broken = false;
         var paths = new Dictionary<string, (FileProblems At, string Path)>(StringComparer.Ordinal);
+        var codings = new Dictionary<(string System, string Code), (string Fact, string Where)>();
         foreach (var file in files)
         {
             var dto = Read<FactsFile>(file, problems);
@@ -99,7 +100,7 @@ public static partial class CatalogueLoader
                 broken = true;
                 continue;
             }
-            LoadFactEntries(problems.In(file), dto, definitions, paths);
+            LoadFactEntries(problems.In(file), problems.Relative(file), dto, definitions, paths, codings);
         }
         foreach (var definition in definitions.Where(d => d.DerivedFrom is FactDefinitions.TimeSince or FactDefinitions.Count))
         {
@@ -116,7 +117,9 @@ public static partial class CatalogueLoader
         return broken ? null : new FactDefinitions(definitions);
     }
 
-    private static void LoadFactEntries(FileProblems at, FactsFile dto, List<FactDefinition> definitions, Dictionary<string, (FileProblems, string)> paths)
+    private static void LoadFactEntries(
+        FileProblems at, string file, FactsFile dto, List<FactDefinition> definitions, Dictionary<string, (FileProblems, string)> paths,
+        Dictionary<(string System, string Code), (string Fact, string Where)> codings)
     {
         foreach (var (entry, i) in Indexed(at.Required(dto.Facts, "facts")))
         {
@@ -182,6 +185,7 @@ public static partial class CatalogueLoader
             if (entry.Unit is not null && type != FactType.Number) at.Add(path + ".unit", "only number facts have a unit");
             var description = at.Text(entry.Description, path + ".description");
             var documentation = at.Text(entry.Documentation, path + ".documentation");
+            var codes = LoadFactCodings(at, file, path, name, entry, codings);
             if (name is null || description is null || documentation is null || duplicate) continue;
             paths[name] = (at, path);
             definitions.Add(new FactDefinition
@@ -197,9 +201,58 @@ public static partial class CatalogueLoader
                 DerivedFrom = entry.DerivedFrom,
                 Of = entry.Of,
                 Counting = entry.Counting ?? [],
+                Codes = codes,
             });
         }
     }
+
+    /// <summary>
+    /// The codings that carry a fact in FHIR (facts[i].codes): each an absolute code system URI and a code as FHIR
+    /// spells codes; a coding bound to two facts would make a FHIR resource ambiguous, so it is an error naming both.
+    /// A derived fact is computed by the engine, never read, so it has no codings.
+    /// </summary>
+    private static List<FactCoding> LoadFactCodings(
+        FileProblems at, string file, string path, string? name, FactEntry entry, Dictionary<(string System, string Code), (string Fact, string Where)> codings)
+    {
+        var codes = new List<FactCoding>();
+        if (entry.Codes is null) return codes;
+        if (entry.DerivedFrom is not null && entry.Codes.Count > 0)
+        {
+            at.Add(path + ".codes", "a derived fact is computed by the engine, never read from a request, so it has no codings");
+            return codes;
+        }
+        foreach (var (coding, j) in Indexed(entry.Codes))
+        {
+            var cpath = $"{path}.codes[{j}]";
+            var system = at.Text(coding.System, cpath + ".system");
+            var code = coding.Code;
+            if (string.IsNullOrEmpty(code)) at.Add(cpath + ".code", "missing");
+            else if (!FhirCode().IsMatch(code)) { at.Add(cpath + ".code", $"'{code}' is not a FHIR code (no leading, trailing or repeated whitespace)"); code = null; }
+            if (system is not null && (system != coding.System || !Uri.TryCreate(system, UriKind.Absolute, out var uri) || system.Any(char.IsWhiteSpace)
+                || uri.Scheme is not ("http" or "https" or "urn") || uri.Fragment.Length > 0 || system.Contains('|', StringComparison.Ordinal)))
+            {
+                at.Add(cpath + ".system", $"'{coding.System}' is not a code system URI (an absolute http(s) URL or a urn, without '|' or a fragment)");
+                system = null;
+            }
+            if (coding.Display is not null && string.IsNullOrWhiteSpace(coding.Display)) at.Add(cpath + ".display", "empty; leave it out or give the code's display");
+            if (system is null || string.IsNullOrEmpty(code) || name is null) continue;
+            var where = $"{file} {cpath}";
+            if (codings.TryGetValue((system, code), out var bound))
+            {
+                at.Add(cpath, bound.Fact == name
+                    ? $"{system}|{code} is bound to '{name}' twice"
+                    : $"{system}|{code} is already bound to fact '{bound.Fact}' ({bound.Where}); a coding carries one fact");
+                continue;
+            }
+            codings[(system, code)] = (name, where);
+            codes.Add(new FactCoding(system, code, coding.Display?.Trim()));
+        }
+        return codes;
+    }
+
+    /// <summary>FHIR's code datatype: no leading or trailing whitespace, single spaces inside.</summary>
+    [GeneratedRegex(@"^[^\s]+( [^\s]+)*$")]
+    private static partial Regex FhirCode();
 
     // ---------------------------------------------------------------- catalogues that extend others
 

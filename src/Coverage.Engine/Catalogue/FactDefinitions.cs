@@ -23,10 +23,16 @@ public sealed class FactDefinitions
     public static readonly IReadOnlyList<string> Sexes = ["female", "male", "other"];
 
     private readonly Dictionary<string, FactDefinition> _byName;
+    private readonly Dictionary<(string System, string Code), FactDefinition> _byCoding;
 
     public FactDefinitions(IEnumerable<FactDefinition> definitions)
     {
         _byName = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        // The loader refuses a coding bound to two facts; were one repeated anyway, the first fact keeps it.
+        _byCoding = [];
+        foreach (var definition in _byName.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+            foreach (var coding in definition.Codes)
+                _byCoding.TryAdd((coding.System, coding.Code), definition);
     }
 
     public IEnumerable<FactDefinition> All => _byName.Values;
@@ -46,6 +52,10 @@ public sealed class FactDefinitions
         MemberSex => "member.sex",
         _ => "the placeOfService of the line or the request",
     };
+
+    /// <summary>The fact a coding (a code system and a code, e.g. LOINC) carries, by the catalogue's bindings; null when it binds none.</summary>
+    public FactDefinition? FindByCoding(string? system, string? code) =>
+        system is null || code is null ? null : _byCoding.GetValueOrDefault((system, code));
 }
 
 public sealed record FactDefinition
@@ -66,4 +76,12 @@ public sealed record FactDefinition
     public string? Of { get; init; }
     /// <summary>For a count: the only codes counted (empty: every code of the list).</summary>
     public IReadOnlyList<string> Counting { get; init; } = [];
+    /// <summary>
+    /// The codings (code system and code, e.g. LOINC) under which FHIR resources carry this fact
+    /// (an Observation's code, a Claim.supportingInfo's category or code). Facts the engine derives have none.
+    /// </summary>
+    public IReadOnlyList<FactCoding> Codes { get; init; } = [];
 }
+
+/// <summary>A coding that carries a clinical fact in FHIR: a code system URI, a code, and optionally the code's display.</summary>
+public sealed record FactCoding(string System, string Code, string? Display);

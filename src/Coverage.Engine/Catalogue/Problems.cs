@@ -13,7 +13,10 @@ internal sealed class Problems(string root)
     public int Count => _errors.Count;
 
     public void Add(string file, string path, string message) =>
-        _errors.Add(new CatalogueError(Path.GetRelativePath(root, file).Replace('\\', '/'), path, message));
+        _errors.Add(new CatalogueError(Relative(file), path, message));
+
+    /// <summary>A file as errors name it: relative to the catalogue root.</summary>
+    public string Relative(string file) => Path.GetRelativePath(root, file).Replace('\\', '/');
 
     public FileProblems In(string file) => new(this, file);
 }

@@ -1,3 +1,5 @@
+using Coverage.Engine.Catalogue;
+
 namespace Coverage.Fhir.Crd;
 
 /// <summary>A CDS Hooks 2.0 service this server offers (GET /cds-services).</summary>
@@ -32,4 +34,42 @@ public static class CdsServices
     ];
 
     public static CdsService? Find(string id) => All.FirstOrDefault(s => s.Id == id);
+
+    /// <summary>The prefetch key of the patient's Observations that carry clinical facts.</summary>
+    public const string ObservationsKey = "observations";
+
+    /// <summary>
+    /// The services as discovery lists them for this catalogue: each also prefetches the patient's Observations
+    /// coded as the catalogue's clinical facts are (<see cref="ObservationQuery"/>), so that criteria can be read
+    /// from the EHR. Optional: an EHR that cannot fill it sends none, and the facts stay unknown.
+    /// </summary>
+    public static IReadOnlyList<CdsService> For(FactDefinitions facts)
+    {
+        var query = ObservationQuery(facts, "{{context.patientId}}");
+        return [.. All.Select(s => s with
+        {
+            Prefetch = new Dictionary<string, string>(s.Prefetch, StringComparer.Ordinal) { [ObservationsKey] = query },
+        })];
+    }
+
+    /// <summary>
+    /// The search for a patient's Observations that carry clinical facts: a token search on code (CDS Hooks 2.0
+    /// prefetch templates allow token equality), naming Coverage's fact code system as a whole ("system|") and each
+    /// coding the catalogue binds to a fact.
+    /// </summary>
+    public static string ObservationQuery(FactDefinitions facts, string patient)
+    {
+        var codes = facts.All.Where(f => f.DerivedFrom is null).SelectMany(f => f.Codes)
+            .Select(c => $"{Query(c.System)}|{Query(Escaped(c.Code))}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return $"Observation?patient={patient}&code={string.Join(",", [FhirSystems.ClinicalFact + "|", .. codes])}";
+    }
+
+    /// <summary>FHIR search escapes ',', '|', '$' and '\\' inside a token's code.</summary>
+    private static string Escaped(string code) =>
+        code.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal)
+            .Replace("|", "\\|", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal);
+
+    /// <summary>Percent-encodes for a URL query, leaving the ':' and '/' of a system URI readable.</summary>
+    private static string Query(string text) =>
+        Uri.EscapeDataString(text).Replace("%3A", ":", StringComparison.Ordinal).Replace("%2F", "/", StringComparison.Ordinal);
 }

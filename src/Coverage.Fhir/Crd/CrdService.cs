@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
@@ -65,6 +66,10 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         known.AddRange(request.Prefetch.Select(p => Prefetched(p.Key, p.Value, out _)).OfType<Resource>());
 
+        // The patient's record: the Observations prefetched (or, with FHIR access, searched) that carry clinical
+        // facts; read once, when the first order with a billing code needs it.
+        ClinicalFactReader? history = null;
+
         using var stream = new MemoryStream();
         var actions = new List<string>();
         using (var writer = new Utf8JsonWriter(stream, WriterOptions))
@@ -76,8 +81,23 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             {
                 var facts = OrderMapper.Read(order, reference => Resolve(reference, known));
                 if (facts is null) continue;
-                var json = OrderMapper.ToRequestJson(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today);
+                if (history is null)
+                {
+                    var record = await History(request, access, cancellationToken);
+                    if (record.Error is not null) return record.Error;
+                    history = record.Value!;
+                }
+                var clinical = await Clinical(order, known, history, access, cancellationToken);
+                if (clinical.Error is not null) return clinical.Error;
+                var json = OrderMapper.ToRequestJson(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
                 var read = RequestReader.Read(json, evaluator.Catalogue);
+                if (read.Errors.FirstOrDefault(e => e.Field.StartsWith("clinical.", StringComparison.Ordinal)) is { } factError)
+                {
+                    // A fact the EHR recorded outside what the catalogue allows (e.g. a size beyond the fact's maximum).
+                    var where = clinical.Value.PathOf(factError.Field["clinical.".Length..]) ?? factError.Field;
+                    // The audit names the element, not the clinical value (member data stays out of the audit).
+                    return new CrdResult(400, null, Outcomes.Invalid($"{where}: {factError.Message}", where), $"refused (400): a clinical fact outside what the catalogue allows at {where}");
+                }
                 if (!read.IsValid) continue; // e.g. an invalid reason code: not an order this payer can assess
                 var line = evaluator.Evaluate(read.Request!).Lines[0];
                 if (line.Outcome == LineOutcome.NotAddressed) continue;
@@ -156,6 +176,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             {
                 var bundle = BundleIn(context, "draftOrders", out var error);
                 if (bundle is null) return (null, error);
+                Remember(bundle, "context.draftOrders");
                 var orders = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
                 known.AddRange(orders);
                 if (request.Hook == "order-select" && context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
@@ -170,6 +191,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             {
                 var bundle = BundleIn(context, "appointments", out var error);
                 if (bundle is null) return (null, error);
+                Remember(bundle, "context.appointments");
                 var orders = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
                 known.AddRange(orders);
                 return (orders, null);
@@ -226,7 +248,10 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     private Resource? Prefetched(string key, JsonElement element, out OperationOutcome? problems)
     {
         if (!_prefetched.TryGetValue(key, out var parsed))
+        {
             _prefetched[key] = parsed = (FhirJson.Parse(element, $"prefetch.{key}", out var found), found);
+            Remember(parsed.Resource, $"prefetch.{key}");
+        }
         problems = parsed.Problems;
         return parsed.Resource;
     }
@@ -264,11 +289,126 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         return new(coverages.Where(c => c.Status is null or FinancialResourceStatusCodes.Active).ToList(), null);
     }
 
+    // ------------------------------------------------------------------ clinical facts
+
+    /// <summary>
+    /// Observations one call reads back from the FHIR server for the orders' supportingInfo: a call names a few;
+    /// beyond this, a cited Observation not in the hook stays unread (its fact unknown), so that no request makes
+    /// this service hammer the EHR.
+    /// </summary>
+    public const int MaxObservationReads = 20;
+
+    private int _reads;
+
+    private sealed record OrderClinical(JsonObject Facts, Func<string, string?> PathOf);
+
+    /// <summary>Where each resource of the call came from (context or prefetch), for messages naming it.</summary>
+    private readonly Dictionary<Resource, string> _paths = new(ReferenceEqualityComparer.Instance);
+
+    private string PathOf(Resource resource) => _paths.GetValueOrDefault(resource) ?? $"{resource.TypeName}/{resource.Id}";
+
+    private void Remember(Resource? resource, string path)
+    {
+        if (resource is null) return;
+        _paths.TryAdd(resource, path);
+        if (resource is Bundle bundle)
+            for (var i = 0; i < bundle.Entry.Count; i++)
+                if (bundle.Entry[i].Resource is { } entry) _paths.TryAdd(entry, $"{path}.entry[{i}].resource");
+    }
+
+    /// <summary>
+    /// The clinical facts of the patient's record: the prefetched Observations (prefetch "observations"), else, with
+    /// FHIR access, the same search on the FHIR server; none otherwise (the prefetch is optional: facts then stay
+    /// unknown). A fact recorded more than once takes its latest value.
+    /// </summary>
+    private async Task<Fetched<ClinicalFactReader>> History(CdsHookRequest request, FhirAccess? access, CancellationToken cancellationToken)
+    {
+        var reader = new ClinicalFactReader(evaluator.Catalogue.Facts, ClinicalFactReader.Mode.Latest);
+        Resource? found;
+        if (request.Prefetch.TryGetValue(CdsServices.ObservationsKey, out var element))
+        {
+            found = Prefetched(CdsServices.ObservationsKey, element, out var problems);
+            if (found is null)
+                return new(null, new CrdResult(400, null, problems ?? Outcomes.Invalid($"prefetch.{CdsServices.ObservationsKey} must be a Bundle of Observations."),
+                    $"refused (400): prefetch.{CdsServices.ObservationsKey} is not a FHIR resource"));
+        }
+        else if (access is not null && request.PatientId is not null)
+        {
+            found = await fhir.ReadAsync(access, CdsServices.ObservationQuery(evaluator.Catalogue.Facts, Uri.EscapeDataString(request.PatientId)), cancellationToken);
+            Remember(found, "Observation search on the FHIR server");
+        }
+        else found = null;
+
+        IEnumerable<Resource> observations = found switch
+        {
+            Bundle bundle => bundle.Entry.Select(e => e.Resource).OfType<Observation>(),
+            Observation single => [single],
+            _ => [],
+        };
+        foreach (var observation in observations) reader.ReadObservation((Observation)observation, PathOf(observation));
+        return reader.Problems.Count > 0 ? new(null, Problems(reader)) : new(reader, null);
+    }
+
+    /// <summary>
+    /// The clinical facts for one order: the Observations its supportingInfo references (in the hook's resources,
+    /// contained in the order, or — with FHIR access — read from the FHIR server), over the patient's record. What
+    /// the order cites must agree with itself; it overrides the record.
+    /// </summary>
+    private async Task<Fetched<OrderClinical>> Clinical(
+        Resource order, List<Resource> known, ClinicalFactReader history, FhirAccess? access, CancellationToken cancellationToken)
+    {
+        var (references, element) = order switch
+        {
+            ServiceRequest r => (r.SupportingInfo, "supportingInfo"),
+            DeviceRequest d => (d.SupportingInfo, "supportingInfo"),
+            Appointment a => (a.SupportingInformation, "supportingInformation"),
+            _ => ([], ""),
+        };
+        var cited = new ClinicalFactReader(evaluator.Catalogue.Facts);
+        var orderPath = PathOf(order);
+        for (var i = 0; i < references.Count; i++)
+        {
+            var target = references[i].Reference;
+            if (target is null) continue;
+            Resource? resource;
+            string path;
+            var containedIndex = target.StartsWith('#') ? ((DomainResource)order).Contained.FindIndex(c => "#" + c.Id == target) : -1;
+            if (containedIndex >= 0)
+                (resource, path) = (((DomainResource)order).Contained[containedIndex], $"{orderPath}.contained[{containedIndex}]");
+            else
+            {
+                resource = Resolve(references[i], known);
+                if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal) && _reads < MaxObservationReads)
+                {
+                    _reads++;
+                    resource = await fhir.ReadAsync(access, target, cancellationToken);
+                    if (resource is not null) Remember(resource, $"{target} (read from the FHIR server)");
+                }
+                path = resource is null ? target : PathOf(resource);
+            }
+            // An Observation not given and not readable leaves its fact unknown: the answer asks for it.
+            if (resource is Observation observation) cited.ReadObservation(observation, path, citedAt: $"{orderPath}.{element}[{i}]");
+        }
+        if (cited.Problems.Count > 0) return new(null, Problems(cited));
+
+        var facts = history.Clinical();
+        foreach (var (name, value) in cited.Clinical()) facts[name] = value!.DeepClone();
+        return new(new OrderClinical(facts, name => cited.PathOf(name) ?? history.PathOf(name)), null);
+    }
+
+    private static CrdResult Problems(ClinicalFactReader reader) =>
+        new(400, null, Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression))),
+            // The audit names the elements, not the clinical values (member data stays out of the audit).
+            $"refused (400): clinical facts that cannot be read at {string.Join(", ", reader.Problems.Select(p => p.Expression).Distinct(StringComparer.Ordinal).Take(5))}");
+
     private static Resource? Resolve(ResourceReference reference, List<Resource> known)
     {
         var target = reference.Reference;
         if (target is null) return null;
-        return known.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
+        // The hook's resources, and the entries of the Bundles among them (a prefetched search).
+        var resources = known.SelectMany(r => r is Bundle bundle ? [r, .. bundle.Entry.Select(e => e.Resource).OfType<Resource>()] : new[] { r }).ToList();
+        return resources.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
+            ?? resources.FirstOrDefault(r => r.Id is not null && target.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal))
             ?? known.OfType<DomainResource>().SelectMany(r => r.Contained).FirstOrDefault(c => "#" + c.Id == target);
     }
 }

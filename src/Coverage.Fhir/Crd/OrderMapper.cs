@@ -74,7 +74,7 @@ public static class OrderMapper
 
     /// <summary>The coverage request JSON for one order, read afterwards by the same strict reader as every interface.</summary>
     public static string ToRequestJson(
-        OrderFacts facts, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today)
+        OrderFacts facts, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today, JsonObject? clinical = null)
     {
         var line = new JsonObject
         {
@@ -96,6 +96,7 @@ public static class OrderMapper
             ["diagnoses"] = new JsonArray(facts.Diagnoses.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
             ["serviceLines"] = new JsonArray(line),
         };
+        if (clinical is { Count: > 0 }) request["clinical"] = clinical.DeepClone();
         return request.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 using Hl7.Fhir.Model;
 
@@ -22,6 +23,8 @@ public sealed record PasRequest
     public required string ExternalKey { get; init; }
     /// <summary>The coverage request JSON of the contract, for the request reader and the evaluator.</summary>
     public required string RequestJson { get; init; }
+    /// <summary>Where each clinical fact of the request was read (Claim.supportingInfo[i]…, Bundle.entry[j].resource…).</summary>
+    public IReadOnlyDictionary<string, string> FactPaths { get; init; } = new Dictionary<string, string>();
 
     /// <summary>A prior authorization request with its references is a few dozen resources; far more is refused.</summary>
     public const int MaxEntries = 500;
@@ -29,8 +32,10 @@ public sealed record PasRequest
     /// <summary>
     /// Maps a PAS request Bundle (Claim with use = preauthorization first, then what it references)
     /// to the coverage request; returns the OperationOutcome that says what is wrong otherwise.
+    /// Clinical facts come from Claim.supportingInfo and the Observations it references (<see cref="ClinicalFactReader"/>),
+    /// named as the catalogue's <paramref name="facts"/> bind them.
     /// </summary>
-    public static PasRequest? Read(Bundle bundle, out OperationOutcome? error)
+    public static PasRequest? Read(Bundle bundle, FactDefinitions facts, out OperationOutcome? error)
     {
         error = null;
         OperationOutcome Fail(string message, string expression) => Outcomes.Invalid(message, expression);
@@ -61,6 +66,16 @@ public sealed record PasRequest
             foreach (var coding in concept?.Coding.Where(c => c.System == FhirSystems.Icd10Cm) ?? [])
                 diagnoses.Add(coding.Code);
         }
+
+        var reader = new ClinicalFactReader(facts);
+        for (var i = 0; i < claim.SupportingInfo.Count; i++)
+            reader.ReadSupportingInfo(claim.SupportingInfo[i], $"Claim.supportingInfo[{i}]", reference => Locate(bundle, claim, reference));
+        if (reader.Problems.Count > 0)
+        {
+            error = Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression)));
+            return null;
+        }
+        var clinical = reader.Clinical();
 
         var lines = new JsonArray();
         DateOnly? earliest = null;
@@ -113,6 +128,7 @@ public sealed record PasRequest
             ["diagnoses"] = diagnoses,
             ["serviceLines"] = lines,
         };
+        if (clinical.Count > 0) request["clinical"] = clinical;
 
         var providerEntry = Find(bundle, claim.Provider);
         return new PasRequest
@@ -126,6 +142,7 @@ public sealed record PasRequest
             RequestId = identifier.Value!,
             MemberId = memberId,
             RequestJson = request.ToJsonString(),
+            FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
         };
     }
 
@@ -152,8 +169,29 @@ public sealed record PasRequest
             ?? bundle.Entry.FirstOrDefault(e => e.FullUrl is not null && e.FullUrl.EndsWith("/" + target, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The resource a reference of the Claim points at, with its path: an entry of the Bundle, or a resource the
+    /// Claim contains ("#id").
+    /// </summary>
+    private static Located? Locate(Bundle bundle, Claim claim, ResourceReference reference)
+    {
+        if (reference.Reference is { Length: > 1 } local && local[0] == '#')
+        {
+            var index = claim.Contained.FindIndex(c => c.Id == local[1..]);
+            return index < 0 ? null : new Located(claim.Contained[index], $"Claim.contained[{index}]");
+        }
+        var entry = Find(bundle, reference);
+        return entry?.Resource is null ? null : new Located(entry.Resource, $"Bundle.entry[{bundle.Entry.IndexOf(entry)}].resource");
+    }
+
+    /// <summary>Names the PAS element behind a field of the coverage request, for error messages: a clinical fact by where it was read.</summary>
+    public string ElementOf(string requestField) =>
+        requestField.StartsWith("clinical.", StringComparison.Ordinal) && FactPaths.TryGetValue(requestField["clinical.".Length..], out var path)
+            ? path
+            : ElementOfField(requestField);
+
     /// <summary>Names the PAS element behind a field of the coverage request, for error messages.</summary>
-    public static string ElementOf(string requestField) => requestField switch
+    public static string ElementOfField(string requestField) => requestField switch
     {
         "member.planId" => "Coverage.class",
         "member.birthDate" => "Patient.birthDate",

@@ -20,8 +20,8 @@ internal static class CdsHooksEndpoints
         return app;
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<CdsDiscovery> Discovery() => TypedResults.Ok(new CdsDiscovery(
-        CdsServices.All.Select(s => new CdsServiceDescription(s.Hook, s.Id, s.Title, s.Description, s.Prefetch)).ToList()));
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<CdsDiscovery> Discovery(Evaluator evaluator) => TypedResults.Ok(new CdsDiscovery(
+        CdsServices.For(evaluator.Catalogue.Facts).Select(s => new CdsServiceDescription(s.Hook, s.Id, s.Title, s.Description, s.Prefetch)).ToList()));
 
     private static async Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,

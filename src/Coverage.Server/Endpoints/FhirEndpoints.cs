@@ -83,12 +83,12 @@ internal static class FhirEndpoints
     private static async Task<IResult> Submit(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (pas, failure) = await ReadPasRequest(request, cancellationToken);
+        var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
         if (pas is null) return failure!;
 
         var read = RequestReader.Read(pas.RequestJson, catalogue);
         if (!read.IsValid)
-            return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => $"{PasRequest.ElementOf(e.Field)}: {e.Message}")), 400);
+            return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => ($"{pas.ElementOf(e.Field)}: {e.Message}", (string?)pas.ElementOf(e.Field)))), 400);
 
         var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
         if (result.Error is not null) return Problem(result.Error);
@@ -96,16 +96,16 @@ internal static class FhirEndpoints
     }
 
     private static async Task<IResult> Inquire(
-        HttpRequest request, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (pas, failure) = await ReadPasRequest(request, cancellationToken);
+        var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
         if (pas is null) return failure!;
         var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return Problem(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
-    private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, PolicyCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
             return (null, FhirResults.Outcome(Outcomes.Invalid("Send the Bundle as application/fhir+json."), 415));
@@ -115,7 +115,7 @@ internal static class FhirEndpoints
         var body = System.Text.Encoding.UTF8.GetString(bytes);
         var bundle = FhirJson.Parse<Bundle>(body, out var problems);
         if (bundle is null) return (null, FhirResults.Outcome(problems!, 400));
-        var pas = PasRequest.Read(bundle, out var error);
+        var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
         return pas is null ? (null, FhirResults.Outcome(error!, 400)) : (pas, null);
     }
 
