@@ -227,7 +227,7 @@ public sealed partial class Evaluator
 
             // 1. Code validity, before anything else (policy, Coding Information note 2; spec section 3).
             if (!code.Code.Validity.IsValidOn(_dateOfService)) return InvalidCode(code, version);
-            Draft.Trace(Text.WithDate(code.ValidTracePrefix, _dateOfService, code.ValidTraceSuffix));
+            Draft.Trace(code.ValidTrace(_dateOfService));
 
             // 2. The policy version in effect on the date of service (spec section 2).
             if (version is null)
@@ -237,10 +237,10 @@ public sealed partial class Evaluator
                 return Draft.NotAddressed(
                     $"The date of service {Text.Iso(_dateOfService)} is before the earliest version of policy {_policy.Id} \"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
             }
-            Draft.Trace(Text.WithDate(version.InEffectTracePrefix, _dateOfService, ""));
+            Draft.Trace(version.InEffectTrace(_dateOfService));
             if (version.Index == _compiled.Versions.Length - 1 && _dateOfService > _policy.NextReviewDate)
             {
-                (warnings ??= []).Add($"{version.WarningPrefix}{_line.Sequence} (date of service {Text.Iso(_dateOfService)}) was evaluated against it as the latest version.");
+                (warnings ??= []).Add(version.Warning(_line.Sequence, _dateOfService));
                 Draft.Trace(_compiled.PastReviewTrace);
             }
             if (!Lists(version.Version, code.Code.Code))
@@ -287,14 +287,11 @@ public sealed partial class Evaluator
 
         private LineDetermination InvalidCode(CompiledCode compiledCode, CompiledVersion? version)
         {
-            var code = compiledCode.Code;
-            Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(_dateOfService)} ({compiledCode.Window})");
+            var (trace, rationale) = compiledCode.Invalid(_dateOfService);
+            Draft.Trace(trace);
             if (_compiled.Citations.CodeValidity is { } citation) Draft.Cite(citation);
             Draft.Cite(compiledCode.ValidityCitation);
-            var says = _policy.Texts.CodeValidity is { } passage ? $" Policy {_policy.Id} says: \"{passage.Text}\"" : "";
-            return Draft.Decide(
-                Verdict.InvalidCode, version is null ? null : GoverningSource.Policy,
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}.{says} The line can be resubmitted with the code that was in effect when the service was rendered.");
+            return Draft.Decide(Verdict.InvalidCode, version is null ? null : GoverningSource.Policy, rationale);
         }
 
         private CompiledModality? Modality(CompiledCode compiledCode, CompiledVersion version)
@@ -454,7 +451,7 @@ public sealed partial class Evaluator
             _device = _compiled.DeviceFor(modality.Id, _dateOfService);
             if (_device < 0)
             {
-                Draft.Trace(Text.WithDate(modality.NoDeviceTracePrefix, _dateOfService, ""));
+                Draft.Trace(modality.NoDeviceTrace(_dateOfService));
                 return FdaLabelAssessor.NoAuthorizedDevice;
             }
             var device = _compiled.Devices[_device];
