@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using Coverage.Benchmarks.Peer;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Model;
@@ -9,7 +6,8 @@ using Coverage.Engine.Model;
 namespace Coverage.Benchmarks;
 
 /// <summary>
-/// Line evaluations on one core: the evaluator and the RulesEngine peer over the same mix, in the same run.
+/// Line evaluations on one core: the evaluator and the RulesEngine peer over the same mix (policy 0540's,
+/// <see cref="RequestMix"/>), in the same run.
 /// One operation is one service line (OperationsPerInvoke = the mix's lines), so Mean is the time per line,
 /// Op/s the lines per second and Allocated the bytes allocated per line.
 /// </summary>
@@ -44,19 +42,5 @@ public class EvaluatorBenchmarks
         var decided = 0;
         foreach (var request in _mix) decided += (int)_peer.Evaluate(request)[0].Outcome;
         return decided;
-    }
-
-    /// <summary>Pinned to one core (CPU 0), workstation non-concurrent GC, a bounded number of iterations.</summary>
-    private sealed class OneCoreConfig : ManualConfig
-    {
-        public OneCoreConfig()
-        {
-            AddJob(Job.Default
-                .WithAffinity(1)
-                .WithGcServer(false).WithGcConcurrent(false)
-                .WithWarmupCount(5).WithIterationCount(15).WithLaunchCount(1));
-            AddColumn(StatisticColumn.OperationsPerSecond);
-            HideColumns(Column.Error);
-        }
     }
 }

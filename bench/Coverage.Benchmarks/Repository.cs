@@ -10,7 +10,16 @@ public static class Repository
 
     public static PolicyCatalogue LoadCatalogue() => CatalogueLoader.Load(Root);
 
-    public static string PeerWorkflows => Path.Combine(Root, "bench", "Coverage.Benchmarks", "Peer", "policy-0540.rules.json");
+    /// <summary>catalogues/with-related-resources: the repository's catalogue plus CG-MED-81 (HIFU) and MP-728 (LITT), the criteria mix's.</summary>
+    public static PolicyCatalogue LoadCriteriaCatalogue() => CatalogueLoader.Load(Path.Combine(Root, "catalogues", "with-related-resources"));
+
+    public static string PeerWorkflows => Peer("policy-0540.rules.json");
+
+    /// <summary>The peer's rules for the criteria catalogue: which policies list a code (in order of precedence), then each policy's.</summary>
+    public static string[] CriteriaPeerWorkflows =>
+        [Peer("with-related-resources.rules.json"), PeerWorkflows, Peer("policy-cg-med-81.rules.json"), Peer("policy-mp-728.rules.json")];
+
+    private static string Peer(string file) => Path.Combine(Root, "bench", "Coverage.Benchmarks", "Peer", file);
 
     private static string Find()
     {

@@ -52,7 +52,8 @@ public static class RequestMix
         (4, ("77067", ["Screening mammography, bilateral"])),
     ];
 
-    private static readonly (int Weight, string? Value)[] Plans =
+    /// <summary>Plans as members carry them: mostly none named (the default), then the standard plan and the three sample plans.</summary>
+    internal static readonly (int Weight, string? Value)[] Plans =
     [
         (50, null), (20, "standard"), (12, "example-fda-cryo-rider"), (9, "example-ablation-exclusion"), (9, "example-mandate-over-exclusion"),
     ];
@@ -92,7 +93,8 @@ public static class RequestMix
         ("histology", "ilc"), ("lymphovascularInvasion", true), ("recurrent", true), ("adjuvantEndocrineTherapy", false),
     ];
 
-    private static JsonObject Request(Random random, int index, int maxLines)
+    /// <summary>One request of the mix (also a 0540 story of <see cref="CriteriaMix"/>): it draws from <paramref name="random"/> in a fixed order.</summary>
+    internal static JsonObject Request(Random random, int index, int maxLines)
     {
         var date = Pick(random, Dates);
         var from = DateOnly.ParseExact(date.From, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -161,7 +163,7 @@ public static class RequestMix
         return facts;
     }
 
-    private static T Pick<T>(Random random, (int Weight, T Value)[] choices)
+    internal static T Pick<T>(Random random, (int Weight, T Value)[] choices)
     {
         var roll = random.Next(choices.Sum(c => c.Weight));
         foreach (var (weight, value) in choices)
@@ -172,5 +174,5 @@ public static class RequestMix
         throw new InvalidOperationException("unreachable");
     }
 
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

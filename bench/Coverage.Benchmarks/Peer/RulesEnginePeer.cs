@@ -5,27 +5,49 @@ using RulesEngine.Models;
 
 namespace Coverage.Benchmarks.Peer;
 
-/// <summary>What the peer decides for a line: its outcome and, when the line got that far, the FDA label status.</summary>
-public readonly record struct PeerLineResult(LineOutcome Outcome, FdaLabelStatus? Label);
+/// <summary>
+/// What the peer decides for a line: its outcome, the FDA label status when the line got that far under
+/// policy 0540, and the policy whose rules decided it.
+/// </summary>
+public readonly record struct PeerLineResult(LineOutcome Outcome, FdaLabelStatus? Label, string? Policy);
 
 /// <summary>
-/// The peer: policy 0540 written as a .NET team would with Microsoft's RulesEngine — the rules are the
-/// workflows of Peer/policy-0540.rules.json (lambda expressions over the line and its clinical facts), and
-/// this class is the glue that flattens a request into rule inputs and reads the first rule that fired.
-/// It decides outcomes only (no rationale, citations or trace), which is all the comparison needs.
+/// The peer: the catalogue's policies written as a .NET team would with Microsoft's RulesEngine — the rules
+/// are the workflows of Peer/*.rules.json (lambda expressions over the line and its flattened clinical facts,
+/// criteria in three-valued logic as "met", "unmet" or "unknown"), and this class is the glue that flattens a
+/// request into rule inputs and reads the first rule that fired. It decides outcomes only (no rationale,
+/// citations or trace), which is all the comparison needs.
 /// </summary>
+/// <remarks>
+/// With the rules of policy 0540 alone it is the peer of the repository's catalogue. With a workflow
+/// <see cref="RoutingWorkflow"/> (Peer/with-related-resources.rules.json) it is the peer of a catalogue of
+/// several policies: the policies that list the line's code are tried in the order of their rules (the
+/// catalogue's precedence), and the first whose rules address the line decides it, as the evaluator does.
+/// </remarks>
 public sealed class RulesEnginePeer
 {
-    private readonly RulesEngine.RulesEngine _engine;
+    /// <summary>The workflow whose rules name, in order of precedence, the policies that list a code.</summary>
+    public const string RoutingWorkflow = "policies-for-code";
 
-    public RulesEnginePeer(string workflowsPath)
+    private readonly RulesEngine.RulesEngine _engine;
+    private readonly bool _routes;
+
+    public RulesEnginePeer(params string[] workflowPaths)
     {
-        var workflows = JsonSerializer.Deserialize<Workflow[]>(File.ReadAllText(workflowsPath))
-            ?? throw new InvalidOperationException($"{workflowsPath}: no workflows");
+        var workflows = workflowPaths
+            .SelectMany(path => JsonSerializer.Deserialize<Workflow[]>(File.ReadAllText(path)) ?? throw new InvalidOperationException($"{path}: no workflows"))
+            .ToArray();
         _engine = new RulesEngine.RulesEngine(workflows, new ReSettings());
+        _routes = workflows.Any(w => w.WorkflowName == RoutingWorkflow);
     }
 
     public static string DefaultWorkflowsPath => Repository.PeerWorkflows;
+
+    /// <summary>The peer of the repository's catalogue (policy 0540).</summary>
+    public static RulesEnginePeer ForRepository() => new(Repository.PeerWorkflows);
+
+    /// <summary>The peer of catalogues/with-related-resources (0540, CG-MED-81, MP-728).</summary>
+    public static RulesEnginePeer ForCriteriaCatalogue() => new(Repository.CriteriaPeerWorkflows);
 
     public PeerLineResult[] Evaluate(CoverageRequest request)
     {
@@ -45,19 +67,40 @@ public sealed class RulesEnginePeer
             Diagnoses = [.. request.Diagnoses],
             PlanId = request.Member.PlanId,
         };
+        if (!_routes) return Policy0540(request, serviceLine, line, dateOfService);
+
+        // The policies that list the code, in order of precedence: the first that addresses the line decides it.
+        PeerLineResult? first = null;
+        foreach (var listing in Run(RoutingWorkflow, new RuleParameter("line", line)))
+        {
+            if (!listing.IsSuccess) continue;
+            var result = listing.Rule.SuccessEvent switch
+            {
+                "0540" => Policy0540(request, serviceLine, line, dateOfService),
+                "CG-MED-81" => CgMed81(request, serviceLine, line, dateOfService),
+                "MP-728" => Mp728(request, serviceLine, line),
+                var other => throw new InvalidOperationException($"{RoutingWorkflow}: no rules for policy {other}"),
+            };
+            if (result.Outcome != LineOutcome.NotAddressed) return result;
+            first ??= result;
+        }
+        return first ?? new PeerLineResult(LineOutcome.NotAddressed, null, null);
+    }
+
+    private PeerLineResult Policy0540(CoverageRequest request, ServiceLine serviceLine, PeerLine line, DateOnly dateOfService)
+    {
         line.Modality = serviceLine.Code switch
         {
             "0581T" => "cryoablation",
             "0971T" => "percutaneous-laser-ablation",
-            "19499" => Classify(line, serviceLine.Description),
+            "19499" => Classify("classify-description", line, serviceLine.Description),
             _ => "none",
         };
 
         if (line.Modality == "cryoablation")
         {
             var facts = PeerFacts.From(request, dateOfService);
-            var criteria = Run("fda-criteria", new RuleParameter("facts", facts))
-                .Select(r => (string)r.ActionResult.Output).ToArray();
+            var criteria = Outputs(Run("fda-criteria", new RuleParameter("facts", facts)));
             line.Label = First(Run("fda-status", new RuleParameter("line", line), new RuleParameter("criteria", criteria)))!;
         }
         else line.Label = "no-authorized-device";
@@ -67,8 +110,44 @@ public sealed class RulesEnginePeer
         var decidedBy = decision.First(r => r.IsSuccess).Rule.RuleName;
         // The label is part of the answer once the line reaches the plan and coverage-statement rules.
         var labelled = Array.IndexOf(LabelledRules, decidedBy) >= 0;
-        return new PeerLineResult(WireNames.ParseLineOutcome(outcome), labelled ? ParseLabel(line.Label) : null);
+        return new PeerLineResult(WireNames.ParseLineOutcome(outcome), labelled ? ParseLabel(line.Label) : null, "0540");
     }
+
+    /// <summary>CG-MED-81: HIFU and TULSA by code, or an unlisted code's description; the five bone-metastasis criteria for HIFU.</summary>
+    private PeerLineResult CgMed81(CoverageRequest request, ServiceLine serviceLine, PeerLine line, DateOnly dateOfService)
+    {
+        line.Modality = serviceLine.Code switch
+        {
+            "C9734" or "55880" => "hifu",
+            "55881" or "55882" => "tulsa",
+            _ => Classify("cg-med-81-description", line, serviceLine.Description),
+        };
+        var criteria = line.Modality == "hifu" ? Outputs(Run("cg-med-81-criteria", new RuleParameter("facts", HifuFacts.From(request, dateOfService)))) : [];
+        return Decide("CG-MED-81", "cg-med-81", new RuleParameter("line", line), new RuleParameter("criteria", criteria));
+    }
+
+    /// <summary>MP-728: LITT by code, or an unlisted code's description; the epilepsy and the radiation necrosis criteria.</summary>
+    private PeerLineResult Mp728(CoverageRequest request, ServiceLine serviceLine, PeerLine line)
+    {
+        line.Modality = serviceLine.Code is "61736" or "61737" ? "litt" : Classify("mp-728-description", line, serviceLine.Description);
+        string[] epilepsy = [], necrosis = [];
+        if (line.Modality == "litt")
+        {
+            var facts = new RuleParameter("facts", LittFacts.From(request));
+            epilepsy = Outputs(Run("mp-728-epilepsy-criteria", facts));
+            necrosis = Outputs(Run("mp-728-radiation-necrosis-criteria", facts));
+        }
+        return Decide("MP-728", "mp-728", new RuleParameter("line", line), new RuleParameter("epilepsy", epilepsy), new RuleParameter("necrosis", necrosis));
+    }
+
+    private PeerLineResult Decide(string policy, string workflow, params RuleParameter[] inputs)
+    {
+        var outcome = First(Run(workflow, inputs)) ?? throw new InvalidOperationException($"no rule of {workflow} fired");
+        return new PeerLineResult(WireNames.ParseLineOutcome(outcome), null, policy);
+    }
+
+    /// <summary>Each criterion rule's output ("met", "unmet" or "unknown"), in the order of the rules.</summary>
+    private static string[] Outputs(List<RuleResultTree> results) => results.Select(r => (string)r.ActionResult.Output).ToArray();
 
     private static readonly string[] LabelledRules =
     [
@@ -76,11 +155,11 @@ public sealed class RulesEnginePeer
         "rider-covers-on-label-cryoablation", "rider-needs-label-records", "not-medically-necessary",
     ];
 
-    /// <summary>Spec section 4: one named modality or related resource wins; two that disagree are ambiguous.</summary>
-    private string Classify(PeerLine line, string? description)
+    /// <summary>Spec section 4, for the policy whose description rules are <paramref name="workflow"/>: one named modality or related resource wins; two that disagree are ambiguous.</summary>
+    private string Classify(string workflow, PeerLine line, string? description)
     {
         if (string.IsNullOrWhiteSpace(description)) return "missing";
-        var fired = Run("classify-description", new RuleParameter("line", line)).Where(r => r.IsSuccess).Select(r => r.Rule.SuccessEvent).ToList();
+        var fired = Run(workflow, new RuleParameter("line", line)).Where(r => r.IsSuccess).Select(r => r.Rule.SuccessEvent).ToList();
         var specific = fired.Where(e => e != "unspecified").Distinct().ToList();
         return specific.Count switch
         {
@@ -138,7 +217,7 @@ public sealed class PeerLine
     /// <summary>ICD-10-CM, upper case without the dot.</summary>
     public string[] Diagnoses { get; set; } = [];
     public string PlanId { get; set; } = "";
-    /// <summary>cryoablation, percutaneous-laser-ablation, microwave-ablation, radiofrequency-ablation, hifu, ambiguous, unspecified, unrelated, missing or none.</summary>
+    /// <summary>What the line is under the policy being tried: cryoablation, percutaneous-laser-ablation, microwave-ablation, radiofrequency-ablation, hifu, tulsa, litt, ambiguous, unspecified, unrelated, missing or none.</summary>
     public string Modality { get; set; } = "none";
     public string Label { get; set; } = "no-authorized-device";
 }
@@ -172,15 +251,9 @@ public sealed class PeerFacts
         double? Number(string name) => clinical.TryGet(name, out var v) ? v.Number : null;
         string? Code(string name) => clinical.TryGet(name, out var v) ? v.Code : null;
         bool? Flag(string name) => clinical.TryGet(name, out var v) ? v.Boolean : null;
-        int? age = null;
-        if (request.Member.BirthDate is { } birth)
-        {
-            age = dateOfService.Year - birth.Year;
-            if (dateOfService.Month < birth.Month || (dateOfService.Month == birth.Month && dateOfService.Day < birth.Day)) age--;
-        }
         return new PeerFacts
         {
-            AgeYears = age,
+            AgeYears = AgeOn(request, dateOfService),
             TumorSizeCm = Number("tumorSizeCm"),
             Focality = Code("focality"),
             Histology = Code("histology"),
@@ -200,5 +273,14 @@ public sealed class PeerFacts
             BreastImplants = Flag("breastImplants"),
             ImplantDistanceDocumented = Flag("implantDistanceDocumented"),
         };
+    }
+
+    /// <summary>Whole years on the date of service; null without a birth date.</summary>
+    public static int? AgeOn(CoverageRequest request, DateOnly dateOfService)
+    {
+        if (request.Member.BirthDate is not { } birth) return null;
+        var age = dateOfService.Year - birth.Year;
+        if (dateOfService.Month < birth.Month || (dateOfService.Month == birth.Month && dateOfService.Day < birth.Day)) age--;
+        return age;
     }
 }

@@ -142,6 +142,12 @@ internal sealed class CompiledModality
     public string NameLower { get; }
     public ModalityEvidence Evidence { get; }
     public string NoDeviceTracePrefix { get; }
+
+    /// <summary>"fda-label: no FDA-authorized device for … on DATE" by date: one string per date, not per line.</summary>
+    public string NoDeviceTrace(DateOnly date) =>
+        _noDeviceTraces.Get(date, NoDeviceTracePrefix, static (date, prefix) => Text.WithDate(prefix, date, ""));
+
+    private readonly Memo<DateOnly, string> _noDeviceTraces = new(4_096);
 }
 
 /// <summary>A version of the policy with what every line decided under it repeats.</summary>
@@ -204,6 +210,19 @@ internal sealed class CompiledVersion
     public CompiledRule[] Rules { get; }
     public PolicyReference Reference { get; }
     public string InEffectTracePrefix { get; }
+
+    /// <summary>"policy-version: … is in effect on DATE" by date: one string per date, not per line.</summary>
+    public string InEffectTrace(DateOnly date) =>
+        _inEffectTraces.Get(date, InEffectTracePrefix, static (date, prefix) => Text.WithDate(prefix, date, ""));
+
+    /// <summary>The past-review warning by line sequence and date (a warning names both).</summary>
+    public string Warning(int sequence, DateOnly date) =>
+        _warnings.Get((sequence, date), WarningPrefix, static (key, prefix) =>
+            $"{prefix}{key.Sequence} (date of service {Text.Iso(key.Date)}) was evaluated against it as the latest version.");
+
+    private readonly Memo<DateOnly, string> _inEffectTraces = new(4_096);
+    private readonly Memo<(int Sequence, DateOnly Date), string> _warnings = new(4_096);
+
     /// <summary>The single coverage statement; null for a version of statements.</summary>
     public Citation? Statement { get; }
     /// <summary>What a line outside the version's scope cites: its statement, or the policy's overview.</summary>
@@ -230,6 +249,7 @@ internal sealed class CompiledCode
         Code = code;
         var about = condition is null ? string.Join(" or ", policy.Indications.Select(i => $"{i.Diagnoses.Name} ({i.Diagnoses.Display})")) : $"a {condition.Name} ({condition.Display})";
         Window = Explain.Validity(code.Validity);
+        _says = policy.Texts.CodeValidity is { } passage ? $" Policy {policy.Id} says: \"{passage.Text}\"" : "";
         ValidTracePrefix = $"code-validity: {code.System} {code.Code} is valid on ";
         ValidTraceSuffix = $" ({Window})";
         ValidityCitation = Citation.OfSection($"Code validity: {code.System} {code.Code}", code.Validity.Source);
@@ -254,6 +274,26 @@ internal sealed class CompiledCode
     public string Window { get; }
     public string ValidTracePrefix { get; }
     public string ValidTraceSuffix { get; }
+
+    /// <summary>"code-validity: … is valid on DATE (window)" by date: one string per date, not per line (it is the longest dated step).</summary>
+    public string ValidTrace(DateOnly date) =>
+        _validTraces.Get(date, this, static (date, code) => Text.WithDate(code.ValidTracePrefix, date, code.ValidTraceSuffix));
+
+    private readonly Memo<DateOnly, string> _validTraces = new(4_096);
+
+    /// <summary>The trace step and rationale of a line whose code is not valid on the date, by date.</summary>
+    public (string Trace, string Rationale) Invalid(DateOnly date) =>
+        _invalid.Get(date, this, static (date, compiled) =>
+        {
+            var code = compiled.Code;
+            return ($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(date)} ({compiled.Window})",
+                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(date)}: {compiled.Window}.{compiled._says} " +
+                "The line can be resubmitted with the code that was in effect when the service was rendered.");
+        });
+
+    private readonly Memo<DateOnly, (string, string)> _invalid = new(4_096);
+    /// <summary>" Policy X says: \"…\"" quoting the policy's code-validity passage, or nothing.</summary>
+    private readonly string _says;
     public Citation ValidityCitation { get; }
     public CompiledModality? ListedModality { get; }
     public string? ListedModalityTrace { get; }

@@ -67,6 +67,7 @@ public sealed partial class Evaluator
             }
 
             // No statement is about this line: the policy does not decide it.
+            if (_probe) return NotAddressedProbe;
             Draft.Trace($"coverage-statement: no statement of {_policy.Id} version {version.Version.Version} is about {modality.Id} with these diagnoses");
             Draft.Cite(_compiled.Citations.Overview);
             return Draft.NotAddressed(diagnoses.Count == 0

@@ -143,16 +143,25 @@ public sealed partial class Evaluator
             return evaluation.Draft.Start(line, dateOfService).Trace(trace).NotAddressed(rationale);
         }
 
+        if (candidates.Length == 1)
+        {
+            var only = evaluation.Start(this, candidates[0], request, plan, line, dateOfService).Run(ref warnings);
+            return only.Outcome == LineOutcome.NotAddressed ? Routed(evaluation, only, request, plan, line, dateOfService, ref warnings) : only;
+        }
+
         // A code may be listed by several policies (19499 is every unlisted breast procedure): the first
         // policy that addresses the line decides it; if none does, the first one's explanation stands.
-        LineDetermination? first = null;
+        // The policies are tried as probes, which stop at "not addressed" without writing why: only the
+        // first policy's explanation can be kept, and only when no policy addresses the line.
         foreach (var policy in candidates)
         {
-            var result = evaluation.Start(this, policy, request, plan, line, dateOfService).Run(ref warnings);
+            var result = evaluation.Start(this, policy, request, plan, line, dateOfService, probe: true).Run(ref warnings);
             if (result.Outcome != LineOutcome.NotAddressed) return result;
-            first ??= result;
         }
-        return Routed(evaluation, first!, request, plan, line, dateOfService, ref warnings);
+        // The first policy again, in full; its probe already gave the line's warnings.
+        List<string>? given = null;
+        var first = evaluation.Start(this, candidates[0], request, plan, line, dateOfService).Run(ref given);
+        return Routed(evaluation, first, request, plan, line, dateOfService, ref warnings);
     }
 
     /// <summary>
@@ -183,11 +192,21 @@ public sealed partial class Evaluator
         private DateOnly _dateOfService;
         private int _device;
         private long _results;
+        /// <summary>A probe stops at "not addressed" with <see cref="NotAddressedProbe"/>, writing neither trace nor rationale.</summary>
+        private bool _probe;
         // The criterion results last computed on this thread: the lines of one request share them.
         private (CompiledPolicy? Policy, int Device, ClinicalFacts? Clinical, int? Age, long Results) _lastResults;
 
-        public LineEvaluation Start(Evaluator evaluator, CompiledPolicy compiled, CoverageRequest request, BenefitPlan plan, ServiceLine line, DateOnly dateOfService)
+        /// <summary>What a probe returns for a line its policy does not address; never part of a determination.</summary>
+        public static readonly LineDetermination NotAddressedProbe = new()
         {
+            Sequence = 0, Code = "", DateOfService = default, Outcome = LineOutcome.NotAddressed,
+            RequiresPhysicianReview = false, Rationale = "", Trace = [],
+        };
+
+        public LineEvaluation Start(Evaluator evaluator, CompiledPolicy compiled, CoverageRequest request, BenefitPlan plan, ServiceLine line, DateOnly dateOfService, bool probe = false)
+        {
+            _probe = probe;
             _evaluator = evaluator;
             _compiled = compiled;
             _policy = compiled.Policy;
@@ -209,23 +228,25 @@ public sealed partial class Evaluator
 
             // 1. Code validity, before anything else (policy, Coding Information note 2; spec section 3).
             if (!code.Code.Validity.IsValidOn(_dateOfService)) return InvalidCode(code, version);
-            Draft.Trace(Text.WithDate(code.ValidTracePrefix, _dateOfService, code.ValidTraceSuffix));
+            Draft.Trace(code.ValidTrace(_dateOfService));
 
             // 2. The policy version in effect on the date of service (spec section 2).
             if (version is null)
             {
+                if (_probe) return NotAddressedProbe;
                 Draft.Trace($"policy-version: {Text.Iso(_dateOfService)} is before the first version of policy {_policy.Id} ({_policy.Versions[0].Version})");
                 return Draft.NotAddressed(
                     $"The date of service {Text.Iso(_dateOfService)} is before the earliest version of policy {_policy.Id} \"{_policy.Title}\" that the catalogue holds ({_policy.Versions[0].Version}), so this policy does not decide the line.");
             }
-            Draft.Trace(Text.WithDate(version.InEffectTracePrefix, _dateOfService, ""));
+            Draft.Trace(version.InEffectTrace(_dateOfService));
             if (version.Index == _compiled.Versions.Length - 1 && _dateOfService > _policy.NextReviewDate)
             {
-                (warnings ??= []).Add($"{version.WarningPrefix}{_line.Sequence} (date of service {Text.Iso(_dateOfService)}) was evaluated against it as the latest version.");
+                (warnings ??= []).Add(version.Warning(_line.Sequence, _dateOfService));
                 Draft.Trace(_compiled.PastReviewTrace);
             }
             if (!Lists(version.Version, code.Code.Code))
             {
+                if (_probe) return NotAddressedProbe;
                 Draft.Trace($"policy-version: version {version.Version.Version} does not list code {code.Code.Code}");
                 return Draft.NotAddressed(
                     $"Policy {_policy.Id} version {version.Version.Version} does not list code {code.Code.Code}, so it does not decide the line.");
@@ -267,14 +288,11 @@ public sealed partial class Evaluator
 
         private LineDetermination InvalidCode(CompiledCode compiledCode, CompiledVersion? version)
         {
-            var code = compiledCode.Code;
-            Draft.Trace($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(_dateOfService)} ({compiledCode.Window})");
+            var (trace, rationale) = compiledCode.Invalid(_dateOfService);
+            Draft.Trace(trace);
             if (_compiled.Citations.CodeValidity is { } citation) Draft.Cite(citation);
             Draft.Cite(compiledCode.ValidityCitation);
-            var says = _policy.Texts.CodeValidity is { } passage ? $" Policy {_policy.Id} says: \"{passage.Text}\"" : "";
-            return Draft.Decide(
-                Verdict.InvalidCode, version is null ? null : GoverningSource.Policy,
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(_dateOfService)}: {compiledCode.Window}.{says} The line can be resubmitted with the code that was in effect when the service was rendered.");
+            return Draft.Decide(Verdict.InvalidCode, version is null ? null : GoverningSource.Policy, rationale);
         }
 
         private CompiledModality? Modality(CompiledCode compiledCode, CompiledVersion version)
@@ -325,6 +343,7 @@ public sealed partial class Evaluator
                             information: compiledCode.WhichProcedureInformation);
                         return null;
                     case DescriptionKind.RelatedResource:
+                        if (_probe) return Probed();
                         Draft.Trace(MatchTrace(compiledCode, match));
                         Draft.RelatedPolicy = match.Target;
                         if (_compiled.Citations.RelatedResources is { } related) Draft.Cite(related);
@@ -332,6 +351,7 @@ public sealed partial class Evaluator
                             $"The description \"{description}\" names a procedure that policy {_policy.Id} does not address; the related coverage resource \"{match.Target}\" does.");
                         return null;
                     default:
+                        if (_probe) return Probed();
                         Draft.Trace(compiledCode.UnrelatedTrace);
                         Draft.Cite(_compiled.Citations.Overview);
                         Draft.Result = Draft.NotAddressed(
@@ -342,6 +362,7 @@ public sealed partial class Evaluator
             Draft.Modality = modality.Id;
             if (version.Version.Modalities.Contains(modality.Id)) return modality;
 
+            if (_probe) return Probed();
             var added = _compiled.VersionAdding(modality.Id);
             Draft.Trace(added is null
                 ? $"modality: version {version.Version.Version} does not address {modality.Id}"
@@ -350,6 +371,13 @@ public sealed partial class Evaluator
             Draft.Result = Draft.NotAddressed(added is null
                 ? $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}."
                 : $"{modality.Name} was not among the treatments policy {_policy.Id} addressed in version {version.Version.Version}, in effect on {Text.Iso(_dateOfService)}; it was added by the {added.ReviewType.ToLowerInvariant()} effective {added.Version}.");
+            return null;
+        }
+
+        /// <summary>A probe's modality step for a line the policy does not address: no modality, and the probe's result.</summary>
+        private CompiledModality? Probed()
+        {
+            Draft.Result = NotAddressedProbe;
             return null;
         }
 
@@ -403,6 +431,11 @@ public sealed partial class Evaluator
                     information: compiledCode.NoDiagnosisInformation);
                 return false;
             }
+            if (_probe)
+            {
+                Draft.Result = NotAddressedProbe;
+                return false;
+            }
             var others = Given();
             Draft.Trace($"diagnosis: none of {others} is a {condition.Name} ({condition.Display}); the policy does not address this target");
             Draft.Cite(_compiled.Citations.Overview);
@@ -419,7 +452,7 @@ public sealed partial class Evaluator
             _device = _compiled.DeviceFor(modality.Id, _dateOfService);
             if (_device < 0)
             {
-                Draft.Trace(Text.WithDate(modality.NoDeviceTracePrefix, _dateOfService, ""));
+                Draft.Trace(modality.NoDeviceTrace(_dateOfService));
                 return FdaLabelAssessor.NoAuthorizedDevice;
             }
             var device = _compiled.Devices[_device];
