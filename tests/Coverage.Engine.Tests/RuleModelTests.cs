@@ -332,4 +332,33 @@ public class RuleModelTests
         Assert.Equal("11", read.Request.ServiceLines[1].PlaceOfService);
         Assert.Equal(json, RequestWriter.ToJson(RequestReader.Read(json, Catalogue.Value).Request!));
     }
+
+    // ------------------------------------------------------------ a code that names the indications (coverage-semantics.md §10)
+
+    [Fact]
+    public void CodeNamingTheIndications_DiagnosisOutsideAllOfThem_IsInvalidCoding()
+    {
+        var line = Line("\"K51.90\"", "", code: "0999T");
+
+        Assert.Equal(LineOutcome.InvalidCoding, line.Outcome);
+        Assert.Equal([ReasonCode.Carc("11", "CO")], line.ReasonCodes);
+        Assert.Contains("describes treatment of rheumatoid arthritis or psoriasis", line.Rationale, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CodeNamingTheIndications_DiagnosisInOne_IsDecidedByItsStatement()
+    {
+        var line = Line("\"L40.0\"", "\"diseaseActivity\": \"high\"", code: "0999T");
+
+        Assert.Equal(LineOutcome.Covered, line.Outcome);
+    }
+
+    [Fact]
+    public void CodeNotNamingTheIndications_OtherDiagnosis_GoesToTheCatchAllStatement()
+    {
+        // 96379 (unlisted) names no disease: a line for another one is not a coding error.
+        var line = Line("\"K51.90\"", "", code: "96379", description: "infliximab infusion");
+
+        Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Outcome); // the catch-all statement covers 96379
+    }
 }

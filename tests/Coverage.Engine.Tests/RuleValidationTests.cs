@@ -193,6 +193,32 @@ public sealed class RuleValidationTests : IDisposable
         AssertError("../../policies/clinical-facts.yaml", "facts[0].codes", "a derived fact is computed by the engine");
     }
 
+    [Fact]
+    public void Load_SingleStatementFindingInvestigational_IsRefused()
+    {
+        var file = Path.Combine(_base, "policies", Directory.GetDirectories(Path.Combine(_base, "policies")).Select(Path.GetFileName).Single(d => d!.StartsWith("0540", StringComparison.Ordinal))!, "policy.yaml");
+        var text = File.ReadAllText(file);
+        File.WriteAllText(file, text.Replace("      determination: not-medically-necessary\n      text: \"The following ablative treatments for malignant breast tumors are considered not medically necessary: Cryoablation; Microwave ablation; Radiofrequency ablation.\"",
+            "      determination: experimental-investigational-unproven\n      text: \"The following ablative treatments for malignant breast tumors are considered not medically necessary: Cryoablation; Microwave ablation; Radiofrequency ablation.\"", StringComparison.Ordinal));
+
+        var (catalogue, errors) = CatalogueLoader.TryLoad(_base);
+
+        Assert.Null(catalogue);
+        Assert.Contains(errors, e => e.Path.EndsWith(".coverageStatement.determination", StringComparison.Ordinal)
+            && e.Message.Contains("write 'experimental-investigational-unproven' as a statement", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_SingleStatementInAPolicyOfIndications_IsRefused()
+    {
+        var statements = File.ReadAllText(Path.Combine(Extension, Hifu));
+        var start = statements.IndexOf("    statements:\n      - id: tulsa-any-indication", StringComparison.Ordinal);
+        Assert.True(start > 0);
+        Replace(Hifu, statements[start..], "    coverageStatement:\n      section: \"Clinical Indications\"\n      determination: not-medically-necessary\n      text: \"Not medically necessary.\"\n");
+
+        AssertError(Hifu, "versions[0].coverageStatement", "this policy names indications: write the version's statements");
+    }
+
     private void Replace(string relativeFile, string oldText, string newText)
     {
         var file = Path.Combine(Extension, relativeFile);

@@ -3,7 +3,8 @@ using Coverage.Engine.Model;
 namespace Coverage.Engine.Catalogue;
 
 /// <summary>What a version's statements may name: the policy's indications, the catalogue's facts, the policy's passages.</summary>
-internal sealed record RuleContext(IReadOnlyList<Indication> Indications, FactDefinitions? Facts, PolicyTexts? Texts);
+/// <summary>What a policy's versions are checked against: its indications (and whether it names one condition), facts and passages.</summary>
+internal sealed record RuleContext(IReadOnlyList<Indication> Indications, FactDefinitions? Facts, PolicyTexts? Texts, bool HasCondition = false);
 
 // The statements of a version (coverage-semantics.md §10), loaded and checked with file, path and reason.
 public static partial class CatalogueLoader

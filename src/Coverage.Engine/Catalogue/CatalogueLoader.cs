@@ -372,7 +372,7 @@ public static partial class CatalogueLoader
         var unspecified = Terms(at, dto.UnspecifiedProcedureTerms ?? [], "unspecifiedProcedureTerms");
         var (condition, indications) = LoadIndications(at, dto.Condition, dto.Indications);
         var codes = LoadCodes(at, dto.Codes, modalities);
-        var versions = LoadVersions(at, dto.Versions, modalities, codes, new RuleContext(indications, facts, texts));
+        var versions = LoadVersions(at, dto.Versions, modalities, codes, new RuleContext(indications, facts, texts, HasCondition: condition is not null));
         if (versions.Count > 0 && effectiveDate is not null && versions[^1].Effective != effectiveDate)
             at.Add("effectiveDate", $"the policy's effective date {effectiveDate:yyyy-MM-dd} is not that of its latest version ({versions[^1].Version})");
         if (versions.Count > 0 && nextReview is not null && nextReview <= versions[^1].Effective)
@@ -631,7 +631,7 @@ public static partial class CatalogueLoader
             else if (entry.Statements is not null)
                 rules = LoadRules(at, entry.Statements, path + ".statements", inScope, listed, context);
             else
-                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement");
+                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition);
             if (effective is null || reviewType is null || changes is null || (statement is null && rules is null)) continue;
             versions.Add(new PolicyVersion
             {
@@ -649,16 +649,28 @@ public static partial class CatalogueLoader
         return versions;
     }
 
-    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path)
+    /// <summary>
+    /// The single coverage statement of 0540's form: one finding for every line in scope, about the policy's one
+    /// condition, medically necessary or not (its FDA label and evidence steps know no other). A policy of several
+    /// indications, or a finding of investigational or not covered, is written as statements.
+    /// </summary>
+    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path, bool hasCondition)
     {
         if (entry is null)
         {
-            at.Add(path, "missing: the version's coverage statement");
+            at.Add(path, "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             return null;
         }
+        if (!hasCondition)
+            at.Add(path, "a single coverageStatement is about the policy's one condition, and this policy names indications: write the version's statements (statements) instead");
         var section = at.Text(entry.Section, path + ".section");
         var text = at.Text(entry.Text, path + ".text");
         var determination = Determination(at, entry.Determination, path + ".determination");
+        if (determination is StatementDetermination.ExperimentalInvestigationalUnproven or StatementDetermination.NotCovered)
+        {
+            at.Add(path + ".determination", $"a single coverageStatement finds a service medically necessary or not; write '{entry.Determination}' as a statement (statements)");
+            return null;
+        }
         return section is null || text is null || determination is null ? null : new CoverageStatement(section, text, determination.Value);
     }
 

@@ -66,6 +66,18 @@ public sealed partial class Evaluator
                 Draft.Criteria = []; // not met, and the next statement decides: its criteria are the ones reported
             }
 
+            // No statement is about these diagnoses, and the code's own descriptor names what the policy is about:
+            // the procedure and the diagnosis disagree (coverage-semantics.md §10, section 5 generalised).
+            if (code.Code.NamesCondition && diagnoses.Count > 0 && !InAnyIndication(diagnoses))
+            {
+                Draft.Trace($"diagnosis: none of {Given()} is {IndicationList(withValueSets: true)}, which code {code.Code.Code} names; no statement of version {version.Version.Version} is about other diagnoses");
+                if (_compiled.Citations.DiagnosisCoding is { } coding) Draft.Cite(coding);
+                return Draft.Decide(Verdict.InvalidCoding, GoverningSource.Policy,
+                    $"Code {code.Code.Code} (\"{code.Code.Description}\") describes treatment of {IndicationList(withValueSets: false)}, " +
+                    $"but the diagnoses on the request ({Given()}) are none of them, and policy {_policy.Id} has no statement about other diagnoses. " +
+                    "The procedure and the diagnosis do not agree; please correct the coding.");
+            }
+
             // No statement is about this line: the policy does not decide it.
             if (_probe) return NotAddressedProbe;
             Draft.Trace($"coverage-statement: no statement of {_policy.Id} version {version.Version.Version} is about {modality.Id} with these diagnoses");
@@ -95,6 +107,17 @@ public sealed partial class Evaluator
             }
             return (needed, information);
         }
+
+        private bool InAnyIndication(IReadOnlyList<string> diagnoses)
+        {
+            foreach (var indication in _policy.Indications)
+                for (var i = 0; i < diagnoses.Count; i++)
+                    if (indication.Diagnoses.Contains(diagnoses[i])) return true;
+            return false;
+        }
+
+        private string IndicationList(bool withValueSets) =>
+            string.Join(" or ", _policy.Indications.Select(i => withValueSets ? $"{i.Diagnoses.Name} ({i.Diagnoses.Display})" : i.Diagnoses.Name));
 
         private bool Missing(string fact) => fact switch
         {
