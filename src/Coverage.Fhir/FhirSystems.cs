@@ -36,4 +36,7 @@ public static class FhirSystems
     public const string X12ActionCode = "https://codesystem.x12.org/005010/306";
 
     public static bool IsProcedureSystem(string? system) => system is Cpt or Hcpcs or HcpcsHttps;
+
+    /// <summary>The code system of a procedure code by its shape: HCPCS Level II starts with a letter (C9734), CPT with a digit (0581T).</summary>
+    public static string ProcedureSystem(string code) => code.Length > 0 && char.IsAsciiLetter(code[0]) ? Hcpcs : Cpt;
 }

@@ -210,7 +210,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var response = ClaimResponseOf((await Post("submit", PasBundle(Api.NewId(), plan: "example-ablation-exclusion"))).Body);
 
         Assert.Equal("A3", ReviewAction(response.Item[0]).Code);
-        Assert.Contains("excludes", response.ProcessNote[0].Text, StringComparison.Ordinal);
+        Assert.Contains("0581T is excluded by the member's plan", response.ProcessNote[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public static class CoverageInformation
             extension.Extension.Add(new Extension("doc-purpose", new Code("withpa")));
         }
         foreach (var info in assertion.InfoNeeded) extension.Extension.Add(new Extension("info-needed", new Code(info)));
-        extension.Extension.Add(new Extension("billingCode", new Coding(FhirSystems.Cpt, line.Code)));
+        extension.Extension.Add(new Extension("billingCode", new Coding(FhirSystems.ProcedureSystem(line.Code), line.Code)));
         extension.Extension.Add(new Extension("reason", new CodeableConcept { Text = Reason(line) }));
         if (policyUrl is not null)
         {
@@ -80,6 +80,6 @@ public static class CoverageInformation
         return extension;
     }
 
-    /// <summary>The reason in a sentence or two, without the evidence review.</summary>
-    public static string Reason(LineDetermination line) => FhirMapping.ReasonOf(line.Rationale);
+    /// <summary>The reason in a sentence or two, from the determination's structured fields (<see cref="LineReason"/>).</summary>
+    public static string Reason(LineDetermination line) => LineReason.Of(line).ToString();
 }

@@ -6,9 +6,12 @@ namespace Coverage.Fhir.Pas;
 /// <summary>A case as PAS needs it: its lines with their outcomes and any reviewer decisions.</summary>
 public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTimeOffset UpdatedAt, IReadOnlyList<PriorAuthorizationLine> Lines);
 
-public sealed record PriorAuthorizationLine(
-    int Sequence, string Code, LineOutcome Outcome, string Rationale, PolicyReference? Policy, string? PolicyStatement,
-    IReadOnlyList<string> InformationNeeded, string? DecisionAction, string? DecisionRationale, DateTimeOffset? DecidedAt);
+/// <summary>One line: its reason from the structured determination, and the reviewer's decision if there is one.</summary>
+public sealed record PriorAuthorizationLine(int Sequence, LineReason Reason, string? DecisionAction, string? DecisionRationale, DateTimeOffset? DecidedAt)
+{
+    public string Code => Reason.Code;
+    public LineOutcome Outcome => Reason.Outcome;
+}
 
 /// <summary>
 /// Builds the PAS response Bundle: the ClaimResponse first, each item echoing its itemSequence with an
@@ -118,20 +121,23 @@ public static class PasResponse
 
     private static string Note(PriorAuthorizationLine line, string action, Guid caseId)
     {
-        var policy = line.Policy is null ? "" : $" Policy {line.Policy.Id} \"{line.Policy.Title}\", version {line.Policy.Version}.";
-        var statement = line.PolicyStatement is null ? "" : $" Coverage Policy: \"{line.PolicyStatement}\"";
+        var reason = line.Reason;
+        var policy = reason.Policy is null ? "" : $" Policy {reason.Policy.Id} \"{reason.Policy.Title}\", version {reason.Policy.Version}.";
+        var statement = reason.Statement is null ? "" : $" {reason.Statement.Section}: \"{reason.Statement.Text}\"";
+        var unmet = reason.UnmetCriteria.Count == 0 ? "" : " Not met: " + string.Join("; ", reason.UnmetCriteria.Select(c => c.TrimEnd('.'))) + ".";
+        var finding = LineReason.Finding(reason.Outcome);
         var head = $"Item {line.Sequence} ({line.Code}): ";
         return action switch
         {
             "A4" when line.Outcome == LineOutcome.InformationRequired =>
-                head + $"pended: more information is needed (case {caseId}). " + string.Join(" ", line.InformationNeeded.Select(i => i.TrimEnd('.') + ".")) + policy,
-            "A4" => head + $"pended for physician review (case {caseId}); the policy recommends denial as not medically necessary.{policy}{statement}",
+                head + $"pended: more information is needed (case {caseId}). " + string.Join(" ", reason.InformationNeeded.Select(i => i.TrimEnd('.') + ".")) + policy,
+            "A4" => head + $"pended for physician review (case {caseId}); the policy recommends denial as {finding}.{policy}{statement}{unmet}",
             "A3" when line.DecisionAction == "uphold" =>
-                head + $"not certified: a physician reviewer upheld the policy's determination that it is not medically necessary. Reviewer's rationale: {line.DecisionRationale}{policy}{statement}",
+                head + $"not certified: a physician reviewer upheld the policy's determination that it is {finding}. Reviewer's rationale: {line.DecisionRationale}{policy}{statement}{unmet}",
             "A1" when line.DecisionAction == "overturn" =>
                 head + $"certified on physician or clinical review. Reviewer's rationale: {line.DecisionRationale}",
             "NA" => head + "no prior authorization is required under the payer's coverage policies.",
-            _ => head + FhirMapping.ReasonOf(line.Rationale) + policy,
+            _ => head + reason,
         };
     }
 }

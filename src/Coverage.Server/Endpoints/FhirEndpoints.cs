@@ -130,7 +130,7 @@ internal static class FhirEndpoints
     private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
 }
 
-/// <summary>A stored case as PAS answers for it: each line's outcome with the reviewer's decision, if any.</summary>
+/// <summary>A stored case as PAS answers for it: each line's structured reason with the reviewer's decision, if any.</summary>
 internal static class PasCases
 {
     public static PriorAuthorizationCase From(CaseView view)
@@ -145,17 +145,16 @@ internal static class PasCases
                 ? new PolicyReference(p.GetProperty("id").GetString()!, p.GetProperty("version").GetString()!, p.GetProperty("title").GetString()!)
                 : null;
             var statement = line.GetProperty("citations").EnumerateArray()
-                .FirstOrDefault(c => c.TryGetProperty("section", out var s) && s.GetString() == "Coverage Policy");
-            lines.Add(new PriorAuthorizationLine(
-                sequence,
-                line.GetProperty("code").GetString()!,
-                WireNames.ParseLineOutcome(line.GetProperty("outcome").GetString()!),
-                line.GetProperty("rationale").GetString()!,
-                policy,
-                statement.ValueKind == JsonValueKind.Object ? statement.GetProperty("text").GetString() : null,
-                line.GetProperty("informationNeeded").EnumerateArray().Select(i => i.GetString()!).ToList(),
-                decision?.Action,
-                decision?.Rationale,
+                .Where(c => c.TryGetProperty("section", out var s) && s.ValueKind == JsonValueKind.String)
+                .Select(c => Citation.OfSection(c.GetProperty("section").GetString()!, c.GetProperty("text").GetString()!))
+                .FirstOrDefault();
+            var unmet = line.TryGetProperty("criteria", out var criteria)
+                ? criteria.EnumerateArray().Where(c => c.GetProperty("result").GetString() == "not-met").Select(c => c.GetProperty("text").GetString()!).ToList()
+                : [];
+            var needed = line.GetProperty("informationNeeded").EnumerateArray().Select(i => i.GetString()!).ToList();
+            var reason = new LineReason(line.GetProperty("code").GetString()!, WireNames.ParseLineOutcome(line.GetProperty("outcome").GetString()!),
+                policy, statement, unmet, needed);
+            lines.Add(new PriorAuthorizationLine(sequence, reason, decision?.Action, decision?.Rationale,
                 decision is null ? null : new DateTimeOffset(decision.DecidedAt, TimeSpan.Zero)));
         }
         return new PriorAuthorizationCase(view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), lines);
