@@ -492,10 +492,18 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             }
         }
 
+        /// <summary>
+        /// A 2300 HI segment. The guide has several, told apart by their first qualifier: diagnoses (ABK principal, ABF
+        /// others) are read; condition codes (BG) and anesthesia-related procedures (BP, BO) are valid situational
+        /// segments the request has no field for, so they are passed over, never a reason to reject the claim.
+        /// </summary>
         private void Diagnoses(X12Segment s)
         {
             var claim = _claim!;
             var separator = s.Delimiters!.Component;
+            var first = new X12Components(s.Span(1), separator);
+            first.Next(out var kind);
+            if (kind is "BG" or "BP" or "BO") return;
             for (var i = 1; i < s.Count && i <= 12; i++)
             {
                 if (s.Span(i).IsEmpty) continue;
@@ -508,11 +516,18 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                     "ABF" when claim.Diagnoses.Count == 0 => "-1: ABF (another diagnosis) before the principal diagnosis (ABK)",
                     "ABK" or "ABF" => code.IsEmpty ? "-2: required (the ICD-10-CM code)" : null,
                     "BK" or "BF" => $"-1: '{qualifier}' is an ICD-9-CM qualifier; claims carry ICD-10-CM (ABK, ABF)",
-                    _ => $"-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)",
+                    _ => $"-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)" + SeparatorHint(qualifier, separator),
                 };
-                if (problem is not null) claim.Error(s.Position, $"diagnoses[{claim.Diagnoses.Count}]", s.Name(i) + problem);
+                if (problem is not null) claim.Error(s.Position, "diagnoses", s.Name(i) + problem);
                 else claim.AddDiagnosis(new string(code), s.Position);
             }
+        }
+
+        /// <summary>"ABK:J069" read whole as a qualifier: the file seems to use another component separator than its ISA16 says.</summary>
+        private static string SeparatorHint(ReadOnlySpan<char> qualifier, char separator)
+        {
+            if (qualifier.Length < 5 || !(qualifier.StartsWith("ABK") || qualifier.StartsWith("ABF")) || char.IsAsciiLetterOrDigit(qualifier[3])) return "";
+            return $"; it looks like a qualifier and a code joined by '{qualifier[3]}', while ISA16 makes '{separator}' the component separator: check ISA16";
         }
 
         private void Date(X12Segment s)
