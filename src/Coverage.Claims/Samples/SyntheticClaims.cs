@@ -45,6 +45,12 @@ public sealed record SyntheticClaim
     public IReadOnlyDictionary<string, object>? Clinical { get; init; }
     public SyntheticDefect Defect { get; init; }
 
+    /// <summary>
+    /// Whether the claim is rejected when written in <paramref name="format"/>: a planted defect, or (837P) no diagnosis,
+    /// which the guide requires (2300 HI) while a CSV or NDJSON request may leave it out and be asked for it.
+    /// </summary>
+    public bool IsRejectedIn(Batch.ClaimFileFormat format) => Defect != SyntheticDefect.None || (format == Batch.ClaimFileFormat.X12 && Diagnoses.Count == 0);
+
     public DateOnly DateOfService => Lines.Min(l => l.DateOfService);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -467,6 +467,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             var named = person.Id is not null ? person : _subscriber;
             claim.MemberId = named.Id;
             claim.MemberIdAt = named.IdAt ?? named.Start;
+            // The subscriber's member id is required (2010BA NM1*IL NM109): without it the claim is nobody's.
+            if (claim.MemberId is null)
+                claim.Error(_subscriber.Start, "member.id", "2010BA NM1*IL NM109 is required: the subscriber's member id (the subscriber loop has no NM1*IL, or its NM109 is empty)");
             claim.BirthDate = person.BirthDate;
             claim.BirthDateAt = person.BirthAt ?? person.Start;
             claim.Sex = person.Sex;
@@ -633,6 +636,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             CloseLine();
             if (claim.Lines.Count == 0 && !_tooManyLines)
                 claim.Error(claim.Start, "serviceLines", "the claim has no service lines (2400 LX with SV1)");
+            // The principal diagnosis is required (2300 HI*ABK): a claim is never decided as if it had none.
+            if (claim.Diagnoses.Count == 0 && !claim.Errors.Any(e => e.Field == "diagnoses"))
+                claim.Error(claim.Start, "diagnoses", "2300 HI is required: the claim's principal diagnosis (HI*ABK) is missing");
             for (var i = 0; i < claim.Lines.Count; i++)
             {
                 var line = claim.Lines[i];

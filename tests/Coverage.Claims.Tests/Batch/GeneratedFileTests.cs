@@ -34,8 +34,8 @@ public class GeneratedFileTests
         var summary = await new BatchAdjudicator(TestCatalogue.Evaluator, options).RunAsync();
 
         var generated = SyntheticClaims.Generate(Claims, Seed).ToList();
-        var good = generated.Where(c => c.Defect == SyntheticDefect.None).ToList();
-        var bad = generated.Where(c => c.Defect != SyntheticDefect.None).ToList();
+        var good = generated.Where(c => !c.IsRejectedIn(format)).ToList();
+        var bad = generated.Where(c => c.IsRejectedIn(format)).ToList();
         var expected = good.Select(c => TestCatalogue.Evaluator.Evaluate(Read(c.RequestJson(withClinical: format == ClaimFileFormat.Ndjson)))).ToList();
 
         // One determination per good claim, in input order, exactly what the evaluator says.
@@ -49,7 +49,7 @@ public class GeneratedFileTests
         Assert.Equal(ResultFormats.AdjustmentsHeader, adjustments[0]);
         Assert.Equal(expected.SelectMany(AdjustmentRows), adjustments.Skip(1));
 
-        // One error record per planted defect, in input order, each saying where and why.
+        // One error record per planted defect (and, in an 837P, per claim without its required diagnosis), in input order, each saying where and why.
         var errors = File.ReadAllLines(options.ErrorsPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(bad.Select(c => c.ClaimId), errors.Select(e => e.GetProperty("claimId").GetString()));
         Assert.Equal(bad.Select(c => (long)generated.IndexOf(c) + 1), errors.Select(e => e.GetProperty("record").GetInt64()));

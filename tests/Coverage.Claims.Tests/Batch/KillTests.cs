@@ -52,8 +52,8 @@ public class KillTests
         var generated = SyntheticClaims.Generate(Claims, seed: 5).ToList();
         var determinations = File.ReadLines(results).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var errors = File.ReadLines(temp.File("results.errors.ndjson")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(generated.Where(c => c.Defect == SyntheticDefect.None).Select(c => c.ClaimId), determinations.Select(d => d.GetProperty("requestId").GetString()));
-        Assert.Equal(generated.Where(c => c.Defect != SyntheticDefect.None).Select(c => c.ClaimId), errors.Select(e => e.GetProperty("claimId").GetString()));
+        Assert.Equal(generated.Where(c => !c.IsRejectedIn(ClaimFileFormat.X12)).Select(c => c.ClaimId), determinations.Select(d => d.GetProperty("requestId").GetString()));
+        Assert.Equal(generated.Where(c => c.IsRejectedIn(ClaimFileFormat.X12)).Select(c => c.ClaimId), errors.Select(e => e.GetProperty("claimId").GetString()));
 
         // The adjustments are the determinations' lines, one row each, in the same order.
         var adjustments = File.ReadLines(temp.File("results.adjustments.csv")).ToList();
