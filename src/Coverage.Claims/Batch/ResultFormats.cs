@@ -12,7 +12,7 @@ namespace Coverage.Claims.Batch;
 public static class ResultFormats
 {
     /// <summary>The header of the adjustments CSV: one row per decided line, as an 835's SVC/CAS/LQ would carry it.</summary>
-    public const string AdjustmentsHeader = "claim_id,line,code,outcome,group_code,carc,rarc,policy_id,policy_version,physician_review";
+    public const string AdjustmentsHeader = "claim_id,line,code,outcome,group_code,carc,rarc,policy_id,policy_version,physician_review,related_policy";
 
     internal static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -45,8 +45,11 @@ public static class ResultFormats
             WriteCodes(csv, line.ReasonCodes, "CARC", groups: false);
             csv.Write(","u8);
             WriteCodes(csv, line.ReasonCodes, "RARC", groups: false);
-            csv.Write(","u8).WriteText(Csv(line.Policy?.Id ?? "")).Write(","u8).WriteText(Csv(line.Policy?.Version ?? "")).Write(","u8)
-                .Write(line.RequiresPhysicianReview ? "true\n"u8 : "false\n"u8);
+            // A line no policy governs names none: the policy that looked at it and left it did not apply. A related
+            // coverage resource that addresses it instead is named in the last column.
+            var applied = line.Outcome == LineOutcome.NotAddressed ? null : line.Policy;
+            csv.Write(","u8).WriteText(Csv(applied?.Id ?? "")).Write(","u8).WriteText(Csv(applied?.Version ?? "")).Write(","u8)
+                .Write(line.RequiresPhysicianReview ? "true,"u8 : "false,"u8).WriteText(Csv(line.RelatedPolicy ?? "")).Write("\n"u8);
         }
     }
 

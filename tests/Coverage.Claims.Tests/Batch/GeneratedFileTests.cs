@@ -91,6 +91,9 @@ public class GeneratedFileTests
         return read.Request!;
     }
 
+    private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
+        ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
     private static IEnumerable<string> AdjustmentRows(Determination determination) =>
         determination.Lines.Select(line =>
         {
@@ -98,8 +101,9 @@ public class GeneratedFileTests
             var rarc = line.ReasonCodes.SingleOrDefault(r => r.System == "RARC");
             return string.Join(',',
                 determination.RequestId, line.Sequence.ToString(CultureInfo.InvariantCulture), line.Code, line.Outcome.ToWire(),
-                carc?.Group ?? "", carc?.Code ?? "", rarc?.Code ?? "", line.Policy?.Id ?? "", line.Policy?.Version ?? "",
-                line.RequiresPhysicianReview ? "true" : "false");
+                carc?.Group ?? "", carc?.Code ?? "", rarc?.Code ?? "",
+                line.Outcome == LineOutcome.NotAddressed ? "" : line.Policy?.Id ?? "", line.Outcome == LineOutcome.NotAddressed ? "" : line.Policy?.Version ?? "",
+                line.RequiresPhysicianReview ? "true" : "false", Csv(line.RelatedPolicy ?? ""));
         });
 }
 

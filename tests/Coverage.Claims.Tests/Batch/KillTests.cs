@@ -67,7 +67,9 @@ public class KillTests
             var reasons = line.GetProperty("reasonCodes").EnumerateArray().ToList();
             var carc = reasons.FirstOrDefault(r => r.GetProperty("system").GetString() == "CARC");
             var rarc = reasons.FirstOrDefault(r => r.GetProperty("system").GetString() == "RARC");
-            var policy = line.GetProperty("policy");
+            // A not-addressed line names no policy in its row, and the related resource that addresses it, if any.
+            var policy = line.GetProperty("outcome").GetString() == "not-addressed" ? default : line.GetProperty("policy");
+            var related = line.TryGetProperty("relatedPolicy", out var r) && r.ValueKind == JsonValueKind.String ? ResultFormats.Csv(r.GetString()!) : "";
             return string.Join(',',
                 determination.GetProperty("requestId").GetString(),
                 line.GetProperty("sequence").GetInt32().ToString(CultureInfo.InvariantCulture),
@@ -78,7 +80,8 @@ public class KillTests
                 rarc.ValueKind == JsonValueKind.Object ? rarc.GetProperty("code").GetString() : "",
                 policy.ValueKind == JsonValueKind.Object ? policy.GetProperty("id").GetString() : "",
                 policy.ValueKind == JsonValueKind.Object ? policy.GetProperty("version").GetString() : "",
-                line.GetProperty("requiresPhysicianReview").GetBoolean() ? "true" : "false");
+                line.GetProperty("requiresPhysicianReview").GetBoolean() ? "true" : "false",
+                related);
         });
 
     private static long CheckpointRecords(string path)
