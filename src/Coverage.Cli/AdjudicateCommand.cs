@@ -49,9 +49,10 @@ internal static class AdjudicateCommand
     private static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
         if (!File.Exists(request.Input)) return Usage(stderr, $"the input '{request.Input}' does not exist");
-        var format = request.Format is not null ? ClaimFileFormats.Parse(request.Format) : ClaimFileFormats.Detect(request.Input);
-        if (format is null)
-            return Usage(stderr, $"cannot tell the format of '{request.Input}' from its name or first characters; give --input-format 837, csv or ndjson");
+        var stated = request.Format is null ? null : ClaimFileFormats.Parse(request.Format);
+        if (request.Format is not null && stated is null) return Usage(stderr, $"--input-format '{request.Format}' is not 837, csv or ndjson");
+        var (format, problem) = ClaimFileFormats.Inspect(request.Input, stated);
+        if (format is null) return Usage(stderr, $"the input '{request.Input}' cannot be read as a claim file: {problem}");
         if (request.Workers is < 1) return Usage(stderr, "--workers must be at least 1");
         var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(Path.GetFullPath).ToList();
         if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(Path.GetFullPath(request.Input), StringComparer.Ordinal))

@@ -109,7 +109,50 @@ public sealed class AdjudicateCommandTests : IDisposable
         var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--input-format", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("its content is none of the claim formats", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("claims.837", "")]
+    [InlineData("claims.837", "\r\n  \r\n")]
+    [InlineData("claims.csv", "")]
+    [InlineData("claims.dat", "")]
+    public void Adjudicate_EmptyInput_IsAUsageErrorWhateverItsName(string name, string content)
+    {
+        var input = File(name);
+        System.IO.File.WriteAllText(input, content);
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("it is empty: there are no claims to decide", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("claims.837", "hello, this is not X12\n", "it should be an X12 837 file")]
+    [InlineData("claims.837", "{\"requestId\": \"R1\"}\n", "its content is NDJSON")]
+    [InlineData("claims.ndjson", "ISA*00*", "its content is an X12 837 file")]
+    public void Adjudicate_ContentThatIsNotWhatItsNameSays_IsAUsageError(string name, string content, string message)
+    {
+        var input = File(name);
+        System.IO.File.WriteAllText(input, content);
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adjudicate_Utf16WithoutAByteOrderMark_SaysSo()
+    {
+        var input = File("claims.837");
+        System.IO.File.WriteAllBytes(input, System.Text.Encoding.Unicode.GetBytes(System.IO.File.ReadAllText(CliRunner.Sample("claims-small.837"))));
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("it is UTF-16 text; claim files are read as UTF-8", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,24 +33,59 @@ public static class ClaimFileFormats
     };
 
     /// <summary>
-    /// The format of a file: from its extension (.837, .x12, .edi; .csv; .ndjson, .jsonl), else from its first
-    /// characters ("ISA" is X12, "{" is NDJSON, a header naming claim_id is CSV); null when it cannot be told.
+    /// The format of a file, or why it cannot be read as a claim file: empty (no claims), UTF-16 text (the readers
+    /// take UTF-8), content of no known format, or content that is not what its name or <paramref name="stated"/>
+    /// format says (an .837 that does not start with an ISA header). One rule for every input, so that an empty or
+    /// unrecognisable file is always a usage error, whatever it is called.
     /// </summary>
-    public static ClaimFileFormat? Detect(string path)
+    public static (ClaimFileFormat? Format, string? Problem) Inspect(string path, ClaimFileFormat? stated = null)
     {
-        switch (Path.GetExtension(path).ToLowerInvariant())
+        var head = new byte[4096];
+        int read;
+        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var bytes = head.AsSpan(0, read);
+        if (LooksLikeUtf16(bytes))
+            return (null, "it is UTF-16 text; claim files are read as UTF-8 (or ASCII): save it as UTF-8");
+        var text = Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes).TrimStart(' ', '\t', '\r', '\n', '\0', '\u001a');
+        if (text.Length == 0) return (null, "it is empty: there are no claims to decide");
+        var content = text.StartsWith("ISA", StringComparison.Ordinal) ? ClaimFileFormat.X12
+            : text.StartsWith('{') ? ClaimFileFormat.Ndjson
+            : text.Split('\n')[0].Contains("claim_id", StringComparison.OrdinalIgnoreCase) ? ClaimFileFormat.Csv
+            : (ClaimFileFormat?)null;
+        var named = stated ?? Path.GetExtension(path).ToLowerInvariant() switch
         {
-            case ".837" or ".x12" or ".edi": return ClaimFileFormat.X12;
-            case ".csv": return ClaimFileFormat.Csv;
-            case ".ndjson" or ".jsonl": return ClaimFileFormat.Ndjson;
-        }
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var buffer = new char[4096];
-        var text = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length)).TrimStart();
-        if (text.StartsWith("ISA", StringComparison.Ordinal)) return ClaimFileFormat.X12;
-        if (text.StartsWith('{')) return ClaimFileFormat.Ndjson;
-        var header = text.Split('\n')[0];
-        if (header.Contains("claim_id", StringComparison.OrdinalIgnoreCase)) return ClaimFileFormat.Csv;
-        return null;
+            ".837" or ".x12" or ".edi" => ClaimFileFormat.X12,
+            ".csv" => ClaimFileFormat.Csv,
+            ".ndjson" or ".jsonl" => ClaimFileFormat.Ndjson,
+            _ => (ClaimFileFormat?)null,
+        };
+        var begins = text.Length <= 20 ? text : text[..20] + "…";
+        if (named is { } expected && content != expected)
+            return (null, $"it should be {Describe(expected)} ({(stated is null ? "by its name" : "as --input-format says")}) but " +
+                (content is { } other ? $"its content is {Describe(other)}" : $"it begins '{Printable(begins)}'"));
+        return content is null
+            ? (null, $"its content is none of the claim formats (837P starting with ISA, CSV with a claim_id header, NDJSON): it begins '{Printable(begins)}'")
+            : (content, null);
     }
+
+    private static string Describe(ClaimFileFormat format) => format switch
+    {
+        ClaimFileFormat.X12 => "an X12 837 file (starting with an ISA header)",
+        ClaimFileFormat.Csv => "CSV with a claim_id header",
+        _ => "NDJSON (one JSON request per line)",
+    };
+
+    /// <summary>Text without a byte order mark whose every other byte is NUL: UTF-16, little or big endian.</summary>
+    private static bool LooksLikeUtf16(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return true;
+        if (bytes.Length < 8) return false;
+        int evenNuls = 0, oddNuls = 0;
+        for (var i = 0; i < Math.Min(bytes.Length, 200); i++)
+            if (bytes[i] == 0) { if (i % 2 == 0) evenNuls++; else oddNuls++; }
+        var pairs = Math.Min(bytes.Length, 200) / 2;
+        return evenNuls > pairs * 3 / 4 || oddNuls > pairs * 3 / 4;
+    }
+
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '·' : c).ToArray());
 }
