@@ -66,7 +66,10 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         public string Control { get; } = st[2].Trim();
         public int Segments { get; set; } = 1;
         /// <summary>Not an 837P: its segments are counted for SE01 but not read as claims.</summary>
-        public bool Skip { get; set; }
+        public bool Skip => SkipReason is not null;
+        /// <summary>Why the set is skipped, reported with how many claims it held once it closes.</summary>
+        public string? SkipReason { get; set; }
+        public int SkippedClaims { get; set; }
         /// <summary>The records read in the set so far, held until its SE; and how many of them are claims.</summary>
         public List<ClaimRecord> Held { get; } = [];
         public int Claims { get; set; }
@@ -137,7 +140,11 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 return;
             }
             _st.Segments++;
-            if (_st.Skip) return;
+            if (_st.Skip)
+            {
+                if (s.Id == "CLM") _st.SkippedClaims++;
+                return;
+            }
             switch (s.Id)
             {
                 case "HL":
@@ -236,14 +243,12 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             var version = s[3].Trim().Length > 0 ? s[3].Trim() : _gs?.Version ?? "";
             if (s[1] != "837")
             {
-                Reject(s.Position, $"ST01 '{s[1]}' is not 837: only 837 professional claims are read; transaction set {_st.Control} is skipped");
-                _st.Skip = true;
+                _st.SkipReason = $"ST01 '{s[1]}' is not 837: only 837 professional claims are read; transaction set {_st.Control} is skipped";
             }
             // 005010X222 is the 837 professional guide (A1 and its errata); 005010X223 is institutional, X224 dental.
             else if (!version.StartsWith("005010X222", StringComparison.Ordinal))
             {
-                Reject(s.Position, $"transaction set {_st.Control} follows implementation guide '{version}', not {ImplementationGuide} (837 professional); it is skipped");
-                _st.Skip = true;
+                _st.SkipReason = $"transaction set {_st.Control} follows implementation guide '{version}', not {ImplementationGuide} (837 professional); it is skipped";
             }
         }
 
@@ -258,6 +263,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             }
             var st = _st;
             st.Segments++;
+            ReportSkipped(st);
             var problems = new List<string>(2);
             if (!int.TryParse(s[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != st.Segments)
                 problems.Add($"SE01 says {Quote(s[1])} segments but transaction set {st.Control} (ST at segment {st.Segment}) has {st.Segments}");
@@ -276,9 +282,18 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             if (_st is null) return;
             var st = _st;
             _st = null;
+            ReportSkipped(st);
             Reject(RecordPosition.Segment(st.Segment), $"transaction set {st.Control} (ST at segment {st.Segment}) has no SE: it ends at {by}");
             Release(st, $"transaction set {st.Control} (ST at segment {st.Segment}) has no SE (it ends at {by}): the file was cut off or interrupted there, " +
                 "so its claims may be incomplete and none of them is decided");
+        }
+
+        /// <summary>A skipped set is one rejected record at its ST, saying how many claims went unread with it.</summary>
+        private void ReportSkipped(Transaction st)
+        {
+            if (st.SkipReason is not { } reason) return;
+            Output.Enqueue(ClaimRecord.Rejected(RecordPosition.Segment(st.Segment),
+                $"{reason}, with the {st.SkippedClaims} claim{(st.SkippedClaims == 1 ? "" : "s")} (CLM) it held: none of them is decided"));
         }
 
         /// <summary>

@@ -135,11 +135,14 @@ public class EnvelopeTests
     public void Read_InstitutionalClaims_AreSkippedWithAnError()
     {
         var text = Interchange("000000001", Group("1",
-            Transaction("0001", Provider, Subscriber(), Claim("A")).Replace("005010X222A1", "005010X223A2", StringComparison.Ordinal)));
+            Transaction("0001", Provider, Subscriber(), Claim("A"), Claim("B"), Claim("C")).Replace("005010X222A1", "005010X223A2", StringComparison.Ordinal)));
 
         var (claims, envelope) = Split(text);
 
-        Assert.Contains("005010X223A2", Assert.Single(envelope).Message, StringComparison.Ordinal);
+        var error = Assert.Single(envelope);
+        Assert.Contains("005010X223A2", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("with the 3 claims (CLM) it held: none of them is decided", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RecordPosition.Segment(SegmentNumber(text, "ST*")), error.Position);
         Assert.Empty(claims);
     }
 

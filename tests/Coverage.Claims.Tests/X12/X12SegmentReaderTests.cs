@@ -139,6 +139,14 @@ public class X12SegmentReaderTests
         Assert.All(segments, s => Assert.Null(s.Error));
     }
 
+    [Fact]
+    public void Read_EmptySegment_SaysSo()
+    {
+        var segments = Segments(X12Text.File(X12Text.Subscriber(), "CLM*C1*1~~"));
+
+        Assert.Contains(segments, s => s.Error == "an empty segment (two segment terminators '~' in a row)");
+    }
+
     [Theory]
     [InlineData("N@TE*ADD*X")]
     [InlineData("nm1*IL")]
