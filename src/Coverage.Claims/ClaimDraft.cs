@@ -97,6 +97,7 @@ internal sealed class ClaimDraft(RecordPosition start)
                 Modifiers = line.Modifiers,
                 Description = line.Description,
                 Units = line.Units,
+                UnitOfMeasure = line.UnitOfMeasure,
                 DateOfService = line.DateOfService != claimDate ? line.DateOfService : null,
                 PlaceOfService = line.PlaceOfService,
             };
@@ -128,7 +129,7 @@ internal sealed class ClaimDraft(RecordPosition start)
             var line = Lines[index];
             return rest.StartsWith(".code", StringComparison.Ordinal) || rest.StartsWith(".modifiers", StringComparison.Ordinal)
                 || rest.StartsWith(".description", StringComparison.Ordinal) || rest.StartsWith(".units", StringComparison.Ordinal)
-                || rest.StartsWith(".placeOfService", StringComparison.Ordinal)
+                || rest.StartsWith(".placeOfService", StringComparison.Ordinal) || rest.StartsWith(".unitOfMeasure", StringComparison.Ordinal)
                 ? line.ProcedureAt ?? line.At
                 : line.At;
         }
@@ -168,7 +169,8 @@ internal sealed class LineDraft(RecordPosition at)
     public string Code { get; set; } = "";
     public List<string> Modifiers { get; } = [];
     public string? Description { get; set; }
-    public int Units { get; set; } = 1;
+    public decimal Units { get; set; } = 1;
+    public UnitOfMeasure UnitOfMeasure { get; set; } = UnitOfMeasure.Unit;
     public string? DateOfService { get; set; }
     public RecordPosition? DateAt { get; set; }
     /// <summary>The line's own place of service (X12 SV105), read at its SV1.</summary>

@@ -141,9 +141,9 @@ public sealed class ClaimCsvReader(TextReader input)
         var units = Field(row, columns, "units").Trim();
         if (units.Length > 0)
         {
-            if (decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) && count == decimal.Truncate(count) && count <= 99999)
-                line.Units = (int)count;
-            else claim.Error(at, $"serviceLines[{index}].units", $"units: '{units}' is not a whole number");
+            if (decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count))
+                line.Units = count; // its range and decimals are the request rules'
+            else claim.Error(at, $"serviceLines[{index}].units", $"units: '{units}' is not a number");
         }
         line.DateOfService = Optional(row, columns, "date_of_service");
         line.DateAt = at;

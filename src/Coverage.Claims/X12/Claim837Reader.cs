@@ -15,7 +15,8 @@ namespace Coverage.Claims.X12;
 /// <para>Mapping (docs/batch.md): CLM01 is the request id; the member is the 2010BA subscriber (NM1*IL, NM109)
 /// and, under a 2000C patient loop, the patient's 2010CA DMG birth date (and NM109 when a sender gives one); the
 /// plan comes from SBR03 through the <see cref="PlanMap"/>; HI ABK/ABF are the diagnoses; each 2400 LX is a line
-/// with SV101-2 as code (qualifier HC), SV101-3..6 modifiers, SV101-7 description, SV104 units and DTP*472 date;
+/// with SV101-2 as code (qualifier HC), SV101-3..6 modifiers, SV101-7 description, SV103/SV104 units (or anesthesia
+/// minutes) and DTP*472 date;
 /// the claim's date of service is the earliest line date.</para>
 /// </summary>
 public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
@@ -628,11 +629,18 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 if (!modifier.Trim().IsEmpty) _line.Modifiers.Add(new string(modifier.Trim()));
             }
             if (parts.Next(out var description) && !description.Trim().IsEmpty) _line.Description = new string(description.Trim());
+            // SV103 says what SV104 counts: units (UN) or, for anesthesia, minutes (MJ). SV104 is a decimal (1.5 units).
+            switch (s.Span(3).Trim())
+            {
+                case "UN": break;
+                case "MJ": _line.UnitOfMeasure = UnitOfMeasure.Minutes; break;
+                default: claim.Error(s.Position, $"serviceLines[{index}].unitOfMeasure", $"SV103 '{s[3]}' is not UN (units) or MJ (minutes)"); break;
+            }
             var units = s.Span(4).Trim();
             if (units.IsEmpty) claim.Error(s.Position, $"serviceLines[{index}].units", "SV104: required (the number of units)");
-            else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) || count != decimal.Truncate(count) || count > 99999)
-                claim.Error(s.Position, $"serviceLines[{index}].units", $"SV104: '{units}' is not a whole number of units");
-            else _line.Units = (int)count;
+            else if (!decimal.TryParse(units, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count))
+                claim.Error(s.Position, $"serviceLines[{index}].units", $"SV104: '{units}' is not a number");
+            else _line.Units = count; // its range and decimals are the request rules'
             var place = s.Span(5).Trim();
             if (!place.IsEmpty) _line.PlaceOfService = new string(place);
         }

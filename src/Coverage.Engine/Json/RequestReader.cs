@@ -162,7 +162,7 @@ public static class RequestReader
                 var at = FieldPath.At("serviceLines", index);
                 index++;
                 if (!IsObject(item, at)) continue;
-                var fields = Fields(item, at, "sequence", "code", "description", "modifiers", "units", "dateOfService", "placeOfService");
+                var fields = Fields(item, at, "sequence", "code", "description", "modifiers", "units", "unitOfMeasure", "dateOfService", "placeOfService");
                 var sequence = index;
                 if (fields.TryGetValue("sequence", out var s))
                 {
@@ -176,7 +176,10 @@ public static class RequestReader
                     ? Text(d, at.Dot("description"), RequestRules.MaxTextLength, allowEmpty: true)
                     : null;
                 var modifiers = fields.TryGetValue("modifiers", out var mo) ? Modifiers(mo, at.Dot("modifiers")) : [];
-                var units = fields.TryGetValue("units", out var u) ? Whole(u, at.Dot("units"), 1, RequestRules.MaxUnits) ?? 1 : 1;
+                var units = fields.TryGetValue("units", out var u) ? Units(u, at.Dot("units")) ?? 1 : 1;
+                var unit = fields.TryGetValue("unitOfMeasure", out var um) && um.ValueKind != JsonValueKind.Null
+                    ? Enumeration(um, at.Dot("unitOfMeasure").ToString(), UnitOfMeasure.Unit, ("unit", UnitOfMeasure.Unit), ("minutes", UnitOfMeasure.Minutes))
+                    : UnitOfMeasure.Unit;
                 DateOnly? lineDate = null;
                 if (fields.TryGetValue("dateOfService", out var ld) && ld.ValueKind != JsonValueKind.Null)
                 {
@@ -185,7 +188,7 @@ public static class RequestReader
                 }
                 var linePlace = fields.TryGetValue("placeOfService", out var lp) ? PlaceOfService(lp, at.Dot("placeOfService")) : null;
                 if (code is null) continue;
-                lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace));
+                lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace, unit));
             }
             return lines;
         }
@@ -356,6 +359,14 @@ public static class RequestReader
         {
             if (element.ValueKind == JsonValueKind.String) return rules.Date(element.GetString()!, field);
             Error(field, $"must be a date string (YYYY-MM-DD), not {Describe(element)}");
+            return null;
+        }
+
+        private decimal? Units(JsonElement element, FieldPath field)
+        {
+            if (element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var value)) return rules.Units(value, field);
+            Error(field, $"must be a number above 0 and at most {RequestRules.MaxUnits:0} with at most {RequestRules.UnitDecimals} decimals, not " +
+                (element.ValueKind == JsonValueKind.Number ? element.GetRawText() : Describe(element)));
             return null;
         }
 

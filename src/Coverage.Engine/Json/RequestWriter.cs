@@ -49,6 +49,7 @@ public static class RequestWriter
                     writer.WriteEndArray();
                 }
                 writer.WriteNumber("units", line.Units);
+                if (line.UnitOfMeasure == UnitOfMeasure.Minutes) writer.WriteString("unitOfMeasure", "minutes"); // units, the default, are not written
                 if (line.DateOfService is { } date) writer.WriteString("dateOfService", Date(date));
                 if (line.PlaceOfService is not null) writer.WriteString("placeOfService", line.PlaceOfService);
                 writer.WriteEndObject();

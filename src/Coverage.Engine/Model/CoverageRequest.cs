@@ -22,6 +22,13 @@ public sealed record CoverageRequest
     public string? PlaceOfServiceOf(ServiceLine line) => line.PlaceOfService ?? PlaceOfService;
 }
 
+/// <summary>What a line's units count (X12 SV103): units (UN), or minutes (MJ, anesthesia time).</summary>
+public enum UnitOfMeasure
+{
+    Unit,
+    Minutes,
+}
+
 public enum RequestKind
 {
     PriorAuthorization,
@@ -56,7 +63,9 @@ public sealed record ServiceLine
     /// Carried through for claims and remittance; no policy rule reads them yet.
     /// </summary>
     public IReadOnlyList<string> Modifiers { get; init; } = [];
-    public int Units { get; init; } = 1;
+    /// <summary>How many: units, or minutes of anesthesia (X12 SV103 MJ); a decimal, as X12 SV104 is.</summary>
+    public decimal Units { get; init; } = 1;
+    public UnitOfMeasure UnitOfMeasure { get; init; } = UnitOfMeasure.Unit;
     /// <summary>A line's own date of service (claims carry one per line); else the request's.</summary>
     public DateOnly? DateOfService { get; init; }
     /// <summary>A line's own place of service (claims may carry one per line, X12 SV105); else the request's.</summary>

@@ -33,7 +33,8 @@ public sealed class ServiceLineDraft
     public required string Code { get; init; }
     public IReadOnlyList<string> Modifiers { get; init; } = [];
     public string? Description { get; init; }
-    public int Units { get; init; } = 1;
+    public decimal Units { get; init; } = 1;
+    public UnitOfMeasure UnitOfMeasure { get; init; } = UnitOfMeasure.Unit;
     /// <summary>Null: the request's date of service.</summary>
     public string? DateOfService { get; init; }
     /// <summary>Null: the request's place of service (X12 SV105 overrides CLM05-1).</summary>

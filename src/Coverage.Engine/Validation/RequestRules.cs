@@ -23,7 +23,9 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     public const int MaxModifierLength = 8;
     public const int MaxModifiers = 4;
     public const int MaxSequence = 9999;
-    public const int MaxUnits = 999;
+    /// <summary>At most this many units (or minutes) on a line, with at most <see cref="UnitDecimals"/> decimals.</summary>
+    public const decimal MaxUnits = 99_999m;
+    public const int UnitDecimals = 3;
 
     private List<InputError>? _errors;
 
@@ -94,7 +96,15 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
 
     public void NotWhole(FieldPath field, int min, int max, string given) => Error(field, $"must be a whole number from {min} to {max}, not {given}");
 
-    /// <summary>A whole number already read as one (a draft's sequence or units).</summary>
+    /// <summary>A line's units: above 0, at most <see cref="MaxUnits"/>, at most <see cref="UnitDecimals"/> decimals (X12 SV104 is a decimal).</summary>
+    public decimal? Units(decimal value, FieldPath field)
+    {
+        if (value > 0 && value <= MaxUnits && decimal.Round(value, UnitDecimals) == value) return value;
+        Error(field, string.Create(CultureInfo.InvariantCulture, $"must be a number above 0 and at most {MaxUnits:0} with at most {UnitDecimals} decimals, not {value}"));
+        return null;
+    }
+
+    /// <summary>A whole number already read as one (a draft's sequence).</summary>
     public int? Whole(int value, FieldPath field, int min, int max)
     {
         if (InRange(value, min, max)) return value;
@@ -221,14 +231,15 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
     }
 
     /// <summary>A line in its normal form: code in upper case, a blank description dropped, the request's date and place of service not repeated.</summary>
-    public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, int units, DateOnly? lineDate, DateOnly? dateOfService,
-        string? linePlace = null, string? requestPlace = null) => new()
+    public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, decimal units, DateOnly? lineDate, DateOnly? dateOfService,
+        string? linePlace = null, string? requestPlace = null, UnitOfMeasure unit = UnitOfMeasure.Unit) => new()
     {
         Sequence = sequence,
         Code = code.ToUpperInvariant(),
         Description = string.IsNullOrWhiteSpace(description) ? null : description,
         Modifiers = modifiers,
-        Units = units,
+        Units = units / 1.000000000000000000000000000000000m, // without trailing zeros: 1.50 and 1.5 are one value, written one way
+        UnitOfMeasure = unit,
         DateOfService = lineDate == dateOfService ? null : lineDate,
         PlaceOfService = linePlace == requestPlace ? null : linePlace,
     };

@@ -71,7 +71,7 @@ public static class RequestValidator
             var code = rules.ProcedureCode(rules.Id(draft.Code, at.Dot("code"), RequestRules.MaxCodeLength), at.Dot("code"));
             var description = draft.Description is null ? null : rules.Text(draft.Description, at.Dot("description"), RequestRules.MaxTextLength, allowEmpty: true);
             var modifiers = Modifiers(rules, draft.Modifiers, at.Dot("modifiers"));
-            var units = rules.Whole(draft.Units, at.Dot("units"), 1, RequestRules.MaxUnits) ?? 1;
+            var units = rules.Units(draft.Units, at.Dot("units")) ?? 1;
             DateOnly? lineDate = null;
             if (draft.DateOfService is not null)
             {
@@ -81,7 +81,7 @@ public static class RequestValidator
             var linePlace = draft.PlaceOfService is null ? null
                 : rules.PlaceOfService(rules.Id(draft.PlaceOfService, at.Dot("placeOfService"), RequestRules.MaxCodeLength), at.Dot("placeOfService"));
             if (code is null) continue;
-            lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace));
+            lines.Add(RequestRules.Line(sequence, code, description, modifiers, units, lineDate, dateOfService, linePlace ?? requestPlace, requestPlace, draft.UnitOfMeasure));
         }
         return lines;
     }

@@ -93,7 +93,7 @@ public class ClaimCsvReaderTests
     [InlineData("C1,1,M1,,,C50.411,2026-05-04,,,,1\n", "code: required")]
     [InlineData("C1,1,M1,,,C50.411,,0581T,,,1\n", "date_of_service: required")]
     [InlineData("C1,one,M1,,,C50.411,2026-05-04,0581T,,,1\n", "'one' is not a line number")]
-    [InlineData("C1,1,M1,,,C50.411,2026-05-04,0581T,,,1.5\n", "'1.5' is not a whole number")]
+    [InlineData("C1,1,M1,,,C50.411,2026-05-04,0581T,,,1x\n", "units: '1x' is not a number")]
     public void Read_BadRow_RejectsTheClaimAtItsLine(string row, string reason)
     {
         var records = Read(Header + "C0,1,M0,,,E11.9,2026-05-04,99213,,,1\n" + row + "C9,1,M9,,,E11.9,2026-05-04,99213,,,1\n");

@@ -231,7 +231,8 @@ public class Claim837ReaderTests
     [Theory]
     [InlineData("SV1*ER:0581T*6200*UN*1***1", "not HC")]
     [InlineData("SV1*HC*6200*UN*1***1", "SV101-2: required")]
-    [InlineData("SV1*HC:0581T*6200*UN*1.5***1", "not a whole number")]
+    [InlineData("SV1*HC:0581T*6200*UN*1x***1", "SV104: '1x' is not a number")]
+    [InlineData("SV1*HC:0581T*6200*DA*1***1", "SV103 'DA' is not UN (units) or MJ (minutes)")]
     [InlineData("SV1*HC:0581T*6200*UN", "SV104: required")]
     public void Read_BadProcedure_RejectsTheClaimAtTheSv1(string sv1, string reason)
     {
@@ -388,5 +389,31 @@ public class Claim837ReaderTests
         Assert.Equal("placeOfService", error.Field);
         Assert.Contains("'1A' is not a CMS place-of-service code", error.Message, StringComparison.Ordinal);
         Assert.Equal(RecordPosition.Segment(SegmentNumber(text, "CLM*CLM1")), error.Position);
+    }
+
+    [Fact]
+    public void Read_FractionalUnitsAndAnesthesiaMinutes_AreKeptWithTheirUnitOfMeasure()
+    {
+        // SV104 is a decimal in the guide; SV103 MJ makes it minutes of anesthesia, not units.
+        var claim = "CLM*U1*900***11:B:1*Y*A*Y*Y~HI*ABK:C50411~" +
+            "LX*1~SV1*HC:J9355*800*UN*1.5***1~DTP*472*D8*20260504~" +
+            "LX*2~SV1*HC:01916*100*MJ*45***1~DTP*472*D8*20260504~";
+
+        var request = Request(Assert.Single(Read(File(Subscriber(), claim))));
+
+        Assert.Equal((1.5m, UnitOfMeasure.Unit), (request.ServiceLines[0].Units, request.ServiceLines[0].UnitOfMeasure));
+        Assert.Equal((45m, UnitOfMeasure.Minutes), (request.ServiceLines[1].Units, request.ServiceLines[1].UnitOfMeasure));
+        Assert.Contains("\"units\":45,\"unitOfMeasure\":\"minutes\"", Coverage.Engine.Json.RequestWriter.ToJson(request), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnitsWithMoreThanThreeDecimals_NamesTheField()
+    {
+        var claim = "CLM*U2*900***11:B:1*Y*A*Y*Y~HI*ABK:C50411~LX*1~SV1*HC:J9355*800*UN*1.2345***1~DTP*472*D8*20260504~";
+
+        var error = Assert.Single(Errors(Assert.Single(Read(File(Subscriber(), claim)))));
+
+        Assert.Equal("serviceLines[0].units", error.Field);
+        Assert.Contains("at most 3 decimals, not 1.2345", error.Message, StringComparison.Ordinal);
     }
 }
