@@ -143,10 +143,13 @@ public sealed partial class Evaluator
             return evaluation.Draft.Start(line, dateOfService).Trace(trace).NotAddressed(rationale);
         }
 
+        // Only the policy that decides the line speaks in its warnings (a policy past its review date that left the
+        // line to another has nothing to say about it); when none decides it, the first one's explanation stands.
         if (candidates.Length == 1)
         {
-            var only = evaluation.Start(this, candidates[0], request, plan, line, dateOfService).Run(ref warnings);
-            return only.Outcome == LineOutcome.NotAddressed ? Routed(evaluation, only, request, plan, line, dateOfService, ref warnings) : only;
+            List<string>? own = null;
+            var only = evaluation.Start(this, candidates[0], request, plan, line, dateOfService).Run(ref own);
+            return Decided(only.Outcome == LineOutcome.NotAddressed ? Routed(evaluation, only, request, plan, line, dateOfService, own) : (only, own), ref warnings);
         }
 
         // A code may be listed by several policies (19499 is every unlisted breast procedure): the first
@@ -155,13 +158,21 @@ public sealed partial class Evaluator
         // first policy's explanation can be kept, and only when no policy addresses the line.
         foreach (var policy in candidates)
         {
-            var result = evaluation.Start(this, policy, request, plan, line, dateOfService, probe: true).Run(ref warnings);
-            if (result.Outcome != LineOutcome.NotAddressed) return result;
+            List<string>? own = null;
+            var result = evaluation.Start(this, policy, request, plan, line, dateOfService, probe: true).Run(ref own);
+            if (result.Outcome != LineOutcome.NotAddressed) return Decided((result, own), ref warnings);
         }
-        // The first policy again, in full; its probe already gave the line's warnings.
+        // The first policy again, in full.
         List<string>? given = null;
         var first = evaluation.Start(this, candidates[0], request, plan, line, dateOfService).Run(ref given);
-        return Routed(evaluation, first, request, plan, line, dateOfService, ref warnings);
+        return Decided(Routed(evaluation, first, request, plan, line, dateOfService, given), ref warnings);
+    }
+
+    /// <summary>The line, with the warnings of the policy that decided it added to the determination's.</summary>
+    private static LineDetermination Decided((LineDetermination Line, List<string>? Warnings) decided, ref List<string>? warnings)
+    {
+        if (decided.Warnings is { Count: > 0 } own) (warnings ??= []).AddRange(own);
+        return decided.Line;
     }
 
     /// <summary>
@@ -169,13 +180,14 @@ public sealed partial class Evaluator
     /// when the catalogue holds it and that policy lists the code (coverage-semantics.md §10); otherwise it stays
     /// not addressed, naming the resource.
     /// </summary>
-    private LineDetermination Routed(LineEvaluation evaluation, LineDetermination line, CoverageRequest request, BenefitPlan plan, ServiceLine serviceLine,
-        DateOnly dateOfService, ref List<string>? warnings)
+    private (LineDetermination Line, List<string>? Warnings) Routed(LineEvaluation evaluation, LineDetermination line, CoverageRequest request, BenefitPlan plan,
+        ServiceLine serviceLine, DateOnly dateOfService, List<string>? warnings)
     {
         if (line.RelatedPolicy is null || line.Policy is null
             || !_relatedTargets.TryGetValue((line.Policy.Id, line.RelatedPolicy), out var policy)
-            || !policy.Codes.ContainsKey(serviceLine.Code)) return line;
-        return evaluation.Start(this, policy, request, plan, serviceLine, dateOfService).Run(ref warnings);
+            || !policy.Codes.ContainsKey(serviceLine.Code)) return (line, warnings);
+        List<string>? own = null;
+        return (evaluation.Start(this, policy, request, plan, serviceLine, dateOfService).Run(ref own), own);
     }
 
     /// <summary>One line under one policy, step by step, each step adding to the trace. Reused line after line.</summary>
