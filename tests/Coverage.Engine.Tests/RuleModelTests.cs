@@ -361,4 +361,14 @@ public class RuleModelTests
 
         Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Outcome); // the catch-all statement covers 96379
     }
+
+    [Fact]
+    public void Wording_APolicyThatNamesNoServiceKind_SpeaksOfTreatment()
+    {
+        // The description step's sentences come from the policy: TEST-7 says no serviceKind, so not "ablation".
+        var line = Line("\"M05.79\"", "", code: "96379", description: "knee arthroscopy");
+
+        Assert.Contains(line.Trace, t => t.Contains("names no treatment this policy addresses", StringComparison.Ordinal));
+        Assert.DoesNotContain(line.Trace, t => t.Contains("ablation", StringComparison.Ordinal));
+    }
 }

@@ -219,6 +219,14 @@ public sealed class RuleValidationTests : IDisposable
         AssertError(Hifu, "versions[0].coverageStatement", "this policy names indications: write the version's statements");
     }
 
+    [Fact]
+    public void Load_ServiceKindNotLowerCaseWords_IsRefused()
+    {
+        Replace(Hifu, "serviceKind: ablation", "serviceKind: \"Ablation!\"");
+
+        AssertError(Hifu, "serviceKind", "must be lower-case words");
+    }
+
     private void Replace(string relativeFile, string oldText, string newText)
     {
         var file = Path.Combine(Extension, relativeFile);

@@ -51,6 +51,7 @@ internal sealed class PolicyFile
     public Dictionary<string, TextEntry>? Text { get; set; }
     public List<ModalityEntry>? Modalities { get; set; }
     public List<string>? UnspecifiedProcedureTerms { get; set; }
+    public string? ServiceKind { get; set; }
     public ConditionEntry? Condition { get; set; }
     public List<IndicationEntry>? Indications { get; set; }
     public List<CodeEntry>? Codes { get; set; }

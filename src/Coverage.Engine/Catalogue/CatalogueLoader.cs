@@ -370,6 +370,9 @@ public static partial class CatalogueLoader
         var texts = LoadTexts(at, dto.Text);
         var modalities = LoadModalities(at, dto.Modalities);
         var unspecified = Terms(at, dto.UnspecifiedProcedureTerms ?? [], "unspecifiedProcedureTerms");
+        var serviceKind = dto.ServiceKind is null ? CoveragePolicy.DefaultServiceKind : at.Text(dto.ServiceKind, "serviceKind");
+        if (serviceKind is not null && !ServiceKindPattern().IsMatch(serviceKind))
+            at.Add("serviceKind", $"'{serviceKind}' must be lower-case words (such as ablation, or infusion therapy): it is said inside sentences");
         var (condition, indications) = LoadIndications(at, dto.Condition, dto.Indications);
         var codes = LoadCodes(at, dto.Codes, modalities);
         var versions = LoadVersions(at, dto.Versions, modalities, codes, new RuleContext(indications, facts, texts, HasCondition: condition is not null));
@@ -405,6 +408,7 @@ public static partial class CatalogueLoader
             Condition = condition,
             Indications = indications,
             UnspecifiedProcedureTerms = unspecified,
+            ServiceKind = serviceKind ?? CoveragePolicy.DefaultServiceKind,
             RelatedResources = related,
             FdaDevices = devices,
             References = references,
@@ -1214,6 +1218,9 @@ public static partial class CatalogueLoader
 
     [GeneratedRegex("^[a-z][a-zA-Z0-9]*$")]
     private static partial Regex CamelCase();
+
+    [GeneratedRegex("^[a-z]+( [a-z]+)*\\z")]
+    private static partial Regex ServiceKindPattern();
 
     [GeneratedRegex("Property '([^']+)' not found on type '[^']+'\\.?")]
     private static partial Regex UnknownProperty();

@@ -30,7 +30,18 @@ public sealed record CoveragePolicy
     public DiagnosisValueSet? Condition { get; init; }
     /// <summary>Every indication the policy names, by id (a single-indication policy's condition is its one).</summary>
     public IReadOnlyList<Indication> Indications { get; init; } = [];
-    /// <summary>Terms that say a description names some ablation without saying which one.</summary>
+    /// <summary>
+    /// What kind of service the policy is about, as its explanations say it ("ablation": a description "names an
+    /// ablation without saying which kind", the policy "addresses ablation of a …"); "treatment" when it does not say.
+    /// </summary>
+    public string ServiceKind { get; init; } = DefaultServiceKind;
+
+    public const string DefaultServiceKind = "treatment";
+
+    /// <summary>"an ablation", "a treatment".</summary>
+    public string AServiceKind => ("aeiou".Contains(ServiceKind[0], StringComparison.Ordinal) ? "an " : "a ") + ServiceKind;
+
+    /// <summary>Terms that say a description names some service of the policy's kind without saying which one.</summary>
     public required IReadOnlyList<string> UnspecifiedProcedureTerms { get; init; }
     public required IReadOnlyList<RelatedResource> RelatedResources { get; init; }
     public required IReadOnlyList<FdaDevice> FdaDevices { get; init; }

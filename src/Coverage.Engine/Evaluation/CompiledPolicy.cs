@@ -262,7 +262,7 @@ internal sealed class CompiledCode
         WhichProcedureInformation = [$"Which procedure was performed under unlisted code {code.Code} ({compiled.ModalityChoices})"];
         PlainDescriptionInformation = [$"A plain-text description of the procedure billed with unlisted code {code.Code}, in Latin letters without " +
             $"lookalike letters of other scripts, symbols or control characters: which procedure ({compiled.ModalityChoices}) and its target"];
-        UnrelatedTrace = $"modality: the description of unlisted code {code.Code} names no ablation this policy addresses";
+        UnrelatedTrace = $"modality: the description of unlisted code {code.Code} names no {policy.ServiceKind} this policy addresses";
         ConditionByCodeTrace = condition is null ? "" : $"diagnosis: none given; code {code.Code} itself names a {condition.Name}";
         NoDiagnosisTrace = $"diagnosis: none given; unlisted code {code.Code} needs a diagnosis to fall under policy {policy.Id}";
         NoDiagnosisInformation = [$"The diagnosis (ICD-10-CM) for the treated lesion: policy {policy.Id} addresses {about}"];

@@ -351,7 +351,7 @@ public sealed partial class Evaluator
                         Draft.Trace(MatchTrace(compiledCode, match));
                         Draft.Result = Draft.Decide(
                             Verdict.NeedsDescription, GoverningSource.Policy,
-                            $"The description \"{description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : "names an ablation without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
+                            $"The description \"{description}\" of unlisted code {code.Code} {(ambiguous ? "names more than one procedure" : $"names {_policy.AServiceKind} without saying which kind")}, so the treatment cannot be identified. Please send a description that names the procedure performed.",
                             information: compiledCode.WhichProcedureInformation);
                         return null;
                     case DescriptionKind.RelatedResource:
@@ -395,14 +395,14 @@ public sealed partial class Evaluator
 
         /// <summary>The modality step of an unlisted code whose description matched terms, shared by every line that matched the same ones.</summary>
         private string MatchTrace(CompiledCode code, DescriptionMatch match) =>
-            _compiled.MatchTraces.Get((code.Index, match.Kind, match.Terms), (Code: code.Code.Code, Classifier: _compiled.Classifier, match.Target), static (key, state) =>
+            _compiled.MatchTraces.Get((code.Index, match.Kind, match.Terms), (Code: code.Code.Code, Classifier: _compiled.Classifier, match.Target, Kind: _policy.AServiceKind), static (key, state) =>
             {
                 var terms = string.Join("\", \"", state.Classifier.TermsOf(key.Terms));
                 return key.Kind switch
                 {
                     DescriptionKind.Modality => $"modality: the description of unlisted code {state.Code} names {state.Target} (matched \"{terms}\")",
                     DescriptionKind.Ambiguous => $"modality: the description of unlisted code {state.Code} names more than one procedure (\"{terms}\")",
-                    DescriptionKind.UnspecifiedProcedure => $"modality: the description of unlisted code {state.Code} names an ablation (\"{terms}\") but not which one",
+                    DescriptionKind.UnspecifiedProcedure => $"modality: the description of unlisted code {state.Code} names {state.Kind} (\"{terms}\") but not which one",
                     _ => $"modality: the description of unlisted code {state.Code} names a procedure of the related resource \"{state.Target}\" (matched \"{terms}\")",
                 };
             });
@@ -452,7 +452,7 @@ public sealed partial class Evaluator
             Draft.Trace($"diagnosis: none of {others} is a {condition.Name} ({condition.Display}); the policy does not address this target");
             Draft.Cite(_compiled.Citations.Overview);
             Draft.Result = Draft.NotAddressed(
-                $"Policy {_policy.Id} addresses ablation of a {condition.Name}; the diagnoses on the request ({others}) are not one, so this policy does not decide the line.");
+                $"Policy {_policy.Id} addresses {_policy.ServiceKind} of a {condition.Name}; the diagnoses on the request ({others}) are not one, so this policy does not decide the line.");
             return false;
         }
 
