@@ -76,7 +76,12 @@ internal sealed class ClaimDraft(RecordPosition start)
 
     /// <summary>The record: rejected with the reader's errors, or the claim, to be validated by a worker.</summary>
     public ClaimRecord ToRecord() =>
-        Errors.Count > 0 ? ClaimRecord.Rejected(Start, ClaimId, [.. Errors]) : new ClaimRecord { Position = Start, ClaimId = ClaimId, Draft = this };
+        Errors.Count > 0 ? ClaimRecord.Rejected(Start, ClaimId, [.. Errors]) with { Frequency = Frequency, OriginalClaim = OriginalClaim, Encounter = Encounter }
+            : new ClaimRecord { Position = Start, ClaimId = ClaimId, Draft = this, Frequency = Frequency, OriginalClaim = OriginalClaim, Encounter = Encounter };
+
+    public ClaimFrequency Frequency { get; set; } = ClaimFrequency.Original;
+    public string? OriginalClaim { get; set; }
+    public bool Encounter { get; set; }
 
     /// <summary>
     /// The claim as a request draft: the claim's date of service is the earliest line date, and a line states its

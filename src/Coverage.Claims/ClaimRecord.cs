@@ -5,6 +5,14 @@ using Coverage.Engine.Validation;
 
 namespace Coverage.Claims;
 
+/// <summary>The claim frequency of an 837P (CLM05-3): 1 original, 7 replacement of a prior claim, 8 void of a prior claim.</summary>
+public enum ClaimFrequency
+{
+    Original,
+    Replacement,
+    Void,
+}
+
 /// <summary>What a position in an input file counts: X12 segments (from 1, over the whole file) or text lines.</summary>
 public enum PositionUnit
 {
@@ -50,6 +58,15 @@ public sealed record ClaimRecord
     public IReadOnlyList<RecordError> Errors { get; init; } = [];
 
     public bool IsRejected => Errors.Count > 0;
+
+    /// <summary>What the claim does to the payer's records (837P CLM05-3): a new claim, a replacement of one, or a void of one.</summary>
+    public ClaimFrequency Frequency { get; init; } = ClaimFrequency.Original;
+
+    /// <summary>The payer's claim control number of the claim a replacement or void refers to (2300 REF*F8), where given.</summary>
+    public string? OriginalClaim { get; init; }
+
+    /// <summary>An encounter (837P BHT06 RP): reported for the record, not a request for payment.</summary>
+    public bool Encounter { get; init; }
 
     /// <summary>
     /// The coverage request, held to the rules of the JSON contract: an 837P or CSV claim by the engine's

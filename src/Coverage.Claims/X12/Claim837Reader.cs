@@ -66,6 +66,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         public long Segment { get; } = st.Number;
         public string Control { get; } = st[2].Trim();
         public int Segments { get; set; } = 1;
+        /// <summary>BHT06 RP: the set reports encounters, not claims for payment.</summary>
+        public bool Encounters { get; set; }
         /// <summary>Not an 837P: its segments are counted for SE01 but not read as claims.</summary>
         public bool Skip => SkipReason is not null;
         /// <summary>Why the set is skipped, reported with how many claims it held once it closes.</summary>
@@ -113,6 +115,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private Party? _named;
 
         private ClaimDraft? _claim;
+        /// <summary>True from CLM until the claim's first sub-loop or line: where a 2300 REF is the claim's own.</summary>
+        private bool _claimReferencesOpen;
         private bool _tooManyLines;
         private string? _claimDate;
         private RecordPosition? _claimDateAt;
@@ -398,6 +402,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         {
             switch (s.Id)
             {
+                case "BHT" when _st is not null:
+                    _st.Encounters = s.Span(6).Trim() is "RP";
+                    break;
                 case "SBR" when _level == "22" && _subscriber is not null:
                     var group = s.Span(3).Trim();
                     _subscriber.Group = group.Length == 0 ? null : new string(group);
@@ -458,6 +465,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private void StartClaim(X12Segment s)
         {
             var claim = _claim = new ClaimDraft(s.Position);
+            _claimReferencesOpen = true;
             _tooManyLines = false;
             _claimDate = null;
             _claimDateAt = null;
@@ -496,6 +504,19 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 claim.PlaceOfService = new string(place.Trim());
                 claim.PlaceOfServiceAt = s.Position;
             }
+            // CLM05-3, the claim frequency: a new claim, or the replacement or void of one the payer holds.
+            facility.Next(out _);
+            var frequency = facility.Next(out var code) ? code.Trim() : default;
+            switch (frequency)
+            {
+                case "" or "1": break;
+                case "7": claim.Frequency = ClaimFrequency.Replacement; break;
+                case "8": claim.Frequency = ClaimFrequency.Void; break;
+                default:
+                    claim.Error(s.Position, null, $"CLM05-3 '{frequency}' is not a claim frequency of a professional claim (1 original, 7 replacement, 8 void)");
+                    break;
+            }
+            claim.Encounter = _st?.Encounters == true;
             claim.PlanId = plans.PlanFor(_subscriber.Group);
             claim.PlanIdAt = _subscriber.GroupAt ?? _subscriber.Start;
         }
@@ -505,8 +526,18 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             switch (s.Id)
             {
                 case "HI": Diagnoses(s); break;
+                // 2300 REF*F8: the payer's control number of the claim a replacement or void refers to. Only before the
+                // claim's other loops (2310 providers, 2320/2330 other payers, whose REF*F8 is another payer's) and lines.
+                case "REF" when _claimReferencesOpen && s.Span(1) is "F8":
+                    var original = s.Span(2).Trim();
+                    if (!original.IsEmpty) _claim!.OriginalClaim = new string(original);
+                    break;
+                case "NM1" or "SBR": _claimReferencesOpen = false; break;
                 case "DTP": Date(s); break;
-                case "LX": StartLine(s); break;
+                case "LX":
+                    _claimReferencesOpen = false;
+                    StartLine(s);
+                    break;
                 case "SV1": Procedure(s); break;
             }
         }
