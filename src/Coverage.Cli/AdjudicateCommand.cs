@@ -24,17 +24,23 @@ internal static class AdjudicateCommand
         format.AcceptOnlyFromAmong("837", "csv", "ndjson");
         var planMap = new Option<string?>("--plan-map") { Description = "CSV of group_number,plan_id: the plan of each 837P subscriber group (SBR03); other groups get the default plan" };
         var workers = new Option<int?>("--workers") { Description = "Evaluating threads (default: one per core)" };
+        var results = new Option<string>("--results")
+        {
+            Description = "full: each claim's whole determination (rationale, citations, trace); compact: outcomes, reason codes, policy versions and what is needed (about 0.7 KB a claim against 2.6 KB; docs/batch.md)",
+            DefaultValueFactory = _ => "full",
+        };
+        results.AcceptOnlyFromAmong("full", "compact");
 
         var command = new Command("adjudicate", "Decide every claim of a claim file; write determinations, line adjustments and rejected records")
         {
-            input, output, adjustments, errors, resume, format, planMap, workers,
+            input, output, results, adjustments, errors, resume, format, planMap, workers,
         };
         command.SetAction(parse =>
         {
-            var results = parse.GetValue(output)!;
-            var (defaultAdjustments, defaultErrors) = BatchOptions.CompanionPaths(results);
+            var resultsPath = parse.GetValue(output)!;
+            var (defaultAdjustments, defaultErrors) = BatchOptions.CompanionPaths(resultsPath);
             return Run(new Request(
-                parse.GetValue(input)!, results,
+                parse.GetValue(input)!, resultsPath, ResultsModes.Parse(parse.GetValue(results)) ?? ResultsMode.Full,
                 parse.GetValue(adjustments) ?? defaultAdjustments,
                 parse.GetValue(errors) ?? defaultErrors,
                 parse.GetValue(resume), parse.GetValue(format), parse.GetValue(planMap), parse.GetValue(workers),
@@ -44,7 +50,7 @@ internal static class AdjudicateCommand
     }
 
     private sealed record Request(
-        string Input, string Results, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue);
+        string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue);
 
     private static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
@@ -84,6 +90,7 @@ internal static class AdjudicateCommand
             InputPath = request.Input,
             Format = format.Value,
             ResultsPath = request.Results,
+            Results = request.Mode,
             AdjustmentsPath = request.Adjustments,
             ErrorsPath = request.Errors,
             Resume = request.Resume,

@@ -207,6 +207,51 @@ public sealed class AdjudicateCommandTests : IDisposable
         Assert.Contains("run without --resume to start over", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Adjudicate_ResultsCompact_WritesCompactDeterminationsAndTheSameAdjustments()
+    {
+        CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("full.ndjson"), "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("compact.ndjson"), "--results", "compact",
+            "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        Assert.Equal(1, result.ExitCode);
+        var compact = System.IO.File.ReadAllLines(File("compact.ndjson"));
+        var full = System.IO.File.ReadAllLines(File("full.ndjson"));
+        Assert.Equal(full.Length, compact.Length);
+        for (var i = 0; i < full.Length; i++)
+        {
+            var c = JsonDocument.Parse(compact[i]).RootElement;
+            var f = JsonDocument.Parse(full[i]).RootElement;
+            Assert.Equal(f.GetProperty("requestId").GetString(), c.GetProperty("requestId").GetString());
+            Assert.Equal(f.GetProperty("outcome").GetString(), c.GetProperty("outcome").GetString());
+            Assert.False(c.GetProperty("lines")[0].TryGetProperty("rationale", out _));
+            Assert.True(compact[i].Length < full[i].Length);
+        }
+        Assert.Equal(System.IO.File.ReadAllText(File("full.adjustments.csv")), System.IO.File.ReadAllText(File("compact.adjustments.csv")));
+    }
+
+    [Fact]
+    public void Adjudicate_ResumeWithAnotherResultsMode_IsAUsageErrorNamingTheMode()
+    {
+        CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.csv"), "--out", File("results.ndjson"));
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.csv"), "--out", File("results.ndjson"), "--resume", "--results", "compact");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("wrote full results", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("resume it with --results full", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adjudicate_UnknownResultsMode_IsAUsageError()
+    {
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.csv"), "--out", File("results.ndjson"), "--results", "brief");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.False(System.IO.File.Exists(File("results.ndjson")));
+    }
+
     [Theory]
     [InlineData("837", "ISA*")]
     [InlineData("csv", "claim_id,line,")]

@@ -105,6 +105,11 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
             throw new ClaimFileException(
                 $"the checkpoint {options.EffectiveCheckpointPath} is for {previous.Input} ({previous.InputLength} bytes, {previous.Format}), " +
                 $"not {input.FullName} ({input.Length} bytes, {options.Format.ToWire()}); run without --resume to start over");
+        var written = ResultsModes.Parse(previous.ResultsMode ?? "full");
+        if (written != options.Results)
+            throw new ClaimFileException(
+                $"the interrupted run wrote {previous.ResultsMode ?? "full"} results to {previous.Results.Path}, not {options.Results.ToWire()}: " +
+                $"resume it with --results {previous.ResultsMode ?? "full"}, or run without --resume to start over");
         if (previous.Results.Path != Path.GetFullPath(options.ResultsPath)
             || previous.Adjustments.Path != Path.GetFullPath(options.AdjustmentsPath)
             || previous.Errors.Path != Path.GetFullPath(options.ErrorsPath))
@@ -149,14 +154,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 ordinal++;
                 if (batch.Count == options.BatchSize)
                 {
-                    await Send(new Batch(first, batch, RentBuffers())).ConfigureAwait(false);
+                    await Send(new Batch(first, batch, RentBuffers(), options.Results)).ConfigureAwait(false);
                     first = ordinal;
                     batch = new List<ClaimRecord>(options.BatchSize);
                 }
             }
             if (ordinal < skip)
                 throw new ClaimFileException($"the input has {ordinal} records but the interrupted run had written {skip}; run without --resume to start over");
-            if (batch.Count > 0) await Send(new Batch(first, batch, RentBuffers())).ConfigureAwait(false);
+            if (batch.Count > 0) await Send(new Batch(first, batch, RentBuffers(), options.Results)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -224,7 +229,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
     }
 
     /// <summary>Consecutive input records, decided by one worker and written together.</summary>
-    private sealed class Batch(long first, List<ClaimRecord> records, BatchBuffers buffers)
+    private sealed class Batch(long first, List<ClaimRecord> records, BatchBuffers buffers, ResultsMode mode)
     {
         public long First { get; } = first;
         public List<ClaimRecord> Records { get; } = records;
@@ -248,7 +253,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                     continue;
                 }
                 var determination = evaluator.Evaluate(request);
-                ResultFormats.WriteResult(json, Results, determination);
+                ResultFormats.WriteResult(json, Results, determination, mode);
                 ResultFormats.WriteAdjustments(Adjustments, determination);
                 Totals.Decided(determination);
             }
@@ -339,6 +344,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 Input = _input.FullName,
                 InputLength = _input.Length,
                 Format = _options.Format.ToWire(),
+                ResultsMode = _options.Results.ToWire(),
                 Results = new OutputState(Path.GetFullPath(_options.ResultsPath), _results.Length),
                 Adjustments = new OutputState(Path.GetFullPath(_options.AdjustmentsPath), _adjustments.Length),
                 Errors = new OutputState(Path.GetFullPath(_options.ErrorsPath), _errors.Length),

@@ -9,6 +9,9 @@ public sealed record BatchOptions
     /// <summary>One determination JSON per decided claim, in input order (NDJSON).</summary>
     public required string ResultsPath { get; init; }
 
+    /// <summary>Full determinations (the default) or compact ones: outcomes and codes without the texts.</summary>
+    public ResultsMode Results { get; init; } = ResultsMode.Full;
+
     /// <summary>One CSV row per decided line: group code, CARC, RARC and the policy, as an 835 would carry them.</summary>
     public required string AdjustmentsPath { get; init; }
 

@@ -21,6 +21,9 @@ internal sealed record Checkpoint
     public required string Input { get; init; }
     public required long InputLength { get; init; }
     public required string Format { get; init; }
+
+    /// <summary>What the results file holds (<see cref="Coverage.Claims.Batch.ResultsMode"/>); absent in checkpoints from before compact results, which were full.</summary>
+    public string? ResultsMode { get; init; }
     public required OutputState Results { get; init; }
     public required OutputState Adjustments { get; init; }
     public required OutputState Errors { get; init; }

@@ -16,11 +16,15 @@ public static class ResultFormats
 
     internal static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The determination as one line of NDJSON: the JSON of request-and-determination.md, compact.</summary>
-    internal static void WriteResult(Utf8JsonWriter json, IBufferWriter<byte> output, Determination determination)
+    /// <summary>
+    /// The determination as one line of NDJSON: the JSON of request-and-determination.md without indentation, or
+    /// with <see cref="ResultsMode.Compact"/> its compact form (<see cref="DeterminationWriter.WriteCompact"/>).
+    /// </summary>
+    internal static void WriteResult(Utf8JsonWriter json, IBufferWriter<byte> output, Determination determination, ResultsMode mode = ResultsMode.Full)
     {
         json.Reset(output);
-        DeterminationWriter.Write(json, determination);
+        if (mode == ResultsMode.Compact) DeterminationWriter.WriteCompact(json, determination);
+        else DeterminationWriter.Write(json, determination);
         json.Flush();
         output.Write("\n"u8);
     }

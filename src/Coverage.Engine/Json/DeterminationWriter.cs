@@ -13,7 +13,7 @@ namespace Coverage.Engine.Json;
 /// texts of the compiled policies (rationales, citations, trace steps) are escaped and transcoded once
 /// (<see cref="SharedTexts"/>).</para>
 /// </summary>
-public static class DeterminationWriter
+public static partial class DeterminationWriter
 {
     private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -105,17 +105,7 @@ public static class DeterminationWriter
             writer.WriteEndObject();
         }
         writer.WriteString(RelatedPolicy, line.RelatedPolicy);
-        writer.WriteStartArray(ReasonCodes);
-        for (var i = 0; i < line.ReasonCodes.Count; i++)
-        {
-            var reason = line.ReasonCodes[i];
-            writer.WriteStartObject();
-            writer.WriteString(SystemName, reason.System);
-            writer.WriteString(Code, reason.Code);
-            if (reason.Group is not null) writer.WriteString(Group, reason.Group);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+        WriteReasonCodes(writer, line.ReasonCodes);
         writer.WriteBoolean(RequiresPhysicianReview, line.RequiresPhysicianReview);
         WriteText(writer, Rationale, line.Rationale, texts);
         writer.WriteStartArray(InformationNeeded);
@@ -144,6 +134,21 @@ public static class DeterminationWriter
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteReasonCodes(Utf8JsonWriter writer, IReadOnlyList<ReasonCode> reasons)
+    {
+        writer.WriteStartArray(ReasonCodes);
+        for (var i = 0; i < reasons.Count; i++)
+        {
+            var reason = reasons[i];
+            writer.WriteStartObject();
+            writer.WriteString(SystemName, reason.System);
+            writer.WriteString(Code, reason.Code);
+            if (reason.Group is not null) writer.WriteString(Group, reason.Group);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     private static void WriteCriteria(Utf8JsonWriter writer, IReadOnlyList<CriterionFinding> criteria, SharedTexts? texts)
