@@ -30,10 +30,14 @@ internal static class AdjudicateCommand
             DefaultValueFactory = _ => "full",
         };
         results.AcceptOnlyFromAmong("full", "compact");
+        var encounters = new Option<bool>("--adjudicate-encounters")
+        {
+            Description = "Decide 837P encounters (BHT06 RP) as claims; by default they are reported in the results as received, not decided for payment",
+        };
 
         var command = new Command("adjudicate", "Decide every claim of a claim file; write determinations, line adjustments and rejected records")
         {
-            input, output, results, adjustments, errors, resume, format, planMap, workers,
+            input, output, results, adjustments, errors, resume, format, planMap, workers, encounters,
         };
         command.SetAction(parse =>
         {
@@ -44,13 +48,14 @@ internal static class AdjudicateCommand
                 parse.GetValue(adjustments) ?? defaultAdjustments,
                 parse.GetValue(errors) ?? defaultErrors,
                 parse.GetValue(resume), parse.GetValue(format), parse.GetValue(planMap), parse.GetValue(workers),
-                parse.GetValue(catalogueOption)), stdout, stderr);
+                parse.GetValue(catalogueOption), parse.GetValue(encounters)), stdout, stderr);
         });
         return command;
     }
 
     private sealed record Request(
-        string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue);
+        string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue,
+        bool AdjudicateEncounters);
 
     private static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
@@ -96,6 +101,7 @@ internal static class AdjudicateCommand
             Resume = request.Resume,
             PlanMap = plans,
             Workers = request.Workers ?? Environment.ProcessorCount,
+            AdjudicateEncounters = request.AdjudicateEncounters,
         };
         var adjudicator = new BatchAdjudicator(new Evaluator(catalogue), options);
         BatchSummary summary;

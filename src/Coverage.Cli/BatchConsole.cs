@@ -57,6 +57,8 @@ internal static class BatchConsole
         if (summary.AlreadyComplete) text.AppendLine("  the checkpoint says this run was already complete: nothing was decided again");
         else if (summary.ResumedAfter > 0) text.AppendLine(culture, $"  resumed after {summary.ResumedAfter:N0} records already written");
         text.AppendLine(culture, $"  claims:         {totals.Claims:N0} decided, {totals.Rejected:N0} rejected record{(totals.Rejected == 1 ? "" : "s")}");
+        if (totals.Voided + totals.Encounters > 0)
+            text.AppendLine(culture, $"  not decided:    {totals.Voided:N0} void{(totals.Voided == 1 ? "" : "s")}, {totals.Encounters:N0} encounter{(totals.Encounters == 1 ? "" : "s")} (recorded in the results)");
         text.AppendLine(culture, $"  lines:          {totals.Lines:N0}");
         text.AppendLine(culture, $"  line outcomes:  {Counts(Enum.GetValues<LineOutcome>().Select(o => (o.ToWire(), totals[o])))}");
         text.AppendLine(culture, $"  claim outcomes: {Counts(Enum.GetValues<RequestOutcome>().Select(o => (o.ToWire(), totals[o])))}");

@@ -154,14 +154,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 ordinal++;
                 if (batch.Count == options.BatchSize)
                 {
-                    await Send(new Batch(first, batch, RentBuffers(), options.Results)).ConfigureAwait(false);
+                    await Send(new Batch(first, batch, RentBuffers(), options.Results, options.AdjudicateEncounters)).ConfigureAwait(false);
                     first = ordinal;
                     batch = new List<ClaimRecord>(options.BatchSize);
                 }
             }
             if (ordinal < skip)
                 throw new ClaimFileException($"the input has {ordinal} records but the interrupted run had written {skip}; run without --resume to start over");
-            if (batch.Count > 0) await Send(new Batch(first, batch, RentBuffers(), options.Results)).ConfigureAwait(false);
+            if (batch.Count > 0) await Send(new Batch(first, batch, RentBuffers(), options.Results, options.AdjudicateEncounters)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -229,7 +229,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
     }
 
     /// <summary>Consecutive input records, decided by one worker and written together.</summary>
-    private sealed class Batch(long first, List<ClaimRecord> records, BatchBuffers buffers, ResultsMode mode)
+    private sealed class Batch(long first, List<ClaimRecord> records, BatchBuffers buffers, ResultsMode mode, bool adjudicateEncounters)
     {
         public long First { get; } = first;
         public List<ClaimRecord> Records { get; } = records;
@@ -246,6 +246,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
             {
                 var record = Records[i];
                 var number = First + i + 1;
+                // A void asks for nothing to be decided: the payer's claim it names is withdrawn. An encounter is
+                // reported for the record, not billed: it is decided only when the run is told to.
+                if (!record.IsRejected && (record.Frequency == ClaimFrequency.Void || (record.Encounter && !adjudicateEncounters)))
+                {
+                    ResultFormats.WriteNotDecided(json, Results, record);
+                    Totals.NotDecided(record);
+                    continue;
+                }
                 var (request, errors) = record.Validate(evaluator.Catalogue);
                 if (request is null)
                 {
@@ -254,7 +262,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 }
                 var determination = evaluator.Evaluate(request);
                 ResultFormats.WriteResult(json, Results, determination, mode);
-                ResultFormats.WriteAdjustments(Adjustments, determination);
+                ResultFormats.WriteAdjustments(Adjustments, determination, record.Frequency, record.OriginalClaim);
                 Totals.Decided(determination);
             }
         }
@@ -355,6 +363,8 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 Claims = totals.Claims,
                 Lines = totals.Lines,
                 Rejected = totals.Rejected,
+                Voided = totals.Voided,
+                Encounters = totals.Encounters,
                 LineOutcomes = totals.LineOutcomes,
                 ClaimOutcomes = totals.ClaimOutcomes,
                 UpdatedAt = DateTimeOffset.UtcNow,

@@ -12,6 +12,9 @@ public sealed record BatchOptions
     /// <summary>Full determinations (the default) or compact ones: outcomes and codes without the texts.</summary>
     public ResultsMode Results { get; init; } = ResultsMode.Full;
 
+    /// <summary>Decide encounters (837P BHT06 RP) as claims; by default they are reported as received, not decided for payment.</summary>
+    public bool AdjudicateEncounters { get; init; }
+
     /// <summary>One CSV row per decided line: group code, CARC, RARC and the policy, as an 835 would carry them.</summary>
     public required string AdjustmentsPath { get; init; }
 

@@ -13,6 +13,10 @@ public sealed class BatchTotals
     public long Claims { get; set; }
     public long Lines { get; set; }
     public long Rejected { get; set; }
+    /// <summary>Voids (837P CLM05-3 8): withdrawn claims, recorded and not decided.</summary>
+    public long Voided { get; set; }
+    /// <summary>Encounters (837P BHT06 RP) reported and not decided.</summary>
+    public long Encounters { get; set; }
 
     public long this[LineOutcome outcome] => _lineOutcomes[(int)outcome];
     public long this[RequestOutcome outcome] => _claimOutcomes[(int)outcome];
@@ -35,6 +39,14 @@ public sealed class BatchTotals
         }
     }
 
+    /// <summary>A void or an encounter: recorded in the results, not decided.</summary>
+    public void NotDecided(ClaimRecord record)
+    {
+        Records++;
+        if (record.Frequency == ClaimFrequency.Void) Voided++;
+        else Encounters++;
+    }
+
     public void Reject()
     {
         Records++;
@@ -47,14 +59,16 @@ public sealed class BatchTotals
         Claims += other.Claims;
         Lines += other.Lines;
         Rejected += other.Rejected;
+        Voided += other.Voided;
+        Encounters += other.Encounters;
         for (var i = 0; i < _lineOutcomes.Length; i++) _lineOutcomes[i] += other._lineOutcomes[i];
         for (var i = 0; i < _claimOutcomes.Length; i++) _claimOutcomes[i] += other._claimOutcomes[i];
     }
 
     internal static BatchTotals From(long records, long claims, long lines, long rejected,
-        IReadOnlyDictionary<string, long>? lineOutcomes, IReadOnlyDictionary<string, long>? claimOutcomes)
+        IReadOnlyDictionary<string, long>? lineOutcomes, IReadOnlyDictionary<string, long>? claimOutcomes, long voided = 0, long encounters = 0)
     {
-        var totals = new BatchTotals { Records = records, Claims = claims, Lines = lines, Rejected = rejected };
+        var totals = new BatchTotals { Records = records, Claims = claims, Lines = lines, Rejected = rejected, Voided = voided, Encounters = encounters };
         foreach (var outcome in Enum.GetValues<LineOutcome>())
             totals._lineOutcomes[(int)outcome] = lineOutcomes?.GetValueOrDefault(outcome.ToWire()) ?? 0;
         foreach (var outcome in Enum.GetValues<RequestOutcome>())

@@ -37,11 +37,13 @@ internal sealed record Checkpoint
     public long Claims { get; init; }
     public long Lines { get; init; }
     public long Rejected { get; init; }
+    public long Voided { get; init; }
+    public long Encounters { get; init; }
     public IReadOnlyDictionary<string, long>? LineOutcomes { get; init; }
     public IReadOnlyDictionary<string, long>? ClaimOutcomes { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
-    internal BatchTotals Totals() => BatchTotals.From(Records, Claims, Lines, Rejected, LineOutcomes, ClaimOutcomes);
+    internal BatchTotals Totals() => BatchTotals.From(Records, Claims, Lines, Rejected, LineOutcomes, ClaimOutcomes, Voided, Encounters);
 
     public static Checkpoint? Load(string path)
     {

@@ -12,7 +12,7 @@ namespace Coverage.Claims.Batch;
 public static class ResultFormats
 {
     /// <summary>The header of the adjustments CSV: one row per decided line, as an 835's SVC/CAS/LQ would carry it.</summary>
-    public const string AdjustmentsHeader = "claim_id,line,code,outcome,group_code,carc,rarc,policy_id,policy_version,physician_review,related_policy";
+    public const string AdjustmentsHeader = "claim_id,line,code,outcome,group_code,carc,rarc,policy_id,policy_version,physician_review,related_policy,claim_frequency,original_claim";
 
     internal static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -33,8 +33,12 @@ public static class ResultFormats
     /// One CSV row per line: group code and CARC (several joined by ';'; each group once), RARC, the policy version
     /// applied. Written as UTF-8 straight into the batch's buffer: a batch writes a row for every line it decides.
     /// </summary>
-    internal static void WriteAdjustments(IBufferWriter<byte> csv, Determination determination)
+    internal static void WriteAdjustments(IBufferWriter<byte> csv, Determination determination,
+        ClaimFrequency frequency = ClaimFrequency.Original, string? originalClaim = null)
     {
+        // A replacement's rows name the payer's claim they supersede (837P REF*F8), as an 835 would carry it.
+        var claimFrequency = frequency == ClaimFrequency.Replacement ? "replacement" : "original";
+        var original = Csv(originalClaim ?? "");
         var claimId = Csv(determination.RequestId ?? "");
         for (var l = 0; l < determination.Lines.Count; l++)
         {
@@ -53,7 +57,8 @@ public static class ResultFormats
             // coverage resource that addresses it instead is named in the last column.
             var applied = line.Outcome == LineOutcome.NotAddressed ? null : line.Policy;
             csv.Write(","u8).WriteText(Csv(applied?.Id ?? "")).Write(","u8).WriteText(Csv(applied?.Version ?? "")).Write(","u8)
-                .Write(line.RequiresPhysicianReview ? "true,"u8 : "false,"u8).WriteText(Csv(line.RelatedPolicy ?? "")).Write("\n"u8);
+                .Write(line.RequiresPhysicianReview ? "true,"u8 : "false,"u8).WriteText(Csv(line.RelatedPolicy ?? "")).Write(","u8)
+                .WriteText(claimFrequency).Write(","u8).WriteText(original).Write("\n"u8);
         }
     }
 
@@ -83,6 +88,32 @@ public static class ResultFormats
     /// A rejected record as one JSON line: its number in the input (from 1), its claim id, where its first problem
     /// is (segment or line), that problem's field and reason, and every problem.
     /// </summary>
+    /// <summary>
+    /// A void or an encounter in the results, in place of a determination: the claim id, what it is, the payer's
+    /// claim a void withdraws (REF*F8) where given, and that nothing was decided.
+    /// </summary>
+    internal static void WriteNotDecided(Utf8JsonWriter json, IBufferWriter<byte> output, ClaimRecord record)
+    {
+        json.Reset(output);
+        json.WriteStartObject();
+        json.WriteString("requestId", record.ClaimId);
+        json.WriteString("claimFrequency", record.Frequency switch
+        {
+            ClaimFrequency.Void => "void",
+            ClaimFrequency.Replacement => "replacement",
+            _ => "original",
+        });
+        if (record.OriginalClaim is not null) json.WriteString("originalClaim", record.OriginalClaim);
+        json.WriteBoolean("encounter", record.Encounter);
+        json.WriteBoolean("decided", false);
+        json.WriteString("reason", record.Frequency == ClaimFrequency.Void
+            ? "a void (CLM05-3 8) withdraws the payer's claim it names; nothing is decided"
+            : "an encounter (BHT06 RP) is reported for the record, not billed; it is not decided for payment");
+        json.WriteEndObject();
+        json.Flush();
+        output.Write("\n"u8);
+    }
+
     internal static void WriteError(Utf8JsonWriter json, IBufferWriter<byte> output, long record, string? claimId, IReadOnlyList<RecordError> errors)
     {
         json.Reset(output);

@@ -103,7 +103,7 @@ public class GeneratedFileTests
                 determination.RequestId, line.Sequence.ToString(CultureInfo.InvariantCulture), line.Code, line.Outcome.ToWire(),
                 carc?.Group ?? "", carc?.Code ?? "", rarc?.Code ?? "",
                 line.Outcome == LineOutcome.NotAddressed ? "" : line.Policy?.Id ?? "", line.Outcome == LineOutcome.NotAddressed ? "" : line.Policy?.Version ?? "",
-                line.RequiresPhysicianReview ? "true" : "false", Csv(line.RelatedPolicy ?? ""));
+                line.RequiresPhysicianReview ? "true" : "false", Csv(line.RelatedPolicy ?? ""), "original", "");
         });
 }
 

@@ -81,7 +81,7 @@ public class KillTests
                 policy.ValueKind == JsonValueKind.Object ? policy.GetProperty("id").GetString() : "",
                 policy.ValueKind == JsonValueKind.Object ? policy.GetProperty("version").GetString() : "",
                 line.GetProperty("requiresPhysicianReview").GetBoolean() ? "true" : "false",
-                related);
+                related, "original", "");
         });
 
     private static long CheckpointRecords(string path)

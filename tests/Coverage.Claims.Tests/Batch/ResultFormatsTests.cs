@@ -25,7 +25,7 @@ public class ResultFormatsTests
              "serviceLines": [{"sequence": 1, "code": "19499", "description": "HIFU ablation of breast tumor"}]}
             """);
 
-        Assert.Equal("R1,1,19499,not-addressed,,,,,,false,High Intensity Focused Ultrasound (HIFU)\n", rows);
+        Assert.Equal("R1,1,19499,not-addressed,,,,,,false,High Intensity Focused Ultrasound (HIFU),original,\n", rows);
     }
 
     [Fact]
@@ -36,6 +36,6 @@ public class ResultFormatsTests
              "serviceLines": [{"sequence": 1, "code": "0581T"}]}
             """);
 
-        Assert.Matches(@"^R2,1,0581T,[a-z-]+,[A-Z]*,[0-9;]*,[A-Z0-9;]*,0540,\d{4}-\d{2}-\d{2},(true|false),\n$", rows);
+        Assert.Matches(@"^R2,1,0581T,[a-z-]+,[A-Z]*,[0-9;]*,[A-Z0-9;]*,0540,\d{4}-\d{2}-\d{2},(true|false),,original,\n$", rows);
     }
 }
