@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Coverage.Claims;
 using Coverage.Claims.Batch;
+using Coverage.Claims.X12;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 
@@ -30,6 +31,10 @@ internal static class AdjudicateCommand
             DefaultValueFactory = _ => "full",
         };
         results.AcceptOnlyFromAmong("full", "compact");
+        var acknowledgment = new Option<string?>("--ack")
+        {
+            Description = "Write the X12 999 implementation acknowledgment of an 837P input to this file (per functional group: accepted, accepted with errors, or rejected, with segment and element errors)",
+        };
         var encounters = new Option<bool>("--adjudicate-encounters")
         {
             Description = "Decide 837P encounters (BHT06 RP) as claims; by default they are reported in the results as received, not decided for payment",
@@ -37,7 +42,7 @@ internal static class AdjudicateCommand
 
         var command = new Command("adjudicate", "Decide every claim of a claim file; write determinations, line adjustments and rejected records")
         {
-            input, output, results, adjustments, errors, resume, format, planMap, workers, encounters,
+            input, output, results, adjustments, errors, resume, format, planMap, workers, encounters, acknowledgment,
         };
         command.SetAction(parse =>
         {
@@ -48,14 +53,14 @@ internal static class AdjudicateCommand
                 parse.GetValue(adjustments) ?? defaultAdjustments,
                 parse.GetValue(errors) ?? defaultErrors,
                 parse.GetValue(resume), parse.GetValue(format), parse.GetValue(planMap), parse.GetValue(workers),
-                parse.GetValue(catalogueOption), parse.GetValue(encounters)), stdout, stderr);
+                parse.GetValue(catalogueOption), parse.GetValue(encounters), parse.GetValue(acknowledgment)), stdout, stderr);
         });
         return command;
     }
 
     private sealed record Request(
         string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue,
-        bool AdjudicateEncounters);
+        bool AdjudicateEncounters, string? Acknowledgment);
 
     private static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
@@ -65,6 +70,7 @@ internal static class AdjudicateCommand
         var (format, problem) = ClaimFileFormats.Inspect(request.Input, stated);
         if (format is null) return Usage(stderr, $"the input '{request.Input}' cannot be read as a claim file: {problem}");
         if (request.Workers is < 1) return Usage(stderr, "--workers must be at least 1");
+        if (request.Acknowledgment is not null && format != ClaimFileFormat.X12) return Usage(stderr, "--ack writes an X12 999, which acknowledges X12 input only");
         var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(Path.GetFullPath).ToList();
         if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(Path.GetFullPath(request.Input), StringComparer.Ordinal))
             return Usage(stderr, "the results, adjustments and errors files must be three different files, none of them the input");
@@ -123,6 +129,13 @@ internal static class AdjudicateCommand
             return ExitCodes.InputError;
         }
         stdout.Write(BatchConsole.Summary(summary));
+        if (request.Acknowledgment is not null)
+        {
+            // The 999 reads the input again, structurally (Acknowledgment999): the batch's own outputs stay as they are.
+            using (var ack = new StreamWriter(request.Acknowledgment, append: false, new System.Text.UTF8Encoding(false)))
+                Acknowledgment999.Write(request.Input, ack, catalogue, plans, DateTimeOffset.UtcNow);
+            stdout.WriteLine($"  acknowledgment: {request.Acknowledgment} (X12 999)");
+        }
         return summary.Totals.Rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;
     }
 

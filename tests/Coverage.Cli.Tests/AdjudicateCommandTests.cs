@@ -101,6 +101,32 @@ public sealed class AdjudicateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Adjudicate_WithAck_WritesTheX12999OfTheInput()
+    {
+        var ack = File("ack.999");
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--ack", ack);
+
+        Assert.Equal(1, result.ExitCode); // the sample has one malformed record
+        var segments = System.IO.File.ReadAllText(ack).Split('~', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("ISA*", segments[0], StringComparison.Ordinal);
+        Assert.Contains("ST*999*0001*005010X231A1", segments);
+        Assert.Contains(segments, s => s.StartsWith("AK9*", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Adjudicate_AckOfACsvFile_IsAUsageError()
+    {
+        var input = File("claims.csv");
+        System.IO.File.WriteAllText(input, "claim_id,line,member_id,birth_date,plan_id,diagnoses,date_of_service,code,modifiers,description,units\nC1,1,M1,,,C50.411,2026-05-04,0581T,,,1\n");
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--ack", File("ack.999"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("acknowledges X12 input only", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Adjudicate_UnrecognisableFormat_IsAUsageError()
     {
         var input = File("claims.dat");
