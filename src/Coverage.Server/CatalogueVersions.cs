@@ -24,9 +24,17 @@ public sealed partial class CatalogueVersions(PolicyCatalogue current, IServiceS
     {
         if (digest is null || digest == current.Digest) return current;
         var load = _loaded.GetOrAdd(digest, d => new Lazy<Task<PolicyCatalogue?>>(() => LoadAsync(d)));
-        var catalogue = await load.Value.WaitAsync(cancellationToken);
-        if (catalogue is null) _loaded.TryRemove(digest, out _); // not kept yet: another server may keep it later
-        return catalogue;
+        try
+        {
+            var catalogue = await load.Value.WaitAsync(cancellationToken);
+            if (catalogue is null) _loaded.TryRemove(digest, out _); // not kept yet: another server may keep it later
+            return catalogue;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _loaded.TryRemove(digest, out _); // a failed read (the database away) is tried again next time, not remembered
+            throw;
+        }
     }
 
     private async Task<PolicyCatalogue?> LoadAsync(string digest)
