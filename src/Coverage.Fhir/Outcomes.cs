@@ -53,10 +53,4 @@ public static class Outcomes
         if (expression is not null) issue.Expression = [InputEcho.Truncate(expression, 128)];
         return new OperationOutcome { Issue = [issue] };
     }
-
-    /// <summary>Informational outcome: the operation succeeded (used where a body is expected but nothing failed).</summary>
-    public static OperationOutcome Information(string message) => new()
-    {
-        Issue = [new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Information, Code = OperationOutcome.IssueType.Informational, Diagnostics = message }],
-    };
 }

@@ -20,11 +20,6 @@ public sealed class ServiceAudit(CoverageDbContext db)
         return records.Select(a => (AuditEventView.From(a), a.CaseId, a.Subject)).ToList();
     }
 
-    public async Task<IReadOnlyList<AuditEventView>> ReadAsync(string subject, int take, CancellationToken cancellationToken) =>
-        (await db.AuditEvents.Where(a => a.Subject == subject).OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken))
-            .Select(AuditEventView.From)
-            .ToList();
-
     /// <summary>The organisation a case belongs to, or null when there is no such case.</summary>
     public Task<string?> CaseTenantAsync(Guid caseId, CancellationToken cancellationToken) =>
         db.Cases.Where(c => c.Id == caseId).Select(c => c.Tenant).FirstOrDefaultAsync(cancellationToken);

@@ -398,7 +398,8 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         await Call("order-sign", request);
 
         using var scope = _app.Services.CreateScope();
-        var events = await scope.ServiceProvider.GetRequiredService<ServiceAudit>().ReadAsync("cds-hooks/order-sign", 50, CancellationToken.None);
+        var events = (await scope.ServiceProvider.GetRequiredService<ServiceAudit>().SearchAsync(null, "cds-hooks/order-sign", 50, CancellationToken.None))
+            .Select(e => e.Event).ToList();
         var audited = Assert.Single(events, e => e.Detail.Contains(instance, StringComparison.Ordinal));
         Assert.Equal("hook-answered", audited.Action);
         Assert.Contains("not-covered", audited.Detail, StringComparison.Ordinal);

@@ -19,7 +19,7 @@ namespace Coverage.Claims.Batch;
 /// <see cref="BatchOptions.CheckpointInterval"/> (docs/batch.md, "Crash safety").
 /// </summary>
 /// <remarks>An adjudicator makes one run; its <see cref="Progress"/> may be watched from another thread meanwhile.</remarks>
-public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
+public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, TimeProvider? time = null)
 {
     private Exception? _readError;
 
@@ -45,7 +45,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
             return Summary(previous.Totals(), stopwatch.Elapsed, previous.Records, linesThisRun: 0, alreadyComplete: true);
         }
 
-        using var outputs = new Outputs(options, input, previous);
+        using var outputs = new Outputs(options, input, previous, time ?? TimeProvider.System);
         var totals = previous?.Totals() ?? new BatchTotals();
         var skip = previous?.Records ?? 0;
         var linesBefore = totals.Lines;
@@ -286,12 +286,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
         private readonly FileStream _results;
         private readonly FileStream _adjustments;
         private readonly FileStream _errors;
+        private readonly TimeProvider _time;
         private string? _lastPosition;
         private string? _lastClaimId;
 
-        public Outputs(BatchOptions options, FileInfo input, Checkpoint? previous)
+        public Outputs(BatchOptions options, FileInfo input, Checkpoint? previous, TimeProvider time)
         {
             _options = options;
+            _time = time;
             _input = input;
             foreach (var path in new[] { options.ResultsPath, options.AdjustmentsPath, options.ErrorsPath, options.EffectiveCheckpointPath })
             {
@@ -367,7 +369,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options)
                 Encounters = totals.Encounters,
                 LineOutcomes = totals.LineOutcomes,
                 ClaimOutcomes = totals.ClaimOutcomes,
-                UpdatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = _time.GetUtcNow(),
             }.Save(_options.EffectiveCheckpointPath);
         }
 

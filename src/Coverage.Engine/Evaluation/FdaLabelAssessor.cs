@@ -11,15 +11,6 @@ internal static class FdaLabelAssessor
     /// <summary>Devices whose criteria fit in <see cref="Results"/>: two bits per criterion.</summary>
     public const int MaxCriteria = 31;
 
-    /// <summary>The device authorised for the modality on the date of service, if any.</summary>
-    public static FdaDevice? DeviceFor(CoveragePolicy policy, string modality, DateOnly dateOfService)
-    {
-        foreach (var device in policy.FdaDevices)
-            if (device.Modalities.Contains(modality) && device.DecisionDate <= dateOfService)
-                return device;
-        return null;
-    }
-
     /// <summary>The result of every criterion, two bits each in the device's order (see <see cref="CriterionResult"/>).</summary>
     public static long Results(FdaDevice device, IFactSource facts)
     {

@@ -82,8 +82,6 @@ internal sealed class LineDraft
 
     public void Cite(Citation citation) => _citations.Add(citation);
 
-    public void NeedInformation(string item) => _information.Add(item);
-
     public LineDetermination NotAddressed(string rationale, IReadOnlyList<Citation>? citations = null)
     {
         FdaLabel = null;

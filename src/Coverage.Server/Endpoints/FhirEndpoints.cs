@@ -124,6 +124,8 @@ internal static class FhirEndpoints
         StoreErrorKind.NotFound => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, error.Message), 404),
         StoreErrorKind.Conflict => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Conflict, error.Message), 409),
         StoreErrorKind.Forbidden => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Forbidden, error.Message), 403),
+        // Well-formed, but against a rule of the workflow: 422 with a business-rule issue, as the REST API answers it.
+        StoreErrorKind.Unprocessable => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.BusinessRule, error.Message), 422),
         _ => FhirResults.Outcome(Outcomes.Invalid(error.Message), 400),
     };
 
