@@ -16,14 +16,7 @@ public static partial class DeterminationWriter
     /// </summary>
     public static void WriteCompact(Utf8JsonWriter writer, Determination determination)
     {
-        writer.WriteStartObject();
-        writer.WriteString(RequestId, determination.RequestId);
-        writer.WriteString(Outcome, RequestOutcomes[(int)determination.Outcome]);
-        writer.WriteBoolean(RequiresPhysicianReview, determination.RequiresPhysicianReview);
-        writer.WriteString(EvaluatedAt, Timestamp(determination.EvaluatedAt.UtcDateTime, stackalloc byte[24]));
-        writer.WriteString(EngineVersion, determination.EngineVersion);
-        writer.WriteString(CatalogueDigest, determination.CatalogueDigest);
-        writer.WriteStartArray(Lines);
+        WriteHead(writer, determination);
         for (var i = 0; i < determination.Lines.Count; i++) WriteCompactLine(writer, determination.Lines[i]);
         writer.WriteEndArray();
         writer.WriteStartArray(Warnings);

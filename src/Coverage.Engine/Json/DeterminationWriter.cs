@@ -69,14 +69,7 @@ public static partial class DeterminationWriter
     {
         // Pre-encoded text holds the escaping of one encoder: used only with the one it was made with.
         var texts = ReferenceEquals(writer.Options.Encoder, SharedTexts.Encoder) ? SharedTexts.Instance : null;
-        writer.WriteStartObject();
-        writer.WriteString(RequestId, determination.RequestId);
-        writer.WriteString(Outcome, RequestOutcomes[(int)determination.Outcome]);
-        writer.WriteBoolean(RequiresPhysicianReview, determination.RequiresPhysicianReview);
-        writer.WriteString(EvaluatedAt, Timestamp(determination.EvaluatedAt.UtcDateTime, stackalloc byte[24]));
-        writer.WriteString(EngineVersion, determination.EngineVersion);
-        writer.WriteString(CatalogueDigest, determination.CatalogueDigest);
-        writer.WriteStartArray(Lines);
+        WriteHead(writer, determination);
         for (var i = 0; i < determination.Lines.Count; i++) WriteLine(writer, determination.Lines[i], texts);
         writer.WriteEndArray();
         writer.WriteStartArray(Warnings);
@@ -134,6 +127,19 @@ public static partial class DeterminationWriter
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>The claim-level fields both forms write, in the contract's order, and the opening of the lines.</summary>
+    private static void WriteHead(Utf8JsonWriter writer, Determination determination)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(RequestId, determination.RequestId);
+        writer.WriteString(Outcome, RequestOutcomes[(int)determination.Outcome]);
+        writer.WriteBoolean(RequiresPhysicianReview, determination.RequiresPhysicianReview);
+        writer.WriteString(EvaluatedAt, Timestamp(determination.EvaluatedAt.UtcDateTime, stackalloc byte[24]));
+        writer.WriteString(EngineVersion, determination.EngineVersion);
+        writer.WriteString(CatalogueDigest, determination.CatalogueDigest);
+        writer.WriteStartArray(Lines);
     }
 
     private static void WriteReasonCodes(Utf8JsonWriter writer, IReadOnlyList<ReasonCode> reasons)
