@@ -84,12 +84,18 @@ public static class Acknowledgment999
                     set.Errors.Add(ErrorOf(segment, (int)(segment.Number - set.Start + 1), []));
             }
         }
+        // Each set's claims by their CLM segment: sorted once and searched, not scanned per set (a file holds thousands of sets).
+        claims.Sort((a, b) => a.Segment.CompareTo(b.Segment));
+        var starts = claims.Select(c => c.Segment).ToArray();
         foreach (var g in groups)
             foreach (var s in g.Sets)
             {
-                var inSet = claims.Where(c => c.Segment >= s.Start && c.Segment <= (s.End ?? long.MaxValue)).ToList();
-                s.Claims = inSet.Count;
-                s.Decided = inSet.Count(c => c.Decided);
+                var first = Array.BinarySearch(starts, s.Start);
+                for (var i = first < 0 ? ~first : first; i < claims.Count && claims[i].Segment <= (s.End ?? long.MaxValue); i++)
+                {
+                    s.Claims++;
+                    if (claims[i].Decided) s.Decided++;
+                }
                 // A set refused whole (not supported, no trailer, a trailer that disagrees) says so in IK5; its
                 // claims' refusals repeat that, and are not segment errors.
                 if (Verdict(s).Codes is "1" or "2" or "3" or "4") s.Errors.Clear();
