@@ -64,12 +64,33 @@ public sealed class PostgresStorage : Storage
         ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
     }
 
+    // DROP ... WITH (FORCE) waits only five seconds for the backends it terminates to exit; on a busy
+    // two-core machine a server process just killed by a test can hold one longer (CI once failed a
+    // class cleanup this way, with every test passed). The drop is retried, and a database that still
+    // cannot be dropped is reported and left: it is a throwaway on a test machine, not a test result.
     public override async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_admin);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (NpgsqlException e) when (attempt < 6)
+            {
+                Console.Error.WriteLine($"PostgresStorage: dropping {_database} failed ({e.Message}); retrying.");
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (NpgsqlException e)
+            {
+                Console.Error.WriteLine($"PostgresStorage: {_database} left behind after {attempt} attempts: {e.Message}");
+                return;
+            }
+        }
     }
 }
