@@ -10,15 +10,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 command -v /usr/bin/time >/dev/null || { echo "batch.sh: GNU time (Debian package time) is needed" >&2; exit 1; }
 
 dotnet build src/Coverage.Cli -c Release --nologo -v quiet >/dev/null
+dotnet build tools/Coverage.SampleClaims -c Release --nologo -v quiet >/dev/null
 CLI="dotnet src/Coverage.Cli/bin/Release/net10.0/coverage.dll"
+SAMPLES="dotnet tools/Coverage.SampleClaims/bin/Release/net10.0/coverage-samples.dll"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The generator's claims carry 1 to 3 lines; calibrate the claim count on a small file first.
-$CLI samples claims --format 837 --claims 10000 --out "$tmp/calibrate.837" >/dev/null
+$SAMPLES claims --format 837 --claims 10000 --out "$tmp/calibrate.837" >/dev/null
 per_claim=$(grep -o 'LX\*' "$tmp/calibrate.837" | wc -l)
 claims=$(( LINES * 10000 / per_claim ))
-$CLI samples claims --format 837 --claims "$claims" --out "$tmp/claims.837" >/dev/null
+$SAMPLES claims --format 837 --claims "$claims" --out "$tmp/claims.837" >/dev/null
 lines=$(grep -o 'LX\*' "$tmp/claims.837" | wc -l)
 echo "batch.sh: $claims claims, $lines service lines, $(du -m "$tmp/claims.837" | cut -f1) MB of 837P"
 

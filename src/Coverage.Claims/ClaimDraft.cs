@@ -28,7 +28,7 @@ internal sealed class ClaimDraft(RecordPosition start)
     public List<string> Diagnoses { get; } = [];
     /// <summary>Where each diagnosis was read; null while they all come from <see cref="Start"/> (a CSV claim's first row).</summary>
     private List<RecordPosition>? _diagnosesAt;
-    public List<LineDraft> Lines { get; } = [];
+    public List<ClaimLineDraft> Lines { get; } = [];
     public bool TooManyLines { get; set; }
 
     /// <summary>Where the claim's date of service (the line date <see cref="ToRequest"/> chose) was read.</summary>
@@ -61,7 +61,7 @@ internal sealed class ClaimDraft(RecordPosition start)
     /// <summary>The claim's date of service: the earliest valid line date (claims carry one per line).</summary>
     private (string? Date, RecordPosition? At) ClaimDate()
     {
-        LineDraft? earliest = null;
+        ClaimLineDraft? earliest = null;
         DateOnly earliestDate = default;
         foreach (var line in Lines)
         {
@@ -161,23 +161,4 @@ internal sealed class ClaimDraft(RecordPosition start)
         rest = field.AsSpan(close + 1);
         return true;
     }
-}
-
-/// <summary>One service line as the file states it, with where it was read.</summary>
-internal sealed class LineDraft(RecordPosition at)
-{
-    /// <summary>Where the line is: its LX segment or CSV row.</summary>
-    public RecordPosition At { get; } = at;
-    /// <summary>Where its code, modifiers, description and units were read (an 837P's SV1); null: at <see cref="At"/>.</summary>
-    public RecordPosition? ProcedureAt { get; set; }
-    public int Sequence { get; set; }
-    public string Code { get; set; } = "";
-    public List<string> Modifiers { get; } = [];
-    public string? Description { get; set; }
-    public decimal Units { get; set; } = 1;
-    public UnitOfMeasure UnitOfMeasure { get; set; } = UnitOfMeasure.Unit;
-    public string? DateOfService { get; set; }
-    public RecordPosition? DateAt { get; set; }
-    /// <summary>The line's own place of service (X12 SV105), read at its SV1.</summary>
-    public string? PlaceOfService { get; set; }
 }

@@ -6,7 +6,7 @@ using Coverage.Engine.Json;
 
 namespace Coverage.Cli;
 
-/// <summary>The `coverage` command line: evaluate, policy show, policy validate; adjudicate and samples (batch claim files).</summary>
+/// <summary>The `coverage` command line: evaluate, policy show, policy validate, adjudicate (batch claim files).</summary>
 internal static class CoverageCommand
 {
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -38,7 +38,7 @@ internal static class CoverageCommand
         var policy = new Command("policy", "Inspect and check the policy catalogue") { show, validate, list };
         var root = new RootCommand("Coverage: decides service lines against computable medical coverage policies.")
         {
-            evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), SamplesCommand.Create(stdout, stderr),
+            evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr),
         };
         root.Options.Add(catalogueOption);
 

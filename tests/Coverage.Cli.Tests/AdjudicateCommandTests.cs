@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Coverage.Cli.Tests;
 
-/// <summary>`coverage adjudicate` and `coverage samples claims` (docs/batch.md): outputs, summary, exit codes.</summary>
+/// <summary>`coverage adjudicate` (docs/batch.md): outputs, summary, exit codes.</summary>
 public sealed class AdjudicateCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("coverage-cli-batch-").FullName;
@@ -276,29 +276,6 @@ public sealed class AdjudicateCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.False(System.IO.File.Exists(File("results.ndjson")));
-    }
-
-    [Theory]
-    [InlineData("837", "ISA*")]
-    [InlineData("csv", "claim_id,line,")]
-    [InlineData("ndjson", "{\"requestId\":\"CLM0000001\"")]
-    public void SamplesClaims_WritesTheSameFileForTheSameSeed(string format, string start)
-    {
-        var first = CliRunner.Run("samples", "claims", "--format", format, "--claims", "50", "--out", File("a"), "--seed", "3");
-        CliRunner.Run("samples", "claims", "--format", format, "--claims", "50", "--out", File("b"), "--seed", "3");
-
-        Assert.Equal(0, first.ExitCode);
-        Assert.StartsWith("wrote 50 claims", first.Stdout, StringComparison.Ordinal);
-        Assert.StartsWith(start, System.IO.File.ReadAllText(File("a")), StringComparison.Ordinal);
-        Assert.Equal(System.IO.File.ReadAllText(File("a")), System.IO.File.ReadAllText(File("b")));
-    }
-
-    [Fact]
-    public void SamplesClaims_NoClaims_IsAUsageError()
-    {
-        var result = CliRunner.Run("samples", "claims", "--format", "csv", "--claims", "0", "--out", File("a"));
-
-        Assert.Equal(2, result.ExitCode);
     }
 
     // ------------------------------------------------------------ criteria-based policies (clinical facts)

@@ -141,7 +141,8 @@ public static class ResultFormats
 
     private static string Unit(RecordPosition position) => position.Unit == PositionUnit.Segment ? "segment" : "line";
 
-    internal static string Csv(string value) =>
+    /// <summary>One CSV field (RFC 4180): quoted, with its quotes doubled, only when it holds a comma, quote or line break.</summary>
+    public static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     internal static IBufferWriter<byte> Write(this IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)

@@ -125,7 +125,7 @@ public sealed class ClaimCsvReader(TextReader input)
             return;
         }
         var index = claim.Lines.Count;
-        var line = new LineDraft(at) { Sequence = claim.Lines.Count + 1 };
+        var line = new ClaimLineDraft(at) { Sequence = claim.Lines.Count + 1 };
         claim.Lines.Add(line);
 
         var sequence = Field(row, columns, "line").Trim();

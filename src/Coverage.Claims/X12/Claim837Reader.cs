@@ -120,7 +120,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         private bool _tooManyLines;
         private string? _claimDate;
         private RecordPosition? _claimDateAt;
-        private LineDraft? _line;
+        private ClaimLineDraft? _line;
         private bool _lineHasSv1;
 
         public void Accept(X12Segment s)
@@ -623,7 +623,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 return;
             }
             var index = claim.Lines.Count;
-            var line = _line = new LineDraft(s.Position) { Sequence = index + 1 };
+            var line = _line = new ClaimLineDraft(s.Position) { Sequence = index + 1 };
             _lineHasSv1 = false;
             claim.Lines.Add(line);
             if (int.TryParse(s.Span(1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) line.Sequence = sequence;

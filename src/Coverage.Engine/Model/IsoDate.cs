@@ -47,6 +47,26 @@ public static class IsoDate
         for (var i = 0; i < 10; i++) utf8[i] = (byte)chars[i];
     }
 
+    /// <summary>A date in interpolated strings: writes YYYY-MM-DD without boxing or parsing a format.</summary>
+    public readonly struct Formattable(DateOnly date) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            if (destination.Length < 10)
+            {
+                charsWritten = 0;
+                return false;
+            }
+            Write(destination, date);
+            charsWritten = 10;
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => IsoDate.ToString(date);
+    }
+
     private static void Four(Span<char> chars, int value)
     {
         chars[0] = (char)('0' + value / 1000);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.Claims.Samples;
+using Coverage.SampleClaims;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;

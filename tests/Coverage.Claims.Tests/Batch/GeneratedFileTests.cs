@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.Claims.Samples;
+using Coverage.SampleClaims;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 

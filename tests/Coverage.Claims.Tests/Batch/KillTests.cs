@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.Claims.Samples;
+using Coverage.SampleClaims;
 
 namespace Coverage.Claims.Tests.Batch;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.Claims.Samples;
+using Coverage.SampleClaims;
 
 namespace Coverage.Claims.Tests.Batch;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Coverage.Claims.Batch;
 using Coverage.Claims.Csv;
 using Coverage.Claims.Ndjson;
-using Coverage.Claims.Samples;
+using Coverage.SampleClaims;
 using Coverage.Claims.Tests.X12;
 using Coverage.Claims.X12;
 using Coverage.Engine.Json;

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Coverage.Claims.Batch;
 
-namespace Coverage.Claims.Samples;
+namespace Coverage.SampleClaims;
 
 /// <summary>A kind of bad record the generator plants, written in each format's own way.</summary>
 public enum SyntheticDefect
@@ -49,7 +50,7 @@ public sealed record SyntheticClaim
     /// Whether the claim is rejected when written in <paramref name="format"/>: a planted defect, or (837P) no diagnosis,
     /// which the guide requires (2300 HI) while a CSV or NDJSON request may leave it out and be asked for it.
     /// </summary>
-    public bool IsRejectedIn(Batch.ClaimFileFormat format) => Defect != SyntheticDefect.None || (format == Batch.ClaimFileFormat.X12 && Diagnoses.Count == 0);
+    public bool IsRejectedIn(ClaimFileFormat format) => Defect != SyntheticDefect.None || (format == ClaimFileFormat.X12 && Diagnoses.Count == 0);
 
     public DateOnly DateOfService => Lines.Min(l => l.DateOfService);
 

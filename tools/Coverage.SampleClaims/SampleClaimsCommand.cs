@@ -1,13 +1,16 @@
 using System.CommandLine;
 using Coverage.Claims.Batch;
-using Coverage.Claims.Samples;
 
-namespace Coverage.Cli;
+namespace Coverage.SampleClaims;
 
-/// <summary>`coverage samples claims`: synthetic claim files for tests, demonstrations and benchmarks.</summary>
-internal static class SamplesCommand
+/// <summary>`coverage-samples claims`: synthetic claim files for tests, demonstrations and benchmarks.</summary>
+public static class SampleClaimsCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public const int Ok = 0;
+    /// <summary>The command line is wrong or the file cannot be written (the exit code `coverage` gives input errors).</summary>
+    public const int UsageError = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var format = new Option<string>("--format") { Description = "837, csv or ndjson", Required = true };
         format.AcceptOnlyFromAmong("837", "csv", "ndjson");
@@ -19,15 +22,23 @@ internal static class SamplesCommand
             format, count, output, seed,
         };
         claims.SetAction(parse => Claims(ClaimFileFormats.Parse(parse.GetValue(format))!.Value, parse.GetValue(count), parse.GetValue(output)!, parse.GetValue(seed), stdout, stderr));
-        return new Command("samples", "Generate sample files") { claims };
+        var root = new RootCommand("coverage-samples: synthetic files for Coverage's tests and benchmarks (a developer's tool)") { claims };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine($"coverage-samples: {error.Message}");
+            return UsageError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
     private static int Claims(ClaimFileFormat format, int count, string path, int seed, TextWriter stdout, TextWriter stderr)
     {
         if (count < 1)
         {
-            stderr.WriteLine("coverage: samples claims: --claims must be at least 1");
-            return ExitCodes.InputError;
+            stderr.WriteLine("coverage-samples: claims: --claims must be at least 1");
+            return UsageError;
         }
         try
         {
@@ -37,13 +48,13 @@ internal static class SamplesCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"coverage: samples claims: cannot write '{path}': {e.Message}");
-            return ExitCodes.InputError;
+            stderr.WriteLine($"coverage-samples: claims: cannot write '{path}': {e.Message}");
+            return UsageError;
         }
         var defects = SyntheticClaims.Generate(count, seed).Count(c => c.Defect != SyntheticDefect.None);
         stdout.WriteLine($"wrote {count} claims ({defects} of them bad records) to {path} ({format.ToWire()}, seed {seed})");
         if (format == ClaimFileFormat.X12)
             stdout.WriteLine("the subscriber group numbers (SBR03) map to the sample plans with samples/plan-map.csv (--plan-map)");
-        return ExitCodes.Ok;
+        return Ok;
     }
 }

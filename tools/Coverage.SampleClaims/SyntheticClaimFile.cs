@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Coverage.Claims.Batch;
+using Coverage.Claims;
 using Coverage.Claims.Csv;
 using Coverage.Claims.X12;
 
-namespace Coverage.Claims.Samples;
+namespace Coverage.SampleClaims;
 
 /// <summary>Writes synthetic claims as an 837P, CSV or NDJSON file, planting each claim's defect the format's own way.</summary>
 public static class SyntheticClaimFile

@@ -1,0 +1,3 @@
+using Coverage.SampleClaims;
+
+return SampleClaimsCommand.Run(args, Console.Out, Console.Error);
