@@ -1,5 +1,4 @@
 using Coverage.Engine.Model;
-using Coverage.Engine.Validation;
 
 namespace Coverage.Claims;
 

@@ -585,7 +585,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             var claim = _claim!;
             var serviceDate = s.Span(1) is "472";
             string? date = null;
-            string? error = null;
+            string? error;
             switch (s.Span(2))
             {
                 case "D8": (date, error) = D8(s.Span(3).Trim()); break;

@@ -417,9 +417,6 @@ public static partial class CatalogueLoader
         };
     }
 
-    /// <summary>The known passages the evaluator cites</summary>
-    private static readonly string[] KnownPassages = ["overview", "instructionsForUse", "codeValidity", "diagnosisCoding", "relatedResources", "fdaNote"];
-
     private static PolicyTexts? LoadTexts(FileProblems at, Dictionary<string, TextEntry>? entries)
     {
         if (entries is null)

@@ -17,7 +17,6 @@ public sealed partial class Evaluator
         {
             var diagnoses = _request.Diagnoses;
             var facts = _facts.Set(_request, _line, _dateOfService, _evaluator._ageFact, _evaluator._derived);
-            FdaLabelAssessment? label = null;
             var provisionsApplied = false;
             foreach (var rule in version.Rules)
             {
@@ -40,7 +39,7 @@ public sealed partial class Evaluator
                 {
                     // Mandate, then plan, then policy (spec section 1); a device label only where the policy defines devices.
                     provisionsApplied = true;
-                    label = _policy.FdaDevices.Count > 0 ? AssessLabel(modality) : null;
+                    var label = _policy.FdaDevices.Count > 0 ? AssessLabel(modality) : null;
                     Draft.FdaLabel = label;
                     var plan = _compiled.Plans[_plan.Id];
                     foreach (var provision in plan.Provisions)
