@@ -109,7 +109,7 @@ internal static class AdjudicateCommand
             Workers = request.Workers ?? Environment.ProcessorCount,
             AdjudicateEncounters = request.AdjudicateEncounters,
         };
-        var adjudicator = new BatchAdjudicator(new Evaluator(catalogue), options);
+        var adjudicator = new BatchAdjudicator(new Evaluator(catalogue, TimeProvider.System), options);
         BatchSummary summary;
         try
         {

@@ -74,7 +74,7 @@ internal static class CoverageCommand
             return ExitCodes.InputError;
         }
 
-        var determination = new Evaluator(catalogue).Evaluate(read.Request!);
+        var determination = new Evaluator(catalogue, TimeProvider.System).Evaluate(read.Request!);
         stdout.WriteLine(format == "text" ? TextSummary.Render(determination) : DeterminationWriter.ToJson(determination));
         return ExitCodes.Ok;
     }

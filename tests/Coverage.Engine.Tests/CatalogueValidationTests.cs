@@ -235,7 +235,7 @@ public sealed partial class CatalogueValidationTests : IDisposable
         Assert.Empty(errors);
 
         var request = TestCatalogue.Request(new RequestBuilder().Line("19499", "Cryospray, left breast").Json());
-        var line = Assert.Single(new Evaluation.Evaluator(catalogue!).Evaluate(request).Lines);
+        var line = Assert.Single(new Evaluation.Evaluator(catalogue!, TimeProvider.System).Evaluate(request).Lines);
 
         Assert.Equal("cryoablation", line.Modality);
     }

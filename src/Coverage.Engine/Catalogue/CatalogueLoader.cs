@@ -36,10 +36,10 @@ public static partial class CatalogueLoader
         if (problems.Any) return (null, problems.Errors);
         var policiesDir = Path.Combine(root, "policies");
         var plansDir = Path.Combine(root, "plans");
-        var policyDirs = roots.SelectMany(r => Directory.GetDirectories(Path.Combine(r, "policies")).Order(StringComparer.Ordinal)).ToList();
+        var policyDirs = roots.SelectMany(r => CatalogueDisk.Folders(Path.Combine(r, "policies"))).ToList();
 
         var facts = LoadFacts(
-            [Path.Combine(roots[0], "policies", FactsFileName), .. policyDirs.Select(dir => Path.Combine(dir, PolicyFactsFileName)).Where(File.Exists)],
+            [Path.Combine(roots[0], "policies", FactsFileName), .. policyDirs.Select(dir => Path.Combine(dir, PolicyFactsFileName)).Where(CatalogueDisk.FileExists)],
             problems);
         var policies = new List<CoveragePolicy>();
         var brokenPolicies = new HashSet<string>(StringComparer.Ordinal);
@@ -62,8 +62,8 @@ public static partial class CatalogueLoader
         CheckStandIns(policyDirs, policies, problems);
 
         var plans = new List<BenefitPlan>();
-        foreach (var file in roots.Select(r => Path.Combine(r, "plans")).Where(Directory.Exists)
-                     .SelectMany(dir => Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal)))
+        foreach (var file in roots.Select(r => Path.Combine(r, "plans")).Where(CatalogueDisk.FolderExists)
+                     .SelectMany(dir => CatalogueDisk.Files(dir, "*.yaml").Order(StringComparer.Ordinal)))
         {
             var plan = LoadPlan(file, policies, brokenPolicies, problems);
             if (plan is null) continue;
@@ -276,9 +276,9 @@ public static partial class CatalogueLoader
                 break;
             }
             roots.Insert(0, current);
-            if (!Directory.Exists(Path.Combine(current, "policies"))) problems.Add(Path.Combine(current, "policies"), "", "no policies folder here");
+            if (!CatalogueDisk.FolderExists(Path.Combine(current, "policies"))) problems.Add(Path.Combine(current, "policies"), "", "no policies folder here");
             var manifest = Path.Combine(current, ManifestFileName);
-            if (!File.Exists(manifest)) break;
+            if (!CatalogueDisk.FileExists(manifest)) break;
             var dto = Read<ManifestFile>(manifest, problems);
             if (dto?.Extends is not { } extends)
             {
@@ -286,14 +286,14 @@ public static partial class CatalogueLoader
                 break;
             }
             var base_ = Path.GetFullPath(Path.Combine(current, extends));
-            if (!Directory.Exists(base_))
+            if (!CatalogueDisk.FolderExists(base_))
             {
                 problems.Add(manifest, "extends", $"'{extends}' is not a folder");
                 break;
             }
             current = base_;
         }
-        if (!problems.Any && !Directory.Exists(Path.Combine(roots[0], "plans"))) problems.Add(Path.Combine(roots[0], "plans"), "", "no plans folder here");
+        if (!problems.Any && !CatalogueDisk.FolderExists(Path.Combine(roots[0], "plans"))) problems.Add(Path.Combine(roots[0], "plans"), "", "no plans folder here");
         return roots;
     }
 
@@ -341,7 +341,7 @@ public static partial class CatalogueLoader
     private static CoveragePolicy? LoadPolicy(string dir, FactDefinitions? facts, Problems problems)
     {
         var file = Path.Combine(dir, "policy.yaml");
-        if (!File.Exists(file))
+        if (!CatalogueDisk.FileExists(file))
         {
             problems.Add(dir, "", "a policy folder needs a policy.yaml");
             return null;
@@ -350,9 +350,9 @@ public static partial class CatalogueLoader
         // The evidence and its numbered references are optional: a criteria-based policy may publish none.
         var referencesFile = Path.Combine(dir, "references.yaml");
         var evidenceFile = Path.Combine(dir, "evidence.yaml");
-        var referencesDto = File.Exists(referencesFile) ? Read<ReferencesFile>(referencesFile, problems) : new ReferencesFile { References = [] };
-        var evidenceDto = File.Exists(evidenceFile) ? Read<EvidenceFile>(evidenceFile, problems) : null;
-        if (dto is null || referencesDto is null || (evidenceDto is null && File.Exists(evidenceFile))) return null;
+        var referencesDto = CatalogueDisk.FileExists(referencesFile) ? Read<ReferencesFile>(referencesFile, problems) : new ReferencesFile { References = [] };
+        var evidenceDto = CatalogueDisk.FileExists(evidenceFile) ? Read<EvidenceFile>(evidenceFile, problems) : null;
+        if (dto is null || referencesDto is null || (evidenceDto is null && CatalogueDisk.FileExists(evidenceFile))) return null;
 
         var at = problems.In(file);
         var before = problems.Count;
@@ -1095,14 +1095,14 @@ public static partial class CatalogueLoader
 
     private static T? Read<T>(string file, Problems problems) where T : class
     {
-        if (!File.Exists(file))
+        if (!CatalogueDisk.FileExists(file))
         {
             problems.Add(file, "", "file missing");
             return null;
         }
         try
         {
-            var dto = Yaml.Deserialize<T>(File.ReadAllText(file));
+            var dto = Yaml.Deserialize<T>(CatalogueDisk.ReadText(file));
             if (dto is null) problems.Add(file, "", "the file is empty");
             return dto;
         }
@@ -1161,7 +1161,7 @@ public static partial class CatalogueLoader
         foreach (var (index, root, file) in DigestedFiles(roots))
         {
             sha.AppendData(Encoding.UTF8.GetBytes((index == 0 ? "" : $"extension {index}/") + file + "\n"));
-            sha.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
+            sha.AppendData(CatalogueDisk.ReadBytes(Path.Combine(root, file)));
         }
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
@@ -1173,7 +1173,7 @@ public static partial class CatalogueLoader
     private static IEnumerable<(int Index, string Root, string File)> DigestedFiles(IReadOnlyList<string> roots)
     {
         foreach (var (root, i) in Indexed(roots))
-            foreach (var file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories)
+            foreach (var file in CatalogueDisk.Files(root, "*.yaml", recursive: true)
                          .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
                          .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal)
                                      || (i > 0 && f == ManifestFileName))
@@ -1194,7 +1194,7 @@ public static partial class CatalogueLoader
         var ancestor = CommonFolder(roots);
         var files = DigestedFiles(roots)
             .Select(f => new CatalogueSnapshotFile(
-                Path.GetRelativePath(ancestor, Path.Combine(f.Root, f.File)).Replace('\\', '/'), File.ReadAllBytes(Path.Combine(f.Root, f.File))))
+                Path.GetRelativePath(ancestor, Path.Combine(f.Root, f.File)).Replace('\\', '/'), CatalogueDisk.ReadBytes(Path.Combine(f.Root, f.File))))
             .ToList();
         var relativeRoot = Path.GetRelativePath(ancestor, roots[^1]).Replace('\\', '/');
         return new CatalogueSnapshot(Digest(roots), relativeRoot, files);

@@ -54,8 +54,7 @@ public sealed record CatalogueSnapshot(string Digest, string Root, IReadOnlyList
             var path = Path.GetFullPath(Path.Combine(full, file.Path));
             if (!path.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new InvalidOperationException($"Catalogue snapshot {Digest}: '{file.Path}' is outside the snapshot's folder.");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, file.Content);
+            CatalogueDisk.Write(path, file.Content);
         }
         var catalogue = CatalogueLoader.Load(Path.Combine(full, Root));
         if (catalogue.Digest != Digest)

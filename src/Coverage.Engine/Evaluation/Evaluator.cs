@@ -32,10 +32,11 @@ public sealed partial class Evaluator
 
     [ThreadStatic] private static LineEvaluation? t_evaluation;
 
-    public Evaluator(PolicyCatalogue catalogue, TimeProvider? time = null)
+    /// <param name="time">The clock that stamps each determination's evaluatedAt: the host's (the engine reads no clock of its own).</param>
+    public Evaluator(PolicyCatalogue catalogue, TimeProvider time)
     {
         _catalogue = catalogue;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         var compiled = catalogue.Policies.Select(p => new CompiledPolicy(p, catalogue.Plans)).ToList();
         // The policies that list a code, in order of precedence (the loader refuses two that share a code and a precedence).
         _policiesByCode = compiled
