@@ -7,6 +7,7 @@ using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Microsoft.Extensions.Time.Testing;
+using Coverage.Testing;
 
 namespace Coverage.Claims.Tests.Batch;
 
@@ -15,6 +16,7 @@ namespace Coverage.Claims.Tests.Batch;
 /// determination's names, without its texts; checked field by field against the evaluator, for size against the
 /// full results of the same file, and for resume (a run is resumed only in the mode it was started in).
 /// </summary>
+[Trait(Lane.Trait, Lane.Integration)] // adjudicates generated files of thousands of claims end to end
 public class CompactResultsTests
 {
     private const int Claims = 10_000;

@@ -4,6 +4,7 @@ using Coverage.Claims.Batch;
 using Coverage.SampleClaims;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Testing;
 
 namespace Coverage.Claims.Tests.Batch;
 
@@ -12,6 +13,7 @@ namespace Coverage.Claims.Tests.Batch;
 /// adjustments, errors and counts are checked claim by claim against the evaluator deciding the requests the
 /// generator meant (so the readers' mapping is checked too).
 /// </summary>
+[Trait(Lane.Trait, Lane.Integration)] // adjudicates generated files of 10,000 claims end to end
 public class GeneratedFileTests
 {
     private const int Claims = 10_000;

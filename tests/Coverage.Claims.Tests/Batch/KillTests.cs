@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using Coverage.Claims.Batch;
 using Coverage.SampleClaims;
+using Coverage.Testing;
 
 namespace Coverage.Claims.Tests.Batch;
 
@@ -12,6 +13,7 @@ namespace Coverage.Claims.Tests.Batch;
 /// while it writes, then run again with --resume; every claim must then be in the outputs exactly once, in
 /// input order, and the adjustments must agree with the determinations.
 /// </summary>
+[Trait(Lane.Trait, Lane.Integration)] // runs the real `coverage` program and kills it
 public class KillTests
 {
     // Large enough that the run is still writing well after its first checkpoint (250 ms): at about 200,000 lines

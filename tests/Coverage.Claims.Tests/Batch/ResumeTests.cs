@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Coverage.Claims.Batch;
 using Coverage.SampleClaims;
+using Coverage.Testing;
 
 namespace Coverage.Claims.Tests.Batch;
 
@@ -10,6 +11,7 @@ namespace Coverage.Claims.Tests.Batch;
 /// claim exactly once — byte for byte what an uninterrupted run writes (the evaluator's clock is fixed).
 /// The real process kill is in <see cref="KillTests"/>.
 /// </summary>
+[Trait(Lane.Trait, Lane.Integration)] // adjudicates whole files, stopped and resumed, end to end
 public class ResumeTests
 {
     private const int Claims = 3_000;
