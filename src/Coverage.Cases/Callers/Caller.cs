@@ -1,13 +1,4 @@
-namespace Coverage.Store;
-
-/// <summary>What a caller may see: only its own organisation's cases, or every case (payer staff).</summary>
-public enum CallerAccess
-{
-    /// <summary>A submitter (provider, portal, clearinghouse): its own organisation's cases only.</summary>
-    Submitter,
-    /// <summary>The payer's own staff and systems (UM, reviewers, auditors): every case.</summary>
-    PayerStaff,
-}
+namespace Coverage.Cases;
 
 /// <summary>
 /// The authenticated principal behind a call, as the server resolved it from the token or the workbench

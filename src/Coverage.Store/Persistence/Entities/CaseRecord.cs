@@ -27,9 +27,6 @@ public sealed class CaseRecord
     public string Outcome { get; set; } = "";
     /// <summary>The request outcome once every line is final (reviewer decisions applied); null until then.</summary>
     public string? FinalOutcome { get; set; }
-    /// <summary>Space-separated policy ids and modalities of the lines, for queue filters.</summary>
-    public string Policies { get; set; } = "";
-    public string Modalities { get; set; } = "";
     public DateTime ReceivedAt { get; set; }
     public DateTime DueAt { get; set; }
     public DateTime UpdatedAt { get; set; }
@@ -49,6 +46,8 @@ public sealed class CaseRecord
     public int Revision { get; set; }
 
     public List<LineDecisionRecord> Decisions { get; set; } = [];
+    /// <summary>The policies and modalities of the lines, each a row: what lists of cases filter by.</summary>
+    public List<CaseFilterRecord> Filters { get; set; } = [];
 }
 
 /// <summary>A reviewer's decision on one line of a case.</summary>

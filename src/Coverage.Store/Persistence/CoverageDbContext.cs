@@ -11,6 +11,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
 {
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
     public DbSet<LineDecisionRecord> Decisions => Set<LineDecisionRecord>();
+    public DbSet<CaseFilterRecord> CaseFilters => Set<CaseFilterRecord>();
     public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
     public DbSet<UsedTokenRecord> UsedTokens => Set<UsedTokenRecord>();
     public DbSet<CaseInformationRecord> CaseInformation => Set<CaseInformationRecord>();
@@ -30,8 +31,6 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.Status).HasMaxLength(32);
         cases.Property(c => c.Outcome).HasMaxLength(32);
         cases.Property(c => c.FinalOutcome).HasMaxLength(32);
-        cases.Property(c => c.Policies).HasMaxLength(256);
-        cases.Property(c => c.Modalities).HasMaxLength(512);
         cases.Property(c => c.RequestHash).HasMaxLength(80);
         cases.Property(c => c.Revision).IsConcurrencyToken();
         cases.Property(c => c.Tenant).HasMaxLength(256);
@@ -48,6 +47,16 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.InformationRequest).HasMaxLength(2000);
         cases.Property(c => c.HeldLines).HasMaxLength(512);
         cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
+
+        cases.HasMany(c => c.Filters).WithOne().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);
+
+        var filters = modelBuilder.Entity<CaseFilterRecord>();
+        filters.ToTable("case_filters");
+        filters.HasKey(f => new { f.CaseId, f.Kind, f.Value });
+        filters.Property(f => f.Kind).HasMaxLength(16);
+        filters.Property(f => f.Value).HasMaxLength(256);
+        // A filtered list (the cases of a policy, of a modality) finds its cases through this index.
+        filters.HasIndex(f => new { f.Kind, f.Value });
 
         var decisions = modelBuilder.Entity<LineDecisionRecord>();
         decisions.ToTable("line_decisions");

@@ -1,3 +1,4 @@
+using Coverage.Cases;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,7 @@ public sealed class ServiceAudit(CoverageDbContext db)
         if (caseId is not null) query = query.Where(a => a.CaseId == caseId);
         if (subject is not null) query = query.Where(a => a.Subject == subject);
         var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
-        return records.Select(a => (AuditEventView.From(a), a.CaseId, a.Subject)).ToList();
+        return records.Select(a => (AuditEventViews.From(a), a.CaseId, a.Subject)).ToList();
     }
 
     /// <summary>The organisation a case belongs to, or null when there is no such case.</summary>

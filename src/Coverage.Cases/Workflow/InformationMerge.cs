@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Coverage.Engine.Json;
 
-namespace Coverage.Store;
+namespace Coverage.Cases;
 
 /// <summary>
 /// Merges the information a provider sends for a pended case into the stored request:
@@ -11,7 +11,7 @@ namespace Coverage.Store;
 /// service, the birth date, sex or place of service already given is refused (naming the field), diagnoses are added.
 /// The merged request is then read again by the request reader, which validates every value.
 /// </summary>
-internal static class InformationMerge
+public static class InformationMerge
 {
     public static JsonObject Merge(JsonObject request, JsonObject information, List<InputError> errors, out HashSet<int> describedLines)
     {
