@@ -22,9 +22,9 @@ internal sealed class ListCases(CaseRecords records)
         if (statuses.Count > 0) cases = cases.Where(c => statuses.Contains(c.Status));
         // Filters are rows (case_filters), found through the (Kind, Value) index: an EXISTS per filter.
         if (query.Modality is { } modality)
-            cases = cases.Where(c => records.Db.CaseFilters.Any(f => f.CaseId == c.Id && f.Kind == CaseFilterRecord.ModalityKind && f.Value == modality));
+            cases = cases.Where(c => c.Filters.Any(f => f.Kind == CaseFilterRecord.ModalityKind && f.Value == modality));
         if (query.Policy is { } policy)
-            cases = cases.Where(c => records.Db.CaseFilters.Any(f => f.CaseId == c.Id && f.Kind == CaseFilterRecord.PolicyKind && f.Value == policy));
+            cases = cases.Where(c => c.Filters.Any(f => f.Kind == CaseFilterRecord.PolicyKind && f.Value == policy));
         var total = await cases.CountAsync(cancellationToken);
         var ordered = query.Order == CaseOrder.DueAt
             ? cases.OrderBy(c => c.DueAt).ThenBy(c => c.Id)
