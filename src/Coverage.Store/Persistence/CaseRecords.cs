@@ -46,6 +46,9 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time)
 
     public static StoreResult<T> NotFound<T>(Guid id) => StoreResult<T>.Fail(StoreErrorKind.NotFound, $"No case {id}.");
 
-    /// <summary>Cases with what the workflow and the views read of them: decisions and filter rows.</summary>
-    private IQueryable<CaseRecord> Cases() => db.Cases.Include(c => c.Decisions).Include(c => c.Filters);
+    /// <summary>
+    /// Cases with what the workflow and the views read of them: decisions and filter rows, in one round trip
+    /// (a case has a few of each, so the joined rows stay few).
+    /// </summary>
+    private IQueryable<CaseRecord> Cases() => db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery();
 }
