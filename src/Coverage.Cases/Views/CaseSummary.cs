@@ -1,0 +1,6 @@
+namespace Coverage.Cases;
+
+/// <summary>One case of a list: enough to choose it from a queue, with the policies and modalities of its lines.</summary>
+public sealed record CaseSummary(
+    Guid CaseId, string? RequestId, string? MemberId, string Status, string Priority, string Outcome, string? FinalOutcome,
+    DateTime ReceivedAt, DateTime DueAt, IReadOnlyList<string> Policies, IReadOnlyList<string> Modalities, string? InformationRequest = null);

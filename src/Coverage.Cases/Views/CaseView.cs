@@ -1,0 +1,29 @@
+namespace Coverage.Cases;
+
+/// <summary>A case as a caller reads it: its request, latest determination, status and decisions.</summary>
+public sealed record CaseView
+{
+    public required Guid Id { get; init; }
+    public string? RequestId { get; init; }
+    public string? MemberId { get; init; }
+    public required string Kind { get; init; }
+    public required string Priority { get; init; }
+    public required string Status { get; init; }
+    public required string Outcome { get; init; }
+    public string? FinalOutcome { get; init; }
+    public required DateTime ReceivedAt { get; init; }
+    public required DateTime DueAt { get; init; }
+    public required DateTime UpdatedAt { get; init; }
+    public DateTime? FinalizedAt { get; init; }
+    /// <summary>What a reviewer asked the provider for, while the case waits for it.</summary>
+    public string? InformationRequest { get; init; }
+    /// <summary>Lines held for a physician to confirm after information re-evaluated them (see <see cref="CaseWorkflow.LinesToHold"/>).</summary>
+    public IReadOnlyList<int> HeldLines { get; init; } = [];
+    /// <summary>The organisation the case belongs to, and who submitted it.</summary>
+    public string Tenant { get; init; } = "";
+    public string SubmittedBy { get; init; } = "";
+    public required int Revision { get; init; }
+    public required string RequestJson { get; init; }
+    public required string DeterminationJson { get; init; }
+    public required IReadOnlyList<DecisionView> Decisions { get; init; }
+}

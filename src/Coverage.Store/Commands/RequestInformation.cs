@@ -1,0 +1,40 @@
+using Coverage.Cases;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store.Commands;
+
+/// <summary>
+/// A reviewer (nurse or physician, a configured person) sets a case waiting for a physician aside until the
+/// provider sends what is needed (<see cref="CaseWorkflow.WaitForInformation"/>); the request is kept on the case
+/// and in its audit. The information, once added, re-evaluates the case (<see cref="AddInformation"/>).
+/// </summary>
+internal sealed class RequestInformation(CaseRecords records)
+{
+    public async Task<StoreResult<CaseView>> HandleAsync(Guid id, InformationRequestSubmission submission, Caller caller, CancellationToken cancellationToken)
+    {
+        if (CaseWorkflow.MayRequestInformation(caller) is { } forbidden) return StoreResult<CaseView>.Fail(forbidden);
+        var errors = CaseWorkflow.Validate(submission);
+        if (errors.Count > 0) return StoreResult<CaseView>.Fail(StoreErrorKind.Invalid, "The information request is malformed.", errors);
+
+        var record = await records.LoadForAsync(id, caller, cancellationToken);
+        if (record is null) return CaseRecords.NotFound<CaseView>(id);
+        var waiting = CaseWorkflow.WaitForInformation(CaseRecordState.Of(record), submission);
+        if (waiting.Error is { } conflict) return StoreResult<CaseView>.Fail(conflict);
+
+        var now = records.Now();
+        var reviewer = caller.Person!;
+        CaseRecordState.Keep(record, waiting.Value!);
+        record.UpdatedAt = now;
+        record.Revision++;
+        records.Audit(record, now, "information-requested", caller.Actor, $"Set to wait for information by {reviewer.Role} {reviewer.Name}. Needed: {record.InformationRequest}");
+        try
+        {
+            await records.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} was changed by someone else at the same time; reload it and try again.");
+        }
+        return StoreResult<CaseView>.Ok(CaseViews.View(record));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using Coverage.Cases;
+using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store.Commands;
+
+/// <summary>
+/// Evaluates and stores a new case of the caller's organisation, or answers the case of that organisation already
+/// holding this request id for this member (a resubmission; a different request under a used id is a conflict).
+/// </summary>
+internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
+{
+    /// <param name="externalKey">How the submitter's system names the request beyond its id (PAS: Claim.identifier system and value, provider); an inquiry must name it again.</param>
+    public async Task<StoreResult<CaseView>> HandleAsync(CoverageRequest request, Caller caller, string? externalKey, CancellationToken cancellationToken)
+    {
+        var requestJson = RequestWriter.ToJson(request);
+        var hash = Hash(requestJson + "\n" + externalKey);
+        var memberKey = request.Member.Id ?? "";
+        var actor = caller.Actor;
+
+        if (request.RequestId is not null)
+        {
+            var existing = await records.FindByRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
+            if (existing is not null) return await Resubmitted(existing, hash, actor, cancellationToken);
+        }
+
+        var now = records.Now();
+        var determination = evaluator.Evaluate(request);
+        var record = new CaseRecord
+        {
+            Id = records.NewCaseId(),
+            RequestId = request.RequestId,
+            Tenant = caller.Tenant,
+            SubmittedBy = actor.Id,
+            ExternalKey = externalKey,
+            MemberKey = memberKey,
+            Kind = request.Kind.ToWire(),
+            Priority = request.Priority.ToWire(),
+            ReceivedAt = now,
+            DueAt = CaseWorkflow.DueAt(now, request.Priority),
+            RequestHash = hash,
+            RequestJson = requestJson,
+        };
+        CaseRecordState.TakeDetermination(record, determination, now);
+        records.Db.Cases.Add(record);
+        records.Audit(record, now, "case-created", actor,
+            $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'}.");
+        try
+        {
+            await records.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (request.RequestId is not null)
+        {
+            // Another submission of the same request id won the race: answer with its case.
+            records.Db.ChangeTracker.Clear();
+            var winner = await records.FindByRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
+            if (winner is null) throw;
+            return await Resubmitted(winner, hash, actor, cancellationToken);
+        }
+        return StoreResult<CaseView>.Ok(CaseViews.View(record), created: true);
+    }
+
+    private async Task<StoreResult<CaseView>> Resubmitted(CaseRecord existing, string hash, Actor actor, CancellationToken cancellationToken)
+    {
+        if (existing.RequestHash != hash)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
+                $"Request id '{InputEcho.Truncate(existing.RequestId)}' was already used for this member with a different request (case {existing.Id}); use a new request id.");
+        records.Audit(existing, records.Now(), "case-resubmitted", actor, "The same request was submitted again; the existing case was returned.");
+        await records.SaveChangesAsync(cancellationToken);
+        return StoreResult<CaseView>.Ok(CaseViews.View(existing));
+    }
+
+    private static string Hash(string json) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+}

@@ -1,0 +1,49 @@
+using Coverage.Cases;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
+using Coverage.Store.Entities;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// Between a stored case and the workflow's <see cref="CaseState"/>: the workflow decides a state, the record
+/// keeps it. Held lines are kept as space-separated sequences; the list filters as rows (<see cref="CaseFilterRecord"/>).
+/// </summary>
+internal static class CaseRecordState
+{
+    /// <summary>The state of a stored case (its decisions loaded).</summary>
+    public static CaseState Of(CaseRecord record) => new(
+        record.Id, record.Status, record.FinalOutcome, record.FinalizedAt, record.InformationRequest,
+        HeldLines(record), StoredDetermination.ReadLines(record.DeterminationJson),
+        record.Decisions.Select(d => new DecidedLine(d.Sequence, d.Action)).ToList());
+
+    /// <summary>Keeps where the workflow left the case: status, final outcome, information request and held lines.</summary>
+    public static void Keep(CaseRecord record, CaseState state)
+    {
+        record.Status = state.Status;
+        record.FinalOutcome = state.FinalOutcome;
+        record.FinalizedAt = state.FinalizedAt;
+        record.InformationRequest = state.InformationRequest;
+        if (!HeldLines(record).SetEquals(state.HeldLines))
+            record.HeldLines = state.HeldLines.Count == 0 ? null : string.Join(' ', state.HeldLines.Order());
+    }
+
+    /// <summary>
+    /// Takes a (re-)evaluation into the case: the determination, its outcome, the standing the workflow gives it,
+    /// and the filter rows of its policies and modalities; answers that standing.
+    /// </summary>
+    public static CaseState TakeDetermination(CaseRecord record, Determination determination, DateTime now)
+    {
+        record.DeterminationJson = DeterminationWriter.ToJson(determination, indented: false);
+        record.Outcome = determination.Outcome.ToWire();
+        var state = CaseWorkflow.AfterEvaluation(record.Id, determination, record.Decisions.Select(d => new DecidedLine(d.Sequence, d.Action)).ToList(), now);
+        Keep(record, state);
+        CaseFilterRows.Replace(record, CaseFilterRecord.PolicyKind, CaseWorkflow.PoliciesOf(determination));
+        CaseFilterRows.Replace(record, CaseFilterRecord.ModalityKind, CaseWorkflow.ModalitiesOf(determination));
+        record.UpdatedAt = now;
+        return state;
+    }
+
+    public static IReadOnlySet<int> HeldLines(CaseRecord record) =>
+        (record.HeldLines ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
+}

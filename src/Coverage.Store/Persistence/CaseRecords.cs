@@ -1,0 +1,54 @@
+using Coverage.Cases;
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// The stored cases as the command and query handlers reach them: loaded only for a caller who may see them,
+/// found by request id within an organisation, and audited. Every change and every read of a case writes its
+/// audit event in the same SaveChanges, hence the same transaction, as the change or read itself.
+/// </summary>
+internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time)
+{
+    public CoverageDbContext Db => db;
+
+    public DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    public Guid NewCaseId() => Guid.CreateVersion7(time.GetUtcNow());
+
+    /// <summary>
+    /// The case, when the caller may see it. Another organisation's case is answered exactly like a missing one
+    /// (nothing tells a caller that it exists), and the refused attempt is audited on that case.
+    /// </summary>
+    public async Task<CaseRecord?> LoadForAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await Cases().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (record is null || caller.MaySee(record.Tenant)) return record;
+        Audit(record, Now(), "access-refused", caller.Actor, "The case was asked for by a caller of another organisation; it was answered as not found.");
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Request ids are the submitter's own: they are looked up only within its organisation.</summary>
+    public Task<CaseRecord?> FindByRequestIdAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        Cases().FirstOrDefaultAsync(c => c.Tenant == tenant && c.MemberKey == memberKey && c.RequestId == requestId, cancellationToken);
+
+    /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
+    public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
+        db.AuditEvents.Add(new AuditEventRecord
+        {
+            CaseId = record.Id, At = at, Action = action, Actor = actor.Id, ActorRole = actor.Role,
+            ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
+        });
+
+    public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
+
+    public static StoreResult<T> NotFound<T>(Guid id) => StoreResult<T>.Fail(StoreErrorKind.NotFound, $"No case {id}.");
+
+    /// <summary>
+    /// Cases with what the workflow and the views read of them: decisions and filter rows, in one round trip
+    /// (a case has a few of each, so the joined rows stay few).
+    /// </summary>
+    private IQueryable<CaseRecord> Cases() => db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery();
+}

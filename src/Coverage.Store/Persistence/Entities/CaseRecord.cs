@@ -1,0 +1,51 @@
+namespace Coverage.Store.Entities;
+
+/// <summary>A case: one coverage request, its latest determination and what reviewers decided.</summary>
+public sealed class CaseRecord
+{
+    public Guid Id { get; set; }
+    /// <summary>The submitter's request id; with <see cref="Tenant"/> and <see cref="MemberKey"/>, the idempotency key.</summary>
+    public string? RequestId { get; set; }
+    /// <summary>
+    /// The organisation the case belongs to: the submitting client's configured organisation (from its
+    /// token, never from the body). Submitters see only their own organisation's cases; payer staff see all.
+    /// </summary>
+    public string Tenant { get; set; } = "";
+    /// <summary>Who submitted the case: the authenticated principal's actor id.</summary>
+    public string SubmittedBy { get; set; } = "";
+    /// <summary>
+    /// How the submitter's own system names the request beyond its request id, when it does: for PAS the
+    /// Claim.identifier system and value and the provider's identifier. $inquire must match it exactly.
+    /// </summary>
+    public string? ExternalKey { get; set; }
+    /// <summary>The member id, or "" when the request names none.</summary>
+    public string MemberKey { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Priority { get; set; } = "";
+    public string Status { get; set; } = "";
+    /// <summary>The engine's request outcome from the latest evaluation.</summary>
+    public string Outcome { get; set; } = "";
+    /// <summary>The request outcome once every line is final (reviewer decisions applied); null until then.</summary>
+    public string? FinalOutcome { get; set; }
+    public DateTime ReceivedAt { get; set; }
+    public DateTime DueAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? FinalizedAt { get; set; }
+    /// <summary>What a reviewer asked for when they set the case to wait for information; null otherwise.</summary>
+    public string? InformationRequest { get; set; }
+    /// <summary>
+    /// Space-separated sequences of lines held for a physician to confirm: descriptions added to a case headed
+    /// to review re-evaluated them to a final result without one. Null when none.
+    /// </summary>
+    public string? HeldLines { get; set; }
+    /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
+    public string RequestHash { get; set; } = "";
+    public string RequestJson { get; set; } = "";
+    public string DeterminationJson { get; set; } = "";
+    /// <summary>Optimistic concurrency: two reviewers cannot both change the same revision.</summary>
+    public int Revision { get; set; }
+
+    public List<LineDecisionRecord> Decisions { get; set; } = [];
+    /// <summary>The policies and modalities of the lines, each a row: what lists of cases filter by.</summary>
+    public List<CaseFilterRecord> Filters { get; set; } = [];
+}

@@ -1,0 +1,43 @@
+using Coverage.Cases;
+using Coverage.Store.Entities;
+
+namespace Coverage.Store;
+
+/// <summary>Stored cases as callers read them: the whole case, or its summary in a list.</summary>
+internal static class CaseViews
+{
+    public static CaseView View(CaseRecord record) => new()
+    {
+        Id = record.Id,
+        RequestId = record.RequestId,
+        MemberId = record.MemberKey.Length == 0 ? null : record.MemberKey,
+        Kind = record.Kind,
+        Priority = record.Priority,
+        Status = record.Status,
+        Outcome = record.Outcome,
+        FinalOutcome = record.FinalOutcome,
+        ReceivedAt = Utc(record.ReceivedAt),
+        DueAt = Utc(record.DueAt),
+        UpdatedAt = Utc(record.UpdatedAt),
+        FinalizedAt = record.FinalizedAt is { } f ? Utc(f) : null,
+        InformationRequest = record.InformationRequest,
+        HeldLines = CaseRecordState.HeldLines(record).Order().ToList(),
+        Tenant = record.Tenant,
+        SubmittedBy = record.SubmittedBy,
+        Revision = record.Revision,
+        RequestJson = record.RequestJson,
+        DeterminationJson = record.DeterminationJson,
+        Decisions = record.Decisions.OrderBy(d => d.Sequence)
+            .Select(d => new DecisionView(d.Sequence, d.Action, d.Rationale, d.ReviewerId, d.ReviewerName, d.ReviewerRole, Utc(d.DecidedAt)))
+            .ToList(),
+    };
+
+    /// <summary>A case in a list (its filter rows loaded).</summary>
+    public static CaseSummary Summary(CaseRecord record) => new(
+        record.Id, record.RequestId, record.MemberKey.Length == 0 ? null : record.MemberKey, record.Status, record.Priority,
+        record.Outcome, record.FinalOutcome, Utc(record.ReceivedAt), Utc(record.DueAt),
+        CaseFilterRows.Values(record, CaseFilterRecord.PolicyKind), CaseFilterRows.Values(record, CaseFilterRecord.ModalityKind),
+        record.InformationRequest);
+
+    public static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}

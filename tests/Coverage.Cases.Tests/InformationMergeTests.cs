@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Coverage.Engine.Json;
+
+namespace Coverage.Cases.Tests;
+
+/// <summary>Information is appended to a case's request, never overwrites it.</summary>
+public sealed class InformationMergeTests
+{
+    private static JsonObject Request() => JsonNode.Parse("""
+        {"clinical": {"phq9": 20}, "member": {"id": "M1"}, "serviceLines": [{"sequence": 1, "code": "90867"}, {"sequence": 2, "code": "0000T", "description": "given"}]}
+        """)!.AsObject();
+
+    [Fact]
+    public void NewFactsAndDescriptions_AreAdded_AndTheDescribedLinesNamed()
+    {
+        var errors = new List<InputError>();
+        var information = JsonNode.Parse("""{"clinical": {"failedTrials": 2}, "serviceLines": [{"sequence": 1, "description": "TMS"}], "member": {"birthDate": "1980-01-01"}}""")!.AsObject();
+
+        var merged = InformationMerge.Merge(Request(), information, errors, out var described);
+
+        Assert.Empty(errors);
+        Assert.Equal([1], described);
+        Assert.Equal(20, merged["clinical"]!["phq9"]!.GetValue<int>());
+        Assert.Equal(2, merged["clinical"]!["failedTrials"]!.GetValue<int>());
+        Assert.Equal("TMS", merged["serviceLines"]![0]!["description"]!.GetValue<string>());
+        Assert.Equal("1980-01-01", merged["member"]!["birthDate"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void WhatTheCaseHolds_IsNeverReplaced_NamingEachField()
+    {
+        var errors = new List<InputError>();
+        var information = JsonNode.Parse("""{"clinical": {"phq9": 5}, "serviceLines": [{"sequence": 2, "description": "other"}, {"sequence": 7, "description": "x"}], "member": {"id": "M2"}}""")!.AsObject();
+
+        InformationMerge.Merge(Request(), information, errors, out var described);
+
+        Assert.Equal(["clinical.phq9", "serviceLines[0].description", "serviceLines[1].sequence", "member.id"], errors.Select(e => e.Field));
+        Assert.Empty(described);
+    }
+
+    [Fact]
+    public void NoInformation_IsRefused()
+    {
+        var errors = new List<InputError>();
+        InformationMerge.Merge(Request(), [], errors, out _);
+        Assert.Equal("$", Assert.Single(errors).Field);
+    }
+}
