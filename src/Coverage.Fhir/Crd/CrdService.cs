@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coverage.Engine.Evaluation;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;

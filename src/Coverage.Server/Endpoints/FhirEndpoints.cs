@@ -1,7 +1,6 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
-using Coverage.Engine.Model;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 using Microsoft.Extensions.Options;
