@@ -22,8 +22,8 @@ public sealed record FhirProblem(string Message, string Expression);
 /// other information) and are passed over. A value that cannot be read exactly — a unit that does not convert
 /// exactly, a quantity with a comparator, a partial date, a code not among the fact's values — is a problem naming
 /// the element, never a guess; so is a fact stated twice with different values (<see cref="Mode.Strict"/>).
-/// The values are written as the request JSON writes them; the one request reader then checks them against the
-/// catalogue (ranges) like every other request.
+/// The values are read as typed fact values (<see cref="Facts"/>) for the request draft; the one request validator then
+/// checks them against the catalogue (ranges) like every other request.
 /// </summary>
 public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader.Mode mode = ClinicalFactReader.Mode.Strict)
 {
@@ -38,19 +38,29 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
         Latest,
     }
 
-    private sealed record Statement(string Fact, JsonValue Value, string Shown, string Path, DateTimeOffset? When);
+    /// <summary>One statement of a fact: its value, and the value as the request JSON writes it (statements agree when that is the same).</summary>
+    private sealed record Statement(string Fact, FactValue Value, JsonValue Json, string Shown, string Path, DateTimeOffset? When);
 
     private readonly Dictionary<string, List<Statement>> _statements = new(StringComparer.Ordinal);
     private readonly List<FhirProblem> _problems = [];
 
     public IReadOnlyList<FhirProblem> Problems => _problems;
 
-    /// <summary>The facts read, as the request's "clinical" object (fact name → value).</summary>
+    /// <summary>The facts read (fact name → value), ordered by name: a request draft's clinical facts.</summary>
+    public List<KeyValuePair<string, FactValue>> Facts()
+    {
+        var facts = new List<KeyValuePair<string, FactValue>>(_statements.Count);
+        foreach (var (fact, statements) in _statements.OrderBy(s => s.Key, StringComparer.Ordinal))
+            if (Decided(statements) is { } statement) facts.Add(new(fact, statement.Value));
+        return facts;
+    }
+
+    /// <summary>The facts read, as the request JSON's "clinical" object writes them (fact name → value), ordered by name.</summary>
     public JsonObject Clinical()
     {
         var clinical = new JsonObject();
         foreach (var (fact, statements) in _statements.OrderBy(s => s.Key, StringComparer.Ordinal))
-            if (Decided(statements) is { } statement) clinical[fact] = statement.Value.DeepClone();
+            if (Decided(statements) is { } statement) clinical[fact] = statement.Json.DeepClone();
         return clinical;
     }
 
@@ -63,7 +73,7 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
         if (mode == Mode.Strict) return statements[0];
         var latest = statements.Max(s => s.When ?? DateTimeOffset.MinValue);
         var candidates = statements.Where(s => (s.When ?? DateTimeOffset.MinValue) == latest).ToList();
-        return candidates.Select(s => s.Value.ToJsonString()).Distinct(StringComparer.Ordinal).Count() == 1 ? candidates[0] : null;
+        return candidates.Select(s => s.Json.ToJsonString()).Distinct(StringComparer.Ordinal).Count() == 1 ? candidates[0] : null;
     }
 
     // ------------------------------------------------------------------ Claim.supportingInfo
@@ -204,8 +214,8 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
     {
         var read = Value(fact, value, path, supportingInfo);
         if (read is null) return;
-        var (json, shown) = read.Value;
-        var statement = new Statement(fact.Name, json, shown, path, when);
+        var (json, typed, shown) = read.Value;
+        var statement = new Statement(fact.Name, typed, json, shown, path, when);
         if (!_statements.TryGetValue(fact.Name, out var statements))
         {
             _statements[fact.Name] = [statement];
@@ -214,24 +224,24 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
         if (mode == Mode.Strict)
         {
             var first = statements[0];
-            if (first.Value.ToJsonString() != json.ToJsonString())
+            if (first.Json.ToJsonString() != json.ToJsonString())
                 Problem($"{path}: the clinical fact '{fact.Name}' is stated twice with different values: {shown} here and {first.Shown} at {first.Path}", path);
             return;
         }
         statements.Add(statement);
     }
 
-    /// <summary>The value in the request JSON's form (and as shown in messages), or null after recording why it cannot be read.</summary>
-    private (JsonValue Json, string Shown)? Value(FactDefinition fact, DataType value, string path, bool supportingInfo)
+    /// <summary>The value in the request JSON's form, as a fact value, and as shown in messages; or null after recording why it cannot be read.</summary>
+    private (JsonValue Json, FactValue Typed, string Shown)? Value(FactDefinition fact, DataType value, string path, bool supportingInfo)
     {
         switch (fact.Type)
         {
             case FactType.Boolean when value is FhirBoolean { Value: { } boolean }:
-                return (JsonValue.Create(boolean), boolean ? "true" : "false");
+                return (JsonValue.Create(boolean), FactValue.Of(boolean), boolean ? "true" : "false");
             case FactType.Number when value is Quantity quantity:
                 return Number(fact, quantity, path);
             case FactType.Number when value is Integer { Value: { } integer } && fact.Unit is null:
-                return (JsonValue.Create(integer), integer.ToString(CultureInfo.InvariantCulture));
+                return (JsonValue.Create(integer), FactValue.Of(integer), integer.ToString(CultureInfo.InvariantCulture));
             case FactType.Code when value is FhirString { Value: { } text }:
                 return Code(fact, text, path);
             case FactType.Code when value is CodeableConcept concept:
@@ -249,15 +259,15 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
         }
     }
 
-    private (JsonValue, string)? Code(FactDefinition fact, string text, string path)
+    private (JsonValue, FactValue, string)? Code(FactDefinition fact, string text, string path)
     {
         var code = fact.Values.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
-        if (code is not null) return (JsonValue.Create(code), code);
+        if (code is not null) return (JsonValue.Create(code), FactValue.OfCode(code), code);
         Problem($"{path}: '{InputEcho.Truncate(text)}' is not a value of the clinical fact '{fact.Name}' (one of {string.Join(", ", fact.Values)})", path);
         return null;
     }
 
-    private (JsonValue, string)? Number(FactDefinition fact, Quantity quantity, string path)
+    private (JsonValue, FactValue, string)? Number(FactDefinition fact, Quantity quantity, string path)
     {
         if (quantity.Value is not { } number)
         {
@@ -284,10 +294,10 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
         }
         var shown = converted.ToString(CultureInfo.InvariantCulture) + (fact.Unit is null ? "" : " " + fact.Unit);
         if (factor != 1m) shown += $" ({number.ToString(CultureInfo.InvariantCulture)} {quantity.Code})";
-        return (JsonValue.Create((double)converted), shown);
+        return (JsonValue.Create((double)converted), FactValue.Of((double)converted), shown);
     }
 
-    private (JsonValue, string)? Date(FactDefinition fact, DataType value, string path)
+    private (JsonValue, FactValue, string)? Date(FactDefinition fact, DataType value, string path)
     {
         string? day;
         switch (value)
@@ -322,7 +332,7 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
             return null;
         }
         var iso = date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return (JsonValue.Create(iso), iso);
+        return (JsonValue.Create(iso), FactValue.OfDate(date.Value), iso);
     }
 
     private static string Expected(FactDefinition fact, bool supportingInfo) => fact.Type switch

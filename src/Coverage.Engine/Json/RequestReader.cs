@@ -227,17 +227,8 @@ public static class RequestReader
                     Error(field, "given twice");
                     continue;
                 }
-                var definition = catalogue.Facts.Find(property.Name);
-                if (definition is null)
-                {
-                    Error(field, $"not a clinical fact the engine knows (known: {string.Join(", ", catalogue.Facts.All.Where(f => f.DerivedFrom is null).Select(f => f.Name))})");
-                    continue;
-                }
-                if (definition.DerivedFrom is not null)
-                {
-                    Error(field, $"derived by the engine (from {FactDefinitions.Source(definition)}); do not send it");
-                    continue;
-                }
+                var definition = rules.ClinicalFact(property.Name, field);
+                if (definition is null) continue;
                 var value = property.Value;
                 if (value.ValueKind == JsonValueKind.Null) continue; // null: stated as unknown
                 switch (definition.Type)
@@ -251,10 +242,7 @@ public static class RequestReader
                             Error(field, $"{value.GetRawText()} is not a number the engine can use");
                             break;
                         }
-                        if (number < definition.Minimum || number > definition.Maximum)
-                            Error(field, $"{value.GetRawText()} is outside {definition.Minimum}–{definition.Maximum}{(definition.Unit is null ? "" : " " + definition.Unit)}");
-                        else
-                            facts.Add(new(definition.Name, FactValue.Of(number)));
+                        if (rules.FactNumber(definition, number, value.GetRawText(), field)) facts.Add(new(definition.Name, FactValue.Of(number)));
                         break;
                     case FactType.Date when value.ValueKind == JsonValueKind.String:
                         if (!DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
@@ -266,20 +254,10 @@ public static class RequestReader
                         if (ListOf(definition, value, field) is { } items) facts.Add(new(definition.Name, FactValue.OfList(items)));
                         break;
                     case FactType.Code when value.ValueKind == JsonValueKind.String:
-                        var code = definition.Values.FirstOrDefault(v => string.Equals(v, value.GetString(), StringComparison.OrdinalIgnoreCase));
-                        if (code is null) Error(field, $"'{InputEcho.Truncate(value.GetString())}' is not one of {string.Join(", ", definition.Values)}");
-                        else facts.Add(new(definition.Name, FactValue.OfCode(code)));
+                        if (rules.FactCode(definition, value.GetString()!, field) is { } code) facts.Add(new(definition.Name, FactValue.OfCode(code)));
                         break;
                     default:
-                        var expected = definition.Type switch
-                        {
-                            FactType.Boolean => "true or false",
-                            FactType.Number => "a number" + (definition.Unit is null ? "" : $" ({definition.Unit})"),
-                            FactType.Date => "a date (yyyy-MM-dd)",
-                            FactType.List => "a list of " + string.Join(", ", definition.Values) + " ([] when none)",
-                            _ => "one of " + string.Join(", ", definition.Values),
-                        };
-                        Error(field, $"must be {expected} (or null when unknown), not {Describe(value)}");
+                        Error(field, $"must be {RequestRules.ExpectedFactValue(definition)} (or null when unknown), not {Describe(value)}");
                         break;
                 }
             }
@@ -295,22 +273,12 @@ public static class RequestReader
             foreach (var item in value.EnumerateArray())
             {
                 var at = $"{field}[{index++}]";
-                var code = item.ValueKind == JsonValueKind.String
-                    ? definition.Values.FirstOrDefault(v => string.Equals(v, item.GetString(), StringComparison.OrdinalIgnoreCase))
-                    : null;
-                if (code is null)
+                if (item.ValueKind == JsonValueKind.String) valid &= rules.FactListItem(definition, item.GetString()!, at, items);
+                else
                 {
-                    Error(at, item.ValueKind == JsonValueKind.String
-                        ? $"'{InputEcho.Truncate(item.GetString())}' is not one of {string.Join(", ", definition.Values)}"
-                        : $"must be one of {string.Join(", ", definition.Values)}, not {Describe(item)}");
+                    Error(at, $"must be one of {string.Join(", ", definition.Values)}, not {Describe(item)}");
                     valid = false;
                 }
-                else if (items.Contains(code))
-                {
-                    Error(at, $"'{code}' is listed twice");
-                    valid = false;
-                }
-                else items.Add(code);
             }
             return valid ? items : null;
         }

@@ -230,6 +230,65 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
         if (lineDate < birthDate) Error(field, $"{lineDate:yyyy-MM-dd} is before the member's date of birth");
     }
 
+    // ------------------------------------------------------------ clinical facts
+
+    /// <summary>The definition of a stated fact: one the catalogue knows and the engine does not derive; null (an error) otherwise.</summary>
+    public FactDefinition? ClinicalFact(string name, string field)
+    {
+        var definition = catalogue.Facts.Find(name);
+        if (definition is null)
+        {
+            Error(field, $"not a clinical fact the engine knows (known: {string.Join(", ", catalogue.Facts.All.Where(f => f.DerivedFrom is null).Select(f => f.Name))})");
+            return null;
+        }
+        if (definition.DerivedFrom is not null)
+        {
+            Error(field, $"derived by the engine (from {FactDefinitions.Source(definition)}); do not send it");
+            return null;
+        }
+        return definition;
+    }
+
+    /// <summary>A number fact's value: within the fact's range. <paramref name="written"/> is the number as the request wrote it, for the message.</summary>
+    public bool FactNumber(FactDefinition definition, double number, string written, string field)
+    {
+        if (number >= definition.Minimum && number <= definition.Maximum) return true;
+        Error(field, $"{written} is outside {definition.Minimum}–{definition.Maximum}{(definition.Unit is null ? "" : " " + definition.Unit)}");
+        return false;
+    }
+
+    /// <summary>A code fact's value in its canonical spelling (the fact's values, compared ignoring case); null (an error) when it is not one of them.</summary>
+    public string? FactCode(FactDefinition definition, string text, string field)
+    {
+        var code = definition.Values.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
+        if (code is null) Error(field, $"'{InputEcho.Truncate(text)}' is not one of {string.Join(", ", definition.Values)}");
+        return code;
+    }
+
+    /// <summary>One code of a list fact (<paramref name="at"/>: clinical.name[i]), added in its canonical spelling; false (an error) when it is not one of the fact's values or is listed twice.</summary>
+    public bool FactListItem(FactDefinition definition, string text, string at, List<string> items)
+    {
+        var code = FactCode(definition, text, at);
+        if (code is null) return false;
+        if (items.Contains(code))
+        {
+            Error(at, $"'{code}' is listed twice");
+            return false;
+        }
+        items.Add(code);
+        return true;
+    }
+
+    /// <summary>What a fact's value must be, for the message that refuses a value of another kind.</summary>
+    public static string ExpectedFactValue(FactDefinition definition) => definition.Type switch
+    {
+        FactType.Boolean => "true or false",
+        FactType.Number => "a number" + (definition.Unit is null ? "" : $" ({definition.Unit})"),
+        FactType.Date => "a date (yyyy-MM-dd)",
+        FactType.List => "a list of " + string.Join(", ", definition.Values) + " ([] when none)",
+        _ => "one of " + string.Join(", ", definition.Values),
+    };
+
     /// <summary>A line in its normal form: code in upper case, a blank description dropped, the request's date and place of service not repeated.</summary>
     public static ServiceLine Line(int sequence, string code, string? description, List<string> modifiers, decimal units, DateOnly? lineDate, DateOnly? dateOfService,
         string? linePlace = null, string? requestPlace = null, UnitOfMeasure unit = UnitOfMeasure.Unit) => new()

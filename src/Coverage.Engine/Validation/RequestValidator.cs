@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
@@ -5,9 +7,10 @@ using Coverage.Engine.Model;
 namespace Coverage.Engine.Validation;
 
 /// <summary>
-/// Validates a <see cref="RequestDraft"/> with the request rules (<see cref="RequestRules"/>): the claim file
-/// readers fill a draft instead of writing JSON for RequestReader to parse again, and get the errors the JSON
-/// contract would give (same fields, messages and order), without the round trip.
+/// Validates a <see cref="RequestDraft"/> with the request rules (<see cref="RequestRules"/>): every adapter that is not
+/// the JSON contract itself (the claim file readers, CRD's orders, PAS's Claim) fills a draft instead of writing JSON for
+/// RequestReader to parse again, and gets the errors the JSON contract would give (same fields, messages and order),
+/// without the round trip.
 /// </summary>
 public static class RequestValidator
 {
@@ -25,7 +28,9 @@ public static class RequestValidator
         var place = draft.PlaceOfService is null ? null : rules.PlaceOfService(rules.Id(draft.PlaceOfService, "placeOfService", RequestRules.MaxCodeLength), "placeOfService");
         var lines = ServiceLines(rules, draft.ServiceLines, dateOfService, member.BirthDate, place);
 
-        var request = rules.Request(requestId, draft.Kind, draft.Priority, member, dateOfService, diagnoses, lines, ClinicalFacts.None, place);
+        var clinical = Clinical(rules, draft.Clinical);
+
+        var request = rules.Request(requestId, draft.Kind, draft.Priority, member, dateOfService, diagnoses, lines, clinical, place);
         return request is not null ? new RequestReadResult(request, []) : new RequestReadResult(null, rules.Errors);
     }
 
@@ -46,17 +51,73 @@ public static class RequestValidator
         return new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
     }
 
-    private static List<string> Diagnoses(RequestRules rules, IReadOnlyList<string> codes)
+    private static List<string> Diagnoses(RequestRules rules, IReadOnlyList<string?> codes)
     {
         var diagnoses = new List<string>(codes.Count);
         if (!rules.DiagnosisCount(codes.Count)) return diagnoses;
         for (var i = 0; i < codes.Count; i++)
         {
             var field = FieldPath.At("diagnoses", i);
-            rules.Diagnosis(rules.Id(codes[i], field, RequestRules.MaxCodeLength), field, diagnoses);
+            if (codes[i] is not { } code) rules.Error(field, "must be a string, not null");
+            else rules.Diagnosis(rules.Id(code, field, RequestRules.MaxCodeLength), field, diagnoses);
         }
         return diagnoses;
     }
+
+    /// <summary>The stated clinical facts, checked as the request reader checks the "clinical" object, with the same messages.</summary>
+    private static ClinicalFacts Clinical(RequestRules rules, IReadOnlyList<KeyValuePair<string, FactValue>> stated)
+    {
+        if (stated.Count == 0) return ClinicalFacts.None;
+        var facts = new List<KeyValuePair<string, FactValue>>(stated.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, value) in stated)
+        {
+            var field = "clinical." + name;
+            if (!seen.Add(name))
+            {
+                rules.Error(field, "given twice");
+                continue;
+            }
+            var definition = rules.ClinicalFact(name, field);
+            if (definition is null) continue;
+            switch (definition.Type)
+            {
+                case FactType.Boolean or FactType.Date when value.Type == definition.Type:
+                    facts.Add(new(definition.Name, value));
+                    break;
+                case FactType.Number when value.Type == FactType.Number:
+                    if (!double.IsFinite(value.Number)) rules.Error(field, $"{Written(value.Number)} is not a number the engine can use");
+                    else if (rules.FactNumber(definition, value.Number, Written(value.Number), field)) facts.Add(new(definition.Name, value));
+                    break;
+                case FactType.Code when value.Type == FactType.Code:
+                    if (rules.FactCode(definition, value.Code!, field) is { } code) facts.Add(new(definition.Name, FactValue.OfCode(code)));
+                    break;
+                case FactType.List when value.Type == FactType.List:
+                    var items = new List<string>();
+                    var valid = true;
+                    for (var i = 0; i < value.Items!.Count; i++)
+                        valid &= rules.FactListItem(definition, value.Items[i], string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]"), items);
+                    if (valid) facts.Add(new(definition.Name, FactValue.OfList(items)));
+                    break;
+                default:
+                    rules.Error(field, $"must be {RequestRules.ExpectedFactValue(definition)} (or null when unknown), not {Kind(value.Type)}");
+                    break;
+            }
+        }
+        return ClinicalFacts.From(facts);
+    }
+
+    /// <summary>A number as the request JSON writes it (System.Text.Json's shortest round-trip form), so that a message quotes what JSON would have.</summary>
+    private static string Written(double number) => double.IsFinite(number) ? JsonSerializer.Serialize(number) : number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What JSON value a fact value would be written as, for the message that refuses it.</summary>
+    private static string Kind(FactType type) => type switch
+    {
+        FactType.Number => "a number",
+        FactType.Boolean => "a boolean",
+        FactType.List => "a list",
+        _ => "a string",
+    };
 
     private static List<ServiceLine>? ServiceLines(RequestRules rules, IReadOnlyList<ServiceLineDraft> drafts, DateOnly? dateOfService, DateOnly? birthDate, string? requestPlace)
     {

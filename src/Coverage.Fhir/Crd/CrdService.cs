@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Coverage.Engine.Evaluation;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Crd;
@@ -89,8 +88,8 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 }
                 var clinical = await Clinical(order, known, history, access, cancellationToken);
                 if (clinical.Error is not null) return clinical.Error;
-                var json = OrderMapper.ToRequestJson(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
-                var read = RequestReader.Read(json, evaluator.Catalogue);
+                var draft = OrderMapper.ToRequest(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
+                var read = RequestValidator.Validate(draft, evaluator.Catalogue);
                 if (read.Errors.FirstOrDefault(e => e.Field.StartsWith("clinical.", StringComparison.Ordinal)) is { } factError)
                 {
                     // A fact the EHR recorded outside what the catalogue allows (e.g. a size beyond the fact's maximum).
@@ -300,7 +299,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private int _reads;
 
-    private sealed record OrderClinical(JsonObject Facts, Func<string, string?> PathOf);
+    private sealed record OrderClinical(IReadOnlyList<KeyValuePair<string, FactValue>> Facts, Func<string, string?> PathOf);
 
     /// <summary>Where each resource of the call came from (context or prefetch), for messages naming it.</summary>
     private readonly Dictionary<Resource, string> _paths = new(ReferenceEqualityComparer.Instance);
@@ -391,9 +390,22 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         }
         if (cited.Problems.Count > 0) return new(null, Problems(cited));
 
-        var facts = history.Clinical();
-        foreach (var (name, value) in cited.Clinical()) facts[name] = value!.DeepClone();
-        return new(new OrderClinical(facts, name => cited.PathOf(name) ?? history.PathOf(name)), null);
+        return new(new OrderClinical(Over(history.Facts(), cited.Facts()), name => cited.PathOf(name) ?? history.PathOf(name)), null);
+    }
+
+    /// <summary>
+    /// The record's facts with what the order cites over them: a cited fact takes the record's place, a fact only
+    /// cited comes after the record's (the order the request's clinical facts are checked in, and errors named).
+    /// </summary>
+    private static List<KeyValuePair<string, FactValue>> Over(List<KeyValuePair<string, FactValue>> record, List<KeyValuePair<string, FactValue>> cited)
+    {
+        foreach (var fact in cited)
+        {
+            var at = record.FindIndex(f => f.Key == fact.Key);
+            if (at >= 0) record[at] = fact;
+            else record.Add(fact);
+        }
+        return record;
     }
 
     private static CrdResult Problems(ClinicalFactReader reader) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Crd;
@@ -72,31 +71,19 @@ public static class OrderMapper
     private static int Units(DataType? quantity) =>
         quantity is Quantity { Value: { } value } && value >= 1 && value <= 999 && value == Math.Floor(value) ? (int)value : 1;
 
-    /// <summary>The coverage request JSON for one order, read afterwards by the same strict reader as every interface.</summary>
-    public static string ToRequestJson(
-        OrderFacts facts, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today, JsonObject? clinical = null)
+    /// <summary>The coverage request for one order, as a draft for the same request validator as every interface.</summary>
+    public static RequestDraft ToRequest(
+        OrderFacts facts, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today,
+        IReadOnlyList<KeyValuePair<string, FactValue>>? clinical = null) => new()
     {
-        var line = new JsonObject
-        {
-            ["sequence"] = 1,
-            ["code"] = facts.BillingCode.Code,
-            ["units"] = facts.Units,
-        };
-        if (facts.Description is not null) line["description"] = facts.Description;
-        var member = new JsonObject();
-        if (memberId is not null) member["id"] = memberId;
-        if (birthDate is not null) member["birthDate"] = birthDate;
-        if (planId is not null) member["planId"] = planId;
-        var request = new JsonObject
-        {
-            ["requestId"] = requestId,
-            ["kind"] = "prior-authorization",
-            ["member"] = member,
-            ["dateOfService"] = (facts.Date ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["diagnoses"] = new JsonArray(facts.Diagnoses.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
-            ["serviceLines"] = new JsonArray(line),
-        };
-        if (clinical is { Count: > 0 }) request["clinical"] = clinical.DeepClone();
-        return request.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
-    }
+        RequestId = requestId,
+        Kind = RequestKind.PriorAuthorization,
+        MemberId = memberId,
+        BirthDate = birthDate,
+        PlanId = planId,
+        DateOfService = IsoDate.ToString(facts.Date ?? today),
+        Diagnoses = facts.Diagnoses,
+        ServiceLines = [new ServiceLineDraft { Sequence = 1, Code = facts.BillingCode.Code!, Units = facts.Units, Description = facts.Description }],
+        Clinical = clinical ?? [],
+    };
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Coverage.Engine.Catalogue;
+using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
+using RequestPriority = Coverage.Engine.Model.RequestPriority;
 
 namespace Coverage.Fhir.Pas;
 
@@ -21,8 +23,8 @@ public sealed record PasRequest
     /// identifier. A submission and its inquiry must agree on all of it; the value alone is not enough.
     /// </summary>
     public required string ExternalKey { get; init; }
-    /// <summary>The coverage request JSON of the contract, for the request reader and the evaluator.</summary>
-    public required string RequestJson { get; init; }
+    /// <summary>The coverage request as the Claim states it, for the request validator (<see cref="Validate"/>) and the evaluator.</summary>
+    public required RequestDraft Draft { get; init; }
     /// <summary>Where each clinical fact of the request was read (Claim.supportingInfo[i]…, Bundle.entry[j].resource…).</summary>
     public IReadOnlyDictionary<string, string> FactPaths { get; init; } = new Dictionary<string, string>();
 
@@ -54,7 +56,7 @@ public sealed record PasRequest
         var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
         var memberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id;
 
-        var diagnoses = new JsonArray();
+        var diagnoses = new List<string?>();
         for (var i = 0; i < claim.Diagnosis.Count; i++)
         {
             var concept = claim.Diagnosis[i].Diagnosis switch
@@ -75,9 +77,9 @@ public sealed record PasRequest
             error = Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression)));
             return null;
         }
-        var clinical = reader.Clinical();
+        var clinical = reader.Facts();
 
-        var lines = new JsonArray();
+        var lines = new List<ServiceLineDraft>(claim.Item.Count);
         DateOnly? earliest = null;
         for (var i = 0; i < claim.Item.Count; i++)
         {
@@ -96,15 +98,14 @@ public sealed record PasRequest
                 _ => (DateOnly?)null,
             };
             if (date is { } day && (earliest is null || day < earliest)) earliest = day;
-            var line = new JsonObject
+            lines.Add(new ServiceLineDraft
             {
-                ["sequence"] = item.Sequence ?? i + 1,
-                ["code"] = coding.Code,
-                ["units"] = item.Quantity?.Value is { } q && q >= 1 && q <= 999 && q == Math.Floor(q) ? (int)q : 1,
-            };
-            if (!string.IsNullOrWhiteSpace(item.ProductOrService!.Text)) line["description"] = item.ProductOrService.Text;
-            if (date is not null) line["dateOfService"] = date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            lines.Add(line);
+                Sequence = item.Sequence ?? i + 1,
+                Code = coding.Code,
+                Units = item.Quantity?.Value is { } q && q >= 1 && q <= 999 && q == Math.Floor(q) ? (int)q : 1,
+                Description = string.IsNullOrWhiteSpace(item.ProductOrService!.Text) ? null : item.ProductOrService.Text,
+                DateOfService = date is { } lineDate ? IsoDate.ToString(lineDate) : null,
+            });
         }
         if (earliest is null && claim.BillablePeriod?.Start is { } billable && DateTimeOffset.TryParse(billable, CultureInfo.InvariantCulture, out var billableStart))
             earliest = DateOnly.FromDateTime(billableStart.DateTime);
@@ -114,21 +115,19 @@ public sealed record PasRequest
             return null;
         }
 
-        var member = new JsonObject { ["id"] = memberId };
-        if (patient.BirthDate is { Length: 10 } birth) member["birthDate"] = birth;
-        if (planId is not null) member["planId"] = planId;
-        var priority = claim.Priority?.Coding.FirstOrDefault()?.Code is "stat" or "urgent" ? "expedited" : "standard";
-        var request = new JsonObject
+        var draft = new RequestDraft
         {
-            ["requestId"] = identifier.Value!,
-            ["kind"] = "prior-authorization",
-            ["priority"] = priority,
-            ["member"] = member,
-            ["dateOfService"] = earliest.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["diagnoses"] = diagnoses,
-            ["serviceLines"] = lines,
+            RequestId = identifier.Value!,
+            Kind = RequestKind.PriorAuthorization,
+            Priority = claim.Priority?.Coding.FirstOrDefault()?.Code is "stat" or "urgent" ? RequestPriority.Expedited : RequestPriority.Standard,
+            MemberId = memberId,
+            BirthDate = patient.BirthDate is { Length: 10 } birth ? birth : null,
+            PlanId = planId,
+            DateOfService = IsoDate.ToString(earliest.Value),
+            Diagnoses = diagnoses,
+            ServiceLines = lines,
+            Clinical = clinical,
         };
-        if (clinical.Count > 0) request["clinical"] = clinical;
 
         var providerEntry = Find(bundle, claim.Provider);
         return new PasRequest
@@ -141,7 +140,7 @@ public sealed record PasRequest
             ProviderEntry = providerEntry,
             RequestId = identifier.Value!,
             MemberId = memberId,
-            RequestJson = request.ToJsonString(),
+            Draft = draft,
             FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
         };
     }
@@ -182,6 +181,22 @@ public sealed record PasRequest
         }
         var entry = Find(bundle, reference);
         return entry?.Resource is null ? null : new Located(entry.Resource, $"Bundle.entry[{bundle.Entry.IndexOf(entry)}].resource");
+    }
+
+    /// <summary>
+    /// The coverage request, or the input errors that keep the Claim from being one (named by the request's fields:
+    /// <see cref="ElementOf"/> names the PAS element behind each).
+    /// </summary>
+    public RequestReadResult Validate(PolicyCatalogue catalogue)
+    {
+        var result = RequestValidator.Validate(Draft, catalogue);
+        if (MemberId is not null) return result;
+        // No member id anywhere (no Coverage.subscriberId, Patient.identifier or Patient.id): the request this mapping
+        // wrote as JSON had "member": {"id": null}, which the request rules refuse; a draft's null is "not given", so
+        // the refusal is kept here, where the JSON reader put it (after requestId and dateOfService).
+        var errors = result.Errors.ToList();
+        errors.Insert(errors.Count(e => e.Field is "requestId" or "dateOfService"), new InputError("member.id", "must be a string, not null"));
+        return new RequestReadResult(null, errors);
     }
 
     /// <summary>Names the PAS element behind a field of the coverage request, for error messages: a clinical fact by where it was read.</summary>

@@ -3,16 +3,6 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Pas;
 
-/// <summary>A case as PAS needs it: its lines with their outcomes and any reviewer decisions.</summary>
-public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTimeOffset UpdatedAt, IReadOnlyList<PriorAuthorizationLine> Lines);
-
-/// <summary>One line: its reason from the structured determination, and the reviewer's decision if there is one.</summary>
-public sealed record PriorAuthorizationLine(int Sequence, LineReason Reason, string? DecisionAction, string? DecisionRationale, DateTimeOffset? DecidedAt)
-{
-    public string Code => Reason.Code;
-    public LineOutcome Outcome => Reason.Outcome;
-}
-
 /// <summary>
 /// Builds the PAS response Bundle: the ClaimResponse first, each item echoing its itemSequence with an
 /// adjudication carrying the reviewAction extension (X12 306: A1 certified, A3 not certified, A4 pended,

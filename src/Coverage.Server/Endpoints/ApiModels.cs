@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
 using Coverage.Store;
 
 namespace Coverage.Server.Endpoints;
 
 /// <summary>A case as the API shows it: its state, reviewer decisions and the determination JSON of the contract.</summary>
+/// <param name="Determination">The stored determination, read once (<see cref="DeterminationReader"/>) and written as the contract writes it.</param>
 public sealed record CaseResponse(
     Guid CaseId,
     string Status,
@@ -20,17 +24,13 @@ public sealed record CaseResponse(
     string? FinalOutcome,
     int Revision,
     IReadOnlyList<DecisionView> Decisions,
-    JsonElement Determination,
+    [property: JsonConverter(typeof(DeterminationJsonConverter))] Determination Determination,
     IReadOnlyList<int> HeldLines)
 {
-    public static CaseResponse From(CaseView view)
-    {
-        using var determination = JsonDocument.Parse(view.DeterminationJson);
-        return new CaseResponse(
-            view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
-            view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
-            determination.RootElement.Clone(), view.HeldLines);
-    }
+    public static CaseResponse From(CaseView view) => new(
+        view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
+        view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
+        DeterminationReader.Read(view.DeterminationJson), view.HeldLines);
 }
 
 public sealed record CasePageResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);

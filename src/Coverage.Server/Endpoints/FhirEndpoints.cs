@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
-using Coverage.Engine.Model;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
@@ -86,13 +84,13 @@ internal static class FhirEndpoints
         var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
         if (pas is null) return failure!;
 
-        var read = RequestReader.Read(pas.RequestJson, catalogue);
+        var read = pas.Validate(catalogue);
         if (!read.IsValid)
             return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => ($"{pas.ElementOf(e.Field)}: {e.Message}", (string?)pas.ElementOf(e.Field)))), 400);
 
         var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
         if (result.Error is not null) return Problem(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(settings), time.GetUtcNow()));
+        return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
     private static async Task<IResult> Inquire(
@@ -102,7 +100,7 @@ internal static class FhirEndpoints
         if (pas is null) return failure!;
         var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) return Problem(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCases.From(result.Value!), CaseSystem(settings), time.GetUtcNow()));
+        return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
     private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, PolicyCatalogue catalogue, CancellationToken cancellationToken)
@@ -130,35 +128,9 @@ internal static class FhirEndpoints
     };
 
     private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
-}
 
-/// <summary>A stored case as PAS answers for it: each line's structured reason with the reviewer's decision, if any.</summary>
-internal static class PasCases
-{
-    public static PriorAuthorizationCase From(CaseView view)
-    {
-        using var document = JsonDocument.Parse(view.DeterminationJson);
-        var lines = new List<PriorAuthorizationLine>();
-        foreach (var line in document.RootElement.GetProperty("lines").EnumerateArray())
-        {
-            var sequence = line.GetProperty("sequence").GetInt32();
-            var decision = view.Decisions.FirstOrDefault(d => d.Sequence == sequence);
-            PolicyReference? policy = line.GetProperty("policy") is { ValueKind: JsonValueKind.Object } p
-                ? new PolicyReference(p.GetProperty("id").GetString()!, p.GetProperty("version").GetString()!, p.GetProperty("title").GetString()!)
-                : null;
-            var statement = line.GetProperty("citations").EnumerateArray()
-                .Where(c => c.TryGetProperty("section", out var s) && s.ValueKind == JsonValueKind.String)
-                .Select(c => Citation.OfSection(c.GetProperty("section").GetString()!, c.GetProperty("text").GetString()!))
-                .FirstOrDefault();
-            var unmet = line.TryGetProperty("criteria", out var criteria)
-                ? criteria.EnumerateArray().Where(c => c.GetProperty("result").GetString() == "not-met").Select(c => c.GetProperty("text").GetString()!).ToList()
-                : [];
-            var needed = line.GetProperty("informationNeeded").EnumerateArray().Select(i => i.GetString()!).ToList();
-            var reason = new LineReason(line.GetProperty("code").GetString()!, WireNames.ParseLineOutcome(line.GetProperty("outcome").GetString()!),
-                policy, statement, unmet, needed);
-            lines.Add(new PriorAuthorizationLine(sequence, reason, decision?.Action, decision?.Rationale,
-                decision is null ? null : new DateTimeOffset(decision.DecidedAt, TimeSpan.Zero)));
-        }
-        return new PriorAuthorizationCase(view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), lines);
-    }
+    /// <summary>The stored case, its determination read once, as the PAS mapping (<see cref="PriorAuthorizationCase.Of"/>) takes it.</summary>
+    private static PriorAuthorizationCase PasCase(CaseView view) => PriorAuthorizationCase.Of(
+        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
+        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))]);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
@@ -11,11 +10,9 @@ namespace Coverage.Server.Workbench;
 /// A case as the workbench shows it: the stored request and determination read back, with what the
 /// catalogue it was decided with says of each line's code, policy, evidence and FDA device.
 /// </summary>
-public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredDetermination Determination, IReadOnlyList<LineDetails> Lines,
+public sealed record CaseDetails(CaseView Case, CoverageRequest Request, Determination Determination, IReadOnlyList<LineDetails> Lines,
     PolicyCatalogue Catalogue, bool CatalogueKept = true)
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// The case read with the catalogue its determination names (catalogueDigest): a case decided before the catalogue
     /// changed is shown with its own rules, plans and facts. When that catalogue was not kept, today's is used and
@@ -23,20 +20,22 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
     /// </summary>
     public static async Task<CaseDetails> ReadAsync(CaseView view, CatalogueVersions catalogues, CancellationToken cancellationToken)
     {
-        var digest = JsonSerializer.Deserialize<StoredDetermination>(view.DeterminationJson, Web)?.CatalogueDigest;
-        var catalogue = await catalogues.FindAsync(digest, cancellationToken);
-        return From(view, catalogue ?? catalogues.Current, kept: catalogue is not null);
+        // Read once: the digest picks the catalogue, and the same determination is shown with it.
+        var determination = DeterminationReader.Read(view.DeterminationJson);
+        var catalogue = await catalogues.FindAsync(determination.CatalogueDigest, cancellationToken);
+        return From(view, determination, catalogue ?? catalogues.Current, kept: catalogue is not null);
     }
 
-    public static CaseDetails From(CaseView view, PolicyCatalogue catalogue, bool kept = true)
+    public static CaseDetails From(CaseView view, PolicyCatalogue catalogue, bool kept = true) =>
+        From(view, DeterminationReader.Read(view.DeterminationJson), catalogue, kept);
+
+    private static CaseDetails From(CaseView view, Determination determination, PolicyCatalogue catalogue, bool kept)
     {
         // The stored request was written by RequestWriter from a valid request; reading it back cannot fail
         // unless the catalogue lost a plan it names, which is a deployment error worth stopping on.
         var read = RequestReader.Read(view.RequestJson, catalogue);
         var request = read.Request ?? throw new InvalidOperationException(
             $"Case {view.Id}: its stored request no longer reads with this catalogue: {string.Join("; ", read.Errors)}");
-        var determination = JsonSerializer.Deserialize<StoredDetermination>(view.DeterminationJson, Web)
-            ?? throw new InvalidOperationException($"Case {view.Id} has no determination.");
         var lines = determination.Lines.Select(line =>
         {
             var policy = line.Policy is null ? null : catalogue.FindPolicy(line.Policy.Id);
@@ -48,7 +47,7 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
                 policy?.Codes.GetValueOrDefault(line.Code) ?? catalogue.Policies.Select(p => p.Codes.GetValueOrDefault(line.Code)).FirstOrDefault(c => c is not null),
                 line.Modality is null ? null : policy?.Modalities.GetValueOrDefault(line.Modality),
                 line.Modality is null ? null : policy?.Evidence.GetValueOrDefault(line.Modality),
-                policy?.VersionOn(DateOnly.Parse(line.DateOfService, CultureInfo.InvariantCulture)),
+                policy?.VersionOn(line.DateOfService),
                 view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence),
                 view.HeldLines.Contains(line.Sequence));
         }).ToList();
@@ -90,7 +89,7 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, StoredD
 
 /// <summary>One line with the catalogue entries it refers to, and the reviewer's decision if there is one.</summary>
 public sealed record LineDetails(
-    StoredLine Line,
+    LineDetermination Line,
     ServiceLine? ServiceLine,
     CoveragePolicy? Policy,
     ProcedureCode? Code,
@@ -109,45 +108,14 @@ public sealed record LineDetails(
     /// <summary>A denial a physician upheld: the lines that get an adverse determination notice.</summary>
     public bool IsUpheldDenial => Decision is { Action: DecisionActions.Uphold };
 
+    /// <summary>The criteria of the statement that decided the line with this result.</summary>
+    public IEnumerable<CriterionFinding> CriteriaWith(CriterionResult result) => Line.Criteria.Where(c => c.Result == result);
+
     public IEnumerable<PolicyReferenceEntry> EvidenceReferences(EvidenceSummary evidence) =>
         evidence.DescriptionReferences.Concat(evidence.ConclusionReferences).Concat(evidence.CommonLimitationsReferences)
             .Concat(evidence.Studies.SelectMany(s => s.References)).Distinct().Order()
             .Select(n => Policy?.References.GetValueOrDefault(n)).OfType<PolicyReferenceEntry>();
 }
-
-// The determination JSON of request-and-determination.md, read back as stored (wire names kept as strings).
-public sealed record StoredDetermination(
-    string? RequestId, string Outcome, bool RequiresPhysicianReview, DateTimeOffset EvaluatedAt, string EngineVersion,
-    string? CatalogueDigest, IReadOnlyList<StoredLine> Lines, IReadOnlyList<string>? Warnings);
-
-public sealed record StoredLine(
-    int Sequence, string Code, string DateOfService, string Outcome, string? Modality, string? GovernedBy, PolicyReference? Policy,
-    string? RelatedPolicy, IReadOnlyList<StoredReasonCode> ReasonCodes, bool RequiresPhysicianReview, string Rationale,
-    IReadOnlyList<string>? InformationNeeded, IReadOnlyList<StoredCitation> Citations, StoredFdaLabel? FdaLabel, IReadOnlyList<string> Trace,
-    IReadOnlyList<StoredCriterionFinding>? Criteria = null, IReadOnlyList<StoredFactNeeded>? FactsNeeded = null)
-{
-    /// <summary>The criteria of the statement that decided the line (none for 0540's single statement).</summary>
-    public IReadOnlyList<StoredCriterionFinding> PolicyCriteria => Criteria ?? [];
-
-    /// <summary>The criteria with this wire result (met, not-met, unknown).</summary>
-    public IEnumerable<StoredCriterionFinding> CriteriaWith(string result) => PolicyCriteria.Where(c => c.Result == result);
-}
-
-/// <summary>One criterion of the deciding statement: the policy's words, its section, the result and the facts it read.</summary>
-public sealed record StoredCriterionFinding(string Id, string Text, string? Section, string Result, IReadOnlyList<string> Facts);
-
-/// <summary>A fact the provider could send, with the criteria it serves.</summary>
-public sealed record StoredFactNeeded(string Fact, string Type, string? Unit, IReadOnlyList<string>? Values, string Documentation, IReadOnlyList<string> Criteria);
-
-public sealed record StoredReasonCode(string System, string Code, string? Group);
-
-public sealed record StoredCitation(string? Section, int? Reference, string Text);
-
-public sealed record StoredFdaLabel(
-    string? Device, string? Manufacturer, string? Authorization, string? ProductCode, string? DecisionDate, string Status,
-    IReadOnlyList<StoredCriterion> Criteria, IReadOnlyList<string> Unmet, IReadOnlyList<string> Unknown);
-
-public sealed record StoredCriterion(string Id, string Text, string Result);
 
 /// <summary>Plain words for the wire values the pages show.</summary>
 public static class Words
@@ -159,6 +127,8 @@ public static class Words
         CaseStatus.Final => "Final",
         _ => status,
     };
+
+    public static string Outcome(LineOutcome outcome) => Outcome(outcome.ToWire());
 
     public static string Outcome(string outcome) => outcome switch
     {
@@ -176,30 +146,27 @@ public static class Words
         _ => outcome,
     };
 
-    public static string GovernedBy(string? source) => source switch
+    public static string GovernedBy(GoverningSource? source) => source switch
     {
-        "mandate" => "A mandate",
-        "plan" => "The member's benefit plan",
-        "policy" => "The coverage policy",
-        null => "—",
-        _ => source,
+        GoverningSource.Mandate => "A mandate",
+        GoverningSource.Plan => "The member's benefit plan",
+        GoverningSource.Policy => "The coverage policy",
+        _ => "—",
     };
 
-    public static string Criterion(string result) => result switch
+    public static string Criterion(CriterionResult result) => result switch
     {
-        "met" => "Met",
-        "unmet" or "not-met" => "Not met",
-        "unknown" => "Unknown",
-        _ => result,
+        CriterionResult.Met => "Met",
+        CriterionResult.Unmet => "Not met",
+        _ => "Unknown",
     };
 
-    public static string FdaStatus(string status) => status switch
+    public static string FdaStatus(FdaLabelStatus status) => status switch
     {
-        "on-label" => "Within the labeled indication",
-        "off-label" => "Outside the labeled indication",
-        "indeterminate" => "Cannot tell: some criteria are unknown",
-        "no-authorized-device" => "No FDA-authorized device for this use",
-        _ => status,
+        FdaLabelStatus.OnLabel => "Within the labeled indication",
+        FdaLabelStatus.OffLabel => "Outside the labeled indication",
+        FdaLabelStatus.Indeterminate => "Cannot tell: some criteria are unknown",
+        _ => "No FDA-authorized device for this use",
     };
 
     /// <summary>"2 d 4 h left", or "overdue by 3 h"; minutes only when under an hour.</summary>

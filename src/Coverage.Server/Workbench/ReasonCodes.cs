@@ -1,3 +1,5 @@
+using Coverage.Engine.Model;
+
 namespace Coverage.Server.Workbench;
 
 /// <summary>
@@ -29,6 +31,6 @@ public static class ReasonCodes
     public static string? Group(string? group) => group is null ? null : Groups.GetValueOrDefault(group);
 
     /// <summary>"CARC 50 (group CO)".</summary>
-    public static string Label(StoredReasonCode reason) =>
+    public static string Label(ReasonCode reason) =>
         reason.Group is null ? $"{reason.System} {reason.Code}" : $"{reason.System} {reason.Code} (group {reason.Group})";
 }

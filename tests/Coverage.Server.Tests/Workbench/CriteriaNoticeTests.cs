@@ -1,6 +1,7 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
+using Coverage.Engine.Model;
 using Coverage.Server.Workbench;
 using Coverage.Server.Workbench.Notices;
 using Coverage.Store;
@@ -71,20 +72,21 @@ public sealed class CriteriaNoticeTests
     [Fact]
     public void Details_ReadTheCriteriaOfTheStructuredDetermination()
     {
-        var line = Upheld(LesionTooClose).Lines.Single().Line;
+        var details = Upheld(LesionTooClose).Lines.Single();
+        var line = details.Line;
 
-        Assert.Equal("not-medically-necessary", line.Outcome);
-        Assert.NotEmpty(line.PolicyCriteria);
-        var unmet = Assert.Single(line.CriteriaWith("not-met"));
+        Assert.Equal(LineOutcome.NotMedicallyNecessary, line.Outcome);
+        Assert.NotEmpty(line.Criteria);
+        var unmet = Assert.Single(details.CriteriaWith(CriterionResult.Unmet));
         Assert.Contains("lesionDistanceFromSkinAndNervesCm", unmet.Facts);
-        Assert.All(line.PolicyCriteria, c => Assert.False(string.IsNullOrWhiteSpace(c.Section)));
+        Assert.All(line.Criteria, c => Assert.False(string.IsNullOrWhiteSpace(c.Section)));
     }
 
     [Fact]
     public void Notice_NotMedicallyNecessary_StatesTheUnmetCriterionInThePolicysWords()
     {
         var details = Upheld(LesionTooClose);
-        var unmet = details.Lines.Single().Line.CriteriaWith("not-met").Single();
+        var unmet = details.Lines.Single().CriteriaWith(CriterionResult.Unmet).Single();
 
         var text = Text(Builder.Build(details, 1)!);
 
@@ -106,14 +108,14 @@ public sealed class CriteriaNoticeTests
     public void Notice_Investigational_SaysSoAndNamesTheCriterion()
     {
         var details = Upheld(OneDrugRegimen);
-        var line = details.Lines.Single().Line;
-        Assert.Equal("experimental-investigational-unproven", line.Outcome);
+        var line = details.Lines.Single();
+        Assert.Equal(LineOutcome.ExperimentalInvestigationalUnproven, line.Line.Outcome);
 
         var text = Text(Builder.Build(details, 1)!);
 
         Assert.Contains("is experimental, investigational or unproven under our medical policy MP-728", text, StringComparison.Ordinal);
         Assert.DoesNotContain("not medically necessary", text.Split("Codes used in this decision")[0], StringComparison.Ordinal);
-        foreach (var criterion in line.CriteriaWith("not-met"))
+        foreach (var criterion in line.CriteriaWith(CriterionResult.Unmet))
             Assert.Contains(criterion.Text.TrimEnd('.'), text, StringComparison.Ordinal);
     }
 
@@ -121,7 +123,7 @@ public sealed class CriteriaNoticeTests
     public void Notice_StatementWithoutCriteria_SaysForThoseDiagnosesNotForThisPatientAlone()
     {
         var details = Upheld(Before2022);
-        Assert.Empty(details.Lines.Single().Line.PolicyCriteria);
+        Assert.Empty(details.Lines.Single().Line.Criteria);
 
         var text = Text(Builder.Build(details, 1)!);
 

@@ -155,17 +155,17 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
         return Details.Request.Clinical.TryGet(name, out var value) ? CaseDetails.FactText(definition, name, value) : $"{FactLabel(name)}: not stated";
     }
 
-    public static string ResultClass(string result) => result switch
+    public static string ResultClass(CriterionResult result) => result switch
     {
-        "met" => "ok",
-        "unmet" or "not-met" => "bad",
+        CriterionResult.Met => "ok",
+        CriterionResult.Unmet => "bad",
         _ => "warn",
     };
 
-    public static string ResultMark(string result) => result switch
+    public static string ResultMark(CriterionResult result) => result switch
     {
-        "met" => "✓",
-        "unmet" or "not-met" => "✗",
+        CriterionResult.Met => "✓",
+        CriterionResult.Unmet => "✗",
         _ => "?",
     };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 using Microsoft.Extensions.Options;
@@ -48,7 +47,7 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
         var request = details.Request;
         var isClaim = details.Case.Kind == "claim";
         var service = ServiceName(line);
-        var dateOfService = DateOnly.Parse(line.Line.DateOfService, CultureInfo.InvariantCulture);
+        var dateOfService = line.Line.DateOfService;
         var policy = line.Line.Policy;
 
         var summary = new List<NoticeFact>
@@ -107,17 +106,17 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
     /// necessary, or the statement that decided the line has no criteria ("investigational for all other indications").
     /// </summary>
     private static bool DeniedForEveryone(LineDetails line) =>
-        line.Line.GovernedBy is null or "policy" &&
+        line.Line.GovernedBy is null or GoverningSource.Policy &&
         (line.PolicyVersion?.Statement?.Determination == StatementDetermination.NotMedicallyNecessary
-         || line.PolicyVersion?.Rules.Count > 0 && line.Line.PolicyCriteria.Count == 0);
+         || line.PolicyVersion?.Rules.Count > 0 && line.Line.Criteria.Count == 0);
 
     /// <summary>What the line was found to be, in the notice's words: "not medically necessary", "experimental, investigational or unproven".</summary>
     private static string Finding(LineDetails line) => line.Line.Outcome switch
     {
-        "not-medically-necessary" => "not medically necessary",
-        "experimental-investigational-unproven" => "experimental, investigational or unproven",
-        "not-covered" => "not covered",
-        "excluded-by-plan" => "excluded by your plan",
+        LineOutcome.NotMedicallyNecessary => "not medically necessary",
+        LineOutcome.ExperimentalInvestigationalUnproven => "experimental, investigational or unproven",
+        LineOutcome.NotCovered => "not covered",
+        LineOutcome.ExcludedByPlan => "excluded by your plan",
         var other => Words.Outcome(other).ToLowerInvariant(),
     };
 
@@ -141,8 +140,8 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
         var finding = Finding(line);
         blocks.Add(new NoticeParagraph(line.Line.GovernedBy switch
         {
-            "plan" => $"Your benefit plan's terms decide this service, and under them {modality} is {finding} for you. The terms say:",
-            "mandate" => $"A mandate that applies to your plan decides this service, and under it {modality} is {finding} for you. It says:",
+            GoverningSource.Plan => $"Your benefit plan's terms decide this service, and under them {modality} is {finding} for you. The terms say:",
+            GoverningSource.Mandate => $"A mandate that applies to your plan decides this service, and under it {modality} is {finding} for you. It says:",
             _ when DeniedForEveryone(line) => $"Our medical policy considers {modality} {finding} for any patient{ForIndication(line)}. The policy says:",
             _ => $"Under our medical policy, {modality} is {finding} for you. The policy says:",
         }));
@@ -151,7 +150,7 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
             blocks.Add(new NoticeQuote(citation.Text, source.Length == 0 ? citation.Section! : $"{source}, section \"{citation.Section}\""));
 
         // The specific criteria the decision rests on (29 CFR 2560.503-1(g)(1)(i)-(ii)): each unmet one in the policy's words.
-        var unmet = line.Line.CriteriaWith("not-met").ToList();
+        var unmet = line.CriteriaWith(CriterionResult.Unmet).ToList();
         if (unmet.Count > 0)
         {
             blocks.Add(new NoticeParagraph(unmet.Count == 1
@@ -159,13 +158,13 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
                 : $"The policy's criteria were compared with your records. These {unmet.Count} criteria were not met:"));
             blocks.Add(new NoticeBullets([.. unmet.Select(Described)]));
         }
-        var unknown = line.Line.CriteriaWith("unknown").ToList();
+        var unknown = line.CriteriaWith(CriterionResult.Unknown).ToList();
         if (unknown.Count > 0)
         {
             blocks.Add(new NoticeParagraph("Your records did not show whether these criteria are met:"));
             blocks.Add(new NoticeBullets([.. unknown.Select(Described)]));
         }
-        var met = line.Line.CriteriaWith("met").ToList();
+        var met = line.CriteriaWith(CriterionResult.Met).ToList();
         if (met.Count > 0 && unmet.Count > 0)
         {
             blocks.Add(new NoticeParagraph("These criteria were met:"));
@@ -174,8 +173,7 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
         return blocks;
     }
 
-    private static string Described(StoredCriterionFinding criterion) =>
-        criterion.Section is null ? criterion.Text.TrimEnd('.') + "." : $"{criterion.Text.TrimEnd('.')} (policy section \"{criterion.Section}\").";
+    private static string Described(CriterionFinding criterion) => $"{criterion.Text.TrimEnd('.')} (policy section \"{criterion.Section}\").";
 
     /// <summary>A policy of statements by indication denies the service for the diagnoses at hand, not for every patient.</summary>
     private static string ForIndication(LineDetails line) =>
@@ -224,19 +222,19 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
             blocks.Add(new NoticeBullets(label.Criteria.Select(c => $"{c.Text}: {Compared(c.Result)}").ToList()));
             blocks.Add(new NoticeParagraph(label.Status switch
             {
-                "on-label" => "Your situation matches the device's authorized use on every point. " +
+                FdaLabelStatus.OnLabel => "Your situation matches the device's authorized use on every point. " +
                     "FDA authorization means the device may be sold for that use; it does not by itself make the treatment medically necessary under the policy.",
-                "off-label" => "Your situation is outside the device's authorized use on at least one point.",
+                FdaLabelStatus.OffLabel => "Your situation is outside the device's authorized use on at least one point.",
                 _ => "Your records did not tell us about every point, so we could not say whether your situation matches the device's authorized use.",
             }));
         }
         return blocks;
     }
 
-    private static string Compared(string result) => result switch
+    private static string Compared(CriterionResult result) => result switch
     {
-        "met" => "yes",
-        "unmet" => "no",
+        CriterionResult.Met => "yes",
+        CriterionResult.Unmet => "no",
         _ => "not shown in the records we received",
     };
 
@@ -286,18 +284,18 @@ public sealed class NoticeBuilder(IOptions<WorkbenchOptions> options)
     {
         var blocks = new List<NoticeBlock>();
         var missing = (line.Line.InformationNeeded ?? []).ToList();
-        if (line.Line.GovernedBy is "plan" or "mandate" && line.Line.FdaLabel is { } label)
-            missing.AddRange(label.Criteria.Where(c => c.Result == "unknown").Select(c => $"Records showing whether this is true: {c.Text.TrimEnd('.')}."));
+        if (line.Line.GovernedBy is GoverningSource.Plan or GoverningSource.Mandate && line.Line.FdaLabel is { } label)
+            missing.AddRange(label.Criteria.Where(c => c.Result == CriterionResult.Unknown).Select(c => $"Records showing whether this is true: {c.Text.TrimEnd('.')}."));
         if (missing.Count == 0)
-            missing.AddRange(line.Line.CriteriaWith("unknown").Select(c => $"Records showing whether this is met: {c.Text.TrimEnd('.')}."));
-        if (line.Line.CriteriaWith("not-met").Any())
+            missing.AddRange(line.CriteriaWith(CriterionResult.Unknown).Select(c => $"Records showing whether this is met: {c.Text.TrimEnd('.')}."));
+        if (line.CriteriaWith(CriterionResult.Unmet).Any())
             missing.Add("Records showing that a criterion listed above as not met is in fact met in your case.");
         if (missing.Count > 0)
         {
             blocks.Add(new NoticeParagraph("This information was missing and could change the decision:"));
             blocks.Add(new NoticeBullets(missing));
         }
-        if (line.Line.GovernedBy is null or "policy" && DeniedForEveryone(line))
+        if (line.Line.GovernedBy is null or GoverningSource.Policy && DeniedForEveryone(line))
             blocks.Add(new NoticeParagraph("The policy considers this treatment not medically necessary for every patient, so more medical records about your " +
                 "condition are unlikely to change the decision by themselves. The decision could change if:"));
         else
