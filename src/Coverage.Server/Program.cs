@@ -2,6 +2,7 @@ using Coverage.Server;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Endpoints;
 using Coverage.Server.Errors;
+using Coverage.Server.Operations;
 using Coverage.Server.Security;
 using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
@@ -31,6 +32,8 @@ builder.Services.AddKeyProtection(builder.Configuration, builder.Environment);
 builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddErrorResponses();
+builder.Services.AddHealthEndpoints();
+builder.Services.AddTelemetry(builder.Configuration, builder.Logging);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Coverage API";
@@ -47,6 +50,7 @@ app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseErrorResponses();
 app.UseMiddleware<RequestBodyDeadline>();
+app.UsePrometheusScraping();
 
 app.MapOpenApi();
 app.UseSwaggerUI(options =>

@@ -45,6 +45,12 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         var fhir = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
         ErrorResponseTests.AssertOutcome(HttpStatusCode.ServiceUnavailable, "transient", (fhir.StatusCode, await fhir.Content.ReadAsStringAsync(), fhir));
         Assert.Equal("5", fhir.Headers.RetryAfter!.ToString());
+        // Readiness says the database is away (no calls should be sent here); liveness does not (no restart would help).
+        var (ready, readiness, _) = await Api.Get(client, "/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.Equal("unhealthy", readiness.GetProperty("checks").GetProperty("database").Str("status"));
+        Assert.Equal("healthy", readiness.GetProperty("checks").GetProperty("journal").Str("status"));
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/live")).Status);
 
         proxy.Start();
         var recovered = false;
@@ -57,6 +63,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         }
         Assert.True(recovered, "the server recovers by itself once the database is back");
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/ready")).Status);
 
         // Every acknowledged case is there, with its audit.
         foreach (var caseId in acknowledged)
