@@ -33,7 +33,7 @@ builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddErrorResponses();
 builder.Services.AddHealthEndpoints();
-builder.Services.AddTelemetry(builder.Configuration, builder.Logging);
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Coverage API";

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,9 +25,10 @@ public sealed partial class UsedTokenCleanup(IServiceScopeFactory scopes, TimePr
             {
                 await ForgetExpiredAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The store is unavailable: the calls that need it say so (503); the cleanup waits for the next interval.
+                // Usually the store is unavailable (the calls that need it say so: 503). Whatever it was, the cleanup
+                // waits for the next interval: a failure here must not stop the host, as a hosted service's would.
                 var kind = e.GetType().Name;
                 NotCleaned(logger, kind);
             }
@@ -46,6 +46,6 @@ public sealed partial class UsedTokenCleanup(IServiceScopeFactory scopes, TimePr
         await db.UsedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Expired token ids were not forgotten ({Kind}): the case store is unavailable; tried again later.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expired token ids were not forgotten ({Kind}); tried again at the next interval.")]
     private static partial void NotCleaned(ILogger logger, string kind);
 }

@@ -1,4 +1,5 @@
 using Coverage.Engine.Catalogue;
+using Coverage.Server.Operations;
 using Coverage.Store;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -18,16 +19,16 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddDbContextCheck<CoverageDbContext>("database", tags: [ReadinessTag])
-            .AddCheck<Operations.CatalogueHealthCheck>("catalogue", tags: [ReadinessTag])
-            .AddCheck<Operations.JournalHealthCheck>("journal", tags: [ReadinessTag]);
+            .AddCheck<CatalogueHealthCheck>("catalogue", tags: [ReadinessTag])
+            .AddCheck<JournalHealthCheck>("journal", tags: [ReadinessTag]);
         return services;
     }
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Operations.HealthResponses.WriteAsync })
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync })
             .WithName("Liveness").WithTags("Health").WithSummary("Liveness: the process answers (no dependency is checked)");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = Operations.HealthResponses.WriteAsync })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = HealthResponses.WriteAsync })
             .WithName("Readiness").WithTags("Health").WithSummary("Readiness: database, catalogue and journal (503 when one is unhealthy)");
         app.MapGet("/health", Health).WithName("Health").WithTags("Health").WithSummary("Database and catalogue status")
             .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);

@@ -21,7 +21,7 @@ internal static class Telemetry
     public const string ServiceName = "coverage-server";
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration, ILoggingBuilder logging)
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var prometheus = configuration.GetSection(PrometheusOptions.Section).Get<PrometheusOptions>() ?? new PrometheusOptions();
         services.AddSingleton(prometheus);
@@ -42,8 +42,7 @@ internal static class Telemetry
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddNpgsql());
-            telemetry.WithLogging();
-            logging.AddOpenTelemetry(o => o.IncludeFormattedMessage = true);
+            telemetry.WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true);
             telemetry.UseOtlpExporter();
         }
         return services;
