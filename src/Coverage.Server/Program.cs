@@ -1,6 +1,8 @@
 using Coverage.Server;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Errors;
+using Coverage.Server.Operations;
 using Coverage.Server.Security;
 using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
@@ -29,7 +31,9 @@ builder.Services.AddWorkbench(builder.Configuration, builder.Environment);
 builder.Services.AddKeyProtection(builder.Configuration, builder.Environment);
 builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
-builder.Services.AddProblemDetails();
+builder.Services.AddErrorResponses();
+builder.Services.AddHealthEndpoints();
+builder.Services.AddTelemetry(builder.Configuration);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Coverage API";
@@ -44,15 +48,9 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    // A malformed HTTP request (bad body, too large) is the caller's error, not the server's.
-    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-});
-app.UseMiddleware<ClientErrors>();
-app.UseStatusCodePages();
-app.UseMiddleware<DatabaseOutage>();
+app.UseErrorResponses();
 app.UseMiddleware<RequestBodyDeadline>();
+app.UsePrometheusScraping();
 
 app.MapOpenApi();
 app.UseSwaggerUI(options =>

@@ -37,6 +37,20 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         Assert.All(during, s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
         var (healthStatus, _, _) = await Api.Get(client, "/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, healthStatus);
+        // Each surface says so in its own form: a problem under /api, an OperationOutcome (transient) under /fhir.
+        var api = await client.PostAsync(new Uri("/api/v1/determinations", UriKind.Relative),
+            new StringContent(Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()), System.Text.Encoding.UTF8, "application/json"));
+        ErrorResponseTests.AssertProblem(HttpStatusCode.ServiceUnavailable, (api.StatusCode, await api.Content.ReadAsStringAsync(), api));
+        var bundle = CoverageApp.Sample("pas-submit-bundle.json").Replace("PA-20260504-0001", Api.NewId(), StringComparison.Ordinal);
+        var fhir = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
+        ErrorResponseTests.AssertOutcome(HttpStatusCode.ServiceUnavailable, "transient", (fhir.StatusCode, await fhir.Content.ReadAsStringAsync(), fhir));
+        Assert.Equal("5", fhir.Headers.RetryAfter!.ToString());
+        // Readiness says the database is away (no calls should be sent here); liveness does not (no restart would help).
+        var (ready, readiness, _) = await Api.Get(client, "/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.Equal("unhealthy", readiness.GetProperty("checks").GetProperty("database").Str("status"));
+        Assert.Equal("healthy", readiness.GetProperty("checks").GetProperty("journal").Str("status"));
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/live")).Status);
 
         proxy.Start();
         var recovered = false;
@@ -49,6 +63,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         }
         Assert.True(recovered, "the server recovers by itself once the database is back");
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/ready")).Status);
 
         // Every acknowledged case is there, with its audit.
         foreach (var caseId in acknowledged)

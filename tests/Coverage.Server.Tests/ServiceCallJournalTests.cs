@@ -2,6 +2,7 @@ using System.Data.Common;
 using Coverage.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Coverage.Server.Tests;
@@ -21,6 +22,7 @@ public abstract class ServiceCallJournalTests<TStorage> : IClassFixture<TStorage
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
+        services.AddLogging();
         services.AddCaseStore(storage.Provider == "postgres" ? StorageProvider.Postgres : StorageProvider.Sqlite, storage.ConnectionString);
         _services = services.BuildServiceProvider();
         _journal = _services.GetRequiredService<ServiceCallJournal>();
@@ -30,9 +32,19 @@ public abstract class ServiceCallJournalTests<TStorage> : IClassFixture<TStorage
     {
         using var scope = _services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<CoverageDbContext>().Database.MigrateAsync();
+        // The journal's writer and the token cleanup are hosted services: started here as the host would.
+        foreach (var service in _services.GetServices<IHostedService>()) await service.StartAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _services.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var service in _services.GetServices<IHostedService>().Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+            if (service is IHostedLifecycleService lifecycle) await lifecycle.StoppedAsync(CancellationToken.None);
+        }
+        await _services.DisposeAsync();
+    }
 
     private ServiceCallEvent Answered(int n) => new(_subject, "hook-answered", new Actor("https://ehr.test", "cds-client"), $"call {n}");
     private ServiceCallEvent Replayed => new(_subject, "hook-refused", Actor.Anonymous, "Authentication failed: this jti was already used.");
@@ -135,19 +147,30 @@ public abstract class ServiceCallJournalTests<TStorage> : IClassFixture<TStorage
     }
 
     [Fact]
-    public async Task ExpiredTokens_AreForgottenByTheWriter()
+    public async Task ExpiredTokens_AreForgottenByTheCleanup()
     {
         var run = Guid.NewGuid().ToString("N");
         await _journal.RecordAsync(new(Answered(1), Token($"{run}-old"), Replayed), CancellationToken.None);
         Assert.Equal(1, await TokenRows($"{run}-old"));
 
-        _time.Advance(TimeSpan.FromMinutes(10)); // the token expired 5 minutes ago; the cleanup is due
+        _time.Advance(TimeSpan.FromMinutes(10)); // the token expired 5 minutes ago; the cleanup's interval has passed
         await _journal.RecordAsync(new(Answered(2), Token($"{run}-new"), Replayed), CancellationToken.None);
-        // The writer forgets expired tokens after a transaction, before it takes the next one.
-        await _journal.RecordAsync(new(Answered(3)), CancellationToken.None);
+        for (var i = 0; i < 100 && await TokenRows($"{run}-old") > 0; i++) await Task.Delay(100);
 
         Assert.Equal(0, await TokenRows($"{run}-old"));
         Assert.Equal(1, await TokenRows($"{run}-new"));
+    }
+
+    [Fact]
+    public async Task Stopping_WritesWhatIsQueued_ThenTakesNothingMore()
+    {
+        var calls = Enumerable.Range(0, 50).Select(n => _journal.RecordAsync(new(Answered(n)), CancellationToken.None)).ToList();
+        await _journal.StopWritingAsync();
+
+        Assert.All(await Task.WhenAll(calls), Assert.True);
+        Assert.Equal(50, (await Events()).Count);
+        Assert.False(_journal.IsWriting);
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => _journal.RecordAsync(new(Answered(51)), CancellationToken.None));
     }
 }
 

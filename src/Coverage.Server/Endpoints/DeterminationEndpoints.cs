@@ -1,5 +1,6 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
+using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Coverage.Store;
 

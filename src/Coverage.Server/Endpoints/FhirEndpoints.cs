@@ -4,6 +4,7 @@ using Coverage.Engine.Json;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
+using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Coverage.Store;
 using Hl7.Fhir.Model;
@@ -89,7 +90,7 @@ internal static class FhirEndpoints
             return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => ($"{pas.ElementOf(e.Field)}: {e.Message}", (string?)pas.ElementOf(e.Field)))), 400);
 
         var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
-        if (result.Error is not null) return Problem(result.Error);
+        if (result.Error is not null) return FhirErrors.From(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
@@ -99,7 +100,7 @@ internal static class FhirEndpoints
         var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
         if (pas is null) return failure!;
         var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
-        if (result.Error is not null) return Problem(result.Error);
+        if (result.Error is not null) return FhirErrors.From(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 
@@ -116,16 +117,6 @@ internal static class FhirEndpoints
         var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
         return pas is null ? (null, FhirResults.Outcome(error!, 400)) : (pas, null);
     }
-
-    private static IResult Problem(StoreError error) => error.Kind switch
-    {
-        StoreErrorKind.NotFound => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, error.Message), 404),
-        StoreErrorKind.Conflict => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Conflict, error.Message), 409),
-        StoreErrorKind.Forbidden => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Forbidden, error.Message), 403),
-        // Well-formed, but against a rule of the workflow: 422 with a business-rule issue, as the REST API answers it.
-        StoreErrorKind.Unprocessable => FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.BusinessRule, error.Message), 422),
-        _ => FhirResults.Outcome(Outcomes.Invalid(error.Message), 400),
-    };
 
     private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
 

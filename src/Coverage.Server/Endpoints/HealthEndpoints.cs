@@ -1,13 +1,35 @@
 using Coverage.Engine.Catalogue;
+using Coverage.Server.Operations;
 using Coverage.Store;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Coverage.Server.Endpoints;
 
-/// <summary>GET /health: is the database reachable, and which catalogue is loaded.</summary>
+/// <summary>
+/// The health endpoints: GET /health (is the database reachable, and which catalogue is loaded), GET /ping, and
+/// the ASP.NET Core health checks for orchestrators — /health/live (the process answers; no dependency, so that a
+/// database outage never restarts the server) and /health/ready (database, catalogue, journal: 503 when one of them
+/// is unhealthy, so that a load balancer sends no calls).
+/// </summary>
 internal static class HealthEndpoints
 {
+    public const string ReadinessTag = "ready";
+
+    public static IServiceCollection AddHealthEndpoints(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddDbContextCheck<CoverageDbContext>("database", tags: [ReadinessTag])
+            .AddCheck<CatalogueHealthCheck>("catalogue", tags: [ReadinessTag])
+            .AddCheck<JournalHealthCheck>("journal", tags: [ReadinessTag]);
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync })
+            .WithName("Liveness").WithTags("Health").WithSummary("Liveness: the process answers (no dependency is checked)");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = HealthResponses.WriteAsync })
+            .WithName("Readiness").WithTags("Health").WithSummary("Readiness: database, catalogue and journal (503 when one is unhealthy)");
         app.MapGet("/health", Health).WithName("Health").WithTags("Health").WithSummary("Database and catalogue status")
             .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         // The cheapest answer the server can give (no database, no catalogue): liveness, and the baseline of bench/load.sh.

@@ -121,14 +121,7 @@ public static class RateLimits
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var detail = $"Too many requests; try again in {seconds} seconds.";
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/fhir") || path.StartsWithSegments("/cds-services"))
-        {
-            context.Response.ContentType = "application/fhir+json";
-            var outcome = new { resourceType = "OperationOutcome", issue = new[] { new { severity = "error", code = "throttled", diagnostics = detail } } };
-            await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(outcome), cancellationToken);
-            return;
-        }
+        // Under /fhir and /cds-services the problem is written as an OperationOutcome (Errors/FhirErrorWriter).
         await Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.").ExecuteAsync(context);
     }
 }

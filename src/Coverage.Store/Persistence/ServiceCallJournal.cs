@@ -52,31 +52,33 @@ public sealed record TokenUse(string Issuer, string Jti, DateTime ExpiresAt)
 /// <para>A transaction that fails is retried one entry at a time, so that an entry the store refuses fails
 /// only its own call; a store that is down fails each waiting call with the store's exception (the server
 /// answers 503).</para>
-/// <para>Token ids are forgotten every <see cref="CleanupInterval"/> by the writer itself, once past their
-/// <see cref="TokenUse.ExpiresAt"/> (by then the token itself is refused for its exp, skew included).</para>
+/// <para>The writer runs as a hosted service (<see cref="ServiceCallJournalWriter"/>): it starts with the host and,
+/// when the host stops, writes what is still queued before it ends. Token ids past their
+/// <see cref="TokenUse.ExpiresAt"/> are forgotten by another hosted service, <see cref="UsedTokenCleanup"/>.</para>
 /// </remarks>
 public sealed class ServiceCallJournal : IAsyncDisposable
 {
     /// <summary>At most this many calls share a transaction (its statement parameters stay far below any limit).</summary>
     public const int MaxBatch = 256;
 
-    private static readonly TimeSpan CleanupInterval = TimeSpan.FromSeconds(30);
-
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly SqliteWriteGate? _gate;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly Task _writer;
-    private DateTime _nextCleanup = DateTime.MinValue;
+    private readonly CoverageMetrics _metrics;
+    private readonly Lock _lock = new();
+    private Task? _writer;
     private Sql? _sql;
 
-    public ServiceCallJournal(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate? gate = null)
+    public ServiceCallJournal(IServiceScopeFactory scopes, TimeProvider time, CoverageMetrics metrics, SqliteWriteGate? gate = null)
     {
         _scopes = scopes;
         _time = time;
         _gate = gate;
-        _writer = Task.Run(WriteAsync);
+        _metrics = metrics;
+        metrics.Meter.CreateObservableGauge("coverage.journal.queue.depth", () => _queue.Reader.Count, "{entry}",
+            "Service calls waiting for the journal's next commit (each caller waits for its entry's commit).");
     }
 
     /// <summary>One call's record: its event (null when it has none of its own), its token, and the event that replaces it on a replay.</summary>
@@ -94,11 +96,34 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         return await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>How many entries wait for a commit.</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>Whether the writer is running (started and not yet ended).</summary>
+    public bool IsWriting
+    {
+        get
+        {
+            lock (_lock) return _writer is { IsCompleted: false };
+        }
+    }
+
+    /// <summary>Starts the writer (once): entries queued before are written now.</summary>
+    public void StartWriting()
+    {
+        lock (_lock) _writer ??= WriteAsync();
+    }
+
+    /// <summary>Takes no more entries and returns once the writer has written every entry it holds.</summary>
+    public async Task StopWritingAsync()
     {
         _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        Task? writer;
+        lock (_lock) writer = _writer;
+        if (writer is not null) await writer.ConfigureAwait(false);
     }
+
+    public async ValueTask DisposeAsync() => await StopWritingAsync().ConfigureAwait(false);
 
     private sealed class Pending(Entry entry, DateTime at)
     {
@@ -109,6 +134,8 @@ public sealed class ServiceCallJournal : IAsyncDisposable
 
     private async Task WriteAsync()
     {
+        // The loop runs on the thread pool from here on, not on the starting thread.
+        await Task.Yield();
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -128,7 +155,6 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             {
                 batch[0].Done.TrySetException(e);
             }
-            await ForgetExpiredTokensAsync().ConfigureAwait(false);
         }
     }
 
@@ -156,6 +182,8 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
         var sql = _sql ??= new Sql(db);
         using var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var committed = false;
         await db.Database.OpenConnectionAsync().ConfigureAwait(false);
         try
         {
@@ -164,11 +192,13 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             var fresh = await InsertTokensAsync(sql, connection, transaction.GetDbTransaction(), batch).ConfigureAwait(false);
             await InsertEventsAsync(sql, connection, transaction.GetDbTransaction(), batch, fresh).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
+            committed = true;
             return fresh;
         }
         finally
         {
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            _metrics.JournalCommitted(System.Diagnostics.Stopwatch.GetElapsedTime(started), committed);
         }
     }
 
@@ -235,26 +265,6 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         if (n == 0) return;
         command.CommandText = text.ToString();
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Every <see cref="CleanupInterval"/>, a delete of the token ids that can no longer be replayed.</summary>
-    private async Task ForgetExpiredTokensAsync()
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (now < _nextCleanup) return;
-        _nextCleanup = now + CleanupInterval;
-        try
-        {
-            using var scope = _scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
-            using var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false);
-            await db.UsedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
-        {
-            // The store is unavailable: the next batch will tell its callers; the cleanup is tried again later.
-            _nextCleanup = now;
-        }
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction)

@@ -23,11 +23,11 @@ public static class StorageRegistration
                 services.AddSingleton<SqliteWriteGate>();
                 // Pooled: a request reuses a reset context instead of building one (and its services) anew.
                 services.AddDbContextPool<CoverageDbContext, SqliteCoverageDbContext>((sp, o) =>
-                    QuietFailures(o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>())));
+                    QuietFailures(o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<DeterminationCounting>())));
                 break;
             case StorageProvider.Postgres:
-                services.AddDbContextPool<CoverageDbContext, PostgresCoverageDbContext>(o =>
-                    QuietFailures(o.UseNpgsql(connectionString)));
+                services.AddDbContextPool<CoverageDbContext, PostgresCoverageDbContext>((sp, o) =>
+                    QuietFailures(o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<DeterminationCounting>())));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider));
@@ -35,7 +35,14 @@ public static class StorageRegistration
         services.AddScoped<CaseService>();
         services.AddScoped<CatalogueSnapshotStore>();
         services.AddScoped<ServiceAudit>();
+        services.AddMetrics();
+        services.AddSingleton<CoverageMetrics>();
+        services.AddSingleton<DeterminationCounting>();
         services.AddSingleton<ServiceCallJournal>();
+        // Background work runs as hosted services. The journal's writer is registered before anything that writes
+        // through it when it stops (the server's security events): the host stops services in reverse order.
+        services.AddHostedService<ServiceCallJournalWriter>();
+        services.AddHostedService<UsedTokenCleanup>();
         return services;
     }
 

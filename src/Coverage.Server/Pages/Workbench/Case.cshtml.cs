@@ -1,3 +1,4 @@
+using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
@@ -73,7 +74,7 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
             }
             if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
             problem = result.Error.Message;
-            Response.StatusCode = Status(result.Error.Kind);
+            Response.StatusCode = StoreErrorStatus.Of(result.Error.Kind);
         }
         (FailedSequence, FailedAction, FailedText) = (sequence, action, rationale);
         return await Failed(problem, cancellationToken);
@@ -94,7 +95,7 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
             }
             if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
             problem = result.Error.Message;
-            Response.StatusCode = Status(result.Error.Kind);
+            Response.StatusCode = StoreErrorStatus.Of(result.Error.Kind);
         }
         FailedText = needed;
         return await Failed(problem, cancellationToken);
@@ -120,14 +121,6 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
     }
 
     private static string Past(string action) => action == DecisionActions.Uphold ? "the denial is upheld" : "the recommendation is overturned; the service is approved";
-
-    private static int Status(StoreErrorKind kind) => kind switch
-    {
-        StoreErrorKind.Conflict => StatusCodes.Status409Conflict,
-        StoreErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
-        StoreErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-        _ => StatusCodes.Status400BadRequest,
-    };
 
     public string FactLabel(string name) => Facts.Find(name)?.Description.TrimEnd('.') ?? name;
 

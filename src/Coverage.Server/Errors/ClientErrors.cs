@@ -1,4 +1,4 @@
-namespace Coverage.Server.Security;
+namespace Coverage.Server.Errors;
 
 /// <summary>
 /// A malformed request Kestrel or the body readers refuse (413 too large, 408 too slow, 400 bad framing) is

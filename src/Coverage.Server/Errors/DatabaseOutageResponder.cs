@@ -1,13 +1,13 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
-namespace Coverage.Server.Security;
+namespace Coverage.Server.Errors;
 
 /// <summary>
 /// When the database is unreachable the server answers 503 with Retry-After, not 500: the request can
 /// be sent again, nothing was acknowledged, and the server recovers by itself when the database returns.
 /// </summary>
-public sealed partial class DatabaseOutage(RequestDelegate next, ILogger<DatabaseOutage> logger)
+public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogger<DatabaseOutageResponder> logger)
 {
     public const int RetryAfterSeconds = 5;
 

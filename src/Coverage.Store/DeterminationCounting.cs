@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// Counts determinations (<see cref="CoverageMetrics.LineDetermined"/>) when they are kept: a case added and
+/// saved, whichever surface submitted it (the REST API, PAS). A resubmission that answers with an existing case,
+/// or a save that fails, counts nothing. Counting is never a reason for a save to fail.
+/// </summary>
+public sealed class DeterminationCounting(CoverageMetrics metrics) : SaveChangesInterceptor
+{
+    /// <summary>The cases each context is saving, between the start of its save and its end.</summary>
+    private readonly ConditionalWeakTable<DbContext, List<CaseRecord>> _saving = [];
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Note(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Note(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Count(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Count(eventData.Context);
+        return result;
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context) _saving.Remove(context);
+        return Task.CompletedTask;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } context) _saving.Remove(context);
+    }
+
+    private void Note(DbContext? context)
+    {
+        if (context is null) return;
+        var added = context.ChangeTracker.Entries<CaseRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (added.Count > 0) _saving.AddOrUpdate(context, added);
+        else _saving.Remove(context);
+    }
+
+    private void Count(DbContext? context)
+    {
+        if (context is null || !_saving.TryGetValue(context, out var cases)) return;
+        _saving.Remove(context);
+        foreach (var record in cases) CountLines(record.DeterminationJson);
+    }
+
+    /// <summary>Each line's outcome and policy id, as the determination document gives them.</summary>
+    private void CountLines(string determinationJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(determinationJson);
+            foreach (var line in document.RootElement.GetProperty("lines").EnumerateArray())
+            {
+                var policy = line.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("id", out var id) ? id.GetString() : null;
+                metrics.LineDetermined(line.GetProperty("outcome").GetString() ?? "unknown", policy);
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // A document of another shape is not counted; the case itself is kept all the same.
+        }
+    }
+}
