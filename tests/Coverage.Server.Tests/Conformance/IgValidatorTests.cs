@@ -63,6 +63,36 @@ public sealed class IgValidatorTests
     }
 
     [Fact]
+    public void Crd201_CoverageInformation_ValuesOutsideTheExtensionsDefinition_AreErrors()
+    {
+        // The shape today's server answers with (issue 16): detail.value as a url, info-needed 'detail-code'.
+        // CRD 2.0.1 allows detail.value[x] boolean|string|Period|Quantity and binds info-needed (required) to
+        // performer|location|timeframe|contract-window|OTH.
+        var json = JsonNode.Parse(Fixture("crd-ig/2.0.1/ServiceRequest-example.json"))!.AsObject();
+        json["extension"] = JsonNode.Parse("""
+            [{ "url": "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information",
+               "extension": [
+                 { "url": "coverage", "valueReference": { "reference": "Coverage/example" } },
+                 { "url": "covered", "valueCode": "conditional" },
+                 { "url": "pa-needed", "valueCode": "auth-needed" },
+                 { "url": "info-needed", "valueCode": "detail-code" },
+                 { "url": "detail", "extension": [
+                     { "url": "code", "valueCodeableConcept": { "coding": [ { "system": "http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp", "code": "policy-link" } ] } },
+                     { "url": "value", "valueUrl": "https://payer.example/policies/0540" } ] },
+                 { "url": "date", "valueDate": "2026-11-25" },
+                 { "url": "coverage-assertion-id", "valueString": "a1" } ] }]
+            """);
+        var order = Parse<ServiceRequest>(json.ToJsonString());
+
+        var errors = IgValidator.Crd201.Errors(order, CrdServiceRequest);
+
+        Assert.Contains(errors, e => e.Message.Contains("'detail-code' does not exist in the value set", StringComparison.Ordinal)
+                                     && e.Message.Contains("informationNeeded", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("Element is of type 'url', which is not one of the allowed choice types", StringComparison.Ordinal));
+        Assert.Equal(2, errors.Select(e => e.Location).Distinct().Count());
+    }
+
+    [Fact]
     public void Crd201_TheIgsCoverageExample_IsValid()
     {
         var coverage = Parse<Hl7.Fhir.Model.Coverage>(Fixture("crd-ig/2.0.1/Coverage-example.json"));
