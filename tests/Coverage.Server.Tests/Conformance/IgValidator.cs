@@ -1,0 +1,127 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+
+namespace Coverage.Server.Tests.Conformance;
+
+/// <summary>One validation message: its severity, the element it is about and what it says.</summary>
+public sealed record IgIssue(OperationOutcome.IssueSeverity Severity, string Location, string Message)
+{
+    public bool IsError => Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal;
+
+    public override string ToString() => $"{Severity} {Location}: {Message}";
+}
+
+/// <summary>
+/// Validates resources against the profiles of a Da Vinci implementation guide, offline: the IG's npm package
+/// (the <c>.tgz</c> the Inferno test kits test with, kept in <c>Conformance/Packages</c>) and its dependencies are read
+/// straight from the tarballs — every StructureDefinition, ValueSet and CodeSystem in the package's <c>package/</c>
+/// folder, examples excluded — into an <see cref="InMemoryResourceResolver"/>, in front of the base R4
+/// specification (<see cref="ZipSource.CreateValidationSource"/>, from Hl7.Fhir.Specification.Data.R4).
+/// Terminology is what those packages and the base specification carry (<see cref="LocalTerminologyService"/>):
+/// codes of external systems (CPT, ICD-10-CM, X12, VSAC value sets) cannot be checked and the validator says so as
+/// warnings, not errors.
+/// Loading a guide takes seconds; use the shared instances (<see cref="Crd201"/>, <see cref="Pas201"/>).
+/// Validation is serialised: one validator is not used by two threads at once.
+/// Known limit (Firely.Fhir.Validation 3.6.0): PAS's Claim profiles (profile-claim, profile-claim-inquiry,
+/// profile-claim-update) cannot be compiled — their <c>Claim.careTeam:OverallClaimMember</c> slice has a discriminator
+/// the validator does not support — so request Bundles validate everything but the Claim; the ClaimResponse profiles
+/// and the response Bundles validate fully. PAS 2.2.1 is not loaded: its profiles are built on US Core 7.0.0, CRD 2.2.1
+/// and the R4 extensions pack 5.x, none of which the kits carry (see Packages/SOURCES.md).
+/// </summary>
+public sealed class IgValidator
+{
+    public const string UsCore311 = "hl7.fhir.us.core-3.1.1.tgz";
+    public const string Crd201Package = "hl7.fhir.us.davinci-crd-2.0.1.tgz";
+    public const string Pas201Package = "hl7.fhir.us.davinci-pas-2.0.1.tgz";
+
+    private static readonly Lazy<IgValidator> SharedCrd201 = new(() => new IgValidator(UsCore311, Crd201Package));
+    private static readonly Lazy<IgValidator> SharedPas201 = new(() => new IgValidator(UsCore311, Pas201Package));
+
+    /// <summary>Da Vinci CRD 2.0.1 (with US Core 3.1.1).</summary>
+    public static IgValidator Crd201 => SharedCrd201.Value;
+
+    /// <summary>Da Vinci PAS 2.0.1 (with US Core 3.1.1).</summary>
+    public static IgValidator Pas201 => SharedPas201.Value;
+
+    private static readonly string[] ConformanceKinds = ["StructureDefinition-", "ValueSet-", "CodeSystem-"];
+
+    private readonly Validator _validator;
+    private readonly Lock _gate = new();
+
+    /// <summary>The conformance resources loaded from the packages (StructureDefinitions, ValueSets, CodeSystems).</summary>
+    public IReadOnlyList<Resource> Loaded { get; }
+
+    /// <param name="packages">File names in <c>Conformance/Packages</c>; a later package's resource wins over an earlier one's of the same canonical.</param>
+    public IgValidator(params string[] packages)
+    {
+        Loaded = packages.SelectMany(p => ReadPackage(Path.Combine(PackagesFolder, p))).ToList();
+        var guide = new InMemoryResourceResolver(Loaded);
+        var resolver = new CachedResolver(new SnapshotSource(new MultiResolver(guide, ZipSource.CreateValidationSource())));
+        _validator = new Validator(resolver, new LocalTerminologyService(resolver));
+    }
+
+    public static string PackagesFolder => Path.Combine(Coverage.Testing.RepositoryRoot.Path, "tests", "Coverage.Server.Tests", "Conformance", "Packages");
+
+    public static string FixturesFolder => Path.Combine(Coverage.Testing.RepositoryRoot.Path, "tests", "Coverage.Server.Tests", "Conformance", "Fixtures");
+
+    /// <summary>Whether the packages define this canonical (a StructureDefinition's url).</summary>
+    public bool Defines(string canonical) =>
+        Loaded.OfType<StructureDefinition>().Any(s => s.Url == canonical);
+
+    /// <summary>Every message the validator gives for <paramref name="resource"/> against <paramref name="profile"/> (a canonical URL).</summary>
+    public IReadOnlyList<IgIssue> Validate(Resource resource, string profile)
+    {
+        OperationOutcome outcome;
+        lock (_gate) outcome = _validator.Validate(resource, profile);
+        return outcome.Issue
+            .Select(i => new IgIssue(i.Severity ?? OperationOutcome.IssueSeverity.Information,
+                string.Join(", ", i.Expression ?? []), i.Details?.Text ?? i.Diagnostics ?? ""))
+            .ToList();
+    }
+
+    /// <summary>Only the errors (and fatal issues).</summary>
+    public IReadOnlyList<IgIssue> Errors(Resource resource, string profile) =>
+        Validate(resource, profile).Where(i => i.IsError).ToList();
+
+    /// <summary>Reads the conformance resources of an npm FHIR package (a gzipped tar) without unpacking it to disk.</summary>
+    public static IEnumerable<Resource> ReadPackage(string tgz)
+    {
+        var deserializer = new FhirJsonDeserializer(new DeserializerSettings());
+        using var file = File.OpenRead(tgz);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        var resources = new List<Resource>();
+        while (tar.GetNextEntry() is { } entry)
+        {
+            // package/StructureDefinition-x.json — not package/example/…, package/other/…, nor package.json/.index.json.
+            var name = entry.Name.Replace('\\', '/');
+            if (entry.DataStream is null || !name.StartsWith("package/", StringComparison.Ordinal)) continue;
+            var file1 = name["package/".Length..];
+            if (file1.Contains('/', StringComparison.Ordinal) || !file1.EndsWith(".json", StringComparison.Ordinal)) continue;
+            if (!ConformanceKinds.Any(k => file1.StartsWith(k, StringComparison.Ordinal))) continue;
+            using var reader = new StreamReader(entry.DataStream);
+            resources.Add(ParseLenient(deserializer, reader.ReadToEnd()));
+        }
+        return resources;
+    }
+
+    /// <summary>Parses a resource; what the SDK cannot read strictly (a published package's odd element) is parsed as far as it can.</summary>
+    public static Resource Parse(string json) => ParseLenient(new FhirJsonDeserializer(new DeserializerSettings()), json);
+
+    private static Resource ParseLenient(FhirJsonDeserializer deserializer, string json)
+    {
+        try
+        {
+            return deserializer.DeserializeResource(json);
+        }
+        catch (DeserializationFailedException e) when (e.PartialResult is Resource partial)
+        {
+            return partial;
+        }
+    }
+}
