@@ -9,6 +9,11 @@ namespace Coverage.Store;
 public sealed class CoverageMetrics
 {
     public const string MeterName = "Coverage";
+    /// <summary>
+    /// The database driver's own ActivitySource and Meter (Npgsql publishes both under this name): what the host
+    /// subscribes to for database spans and connection metrics, so that only the store names its driver.
+    /// </summary>
+    public const string DatabaseDriverSource = "Npgsql";
 
     private readonly Counter<long> _determinations;
     private readonly Histogram<double> _journalCommits;

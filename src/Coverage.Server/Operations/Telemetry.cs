@@ -1,5 +1,4 @@
 using Coverage.Store;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -33,7 +32,7 @@ internal static class Telemetry
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: Coverage.Engine.Evaluation.Evaluator.EngineVersion))
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddMeter(CoverageMetrics.MeterName).AddNpgsqlInstrumentation();
+                metrics.AddAspNetCoreInstrumentation().AddMeter(CoverageMetrics.MeterName, CoverageMetrics.DatabaseDriverSource);
                 if (prometheus.Enabled) metrics.AddPrometheusExporter();
             });
         if (otlp)
@@ -41,7 +40,7 @@ internal static class Telemetry
             // Probes and scrapes are not traced: they would be most of the spans and say nothing.
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
-                .AddNpgsql());
+                .AddSource(CoverageMetrics.DatabaseDriverSource));
             telemetry.WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true);
             telemetry.UseOtlpExporter();
         }

@@ -14,8 +14,14 @@ internal static class CaseRecordState
     /// <summary>The state of a stored case (its decisions loaded).</summary>
     public static CaseState Of(CaseRecord record) => new(
         record.Id, record.Status, record.FinalOutcome, record.FinalizedAt, record.InformationRequest,
-        HeldLines(record), StoredDetermination.ReadLines(record.DeterminationJson),
+        HeldLines(record), Lines(record.DeterminationJson),
         record.Decisions.Select(d => new DecidedLine(d.Sequence, d.Action)).ToList());
+
+    /// <summary>The determination's lines, by sequence, as the workflow weighs them (read by the contract's one reader).</summary>
+    private static Dictionary<int, CaseLine> Lines(string determinationJson) =>
+        DeterminationReader.ReadLineSummaries(determinationJson).ToDictionary(
+            line => line.Sequence,
+            line => new CaseLine(line.Sequence, line.Outcome.ToWire(), line.Outcome, line.RequiresPhysicianReview));
 
     /// <summary>Keeps where the workflow left the case: status, final outcome, information request and held lines.</summary>
     public static void Keep(CaseRecord record, CaseState state)
