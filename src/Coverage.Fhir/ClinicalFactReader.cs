@@ -5,6 +5,7 @@ using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Fhir;
 

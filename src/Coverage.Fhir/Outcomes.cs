@@ -1,5 +1,6 @@
 using Coverage.Engine.Json;
 using Hl7.Fhir.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Fhir;
 

@@ -1,4 +1,5 @@
 using Coverage.Engine.Json;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Engine.Tests;
 

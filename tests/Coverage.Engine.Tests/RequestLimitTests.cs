@@ -1,3 +1,4 @@
+using Coverage.Engine.Validation;
 using System.Text.Json.Nodes;
 using Coverage.Engine.Json;
 
@@ -9,7 +10,7 @@ public class RequestLimitTests
     public void Read_FiftyServiceLines_IsAccepted_FiftyOneIsRefused()
     {
         var fifty = new RequestBuilder();
-        for (var i = 2; i <= RequestReader.MaxServiceLines; i++) fifty.AddLine("19120");
+        for (var i = 2; i <= RequestLimits.MaxServiceLines; i++) fifty.AddLine("19120");
         Assert.Equal(50, TestCatalogue.Request(fifty.Json()).ServiceLines.Count);
 
         fifty.AddLine("19120");

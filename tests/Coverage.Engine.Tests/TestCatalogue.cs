@@ -3,6 +3,7 @@ using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Microsoft.Extensions.Time.Testing;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Engine.Tests;
 

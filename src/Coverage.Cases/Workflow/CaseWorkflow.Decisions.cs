@@ -1,6 +1,7 @@
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Cases;
 

@@ -1,5 +1,6 @@
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Cases;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Engine.Json;
 

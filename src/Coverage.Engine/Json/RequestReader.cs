@@ -5,18 +5,6 @@ using Coverage.Engine.Validation;
 
 namespace Coverage.Engine.Json;
 
-/// <summary>An input error: the field (a JSON path such as serviceLines[0].code) and what is wrong with it.</summary>
-public sealed record InputError(string Field, string Message)
-{
-    public override string ToString() => $"{Field}: {Message}";
-}
-
-/// <summary>Either a valid request or the input errors that keep it from being one.</summary>
-public sealed record RequestReadResult(CoverageRequest? Request, IReadOnlyList<InputError> Errors)
-{
-    public bool IsValid => Request is not null;
-}
-
 /// <summary>
 /// Reads the coverage request JSON of request-and-determination.md, strictly: unknown fields, malformed
 /// dates and codes, unknown plans and enumeration values are input errors naming the field; they never
@@ -24,11 +12,6 @@ public sealed record RequestReadResult(CoverageRequest? Request, IReadOnlyList<I
 /// </summary>
 public static class RequestReader
 {
-    /// <summary>An 837P claim carries at most 50 service lines (loop 2400); a request is held to the same.</summary>
-    public const int MaxServiceLines = 50;
-    /// <summary>Institutional claims carry up to 25 diagnosis codes; no request needs more.</summary>
-    public const int MaxDiagnoses = 25;
-
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
     public static RequestReadResult Read(string json, PolicyCatalogue catalogue) => Read(() => JsonDocument.Parse(json, Options), catalogue);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 
 namespace Coverage.Engine.Validation;
@@ -10,7 +9,7 @@ namespace Coverage.Engine.Validation;
 /// <summary>
 /// The value rules of a coverage request (request-and-determination.md): text lengths and characters, dates,
 /// code formats and their normal forms, ranges, counts, plans and the dates that must agree. The one place they
-/// are written: <see cref="RequestReader"/> applies them to JSON after its shape checks, and
+/// are written: <see cref="Json.RequestReader"/> applies them to JSON after its shape checks, and
 /// <see cref="RequestValidator"/> to a <see cref="RequestDraft"/>; both call them in the same order, so that the
 /// same request gives the same errors, in the same order, whichever way it came.
 /// </summary>
@@ -156,8 +155,8 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
 
     public bool DiagnosisCount(int count)
     {
-        if (count <= RequestReader.MaxDiagnoses) return true;
-        Error("diagnoses", $"{count} diagnoses; at most {RequestReader.MaxDiagnoses} are accepted");
+        if (count <= RequestLimits.MaxDiagnoses) return true;
+        Error("diagnoses", $"{count} diagnoses; at most {RequestLimits.MaxDiagnoses} are accepted");
         return false;
     }
 
@@ -182,9 +181,9 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
             Error("serviceLines", "required: at least one service line");
             return false;
         }
-        if (count > RequestReader.MaxServiceLines)
+        if (count > RequestLimits.MaxServiceLines)
         {
-            Error("serviceLines", $"{count} service lines; at most {RequestReader.MaxServiceLines} are accepted in one request");
+            Error("serviceLines", $"{count} service lines; at most {RequestLimits.MaxServiceLines} are accepted in one request");
             return false;
         }
         return true;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 
 namespace Coverage.Engine.Validation;

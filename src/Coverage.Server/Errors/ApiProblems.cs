@@ -1,4 +1,5 @@
 using Coverage.Engine.Json;
+using Coverage.Engine.Validation;
 using Coverage.Store;
 
 namespace Coverage.Server.Errors;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Coverage.Cases;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
+using Coverage.Engine.Validation;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 

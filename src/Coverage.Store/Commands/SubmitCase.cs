@@ -4,6 +4,7 @@ using Coverage.Cases;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Coverage.Engine.Json;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Server.Tests.Security;
 

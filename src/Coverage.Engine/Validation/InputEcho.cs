@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Coverage.Engine.Json;
+namespace Coverage.Engine.Validation;
 
 /// <summary>
 /// Bounds how much of a caller's input an error message repeats back. Rules quote the offending value
