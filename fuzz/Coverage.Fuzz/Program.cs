@@ -1,4 +1,3 @@
-using Coverage.Claims;
 using Coverage.Claims.X12;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;

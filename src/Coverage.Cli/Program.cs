@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Coverage.Cli;
 
 return CoverageCommand.Run(args, Console.In, Console.Out, Console.Error);

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
-using Coverage.Engine.Validation;
 
 namespace Coverage.Fhir;
 

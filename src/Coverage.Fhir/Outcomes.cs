@@ -1,6 +1,5 @@
-using Coverage.Engine.Json;
-using Hl7.Fhir.Model;
 using Coverage.Engine.Validation;
+using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir;
 

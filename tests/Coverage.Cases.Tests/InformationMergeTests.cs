@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Cases.Tests;

@@ -1,6 +1,4 @@
 using Coverage.Engine.Validation;
-using System.Text.Json.Nodes;
-using Coverage.Engine.Json;
 
 namespace Coverage.Engine.Tests;
 

@@ -2,8 +2,8 @@ using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
-using Microsoft.Extensions.Time.Testing;
 using Coverage.Engine.Validation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Coverage.Engine.Tests;
 

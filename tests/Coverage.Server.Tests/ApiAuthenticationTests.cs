@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Coverage.Fhir;
 using Hl7.Fhir.Model;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

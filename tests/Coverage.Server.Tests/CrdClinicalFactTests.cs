@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Coverage.Fhir;
 using Coverage.Fhir.Crd;
 using Hl7.Fhir.Model;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

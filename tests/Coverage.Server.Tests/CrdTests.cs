@@ -7,10 +7,10 @@ using Coverage.Fhir;
 using Coverage.Fhir.Crd;
 using Coverage.Store;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Task = System.Threading.Tasks.Task;
 
 namespace Coverage.Server.Tests;
 

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Net;
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Coverage.Server.Tests;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Coverage.Fhir;
 using Hl7.Fhir.Model;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using static Coverage.Server.Tests.ClinicalFactReaderTests;
 using Task = System.Threading.Tasks.Task;
@@ -48,7 +47,7 @@ public sealed class PasClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     /// <summary>A PAS request Bundle: Claim first, then Patient, insurer, provider, Coverage and any more resources, linked by urn:uuid fullUrls.</summary>
     private static Bundle HifuBundle(IEnumerable<Claim.SupportingInformationComponent> supportingInfo, params (string FullUrl, Resource Resource)[] more)
     {
-        string Urn() => $"urn:uuid:{Guid.NewGuid()}";
+        static string Urn() => $"urn:uuid:{Guid.NewGuid()}";
         var (patientUrl, insurerUrl, providerUrl, coverageUrl) = (Urn(), Urn(), Urn(), Urn());
         var claim = new Claim
         {

@@ -31,7 +31,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         string requestId, string code = "0581T", string date = "2026-05-04", string plan = "standard", string? text = "US-guided cryoablation, left breast",
         string diagnosis = "C50.412", ClaimUseCode use = ClaimUseCode.Preauthorization, string codeSystem = Ehr.Cpt, params (string Code, string? Text)[] moreItems)
     {
-        string Urn() => $"urn:uuid:{Guid.NewGuid()}";
+        static string Urn() => $"urn:uuid:{Guid.NewGuid()}";
         var (patientUrl, insurerUrl, providerUrl, coverageUrl) = (Urn(), Urn(), Urn(), Urn());
         var claim = new Claim
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Coverage.Claims.Batch;
-using Coverage.Claims;
 using Coverage.Claims.Csv;
 using Coverage.Claims.X12;
 

@@ -1,5 +1,4 @@
 using Coverage.Engine.Evaluation;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 

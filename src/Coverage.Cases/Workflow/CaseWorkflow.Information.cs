@@ -1,4 +1,3 @@
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 

@@ -25,7 +25,7 @@ public sealed record CdsHookRequest
             error = "The request must be a JSON object.";
             return null;
         }
-        string? Text(JsonElement parent, string name)
+        static string? Text(JsonElement parent, string name)
         {
             if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
             return value.ValueKind == JsonValueKind.String ? value.GetString() : null;

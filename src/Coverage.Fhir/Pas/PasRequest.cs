@@ -1,6 +1,5 @@
 using System.Globalization;
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
@@ -40,7 +39,7 @@ public sealed record PasRequest
     public static PasRequest? Read(Bundle bundle, FactDefinitions facts, out OperationOutcome? error)
     {
         error = null;
-        OperationOutcome Fail(string message, string expression) => Outcomes.Invalid(message, expression);
+        static OperationOutcome Fail(string message, string expression) => Outcomes.Invalid(message, expression);
 
         if (bundle.Entry.Count == 0) { error = Fail("The Bundle has no entries; a PAS request starts with a Claim.", "Bundle.entry"); return null; }
         if (bundle.Entry.Count > MaxEntries) { error = Fail($"The Bundle has {bundle.Entry.Count} entries; at most {MaxEntries} are accepted.", "Bundle.entry"); return null; }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
-using Coverage.Store;
 
 namespace Coverage.Server.Endpoints;
 

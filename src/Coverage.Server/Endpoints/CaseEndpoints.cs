@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
 using Coverage.Server.Errors;
 using Coverage.Server.Security;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Server.Endpoints;

@@ -1,6 +1,4 @@
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
-using Coverage.Store;
 
 namespace Coverage.Server.Errors;
 

@@ -1,6 +1,5 @@
 using Coverage.Fhir;
 using Coverage.Server.Endpoints;
-using Coverage.Store;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Server.Errors;

@@ -1,5 +1,3 @@
-using Coverage.Store;
-
 namespace Coverage.Server.Errors;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Coverage.Store;
-
 namespace Coverage.Server.Security;
 
 /// <summary>Checks Api:Authentication at start: a mistake there must stop the server, not open it.</summary>

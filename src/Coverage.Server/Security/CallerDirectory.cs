@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Coverage.Server.Workbench;
-using Coverage.Store;
 
 namespace Coverage.Server.Security;
 

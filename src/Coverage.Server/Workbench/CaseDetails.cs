@@ -2,7 +2,6 @@ using System.Globalization;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
-using Coverage.Store;
 
 namespace Coverage.Server.Workbench;
 

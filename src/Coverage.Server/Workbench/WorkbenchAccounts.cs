@@ -1,4 +1,3 @@
-using Coverage.Store;
 using Microsoft.AspNetCore.Identity;
 
 namespace Coverage.Server.Workbench;

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Coverage.Server.Workbench.Notices;
-using Coverage.Store;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace Coverage.Server.Workbench;

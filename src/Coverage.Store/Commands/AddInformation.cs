@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Coverage.Cases;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Validation;

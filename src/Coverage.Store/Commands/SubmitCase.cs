@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Coverage.Cases;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;

@@ -1,4 +1,3 @@
-using Coverage.Cases;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Store.Entities;

@@ -1,4 +1,3 @@
-using Coverage.Cases;
 using Coverage.Store.Entities;
 
 namespace Coverage.Store;

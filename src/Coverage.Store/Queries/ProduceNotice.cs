@@ -1,5 +1,3 @@
-using Coverage.Cases;
-
 namespace Coverage.Store.Queries;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Coverage.Cases;
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Store.Queries;

@@ -1,4 +1,3 @@
-using Coverage.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Store.Queries;

@@ -1,5 +1,3 @@
-using Coverage.Cases;
-using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Store;

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.SampleClaims;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
-using Microsoft.Extensions.Time.Testing;
+using Coverage.SampleClaims;
 using Coverage.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Coverage.Claims.Tests.Batch;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Coverage.Claims.Batch;
-using Coverage.SampleClaims;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.SampleClaims;
 using Coverage.Testing;
 
 namespace Coverage.Claims.Tests.Batch;

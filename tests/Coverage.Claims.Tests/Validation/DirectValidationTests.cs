@@ -3,10 +3,10 @@ using System.Text;
 using Coverage.Claims.Batch;
 using Coverage.Claims.Csv;
 using Coverage.Claims.Ndjson;
-using Coverage.SampleClaims;
 using Coverage.Claims.Tests.X12;
 using Coverage.Claims.X12;
 using Coverage.Engine.Json;
+using Coverage.SampleClaims;
 
 namespace Coverage.Claims.Tests.Validation;
 

@@ -1,4 +1,3 @@
-using Coverage.Claims.X12;
 using Coverage.Engine.Model;
 using static Coverage.Claims.Tests.X12.X12Text;
 

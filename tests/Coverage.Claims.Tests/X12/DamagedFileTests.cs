@@ -1,5 +1,4 @@
 using Coverage.Claims.X12;
-using Coverage.Engine.Model;
 using static Coverage.Claims.Tests.X12.X12Text;
 
 namespace Coverage.Claims.Tests.X12;

@@ -21,7 +21,7 @@ public sealed record IgIssue(OperationOutcome.IssueSeverity Severity, string Loc
 /// (the <c>.tgz</c> the Inferno test kits test with, kept in <c>Conformance/Packages</c>) and its dependencies are read
 /// straight from the tarballs — every StructureDefinition, ValueSet and CodeSystem in the package's <c>package/</c>
 /// folder, examples excluded — into an <see cref="InMemoryResourceResolver"/>, in front of the base R4
-/// specification (<see cref="ZipSource.CreateValidationSource"/>, from Hl7.Fhir.Specification.Data.R4).
+/// specification (<c>ZipSource.CreateValidationSource()</c>, from Hl7.Fhir.Specification.Data.R4).
 /// Terminology is what those packages and the base specification carry (<see cref="LocalTerminologyService"/>):
 /// codes of external systems (CPT, ICD-10-CM, X12, VSAC value sets) cannot be checked and the validator says so as
 /// warnings, not errors.

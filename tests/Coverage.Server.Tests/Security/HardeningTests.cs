@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Coverage.Engine.Json;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Server.Tests.Security;

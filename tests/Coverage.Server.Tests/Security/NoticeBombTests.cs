@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Coverage.Server.Tests.Workbench;
 using Coverage.Server.Workbench.Notices;
-using Coverage.Store;
 
 namespace Coverage.Server.Tests.Security;
 

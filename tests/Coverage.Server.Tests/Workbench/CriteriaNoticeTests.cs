@@ -4,7 +4,6 @@ using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Server.Workbench;
 using Coverage.Server.Workbench.Notices;
-using Coverage.Store;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -3,7 +3,6 @@ using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Server.Workbench;
 using Coverage.Server.Workbench.Notices;
-using Coverage.Store;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PdfSharp.Pdf.IO;

@@ -1,7 +1,7 @@
-using Coverage.Server.Errors;
-using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
+using Coverage.Server.Errors;
+using Coverage.Server.Security;
 using Coverage.Server.Workbench;
 using Coverage.Store;
 using Microsoft.AspNetCore.Authorization;
@@ -58,7 +58,7 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
     {
         // The workbench lets only physicians decide at all; CaseService then applies the API's rules.
         if (!(await authorization.AuthorizeAsync(User, WorkbenchSetup.PhysicianPolicy)).Succeeded) return Forbid(WorkbenchSetup.Scheme);
-        string? problem = null;
+        string? problem;
         if (action is not (DecisionActions.Uphold or DecisionActions.Overturn)) problem = "Choose whether to uphold or overturn the recommendation.";
         else if (string.IsNullOrWhiteSpace(rationale)) problem = "Write the rationale for the decision: it is required, and an upheld denial quotes it in the member's notice.";
         else if (rationale.Length > MaxRationaleLength) problem = $"The rationale is {rationale.Length:N0} characters long; write at most {MaxRationaleLength:N0}.";

@@ -1,6 +1,5 @@
-using Coverage.Server.Security;
 using Coverage.Engine.Catalogue;
-using Coverage.Server.Workbench;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
