@@ -451,16 +451,7 @@ public static class DeterminationReader
 
     private static DeterminationReadException Missing(string path) => new(path, "required, but missing");
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
+    private static string Describe(JsonElement element) => JsonKinds.Describe(element);
 
     private static string Dot(string at, string name) => at == "$" ? name : $"{at}.{name}";
 

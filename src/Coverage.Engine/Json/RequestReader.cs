@@ -340,15 +340,6 @@ public static class RequestReader
             return fallback;
         }
 
-        private static string Describe(JsonElement element) => element.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "a list",
-            JsonValueKind.String => "a string",
-            JsonValueKind.Number => "a number",
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            JsonValueKind.Null => "null",
-            _ => "nothing",
-        };
+        private static string Describe(JsonElement element) => JsonKinds.Describe(element);
     }
 }
