@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using Coverage.Engine.Json;
+using Coverage.Engine.Model;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -66,21 +67,17 @@ public sealed class DeterminationCounting(CoverageMetrics metrics) : SaveChanges
         foreach (var record in cases) CountLines(record.DeterminationJson);
     }
 
-    /// <summary>Each line's outcome and policy id, as the determination document gives them.</summary>
+    /// <summary>Each line's outcome and policy id, read by the contract's one reader.</summary>
     private void CountLines(string determinationJson)
     {
         try
         {
-            using var document = JsonDocument.Parse(determinationJson);
-            foreach (var line in document.RootElement.GetProperty("lines").EnumerateArray())
-            {
-                var policy = line.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("id", out var id) ? id.GetString() : null;
-                metrics.LineDetermined(line.GetProperty("outcome").GetString() ?? "unknown", policy);
-            }
+            foreach (var line in DeterminationReader.ReadLineSummaries(determinationJson))
+                metrics.LineDetermined(line.Outcome.ToWire(), line.PolicyId);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (DeterminationReadException)
         {
-            // A document of another shape is not counted; the case itself is kept all the same.
+            // A document the reader refuses is not counted; the case itself is kept all the same.
         }
     }
 }

@@ -61,7 +61,7 @@ public class DeterminationReaderTests
             Assert.Equal(json, DeterminationWriter.ToJson(DeterminationReader.Read(System.Text.Encoding.UTF8.GetBytes(json)), indented));
         }
         var summaries = DeterminationReader.ReadLineSummaries(DeterminationWriter.ToJson(determination, indented: false));
-        Assert.Equal(determination.Lines.Select(l => new DeterminationLineSummary(l.Sequence, l.Outcome, l.RequiresPhysicianReview)), summaries);
+        Assert.Equal(determination.Lines.Select(l => new DeterminationLineSummary(l.Sequence, l.Outcome, l.RequiresPhysicianReview, l.Policy?.Id)), summaries);
     }
 
     [Fact]

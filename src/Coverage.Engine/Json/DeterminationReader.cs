@@ -53,8 +53,9 @@ public static class DeterminationReader
     }
 
     /// <summary>
-    /// Each line's sequence, outcome and physician-review flag, in the determination's order, without reading the
-    /// rest of the line: for the workflow checks a case makes on every decision and addition of information.
+    /// Each line's sequence, outcome, physician-review flag and deciding policy, in the determination's order, without
+    /// reading the rest of the line: for the workflow checks a case makes on every decision and addition of
+    /// information, and for counting determinations.
     /// </summary>
     public static IReadOnlyList<DeterminationLineSummary> ReadLineSummaries(string json)
     {
@@ -72,7 +73,8 @@ public static class DeterminationReader
             summaries.Add(new DeterminationLineSummary(
                 Int(Required(line, "sequence", path), Dot(path, "sequence")),
                 Enum(Required(line, "outcome", path), Dot(path, "outcome"), LineOutcomes),
-                Bool(Required(line, "requiresPhysicianReview", path), Dot(path, "requiresPhysicianReview"))));
+                Bool(Required(line, "requiresPhysicianReview", path), Dot(path, "requiresPhysicianReview")),
+                Required(line, "policy", path) is { ValueKind: not JsonValueKind.Null } policy ? Policy(policy, Dot(path, "policy")).Id : null));
         }
         return summaries;
     }
