@@ -368,6 +368,18 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task NotJson_Is415WithANotSupportedOperationOutcome()
+    {
+        using var content = new StringContent("""{"hook":"order-sign"}""", Encoding.UTF8, "text/plain");
+        using var response = await _client.PostAsync(new Uri("/cds-services/order-sign", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var outcome = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        Assert.Equal("not-supported", outcome.GetProperty("issue")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task TooManyOrders_Is400()
     {
         var orders = Enumerable.Range(0, 101).Select(i => (Resource)Ehr.Order("19120", id: $"sr-{i}")).ToArray();

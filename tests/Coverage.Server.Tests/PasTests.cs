@@ -317,7 +317,8 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var (status, resource) = await Post("submit", FhirJson.Serialize(PasBundle(Api.NewId())), "text/plain");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
-        Assert.IsType<OperationOutcome>(resource);
+        var outcome = Assert.IsType<OperationOutcome>(resource);
+        Assert.Equal(OperationOutcome.IssueType.NotSupported, Assert.Single(outcome.Issue).Code);
     }
 
     // ------------------------------------------------------------------ metadata

@@ -3,6 +3,7 @@ using Coverage.Engine.Evaluation;
 using Coverage.Fhir;
 using Coverage.Fhir.Crd;
 using Coverage.Server.Endpoints;
+using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Coverage.Store;
 using Hl7.Fhir.Model;
@@ -60,7 +61,7 @@ internal static class CdsHooksEndpoints
         // token used before (by any server of the store, or by a call racing this one) turns the answer into the
         // replay's refusal.
         if (!request.HasJsonContentType())
-            return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid("Send the CDS Hooks request as application/json."), 415));
+            return await Answer(null, null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the CDS Hooks request as application/json."), StatusCodes.Status415UnsupportedMediaType));
         var body = await RequestBody.ReadAsync(request, cancellationToken);
         if (RequestBody.CheckText(body) is { } invalid) return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400));
         JsonDocument document;

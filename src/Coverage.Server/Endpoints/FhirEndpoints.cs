@@ -107,7 +107,7 @@ internal static class FhirEndpoints
     private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, PolicyCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
-            return (null, FhirResults.Outcome(Outcomes.Invalid("Send the Bundle as application/fhir+json."), 415));
+            return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Bundle as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
         if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));
