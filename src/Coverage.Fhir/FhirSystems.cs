@@ -35,6 +35,15 @@ public static class FhirSystems
     /// <summary>X12 code list 306, Action Code (HCR01 of the 278 response).</summary>
     public const string X12ActionCode = "https://codesystem.x12.org/005010/306";
 
+    /// <summary>The CMS Blue Button HCPCS system, which the Inferno CRD kit's orders (and Blue Button data) use.</summary>
+    public const string HcpcsBlueButton = "https://bluebutton.cms.gov/resources/codesystem/hcpcs";
+
+    /// <summary>Da Vinci CRD (2.1+) ext-billing-options on an order's code: the billing codes the order may be billed as.</summary>
+    public const string CrdBillingOptions = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-billing-options";
+
+    /// <summary>A CPT or HCPCS system an order's code may be written in: the procedure systems and Blue Button's HCPCS.</summary>
+    public static bool IsOrderBillingSystem(string? system) => IsProcedureSystem(system) || system == HcpcsBlueButton;
+
     public static bool IsProcedureSystem(string? system) => system is Cpt or Hcpcs or HcpcsHttps;
 
     /// <summary>The code system of a procedure code by its shape: HCPCS Level II starts with a letter (C9734), CPT with a digit (0581T).</summary>

@@ -76,8 +76,10 @@ public static partial class CatalogueLoader
                 ? "no plan has \"default: true\"; exactly one must (it is used when a request names no plan)"
                 : $"several plans have \"default: true\" ({string.Join(", ", defaults)}); exactly one must");
 
+        var orderCodes = LoadOrderCodes(roots, problems);
+
         if (problems.Any) return (null, problems.Errors);
-        return (new PolicyCatalogue(policies, plans, facts!, Digest(roots)), []);
+        return (new PolicyCatalogue(policies, plans, facts!, Digest(roots)) { OrderCodes = orderCodes }, []);
     }
 
     // ---------------------------------------------------------------- clinical facts
@@ -1166,16 +1168,20 @@ public static partial class CatalogueLoader
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>The order-code map turns orders into requests; it is no rule of the digest (<see cref="OrderCodeMap"/>).</summary>
+    private const string OrderCodesPath = "policies/" + OrderCodeMap.FileName;
+
     /// <summary>
-    /// The files the catalogue is read from, in the digest's order: each root's policies/ and plans/ YAML files and an
-    /// extension's manifest, as paths relative to their root.
+    /// The files the catalogue is read from, in the digest's order: each root's policies/ and plans/ YAML files (the
+    /// order-code map aside) and an extension's manifest, as paths relative to their root.
     /// </summary>
+
     private static IEnumerable<(int Index, string Root, string File)> DigestedFiles(IReadOnlyList<string> roots)
     {
         foreach (var (root, i) in Indexed(roots))
             foreach (var file in CatalogueDisk.Files(root, "*.yaml", recursive: true)
                          .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-                         .Where(f => f.StartsWith("policies/", StringComparison.Ordinal) || f.StartsWith("plans/", StringComparison.Ordinal)
+                         .Where(f => (f.StartsWith("policies/", StringComparison.Ordinal) && f != OrderCodesPath) || f.StartsWith("plans/", StringComparison.Ordinal)
                                      || (i > 0 && f == ManifestFileName))
                          .Order(StringComparer.Ordinal))
                 yield return (i, root, file);

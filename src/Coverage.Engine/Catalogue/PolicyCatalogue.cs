@@ -24,6 +24,8 @@ public sealed class PolicyCatalogue
     public IReadOnlyList<BenefitPlan> Plans { get; }
     public BenefitPlan DefaultPlan { get; }
     public FactDefinitions Facts { get; }
+    /// <summary>The clinical codes of orders and the CPT/HCPCS codes they are billed as (policies/order-codes.yaml).</summary>
+    public OrderCodeMap OrderCodes { get; init; } = OrderCodeMap.Empty;
     /// <summary>SHA-256 of the catalogue files: two evaluations with the same digest used the same rules.</summary>
     public string Digest { get; }
 

@@ -15,6 +15,8 @@ public sealed record CdsHookRequest
     /// <summary>Prefetch entries by key; a key the EHR could not fill is absent.</summary>
     public required IReadOnlyDictionary<string, JsonElement> Prefetch { get; init; }
     public string? PatientId { get; init; }
+    /// <summary>The request's davinci-crd.configuration, as far as this server honours it.</summary>
+    public CrdConfiguration Configuration { get; init; } = CrdConfiguration.Default;
 
     /// <summary>Reads the request, or returns the reason it is malformed (400).</summary>
     public static CdsHookRequest? Read(JsonElement root, string expectedHook, out string? error)
@@ -85,6 +87,7 @@ public sealed record CdsHookRequest
             Context = context.Clone(),
             Prefetch = prefetch,
             PatientId = Text(context, "patientId"),
+            Configuration = CrdConfiguration.Read(root.TryGetProperty("extension", out var extension) ? extension : null),
         };
     }
 }

@@ -6,7 +6,7 @@ namespace Coverage.Fhir.Crd;
 public sealed record CdsService(string Id, string Hook, string Title, string Description, IReadOnlyDictionary<string, string> Prefetch);
 
 /// <summary>
-/// The Da Vinci CRD services: one per hook the IG names for orders and appointments. Each asks the EHR to
+/// The Da Vinci CRD services: one per hook the IG names (the order and appointment hooks, and the optional encounter hooks). Each asks the EHR to
 /// prefetch the patient and the patient's active Coverage, so that most calls need no FHIR access back.
 /// </summary>
 public static class CdsServices
@@ -17,20 +17,43 @@ public static class CdsServices
         ["coverage"] = "Coverage?patient={{context.patientId}}&status=active",
     };
 
+    /// <summary>
+    /// The order each order-dispatch names, by type: CDS Hooks prefetch templates with the CRD resolve() form on the
+    /// root-level context token (CRD 2.2 Binary-CRDServices); a client that sends the order in context.order (the CRD
+    /// kit) prefetches it under any key — every prefetched resource is searched for it.
+    /// </summary>
+    private static readonly Dictionary<string, string> Dispatched = new(Common, StringComparer.Ordinal)
+    {
+        ["serviceRequests"] = "ServiceRequest?_id={{context.dispatchedOrders.resolve().ofType(ServiceRequest).id}}",
+        ["deviceRequests"] = "DeviceRequest?_id={{context.dispatchedOrders.resolve().ofType(DeviceRequest).id}}",
+        ["medicationRequests"] = "MedicationRequest?_id={{context.dispatchedOrders.resolve().ofType(MedicationRequest).id}}",
+    };
+
+    /// <summary>The orders appointments are basedOn (CRD 2.2 Binary-CRDServices, appointment-book).</summary>
+    private static readonly Dictionary<string, string> Appointed = new(Common, StringComparer.Ordinal)
+    {
+        ["serviceRequests"] = "ServiceRequest?_id={{context.appointments.entry.resource.basedOn.resolve().ofType(ServiceRequest).id}}",
+    };
+
+    private static readonly Dictionary<string, string> EncounterPrefetch = new(Common, StringComparer.Ordinal)
+    {
+        ["encounter"] = "Encounter/{{context.encounterId}}",
+    };
+
     public static readonly IReadOnlyList<CdsService> All =
     [
         new("order-select", "order-select", "Coverage requirements when an order is selected",
-            "Tells, as a clinician selects an order, whether the payer covers it and under which coverage policy.", Common),
+            "Tells, as a clinician selects an order, whether the payer covers it and whether prior authorization is needed.", Common),
         new("order-sign", "order-sign", "Coverage requirements when orders are signed",
             "Tells, as orders are signed, whether the payer covers them, with the coverage policy that decides it.", Common),
         new("order-dispatch", "order-dispatch", "Coverage requirements when an order is dispatched",
-            "Tells, as an order is sent to a performer, whether the payer covers it.",
-            new Dictionary<string, string>(Common, StringComparer.Ordinal)
-            {
-                ["serviceRequests"] = "ServiceRequest?_id={{context.dispatchedOrders.ServiceRequest.id}}",
-            }),
+            "Tells, as an order is sent to a performer, whether the payer covers it.", Dispatched),
         new("appointment-book", "appointment-book", "Coverage requirements when an appointment is booked",
-            "Tells, as an appointment for a procedure is booked, whether the payer covers the procedure.", Common),
+            "Tells, as an appointment for a procedure is booked, whether the payer covers the procedure.", Appointed),
+        new("encounter-start", "encounter-start", "Coverage requirements when an encounter starts",
+            "Offered for CRD clients that call it: this payer's policies address orders, so it returns no cards.", EncounterPrefetch),
+        new("encounter-discharge", "encounter-discharge", "Coverage requirements when a patient is discharged",
+            "Offered for CRD clients that call it: this payer's policies address orders, so it returns no cards.", EncounterPrefetch),
     ];
 
     public static CdsService? Find(string id) => All.FirstOrDefault(s => s.Id == id);

@@ -3,81 +3,132 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Crd;
 
-/// <summary>What CRD asserts for one order, derived from the line determination (docs/crd-pas.md).</summary>
+/// <summary>
+/// What CRD asserts for one order under one Coverage (docs/crd-pas.md, "CRD 2.0.1"): the codes of the
+/// ext-coverage-information extension, the reason in words (and, where CRD 2.0.1 has one, coded), and the billing code
+/// the assertion is about (none when the order carries no code this payer's policies are written in).
+/// </summary>
 public sealed record CoverageAssertion(
-    string Covered, string? PaNeeded, string? DocNeeded, IReadOnlyList<string> InfoNeeded, string Summary, string Indicator);
+    string Covered, string PaNeeded, string? DocNeeded, IReadOnlyList<string> InfoNeeded, string Reason, Coding? ReasonCode = null, Coding? BillingCode = null)
+{
+    /// <summary>
+    /// For a secondary hook (order-select): no request for clinical or administrative information (hook-19) — no
+    /// doc-needed, doc-purpose or info-needed; what is covered and whether prior authorization is needed stay.
+    /// </summary>
+    public CoverageAssertion WithoutInformationRequests() => this with { DocNeeded = null, InfoNeeded = [] };
+}
 
 /// <summary>
-/// Builds the Da Vinci CRD ext-coverage-information extension. Its invariants hold by construction:
-/// no pa-needed when not covered (crd-ci-q2); info-needed exactly when something is conditional (crd-ci-q3).
+/// Builds the Da Vinci CRD 2.0.1 ext-coverage-information extension. Its invariants hold by construction:
+/// pa-needed is always present (crd-ci-q2 as 2.0.1 writes it, docs/decisions.md "CRD 2.0.1 crd-ci-q2"); info-needed
+/// only when something is conditional (crd-ci-q3); info-needed codes only from the required value set (performer,
+/// location, timeframe, contract-window, OTH); detail only with the 2.0.1 value types — the policy is named in the
+/// reason, not in a detail (2.0.1 has no policy-link detail code and allows no url value).
 /// </summary>
 public static class CoverageInformation
 {
-    public static CoverageAssertion Assert(LineDetermination line)
+    /// <summary>The v3 NullFlavor "other": the one info-needed code 2.0.1 offers for "something else is needed".</summary>
+    public const string InfoNeededOther = "OTH";
+
+    /// <summary>The assertion for a line the evaluator decided; <paramref name="policyUrl"/> is where people can read the policy.</summary>
+    public static CoverageAssertion Assert(LineDetermination line, string? policyUrl)
     {
-        var name = line.Modality ?? line.Code;
+        var reason = Reason(line) + (policyUrl is null ? "" : $" Policy: {policyUrl}");
+        var billing = new Coding(FhirSystems.ProcedureSystem(line.Code), line.Code);
         return line.Outcome switch
         {
-            LineOutcome.NotMedicallyNecessary => new("not-covered", null, null, [],
-                $"Not covered: {name} ({line.Code}) is not medically necessary under policy {line.Policy?.Id}", "warning"),
-            LineOutcome.ExperimentalInvestigationalUnproven => new("not-covered", null, null, [],
-                $"Not covered: {name} ({line.Code}) is experimental, investigational or unproven under policy {line.Policy?.Id}", "warning"),
-            LineOutcome.NotCovered => new("not-covered", null, null, [],
-                $"Not covered: policy {line.Policy?.Id} does not cover {name} ({line.Code})", "warning"),
-            LineOutcome.ExcludedByPlan => new("not-covered", null, null, [],
-                $"Not covered: the member's plan excludes {name} ({line.Code})", "warning"),
-            LineOutcome.InvalidCode => new("not-covered", null, null, [],
-                $"Not covered as ordered: {line.Code} is not a valid code on {line.DateOfService:yyyy-MM-dd}", "warning"),
-            LineOutcome.InvalidCoding => new("not-covered", null, null, [],
-                $"Not covered as ordered: the diagnoses do not fit {line.Code}", "warning"),
-            LineOutcome.Covered => new("covered", "auth-needed", null, [],
-                $"Covered under the member's {(line.GovernedBy == GoverningSource.Mandate ? "mandated benefit" : "plan")}; prior authorization needed for {line.Code}", "info"),
-            LineOutcome.InformationRequired => Conditional(line),
-            _ => throw new ArgumentOutOfRangeException(nameof(line), "Lines this policy does not address get no coverage information."),
+            LineOutcome.NotMedicallyNecessary or LineOutcome.ExperimentalInvestigationalUnproven or LineOutcome.NotCovered
+                or LineOutcome.ExcludedByPlan or LineOutcome.InvalidCode or LineOutcome.InvalidCoding =>
+                NotCovered(reason) with { BillingCode = billing },
+            LineOutcome.Covered => new("covered", "auth-needed", null, [], reason, null, billing),
+            LineOutcome.InformationRequired => Conditional(line, reason, billing),
+            // No policy of this payer addresses the code: no policy asks for prior authorization, and what is paid follows
+            // the member's benefits, which this service does not assess (docs/decisions.md "CRD: an assertion for every order").
+            LineOutcome.NotAddressed => new("conditional", "no-auth", null, [],
+                $"No coverage policy of this payer addresses {line.Code}: no prior authorization is required by policy; payment follows the member's benefits.",
+                null, billing),
+            _ => throw new ArgumentOutOfRangeException(nameof(line), line.Outcome, "An outcome CRD has no assertion for."),
         };
     }
 
-    private static CoverageAssertion Conditional(LineDetermination line)
+    /// <summary>
+    /// Not covered. pa-needed is <c>no-auth</c>: CRD 2.0.1's crd-ci-q2, as its FHIRPath reads, requires pa-needed on every
+    /// assertion; "no prior authorization" is the one code that does not invite the EHR to seek an authorization for a
+    /// service that would not be paid (docs/decisions.md "CRD 2.0.1 crd-ci-q2").
+    /// </summary>
+    public static CoverageAssertion NotCovered(string reason, Coding? reasonCode = null) => new("not-covered", "no-auth", null, [], reason, reasonCode);
+
+    /// <summary>
+    /// Coverage could not be assessed for this order (no billing code this payer's policies are written in, a resource
+    /// type they do not address, or a reason the order cannot be read with): conditional on what the reason says.
+    /// <paramref name="needsCode"/>: a CPT/HCPCS code would let it be assessed (info-needed OTH, the reason says which).
+    /// CRD 2.0.1 has no "indeterminate"; conditional with pa-needed conditional is its nearest (2.2 adds indeterminate).
+    /// </summary>
+    public static CoverageAssertion NotAssessed(string reason, bool needsCode) =>
+        new("conditional", "conditional", null, needsCode ? [InfoNeededOther] : [], reason);
+
+    /// <summary>A technical failure kept this service from assessing the order (resp-43: 2.2's indeterminate/technical).</summary>
+    public static CoverageAssertion Technical(string what) =>
+        new("conditional", "conditional", null, [], $"Technical: coverage could not be assessed because {what}. Try again later.");
+
+    private static CoverageAssertion Conditional(LineDetermination line, string reason, Coding billing)
     {
         var remark = line.ReasonCodes.FirstOrDefault(r => r.System == "RARC")?.Code;
         return remark switch
         {
-            // The unlisted code is too coarse to decide without knowing the procedure.
-            "N350" => new("conditional", "auth-needed", null, ["detail-code"],
-                $"Coverage of {line.Code} depends on the procedure: describe it in the order", "info"),
+            // The unlisted code is too coarse to decide without knowing the procedure: the order must describe it
+            // (2.0.1 reason code detail-code; info-needed OTH, since the value set has no code for it).
+            "N350" => new("conditional", "auth-needed", null, [InfoNeededOther],
+                $"Coverage of {line.Code} depends on the procedure: describe it in the order. {reason}",
+                new Coding(FhirSystems.CrdTemp, "detail-code", "Detail code"), billing),
             // Clinical documentation (FDA label criteria, the diagnosis) would decide it.
-            _ => new("conditional", "auth-needed", "clinical", ["OTH"],
-                $"Coverage of {line.Modality ?? line.Code} ({line.Code}) depends on clinical documentation; prior authorization needed", "info"),
+            _ => new("conditional", "auth-needed", "clinical", [InfoNeededOther], reason, null, billing),
         };
     }
 
-    public static Extension Build(
-        LineDetermination line, CoverageAssertion assertion, string coverageReference, string assertionId, DateOnly today, string? policyUrl)
+    public static Extension Build(CoverageAssertion assertion, string coverageReference, string assertionId, DateOnly today)
     {
         var extension = new Extension { Url = FhirSystems.CrdCoverageInformation };
-        extension.Extension.Add(new Extension("coverage", new ResourceReference(coverageReference)));
-        extension.Extension.Add(new Extension("covered", new Code(assertion.Covered)));
-        if (assertion.PaNeeded is not null) extension.Extension.Add(new Extension("pa-needed", new Code(assertion.PaNeeded)));
-        if (assertion.DocNeeded is not null)
-        {
-            extension.Extension.Add(new Extension("doc-needed", new Code(assertion.DocNeeded)));
-            extension.Extension.Add(new Extension("doc-purpose", new Code("withpa")));
-        }
-        foreach (var info in assertion.InfoNeeded) extension.Extension.Add(new Extension("info-needed", new Code(info)));
-        extension.Extension.Add(new Extension("billingCode", new Coding(FhirSystems.ProcedureSystem(line.Code), line.Code)));
-        extension.Extension.Add(new Extension("reason", new CodeableConcept { Text = Reason(line) }));
-        if (policyUrl is not null)
-        {
-            var detail = new Extension { Url = "detail" };
-            detail.Extension.Add(new Extension("code", new CodeableConcept(FhirSystems.CrdTemp, "policy-link", "Policy link")));
-            detail.Extension.Add(new Extension("value", new FhirUrl(policyUrl)));
-            detail.Extension.Add(new Extension("qualification", new FhirString(
-                $"Policy {line.Policy!.Id} \"{line.Policy.Title}\", version {line.Policy.Version}")));
-            extension.Extension.Add(detail);
-        }
+        foreach (var part in Parts(assertion, coverageReference)) extension.Extension.Add(part);
         extension.Extension.Add(new Extension("date", new Date(today.Year, today.Month, today.Day)));
         extension.Extension.Add(new Extension("coverage-assertion-id", new FhirString(assertionId)));
         return extension;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="existing"/> (an ext-coverage-information already on the order) says what this assertion
+    /// says for the same Coverage, its date and assertion id aside: then there is nothing new to send (resp-35).
+    /// </summary>
+    public static bool SaysTheSame(Extension existing, CoverageAssertion assertion, string coverageReference)
+    {
+        var old = existing.Extension.Where(e => e.Url is not ("date" or "coverage-assertion-id")).ToList();
+        var now = Parts(assertion, coverageReference);
+        return old.Count == now.Count && old.Zip(now).All(p => p.First.IsExactly(p.Second));
+    }
+
+    /// <summary>The coverage this ext-coverage-information is about (its coverage reference), if it names one.</summary>
+    public static string? CoverageOf(Extension extension) =>
+        (extension.Extension.FirstOrDefault(e => e.Url == "coverage")?.Value as ResourceReference)?.Reference;
+
+    private static List<Extension> Parts(CoverageAssertion assertion, string coverageReference)
+    {
+        var parts = new List<Extension>
+        {
+            new("coverage", new ResourceReference(coverageReference)),
+            new("covered", new Code(assertion.Covered)),
+            new("pa-needed", new Code(assertion.PaNeeded)),
+        };
+        if (assertion.DocNeeded is not null)
+        {
+            parts.Add(new Extension("doc-needed", new Code(assertion.DocNeeded)));
+            parts.Add(new Extension("doc-purpose", new Code("withpa")));
+        }
+        foreach (var info in assertion.InfoNeeded) parts.Add(new Extension("info-needed", new Code(info)));
+        if (assertion.BillingCode is not null) parts.Add(new Extension("billingCode", assertion.BillingCode));
+        var reason = new CodeableConcept { Text = assertion.Reason };
+        if (assertion.ReasonCode is not null) reason.Coding.Add(assertion.ReasonCode);
+        parts.Add(new Extension("reason", reason));
+        return parts;
     }
 
     /// <summary>The reason in a sentence or two, from the determination's structured fields (<see cref="LineReason"/>).</summary>

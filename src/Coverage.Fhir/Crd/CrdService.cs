@@ -15,6 +15,8 @@ public sealed record CrdOptions
     public string? PolicyBaseUrl { get; init; }
     /// <summary>FHIR servers this service may read back from (CDS Hooks fhirServer); empty: none.</summary>
     public IReadOnlyList<string> AllowedFhirServers { get; init; } = [];
+    /// <summary>The payer this server answers for (Coverage.payor is checked against it, hook-13).</summary>
+    public PayerIdentity Payer { get; init; } = PayerIdentity.Unnamed;
 }
 
 /// <summary>The result of a hook call: a response body, or an error status with its OperationOutcome.</summary>
@@ -26,9 +28,10 @@ public sealed record CrdResult(int Status, string? ResponseJson, OperationOutcom
 }
 
 /// <summary>
-/// Answers a Da Vinci CRD hook call: finds the orders, the patient and the one active Coverage (prefetch,
-/// else the EHR's FHIR server), evaluates each order with the one evaluator, and answers with an `update`
-/// system action carrying ext-coverage-information and at most one card per order.
+/// Answers a Da Vinci CRD 2.0.1 hook call: finds the orders, the patient and the one Coverage (prefetch, else the EHR's
+/// FHIR server), assesses every order with the one evaluator, and answers with one `update` system action per order
+/// carrying ext-coverage-information — never a card repeating it (resp-25) — unless the order already carries the same
+/// assertion (resp-35). See docs/crd-pas.md "CRD 2.0.1" for what each kind of order is answered.
 /// </summary>
 public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdOptions options)
 {
@@ -37,49 +40,70 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The hooks whose orders each get coverage information (CRD 2.0.1 "primary" hooks, and order-select).</summary>
+    private static bool IsOrderHook(string hook) => hook is "order-select" or "order-sign" or "order-dispatch" or "appointment-book";
+
     public async Task<CrdResult> HandleAsync(CdsHookRequest request, CancellationToken cancellationToken)
     {
+        // encounter-start and encounter-discharge are offered (the IG calls them optional for a server): this payer's
+        // policies address orders, so they are answered with nothing to say (docs/decisions.md "CRD encounter hooks").
+        if (!IsOrderHook(request.Hook))
+            return new CrdResult(200, """{"cards":[],"systemActions":[]}""", null, $"{request.Hook} {request.HookInstance}: nothing to assess");
+
         var access = request.FhirAccess is { } a && IsAllowed(a.Server) ? a : null;
         var known = new List<Resource>();
 
         // The orders of the hook.
         var (orders, ordersError) = await Orders(request, access, known, cancellationToken);
         if (ordersError is not null) return ordersError;
+        if (!request.Configuration.CoverageInfo)
+            return new CrdResult(200, """{"cards":[],"systemActions":[]}""", null,
+                $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), coverage information not wanted (davinci-crd.configuration coverage-info false)");
 
-        // The patient and the one active Coverage: prefetch, else FHIR, else 412.
-        var patient = await PrefetchedOrRead<Patient>(request, "patient", access, $"Patient/{request.PatientId}", cancellationToken);
+        // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
+        var patient = await Optional<Patient>(request, "patient", access, $"Patient/{request.PatientId}", cancellationToken);
         if (patient.Error is not null) return patient.Error;
         var coverages = await Coverages(request, access, cancellationToken);
         if (coverages.Error is not null) return coverages.Error;
-        if (coverages.Value!.Count != 1)
-            return CrdResult.Fail(400, coverages.Value.Count == 0
-                ? "No active Coverage for the patient: prefetch 'coverage' (or the FHIR server) must hold exactly one."
-                : $"{coverages.Value.Count} active Coverages for the patient; this service needs exactly one.", "prefetch.coverage");
-        var coverage = coverages.Value[0];
+        foreach (var (key, element) in request.Prefetch)
+            if (Prefetched(key, element, out _) is { } resource and not OperationOutcome) known.Add(resource);
+        var candidates = coverages.Value!.Where(c => options.Payer.Serves(c, r => Resolve(r, known)) != false).ToList();
+        if (coverages.Value!.Count > 0 && candidates.Count == 0)
+            return CrdResult.Fail(400, $"The patient's Coverage is with another payer ({string.Join(", ", coverages.Value.SelectMany(c => c.Payor).Select(p => p.Display ?? p.Identifier?.Value ?? p.Reference).OfType<string>())}); " +
+                $"this server answers for {options.Payer.Name} only.", "Coverage.payor");
+        if (candidates.Count != 1)
+            return CrdResult.Fail(400, candidates.Count == 0
+                ? "No active Coverage for the patient: prefetch 'coverage' (or the FHIR server) must hold one."
+                : $"{candidates.Count} active Coverages for the patient with this payer; this service needs exactly one.", "prefetch.coverage");
+        var coverage = candidates[0];
+        var coverageReference = $"Coverage/{coverage.Id}";
 
         var planId = FhirMapping.PlanId(coverage);
-        if (planId is not null && evaluator.Catalogue.FindPlan(planId) is null)
-            return CrdResult.Fail(400, $"Coverage.class (plan) '{planId}' is not a plan this payer administers.", "Coverage.class");
+        // A plan this payer does not administer: the Coverage is not one of ours to find (resp-45, coverage not found).
+        var coverageNotFound = planId is not null && evaluator.Catalogue.FindPlan(planId) is null
+            ? CoverageInformation.NotCovered(
+                $"Coverage not found: the plan '{planId}' of {coverageReference} is not a plan this payer administers, so no coverage can be confirmed for this order. Check the member's coverage with the payer.")
+            : null;
         var memberId = coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value ?? patient.Value?.Identifier.FirstOrDefault()?.Value;
         var birthDate = patient.Value?.BirthDate is { Length: 10 } birth ? birth : null;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        known.AddRange(request.Prefetch.Select(p => Prefetched(p.Key, p.Value, out _)).OfType<Resource>());
 
         // The patient's record: the Observations prefetched (or, with FHIR access, searched) that carry clinical
         // facts; read once, when the first order with a billing code needs it.
         ClinicalFactReader? history = null;
 
-        using var stream = new MemoryStream();
-        var actions = new List<string>();
-        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        var answers = new List<(Resource Order, CoverageAssertion Assertion)>();
+        var unchanged = 0;
+        foreach (var order in orders!)
         {
-            writer.WriteStartObject();
-            writer.WriteStartArray("cards");
-            var pending = new List<(Resource Order, LineDetermination Line, CoverageAssertion Assertion, string AssertionId)>();
-            foreach (var order in orders!)
+            if (!OrderMapper.IsOrder(order)) continue;
+            if (order is Appointment appointment) await ReadBasedOn(appointment, known, access, cancellationToken);
+            CoverageAssertion assertion;
+            var reading = OrderMapper.Read(order, reference => Resolve(reference, known), ClinicalToBilling)!;
+            if (coverageNotFound is not null) assertion = coverageNotFound with { BillingCode = reading.Facts?.BillingCodes[0] };
+            else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.NeedsCode);
+            else
             {
-                var facts = OrderMapper.Read(order, reference => Resolve(reference, known));
-                if (facts is null) continue;
                 if (history is null)
                 {
                     var record = await History(request, access, cancellationToken);
@@ -88,82 +112,127 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 }
                 var clinical = await Clinical(order, known, history, access, cancellationToken);
                 if (clinical.Error is not null) return clinical.Error;
-                var draft = OrderMapper.ToRequest(facts, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
-                var read = RequestValidator.Validate(draft, evaluator.Catalogue);
-                if (read.Errors.FirstOrDefault(e => e.Field.StartsWith("clinical.", StringComparison.Ordinal)) is { } factError)
+                // Each billing code the order may be billed as (its own, then its billing options): the first a policy
+                // addresses decides; none addressed, the first code's answer stands.
+                LineDetermination? decided = null;
+                string? unreadable = null;
+                foreach (var billingCode in facts.BillingCodes)
                 {
-                    // A fact the EHR recorded outside what the catalogue allows (e.g. a size beyond the fact's maximum).
-                    var where = clinical.Value.PathOf(factError.Field["clinical.".Length..]) ?? factError.Field;
-                    // The audit names the element, not the clinical value (member data stays out of the audit).
-                    return new CrdResult(400, null, Outcomes.Invalid($"{where}: {factError.Message}", where), $"refused (400): a clinical fact outside what the catalogue allows at {where}");
+                    var draft = OrderMapper.ToRequest(facts, billingCode, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
+                    var read = RequestValidator.Validate(draft, evaluator.Catalogue);
+                    if (read.Errors.FirstOrDefault(e => e.Field.StartsWith("clinical.", StringComparison.Ordinal)) is { } factError)
+                    {
+                        // A fact the EHR recorded outside what the catalogue allows (e.g. a size beyond the fact's maximum).
+                        var where = clinical.Value.PathOf(factError.Field["clinical.".Length..]) ?? factError.Field;
+                        // The audit names the element, not the clinical value (member data stays out of the audit).
+                        return new CrdResult(400, null, Outcomes.Invalid($"{where}: {factError.Message}", where), $"refused (400): a clinical fact outside what the catalogue allows at {where}");
+                    }
+                    if (!read.IsValid)
+                    {
+                        unreadable ??= string.Join("; ", read.Errors.Select(e => $"{e.Field}: {e.Message}"));
+                        continue;
+                    }
+                    var line = evaluator.Evaluate(read.Request!).Lines[0];
+                    if (decided is null || decided.Outcome == LineOutcome.NotAddressed && line.Outcome != LineOutcome.NotAddressed) decided = line;
+                    if (line.Outcome != LineOutcome.NotAddressed) break;
                 }
-                if (!read.IsValid) continue; // e.g. an invalid reason code: not an order this payer can assess
-                var line = evaluator.Evaluate(read.Request!).Lines[0];
-                if (line.Outcome == LineOutcome.NotAddressed) continue;
-                var assertion = CoverageInformation.Assert(line);
-                var assertionId = Guid.CreateVersion7(time.GetUtcNow()).ToString();
-                WriteCard(writer, line, assertion, assertionId);
-                pending.Add((order, line, assertion, assertionId));
+                assertion = decided is not null
+                    ? CoverageInformation.Assert(decided, PolicyUrl(decided))
+                    // e.g. an invalid reason code: the order cannot be assessed as it stands.
+                    : CoverageInformation.NotAssessed($"The order cannot be assessed as it stands ({unreadable}): coverage was not assessed.", false);
             }
-            writer.WriteEndArray();
+            // order-select is a secondary hook: no request for clinical or administrative information (hook-19).
+            if (request.Hook == "order-select") assertion = assertion.WithoutInformationRequests();
 
-            writer.WriteStartArray("systemActions");
-            foreach (var (order, line, assertion, assertionId) in pending)
+            // Nothing new for this Coverage since the EHR last stored our answer on the order: no update (resp-35).
+            var ours = ((DomainResource)order).Extension
+                .Where(e => e.Url == FhirSystems.CrdCoverageInformation && CoverageInformation.CoverageOf(e) == coverageReference).ToList();
+            if (ours.Count == 1 && CoverageInformation.SaysTheSame(ours[0], assertion, coverageReference))
             {
-                var updated = (Resource)order.DeepCopy();
-                var extensions = ((DomainResource)updated).Extension;
-                extensions.RemoveAll(e => e.Url == FhirSystems.CrdCoverageInformation);
-                extensions.Add(CoverageInformation.Build(line, assertion, $"Coverage/{coverage.Id}", assertionId, today, PolicyUrl(line)));
+                unchanged++;
+                continue;
+            }
+            answers.Add((order, assertion));
+        }
+
+        using var stream = new MemoryStream();
+        var actions = new List<string>();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            writer.WriteStartObject();
+            // Coverage information is never a card (resp-25): it is only the update below.
+            writer.WriteStartArray("cards");
+            writer.WriteEndArray();
+            writer.WriteStartArray("systemActions");
+            foreach (var (order, assertion) in answers)
+            {
+                var updated = (DomainResource)order.DeepCopy();
+                // Only our own assertion for this Coverage is replaced: another payer's (another Coverage's) coverage
+                // information and every other element stay as the EHR sent them (resp-32, resp-37).
+                updated.Extension.RemoveAll(e => e.Url == FhirSystems.CrdCoverageInformation && CoverageInformation.CoverageOf(e) == coverageReference);
+                updated.Extension.Add(CoverageInformation.Build(assertion, coverageReference, Guid.CreateVersion7(time.GetUtcNow()).ToString(), today));
+                var code = assertion.BillingCode?.Code ?? order.TypeName;
                 writer.WriteStartObject();
                 writer.WriteString("type", "update");
-                writer.WriteString("description", $"Coverage information for {line.Code}: {assertion.Covered}");
+                writer.WriteString("description", $"Coverage information for {code}: {assertion.Covered}");
                 writer.WritePropertyName("resource");
                 writer.WriteRawValue(FhirJson.Serialize(updated));
                 writer.WriteEndObject();
-                actions.Add($"{order.TypeName} {line.Code}: {line.Outcome.ToWire()} ({assertion.Covered})");
+                actions.Add($"{order.TypeName} {code}: {assertion.Covered}/{assertion.PaNeeded}");
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        var detail = $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), {actions.Count} with coverage information" +
-            (actions.Count > 0 ? ": " + string.Join("; ", actions) : "");
+        var detail = $"{request.Hook} {request.HookInstance}: {orders.Count} order(s), {actions.Count} with coverage information" +
+            (unchanged > 0 ? $", {unchanged} unchanged" : "") + (actions.Count > 0 ? ": " + string.Join("; ", actions) : "");
         return new CrdResult(200, Encoding.UTF8.GetString(stream.ToArray()), null, detail);
     }
 
-    private void WriteCard(Utf8JsonWriter writer, LineDetermination line, CoverageAssertion assertion, string assertionId)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("uuid", assertionId);
-        // CDS Hooks: the summary is under 140 characters.
-        writer.WriteString("summary", assertion.Summary.Length < 140 ? assertion.Summary : assertion.Summary[..136] + "...");
-        writer.WriteString("indicator", assertion.Indicator);
-        writer.WriteString("detail", CoverageInformation.Reason(line));
-        writer.WriteStartObject("source");
-        writer.WriteString("label", line.Policy is null ? "Payer coverage policy" : $"Payer coverage policy {line.Policy.Id}");
-        writer.WriteStartObject("topic");
-        writer.WriteString("system", FhirSystems.CrdTemp);
-        writer.WriteString("code", "coverage-info");
-        writer.WriteString("display", "Coverage Information");
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        if (PolicyUrl(line) is { } url)
-        {
-            writer.WriteStartArray("links");
-            writer.WriteStartObject();
-            writer.WriteString("label", $"Policy {line.Policy!.Id}: {line.Policy.Title} (version {line.Policy.Version})");
-            writer.WriteString("url", url);
-            writer.WriteString("type", "absolute");
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-        }
-        writer.WriteEndObject();
-    }
+    /// <summary>The billing codes the catalogue maps a clinical coding to (policies/order-codes.yaml); none when it maps none.</summary>
+    private IReadOnlyList<Coding> ClinicalToBilling(Coding coding) =>
+        [.. evaluator.Catalogue.OrderCodes.BillingCodesFor(coding.System, coding.Code).Select(c => new Coding(FhirSystems.ProcedureSystem(c), c))];
 
     private string? PolicyUrl(LineDetermination line) =>
         options.PolicyBaseUrl is null || line.Policy is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{line.Policy.Id}?version={line.Policy.Version}";
 
     private bool IsAllowed(Uri server) =>
         options.AllowedFhirServers.Any(allowed => server.AbsoluteUri.StartsWith(allowed, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A read from the EHR's FHIR server that fails — refused, not found, unreachable, timed out — gives null: each caller
+    /// decides what a missing resource means (412, or an answer without it), never a 400 or 500 for the EHR's outage.
+    /// </summary>
+    private async Task<Resource?> TryRead(FhirAccess access, string relativeUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await fhir.ReadAsync(access, relativeUrl, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The orders an Appointment is basedOn, when the call does not carry them: read from the FHIR server (within the
+    /// call's read budget), so that an appointment for an order is assessed by the order's code.
+    /// </summary>
+    private async System.Threading.Tasks.Task ReadBasedOn(Appointment appointment, List<Resource> known, FhirAccess? access, CancellationToken cancellationToken)
+    {
+        if (access is null || appointment.ServiceType.Any(s => s.Coding.Any(c => FhirSystems.IsOrderBillingSystem(c.System)))) return;
+        foreach (var basedOn in appointment.BasedOn)
+        {
+            if (basedOn.Reference is not { } target || Resolve(basedOn, known) is not null || _reads >= MaxObservationReads) continue;
+            if (!target.StartsWith("ServiceRequest/", StringComparison.Ordinal) && !target.StartsWith("DeviceRequest/", StringComparison.Ordinal)) continue;
+            _reads++;
+            if (await TryRead(access, target, cancellationToken) is { } read and not OperationOutcome)
+            {
+                Remember(read, $"{target} (read from the FHIR server)");
+                known.Add(read);
+            }
+        }
+    }
 
     private async Task<(List<Resource>? Orders, CrdResult? Error)> Orders(
         CdsHookRequest request, FhirAccess? access, List<Resource> known, CancellationToken cancellationToken)
@@ -181,7 +250,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 if (request.Hook == "order-select" && context.TryGetProperty("selections", out var selections) && selections.ValueKind == JsonValueKind.Array)
                 {
                     // order-select: only the orders just selected are assessed.
-                    var selected = selections.EnumerateArray().Select(s => s.GetString()).ToHashSet(StringComparer.Ordinal);
+                    var selected = selections.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()).ToHashSet(StringComparer.Ordinal);
                     orders = orders.Where(o => selected.Contains($"{o.TypeName}/{o.Id}")).ToList();
                 }
                 return (orders, null);
@@ -197,19 +266,33 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             }
             case "order-dispatch":
             {
-                if (!context.TryGetProperty("dispatchedOrders", out var dispatched) || dispatched.ValueKind != JsonValueKind.Array)
-                    return (null, CrdResult.Fail(400, "context.dispatchedOrders: required (a list of order references)", "context.dispatchedOrders"));
-                var prefetched = request.Prefetch.Values.Select(v => FhirJson.Parse(v, "prefetch", out _)).OfType<Resource>()
+                // CDS Hooks order-dispatch names the orders in dispatchedOrders; the CRD kit (and CRD 2.0.1's examples)
+                // send one order in context.order, with the performer: both are read.
+                var references = new List<string>();
+                if (context.TryGetProperty("dispatchedOrders", out var dispatched) && dispatched.ValueKind == JsonValueKind.Array)
+                    references.AddRange(dispatched.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!));
+                else if (context.TryGetProperty("order", out var single) && single.ValueKind == JsonValueKind.String)
+                    references.Add(single.GetString()!);
+                else
+                    return (null, CrdResult.Fail(400, "context.dispatchedOrders (a list of order references) or context.order (one order reference): required", "context.dispatchedOrders"));
+                if (references.Count > MaxOrders)
+                    return (null, CrdResult.Fail(400, $"context.dispatchedOrders names {references.Count} orders; at most {MaxOrders} are accepted.", "context.dispatchedOrders"));
+                var prefetched = request.Prefetch.Select(p => Prefetched(p.Key, p.Value, out _)).OfType<Resource>()
                     .SelectMany(r => r is Bundle b ? b.Entry.Select(e => e.Resource).OfType<Resource>() : [r]).ToList();
                 var orders = new List<Resource>();
-                foreach (var reference in dispatched.EnumerateArray().Select(d => d.GetString()).OfType<string>())
+                foreach (var reference in references)
                 {
-                    var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference);
-                    if (order is null && access is not null) order = await fhir.ReadAsync(access, reference, cancellationToken);
+                    var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference || (r.Id is not null && reference.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
+                    if (order is null && access is not null && await TryRead(access, reference, cancellationToken) is { } read and not OperationOutcome)
+                    {
+                        order = read;
+                        Remember(order, $"{reference} (read from the FHIR server)");
+                    }
+                    // The order cannot be had: a precondition of the call is missing (CDS Hooks 412), not a bad request.
                     if (order is null)
-                        return (null, access is null
-                            ? CrdResult.Fail(412, $"The dispatched order {reference} was not prefetched and no FHIR access was given.", "prefetch")
-                            : CrdResult.Fail(400, $"The dispatched order {reference} could not be read from the FHIR server.", "context.dispatchedOrders"));
+                        return (null, CrdResult.Fail(412, access is null
+                            ? $"The dispatched order {reference} was not prefetched and no FHIR access was given."
+                            : $"The dispatched order {reference} was not prefetched and could not be read from the FHIR server.", "prefetch"));
                     orders.Add(order);
                 }
                 known.AddRange(orders);
@@ -255,31 +338,60 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         return parsed.Resource;
     }
 
-    private async Task<Fetched<T>> PrefetchedOrRead<T>(
-        CdsHookRequest request, string key, FhirAccess? access, string relativeUrl, CancellationToken cancellationToken) where T : Resource
+    /// <summary>
+    /// A prefetch slot as the call fills it: the resource; absent (null) when the EHR sent none or an OperationOutcome
+    /// (CDS Hooks: a prefetch the EHR failed to fill may carry the OperationOutcome of the failure); a 400 when it is not
+    /// FHIR at all.
+    /// </summary>
+    private Fetched<Resource> Slot(CdsHookRequest request, string key, string expected)
     {
-        if (request.Prefetch.TryGetValue(key, out var element))
-        {
-            var resource = Prefetched(key, element, out var problems);
-            if (resource is T typed) return new(typed, null);
-            return new(null, new CrdResult(400, null, problems ?? Outcomes.Invalid($"prefetch.{key} must be a {typeof(T).Name}.", $"prefetch.{key}"),
-                $"refused (400): prefetch.{key} is not a {typeof(T).Name}"));
-        }
-        if (access is null)
-            return new(null, CrdResult.Fail(412, $"prefetch.{key} is missing and the request gives no FHIR access to read it.", $"prefetch.{key}"));
-        if (request.PatientId is null)
-            return new(null, CrdResult.Fail(400, "context.patientId: required to read the patient's records", "context.patientId"));
-        var read = await fhir.ReadAsync(access, relativeUrl, cancellationToken);
-        return read is T value
-            ? new(value, null)
-            : new(null, CrdResult.Fail(400, $"{relativeUrl} could not be read from the FHIR server.", $"prefetch.{key}"));
+        if (!request.Prefetch.TryGetValue(key, out var element)) return new(null, null);
+        var resource = Prefetched(key, element, out var problems);
+        if (resource is OperationOutcome) return new(null, null);
+        return resource is not null
+            ? new(resource, null)
+            : new(null, new CrdResult(400, null, problems ?? Outcomes.Invalid($"prefetch.{key} must be a {expected}.", $"prefetch.{key}"),
+                $"refused (400): prefetch.{key} is not a {expected}"));
     }
 
+    /// <summary>A resource the answer can do without (the Patient): prefetched, else read; null when neither gives it.</summary>
+    private async Task<Fetched<T>> Optional<T>(
+        CdsHookRequest request, string key, FhirAccess? access, string relativeUrl, CancellationToken cancellationToken) where T : Resource
+    {
+        var slot = Slot(request, key, typeof(T).Name);
+        if (slot.Error is not null) return new(null, slot.Error);
+        if (slot.Value is not null)
+            return slot.Value is T typed
+                ? new(typed, null)
+                : new(null, CrdResult.Fail(400, $"prefetch.{key} must be a {typeof(T).Name}.", $"prefetch.{key}"));
+        if (access is null || request.PatientId is null) return new(null, null);
+        return new(await TryRead(access, relativeUrl, cancellationToken) as T, null);
+    }
+
+    /// <summary>
+    /// The patient's Coverages (the active ones): prefetched, else read from the FHIR server. Without them no coverage
+    /// information can be given at all — every assertion names its Coverage — so their absence is a precondition the
+    /// call lacks (412), whether the EHR sent no prefetch and no FHIR access, a failed prefetch, or a FHIR server that
+    /// could not be read (docs/decisions.md "CRD: failed prefetch and unreachable FHIR server").
+    /// </summary>
     private async Task<Fetched<List<Hl7.Fhir.Model.Coverage>>> Coverages(CdsHookRequest request, FhirAccess? access, CancellationToken cancellationToken)
     {
-        var found = await PrefetchedOrRead<Resource>(request, "coverage", access, $"Coverage?patient={request.PatientId}&status=active", cancellationToken);
-        if (found.Error is not null) return new(null, found.Error);
-        var coverages = found.Value switch
+        var slot = Slot(request, "coverage", "Bundle of Coverages");
+        if (slot.Error is not null) return new(null, slot.Error);
+        var found = slot.Value;
+        if (found is null)
+        {
+            if (access is null)
+                return new(null, CrdResult.Fail(412, request.Prefetch.ContainsKey("coverage")
+                    ? "prefetch.coverage holds the EHR's failure (an OperationOutcome) and the request gives no FHIR access to read the Coverage."
+                    : "prefetch.coverage is missing and the request gives no FHIR access to read it.", "prefetch.coverage"));
+            if (request.PatientId is null)
+                return new(null, CrdResult.Fail(400, "context.patientId: required to read the patient's records", "context.patientId"));
+            found = await TryRead(access, $"Coverage?patient={Uri.EscapeDataString(request.PatientId)}&status=active", cancellationToken);
+            if (found is null or OperationOutcome)
+                return new(null, CrdResult.Fail(412, "The patient's Coverage was not prefetched and could not be read from the FHIR server.", "prefetch.coverage"));
+        }
+        var coverages = found switch
         {
             Bundle bundle => bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().ToList(),
             Hl7.Fhir.Model.Coverage single => [single],
@@ -333,7 +445,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         }
         else if (access is not null && request.PatientId is not null)
         {
-            found = await fhir.ReadAsync(access, CdsServices.ObservationQuery(evaluator.Catalogue.Facts, Uri.EscapeDataString(request.PatientId)), cancellationToken);
+            found = await TryRead(access, CdsServices.ObservationQuery(evaluator.Catalogue.Facts, Uri.EscapeDataString(request.PatientId)), cancellationToken);
             Remember(found, "Observation search on the FHIR server");
         }
         else found = null;
@@ -380,7 +492,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal) && _reads < MaxObservationReads)
                 {
                     _reads++;
-                    resource = await fhir.ReadAsync(access, target, cancellationToken);
+                    resource = await TryRead(access, target, cancellationToken);
                     if (resource is not null) Remember(resource, $"{target} (read from the FHIR server)");
                 }
                 path = resource is null ? target : PathOf(resource);

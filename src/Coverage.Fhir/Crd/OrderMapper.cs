@@ -5,45 +5,91 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Crd;
 
-/// <summary>What CRD needs of an order: its CPT/HCPCS code, description, reasons and date.</summary>
-public sealed record OrderFacts(Resource Order, Coding BillingCode, string? Description, IReadOnlyList<string> Diagnoses, DateOnly? Date, int Units);
+/// <summary>
+/// What CRD needs of an order: the CPT/HCPCS codes it may be billed as (the first is its own code, the others billing
+/// options), description, reasons and date.
+/// </summary>
+public sealed record OrderFacts(Resource Order, IReadOnlyList<Coding> BillingCodes, string? Description, IReadOnlyList<string> Diagnoses, DateOnly? Date, int Units);
 
 /// <summary>
-/// Maps the order resources CDS Hooks carries (ServiceRequest, DeviceRequest, Appointment) to the one
-/// coverage request: code from the CPT/HCPCS coding, description from code.text, ICD-10-CM reasons from
-/// reasonCode and reasonReference, the date from occurrence[x] (or the appointment's start).
-/// Orders of other types, or without a CPT/HCPCS code, are not for this payer's policies: no action.
+/// One order as CRD reads it: its facts, or — for an order this payer's policies cannot assess — why not, and whether
+/// a CPT/HCPCS code would let it be assessed.
+/// </summary>
+public sealed record OrderReading(OrderFacts? Facts, string? NotAssessed, bool NeedsCode)
+{
+    public static OrderReading Of(OrderFacts facts) => new(facts, null, false);
+}
+
+/// <summary>
+/// Maps the order resources CDS Hooks carries to the one coverage request. The billing codes of an order are, in this
+/// order: the CPT/HCPCS codings of its code; the codes of its ext-billing-options (billopt-2/3: a server SHALL consider
+/// them); the billing codes the catalogue maps its clinical codings to (e.g. SNOMED CT, <c>policies/order-codes.yaml</c>).
+/// An Appointment is read by its serviceType, else by the orders it is basedOn. Description from code.text, ICD-10-CM
+/// reasons from reasonCode and reasonReference, the date from occurrence[x] (or the appointment's start).
+/// Every other request resource a CRD hook carries (MedicationRequest, CommunicationRequest, NutritionOrder,
+/// VisionPrescription, a DeviceRequest naming its device by reference) is read as not assessed, with the reason.
+/// Resources that are not orders (e.g. an Encounter) give null: no assertion.
 /// </summary>
 public static class OrderMapper
 {
-    public static OrderFacts? Read(Resource order, Func<ResourceReference, Resource?> resolve)
+    /// <summary>The request resources CRD's order hooks carry (CRD 2.0.1 hooks page).</summary>
+    public static bool IsOrder(Resource resource) =>
+        resource is ServiceRequest or DeviceRequest or MedicationRequest or CommunicationRequest or NutritionOrder or VisionPrescription or Appointment;
+
+    public static OrderReading? Read(Resource order, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling)
     {
         return order switch
         {
-            ServiceRequest request => FromCode(order, request.Code, request.ReasonCode, request.ReasonReference, request.Occurrence, resolve, Units(request.Quantity)),
-            DeviceRequest device => FromCode(order, device.Code as CodeableConcept, device.ReasonCode, device.ReasonReference, device.Occurrence, resolve, 1),
-            Appointment appointment => FromAppointment(appointment, resolve),
+            ServiceRequest request => FromCode(order, request.Code, request.ReasonCode, request.ReasonReference, request.Occurrence, resolve, clinicalToBilling, Units(request.Quantity)),
+            DeviceRequest { Code: CodeableConcept code } device => FromCode(order, code, device.ReasonCode, device.ReasonReference, device.Occurrence, resolve, clinicalToBilling, 1),
+            DeviceRequest => new(null, "The DeviceRequest names its device by reference (codeReference), not by a CPT/HCPCS code: coverage was not assessed. Give the device's HCPCS code in DeviceRequest.codeCodeableConcept.", true),
+            Appointment appointment => FromAppointment(appointment, resolve, clinicalToBilling),
+            MedicationRequest or CommunicationRequest or NutritionOrder or VisionPrescription => new(null,
+                $"This payer's coverage policies address procedures and devices coded in CPT/HCPCS; coverage of this {order.TypeName} was not assessed here.", false),
             _ => null,
         };
     }
 
-    private static OrderFacts? FromAppointment(Appointment appointment, Func<ResourceReference, Resource?> resolve)
+    private static OrderReading FromAppointment(Appointment appointment, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling)
     {
+        var date = appointment.Start is { } start ? DateOnly.FromDateTime(start.UtcDateTime) : (DateOnly?)null;
         foreach (var serviceType in appointment.ServiceType)
         {
-            var facts = FromCode(appointment, serviceType, appointment.ReasonCode, appointment.ReasonReference, null, resolve, 1);
-            if (facts is not null)
-                return facts with { Date = appointment.Start is { } start ? DateOnly.FromDateTime(start.UtcDateTime) : null };
+            var reading = FromCode(appointment, serviceType, appointment.ReasonCode, appointment.ReasonReference, null, resolve, clinicalToBilling, 1);
+            if (reading.Facts is not null) return OrderReading.Of(reading.Facts with { Date = date });
         }
-        return null;
+        // The appointment is for the orders it is basedOn: their codes (and reasons, with the appointment's own first).
+        foreach (var basedOn in appointment.BasedOn)
+        {
+            var reading = resolve(basedOn) switch
+            {
+                ServiceRequest request => FromCode(appointment, request.Code, [.. appointment.ReasonCode, .. request.ReasonCode],
+                    [.. appointment.ReasonReference, .. request.ReasonReference], request.Occurrence, resolve, clinicalToBilling, Units(request.Quantity)),
+                DeviceRequest { Code: CodeableConcept code } device => FromCode(appointment, code, [.. appointment.ReasonCode, .. device.ReasonCode],
+                    [.. appointment.ReasonReference, .. device.ReasonReference], device.Occurrence, resolve, clinicalToBilling, 1),
+                _ => null,
+            };
+            if (reading?.Facts is not null) return OrderReading.Of(reading.Facts with { Date = date ?? reading.Facts.Date });
+        }
+        var unread = appointment.BasedOn.Where(b => resolve(b) is null).Select(b => b.Reference).OfType<string>().ToList();
+        return new(null, unread.Count > 0
+            ? $"The appointment carries no CPT/HCPCS service type and the order it is based on ({string.Join(", ", unread)}) could not be read: coverage was not assessed."
+            : "The appointment carries no CPT/HCPCS code (in serviceType or the order it is based on): coverage was not assessed.", true);
     }
 
-    private static OrderFacts? FromCode(
+    private static OrderReading FromCode(
         Resource order, CodeableConcept? code, List<CodeableConcept> reasonCodes, List<ResourceReference> reasonReferences,
-        DataType? occurrence, Func<ResourceReference, Resource?> resolve, int units)
+        DataType? occurrence, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling, int units)
     {
-        var billing = code?.Coding.FirstOrDefault(c => FhirSystems.IsProcedureSystem(c.System) && c.Code is not null && CodeFormats.IsProcedureCode(c.Code));
-        if (billing is null) return null;
+        var billing = BillingCodes(code, clinicalToBilling);
+        if (billing.Count == 0)
+        {
+            var coded = code?.Coding.Where(c => c.Code is not null).Select(c => $"{c.System}|{c.Code}").ToList() ?? [];
+            return new(null, coded.Count == 0
+                ? $"The {order.TypeName} carries no code: coverage was not assessed. Give its CPT/HCPCS code."
+                : $"The {order.TypeName} is coded {string.Join(", ", coded)}, for which this payer knows no CPT/HCPCS billing code: coverage was not assessed. Give the CPT/HCPCS code (in the code or an ext-billing-options extension).",
+                true);
+        }
 
         var diagnoses = new List<string>();
         void Add(CodeableConcept? concept)
@@ -56,7 +102,30 @@ public static class OrderMapper
         foreach (var reference in reasonReferences)
             if (resolve(reference) is Condition condition) Add(condition.Code);
 
-        return new OrderFacts(order, billing, string.IsNullOrWhiteSpace(code!.Text) ? null : code.Text, diagnoses, DateOf(occurrence), units);
+        return OrderReading.Of(new OrderFacts(order, billing, string.IsNullOrWhiteSpace(code!.Text) ? null : code.Text, diagnoses, DateOf(occurrence), units));
+    }
+
+    /// <summary>The CPT/HCPCS codes of a code: its own, then its billing options, then what the catalogue maps its other codings to.</summary>
+    private static List<Coding> BillingCodes(CodeableConcept? code, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling)
+    {
+        var found = new List<Coding>();
+        void Take(Coding coding)
+        {
+            if (!FhirSystems.IsOrderBillingSystem(coding.System) || coding.Code is null || !CodeFormats.IsProcedureCode(coding.Code)) return;
+            if (found.Any(f => f.Code == coding.Code)) return;
+            found.Add(new Coding(FhirSystems.ProcedureSystem(coding.Code), coding.Code));
+        }
+        if (code is null) return found;
+        foreach (var coding in code.Coding) Take(coding);
+        foreach (var option in code.Extension.Where(e => e.Url == FhirSystems.CrdBillingOptions))
+        {
+            if (option.Value is CodeableConcept concept) foreach (var coding in concept.Coding) Take(coding);
+            else if (option.Value is Coding coding) Take(coding);
+        }
+        if (found.Count == 0)
+            foreach (var coding in code.Coding.Where(c => c.Code is not null))
+                foreach (var mapped in clinicalToBilling(coding)) Take(mapped);
+        return found;
     }
 
     private static DateOnly? DateOf(DataType? occurrence) => occurrence switch
@@ -71,9 +140,9 @@ public static class OrderMapper
     private static int Units(DataType? quantity) =>
         quantity is Quantity { Value: { } value } && value >= 1 && value <= 999 && value == Math.Floor(value) ? (int)value : 1;
 
-    /// <summary>The coverage request for one order, as a draft for the same request validator as every interface.</summary>
+    /// <summary>The coverage request for one order and one of its billing codes, as a draft for the same request validator as every interface.</summary>
     public static RequestDraft ToRequest(
-        OrderFacts facts, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today,
+        OrderFacts facts, Coding billingCode, string requestId, string? memberId, string? birthDate, string? planId, DateOnly today,
         IReadOnlyList<KeyValuePair<string, FactValue>>? clinical = null) => new()
     {
         RequestId = requestId,
@@ -83,7 +152,7 @@ public static class OrderMapper
         PlanId = planId,
         DateOfService = IsoDate.ToString(facts.Date ?? today),
         Diagnoses = facts.Diagnoses,
-        ServiceLines = [new ServiceLineDraft { Sequence = 1, Code = facts.BillingCode.Code!, Units = facts.Units, Description = facts.Description }],
+        ServiceLines = [new ServiceLineDraft { Sequence = 1, Code = billingCode.Code!, Units = facts.Units, Description = facts.Description }],
         Clinical = clinical ?? [],
     };
 }

@@ -17,6 +17,12 @@ public sealed class CdsClientIssuer
     public string? JwksUri { get; set; }
     /// <summary>JWK Set URLs the client may name in a token's jku header.</summary>
     public List<string> AllowedJku { get; set; } = [];
+    /// <summary>
+    /// Off by default. On: this issuer's token may be used for more than one call within its lifetime (its jti is not
+    /// checked for replay). Only for a test client that signs one token for several calls — the Inferno CRD kit does —
+    /// on a server used for testing (docs/crd-pas.md "Running the Inferno CRD kit").
+    /// </summary>
+    public bool AllowTokenReuse { get; set; }
 }
 
 public sealed class CdsHooksAuthenticationOptions

@@ -21,8 +21,16 @@ internal static class CdsHooksEndpoints
         return app;
     }
 
+    /// <summary>Every service declares the CRD version it conforms to and the configuration options it honours.</summary>
+    private static readonly Dictionary<string, object> CrdExtension = new(StringComparer.Ordinal)
+    {
+        [CrdConfiguration.VersionExtensionName] = new[] { CrdConfiguration.Version },
+        [CrdConfiguration.OptionsExtensionName] = CrdConfiguration.Options
+            .Select(o => new CdsConfigurationOption(o.Code, o.Type, o.Name, o.Description, o.Default)).ToList(),
+    };
+
     private static Microsoft.AspNetCore.Http.HttpResults.Ok<CdsDiscovery> Discovery(Evaluator evaluator) => TypedResults.Ok(new CdsDiscovery(
-        CdsServices.For(evaluator.Catalogue.Facts).Select(s => new CdsServiceDescription(s.Hook, s.Id, s.Title, s.Description, s.Prefetch)).ToList()));
+        CdsServices.For(evaluator.Catalogue.Facts).Select(s => new CdsServiceDescription(s.Hook, s.Id, s.Title, s.Description, s.Prefetch, CrdExtension)).ToList()));
 
     private static async Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,
@@ -48,7 +56,9 @@ internal static class CdsHooksEndpoints
             var check = await authenticator.AuthenticateAsync(request, $"{settings.BaseUrl}/cds-services/{service.Id}", cancellationToken);
             if (!check.Valid) return Refused(check.Kind!, check.Error!);
             actor = new Actor(check.Issuer!, "cds-client", check.Issuer, check.Client, check.Client, source);
-            token = check.Use;
+            // An issuer the operator allowed to reuse a token within its lifetime (off by default; docs/crd-pas.md
+            // "Running the Inferno CRD kit") is not checked for replay: its calls record no token use.
+            token = authOptions.Issuers.FirstOrDefault(i => i.Issuer == check.Issuer)?.AllowTokenReuse == true ? null : check.Use;
         }
         // Each client (issuer; without authentication, in Development, each source) has a rate of its own.
         if (limits.ClientBlocked(actor.Issuer ?? source) is { } clientWait)
@@ -122,4 +132,8 @@ internal static class CdsHooksEndpoints
 
 public sealed record CdsDiscovery(IReadOnlyList<CdsServiceDescription> Services);
 
-public sealed record CdsServiceDescription(string Hook, string Id, string Title, string Description, IReadOnlyDictionary<string, string> Prefetch);
+public sealed record CdsServiceDescription(
+    string Hook, string Id, string Title, string Description, IReadOnlyDictionary<string, string> Prefetch, IReadOnlyDictionary<string, object> Extension);
+
+/// <summary>A davinci-crd.configuration-options entry (CRD 2.0.1 CDSHookServicesExtensionConfiguration).</summary>
+public sealed record CdsConfigurationOption(string Code, string Type, string Name, string Description, bool Default);

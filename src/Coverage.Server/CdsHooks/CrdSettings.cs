@@ -16,6 +16,13 @@ public sealed class CrdSettings
     public string? PublicBaseUrl { get; set; }
     public List<string> AllowedFhirServers { get; set; } = [];
 
+    /// <summary>
+    /// Coverage:Payer: the payer this server answers for — Name (the label of its cards, and a Coverage.payor display
+    /// it recognises) and Identifiers ("system|value", e.g. its NAIC code) a Coverage.payor names it by. Unset: every
+    /// Coverage is taken as this payer's (hook-13 cannot be checked without knowing who the payer is).
+    /// </summary>
+    public PayerSettings? Payer { get; set; }
+
     /// <summary>Development without a public base URL: where the server listens, once it does.</summary>
     internal string? ListeningUrl { get; set; }
 
@@ -31,6 +38,7 @@ public sealed class CrdSettings
     {
         PolicyBaseUrl = $"{BaseUrl}/policies",
         AllowedFhirServers = AllowedFhirServers,
+        Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
     };
 
     /// <summary>
@@ -72,4 +80,11 @@ public sealed class CrdSettings
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>Coverage:Payer (see <see cref="CrdSettings.Payer"/>).</summary>
+public sealed class PayerSettings
+{
+    public string? Name { get; set; }
+    public List<string> Identifiers { get; set; } = [];
 }
