@@ -136,7 +136,7 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
         Assert.Equal("covered", Code(info, "covered"));
         Assert.Equal("auth-needed", Code(info, "pa-needed"));
         Assert.Null(Code(info, "doc-needed"));
-        Assert.Equal("info", body.GetProperty("cards")[0].Str("indicator"));
+        Assert.Empty(body.GetProperty("cards").EnumerateArray()); // resp-25
     }
 
     [Fact]
@@ -186,8 +186,9 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
 
         var info = Information(AnsweredOrder(body));
         Assert.Equal("not-covered", Code(info, "covered"));
-        Assert.DoesNotContain(info.Extension, e => e.Url is "pa-needed" or "info-needed"); // crd-ci-q2, crd-ci-q3
-        Assert.Contains("not medically necessary", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+        Assert.Equal("no-auth", Code(info, "pa-needed")); // crd-ci-q2 as CRD 2.0.1 writes it
+        Assert.DoesNotContain(info.Extension, e => e.Url is "info-needed"); // crd-ci-q3
+        Assert.Contains("not medically necessary", Assert.IsType<CodeableConcept>(info.Extension.Single(e => e.Url == "reason").Value).Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
         Assert.Equal(HttpStatusCode.OK, status);
         var info = Information(AnsweredOrder(body));
         Assert.Equal("not-covered", Code(info, "covered"));
-        Assert.Contains("experimental, investigational or unproven", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+        Assert.Contains("investigational", Assert.IsType<CodeableConcept>(info.Extension.Single(e => e.Url == "reason").Value).Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -247,7 +248,7 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     }
 
     [Fact]
-    public async Task OrderSign_NoOrderWithABillingCode_SearchesNoRecord()
+    public async Task OrderSign_NoOrderWithABillingCode_SearchesNoRecord_AndSaysCoverageWasNotAssessed()
     {
         var request = Ehr.OrderSign(Order("12345678", "C79.51", system: "http://snomed.info/sct"));
         request["fhirServer"] = FakeFhirServer.BaseUrl;
@@ -256,7 +257,8 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
         var (status, body) = await Call(request);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
+        var info = Information(AnsweredOrder(body));
+        Assert.Equal(("conditional", "conditional"), (Code(info, "covered"), Code(info, "pa-needed")));
         Assert.DoesNotContain(_fhirServer.Requests, r => r.Url.Contains("/Observation", StringComparison.Ordinal));
     }
 

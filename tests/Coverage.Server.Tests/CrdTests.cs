@@ -69,13 +69,13 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     // ------------------------------------------------------------------ discovery
 
     [Fact]
-    public async Task Discovery_ListsTheFourCrdServicesWithPrefetch()
+    public async Task Discovery_ListsTheCrdServicesWithPrefetch()
     {
         var (status, body, _) = await Api.Get(_client, "/cds-services");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var services = body.GetProperty("services").EnumerateArray().ToList();
-        Assert.Equal(["order-select", "order-sign", "order-dispatch", "appointment-book"], services.Select(s => s.Str("hook")));
+        Assert.Equal(["order-select", "order-sign", "order-dispatch", "appointment-book", "encounter-start", "encounter-discharge"], services.Select(s => s.Str("hook")));
         foreach (var service in services)
         {
             Assert.Equal("Patient/{{context.patientId}}", service.GetProperty("prefetch").Str("patient"));
@@ -100,38 +100,34 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         var info = CoverageInformation(order);
         Assert.Equal("Coverage/cov-1", Sub<ResourceReference>(info, "coverage").Reference);
         Assert.Equal("not-covered", Code(info, "covered"));
-        Assert.DoesNotContain(info.Extension, e => e.Url == "pa-needed"); // crd-ci-q2
+        Assert.Equal("no-auth", Code(info, "pa-needed")); // crd-ci-q2 as CRD 2.0.1 writes it (docs/decisions.md)
         Assert.DoesNotContain(info.Extension, e => e.Url == "info-needed");
         var billing = Sub<Coding>(info, "billingCode");
         Assert.Equal((Ehr.Cpt, "0581T"), (billing.System, billing.Code));
         var reason = Sub<CodeableConcept>(info, "reason").Text;
         Assert.Contains("not medically necessary", reason, StringComparison.Ordinal);
         Assert.Contains("0540", reason, StringComparison.Ordinal);
-        var detail = info.Extension.Single(e => e.Url == "detail");
-        var detailCode = Sub<CodeableConcept>(detail, "code").Coding.Single();
-        Assert.Equal((FhirSystems.CrdTemp, "policy-link"), (detailCode.System, detailCode.Code));
-        Assert.Equal("http://localhost/policies/0540?version=2026-03-15", Sub<FhirUrl>(detail, "value").Value);
+        // CRD 2.0.1 has no policy-link detail: the policy is named, with where to read it, in the reason.
+        Assert.DoesNotContain(info.Extension, e => e.Url == "detail");
+        Assert.Contains("http://localhost/policies/0540?version=2026-03-15", reason, StringComparison.Ordinal);
         Assert.Equal("2026-11-25", Sub<Date>(info, "date").Value);
         Assert.True(Guid.TryParse(Sub<FhirString>(info, "coverage-assertion-id").Value, out _));
 
-        var card = Assert.Single(body.GetProperty("cards").EnumerateArray());
-        Assert.True(card.Str("summary").Length < 140);
-        Assert.Equal("warning", card.Str("indicator"));
-        var link = Assert.Single(card.GetProperty("links").EnumerateArray());
-        Assert.Equal("absolute", link.Str("type"));
-        Assert.Equal("http://localhost/policies/0540?version=2026-03-15", link.Str("url"));
+        Assert.Empty(body.GetProperty("cards").EnumerateArray()); // resp-25: coverage information is never a card
         using var page = await _client.GetAsync(new Uri("/policies/0540?version=2026-03-15", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("considered not medically necessary", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task OrderSign_OrderThePolicyDoesNotAddress_GetsNoActionAndNoCard()
+    public async Task OrderSign_OrderThePolicyDoesNotAddress_IsConditionalWithoutPriorAuthorization_AndNoCard()
     {
         var (status, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("19120", "Excision of breast lesion")));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
+        var info = CoverageInformation(Resource<ServiceRequest>(Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource")));
+        Assert.Equal(("conditional", "no-auth"), (Code(info, "covered"), Code(info, "pa-needed")));
+        Assert.Contains("No coverage policy of this payer addresses 19120", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
         Assert.Empty(body.GetProperty("cards").EnumerateArray());
     }
 
@@ -145,7 +141,8 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         var info = CoverageInformation(order);
         Assert.Equal("conditional", Code(info, "covered"));
         Assert.Equal("auth-needed", Code(info, "pa-needed"));
-        Assert.Equal("detail-code", Code(info, "info-needed")); // crd-ci-q3: conditional ⇒ info-needed
+        Assert.Equal("OTH", Code(info, "info-needed")); // the 2.0.1 value set's code for "other"; crd-ci-q3: conditional ⇒ info-needed
+        Assert.Equal("detail-code", Sub<CodeableConcept>(info, "reason").Coding.Single().Code); // 2.0.1 coverageAssertionReasons
     }
 
     [Fact]
@@ -167,7 +164,7 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
 
         var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
         Assert.Equal("not-covered", Code(info, "covered"));
-        Assert.Contains("excludes", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+        Assert.Contains("excluded by the member's plan", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,14 +205,14 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task OrderSign_TwoOrders_EachGetsItsOwnActionAndAtMostOneCard()
+    public async Task OrderSign_ThreeOrders_EachGetsItsOwnAction_AndNoCard()
     {
         var (_, body) = await Call("order-sign", Ehr.OrderSign(
             Ehr.Order("0581T", id: "sr-1"), Ehr.Order("0971T", id: "sr-2", date: "2026-04-01"), Ehr.Order("19120", id: "sr-3")));
 
         var ids = body.GetProperty("systemActions").EnumerateArray().Select(a => a.GetProperty("resource").Str("id")).ToList();
-        Assert.Equal(["sr-1", "sr-2"], ids);
-        Assert.Equal(2, body.GetProperty("cards").GetArrayLength());
+        Assert.Equal(["sr-1", "sr-2", "sr-3"], ids); // hook-16: every order, the one no policy addresses too
+        Assert.Empty(body.GetProperty("cards").EnumerateArray());
     }
 
     // ------------------------------------------------------------------ the other hooks
@@ -289,7 +286,8 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         var (status, body) = await Call("order-sign", request);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("excludes", body.GetProperty("cards")[0].Str("summary"), StringComparison.Ordinal);
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Contains("excluded by the member's plan", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
         Assert.All(_fhirServer.Requests, r => Assert.Equal("Bearer token-123", r.Authorization));
         Assert.Contains(_fhirServer.Requests, r => r.Url.EndsWith("/Patient/pat-1", StringComparison.Ordinal));
     }
@@ -342,13 +340,17 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task UnknownPlan_Is400NamingCoverageClass()
+    public async Task UnknownPlan_IsCoverageNotFound_NotCovered_WithoutListingOurPlans()
     {
         var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
             new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, coverage: Ehr.SearchSet(Ehr.Coverage("gold"))));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("Coverage.class", AssertOutcome(body).Issue[0].Expression.Single());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Equal(("not-covered", "no-auth"), (Code(info, "covered"), Code(info, "pa-needed")));
+        var reason = Sub<CodeableConcept>(info, "reason").Text;
+        Assert.StartsWith("Coverage not found: the plan 'gold'", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("standard", reason, StringComparison.Ordinal);
     }
 
     [Theory]
