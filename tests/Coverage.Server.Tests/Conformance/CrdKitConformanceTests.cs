@@ -182,6 +182,30 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
     }
 
     [Fact]
+    public async Task OurSample_And_TheIg201Examples_AreAnsweredWithUpdatesValidAgainstCrd201()
+    {
+        var (status, body) = await Call("order-sign", JsonNode.Parse(CoverageApp.Sample("cds-order-sign.json"))!);
+        Assert.Equal(HttpStatusCode.OK, status);
+        AssertKitValid("order-sign", body);
+
+        // The CRD 2.0.1 package's own examples (Fixtures/crd-ig/2.0.1), each as the order of the hook that carries it.
+        foreach (var (hook, file) in new[]
+                 {
+                     ("order-sign", "ServiceRequest-example.json"), ("order-sign", "DeviceRequest-example.json"),
+                     ("order-sign", "MedicationRequest-example.json"), ("appointment-book", "Appointment-example.json"),
+                 })
+        {
+            var order = FhirJson.Parse<Resource>(File.ReadAllText(Path.Combine(IgValidator.FixturesFolder, "crd-ig", "2.0.1", file)), out _)!;
+            var context = hook == "appointment-book"
+                ? new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(order)) }
+                : new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(order)) };
+            (status, body) = await Call(hook, Ehr.HookRequest(hook, context));
+            Assert.True(status == HttpStatusCode.OK, $"{file}: {status} {body}");
+            AssertKitValid(hook, body);
+        }
+    }
+
+    [Fact]
     public async Task Item10_KitCoverageWithMedicarePartA_IsCoverageNotFound_NotA400()
     {
         var (status, body) = await Call("order-sign", KitBodies("order-sign-request-bodies.json")[1]!);
