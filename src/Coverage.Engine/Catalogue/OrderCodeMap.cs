@@ -4,7 +4,7 @@ namespace Coverage.Engine.Catalogue;
 
 /// <summary>
 /// The catalogue's map from the clinical codes orders are written in (e.g. SNOMED CT) to the CPT/HCPCS codes the
-/// policies are written in (<c>policies/order-codes.yaml</c>, docs/policy-authoring.md "Order codes"). CRD reads an order
+/// policies are written in (<c>policies/order-codes.yaml</c>, docs/crd-pas.md, "CRD: CDS Hooks services"). CRD reads an order
 /// coded only clinically by the billing codes this map gives it. It is not a coverage rule: it turns an order into a
 /// request, and the request (with the billing code it names) is what a determination records, so it stays outside the
 /// catalogue digest (docs/decisions.md "CRD: clinical codes of orders").
