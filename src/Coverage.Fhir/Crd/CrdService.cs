@@ -118,7 +118,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 writer.WriteString("type", "update");
                 writer.WriteString("description", $"Coverage information for {line.Code}: {assertion.Covered}");
                 writer.WritePropertyName("resource");
-                writer.WriteRawValue(FhirJson.Serialize(updated));
+                FhirJson.Write(updated, writer);
                 writer.WriteEndObject();
                 actions.Add($"{order.TypeName} {line.Code}: {line.Outcome.ToWire()} ({assertion.Covered})");
             }
