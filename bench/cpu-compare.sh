@@ -10,6 +10,7 @@
 #
 #   OLD_DLL=/tmp/base/Coverage.Server.dll bench/cpu-compare.sh          this checkout's server against a baseline build
 #   OLD_DLL=... ENDPOINTS=pas-submit ROUNDS=5 RATE=200 bench/cpu-compare.sh
+#   OLD_DLL=$DLL NEW_DLL=$DLL NEW_ENV="DOTNET_TieredPGO=0" bench/cpu-compare.sh   one build, a runtime setting against none
 #
 # A baseline build: git worktree add /tmp/base <commit> && dotnet build /tmp/base/src/Coverage.Server -c Release
 # (then OLD_DLL=/tmp/base/src/Coverage.Server/bin/Release/net10.0/Coverage.Server.dll).
@@ -18,6 +19,8 @@ cd "$(dirname "$0")/.."
 
 OLD_DLL=${OLD_DLL:?set OLD_DLL to the Coverage.Server.dll of a baseline build}
 NEW_DLL=${NEW_DLL:-}                    # default: this checkout's server, built here
+OLD_ENV=${OLD_ENV:-}                    # environment settings of each server (e.g. DOTNET_ runtime settings), space-separated
+NEW_ENV=${NEW_ENV:-}
 RATE=${RATE:-250}                       # calls per second in each round
 ROUND_SECONDS=${ROUND_SECONDS:-10}      # seconds per round
 ROUNDS=${ROUNDS:-3}                     # rounds per endpoint and server, alternating old/new
@@ -48,10 +51,11 @@ trap cleanup EXIT
 $LOADTOOL keys "$tmp/keys"
 jwks=$(cat "$tmp/keys/jwks.json")
 
-start() { # NAME DLL PORT
+start() { # NAME DLL PORT [ENV...]
   local name=$1 dll=$2 base="http://127.0.0.1:$3"
+  shift 3
   mkdir -p "$tmp/$name"
-  ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "$base" --Coverage:PublicBaseUrl="$base" \
+  env "$@" ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "$base" --Coverage:PublicBaseUrl="$base" \
     --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/$name/coverage.db" --Logging:LogLevel:Default=Warning \
     --CdsHooks:Authentication:Issuers:0:Issuer="$ISSUER" --CdsHooks:Authentication:Issuers:0:Jwks="$jwks" \
     --Api:Authentication:Issuers:0:Issuer="$API_ISSUER" --Api:Authentication:Issuers:0:Audience="$base" --Api:Authentication:Issuers:0:Jwks="$jwks" \
@@ -61,8 +65,10 @@ start() { # NAME DLL PORT
   for _ in $(seq 1 60); do curl -sf "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
   curl -sf "$base/health" >/dev/null || { echo "cpu-compare.sh: the $name server did not start"; cat "$tmp/$name/server.log"; exit 1; }
 }
-start old "$OLD_DLL" "$OLD_PORT"
-start new "$NEW_DLL" "$NEW_PORT"
+# shellcheck disable=SC2086 # each setting a word
+start old "$OLD_DLL" "$OLD_PORT" $OLD_ENV
+# shellcheck disable=SC2086
+start new "$NEW_DLL" "$NEW_PORT" $NEW_ENV
 declare -A port=([old]=$OLD_PORT [new]=$NEW_PORT)
 
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/${pid[$1]}/stat"; }
@@ -91,7 +97,7 @@ round() { # SERVER ENDPOINT SECONDS → prints the CPU ms per call
   awk -v c="$used" -v n="${answered:-0}" 'BEGIN { printf "%.3f", (n > 0 ? c / n : 0) }'
 }
 
-echo "cpu-compare.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $RATE calls/s, rounds of $ROUND_SECONDS s; old $OLD_DLL, new $NEW_DLL"
+echo "cpu-compare.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $RATE calls/s, rounds of $ROUND_SECONDS s; old $OLD_DLL $OLD_ENV, new $NEW_DLL $NEW_ENV"
 for endpoint in $ENDPOINTS; do
   round old "$endpoint" "$WARMUP_SECONDS" >/dev/null
   round new "$endpoint" "$WARMUP_SECONDS" >/dev/null
