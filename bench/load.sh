@@ -7,14 +7,16 @@
 # token (scopes coverage/cases.write and system/Claim.write) from a configured authorization server. Then, each beside GET /ping
 # (the server's cheapest answer, measured right before it): throughput and p50/p99 latency of CRD
 # order-sign, PAS $submit (a new Claim identifier per request) and POST /api/v1/determinations (a new
-# requestId per request, each a durable case), with wrk; and order-sign at a fixed rate (open loop)
+# requestId per request, each a durable case), with wrk; and order-sign and PAS $submit at fixed rates (open loop)
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
 #   bench/load.sh                       everything (about 4 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              no authentication at all (Development only)
-#   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate
+#   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate
+#                                       (rate: order-sign at fixed rates; pas-rate: PAS $submit at fixed rates)
 #   SERVER_DLL=/elsewhere/Coverage.Server.dll PING=/cds-services bench/load.sh   another build (a baseline), another trivial endpoint
+#   PERF=/tmp/profiles bench/load.sh    also a CPU profile of the server during each measured run (perf record -g; PERF/NAME.data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,12 +25,14 @@ THREADS=${THREADS:-2}             # wrk threads
 CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
 RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES: several, e.g. "1000 500")
 RATES=${RATES:-$RATE 500}
-RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds (after 5 s of warm-up)
+RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds
+RATE_WARMUP=${RATE_WARMUP:-5}     # fixed-rate run: seconds at the same rate before, not counted in the latencies
 AUTH=${AUTH:-on}
-ONLY=${ONLY:-ping order-sign pas-submit determinations rate}
+ONLY=${ONLY:-ping order-sign pas-submit determinations rate pas-rate}
 SERVER_DLL=${SERVER_DLL:-}        # default: this repository's server, built here
+PERF=${PERF:-}                    # a folder: perf record the server during each measured run
 PING=${PING:-/ping}               # the server's trivial endpoint
-PORT=5090
+PORT=${PORT:-5090}                # another port when 5090 is taken (e.g. two checkouts measuring at once)
 BASE="http://127.0.0.1:$PORT"
 ISSUER="https://load-client.test"
 API_ISSUER="https://load-auth.test"
@@ -78,7 +82,10 @@ fi
 rate_args=(--RateLimits:PerClientPerMinute=100000000 --RateLimits:AnonymousPerSourcePerMinute=100000000 --RateLimits:CdsHooksPerSourcePerMinute=100000000
   --RateLimits:CdsHooks:ClientPermitsPerSecond=1000000 --RateLimits:CdsHooks:ClientBurst=1000000)
 
-ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
+perf_env=()
+# With PERF, the runtime writes /tmp/perf-PID.map so that perf names the JIT-compiled methods.
+[ -n "$PERF" ] && mkdir -p "$PERF" && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+env "${perf_env[@]}" ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
   --urls "$BASE" --Coverage:PublicBaseUrl="$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
   --Logging:LogLevel:Default=Warning "${auth_args[@]}" "${rate_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
@@ -107,8 +114,13 @@ run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line ke
     if [ "$AUTH" = on ]; then tokens_for "$seconds"; else unset TOKENS_DIR; fi
   fi
   cpu=$(server_cpu_ms)
+  local perf_pid=""
+  if [ -n "$PERF" ] && [[ $name != warm-* ]]; then
+    perf record -q -F 499 -g -p "$server_pid" -o "$PERF/$name.data" -- sleep "$seconds" >/dev/null 2>&1 & perf_pid=$!
+  fi
   line=$(LOAD_NAME=$name LOAD_BODY=${4:-} LOAD_PATH=${5:-$PING} \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/load/$script" "$BASE" | grep '^RESULT')
+  [ -n "$perf_pid" ] && wait "$perf_pid" || true
   requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
   # A benchmark of refusals measures nothing: say so loudly.
   if ! grep -q ' non2xx=0 socket_errors=0' <<<"$line"; then echo "load.sh: WARNING: $name had answers that were not 2xx, or socket errors: $line" >&2; fi
@@ -120,7 +132,7 @@ wants() { [[ " $ONLY " == *" $1 "* ]]; }
 echo "load.sh: warming up (not counted)"
 run warm-ping get.lua 3 "" "$PING" >/dev/null
 wants order-sign || wants rate && run warm-order-sign order-sign.lua 5 samples/cds-order-sign.json >/dev/null
-wants pas-submit && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bundle.json >/dev/null
+wants pas-submit || wants pas-rate && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bundle.json >/dev/null
 wants determinations && run warm-determinations determinations.lua 5 samples/cryoablation-prior-auth.json >/dev/null
 : >"$results"
 
@@ -138,14 +150,31 @@ for endpoint in order-sign pas-submit determinations; do
   run "$endpoint" "$endpoint.lua" "$DURATION" "$body"
 done
 
-if wants rate; then
-  token_args=()
-  [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
-  for rate in $RATES; do
-    echo "load.sh: order-sign at a fixed $rate requests/s for $RATE_SECONDS s (open loop, bench/Coverage.Load); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    cpu=$(server_cpu_ms)
-    $LOADTOOL rate "$BASE/cds-services/order-sign" samples/cds-order-sign.json "$rate" "$RATE_SECONDS" 5 "${token_args[@]}" | tee -a "$results" || true
-    echo "rate: the server used $(( $(server_cpu_ms) - cpu )) ms of CPU for $(( rate * (RATE_SECONDS + 5) )) requests" | tee -a "$results"
+if wants rate || wants pas-rate; then
+  rate_runs=()
+  wants rate && rate_runs+=(order-sign)
+  wants pas-rate && rate_runs+=(pas-submit)
+  for endpoint in "${rate_runs[@]}"; do
+    token_args=()
+    if [ "$endpoint" = order-sign ]; then
+      url="$BASE/cds-services/order-sign" body=samples/cds-order-sign.json
+      [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
+    else
+      # Each request its own Claim identifier (a new case), with the API access token (API_TOKEN).
+      url="$BASE/fhir/Claim/\$submit" body=samples/pas-submit-bundle.json
+    fi
+    for rate in $RATES; do
+      echo "load.sh: $endpoint at a fixed $rate requests/s for $RATE_SECONDS s after $RATE_WARMUP s of warm-up (open loop, bench/Coverage.Load); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      perf_pid=""
+      if [ -n "$PERF" ]; then
+        perf record -q -F 499 -g -p "$server_pid" -o "$PERF/rate-$endpoint-$rate.data" -- sleep "$(( RATE_WARMUP + RATE_SECONDS ))" >/dev/null 2>&1 & perf_pid=$!
+      fi
+      cpu=$(server_cpu_ms)
+      $LOADTOOL rate "$url" "$body" "$rate" "$RATE_SECONDS" "$RATE_WARMUP" "${token_args[@]}" | tee -a "$results" || true
+      used=$(( $(server_cpu_ms) - cpu )) requests=$(( rate * (RATE_SECONDS + RATE_WARMUP) ))
+      [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
+      echo "rate: $endpoint: the server used $used ms of CPU for $requests requests: $(awk -v c="$used" -v r="$requests" 'BEGIN { printf "%.3f", c / r }') ms per request" | tee -a "$results"
+    done
   done
 fi
 

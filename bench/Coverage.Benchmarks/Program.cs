@@ -10,6 +10,7 @@ using Coverage.Engine.Json;
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- dump DIR [MIX]     every determination of the mix as JSON, for diffs
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- loop SECONDS [MIX] the evaluator over the mix in a loop, for a profiler
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- alloc [N] [MIX]    bytes allocated per line against the determination's own bytes (N: the N request kinds with most beyond)
+// dotnet run -c Release --project bench/Coverage.Benchmarks -- pieces [N]    the CDS Hooks call's pieces changed by issue 16, old and new, CPU time per operation (HookPieces)
 // MIX is 0540 (the repository's catalogue, RequestMix; the default) or criteria (catalogues/with-related-resources, CriteriaMix).
 var command = args.FirstOrDefault() ?? "";
 var mixName = args.Skip(1).FirstOrDefault(a => Mix.Names.Contains(a));
@@ -22,6 +23,8 @@ switch (command)
         return Dump(rest.FirstOrDefault() ?? "determinations", Mix.Named(mixName ?? "0540"));
     case "alloc":
         return Alloc(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 0, Mix.Named(mixName ?? "0540"));
+    case "pieces":
+        return HookPieces.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20000);
     case "loop":
         return Loop(rest.Length > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 30, Mix.Named(mixName ?? "0540"));
     default:

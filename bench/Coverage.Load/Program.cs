@@ -11,7 +11,10 @@ using Microsoft.IdentityModel.Tokens;
 //                                              authorization server gives a SMART Backend Services client
 //   rate URL BODY RPS SECONDS [WARMUP] [TOKENS-DIR ISSUER]
 //                                              open-loop load at a fixed rate; latency is measured from each request's
-//                                              scheduled start, so a slow server cannot slow the sender down and hide its queue
+//                                              scheduled start, so a slow server cannot slow the sender down and hide its queue.
+//                                              A URL ending in /Claim/$submit sends PAS: each request the BODY Bundle with its
+//                                              own Claim identifier (a new case), application/fhir+json, the access token in
+//                                              API_TOKEN (TOKENS-DIR and ISSUER are for CDS Hooks JWTs)
 //   pair URL-A URL-B BODY RPS SECONDS RUN POSTGRES
 //                                              bench/scale-out.sh: at a fixed rate, each new request (requestId RUN-n) is
 //                                              sent to both servers at once; then checks in PostgreSQL that every
@@ -113,6 +116,7 @@ internal static class FixedRate
         var body = await File.ReadAllBytesAsync(bodyFile);
         var total = (int)(rps * (warmup + seconds));
         var skip = (int)(rps * warmup);
+        var pas = PasSubmissions.Matches(url) ? PasSubmissions.Make(body, total) : null;
         string[]? tokens = null;
         if (tokenDir is not null)
         {
@@ -125,7 +129,9 @@ internal static class FixedRate
 
         var latencies = new double[total];
         var statuses = new int[total];
-        var elapsed = await Schedule(rps, total, (i, scheduled) => Send(client, url, body, tokens?[i], scheduled, i, latencies, statuses));
+        var elapsed = await Schedule(rps, total, (i, scheduled) => pas is null
+            ? Send(client, url, body, "application/json", tokens?[i], scheduled, i, latencies, statuses)
+            : Send(client, url, pas.Bodies[i], PasSubmissions.ContentType, pas.AccessToken, scheduled, i, latencies, statuses));
 
         var measured = latencies.Skip(skip).Order().ToArray();
         var ok = statuses.Skip(skip).Count(s => s is >= 200 and < 300);
@@ -186,12 +192,12 @@ internal static class FixedRate
     /// <summary>The p-th percentile of sorted values (nearest rank).</summary>
     public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p / 100 * sorted.Length) - 1))];
 
-    private static async Task Send(HttpClient client, Uri url, byte[] body, string? token, long scheduled, int i, double[] latencies, int[] statuses)
+    private static async Task Send(HttpClient client, Uri url, byte[] body, string contentType, string? token, long scheduled, int i, double[] latencies, int[] statuses)
     {
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new("application/json");
+            request.Content.Headers.ContentType = new(contentType);
             if (token is not null) request.Headers.Authorization = new("Bearer", token);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
             statuses[i] = (int)response.StatusCode;
@@ -201,5 +207,29 @@ internal static class FixedRate
             statuses[i] = 0;
         }
         latencies[i] = (Stopwatch.GetTimestamp() - scheduled) * 1000.0 / Stopwatch.Frequency;
+    }
+}
+
+/// <summary>
+/// PAS $submit at a fixed rate: every request is the sample Bundle under its own Claim identifier, so that each is a
+/// new case durably written (as bench/load/pas-submit.lua does for wrk); the bodies are made before the clock starts.
+/// </summary>
+internal sealed record PasSubmissions(byte[][] Bodies, string? AccessToken)
+{
+    public const string ContentType = "application/fhir+json";
+    /// <summary>The identifier the sample Bundle (samples/pas-submit-bundle.json) gives its request.</summary>
+    private const string SampleIdentifier = "PA-20260504-0001";
+
+    public static bool Matches(Uri url) => url.AbsolutePath.EndsWith("/Claim/$submit", StringComparison.Ordinal);
+
+    public static PasSubmissions Make(byte[] sample, int count)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(sample);
+        if (!text.Contains(SampleIdentifier, StringComparison.Ordinal)) throw new ArgumentException($"The PAS body must carry the identifier {SampleIdentifier}, which each request replaces.");
+        var run = $"RATE-{Environment.ProcessId}-{DateTime.UtcNow:HHmmss}";
+        var bodies = new byte[count][];
+        for (var i = 0; i < count; i++) bodies[i] = System.Text.Encoding.UTF8.GetBytes(text.Replace(SampleIdentifier, $"{run}-{i}", StringComparison.Ordinal));
+        var token = Environment.GetEnvironmentVariable("API_TOKEN");
+        return new PasSubmissions(bodies, string.IsNullOrEmpty(token) ? null : token);
     }
 }

@@ -1,21 +1,37 @@
+using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
 namespace Coverage.Fhir;
 
-/// <summary>FHIR R4 JSON through the Firely SDK, strictly: unknown elements and invalid values are errors.</summary>
+/// <summary>
+/// FHIR R4 JSON through the Firely SDK, strictly: unknown elements and invalid values are errors. Its
+/// System.Text.Json deserializer and serializer read and write UTF-8 directly: a resource inside a larger JSON
+/// document is read from that document's own bytes, and a resource inside a larger answer is written into that
+/// answer's writer, with no JSON text in between (docs/benchmarks.md: Firely is the costliest step of a hook call).
+/// </summary>
 public static class FhirJson
 {
     private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+    private static readonly BaseFhirJsonSerializer Serializer = new(ModelInfo.ModelInspector);
+
+    /// <summary>How the SDK's own ToJson writes (compact, and escaping as it does), so that every path writes the same bytes.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>Parses a resource of type <typeparamref name="T"/>, or says what is wrong with it.</summary>
-    public static T? Parse<T>(string json, out OperationOutcome? problems) where T : Resource
+    public static T? Parse<T>(string json, out OperationOutcome? problems) where T : Resource =>
+        Parse<T>(System.Text.Encoding.UTF8.GetBytes(json), out problems);
+
+    /// <summary>Parses a resource of type <typeparamref name="T"/> from UTF-8 JSON (a request body as received), or says what is wrong with it.</summary>
+    public static T? Parse<T>(ReadOnlySpan<byte> utf8Json, out OperationOutcome? problems) where T : Resource
     {
         problems = null;
         try
         {
-            var resource = Deserializer.DeserializeResource(json);
+            var reader = new Utf8JsonReader(utf8Json);
+            var resource = Deserializer.DeserializeResource(ref reader);
             if (resource is T typed) return typed;
             problems = Outcomes.Invalid($"Expected a {typeof(T).Name}, got a {resource.TypeName}.", typeof(T).Name);
             return null;
@@ -38,7 +54,10 @@ public static class FhirJson
         }
     }
 
-    /// <summary>Parses a resource of any type from a JSON element of a larger document (CDS Hooks context and prefetch).</summary>
+    /// <summary>
+    /// Parses a resource of any type from a JSON element of a larger document (CDS Hooks context and prefetch),
+    /// straight from the document's UTF-8 bytes of that element.
+    /// </summary>
     public static Resource? Parse(JsonElement element, string path, out OperationOutcome? problems)
     {
         problems = null;
@@ -47,10 +66,22 @@ public static class FhirJson
             problems = Outcomes.Invalid($"{path} must be a FHIR resource (a JSON object).", path);
             return null;
         }
-        var resource = Parse<Resource>(element.GetRawText(), out var inner);
+        var resource = Parse<Resource>(JsonMarshal.GetRawUtf8Value(element), out var inner);
         if (resource is null) problems = Outcomes.Invalid(inner!.Issue.Select(i => $"{path}: {i.Diagnostics}"));
         return resource;
     }
 
-    public static string Serialize(Base resource) => resource.ToJson();
+    /// <summary>The resource as FHIR JSON text.</summary>
+    public static string Serialize(Base resource) => System.Text.Encoding.UTF8.GetString(SerializeToUtf8Bytes(resource));
+
+    /// <summary>The resource as FHIR JSON, UTF-8 encoded (what a response body holds).</summary>
+    public static byte[] SerializeToUtf8Bytes(Base resource)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) Serializer.Serialize(resource, writer, static () => null);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the resource as the next value of <paramref name="writer"/> (e.g. a property of a larger answer).</summary>
+    public static void Write(Base resource, Utf8JsonWriter writer) => Serializer.Serialize(resource, writer, static () => null);
 }

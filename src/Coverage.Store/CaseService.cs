@@ -11,14 +11,14 @@ namespace Coverage.Store;
 /// (Queries/), so that callers need one service. The rules are the workflow's (Coverage.Cases.CaseWorkflow); the
 /// handlers apply them to the stored cases and audit every change and read in the same transaction.
 /// </summary>
-public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeProvider time)
+public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeProvider time, NewCaseWriter newCases)
 {
     public const int MaxPageSize = CaseQueryRules.MaxPageSize;
     public const int MaxPage = CaseQueryRules.MaxPage;
     public const int MaxRationaleLength = CaseWorkflow.MaxRationaleLength;
     public const int MaxInformationRequestLength = CaseWorkflow.MaxInformationRequestLength;
 
-    private readonly CaseRecords _records = new(db, time);
+    private readonly CaseRecords _records = new(db, time, newCases);
 
     /// <summary>
     /// Evaluates and stores a new case of the caller's organisation, or returns the case of that organisation

@@ -176,7 +176,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 writer.WriteString("type", "update");
                 writer.WriteString("description", $"Coverage information for {code}: {assertion.Covered}");
                 writer.WritePropertyName("resource");
-                writer.WriteRawValue(FhirJson.Serialize(updated));
+                FhirJson.Write(updated, writer);
                 writer.WriteEndObject();
                 actions.Add($"{order.TypeName} {code}: {assertion.Covered}/{assertion.PaNeeded}");
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Coverage.Server.Security;
 using Coverage.Store;
@@ -106,19 +107,9 @@ public sealed partial class CdsHooksAuthenticator(
         }
         if (keys.Count == 0) return TokenCheck.Fail("keys", "no key of the issuer can verify this token");
 
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = issuer.Issuer,
-            ValidAudience = audience,
-            IssuerSigningKeys = keys,
-            ValidAlgorithms = AsymmetricAlgorithms,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ValidateLifetime = true,
-            ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
-            LifetimeValidator = (notBefore, expires, _, p) => Lifetime(notBefore, expires),
-        };
-        var result = await _handler.ValidateTokenAsync(raw, parameters);
+        var parameters = ParametersFor(issuer.Issuer, audience, keys);
+        // The token as read above: validating the text would read (decode and parse) it a second time.
+        var result = await _handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
             var (kind, error) = result.Exception switch
@@ -140,6 +131,29 @@ public sealed partial class CdsHooksAuthenticator(
         var client = token.TryGetPayloadValue<string>("sub", out var sub) ? Bounded.Column(sub, 256) : null;
         return new TokenCheck(true, issuer.Issuer, client, new TokenUse(issuer.Issuer, jti, keepUntil), null, null);
     }
+
+    /// <summary>
+    /// The validation parameters of an issuer, a service URL and a set of keys, made once: they depend on nothing of
+    /// the token (the lifetime check reads the clock when it runs). Bounded: issuers and services are configured, and
+    /// key sets are those of the issuers (a refetched set replaces its entries as its list is a new object).
+    /// </summary>
+    private readonly ConditionalWeakTable<IList<SecurityKey>, ConcurrentDictionary<(string Issuer, string Audience), TokenValidationParameters>> _parameters = new();
+
+    private TokenValidationParameters ParametersFor(string issuer, string audience, IList<SecurityKey> keys) =>
+        _parameters.GetOrCreateValue(keys).GetOrAdd((issuer, audience), static (key, state) => new TokenValidationParameters
+        {
+            ValidIssuer = key.Issuer,
+            ValidAudience = key.Audience,
+            IssuerSigningKeys = state.Keys,
+            ValidAlgorithms = AsymmetricAlgorithms,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = true,
+            ClockSkew = state.Self.ClockSkew,
+            LifetimeValidator = (notBefore, expires, _, _) => state.Self.Lifetime(notBefore, expires),
+        }, (Keys: keys, Self: this));
+
+    private TimeSpan ClockSkew => TimeSpan.FromSeconds(options.ClockSkewSeconds);
 
     private bool Lifetime(DateTime? notBefore, DateTime? expires)
     {
@@ -164,7 +178,19 @@ public sealed partial class CdsHooksAuthenticator(
         else if (issuer.JwksUri is not null) keys = await Fetch(issuer.JwksUri, cancellationToken);
         else return [];
 
-        return string.IsNullOrEmpty(token.Kid) ? keys : keys.Where(k => k.KeyId == token.Kid).ToList();
+        return string.IsNullOrEmpty(token.Kid) ? keys : KeysWithId(keys, token.Kid);
+    }
+
+    /// <summary>The keys of a set with one key id, as one list per set and id (so that their validation parameters are made once).</summary>
+    private static readonly ConditionalWeakTable<IList<SecurityKey>, ConcurrentDictionary<string, IList<SecurityKey>>> KeysById = new();
+
+    private static IList<SecurityKey> KeysWithId(IList<SecurityKey> keys, string kid)
+    {
+        var byId = KeysById.GetOrCreateValue(keys);
+        if (byId.TryGetValue(kid, out var found)) return found;
+        var matching = keys.Where(k => k.KeyId == kid).ToList();
+        // Only ids the set has are remembered: a token's kid is the caller's text, and must not grow the cache.
+        return matching.Count == 0 ? matching : byId.GetOrAdd(kid, matching);
     }
 
     private async Task<IList<SecurityKey>> Fetch(string url, CancellationToken cancellationToken)

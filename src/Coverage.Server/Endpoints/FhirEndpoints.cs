@@ -111,8 +111,7 @@ internal static class FhirEndpoints
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
         if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));
-        var body = System.Text.Encoding.UTF8.GetString(bytes);
-        var bundle = FhirJson.Parse<Bundle>(body, out var problems);
+        var bundle = FhirJson.Parse<Bundle>(bytes, out var problems);
         if (bundle is null) return (null, FhirResults.Outcome(problems!, 400));
         var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
         return pas is null ? (null, FhirResults.Outcome(error!, 400)) : (pas, null);

@@ -17,13 +17,29 @@ internal static class RequestBody
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBytes) throw TooLarge();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > MaxBytes) throw TooLarge();
-            buffer.Write(chunk, 0, read);
+            // The length is known (the web server holds the body to it): one array of that size, no buffer to grow and copy.
+            var body = new byte[declared];
+            var filled = 0;
+            int got;
+            while (filled < body.Length && (got = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0) filled += got;
+            return filled == body.Length ? body : body[..filled];
+        }
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes) throw TooLarge();
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }
@@ -39,8 +55,10 @@ internal static class RequestBody
     {
         if (!Utf8.IsValid(body)) return new InputError("$", "the body is not valid UTF-8 text");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
-        // The names seen in each open object: a name given twice is ambiguous, so it is refused.
-        var names = new Stack<HashSet<string>>();
+        // The names seen in each open object (a name given twice is ambiguous, so it is refused): one set per depth,
+        // reused by the next object at that depth.
+        var names = new List<HashSet<string>>();
+        var depth = 0;
         try
         {
             while (reader.Read())
@@ -48,16 +66,20 @@ internal static class RequestBody
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        if (depth == names.Count) names.Add(new HashSet<string>(StringComparer.Ordinal));
+                        else names[depth].Clear();
+                        depth++;
                         break;
                     case JsonTokenType.EndObject:
-                        names.Pop();
+                        depth--;
                         break;
                     case JsonTokenType.PropertyName:
                         var name = reader.GetString()!;
-                        if (!names.Peek().Add(name)) return new InputError("$", $"the property '{name}' is given twice in one object");
+                        if (!names[depth - 1].Add(name)) return new InputError("$", $"the property '{name}' is given twice in one object");
                         break;
-                    case JsonTokenType.String:
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // An escape can spell an invalid code point (a lone surrogate); reading the string checks it. A
+                        // string without escapes is its bytes, and the body's bytes are valid UTF-8 (checked above).
                         reader.GetString();
                         break;
                 }

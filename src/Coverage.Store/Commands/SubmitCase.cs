@@ -47,12 +47,11 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
             RequestJson = requestJson,
         };
         CaseRecordState.TakeDetermination(record, determination, now);
-        records.Db.Cases.Add(record);
-        records.Audit(record, now, "case-created", actor,
+        var created = CaseRecords.AuditEvent(record, now, "case-created", actor,
             $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'}.");
         try
         {
-            await records.SaveChangesAsync(cancellationToken);
+            await records.AddNewAsync(record, created, cancellationToken);
         }
         catch (DbUpdateException) when (request.RequestId is not null)
         {

@@ -8,7 +8,7 @@ namespace Coverage.Store;
 /// found by request id within an organisation, and audited. Every change and every read of a case writes its
 /// audit event in the same SaveChanges, hence the same transaction, as the change or read itself.
 /// </summary>
-internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time)
+internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCaseWriter newCases)
 {
     public CoverageDbContext Db => db;
 
@@ -35,11 +35,22 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time)
 
     /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
-        db.AuditEvents.Add(new AuditEventRecord
-        {
-            CaseId = record.Id, At = at, Action = action, Actor = actor.Id, ActorRole = actor.Role,
-            ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
-        });
+        db.AuditEvents.Add(AuditEvent(record, at, action, actor, detail));
+
+    /// <summary>An audit event on the case, not yet added to any context.</summary>
+    public static AuditEventRecord AuditEvent(CaseRecord record, DateTime at, string action, Actor actor, string detail) => new()
+    {
+        CaseId = record.Id, At = at, Action = action, Actor = actor.Id, ActorRole = actor.Role,
+        ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
+    };
+
+    /// <summary>
+    /// Writes a new case with its creation's audit event, group-committed with the other new cases of the moment
+    /// (<see cref="NewCaseWriter"/>); returns once committed, or throws as its own SaveChanges would (a
+    /// <see cref="DbUpdateException"/> when another case of the member holds its request id).
+    /// </summary>
+    public Task AddNewAsync(CaseRecord record, AuditEventRecord created, CancellationToken cancellationToken) =>
+        newCases.WriteAsync(record, [created], cancellationToken);
 
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 

@@ -39,6 +39,7 @@ public static class StorageRegistration
         services.AddSingleton<CoverageMetrics>();
         services.AddSingleton<DeterminationCounting>();
         services.AddSingleton<ServiceCallJournal>();
+        services.AddSingleton<NewCaseWriter>();
         // Background work runs as hosted services. The journal's writer is registered before anything that writes
         // through it when it stops (the server's security events): the host stops services in reverse order.
         services.AddHostedService<ServiceCallJournalWriter>();

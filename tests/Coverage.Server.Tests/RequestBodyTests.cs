@@ -1,0 +1,39 @@
+using System.Text;
+using Coverage.Server.Endpoints;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>
+/// The body check reuses one set of names per depth and reads only escaped strings: the same bodies are refused as
+/// when each object had its own set and every string was read.
+/// </summary>
+public sealed class RequestBodyTests
+{
+    private static string? Check(string json) => RequestBody.CheckText(Encoding.UTF8.GetBytes(json))?.Message;
+
+    [Fact]
+    public void ANameGivenTwice_IsRefusedInTheObjectItIsIn_NotAcrossSiblingObjects()
+    {
+        Assert.Null(Check("""{"a": {"x": 1, "y": 2}, "b": {"x": 3, "y": 4}, "c": [{"x": 1}, {"x": 2}]}"""));
+        Assert.Equal("the property 'x' is given twice in one object", Check("""{"a": {"x": 1}, "b": {"y": 1, "x": 2, "x": 3}}"""));
+        Assert.Equal("the property 'a' is given twice in one object", Check("""{"a": {"x": {"a": 1}}, "a": 2}"""));
+        // Escaped spellings of one name are one name.
+        Assert.Equal("the property 'id' is given twice in one object", Check("""{"id": 1, "\u0069d": 2}"""));
+    }
+
+    [Fact]
+    public void AnEscapedLoneSurrogate_IsRefused_WhereverItIs()
+    {
+        Assert.StartsWith("the body holds a string that is not valid Unicode", Check("""{"a": ["ok", "\ud800"]}"""), StringComparison.Ordinal);
+        Assert.StartsWith("the body holds a string that is not valid Unicode", Check("""{"\udc00": 1}"""), StringComparison.Ordinal);
+        Assert.Null(Check("""{"a": "\ud83d\ude00 caf\u00e9 café 😀"}"""));
+    }
+
+    [Fact]
+    public void InvalidUtf8_IsRefusedBeforeAnyString()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"a": "xx"}""");
+        body[7] = 0xff;
+        Assert.Equal("the body is not valid UTF-8 text", RequestBody.CheckText(body)!.Message);
+    }
+}
