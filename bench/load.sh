@@ -21,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}          # seconds per wrk run
+WARMUP=${WARMUP:-5}               # seconds of each endpoint before its wrk run, not counted (longer: the JIT's tier-up done first)
 THREADS=${THREADS:-2}             # wrk threads
 CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
 RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES: several, e.g. "1000 500")
@@ -131,9 +132,9 @@ wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 echo "load.sh: warming up (not counted)"
 run warm-ping get.lua 3 "" "$PING" >/dev/null
-wants order-sign || wants rate && run warm-order-sign order-sign.lua 5 samples/cds-order-sign.json >/dev/null
-wants pas-submit || wants pas-rate && run warm-pas-submit pas-submit.lua 5 samples/pas-submit-bundle.json >/dev/null
-wants determinations && run warm-determinations determinations.lua 5 samples/cryoablation-prior-auth.json >/dev/null
+wants order-sign || wants rate && run warm-order-sign order-sign.lua "$WARMUP" samples/cds-order-sign.json >/dev/null
+wants pas-submit || wants pas-rate && run warm-pas-submit pas-submit.lua "$WARMUP" samples/pas-submit-bundle.json >/dev/null
+wants determinations && run warm-determinations determinations.lua "$WARMUP" samples/cryoablation-prior-auth.json >/dev/null
 : >"$results"
 
 echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH; $ENVIRONMENT"
