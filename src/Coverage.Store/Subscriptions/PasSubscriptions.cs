@@ -54,6 +54,39 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
         return StoreResult<SubscriptionView>.Ok(SubscriptionView.Of(record));
     }
 
+    /// <summary>
+    /// Replaces the caller's own subscription with what it now asks for (PAS spec-55: update). Its endpoint may have
+    /// changed, so it is requested again until a new handshake is accepted; its events keep their numbering.
+    /// </summary>
+    public async Task<StoreResult<SubscriptionView>> UpdateAsync(Guid id, NewSubscription subscription, Caller caller, CancellationToken cancellationToken)
+    {
+        var record = await OwnAsync(id, caller, cancellationToken);
+        if (record is null) return NotFound(id);
+        var now = time.GetUtcNow().UtcDateTime;
+        record.Status = SubscriptionStates.Requested;
+        record.FilterCriteria = subscription.FilterCriteria;
+        record.Endpoint = subscription.Endpoint;
+        record.ContentType = subscription.ContentType;
+        record.Content = subscription.Content;
+        record.ProtectedHeaders = subscription.ProtectedHeaders;
+        record.Reason = subscription.Reason;
+        record.End = subscription.End;
+        record.TimeoutSeconds = subscription.TimeoutSeconds;
+        record.LastError = null;
+        db.Set<SubscriptionDeliveryRecord>().Add(new SubscriptionDeliveryRecord
+        {
+            SubscriptionId = record.Id, Kind = SubscriptionStates.Handshake, CreatedAt = now, State = SubscriptionStates.Pending, NextAttemptAt = now,
+        });
+        Audit(id, null, now, "subscription-updated", caller.Actor,
+            $"Subscription updated (filter {subscription.FilterCriteria}; endpoint {EndpointOrigin(subscription.Endpoint)}); status requested until the handshake is accepted.");
+        await db.SaveChangesAsync(cancellationToken);
+        return StoreResult<SubscriptionView>.Ok(SubscriptionView.Of(record));
+    }
+
+    /// <summary>How many subscriptions the organisation holds (not deleted): bounded, as every call out costs.</summary>
+    public Task<int> CountAsync(string tenant, CancellationToken cancellationToken) =>
+        db.Set<PasSubscriptionRecord>().CountAsync(s => s.Tenant == tenant && s.DeletedAt == null, cancellationToken);
+
     /// <summary>Turns the caller's own subscription off for good: nothing more is sent, and it is no longer found.</summary>
     public async Task<StoreResult<SubscriptionView>> DeleteAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ public sealed record SubscriptionView(
     Guid Id, string Status, string Topic, string FilterCriteria, string Endpoint, string ContentType, string Content,
     string? Reason, DateTime? End, int TimeoutSeconds, DateTime CreatedAt, long EventsSinceStart, string? LastError)
 {
-    internal static SubscriptionView Of(Entities.PasSubscriptionRecord record) => new(
+    public static SubscriptionView Of(Entities.PasSubscriptionRecord record) => new(
         record.Id, record.Status, record.Topic, record.FilterCriteria, record.Endpoint, record.ContentType, record.Content,
         record.Reason, record.End, record.TimeoutSeconds, record.CreatedAt, record.EventsSinceStart, record.LastError);
 }

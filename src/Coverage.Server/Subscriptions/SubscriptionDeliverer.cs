@@ -1,0 +1,130 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Json;
+using Coverage.Fhir;
+using Coverage.Fhir.Pas;
+using Coverage.Server.CdsHooks;
+using Coverage.Store;
+using Coverage.Store.Entities;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Server.Subscriptions;
+
+/// <summary>
+/// Sends the notifications of the outbox (<see cref="SubscriptionDeliveries"/>) as a hosted service: it polls for
+/// subscriptions with a notification due, takes each one's lease (so that with several servers on one database a
+/// subscription is served by one at a time, in order), and posts its notifications oldest first — the handshake, then
+/// events numbered in that order, each event carrying the case's PAS response Bundle as it stands when sent. A failure
+/// stops that subscription's queue until its retry (backoff); after the last attempt the subscription is in error.
+/// Nothing is lost across restarts: what was not delivered is still pending in the database.
+/// </summary>
+public sealed partial class SubscriptionDeliverer(
+    IServiceScopeFactory scopes, SubscriptionOptions options, NotificationSender sender, ChannelHeaders channelHeaders, SubscriptionWake wake,
+    PolicyCatalogue catalogue, CrdSettings settings, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
+{
+    /// <summary>Longer than the most one subscription's turn can take (a few notifications, each bounded by its timeout).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private const int NotificationsPerTurn = 5;
+    private const int SubscriptionsPerPoll = 20;
+
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeliverDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Usually the store is away; the notifications wait in it. A failure must not stop the host.
+                var kind = e.GetType().Name;
+                NotDelivered(logger, kind);
+            }
+            await wake.WaitAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
+        }
+    }
+
+    /// <summary>One poll: every subscription with a notification due whose lease this server gets.</summary>
+    public async System.Threading.Tasks.Task DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Guid> due;
+        using (var scope = scopes.CreateScope())
+            due = await scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>().DueAsync(SubscriptionsPerPoll, cancellationToken);
+        foreach (var subscription in due)
+        {
+            using var scope = scopes.CreateScope();
+            var deliveries = scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>();
+            if (!await deliveries.TryLeaseAsync(subscription, _owner, Lease, cancellationToken)) continue;
+            try
+            {
+                await TakeTurnAsync(deliveries, subscription, cancellationToken);
+            }
+            finally
+            {
+                await deliveries.ReleaseAsync(subscription, _owner, CancellationToken.None);
+            }
+        }
+    }
+
+    private async System.Threading.Tasks.Task TakeTurnAsync(SubscriptionDeliveries deliveries, Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        for (var sent = 0; sent < NotificationsPerTurn; sent++)
+        {
+            if (await deliveries.NextAsync(subscriptionId, cancellationToken) is not var (subscription, delivery)) return;
+            await deliveries.NumberAsync(subscription, delivery, cancellationToken);
+            var (body, problem) = await NotificationAsync(deliveries, subscription, delivery, cancellationToken);
+            if (body is null)
+            {
+                await deliveries.DropAsync(subscription, delivery, problem!, cancellationToken);
+                continue;
+            }
+            var timeout = TimeSpan.FromSeconds(Math.Clamp(subscription.TimeoutSeconds, 1, options.TimeoutSeconds));
+            var (delivered, detail) = await sender.SendAsync(
+                new Uri(subscription.Endpoint), subscription.ContentType, channelHeaders.Unprotect(subscription.ProtectedHeaders), body, timeout, cancellationToken);
+            if (delivered)
+            {
+                var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})";
+                await deliveries.SucceededAsync(subscription, delivery, $"{what} delivered: {detail}, attempt {delivery.Attempts + 1}.", cancellationToken);
+                continue;
+            }
+            await deliveries.FailedAsync(subscription, delivery, detail, options.MaxAttempts, options.RetryAfter(delivery.Attempts + 1), cancellationToken);
+            return;
+        }
+    }
+
+    /// <summary>The notification's JSON, or why it cannot be sent.</summary>
+    private async Task<(byte[]? Body, string? Problem)> NotificationAsync(
+        SubscriptionDeliveries deliveries, PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var baseUrl = $"{settings.BaseUrl}/fhir";
+        var snapshot = SubscriptionEndpoints.Snapshot(SubscriptionView.Of(subscription));
+        Bundle notification;
+        if (delivery.Kind == SubscriptionStates.Handshake) notification = SubscriptionNotification.Handshake(snapshot, baseUrl, now);
+        else
+        {
+            var caseId = delivery.CaseId!.Value;
+            var requestJson = await deliveries.PasRequestAsync(caseId, cancellationToken);
+            var theCase = await deliveries.CaseAsync(caseId, cancellationToken);
+            if (requestJson is null || theCase is null) return (null, $"Not sent: case {caseId} or its PAS request is no longer kept.");
+            var request = FhirJson.Parse<Bundle>(requestJson, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null;
+            if (request is null) return (null, $"Not sent: the PAS request of case {caseId} can no longer be read.");
+            var response = PasResponse.Build(request, PasCase(theCase), $"{settings.BaseUrl}/api/v1/cases", now);
+            notification = SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
+        }
+        var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(notification));
+        return body.Length > options.MaxNotificationBytes
+            ? (null, $"Not sent: the notification is {body.Length} bytes, over the limit of {options.MaxNotificationBytes}.")
+            : (body, null);
+    }
+
+    /// <summary>The stored case, its determination read once, as the PAS mapping takes it (as the PAS endpoints do).</summary>
+    private static PriorAuthorizationCase PasCase(CaseView view) => PriorAuthorizationCase.Of(
+        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
+        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))]);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription notifications were not delivered in this poll ({Kind}); tried again at the next.")]
+    private static partial void NotDelivered(ILogger logger, string kind);
+}
