@@ -288,6 +288,29 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     [Fact]
+    public async Task TwoServersOnOneDatabase_SendEachNotificationOnce_InOrder()
+    {
+        using var second = App(allowList: true, _app.Clock);
+        using var client = Client(OrgA);
+        using var other = Client(OrgA, second); // starts the second server and its deliverer
+        var created = await CreateAsync(other, "/shared");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        using var physicianThere = second.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Documented.")));
+        await Api.Post(physicianThere, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "overturn", "Documented.")));
+
+        await _receiver.WaitForAsync("/shared", 3);
+        await Task.Delay(500);
+        var received = _receiver.At("/shared").Select(r => StatusOf(Parse(r), created.Id!)).ToList();
+        Assert.Equal(["handshake", "event-notification", "event-notification"], received.Select(r => Value(r, "type")));
+        Assert.Equal(["0", "1", "2"], received.Select(r => Value(r, "events-since-subscription-start")));
+    }
+
+    [Fact]
     public async Task AnotherOrganisation_CannotReadOrDeleteIt()
     {
         using var owner = Client(OrgA);
