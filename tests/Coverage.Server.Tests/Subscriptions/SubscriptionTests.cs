@@ -329,6 +329,29 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     [Fact]
+    public async Task Update_ReplacesTheSubscription_AndHandshakesTheNewEndpoint()
+    {
+        using var owner = Client(OrgA);
+        using var other = Client(OrgB);
+        var created = await CreateAsync(owner, "/before");
+        await WaitForStatusAsync(owner, created.Id!, Subscription.SubscriptionStatus.Active);
+        var changed = KitSubscription(_receiver.BaseUrl + "/after", s => s["id"] = created.Id);
+
+        var theirs = KitSubscription(_receiver.BaseUrl + "/theirs", s => s["_criteria"]!["extension"]![0]!["valueString"] = "org-identifier=ORG-B-ISA06");
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", theirs)).Status);
+        var (status, body, _) = await Fhir(owner, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", changed);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var updated = Assert.IsType<Subscription>(body);
+        Assert.Equal(Subscription.SubscriptionStatus.Requested, updated.Status);
+        Assert.Equal(_receiver.BaseUrl + "/after", updated.Channel.Endpoint);
+        Assert.Equal("handshake", Value(StatusOf(Parse(Assert.Single(await _receiver.WaitForAsync("/after", 1))), created.Id!), "type"));
+        await WaitForStatusAsync(owner, created.Id!, Subscription.SubscriptionStatus.Active);
+        var mismatched = KitSubscription(_receiver.BaseUrl + "/after", s => s["id"] = "another-id");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Fhir(owner, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", mismatched)).Status);
+    }
+
+    [Fact]
     public async Task AnOrganisationMayFilterOnlyOnItsOwnSendingSystem()
     {
         using var orgB = Client(OrgB);
