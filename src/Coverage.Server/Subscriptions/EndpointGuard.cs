@@ -12,6 +12,8 @@ namespace Coverage.Server.Subscriptions;
 /// </summary>
 public sealed class EndpointGuard(SubscriptionOptions options)
 {
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IReadOnlyList<IPNetwork> _allowed = [.. options.AllowedNetworks.Select(n => IPNetwork.Parse(n))];
 
     private static readonly IPNetwork[] Internal =
@@ -41,13 +43,19 @@ public sealed class EndpointGuard(SubscriptionOptions options)
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) addresses = [literal];
         else
         {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(ResolveTimeout);
             try
             {
-                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+                addresses = await Dns.GetHostAddressesAsync(host, deadline.Token);
             }
             catch (SocketException)
             {
                 return ([], $"the host '{host}' does not resolve");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return ([], $"the host '{host}' did not resolve within {ResolveTimeout.TotalSeconds:0} s");
             }
         }
         if (addresses.Length == 0) return ([], $"the host '{host}' does not resolve");

@@ -61,6 +61,12 @@ public sealed partial class SubscriptionDeliverer(
             {
                 await TakeTurnAsync(deliveries, subscription, cancellationToken);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One subscription's trouble (its store row, its data) must not hold up the others' notifications.
+                var kind = e.GetType().Name;
+                TurnFailed(logger, subscription, kind);
+            }
             finally
             {
                 await deliveries.ReleaseAsync(subscription, _owner, CancellationToken.None);
@@ -80,9 +86,20 @@ public sealed partial class SubscriptionDeliverer(
                 await deliveries.DropAsync(subscription, delivery, problem!, cancellationToken);
                 continue;
             }
+            IReadOnlyList<KeyValuePair<string, string>> headers;
+            try
+            {
+                headers = channelHeaders.Unprotect(subscription.ProtectedHeaders);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // The data protection keys that encrypted them are gone: the client must send its headers again (PUT).
+                await deliveries.FailedAsync(subscription, delivery, "the channel headers can no longer be decrypted (the server's keys changed); update the subscription",
+                    options.MaxAttempts, options.RetryAfter(delivery.Attempts + 1), cancellationToken);
+                return;
+            }
             var timeout = TimeSpan.FromSeconds(Math.Clamp(subscription.TimeoutSeconds, 1, options.TimeoutSeconds));
-            var (delivered, detail) = await sender.SendAsync(
-                new Uri(subscription.Endpoint), subscription.ContentType, channelHeaders.Unprotect(subscription.ProtectedHeaders), body, timeout, cancellationToken);
+            var (delivered, detail) = await sender.SendAsync(new Uri(subscription.Endpoint), subscription.ContentType, headers, body, timeout, cancellationToken);
             if (delivered)
             {
                 var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})";
@@ -94,30 +111,43 @@ public sealed partial class SubscriptionDeliverer(
         }
     }
 
-    /// <summary>The notification's JSON, or why it cannot be sent.</summary>
+    /// <summary>The notification's JSON, or why it cannot be sent. What it needs is read first: a store that is away fails the turn, to be tried again.</summary>
     private async Task<(byte[]? Body, string? Problem)> NotificationAsync(
         SubscriptionDeliveries deliveries, PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
+    {
+        string? requestJson = null;
+        CaseView? theCase = null;
+        if (delivery.Kind == SubscriptionStates.EventNotification)
+        {
+            requestJson = await deliveries.PasRequestAsync(delivery.CaseId!.Value, cancellationToken);
+            theCase = await deliveries.CaseAsync(delivery.CaseId!.Value, cancellationToken);
+            if (requestJson is null || theCase is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
+        }
+        try
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(Build(subscription, delivery, requestJson, theCase)));
+            return body.Length > options.MaxNotificationBytes
+                ? (null, $"Not sent: the notification is {body.Length} bytes, over the limit of {options.MaxNotificationBytes}.")
+                : (body, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Built from what the store holds alone: what cannot be built now never will be. Dropped (and audited), not retried forever.
+            return (null, $"Not sent: the notification could not be built ({e.GetType().Name}).");
+        }
+    }
+
+    /// <summary>The handshake, or the event with the case's PAS response Bundle as it stands now.</summary>
+    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, CaseView? theCase)
     {
         var now = time.GetUtcNow();
         var baseUrl = $"{settings.BaseUrl}/fhir";
         var snapshot = SubscriptionEndpoints.Snapshot(SubscriptionView.Of(subscription));
-        Bundle notification;
-        if (delivery.Kind == SubscriptionStates.Handshake) notification = SubscriptionNotification.Handshake(snapshot, baseUrl, now);
-        else
-        {
-            var caseId = delivery.CaseId!.Value;
-            var requestJson = await deliveries.PasRequestAsync(caseId, cancellationToken);
-            var theCase = await deliveries.CaseAsync(caseId, cancellationToken);
-            if (requestJson is null || theCase is null) return (null, $"Not sent: case {caseId} or its PAS request is no longer kept.");
-            var request = FhirJson.Parse<Bundle>(requestJson, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null;
-            if (request is null) return (null, $"Not sent: the PAS request of case {caseId} can no longer be read.");
-            var response = PasResponse.Build(request, PasCase(theCase), $"{settings.BaseUrl}/api/v1/cases", now);
-            notification = SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
-        }
-        var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(notification));
-        return body.Length > options.MaxNotificationBytes
-            ? (null, $"Not sent: the notification is {body.Length} bytes, over the limit of {options.MaxNotificationBytes}.")
-            : (body, null);
+        if (delivery.Kind == SubscriptionStates.Handshake) return SubscriptionNotification.Handshake(snapshot, baseUrl, now);
+        var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
+            ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
+        var response = PasResponse.Build(request, PasCase(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);
+        return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
     }
 
     /// <summary>The stored case, its determination read once, as the PAS mapping takes it (as the PAS endpoints do).</summary>
@@ -127,4 +157,7 @@ public sealed partial class SubscriptionDeliverer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription notifications were not delivered in this poll ({Kind}); tried again at the next.")]
     private static partial void NotDelivered(ILogger logger, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {Subscription}: its notifications were not delivered in this turn ({Kind}); tried again at the next poll.")]
+    private static partial void TurnFailed(ILogger logger, Guid subscription, string kind);
 }

@@ -18,7 +18,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
 {
     private const string OrgA = "portal-a";
     private const string OrgB = "portal-b";
-    private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read";
+    private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read coverage/cases.write";
 
     private readonly TStorage _storage;
     private NotificationReceiver _receiver = null!;
@@ -221,6 +221,28 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         Assert.Equal("query-status", Value(queried, "type"));
         Assert.Equal("active", Value(queried, "status"));
         Assert.Equal("2", Value(queried, "events-since-subscription-start"));
+    }
+
+    [Fact]
+    public async Task InformationAddedToAPendedRequest_Notifies()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/information");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        var submission = JsonNode.Parse(PendedKitSubmission())!;
+        var item = submission["entry"]![0]!["resource"]!["item"]![0]!;
+        item["productOrService"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://www.ama-assn.org/go/cpt", ["code"] = "19499" }) };
+
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", submission.ToJsonString());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        var (added, answer, _) = await Api.Post(client, $"/api/v1/cases/{caseId}/information",
+            """{"serviceLines":[{"sequence":1,"description":"US-guided radiofrequency ablation of left breast carcinoma"}]}""");
+        Assert.True(added == HttpStatusCode.OK, answer.ToString());
+
+        var notification = Parse((await _receiver.WaitForAsync("/information", 2))[1]);
+        Assert.Equal("event-notification", Value(StatusOf(notification, created.Id!), "type"));
+        var claimResponse = Assert.IsType<ClaimResponse>(Assert.IsType<Bundle>(notification.Entry[1].Resource).Entry[0].Resource);
+        Assert.DoesNotContain(claimResponse.ProcessNote, n => n.Text!.Contains("more information is needed", StringComparison.Ordinal));
     }
 
     [Fact]
