@@ -4,6 +4,7 @@ using Coverage.Server.Endpoints;
 using Coverage.Server.Errors;
 using Coverage.Server.Operations;
 using Coverage.Server.Security;
+using Coverage.Server.Subscriptions;
 using Coverage.Server.Workbench;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -27,6 +28,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 builder.Services.AddCoverage(builder.Configuration, builder.Environment);
+builder.Services.AddPasSubscriptions(builder.Configuration, builder.Environment);
 builder.Services.AddWorkbench(builder.Configuration, builder.Environment);
 builder.Services.AddKeyProtection(builder.Configuration, builder.Environment);
 builder.Services.AddKnownProxies(builder.Configuration);
@@ -69,6 +71,7 @@ app.MapHealthEndpoints();
 app.MapPolicyPages();
 app.MapCdsHooksEndpoints();
 app.MapFhirEndpoints();
+app.MapSubscriptionEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();
 api.MapCaseEndpoints();

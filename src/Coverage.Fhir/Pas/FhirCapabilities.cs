@@ -58,6 +58,7 @@ public static class FhirCapabilities
                             new CapabilityStatement.SearchParamComponent { Name = "subject", Type = SearchParamType.String, Documentation = "A service subject, such as cds-hooks/order-sign" },
                         ],
                     },
+                    SubscriptionCapability.Resource(),
                 ],
             },
         ],

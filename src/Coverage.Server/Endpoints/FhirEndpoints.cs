@@ -91,6 +91,7 @@ internal static class FhirEndpoints
 
         var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
         if (result.Error is not null) return FhirErrors.From(result.Error);
+        await Subscriptions.PendedRequests.KeepAsync(request.HttpContext, result.Value!, pas.Bundle, cancellationToken);
         return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
     }
 

@@ -47,6 +47,8 @@ internal sealed class DecideLines(CaseRecords records)
         }
         record.UpdatedAt = now;
         record.Revision++;
+        // The PAS response changed: its subscriptions' notifications are kept with the change (transactional outbox).
+        await SubscriptionOutbox.EnqueueAsync(records.Db, record, now, cancellationToken);
         try
         {
             await records.SaveChangesAsync(cancellationToken);

@@ -119,6 +119,8 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         snapshots.HasKey(c => c.Digest);
         snapshots.Property(c => c.Digest).HasMaxLength(80);
         snapshots.Property(c => c.Root).HasMaxLength(512);
+
+        SubscriptionModel.Configure(modelBuilder);
     }
 }
 

@@ -1,0 +1,163 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Json;
+using Coverage.Fhir;
+using Coverage.Fhir.Pas;
+using Coverage.Server.CdsHooks;
+using Coverage.Store;
+using Coverage.Store.Entities;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Server.Subscriptions;
+
+/// <summary>
+/// Sends the notifications of the outbox (<see cref="SubscriptionDeliveries"/>) as a hosted service: it polls for
+/// subscriptions with a notification due, takes each one's lease (so that with several servers on one database a
+/// subscription is served by one at a time, in order), and posts its notifications oldest first — the handshake, then
+/// events numbered in that order, each event carrying the case's PAS response Bundle as it stands when sent. A failure
+/// stops that subscription's queue until its retry (backoff); after the last attempt the subscription is in error.
+/// Nothing is lost across restarts: what was not delivered is still pending in the database.
+/// </summary>
+public sealed partial class SubscriptionDeliverer(
+    IServiceScopeFactory scopes, SubscriptionOptions options, NotificationSender sender, ChannelHeaders channelHeaders, SubscriptionWake wake,
+    PolicyCatalogue catalogue, CrdSettings settings, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
+{
+    /// <summary>Longer than the most one subscription's turn can take (a few notifications, each bounded by its timeout).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private const int NotificationsPerTurn = 5;
+    private const int SubscriptionsPerPoll = 20;
+
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeliverDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Usually the store is away; the notifications wait in it. A failure must not stop the host.
+                var kind = e.GetType().Name;
+                NotDelivered(logger, kind);
+            }
+            await wake.WaitAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
+        }
+    }
+
+    /// <summary>One poll: every subscription with a notification due whose lease this server gets.</summary>
+    public async System.Threading.Tasks.Task DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Guid> due;
+        using (var scope = scopes.CreateScope())
+            due = await scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>().DueAsync(SubscriptionsPerPoll, cancellationToken);
+        foreach (var subscription in due)
+        {
+            using var scope = scopes.CreateScope();
+            var deliveries = scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>();
+            if (!await deliveries.TryLeaseAsync(subscription, _owner, Lease, cancellationToken)) continue;
+            try
+            {
+                await TakeTurnAsync(deliveries, subscription, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One subscription's trouble (its store row, its data) must not hold up the others' notifications.
+                var kind = e.GetType().Name;
+                TurnFailed(logger, subscription, kind);
+            }
+            finally
+            {
+                await deliveries.ReleaseAsync(subscription, _owner, CancellationToken.None);
+            }
+        }
+    }
+
+    private async System.Threading.Tasks.Task TakeTurnAsync(SubscriptionDeliveries deliveries, Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        for (var sent = 0; sent < NotificationsPerTurn; sent++)
+        {
+            if (await deliveries.NextAsync(subscriptionId, cancellationToken) is not var (subscription, delivery)) return;
+            await deliveries.NumberAsync(subscription, delivery, cancellationToken);
+            var (body, problem) = await NotificationAsync(deliveries, subscription, delivery, cancellationToken);
+            if (body is null)
+            {
+                await deliveries.DropAsync(subscription, delivery, problem!, cancellationToken);
+                continue;
+            }
+            IReadOnlyList<KeyValuePair<string, string>> headers;
+            try
+            {
+                headers = channelHeaders.Unprotect(subscription.ProtectedHeaders);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // The data protection keys that encrypted them are gone: the client must send its headers again (PUT).
+                await deliveries.FailedAsync(subscription, delivery, "the channel headers can no longer be decrypted (the server's keys changed); update the subscription",
+                    options.MaxAttempts, options.RetryAfter(delivery.Attempts + 1), cancellationToken);
+                return;
+            }
+            var timeout = TimeSpan.FromSeconds(Math.Clamp(subscription.TimeoutSeconds, 1, options.TimeoutSeconds));
+            var (delivered, detail) = await sender.SendAsync(new Uri(subscription.Endpoint), subscription.ContentType, headers, body, timeout, cancellationToken);
+            if (delivered)
+            {
+                var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})";
+                await deliveries.SucceededAsync(subscription, delivery, $"{what} delivered: {detail}, attempt {delivery.Attempts + 1}.", cancellationToken);
+                continue;
+            }
+            await deliveries.FailedAsync(subscription, delivery, detail, options.MaxAttempts, options.RetryAfter(delivery.Attempts + 1), cancellationToken);
+            return;
+        }
+    }
+
+    /// <summary>The notification's JSON, or why it cannot be sent. What it needs is read first: a store that is away fails the turn, to be tried again.</summary>
+    private async Task<(byte[]? Body, string? Problem)> NotificationAsync(
+        SubscriptionDeliveries deliveries, PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
+    {
+        string? requestJson = null;
+        CaseView? theCase = null;
+        if (delivery.Kind == SubscriptionStates.EventNotification)
+        {
+            requestJson = await deliveries.PasRequestAsync(delivery.CaseId!.Value, cancellationToken);
+            theCase = await deliveries.CaseAsync(delivery.CaseId!.Value, cancellationToken);
+            if (requestJson is null || theCase is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
+        }
+        try
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(Build(subscription, delivery, requestJson, theCase)));
+            return body.Length > options.MaxNotificationBytes
+                ? (null, $"Not sent: the notification is {body.Length} bytes, over the limit of {options.MaxNotificationBytes}.")
+                : (body, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Built from what the store holds alone: what cannot be built now never will be. Dropped (and audited), not retried forever.
+            return (null, $"Not sent: the notification could not be built ({e.GetType().Name}).");
+        }
+    }
+
+    /// <summary>The handshake, or the event with the case's PAS response Bundle as it stands now.</summary>
+    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, CaseView? theCase)
+    {
+        var now = time.GetUtcNow();
+        var baseUrl = $"{settings.BaseUrl}/fhir";
+        var snapshot = SubscriptionEndpoints.Snapshot(SubscriptionView.Of(subscription));
+        if (delivery.Kind == SubscriptionStates.Handshake) return SubscriptionNotification.Handshake(snapshot, baseUrl, now);
+        var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
+            ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
+        var response = PasResponse.Build(request, PasCase(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);
+        return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
+    }
+
+    /// <summary>The stored case, its determination read once, as the PAS mapping takes it (as the PAS endpoints do).</summary>
+    private static PriorAuthorizationCase PasCase(CaseView view) => PriorAuthorizationCase.Of(
+        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
+        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))]);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription notifications were not delivered in this poll ({Kind}); tried again at the next.")]
+    private static partial void NotDelivered(ILogger logger, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {Subscription}: its notifications were not delivered in this turn ({Kind}); tried again at the next poll.")]
+    private static partial void TurnFailed(ILogger logger, Guid subscription, string kind);
+}

@@ -1,0 +1,92 @@
+using Coverage.Fhir;
+using Coverage.Fhir.Pas;
+using Coverage.Server.CdsHooks;
+using Coverage.Server.Endpoints;
+using Coverage.Server.Errors;
+using Coverage.Server.Security;
+using Coverage.Store;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Server.Subscriptions;
+
+/// <summary>
+/// PAS subscriptions (R4 Subscriptions Backport): POST /fhir/Subscription, GET, PUT and DELETE /fhir/Subscription/{id},
+/// GET /fhir/Subscription/{id}/$status. A subscription is its creator's organisation's, taken from the access token,
+/// never from the body: another organisation's is answered as not found (PAS spec-59).
+/// </summary>
+internal static class SubscriptionEndpoints
+{
+    public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir/Subscription").WithTags("FHIR (Da Vinci PAS)");
+        fhir.MapPost("", Create).RequireAuthorization(SubscriptionScopes.CreatePolicy).WithName("PasSubscriptionCreate")
+            .WithSummary("Create a PAS Subscription (rest-hook, full-resource, org-identifier filter); the server then sends its handshake");
+        fhir.MapGet("/{id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");
+        fhir.MapPut("/{id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy).WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
+        fhir.MapDelete("/{id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
+        fhir.MapGet("/{id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
+            .WithSummary("The status of one of your Subscriptions (a searchset Bundle with its SubscriptionStatus)");
+        return app;
+    }
+
+    private static async Task<IResult> Create(HttpRequest request, PasSubscriptions subscriptions, SubscriptionRules rules, SubscriptionWake wake, CrdSettings settings, CancellationToken cancellationToken)
+    {
+        var caller = request.HttpContext.Caller();
+        var (draft, failure) = await rules.ReadAsync(request, caller, null, cancellationToken);
+        if (draft is null) return failure!;
+        if (await subscriptions.CountAsync(caller.Tenant, cancellationToken) >= rules.MaxPerOrganisation)
+            return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.BusinessRule,
+                $"Your organisation holds {rules.MaxPerOrganisation} subscriptions, the most allowed; delete one first (one subscription covers all of a sending system's requests)."), 422);
+        var created = await subscriptions.CreateAsync(draft, caller, cancellationToken);
+        wake.Signal();
+        var resource = SubscriptionResource.Build(Snapshot(created));
+        request.HttpContext.Response.Headers.Location = $"{settings.BaseUrl}/fhir/Subscription/{resource.Id}";
+        return FhirResults.Resource(resource, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> Read(string id, HttpRequest request, PasSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (Id(id) is not { } key) return NotFound(id);
+        var result = await subscriptions.ReadAsync(key, request.HttpContext.Caller(), "The Subscription", cancellationToken);
+        return result.Error is not null ? FhirErrors.From(result.Error) : FhirResults.Resource(SubscriptionResource.Build(Snapshot(result.Value!)));
+    }
+
+    private static async Task<IResult> Update(string id, HttpRequest request, PasSubscriptions subscriptions, SubscriptionRules rules, SubscriptionWake wake, CancellationToken cancellationToken)
+    {
+        if (Id(id) is not { } key) return NotFound(id);
+        var caller = request.HttpContext.Caller();
+        var (draft, failure) = await rules.ReadAsync(request, caller, id, cancellationToken);
+        if (draft is null) return failure!;
+        var result = await subscriptions.UpdateAsync(key, draft, caller, cancellationToken);
+        if (result.Error is not null) return FhirErrors.From(result.Error);
+        wake.Signal();
+        return FhirResults.Resource(SubscriptionResource.Build(Snapshot(result.Value!)));
+    }
+
+    private static async Task<IResult> Delete(string id, HttpRequest request, PasSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (Id(id) is not { } key) return NotFound(id);
+        var result = await subscriptions.DeleteAsync(key, request.HttpContext.Caller(), cancellationToken);
+        return result.Error is not null ? FhirErrors.From(result.Error) : TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Status(string id, HttpRequest request, PasSubscriptions subscriptions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Id(id) is not { } key) return NotFound(id);
+        var result = await subscriptions.ReadAsync(key, request.HttpContext.Caller(), "The Subscription's $status", cancellationToken);
+        if (result.Error is not null) return FhirErrors.From(result.Error);
+        var snapshot = Snapshot(result.Value!);
+        return FhirResults.Resource(SubscriptionStatusParameters.Search(snapshot, $"{settings.BaseUrl}/fhir/Subscription/{snapshot.Id}", time.GetUtcNow()));
+    }
+
+    /// <summary>The kept subscription as the FHIR resources about it show it.</summary>
+    public static SubscriptionSnapshot Snapshot(SubscriptionView view) => new(
+        view.Id.ToString("N"), view.Status, view.FilterCriteria, view.Endpoint, view.ContentType, view.Reason,
+        view.End is { } end ? new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)) : null,
+        view.TimeoutSeconds, view.EventsSinceStart, view.LastError);
+
+    private static Guid? Id(string id) => Guid.TryParseExact(id, "N", out var key) || Guid.TryParseExact(id, "D", out key) ? key : null;
+
+    private static IResult NotFound(string id) =>
+        FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No Subscription {Bounded.Text(id, 64)}."), 404);
+}

@@ -1,0 +1,159 @@
+using Coverage.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// The outbox as the background deliverer works it. Several servers may share one database: a server delivers a
+/// subscription's notifications only while it holds that subscription's lease, taken by a conditional update that
+/// succeeds for one server only (the same on SQLite and PostgreSQL), so that each subscription's notifications go out
+/// one at a time, in order, and are numbered in that order. Every attempt is audited with the subscription's owner.
+/// </summary>
+public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider time, SqliteWriteGate? gate = null)
+{
+    public DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Subscriptions with a notification due now and no live lease, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<Guid>> DueAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        return await db.Set<SubscriptionDeliveryRecord>().AsNoTracking()
+            .Where(d => d.State == SubscriptionStates.Pending && d.NextAttemptAt <= now)
+            .Join(db.Set<PasSubscriptionRecord>(), d => d.SubscriptionId, s => s.Id, (d, s) => s)
+            .Where(s => s.LeaseUntil == null || s.LeaseUntil < now)
+            .Select(s => s.Id).Distinct().Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Takes the subscription's lease for <paramref name="owner"/> when no other server holds a live one.</summary>
+    public async Task<bool> TryLeaseAsync(Guid subscription, string owner, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var until = now + duration;
+        using var held = gate is null ? null : await gate.HoldAsync(cancellationToken);
+        var taken = await db.Set<PasSubscriptionRecord>()
+            .Where(s => s.Id == subscription && (s.LeaseUntil == null || s.LeaseUntil < now || s.LeaseOwner == owner))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseOwner, owner).SetProperty(x => x.LeaseUntil, until), cancellationToken);
+        return taken == 1;
+    }
+
+    /// <summary>Gives the lease back (only this server's own).</summary>
+    public async Task ReleaseAsync(Guid subscription, string owner, CancellationToken cancellationToken)
+    {
+        using var held = gate is null ? null : await gate.HoldAsync(cancellationToken);
+        await db.Set<PasSubscriptionRecord>()
+            .Where(s => s.Id == subscription && s.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseOwner, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), cancellationToken);
+    }
+
+    /// <summary>
+    /// The subscription's next notification, when one is due: its oldest pending one (later ones wait behind it, so
+    /// that they arrive in order). A notification the subscription can no longer take (deleted, off, in error, past
+    /// its end) is dropped, and the next one looked at.
+    /// </summary>
+    public async Task<(PasSubscriptionRecord Subscription, SubscriptionDeliveryRecord Delivery)?> NextAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        var subscription = await db.Set<PasSubscriptionRecord>().FirstOrDefaultAsync(s => s.Id == subscriptionId, cancellationToken);
+        if (subscription is null) return null;
+        while (true)
+        {
+            var head = await db.Set<SubscriptionDeliveryRecord>()
+                .Where(d => d.SubscriptionId == subscriptionId && d.State == SubscriptionStates.Pending)
+                .OrderBy(d => d.Id).FirstOrDefaultAsync(cancellationToken);
+            if (head is null) return null;
+            var now = Now();
+            var closed = subscription.DeletedAt is not null || subscription.Status is SubscriptionStates.Error or SubscriptionStates.Off
+                || (subscription.End is { } end && end <= now);
+            if (!closed) return head.NextAttemptAt <= now ? (subscription, head) : null;
+            head.State = SubscriptionStates.Abandoned;
+            head.LastError = $"Not sent: the subscription is {(subscription.DeletedAt is not null ? "deleted" : subscription.End <= now ? "past its end" : subscription.Status)}.";
+            if (subscription.End <= now && subscription.Status is SubscriptionStates.Requested or SubscriptionStates.Active) subscription.Status = SubscriptionStates.Off;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Numbers an event notification before its first attempt (events-since-subscription-start counts it), and keeps
+    /// the number, so that a retry sends the same event with the same number.
+    /// </summary>
+    public async Task NumberAsync(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
+    {
+        if (delivery.Kind != SubscriptionStates.EventNotification || delivery.EventNumber is not null) return;
+        subscription.EventsSinceStart++;
+        delivery.EventNumber = subscription.EventsSinceStart;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The PAS request Bundle a case was submitted with, for the response Bundle a notification carries.</summary>
+    public Task<string?> PasRequestAsync(Guid caseId, CancellationToken cancellationToken) =>
+        db.Set<PasRequestBundleRecord>().Where(r => r.CaseId == caseId).Select(r => r.BundleJson).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The case as it stands now: a notification carries the current response.</summary>
+    public async Task<CaseView?> CaseAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        var record = await db.Cases.AsNoTracking().Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
+            .FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken);
+        return record is null ? null : CaseViews.View(record);
+    }
+
+    /// <summary>The receiver accepted it: a handshake makes the subscription active.</summary>
+    public async Task SucceededAsync(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string detail, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        delivery.Attempts++;
+        delivery.State = SubscriptionStates.Delivered;
+        delivery.DeliveredAt = now;
+        delivery.LastError = null;
+        subscription.LastError = null;
+        if (delivery.Kind == SubscriptionStates.Handshake && subscription.Status == SubscriptionStates.Requested) subscription.Status = SubscriptionStates.Active;
+        Audit(subscription, delivery, now, delivery.Kind == SubscriptionStates.Handshake ? "subscription-handshake" : "subscription-notified", detail);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The attempt failed: tried again after <paramref name="retryAfter"/>, or, after <paramref name="maxAttempts"/>
+    /// attempts, given up, and the subscription is set to error (a client sees it in the Subscription and $status).
+    /// </summary>
+    public async Task FailedAsync(
+        PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string error, int maxAttempts, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        delivery.Attempts++;
+        delivery.LastError = Bounded(error);
+        subscription.LastError = Bounded(error);
+        var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber}";
+        if (delivery.Attempts >= maxAttempts)
+        {
+            delivery.State = SubscriptionStates.Abandoned;
+            subscription.Status = SubscriptionStates.Error;
+            Audit(subscription, delivery, now, "subscription-error",
+                $"{what} failed {delivery.Attempts} times ({error}); the subscription is set to error and sends nothing more.");
+        }
+        else
+        {
+            delivery.NextAttemptAt = now + retryAfter;
+            Audit(subscription, delivery, now, "subscription-delivery-failed",
+                $"{what}: attempt {delivery.Attempts} failed ({error}); tried again after {retryAfter.TotalSeconds:0.#} s.");
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>A notification that cannot be built (its case or request is gone) is dropped, and said so.</summary>
+    public async Task DropAsync(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string reason, CancellationToken cancellationToken)
+    {
+        delivery.State = SubscriptionStates.Abandoned;
+        delivery.LastError = Bounded(reason);
+        Audit(subscription, delivery, Now(), "subscription-delivery-dropped", reason);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Deliveries are audited with the subscription's owner: the principal on whose behalf the server calls out.</summary>
+    private void Audit(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, DateTime at, string action, string detail) =>
+        db.AuditEvents.Add(new AuditEventRecord
+        {
+            Subject = SubscriptionStates.Subject(subscription.Id), CaseId = delivery.CaseId, At = at, Action = action,
+            Actor = subscription.CreatedBy, ActorRole = "subscription-owner", ActorIssuer = subscription.CreatedByIssuer, ActorClient = subscription.CreatedByClient,
+            Detail = $"{detail} Endpoint {PasSubscriptions.EndpointOrigin(subscription.Endpoint)}.",
+        });
+
+    private static string Bounded(string text) => text.Length <= 500 ? text : text[..500];
+}

@@ -1,0 +1,489 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Coverage.Fhir;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Time.Testing;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coverage.Server.Tests.Subscriptions;
+
+/// <summary>
+/// PAS subscriptions end to end, on a real receiver: the Inferno PAS kit's own Subscription
+/// (Conformance/Fixtures/pas-kit/subscription-resource.json, only its endpoint pointed at the receiver), its handshake,
+/// a pended PAS submission (the kit's pended payload, adapted) decided by a physician and the notification carrying
+/// the PAS response Bundle, retries and error, organisations kept apart, the SSRF guard and invalid Subscriptions.
+/// </summary>
+public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAsyncLifetime where TStorage : Storage
+{
+    private const string OrgA = "portal-a";
+    private const string OrgB = "portal-b";
+    private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read coverage/cases.write";
+
+    private readonly TStorage _storage;
+    private NotificationReceiver _receiver = null!;
+    private CoverageApp _app = null!;
+
+    protected SubscriptionTests(TStorage storage) => _storage = storage;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await NotificationReceiver.StartAsync();
+        _app = App(allowList: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _app.Dispose();
+        await _receiver.DisposeAsync();
+    }
+
+    /// <summary>The server with API authentication on and subscriptions that may call the local receiver (allow-listed) over http.</summary>
+    private CoverageApp App(bool allowList, FakeTimeProvider? clock = null) => new(_storage, clock ?? new FakeTimeProvider(CoverageApp.Start), builder =>
+    {
+        ApiTokens.Configure(builder);
+        builder.UseSetting("Subscriptions:AllowHttp", "true");
+        if (allowList) builder.UseSetting("Subscriptions:AllowedNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("Subscriptions:PollMilliseconds", "50");
+        builder.UseSetting("Subscriptions:MaxAttempts", "3");
+        builder.UseSetting("Subscriptions:RetryBaseSeconds", "60");
+        builder.UseSetting("Subscriptions:OrganisationIdentifiers:org-b:0", "ORG-B-ISA06");
+    });
+
+    private HttpClient Client(string clientId, CoverageApp? app = null) => (app ?? _app).CreateClient().With(ApiTokens.Create(Scopes, clientId));
+
+    private static string KitSubscription(string endpoint, Action<JsonObject>? change = null)
+    {
+        var subscription = JsonNode.Parse(File.ReadAllText(Path.Combine(Conformance.IgValidator.FixturesFolder, "pas-kit", "subscription-resource.json")))!.AsObject();
+        subscription["channel"]!["endpoint"] = endpoint;
+        change?.Invoke(subscription);
+        return subscription.ToJsonString();
+    }
+
+    private static async Task<(HttpStatusCode Status, Resource Body, HttpResponseMessage Response)> Fhir(HttpClient client, HttpMethod method, string url, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/fhir+json");
+        var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var resource = text.Length == 0 ? new OperationOutcome() : FhirJson.Parse<Resource>(text, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
+        if (text.Length > 0) AssertValidR4(resource);
+        return (response.StatusCode, resource, response);
+    }
+
+    private async Task<Subscription> CreateAsync(HttpClient client, string path)
+    {
+        var (status, body, response) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + path));
+        Assert.Equal(HttpStatusCode.Created, status);
+        var subscription = Assert.IsType<Subscription>(body);
+        Assert.Equal($"http://localhost/fhir/Subscription/{subscription.Id}", response.Headers.Location!.ToString());
+        return subscription;
+    }
+
+    private static async Task<Subscription> WaitForStatusAsync(HttpClient client, string id, Subscription.SubscriptionStatus status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var (code, body, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{id}");
+            Assert.Equal(HttpStatusCode.OK, code);
+            var subscription = Assert.IsType<Subscription>(body);
+            if (subscription.Status == status) return subscription;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Subscription {id} is {subscription.Status}, not {status}.");
+            await Task.Delay(25);
+        }
+    }
+
+    private static Parameters StatusOf(Bundle notification, string subscriptionId)
+    {
+        Assert.Equal(Bundle.BundleType.History, notification.Type);
+        var first = notification.Entry[0];
+        Assert.EndsWith($"Subscription/{subscriptionId}/$status", first.Request!.Url, StringComparison.Ordinal);
+        Assert.Equal(Bundle.HTTPVerb.GET, first.Request.Method);
+        Assert.Equal("200", first.Response!.Status);
+        foreach (var entry in notification.Entry) Assert.True(entry.Request is not null && entry.Response is not null, "every entry of a history Bundle has request and response");
+        var status = Assert.IsType<Parameters>(first.Resource);
+        Assert.EndsWith($"Subscription/{subscriptionId}", Value(status, "subscription"), StringComparison.Ordinal);
+        Assert.Equal("http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic", Value(status, "topic"));
+        return status;
+    }
+
+    /// <summary>
+    /// Valid against base FHIR R4. The backport and PAS profiles the resources claim (meta.profile) are not in the offline
+    /// packages (Conformance/Packages has no subscriptions-backport package), so the claims are set aside for this check;
+    /// what the Inferno kits assert of those profiles is asserted by the tests themselves.
+    /// </summary>
+    private static void AssertValidR4(Resource resource)
+    {
+        var json = JsonNode.Parse(FhirJson.Serialize(resource))!;
+        static void Strip(JsonNode? node)
+        {
+            if (node is JsonObject o)
+            {
+                (o["meta"] as JsonObject)?.Remove("profile");
+                if (o["meta"] is JsonObject { Count: 0 }) o.Remove("meta");
+                foreach (var (_, child) in o.ToList()) Strip(child);
+            }
+            else if (node is JsonArray a) foreach (var child in a) Strip(child);
+        }
+        Strip(json);
+        // A history Bundle's entries are GET with their resource, as the backport IG's and the PAS IG's own notification
+        // examples are (R4 allows it). The validator applies R5's bdl-3b (a GET entry has no resource), so the Bundle is
+        // checked without its entries' resources, and each resource on its own.
+        if (json["type"]?.GetValue<string>() == "history")
+            foreach (var entry in json["entry"]!.AsArray())
+                if (entry!.AsObject().Remove("resource", out var inner)) FhirValidation.AssertValid(FhirJson.Parse<Resource>(inner!.ToJsonString(), out _)!);
+        FhirValidation.AssertValid(FhirJson.Parse<Resource>(json.ToJsonString(), out _)!);
+    }
+
+    /// <summary>A parameter's (or part's) value as text: a code, string, canonical or reference.</summary>
+    private static string Value(Parameters parameters, string name) => Text(parameters.Parameter.Single(p => p.Name == name).Value);
+
+    private static string Part(Parameters parameters, string name, string part) =>
+        Text(parameters.Parameter.Single(p => p.Name == name).Part.Single(p => p.Name == part).Value);
+
+    private static string Text(DataType? value) => value switch
+    {
+        ResourceReference reference => reference.Reference!,
+        PrimitiveType primitive => primitive.ToString()!,
+        _ => throw new InvalidOperationException($"Unexpected value {value?.TypeName}."),
+    };
+
+    private static Bundle Parse(NotificationReceiver.Received received)
+    {
+        var bundle = FhirJson.Parse<Bundle>(received.Body, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
+        AssertValidR4(bundle);
+        return bundle;
+    }
+
+    [Fact]
+    public async Task KitSubscription_IsCreatedRequested_ThenItsHandshakeMakesItActive()
+    {
+        using var client = Client(OrgA);
+
+        var created = await CreateAsync(client, "/handshake");
+
+        Assert.Equal(Subscription.SubscriptionStatus.Requested, created.Status);
+        Assert.Equal(Subscription.SubscriptionChannelType.RestHook, created.Channel.Type);
+        Assert.Equal(_receiver.BaseUrl + "/handshake", created.Channel.Endpoint);
+        Assert.Empty(created.Channel.HeaderElement); // the client's secrets are not shown back
+        Assert.Null(created.End); // the kit's end (2020-12-31) is past: the server drops it
+        var handshake = Assert.Single(await _receiver.WaitForAsync("/handshake", 1));
+        Assert.Equal("Bearer demo_execution", handshake.Headers["Authorization"]);
+        Assert.StartsWith("application/fhir+json", handshake.Headers["Content-Type"], StringComparison.Ordinal);
+        var bundle = Parse(handshake);
+        var status = StatusOf(bundle, created.Id!);
+        Assert.Single(bundle.Entry);
+        Assert.Equal("handshake", Value(status, "type"));
+        Assert.Equal("requested", Value(status, "status"));
+        Assert.Equal("0", Value(status, "events-since-subscription-start"));
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+    }
+
+    [Fact]
+    public async Task PendedSubmission_DecidedByAPhysician_NotifiesWithThePasResponseBundle_EventsInOrder()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/events");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+
+        var (submitted, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        Assert.Equal(HttpStatusCode.OK, submitted);
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        Assert.All(Assert.IsType<ClaimResponse>(((Bundle)body).Entry[0].Resource).ProcessNote, n => Assert.Contains("pended", n.Text, StringComparison.Ordinal));
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        var (decided, answer, _) = await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Imaging confirms the lesion; plan exception documented.")));
+        Assert.True(decided == HttpStatusCode.OK, answer.ToString());
+
+        var first = Parse((await _receiver.WaitForAsync("/events", 2))[1]);
+        var status = StatusOf(first, created.Id!);
+        Assert.Equal("event-notification", Value(status, "type"));
+        Assert.Equal("active", Value(status, "status"));
+        Assert.Equal("1", Value(status, "events-since-subscription-start"));
+        Assert.Equal("1", Part(status, "notification-event", "event-number"));
+        var focus = Part(status, "notification-event", "focus");
+        var responseEntry = Assert.Single(first.Entry, e => e.FullUrl == focus);
+        var response = Assert.IsType<Bundle>(responseEntry.Resource);
+        Assert.EndsWith($"Bundle/{response.Id}", focus, StringComparison.Ordinal);
+        var claimResponse = Assert.IsType<ClaimResponse>(response.Entry[0].Resource);
+        Assert.Equal(2, claimResponse.Item.Count);
+        Assert.Contains(claimResponse.ProcessNote, n => n.Text!.Contains("plan exception documented", StringComparison.Ordinal));
+
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "uphold", "Not medically necessary for this indication.")));
+        var second = StatusOf(Parse((await _receiver.WaitForAsync("/events", 3))[2]), created.Id!);
+        Assert.Equal("2", Value(second, "events-since-subscription-start"));
+
+        var (statusCode, search, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}/$status");
+        Assert.Equal(HttpStatusCode.OK, statusCode);
+        var searchset = Assert.IsType<Bundle>(search);
+        Assert.Equal(Bundle.BundleType.Searchset, searchset.Type);
+        var queried = Assert.IsType<Parameters>(Assert.Single(searchset.Entry).Resource);
+        Assert.Equal("query-status", Value(queried, "type"));
+        Assert.Equal("active", Value(queried, "status"));
+        Assert.Equal("2", Value(queried, "events-since-subscription-start"));
+    }
+
+    [Fact]
+    public async Task InformationAddedToAPendedRequest_Notifies()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/information");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        var submission = JsonNode.Parse(PendedKitSubmission())!;
+        var item = submission["entry"]![0]!["resource"]!["item"]![0]!;
+        item["productOrService"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://www.ama-assn.org/go/cpt", ["code"] = "19499" }) };
+
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", submission.ToJsonString());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        var (added, answer, _) = await Api.Post(client, $"/api/v1/cases/{caseId}/information",
+            """{"serviceLines":[{"sequence":1,"description":"US-guided radiofrequency ablation of left breast carcinoma"}]}""");
+        Assert.True(added == HttpStatusCode.OK, answer.ToString());
+
+        var notification = Parse((await _receiver.WaitForAsync("/information", 2))[1]);
+        Assert.Equal("event-notification", Value(StatusOf(notification, created.Id!), "type"));
+        var claimResponse = Assert.IsType<ClaimResponse>(Assert.IsType<Bundle>(notification.Entry[1].Resource).Entry[0].Resource);
+        Assert.DoesNotContain(claimResponse.ProcessNote, n => n.Text!.Contains("more information is needed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FailedDeliveries_AreRetriedWithBackoff_ThenTheSubscriptionIsInError_AndAudited()
+    {
+        _receiver.Answer("/down", 503);
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/down");
+
+        await _receiver.WaitForAsync("/down", 1);
+        await Task.Delay(300);
+        Assert.Single(_receiver.At("/down")); // the retry waits for its backoff
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await _receiver.WaitForAsync("/down", 2);
+        _app.Clock.Advance(TimeSpan.FromSeconds(121));
+        await _receiver.WaitForAsync("/down", 3);
+
+        var failed = await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Error);
+        Assert.Contains("HTTP 503", failed.Error!, StringComparison.Ordinal);
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(300);
+        Assert.Equal(3, _receiver.At("/down").Count); // given up
+
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        var (_, trail, _) = await Fhir(auditor, HttpMethod.Get, $"/fhir/AuditEvent?subject=fhir/Subscription/{created.Id!}");
+        var text = FhirJson.Serialize(trail);
+        Assert.Contains("subscription-created", text, StringComparison.Ordinal);
+        Assert.Contains("subscription-delivery-failed", text, StringComparison.Ordinal);
+        Assert.Contains("subscription-error", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo_execution", text, StringComparison.Ordinal); // the channel's Authorization is never audited
+    }
+
+    [Fact]
+    public async Task ARedirect_IsNotFollowed_ItIsAFailure()
+    {
+        _receiver.Answer("/moved", 302);
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/moved");
+
+        await _receiver.WaitForAsync("/moved", 1);
+        await Task.Delay(300);
+        Assert.Empty(_receiver.At("/followed"));
+        var (_, body, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}");
+        Assert.Contains("redirects are not followed", Assert.IsType<Subscription>(body).Error!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UndeliveredNotifications_SurviveARestart()
+    {
+        _receiver.Answer("/restart", 503);
+        using (var client = Client(OrgA))
+        {
+            await CreateAsync(client, "/restart");
+            await _receiver.WaitForAsync("/restart", 1);
+        }
+        _app.Dispose();
+
+        _receiver.Answer("/restart", 200);
+        var clock = new FakeTimeProvider(CoverageApp.Start + TimeSpan.FromMinutes(5));
+        _app = App(allowList: true, clock);
+        using var again = Client(OrgA);
+        var handshake = (await _receiver.WaitForAsync("/restart", 2))[1];
+        var restarted = Parse(handshake);
+        Assert.Equal("handshake", Value(StatusOf(restarted, restarted.Entry[0].Request!.Url!.Split('/')[^2]), "type"));
+    }
+
+    [Fact]
+    public async Task TwoServersOnOneDatabase_SendEachNotificationOnce_InOrder()
+    {
+        using var second = App(allowList: true, _app.Clock);
+        using var client = Client(OrgA);
+        using var other = Client(OrgA, second); // starts the second server and its deliverer
+        var created = await CreateAsync(other, "/shared");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        using var physicianThere = second.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Documented.")));
+        await Api.Post(physicianThere, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "overturn", "Documented.")));
+
+        await _receiver.WaitForAsync("/shared", 3);
+        await Task.Delay(500);
+        var received = _receiver.At("/shared").Select(r => StatusOf(Parse(r), created.Id!)).ToList();
+        Assert.Equal(["handshake", "event-notification", "event-notification"], received.Select(r => Value(r, "type")));
+        Assert.Equal(["0", "1", "2"], received.Select(r => Value(r, "events-since-subscription-start")));
+    }
+
+    [Fact]
+    public async Task AnotherOrganisation_CannotReadOrDeleteIt()
+    {
+        using var owner = Client(OrgA);
+        using var other = Client(OrgB);
+        var created = await CreateAsync(owner, "/private");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}/$status")).Status);
+        var (deleteStatus, outcome, _) = await Fhir(other, HttpMethod.Delete, $"/fhir/Subscription/{created.Id!}");
+        Assert.Equal(HttpStatusCode.NotFound, deleteStatus);
+        Assert.Equal(OperationOutcome.IssueType.NotFound, Assert.IsType<OperationOutcome>(outcome).Issue[0].Code);
+        Assert.Equal(HttpStatusCode.OK, (await Fhir(owner, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}")).Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Fhir(owner, HttpMethod.Delete, $"/fhir/Subscription/{created.Id!}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(owner, HttpMethod.Get, $"/fhir/Subscription/{created.Id!}")).Status);
+    }
+
+    [Fact]
+    public async Task Update_ReplacesTheSubscription_AndHandshakesTheNewEndpoint()
+    {
+        using var owner = Client(OrgA);
+        using var other = Client(OrgB);
+        var created = await CreateAsync(owner, "/before");
+        await WaitForStatusAsync(owner, created.Id!, Subscription.SubscriptionStatus.Active);
+        var changed = KitSubscription(_receiver.BaseUrl + "/after", s => s["id"] = created.Id);
+
+        var theirs = KitSubscription(_receiver.BaseUrl + "/theirs", s => s["_criteria"]!["extension"]![0]!["valueString"] = "org-identifier=ORG-B-ISA06");
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", theirs)).Status);
+        var (status, body, _) = await Fhir(owner, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", changed);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var updated = Assert.IsType<Subscription>(body);
+        Assert.Equal(Subscription.SubscriptionStatus.Requested, updated.Status);
+        Assert.Equal(_receiver.BaseUrl + "/after", updated.Channel.Endpoint);
+        Assert.Equal("handshake", Value(StatusOf(Parse(Assert.Single(await _receiver.WaitForAsync("/after", 1))), created.Id!), "type"));
+        await WaitForStatusAsync(owner, created.Id!, Subscription.SubscriptionStatus.Active);
+        var mismatched = KitSubscription(_receiver.BaseUrl + "/after", s => s["id"] = "another-id");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Fhir(owner, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", mismatched)).Status);
+    }
+
+    [Fact]
+    public async Task AnOrganisationMayFilterOnlyOnItsOwnSendingSystem()
+    {
+        using var orgB = Client(OrgB);
+        var (status, body, _) = await Fhir(orgB, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + "/b"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("Subscription.criteria.extension", Assert.Single(Assert.IsType<OperationOutcome>(body).Issue).Expression.Single());
+
+        var own = KitSubscription(_receiver.BaseUrl + "/b", s => s["_criteria"]!["extension"]![0]!["valueString"] = "org-identifier=ORG-B-ISA06");
+        Assert.Equal(HttpStatusCode.Created, (await Fhir(orgB, HttpMethod.Post, "/fhir/Subscription", own)).Status);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://[::1]:{port}/hook")]
+    [InlineData("http://localhost:{port}/hook")]
+    [InlineData("http://10.1.2.3/hook")]
+    [InlineData("http://192.168.0.10/hook")]
+    [InlineData("http://[::ffff:127.0.0.1]/hook")]
+    public async Task InternalEndpoints_AreRefusedWithoutTheOperatorsAllowList(string endpoint)
+    {
+        using var app = App(allowList: false);
+        using var client = Client(OrgA, app);
+        var url = endpoint.Replace("{port}", new Uri(_receiver.BaseUrl).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var (status, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(url));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = Assert.Single(Assert.IsType<OperationOutcome>(body).Issue);
+        Assert.Equal("Subscription.channel.endpoint", issue.Expression.Single());
+        Assert.Contains("internal address", issue.Diagnostics!, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Requests);
+    }
+
+    [Theory]
+    [InlineData("criteria", "Subscription.criteria")]
+    [InlineData("filter", "Subscription.criteria.extension")]
+    [InlineData("filter-format", "Subscription.criteria.extension")]
+    [InlineData("channel-type", "Subscription.channel.type")]
+    [InlineData("content", "Subscription.channel.payload.extension")]
+    [InlineData("payload", "Subscription.channel.payload")]
+    [InlineData("https", "Subscription.channel.endpoint")]
+    [InlineData("header", "Subscription.channel.header[1]")]
+    public async Task InvalidSubscriptions_Get400_NamingTheElement(string what, string expression)
+    {
+        using var client = Client(OrgA);
+        var subscription = KitSubscription(_receiver.BaseUrl + "/invalid", s =>
+        {
+            switch (what)
+            {
+                case "criteria": s["criteria"] = "Encounter?status=finished"; break;
+                case "filter": s.Remove("_criteria"); break;
+                case "filter-format": s["_criteria"]!["extension"]![0]!["valueString"] = "identifier=8189991234"; break;
+                case "channel-type": s["channel"]!["type"] = "websocket"; break;
+                case "content": s["channel"]!["_payload"]!["extension"]![0]!["valueCode"] = "id-only"; break;
+                case "payload": s["channel"]!["payload"] = "application/fhir+xml"; break;
+                case "https": break;
+                case "header": s["channel"]!["header"]!.AsArray().Add("Host: evil.example"); break;
+            }
+        });
+        using var app = what == "https" ? new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start), ApiTokens.Configure) : null;
+        using var strict = what == "https" ? Client(OrgA, app) : null;
+
+        var (status, body, _) = await Fhir(strict ?? client, HttpMethod.Post, "/fhir/Subscription", subscription);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(Assert.IsType<OperationOutcome>(body).Issue, i => i.Expression.SingleOrDefault() == expression);
+        Assert.DoesNotContain("evil.example", FhirJson.Serialize(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CapabilityStatement_DeclaresThePasTopicAndTheSubscriptionInteractions()
+    {
+        using var client = _app.CreateClient();
+        var (_, body, _) = await Fhir(client, HttpMethod.Get, "/fhir/metadata");
+        var subscription = Assert.Single(Assert.IsType<CapabilityStatement>(body).Rest.Single().Resource, r => r.Type == "Subscription");
+        Assert.Equal("http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic",
+            Text(subscription.GetExtension("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical")!.Value));
+        Assert.Equal(
+            [CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Update, CapabilityStatement.TypeRestfulInteraction.Delete],
+            subscription.Interaction.Select(i => i.Code!.Value));
+        Assert.Contains(subscription.Operation, o => o.Name == "status");
+    }
+
+    /// <summary>
+    /// The kit's pended $submit payload (adapted: CPT 0581T, C50.412, plan standard) with a request id of its own and its
+    /// items' service dates moved from 2016 to 2026 (a 2016 service is decided at once, not pended, under our plans).
+    /// </summary>
+    private static string PendedKitSubmission()
+    {
+        var bundle = JsonNode.Parse(File.ReadAllText(Path.Combine(Conformance.IgValidator.FixturesFolder, "pas-kit", "pended-pa-submit-request-payload.adapted.json")))!.AsObject();
+        var claim = bundle["entry"]![0]!["resource"]!;
+        claim["identifier"]![0]!["value"] = Api.NewId();
+        foreach (var item in claim["item"]!.AsArray())
+        {
+            if (item!["servicedDate"] is not null) item["servicedDate"] = "2026-05-04";
+            if (item["servicedPeriod"] is JsonObject period) { period["start"] = "2026-05-04"; period["end"] = "2026-05-06"; }
+        }
+        return bundle.ToJsonString();
+    }
+
+    /// <summary>The case behind a PAS response: the ClaimResponse's identifier in the case system.</summary>
+    private static Guid CaseIdOf(Bundle response)
+    {
+        var claimResponse = Assert.IsType<ClaimResponse>(response.Entry[0].Resource);
+        var identifier = claimResponse.Identifier.First(i => i.System?.EndsWith("/api/v1/cases", StringComparison.Ordinal) == true);
+        return Guid.Parse(identifier.Value!);
+    }
+}
+
+public sealed class SqliteSubscriptionTests(SqliteStorage storage) : SubscriptionTests<SqliteStorage>(storage);
+
+public sealed class PostgresSubscriptionTests(PostgresStorage storage) : SubscriptionTests<PostgresStorage>(storage);
