@@ -8,8 +8,16 @@ public sealed class UpdateTests
 {
     private static readonly HashSet<int> NoneCancelled = [];
 
-    private static ServiceLine Service(int sequence, string code = "0581T", int day = 4) =>
-        new() { Sequence = sequence, Code = code, DateOfService = new DateOnly(2026, 5, day) };
+    private static ServiceLine Service(int sequence, string code = "0581T", int? day = null) =>
+        new() { Sequence = sequence, Code = code, DateOfService = day is { } d ? new DateOnly(2026, 5, d) : null };
+
+    private static CoverageRequest Request(int day, params ServiceLine[] lines) => new()
+    {
+        Kind = RequestKind.PriorAuthorization,
+        Member = new Member { Id = "M-1", PlanId = "standard" },
+        DateOfService = new DateOnly(2026, 5, day),
+        ServiceLines = lines,
+    };
 
     private static LineChanges Changes(int[]? added = null, int[]? changed = null, int[]? cancelled = null) =>
         new((added ?? []).ToHashSet(), (changed ?? []).ToHashSet(), (cancelled ?? []).ToHashSet());
@@ -17,12 +25,17 @@ public sealed class UpdateTests
     [Fact]
     public void LineChanges_TellAddedFromChangedFromUnchanged()
     {
-        var changes = LineChanges.Of([Service(1), Service(2)], [Service(1), Service(2, day: 9), Service(3)], [4]);
+        var changes = LineChanges.Of(Request(4, Service(1), Service(2)), Request(4, Service(1), Service(2, day: 9), Service(3)), [4]);
 
         Assert.Equal([3], changes.Added);
         Assert.Equal([2], changes.Changed);
         Assert.Equal([4], changes.Cancelled);
     }
+
+    [Fact]
+    public void LineChanges_ALineTakingTheRequestsDate_ChangesWhenTheRequestsDateDoes() =>
+        // The kit's modify update moves item 1 from 2016-08-09 to 2016-09-09; each line's own date is the request's.
+        Assert.Equal([1], LineChanges.Of(Request(4, Service(1)), Request(9, Service(1)), []).Changed);
 
     [Fact]
     public void CheckUpdate_AddingAndChangingUndecidedLines_IsAllowed() =>

@@ -195,14 +195,13 @@ public sealed record PasRequest
 
     /// <summary>
     /// The request id a Claim update updates: the identifier of the prior Claim it relates to (in the Bundle, or named
-    /// by identifier), else its own. Null when the Claim is not an update: no Claim.related, no item marked
-    /// infoChanged, no cancellation.
+    /// by identifier), else its own. Null when the Claim is not an update: no Claim.related, no cancellation. An item's
+    /// infoChanged alone does not make one: the kit's and the IG's first submissions carry it too.
     /// </summary>
     private static string? UpdatedRequestId(Bundle bundle, Claim claim, Identifier own)
     {
         var related = claim.Related.FirstOrDefault(r => r.Claim is not null);
-        var isUpdate = related is not null || IsCancel(claim.Extension)
-            || claim.Item.Any(i => i.Extension.Any(e => e.Url == PasSystems.InfoChanged) || IsCancel(i.Extension));
+        var isUpdate = related is not null || IsCancel(claim.Extension) || claim.Item.Any(i => IsCancel(i.Extension));
         if (!isUpdate) return null;
         if (related?.Claim is { } reference)
         {

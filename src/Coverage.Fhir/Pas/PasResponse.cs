@@ -107,8 +107,13 @@ public static class PasResponse
             Created = now.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
             Insurer = claim.Insurer ?? new ResourceReference { Display = "Coverage payer" },
             Requestor = claim.Provider,
-            // By identifier only (system and value): a reference to the Claim, which is not in the response, fails ref-1.
-            Request = new ResourceReference { Identifier = new Identifier(claimIdentifier.System, claimIdentifier.Value) },
+            // The Claim as the request Bundle named it (its fullUrl), and its identifier without the assigner: an
+            // identifier-only reference fails ref-1 in Firely, and the request's assigner reference would too.
+            Request = new ResourceReference
+            {
+                Reference = request.Bundle.Entry[0].FullUrl ?? (claim.Id is { } id ? $"Claim/{id}" : null),
+                Identifier = new Identifier(claimIdentifier.System, claimIdentifier.Value),
+            },
         };
     }
 

@@ -29,9 +29,6 @@ public static class PasSystems
     /// <summary>X12 1322 certification type on a Claim or an item: <c>3</c> cancels it.</summary>
     public const string CertificationType = Extensions + "extension-certificationType";
 
-    /// <summary>On an updated Claim's item: <c>added</c> or <c>changed</c> since the request it updates.</summary>
-    public const string InfoChanged = Extensions + "extension-infoChanged";
-
     public const string ErrorPath = Extensions + "extension-errorPath";
     public const string ErrorFollowupAction = Extensions + "extension-errorFollowupAction";
 

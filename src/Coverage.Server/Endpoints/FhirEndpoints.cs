@@ -115,8 +115,14 @@ internal static class FhirEndpoints
         {
             var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll);
             result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken);
+            // An update of a request this payer does not hold: with services left to decide it is a new request (the
+            // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
             if (result.Error is { Kind: StoreErrorKind.NotFound } missing)
-                return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
+            {
+                if (coverageRequest is null)
+                    return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey);
+            }
         }
         else
         {

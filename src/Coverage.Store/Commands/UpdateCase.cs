@@ -31,7 +31,7 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
         var cancelling = update.CancelsAll
             ? [.. update.Cancelled, .. stored.ServiceLines.Select(l => new CancelledLine(l.Sequence, l.Code))]
             : update.Cancelled;
-        var changes = LineChanges.Of(stored.ServiceLines, update.Request?.ServiceLines ?? [], cancelling.Select(c => c.Sequence));
+        var changes = LineChanges.Of(stored, update.Request, cancelling.Select(c => c.Sequence));
         if (CaseWorkflow.CheckUpdate(state, changes, cancelledBefore.Select(c => c.Sequence).ToHashSet()) is { } broken)
             return StoreResult<CaseView>.Fail(broken);
 
