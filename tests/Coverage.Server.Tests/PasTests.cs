@@ -70,7 +70,12 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = claim });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = insurerUrl, Resource = new Organization { Name = "Example payer" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = providerUrl, Resource = new Organization { Name = "Example breast surgery clinic" } });
+        // The provider named by its NPI, as a provider system names it: an inquiry or update must name the same provider.
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            FullUrl = providerUrl,
+            Resource = new Organization { Name = "Example breast surgery clinic", Identifier = [new Identifier("http://hl7.org/fhir/sid/us-npi", "1234567893")] },
+        });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = coverageUrl, Resource = coverage });
         return bundle;
     }
@@ -242,6 +247,57 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("A4", ReviewAction(response.Item[0]).Code);
         Assert.Contains("more information is needed", response.ProcessNote[0].Text, StringComparison.Ordinal);
         Assert.Contains("description", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------------ claim updates (issue 16)
+
+    /// <summary>The request again as a Claim update: Claim.related names the prior Claim by its identifier.</summary>
+    private static Bundle AsUpdate(Bundle bundle, bool cancel = false)
+    {
+        var claim = (Claim)bundle.Entry[0].Resource!;
+        claim.Related = [new Claim.RelatedClaimComponent
+        {
+            Claim = new ResourceReference { Identifier = new Identifier(claim.Identifier[0].System, claim.Identifier[0].Value) },
+            Relationship = new CodeableConcept("http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior"),
+        }];
+        if (cancel) claim.Extension.Add(new Extension(Coverage.Fhir.Pas.PasSystems.CertificationType, new CodeableConcept("https://codesystem.x12.org/005010/1322", "3")));
+        return bundle;
+    }
+
+    [Fact]
+    public async Task Update_OfALineAPhysicianDecided_Is409_ButTheRequestMayBeCancelled_KeepingTheDecision()
+    {
+        var requestId = Api.NewId();
+        var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body).Item[0]);
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary for this member.")));
+
+        var (changed, outcome) = await Post("submit", AsUpdate(PasBundle(requestId, date: "2026-05-11")));
+        var (cancelled, body) = await Post("submit", AsUpdate(PasBundle(requestId), cancel: true));
+
+        Assert.Equal(HttpStatusCode.Conflict, changed);
+        Assert.Contains("decision stands", Assert.IsType<OperationOutcome>(outcome).Issue[0].Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        var response = ClaimResponseOf(body);
+        Assert.Equal("C", ReviewAction(Assert.Single(response.Item)).Code);
+        var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        Assert.Equal("cancelled", theCase.Str("status"));
+        Assert.Equal("uphold", theCase.GetProperty("decisions")[0].Str("action"));
+        Assert.Equal("not-medically-necessary", theCase.Str("finalOutcome"));
+    }
+
+    [Fact]
+    public async Task Inquire_ListingOneItem_AnswersEveryItemOfTheRequest()
+    {
+        // spec-46: the current results for all submitted items, matched by sequence and code.
+        var requestId = Api.NewId();
+        await Post("submit", PasBundle(requestId, moreItems: ("19120", "Excision of breast lesion")));
+        var inquiry = PasBundle(requestId, moreItems: ("19120", "Excision of breast lesion"));
+        ((Claim)inquiry.Entry[0].Resource!).Item.RemoveAt(0);
+
+        var response = ClaimResponseOf((await Post("inquire", inquiry)).Body);
+
+        Assert.Equal([1, 2], response.Item.Select(i => i.ItemSequence));
+        Assert.Equal(["A4", "NA"], response.Item.Select(i => ReviewAction(i).Code));
     }
 
     // ------------------------------------------------------------------ errors
