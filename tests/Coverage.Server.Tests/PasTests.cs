@@ -282,7 +282,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
         Assert.Equal("cancelled", theCase.Str("status"));
         Assert.Equal("uphold", theCase.GetProperty("decisions")[0].Str("action"));
-        Assert.Equal("not-medically-necessary", theCase.Str("finalOutcome"));
+        Assert.Equal("not-covered", theCase.Str("finalOutcome")); // the upheld decision's final outcome stays, as history
     }
 
     [Fact]
