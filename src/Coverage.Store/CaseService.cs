@@ -36,6 +36,23 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public Task<StoreResult<CaseView>> FindByRequestAsync(string? memberId, string requestId, string? externalKey, Caller caller, CancellationToken cancellationToken) =>
         new ReadCase(_records).ByRequestAsync(memberId, requestId, externalKey, caller, cancellationToken);
 
+    /// <summary>
+    /// The cases of the caller's organisation a PAS inquiry names (request ids or case numbers, for the member) that
+    /// pass its own test <paramref name="answers"/> (provider, items); each returned is a read, audited.
+    /// </summary>
+    public Task<StoreResult<IReadOnlyList<CaseView>>> FindForInquiryAsync(
+        string memberKey, IReadOnlyList<string> requestIds, IReadOnlyList<Guid> caseNumbers, Func<CaseView, bool> answers, Caller caller,
+        CancellationToken cancellationToken) =>
+        new FindForInquiry(_records).HandleAsync(memberKey, requestIds, caseNumbers, answers, caller, cancellationToken);
+
+    /// <summary>
+    /// A provider's update or cancellation of a request it submitted (PAS Claim update), on the existing case with its
+    /// history (see <see cref="UpdateCase"/>). <paramref name="externalKey"/> names the provider, which must be the case's.
+    /// </summary>
+    public Task<StoreResult<CaseView>> UpdateAsync(
+        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller, CancellationToken cancellationToken) =>
+        new UpdateCase(_records, evaluator).HandleAsync(update, memberKey, externalKey, providerOf, caller, cancellationToken);
+
     /// <summary>Cases matching the query, a page at a time; each case listed is a read and is audited.</summary>
     public Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Caller caller, CancellationToken cancellationToken) =>
         new ListCases(_records).HandleAsync(query, caller, cancellationToken);

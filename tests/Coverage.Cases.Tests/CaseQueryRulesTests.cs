@@ -15,7 +15,7 @@ public sealed class CaseQueryRulesTests
         var faults = CaseQueryRules.Validate(query);
 
         Assert.Equal(["status", "modality", "policy", "page", "pageSize"], faults.Select(f => f.Field));
-        Assert.Equal("'open' is not one of final, pending-physician-review, pending-information", faults[0].Message);
+        Assert.Equal("'open' is not one of final, pending-physician-review, pending-information, cancelled", faults[0].Message);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class PasClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
 
         Assert.Equal(HttpStatusCode.OK, status);
         var response = ClaimResponseOf(body);
-        Assert.Equal(ClaimProcessingCodes.Queued, response.Outcome);
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
         Assert.Equal("A4", ActionCode(Assert.Single(response.Item)));
         var note = Assert.Single(response.ProcessNote).Text;
         Assert.Contains("more information is needed", note, StringComparison.Ordinal);
@@ -222,14 +222,20 @@ public sealed class PasClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     }
 
     [Fact]
-    public async Task Submit_FactOutsideItsRange_IsAnOperationOutcomeNamingWhereItWasRead()
+    public async Task Submit_FactOutsideItsRange_IsABusinessErrorNamingWhereItWasRead()
     {
+        // A value the payer cannot act on is answered as PAS 2.2.1 answers business errors: 200, outcome error, X12 901 "33".
         var infos = AllCriteriaMet();
         infos[0] = Info(1, "lesionDistanceFromSkinAndNervesCm", Ucum(0.6m, "m"));
 
         var (status, body) = await Submit(HifuBundle(infos));
 
-        var issue = Issue(status, body, "Claim.supportingInfo[0].valueQuantity");
-        Assert.Contains("outside 0–50 cm", issue.Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(body);
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        var error = Assert.Single(response.Error);
+        Assert.Equal("33", error.Code.Coding.Single().Code);
+        Assert.Equal("Claim.supportingInfo[0].valueQuantity", Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value);
+        Assert.Contains("outside 0–50 cm", Assert.Single(response.ProcessNote).Text, StringComparison.Ordinal);
     }
 }

@@ -70,7 +70,12 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = claim });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = insurerUrl, Resource = new Organization { Name = "Example payer" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = providerUrl, Resource = new Organization { Name = "Example breast surgery clinic" } });
+        // The provider named by its NPI, as a provider system names it: an inquiry or update must name the same provider.
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            FullUrl = providerUrl,
+            Resource = new Organization { Name = "Example breast surgery clinic", Identifier = [new Identifier("http://hl7.org/fhir/sid/us-npi", "1234567893")] },
+        });
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = coverageUrl, Resource = coverage });
         return bundle;
     }
@@ -87,20 +92,26 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 
     private Task<(HttpStatusCode Status, Resource Body)> Post(string operation, Bundle bundle) => Post(operation, FhirJson.Serialize(bundle));
 
+    /// <summary>The ClaimResponse of a $submit answer, or of an $inquire answer's one response Bundle.</summary>
     private static ClaimResponse ClaimResponseOf(Resource body)
     {
-        var bundle = Assert.IsType<Bundle>(body);
+        var bundle = body is Parameters parameters ? Assert.IsType<Bundle>(Assert.Single(parameters.Parameter, p => p.Name == "return").Resource) : Assert.IsType<Bundle>(body);
         foreach (var entry in bundle.Entry) FhirValidation.AssertValid(entry.Resource!);
         return Assert.IsType<ClaimResponse>(bundle.Entry[0].Resource);
     }
 
-    private static (string Code, string Number) ReviewAction(ClaimResponse.ItemComponent item)
+    /// <summary>An item's X12 306 review action code, and its certification number (only a certified item has one).</summary>
+    private static (string Code, string? Number) ReviewAction(ClaimResponse.ItemComponent item)
     {
         var reviewAction = Assert.Single(Assert.Single(item.Adjudication).Extension, e => e.Url == FhirSystems.PasReviewAction);
         var code = Assert.IsType<CodeableConcept>(reviewAction.Extension.Single(e => e.Url == FhirSystems.PasReviewActionCode).Value).Coding.Single();
         Assert.Equal(FhirSystems.X12ActionCode, code.System);
-        return (code.Code!, Assert.IsType<FhirString>(reviewAction.Extension.Single(e => e.Url == "number").Value).Value!);
+        return (code.Code!, (reviewAction.Extension.SingleOrDefault(e => e.Url == "number")?.Value as FhirString)?.Value);
     }
+
+    /// <summary>The administration reference number (REF*NT) a pended or denied item carries: the case id.</summary>
+    private static string? AdministrationNumber(ClaimResponse.ItemComponent item) =>
+        (item.Extension.SingleOrDefault(e => e.Url == Coverage.Fhir.Pas.PasSystems.AdministrationReferenceNumber)?.Value as FhirString)?.Value;
 
     // ------------------------------------------------------------------ $submit
 
@@ -116,16 +127,21 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var response = ClaimResponseOf(body);
         Assert.Equal(FinancialResourceStatusCodes.Active, response.Status);
         Assert.Equal(ClaimUseCode.Preauthorization, response.Use);
-        Assert.Equal(ClaimProcessingCodes.Queued, response.Outcome);
+        // PAS 2.2.1: a pended answer is outcome complete with A4; no preAuthRef until something is certified.
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
+        Assert.Null(response.PreAuthRef);
+        Assert.Equal(request.Identifier!.Value, bundle.Identifier!.Value);
+        Assert.Equal(request.Identifier.System, bundle.Identifier.System);
         Assert.Equal("professional", response.Type.Coding.Single().Code);
         Assert.Equal(((Claim)request.Entry[0].Resource!).Identifier[0].Value, response.Request!.Identifier!.Value);
         Assert.Contains(bundle.Entry, e => e.FullUrl == response.Patient.Reference && e.Resource is Patient);
         Assert.Contains(bundle.Entry, e => e.FullUrl == response.Insurer.Reference && e.Resource is Organization);
         var item = Assert.Single(response.Item);
         Assert.Equal(1, item.ItemSequence);
-        var (code, number) = ReviewAction(item);
+        var (code, certification) = ReviewAction(item);
         Assert.Equal("A4", code);
-        Assert.Equal(response.PreAuthRef, number);
+        Assert.Null(certification);
+        var number = AdministrationNumber(item);
         Assert.True(Guid.TryParse(number, out _));
         var note = Assert.Single(response.ProcessNote);
         Assert.Equal(item.NoteNumber.Single(), note.Number);
@@ -145,7 +161,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 
         var second = ClaimResponseOf((await Post("submit", request)).Body);
 
-        Assert.Equal(first.PreAuthRef, second.PreAuthRef);
+        Assert.Equal(AdministrationNumber(first.Item[0]), AdministrationNumber(second.Item[0]));
         Assert.Equal(first.Outcome, second.Outcome);
         Assert.Equal(ReviewAction(first.Item[0]), ReviewAction(second.Item[0]));
         Assert.Equal(first.ProcessNote[0].Text, second.ProcessNote[0].Text);
@@ -155,7 +171,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     public async Task Inquire_AfterPhysicianUpholds_IsA3WithTheReviewersRationale()
     {
         var request = PasBundle(Api.NewId());
-        var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
+        var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", request)).Body).Item[0]);
         var (decided, _, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions",
             Api.Decision((1, "uphold", "Cryoablation is not medically necessary under policy 0540 for this member.")));
         Assert.Equal(HttpStatusCode.OK, decided);
@@ -174,7 +190,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     public async Task Inquire_AfterOverturn_IsA1()
     {
         var request = PasBundle(Api.NewId());
-        var caseId = ClaimResponseOf((await Post("submit", request)).Body).PreAuthRef;
+        var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", request)).Body).Item[0]);
         await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Plan exception documented.")));
 
         var response = ClaimResponseOf((await Post("inquire", request)).Body);
@@ -191,7 +207,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var response = ClaimResponseOf((await Post("inquire", request)).Body);
 
         Assert.Equal("A4", ReviewAction(response.Item[0]).Code);
-        Assert.Equal(ClaimProcessingCodes.Queued, response.Outcome);
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
     }
 
     [Fact]
@@ -220,7 +236,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 
         Assert.Equal(["A4", "NA"], response.Item.Select(i => ReviewAction(i).Code));
         Assert.Equal([1, 2], response.Item.Select(i => i.ItemSequence));
-        Assert.Equal(ClaimProcessingCodes.Partial, response.Outcome);
+        Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
     }
 
     [Fact]
@@ -231,6 +247,57 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("A4", ReviewAction(response.Item[0]).Code);
         Assert.Contains("more information is needed", response.ProcessNote[0].Text, StringComparison.Ordinal);
         Assert.Contains("description", response.ProcessNote[0].Text, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------------ claim updates (issue 16)
+
+    /// <summary>The request again as a Claim update: Claim.related names the prior Claim by its identifier.</summary>
+    private static Bundle AsUpdate(Bundle bundle, bool cancel = false)
+    {
+        var claim = (Claim)bundle.Entry[0].Resource!;
+        claim.Related = [new Claim.RelatedClaimComponent
+        {
+            Claim = new ResourceReference { Identifier = new Identifier(claim.Identifier[0].System, claim.Identifier[0].Value) },
+            Relationship = new CodeableConcept("http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior"),
+        }];
+        if (cancel) claim.Extension.Add(new Extension(Coverage.Fhir.Pas.PasSystems.CertificationType, new CodeableConcept("https://codesystem.x12.org/005010/1322", "3")));
+        return bundle;
+    }
+
+    [Fact]
+    public async Task Update_OfALineAPhysicianDecided_Is409_ButTheRequestMayBeCancelled_KeepingTheDecision()
+    {
+        var requestId = Api.NewId();
+        var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body).Item[0]);
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary for this member.")));
+
+        var (changed, outcome) = await Post("submit", AsUpdate(PasBundle(requestId, date: "2026-05-11")));
+        var (cancelled, body) = await Post("submit", AsUpdate(PasBundle(requestId), cancel: true));
+
+        Assert.Equal(HttpStatusCode.Conflict, changed);
+        Assert.Contains("decision stands", Assert.IsType<OperationOutcome>(outcome).Issue[0].Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        var response = ClaimResponseOf(body);
+        Assert.Equal("C", ReviewAction(Assert.Single(response.Item)).Code);
+        var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        Assert.Equal("cancelled", theCase.Str("status"));
+        Assert.Equal("uphold", theCase.GetProperty("decisions")[0].Str("action"));
+        Assert.Equal("not-covered", theCase.Str("finalOutcome")); // the upheld decision's final outcome stays, as history
+    }
+
+    [Fact]
+    public async Task Inquire_ListingOneItem_AnswersEveryItemOfTheRequest()
+    {
+        // spec-46: the current results for all submitted items, matched by sequence and code.
+        var requestId = Api.NewId();
+        await Post("submit", PasBundle(requestId, moreItems: ("19120", "Excision of breast lesion")));
+        var inquiry = PasBundle(requestId, moreItems: ("19120", "Excision of breast lesion"));
+        ((Claim)inquiry.Entry[0].Resource!).Item.RemoveAt(0);
+
+        var response = ClaimResponseOf((await Post("inquire", inquiry)).Body);
+
+        Assert.Equal([1, 2], response.Item.Select(i => i.ItemSequence));
+        Assert.Equal(["A4", "NA"], response.Item.Select(i => ReviewAction(i).Code));
     }
 
     // ------------------------------------------------------------------ errors
@@ -273,21 +340,32 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task Submit_ItemWithoutCptOrHcpcs_Is400NamingTheItem()
+    public async Task Submit_ItemWithoutCptOrHcpcs_IsABusinessErrorNamingTheItem()
     {
         var (status, resource) = await Post("submit", PasBundle(Api.NewId(), codeSystem: "http://snomed.info/sct", code: "241490008"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("Claim.item[0].productOrService", Assert.IsType<OperationOutcome>(resource).Issue[0].Expression.Single());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        var error = Assert.Single(response.Error);
+        Assert.Equal("AG", error.Code.Coding.Single().Code);
+        Assert.Equal(1, error.ItemSequence);
+        Assert.Equal("Claim.item[0].productOrService", Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value);
     }
 
     [Fact]
-    public async Task Submit_UnknownPlan_Is400NamingCoverageClass()
+    public async Task Submit_UnknownPlan_IsABusinessErrorThatListsNoPlans()
     {
         var (status, resource) = await Post("submit", PasBundle(Api.NewId(), plan: "gold"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("Coverage.class", Assert.IsType<OperationOutcome>(resource).Issue[0].Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        Assert.Equal("78", Assert.Single(response.Error).Code.Coding.Single().Code);
+        var note = Assert.Single(response.ProcessNote).Text;
+        Assert.Contains("'gold' is not a plan this payer administers", note, StringComparison.Ordinal);
+        Assert.DoesNotContain("standard", FhirJson.Serialize(resource), StringComparison.Ordinal);
+        Assert.DoesNotContain("example-fda-cryo-rider", FhirJson.Serialize(resource), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -303,12 +381,12 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task Inquire_UnknownRequest_Is404()
+    public async Task Inquire_UnknownRequest_Is200WithNoResponseBundle()
     {
         var (status, resource) = await Post("inquire", PasBundle(Api.NewId()));
 
-        Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.IsType<OperationOutcome>(resource);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(Assert.IsType<Parameters>(resource).Parameter);
     }
 
     [Fact]

@@ -19,9 +19,13 @@ public sealed record CaseView
     public string? InformationRequest { get; init; }
     /// <summary>Lines held for a physician to confirm after information re-evaluated them (see <see cref="CaseWorkflow.LinesToHold"/>).</summary>
     public IReadOnlyList<int> HeldLines { get; init; } = [];
+    /// <summary>Lines the provider cancelled by a PAS update, with their codes (no longer in the request or its determination).</summary>
+    public IReadOnlyList<CancelledLine> CancelledLines { get; init; } = [];
     /// <summary>The organisation the case belongs to, and who submitted it.</summary>
     public string Tenant { get; init; } = "";
     public string SubmittedBy { get; init; } = "";
+    /// <summary>How the submitter's system names the request beyond its id (PAS: Claim.identifier and provider); null when it does not.</summary>
+    public string? ExternalKey { get; init; }
     public required int Revision { get; init; }
     public required string RequestJson { get; init; }
     public required string DeterminationJson { get; init; }

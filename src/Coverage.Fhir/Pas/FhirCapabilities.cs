@@ -24,7 +24,9 @@ public static class FhirCapabilities
         Implementation = new CapabilityStatement.ImplementationComponent { Description = "Coverage policy engine", Url = baseUrl },
         FhirVersion = FHIRVersion.N4_0_1,
         Format = ["application/fhir+json", "json"],
-        ImplementationGuide = [FhirSystems.PasImplementationGuide, FhirSystems.CrdImplementationGuide],
+        // PAS as the version it conforms to (PasSystems.Version), and the payer role's CapabilityStatement of that version.
+        Instantiates = [PasSystems.IntermediaryCapabilities],
+        ImplementationGuide = [PasSystems.ImplementationGuide, FhirSystems.CrdImplementationGuide],
         Rest =
         [
             new CapabilityStatement.RestComponent

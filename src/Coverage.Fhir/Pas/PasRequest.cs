@@ -26,6 +26,25 @@ public sealed record PasRequest
     public required RequestDraft Draft { get; init; }
     /// <summary>Where each clinical fact of the request was read (Claim.supportingInfo[i]…, Bundle.entry[j].resource…).</summary>
     public IReadOnlyDictionary<string, string> FactPaths { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// What keeps the payer from acting on a well-formed request (an item not coded as a procedure, no date of
+    /// service): answered with a ClaimResponse of outcome error (<see cref="PasResponse.Error"/>), not a 4xx.
+    /// </summary>
+    public IReadOnlyList<PasError> BusinessErrors { get; init; } = [];
+    /// <summary>
+    /// For a Claim update (Claim.related to a prior Claim, or items marked infoChanged, or a cancellation): the request
+    /// id of the request it updates (the prior Claim's identifier, else its own); null for a new request.
+    /// </summary>
+    public string? Updates { get; init; }
+    /// <summary>Items the update cancels (X12 1322 certificationType 3 on the item), by sequence and code.</summary>
+    public IReadOnlyList<(int Sequence, string Code)> CancelledItems { get; init; } = [];
+    /// <summary>The update cancels the whole request (certificationType 3 on the Claim, or on every item).</summary>
+    public bool CancelsAll { get; init; }
+    /// <summary>How the provider is named (its identifier system|value), as an inquiry must name it again.</summary>
+    public required string ProviderKey { get; init; }
+
+    /// <summary>The request Bundle, its Claim and the parties the answer repeats.</summary>
+    public PasParties Parties => new(Bundle, Claim, PatientEntry, InsurerEntry, ProviderEntry);
 
     /// <summary>A prior authorization request with its references is a few dozen resources; far more is refused.</summary>
     public const int MaxEntries = 500;
@@ -79,27 +98,32 @@ public sealed record PasRequest
         var clinical = reader.Facts();
 
         var lines = new List<ServiceLineDraft>(claim.Item.Count);
+        var businessErrors = new List<PasError>();
+        var cancelled = new List<(int, string)>();
+        var cancelsAll = IsCancel(claim.Extension);
         DateOnly? earliest = null;
         for (var i = 0; i < claim.Item.Count; i++)
         {
             var item = claim.Item[i];
+            var sequence = item.Sequence ?? i + 1;
             var coding = item.ProductOrService?.Coding.FirstOrDefault(c => FhirSystems.IsProcedureSystem(c.System));
             if (coding?.Code is null)
             {
-                error = Fail($"Claim.item[{i}].productOrService: a CPT or HCPCS code is required (system {FhirSystems.Cpt} or {FhirSystems.Hcpcs}).",
-                    $"Claim.item[{i}].productOrService");
-                return null;
+                businessErrors.Add(new PasError(PasError.InvalidOrMissingProcedure, $"Claim.item[{i}].productOrService",
+                    $"Item {sequence}: a CPT or HCPCS procedure code is required (system {FhirSystems.Cpt} or {FhirSystems.Hcpcs}); a service type category cannot be decided.", sequence));
+                continue;
             }
-            var date = item.Serviced switch
+            if (cancelsAll || IsCancel(item.Extension))
             {
-                Date d when d.ToSystemDate() is { } value => DateOnly.FromDateTime(value.ToDateTimeOffset(TimeSpan.Zero).DateTime),
-                Period { Start: { } start } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
-                _ => (DateOnly?)null,
-            };
+                // A cancelled item is not evaluated again; the case keeps its result as cancelled.
+                cancelled.Add((sequence, coding.Code));
+                continue;
+            }
+            var date = ServiceDate(item.Serviced);
             if (date is { } day && (earliest is null || day < earliest)) earliest = day;
             lines.Add(new ServiceLineDraft
             {
-                Sequence = item.Sequence ?? i + 1,
+                Sequence = sequence,
                 Code = coding.Code,
                 Units = item.Quantity?.Value is { } q && q >= 1 && q <= 999 && q == Math.Floor(q) ? (int)q : 1,
                 Description = string.IsNullOrWhiteSpace(item.ProductOrService!.Text) ? null : item.ProductOrService.Text,
@@ -108,11 +132,11 @@ public sealed record PasRequest
         }
         if (earliest is null && claim.BillablePeriod?.Start is { } billable && DateTimeOffset.TryParse(billable, CultureInfo.InvariantCulture, out var billableStart))
             earliest = DateOnly.FromDateTime(billableStart.DateTime);
-        if (earliest is null)
-        {
-            error = Fail("No date of service: give Claim.item.servicedDate (or servicedPeriod) or Claim.billablePeriod.", "Claim.item.serviced[x]");
-            return null;
-        }
+        var updates = UpdatedRequestId(bundle, claim, identifier);
+        cancelsAll = cancelsAll || (updates is not null && lines.Count == 0 && cancelled.Count > 0 && businessErrors.Count == 0);
+        if (earliest is null && lines.Count > 0)
+            businessErrors.Add(new PasError(PasError.InvalidOrMissingDateOfService, "Claim.item.serviced[x]",
+                "No date of service: give Claim.item.servicedDate (or servicedPeriod) or Claim.billablePeriod."));
 
         var draft = new RequestDraft
         {
@@ -122,16 +146,22 @@ public sealed record PasRequest
             MemberId = memberId,
             BirthDate = patient.BirthDate is { Length: 10 } birth ? birth : null,
             PlanId = planId,
-            DateOfService = IsoDate.ToString(earliest.Value),
+            DateOfService = earliest is { } first ? IsoDate.ToString(first) : null,
             Diagnoses = diagnoses,
             ServiceLines = lines,
             Clinical = clinical,
         };
 
         var providerEntry = Find(bundle, claim.Provider);
+        var providerKey = ProviderKeyOf(claim, providerEntry);
         return new PasRequest
         {
-            ExternalKey = $"Claim.identifier={identifier.System}|{identifier.Value}; provider={ProviderKey(claim, providerEntry)}",
+            ExternalKey = ExternalKeyOf(identifier, providerKey),
+            ProviderKey = providerKey,
+            BusinessErrors = businessErrors,
+            Updates = updates,
+            CancelledItems = cancelled,
+            CancelsAll = cancelsAll,
             Bundle = bundle,
             Claim = claim,
             PatientEntry = patientEntry,
@@ -144,8 +174,54 @@ public sealed record PasRequest
         };
     }
 
+    /// <summary>
+    /// How a case records the submitter's name of a request: the Claim.identifier and the provider. Inquiries match the
+    /// provider part (<see cref="ProviderOf"/>); the format is the one cases have always stored.
+    /// </summary>
+    public static string ExternalKeyOf(Identifier identifier, string providerKey) =>
+        $"Claim.identifier={identifier.System}|{identifier.Value}; provider={providerKey}";
+
+    /// <summary>The provider part of a stored external key (<see cref="ExternalKeyOf"/>); null when it has none.</summary>
+    public static string? ProviderOf(string? externalKey)
+    {
+        const string Marker = "; provider=";
+        var at = externalKey?.LastIndexOf(Marker, StringComparison.Ordinal) ?? -1;
+        return at < 0 ? null : externalKey![(at + Marker.Length)..];
+    }
+
+    /// <summary>An X12 1322 certificationType of 3 (cancel) among these extensions.</summary>
+    private static bool IsCancel(IEnumerable<Extension> extensions) =>
+        extensions.Any(e => e.Url == PasSystems.CertificationType && e.Value is CodeableConcept c && c.Coding.Any(x => x.Code == PasSystems.CertificationCancel));
+
+    /// <summary>
+    /// The request id a Claim update updates: the identifier of the prior Claim it relates to (in the Bundle, or named
+    /// by identifier), else its own. Null when the Claim is not an update: no Claim.related, no cancellation. An item's
+    /// infoChanged alone does not make one: the kit's and the IG's first submissions carry it too.
+    /// </summary>
+    private static string? UpdatedRequestId(Bundle bundle, Claim claim, Identifier own)
+    {
+        var related = claim.Related.FirstOrDefault(r => r.Claim is not null);
+        var isUpdate = related is not null || IsCancel(claim.Extension) || claim.Item.Any(i => IsCancel(i.Extension));
+        if (!isUpdate) return null;
+        if (related?.Claim is { } reference)
+        {
+            var prior = (Find(bundle, reference)?.Resource as Claim)?.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value))?.Value
+                ?? reference.Identifier?.Value;
+            if (!string.IsNullOrWhiteSpace(prior)) return prior;
+        }
+        return own.Value;
+    }
+
+    /// <summary>The day an item is for: servicedDate, or the start of servicedPeriod.</summary>
+    public static DateOnly? ServiceDate(DataType? serviced) => serviced switch
+    {
+        Date d when d.ToSystemDate() is { } value => DateOnly.FromDateTime(value.ToDateTimeOffset(TimeSpan.Zero).DateTime),
+        Period { Start: { } start } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
+        _ => null,
+    };
+
     /// <summary>The provider's first identifier (system|value), from the referenced resource or the reference itself; else the reference.</summary>
-    private static string ProviderKey(Claim claim, Bundle.EntryComponent? provider)
+    public static string ProviderKeyOf(Claim claim, Bundle.EntryComponent? provider)
     {
         var identifier = provider?.Resource switch
         {
@@ -196,6 +272,38 @@ public sealed record PasRequest
         var errors = result.Errors.ToList();
         errors.Insert(errors.Count(e => e.Field is "requestId" or "dateOfService"), new InputError("member.id", "must be a string, not null"));
         return new RequestReadResult(null, errors);
+    }
+
+    /// <summary>
+    /// The request validator's refusals as PAS business errors, each with the X12 901 code for its field. The plan is
+    /// named only as the request gave it: which plans this payer administers is not the caller's to read.
+    /// </summary>
+    public IReadOnlyList<PasError> BusinessErrorsOf(RequestReadResult result) =>
+        [.. result.Errors.Select(e =>
+        {
+            var element = ElementOf(e.Field);
+            var sequence = SequenceOf(e.Field);
+            return e.Field switch
+            {
+                "member.planId" => new PasError(PasError.NotInPlan, element,
+                    $"Coverage.class (plan) '{InputEcho.Truncate(Draft.PlanId)}' is not a plan this payer administers for the member."),
+                "member.id" => new PasError(PasError.InvalidOrMissingSubscriberId, element, $"{element}: {e.Message}"),
+                "member.birthDate" => new PasError(PasError.InvalidOrMissingDateOfBirth, element, $"{element}: {e.Message}"),
+                var f when f == "dateOfService" || f.EndsWith(".dateOfService", StringComparison.Ordinal) =>
+                    new PasError(PasError.InvalidOrMissingDateOfService, element, $"{element}: {e.Message}", sequence),
+                var f when f.StartsWith("diagnoses", StringComparison.Ordinal) => new PasError(PasError.InvalidOrMissingDiagnosis, element, $"{element}: {e.Message}"),
+                var f when f.EndsWith(".code", StringComparison.Ordinal) => new PasError(PasError.InvalidOrMissingProcedure, element, $"{element}: {e.Message}", sequence),
+                _ => new PasError(PasError.InputErrors, element, $"{element}: {e.Message}", sequence),
+            };
+        })];
+
+    /// <summary>The Claim item sequence a request field is about (serviceLines[i]…), if it is about one.</summary>
+    private int? SequenceOf(string field)
+    {
+        if (!field.StartsWith("serviceLines[", StringComparison.Ordinal)) return null;
+        var close = field.IndexOf(']', StringComparison.Ordinal);
+        return close > 13 && int.TryParse(field[13..close], CultureInfo.InvariantCulture, out var index) && index < Draft.ServiceLines.Count
+            ? Draft.ServiceLines[index].Sequence : null;
     }
 
     /// <summary>Names the PAS element behind a field of the coverage request, for error messages: a clinical fact by where it was read.</summary>

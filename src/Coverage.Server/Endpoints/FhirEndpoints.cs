@@ -1,6 +1,7 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
+using Coverage.Engine.Model;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
@@ -17,6 +18,11 @@ internal static class FhirEndpoints
     public static IEndpointRouteBuilder MapFhirEndpoints(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci PAS)");
+        // 406 to a client that takes only formats this server does not write (application/fhir+xml…), not JSON it did not ask for.
+        fhir.AddEndpointFilter(static async (context, next) => FhirResults.AcceptsJson(context.HttpContext.Request)
+            ? await next(context)
+            : FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status406NotAcceptable),
+                "This server answers in application/fhir+json only; accept it (or */*)."), StatusCodes.Status406NotAcceptable));
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("The CapabilityStatement");
         // No Accepts(...) content-type constraint: a wrong content type must be answered with an OperationOutcome, not ProblemDetails.
         fhir.MapPost("/Claim/$submit", Submit).RequireAuthorization(Security.ApiAuthentication.SubmitClaims).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
@@ -79,49 +85,107 @@ internal static class FhirEndpoints
     private static IResult Metadata(CrdSettings settings, TimeProvider time) =>
         FhirResults.Resource(FhirCapabilities.Build($"{settings.BaseUrl}/fhir", Evaluator.EngineVersion, time.GetUtcNow()));
 
+    /// <summary>
+    /// $submit: a new request becomes a case; a Claim update (Claim.related, infoChanged, certificationType 3) changes
+    /// or cancels the case it updates (PasRequest.Updates). A request the payer cannot act on (an item not coded as a
+    /// procedure, no date of service, an unknown plan…) is answered 200 with a ClaimResponse of outcome error and X12
+    /// reject reason codes (PAS 2.2.1); only a Bundle that is no PAS request at all is a 4xx OperationOutcome.
+    /// </summary>
     private static async Task<IResult> Submit(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
-        if (pas is null) return failure!;
+        var (bundle, failure) = await ReadBundle(request, cancellationToken);
+        if (bundle is null) return failure!;
+        var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
+        if (pas is null) return FhirResults.Outcome(error!, 400);
+        var now = time.GetUtcNow();
+        if (pas.BusinessErrors.Count > 0) return FhirResults.Resource(PasResponse.Error(pas.Parties, pas.BusinessErrors, now));
 
-        var read = pas.Validate(catalogue);
-        if (!read.IsValid)
-            return FhirResults.Outcome(Outcomes.Invalid(read.Errors.Select(e => ($"{pas.ElementOf(e.Field)}: {e.Message}", (string?)pas.ElementOf(e.Field)))), 400);
+        var caller = request.HttpContext.Caller();
+        CoverageRequest? coverageRequest = null;
+        if (!pas.CancelsAll)
+        {
+            var read = pas.Validate(catalogue);
+            if (!read.IsValid) return FhirResults.Resource(PasResponse.Error(pas.Parties, pas.BusinessErrorsOf(read), now));
+            coverageRequest = read.Request!;
+        }
 
-        var result = await cases.SubmitAsync(read.Request!, request.HttpContext.Caller(), cancellationToken, pas.ExternalKey);
+        StoreResult<CaseView> result;
+        if (pas.Updates is { } updated)
+        {
+            var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll);
+            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken);
+            // An update of a request this payer does not hold: with services left to decide it is a new request (the
+            // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
+            if (result.Error is { Kind: StoreErrorKind.NotFound } missing)
+            {
+                if (coverageRequest is null)
+                    return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey);
+            }
+        }
+        else
+        {
+            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey);
+        }
         if (result.Error is not null) return FhirErrors.From(result.Error);
-        await Subscriptions.PendedRequests.KeepAsync(request.HttpContext, result.Value!, pas.Bundle, cancellationToken);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
+        await Subscriptions.PendedRequests.KeepAsync(request.HttpContext, result.Value!, bundle, cancellationToken);
+        return FhirResults.Resource(PasResponse.Build(pas.Parties, PasCases.Of(result.Value!), CaseSystem(settings), now));
     }
 
+    /// <summary>
+    /// $inquire (PAS 2.2.1): a Parameters with the current response Bundle of every request of the caller's
+    /// organisation the inquiry names (PasInquiry: member, provider, request ids or the numbers we issued, the items it
+    /// lists); none is 200 with no parameter. Each Bundle answers every line of its case (spec-46).
+    /// </summary>
     private static async Task<IResult> Inquire(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (pas, failure) = await ReadPasRequest(request, catalogue, cancellationToken);
-        if (pas is null) return failure!;
-        var result = await cases.FindByRequestAsync(pas.MemberId, pas.RequestId, pas.ExternalKey, request.HttpContext.Caller(), cancellationToken);
-        if (result.Error is not null) return FhirErrors.From(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas, PasCase(result.Value!), CaseSystem(settings), time.GetUtcNow()));
+        var (bundle, failure) = await ReadBundle(request, cancellationToken);
+        if (bundle is null) return failure!;
+        var inquiry = PasInquiry.Read(bundle, out var error);
+        if (inquiry is null) return FhirResults.Outcome(error!, 400);
+        var found = await cases.FindForInquiryAsync(
+            inquiry.MemberId ?? "", inquiry.RequestIds, inquiry.CaseNumbers,
+            view => inquiry.Matches(view.Id, view.ExternalKey, CaseLines(view, catalogue)),
+            request.HttpContext.Caller(), cancellationToken);
+        if (found.Error is not null) return FhirErrors.From(found.Error);
+        var now = time.GetUtcNow();
+        return FhirResults.Resource(PasResponse.Inquiry(found.Value!.Select(view => PasResponse.Build(inquiry.Parties, PasCases.Of(view), CaseSystem(settings), now)), now));
     }
 
-    private static async Task<(PasRequest? Request, IResult? Failure)> ReadPasRequest(HttpRequest request, PolicyCatalogue catalogue, CancellationToken cancellationToken)
+    /// <summary>A case's lines as an inquiry matches them: sequence, code and date of service; cancelled lines included.</summary>
+    private static List<(int Sequence, string Code, DateOnly? Date)> CaseLines(CaseView view, PolicyCatalogue catalogue)
+    {
+        var stored = RequestReader.Read(view.RequestJson, catalogue).Request;
+        var lines = new List<(int Sequence, string Code, DateOnly? Date)>();
+        if (stored is not null) lines.AddRange(stored.ServiceLines.Select(l => (l.Sequence, l.Code, (DateOnly?)(l.DateOfService ?? stored.DateOfService))));
+        lines.AddRange(view.CancelledLines.Where(c => lines.All(l => l.Sequence != c.Sequence)).Select(c => (c.Sequence, c.Code, (DateOnly?)null)));
+        return lines;
+    }
+
+    /// <summary>
+    /// The request's Bundle: the body itself, or the <c>resource</c> parameter of a Parameters (the operation's input
+    /// parameter, as a client that wraps operation input sends it). Anything else is a 4xx OperationOutcome.
+    /// </summary>
+    private static async Task<(Bundle? Bundle, IResult? Failure)> ReadBundle(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
             return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Bundle as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
         if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));
-        var bundle = FhirJson.Parse<Bundle>(bytes, out var problems);
-        if (bundle is null) return (null, FhirResults.Outcome(problems!, 400));
-        var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
-        return pas is null ? (null, FhirResults.Outcome(error!, 400)) : (pas, null);
+        var resource = FhirJson.Parse<Resource>(bytes, out var problems);
+        return resource switch
+        {
+            null => (null, FhirResults.Outcome(problems!, 400)),
+            Bundle bundle => (bundle, null),
+            Parameters parameters when parameters.Parameter.Where(p => p.Name == PasSystems.ResourceParameter).ToList() is [{ Resource: Bundle wrapped }] => (wrapped, null),
+            Parameters => (null, FhirResults.Outcome(Outcomes.Invalid(
+                $"A Parameters must carry the request Bundle as exactly one parameter '{PasSystems.ResourceParameter}'.", "Parameters.parameter"), 400)),
+            _ => (null, FhirResults.Outcome(Outcomes.Invalid($"Expected a Bundle, got a {resource.TypeName}.", "Bundle"), 400)),
+        };
     }
 
     private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
-
-    /// <summary>The stored case, its determination read once, as the PAS mapping (<see cref="PriorAuthorizationCase.Of"/>) takes it.</summary>
-    private static PriorAuthorizationCase PasCase(CaseView view) => PriorAuthorizationCase.Of(
-        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
-        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))]);
 }

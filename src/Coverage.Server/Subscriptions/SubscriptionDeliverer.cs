@@ -146,14 +146,9 @@ public sealed partial class SubscriptionDeliverer(
         if (delivery.Kind == SubscriptionStates.Handshake) return SubscriptionNotification.Handshake(snapshot, baseUrl, now);
         var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
             ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
-        var response = PasResponse.Build(request, PasCase(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);
+        var response = PasResponse.Build(request.Parties, Endpoints.PasCases.Of(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);
         return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
     }
-
-    /// <summary>The stored case, its determination read once, as the PAS mapping takes it (as the PAS endpoints do).</summary>
-    private static PriorAuthorizationCase PasCase(CaseView view) => PriorAuthorizationCase.Of(
-        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
-        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription notifications were not delivered in this poll ({Kind}); tried again at the next.")]
     private static partial void NotDelivered(ILogger logger, string kind);

@@ -74,5 +74,6 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         return StoreResult<CaseView>.Ok(CaseViews.View(existing));
     }
 
-    private static string Hash(string json) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    /// <summary>The request hash a case keeps (the canonical request JSON and the external key); an update keeps its request's.</summary>
+    internal static string Hash(string json) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 }

@@ -49,6 +49,19 @@ internal static class CaseRecordState
         return state;
     }
 
+    /// <summary>The lines the provider cancelled (<see cref="CaseRecord.CancelledLines"/>: sequence:code, space-separated).</summary>
+    public static IReadOnlyList<CancelledLine> CancelledLines(CaseRecord record) =>
+        [.. (record.CancelledLines ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split(':', 2))
+            .Select(pair => new CancelledLine(int.Parse(pair[0], System.Globalization.CultureInfo.InvariantCulture), pair[1]))];
+
+    /// <summary>Keeps the cancelled lines, in sequence order; null when none.</summary>
+    public static void KeepCancelled(CaseRecord record, IEnumerable<CancelledLine> lines)
+    {
+        var ordered = lines.DistinctBy(l => l.Sequence).OrderBy(l => l.Sequence).ToList();
+        record.CancelledLines = ordered.Count == 0 ? null : string.Join(' ', ordered.Select(l => $"{l.Sequence}:{l.Code}"));
+    }
+
     public static IReadOnlySet<int> HeldLines(CaseRecord record) =>
         (record.HeldLines ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
 }

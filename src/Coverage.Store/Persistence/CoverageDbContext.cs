@@ -46,6 +46,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.HasIndex(c => new { c.Status, c.DueAt });
         cases.Property(c => c.InformationRequest).HasMaxLength(2000);
         cases.Property(c => c.HeldLines).HasMaxLength(512);
+        cases.Property(c => c.CancelledLines).HasMaxLength(4000);
         cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
 
         cases.HasMany(c => c.Filters).WithOne().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);

@@ -38,6 +38,8 @@ public sealed class IgValidator
     public const string UsCore311 = "hl7.fhir.us.core-3.1.1.tgz";
     public const string Crd201Package = "hl7.fhir.us.davinci-crd-2.0.1.tgz";
     public const string Pas201Package = "hl7.fhir.us.davinci-pas-2.0.1.tgz";
+    public const string UsCore700 = "hl7.fhir.us.core-7.0.0.tgz";
+    public const string Pas221Package = "hl7.fhir.us.davinci-pas-2.2.1.tgz";
 
     private static readonly Lazy<IgValidator> SharedCrd201 = new(() => new IgValidator(UsCore311, Crd201Package));
     private static readonly Lazy<IgValidator> SharedPas201 = new(() => new IgValidator(UsCore311, Pas201Package));
@@ -48,6 +50,28 @@ public sealed class IgValidator
     /// <summary>Da Vinci PAS 2.0.1 (with US Core 3.1.1).</summary>
     public static IgValidator Pas201 => SharedPas201.Value;
 
+    private static readonly Lazy<IgValidator> SharedPas221 = new(() => new IgValidator([UsCore311, UsCore700, Pas221Package], [DataAbsentReasonStandIn()]));
+
+    /// <summary>
+    /// Da Vinci PAS 2.2.1 (with US Core 3.1.1 and 7.0.0, and the one extension of the R4 extensions pack its response
+    /// profiles pin: <see cref="DataAbsentReasonStandIn"/>). CRD 2.2.1, HRex, CDex and SDC are not loaded (no kit
+    /// carries them); the response profiles do not need them (Packages/SOURCES.md).
+    /// </summary>
+    public static IgValidator Pas221 => SharedPas221.Value;
+
+    /// <summary>
+    /// PAS 2.2.1's ClaimResponse profiles pin <c>data-absent-reason|5.3.0-ballot-tc1</c> (the R4 extensions pack 5.x),
+    /// which no kit carries. That extension is the R4 core one republished (same url, a <c>valueCode</c> from the same
+    /// required value set), so the R4 core definition stands in under the version the profile names.
+    /// </summary>
+    public static StructureDefinition DataAbsentReasonStandIn()
+    {
+        var core = (StructureDefinition)ZipSource.CreateValidationSource().ResolveByCanonicalUri("http://hl7.org/fhir/StructureDefinition/data-absent-reason")!;
+        var standIn = (StructureDefinition)core.DeepCopy();
+        standIn.Version = "5.3.0-ballot-tc1";
+        return standIn;
+    }
+
     private static readonly string[] ConformanceKinds = ["StructureDefinition-", "ValueSet-", "CodeSystem-"];
 
     private readonly Validator _validator;
@@ -57,9 +81,13 @@ public sealed class IgValidator
     public IReadOnlyList<Resource> Loaded { get; }
 
     /// <param name="packages">File names in <c>Conformance/Packages</c>; a later package's resource wins over an earlier one's of the same canonical.</param>
-    public IgValidator(params string[] packages)
+    public IgValidator(params string[] packages) : this(packages, []) { }
+
+    /// <param name="packages">File names in <c>Conformance/Packages</c>; a later package's resource wins over an earlier one's of the same canonical.</param>
+    /// <param name="standIns">Conformance resources added after the packages (see <see cref="DataAbsentReasonStandIn"/>).</param>
+    public IgValidator(IEnumerable<string> packages, IEnumerable<Resource> standIns)
     {
-        Loaded = packages.SelectMany(p => ReadPackage(Path.Combine(PackagesFolder, p))).ToList();
+        Loaded = packages.SelectMany(p => ReadPackage(Path.Combine(PackagesFolder, p))).Concat(standIns).ToList();
         var guide = new InMemoryResourceResolver(Loaded);
         var resolver = new CachedResolver(new SnapshotSource(new MultiResolver(guide, ZipSource.CreateValidationSource())));
         _validator = new Validator(resolver, new LocalTerminologyService(resolver));

@@ -13,6 +13,7 @@ public sealed class IgValidatorTests
     private const string CrdCoverage = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/profile-coverage";
     private const string CrdCoverageInformation = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
     private const string PasRequestBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-request-bundle";
+    private const string PasResponseBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-response-bundle";
     private const string PasInquiryResponseBundle = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-pas-inquiry-response-bundle";
 
     private static string Fixture(string path) => File.ReadAllText(Path.Combine(IgValidator.FixturesFolder, path));
@@ -152,5 +153,31 @@ public sealed class IgValidatorTests
 
         Assert.Contains(errors, e => e.Message.Contains("profile-claim", StringComparison.Ordinal)
                                      && e.Message.Contains("OverallClaimMember", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pas221_TheIgsResponseBundleExample_IsValid()
+    {
+        // PAS 2.2.1 with US Core 7.0.0 and the data-absent-reason stand-in: the response profiles compile and the IG's
+        // own approval response validates without errors (X12 value sets are beyond offline terminology: warnings).
+        var bundle = Parse<Bundle>(Fixture("pas-ig/2.2.1/Bundle-ReferralAuthorizationResponseBundleExample.json"));
+
+        var errors = IgValidator.Pas221.Errors(bundle, PasResponseBundle);
+
+        Assert.True(errors.Count == 0, Errors(errors));
+        Assert.True(IgValidator.Pas221.Defines("http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization"));
+    }
+
+    [Fact]
+    public void Pas221_AClaimResponseOutcomeQueued_IsInvalid()
+    {
+        // 2.2.1 binds ClaimResponse.outcome to complete | error | partial: a pended answer is complete + A4, never queued.
+        var json = JsonNode.Parse(Fixture("pas-ig/2.2.1/Bundle-ReferralAuthorizationResponseBundleExample.json"))!.AsObject();
+        json["entry"]![0]!["resource"]!["outcome"] = "queued";
+        var bundle = Parse<Bundle>(json.ToJsonString());
+
+        var errors = IgValidator.Pas221.Errors(bundle, PasResponseBundle);
+
+        Assert.Contains(errors, e => e.Location.EndsWith(".outcome[0]", StringComparison.Ordinal) && e.Message.Contains("queued", StringComparison.Ordinal));
     }
 }

@@ -181,18 +181,22 @@ public sealed class IdentityAttackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, submitted);
 
         // Provider B, with its own credentials, inquires with A's identifier value and member.
+        // PAS 2.2.1: an inquiry that names no request of the caller's is answered 200 with no response Bundle.
         var (byOther, otherBody, _) = await _server.SendAsync(HttpMethod.Post, "/fhir/Claim/$inquire",
             SecureServer.Token("system/ClaimResponse.r", SecureServer.PortalB), bundle, "application/fhir+json");
         // Even through A's credentials, another identifier system or another provider is another request.
         var otherSystem = JsonNode.Parse(bundle)!;
         otherSystem["entry"]![0]!["resource"]!["identifier"]![0]!["system"] = "http://other-provider.example/prior-auth";
-        var (bySystem, _, _) = await _server.SendAsync(HttpMethod.Post, "/fhir/Claim/$inquire", submitA, otherSystem.ToJsonString(), "application/fhir+json");
-        var (byOwner, _, _) = await _server.SendAsync(HttpMethod.Post, "/fhir/Claim/$inquire", submitA, bundle, "application/fhir+json");
+        var (bySystem, systemBody, _) = await _server.SendAsync(HttpMethod.Post, "/fhir/Claim/$inquire", submitA, otherSystem.ToJsonString(), "application/fhir+json");
+        var (byOwner, ownerBody, _) = await _server.SendAsync(HttpMethod.Post, "/fhir/Claim/$inquire", submitA, bundle, "application/fhir+json");
 
-        Assert.Equal(HttpStatusCode.NotFound, byOther);
-        Assert.DoesNotContain("preAuthRef", otherBody, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, bySystem);
+        Assert.Equal(HttpStatusCode.OK, byOther);
+        Assert.DoesNotContain("\"return\"", otherBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("ClaimResponse", otherBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, bySystem);
+        Assert.DoesNotContain("ClaimResponse", systemBody, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, byOwner);
+        Assert.Contains("ClaimResponse", ownerBody, StringComparison.Ordinal);
     }
 
     [Fact]

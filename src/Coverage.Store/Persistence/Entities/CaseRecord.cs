@@ -38,6 +38,11 @@ public sealed class CaseRecord
     /// to review re-evaluated them to a final result without one. Null when none.
     /// </summary>
     public string? HeldLines { get; set; }
+    /// <summary>
+    /// Lines the provider cancelled (PAS Claim update), space-separated as sequence:code; null when none. They are no
+    /// longer in the request or its determination; PAS still answers them, as cancelled (spec-46).
+    /// </summary>
+    public string? CancelledLines { get; set; }
     /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";

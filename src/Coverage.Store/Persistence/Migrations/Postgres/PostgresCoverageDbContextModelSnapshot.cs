@@ -163,6 +163,10 @@ namespace Coverage.Store.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("CancelledLines")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("DeterminationJson")
                         .IsRequired()
                         .HasColumnType("text");

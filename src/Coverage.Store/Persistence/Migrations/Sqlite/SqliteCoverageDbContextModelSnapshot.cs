@@ -154,6 +154,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CancelledLines")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DeterminationJson")
                         .IsRequired()
                         .HasColumnType("TEXT");

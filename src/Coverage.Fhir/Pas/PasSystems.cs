@@ -1,0 +1,49 @@
+namespace Coverage.Fhir.Pas;
+
+/// <summary>
+/// The Da Vinci PAS version this server conforms to, and the PAS and X12 URLs its answers use beyond
+/// <see cref="FhirSystems"/> (which CRD shares).
+/// </summary>
+public static class PasSystems
+{
+    /// <summary>PAS 2.2.1: $inquire answers Parameters, a pended answer is outcome complete with review action A4.</summary>
+    public const string Version = "2.2.1";
+
+    /// <summary>The IG, versioned, as the CapabilityStatement declares it.</summary>
+    public const string ImplementationGuide = FhirSystems.PasImplementationGuide + "|" + Version;
+
+    /// <summary>The PAS CapabilityStatement of the payer (intermediary) role, which this server's instantiates.</summary>
+    public const string IntermediaryCapabilities = "http://hl7.org/fhir/us/davinci-pas/CapabilityStatement/IntermediaryCapabilities|" + Version;
+
+    private const string Extensions = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/";
+
+    /// <summary>REF*NT: the payer's number for a pended or denied item, where an approval carries its certification number.</summary>
+    public const string AdministrationReferenceNumber = Extensions + "extension-administrationReferenceNumber";
+
+    /// <summary>REF*BB: an authorization number a provider quotes.</summary>
+    public const string AuthorizationNumber = Extensions + "extension-authorizationNumber";
+
+    /// <summary>Whether a human reviewed the request (<c>wasHumanReviewedFlag</c>), on the ClaimResponse.</summary>
+    public const string ClaimResponseReviewer = Extensions + "extension-claimResponseReviewer";
+
+    /// <summary>X12 1322 certification type on a Claim or an item: <c>3</c> cancels it.</summary>
+    public const string CertificationType = Extensions + "extension-certificationType";
+
+    public const string ErrorPath = Extensions + "extension-errorPath";
+    public const string ErrorFollowupAction = Extensions + "extension-errorFollowupAction";
+
+    /// <summary>X12 1322 code that cancels a request or an item.</summary>
+    public const string CertificationCancel = "3";
+
+    /// <summary>X12 901, Reject Reason Code (AAA03 of the 278 response): ClaimResponse.error.code.</summary>
+    public const string X12RejectReason = "https://codesystem.x12.org/005010/901";
+
+    /// <summary>X12 889, Follow-up Action Code (AAA04): <c>C</c>, please correct and resubmit.</summary>
+    public const string X12FollowupAction = "https://codesystem.x12.org/005010/889";
+
+    /// <summary>The $inquire output parameter, as the IG's OperationDefinition (Claim-inquiry) names it and the kit reads it.</summary>
+    public const string InquiryReturnParameter = "return";
+
+    /// <summary>The $submit / $inquire input parameter when the Bundle comes wrapped in Parameters.</summary>
+    public const string ResourceParameter = "resource";
+}

@@ -1,0 +1,15 @@
+using Coverage.Engine.Json;
+using Coverage.Fhir.Pas;
+using Coverage.Store;
+
+namespace Coverage.Server.Endpoints;
+
+/// <summary>A stored case as the PAS mapping takes it: one place for the $submit, $inquire and notification answers.</summary>
+internal static class PasCases
+{
+    /// <summary>The stored case, its determination read once, as <see cref="PriorAuthorizationCase.Of"/> takes it.</summary>
+    public static PriorAuthorizationCase Of(CaseView view) => PriorAuthorizationCase.Of(
+        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
+        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))],
+        [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store.Queries;
+
+/// <summary>
+/// The cases a PAS inquiry names (issue 16): within the caller's organisation, for the member, holding one of the
+/// request ids or being one of the case numbers (preAuthRef, administration reference number) it quotes, and
+/// answering the inquiry's own test (provider, items). Each case returned is a read and is audited; a case only
+/// looked at is not.
+/// </summary>
+internal sealed class FindForInquiry(CaseRecords records)
+{
+    /// <summary>Cases one inquiry can name: a provider reuses its ids rarely; more is a sign of a bad query.</summary>
+    public const int MaxCandidates = 50;
+
+    public async Task<StoreResult<IReadOnlyList<CaseView>>> HandleAsync(
+        string memberKey, IReadOnlyList<string> requestIds, IReadOnlyList<Guid> caseNumbers, Func<CaseView, bool> answers, Caller caller,
+        CancellationToken cancellationToken)
+    {
+        var candidates = await records.Db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
+            .Where(c => c.Tenant == caller.Tenant && c.MemberKey == memberKey
+                        && ((c.RequestId != null && requestIds.Contains(c.RequestId)) || caseNumbers.Contains(c.Id)))
+            .OrderBy(c => c.ReceivedAt)
+            .Take(MaxCandidates)
+            .ToListAsync(cancellationToken);
+        var found = new List<CaseView>();
+        var now = records.Now();
+        foreach (var record in candidates)
+        {
+            var view = CaseViews.View(record);
+            if (!answers(view)) continue;
+            found.Add(view);
+            records.Audit(record, now, "case-read", caller.Actor, "The case was read by a PAS inquiry naming it.");
+        }
+        if (found.Count > 0) await records.SaveChangesAsync(cancellationToken);
+        return StoreResult<IReadOnlyList<CaseView>>.Ok(found);
+    }
+}
