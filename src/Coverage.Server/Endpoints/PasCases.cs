@@ -1,6 +1,5 @@
 using Coverage.Engine.Json;
 using Coverage.Fhir.Pas;
-using Coverage.Store;
 
 namespace Coverage.Server.Endpoints;
 

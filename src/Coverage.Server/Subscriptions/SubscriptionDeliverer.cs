@@ -1,5 +1,4 @@
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Json;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
