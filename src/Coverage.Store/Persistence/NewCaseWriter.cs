@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,14 +26,14 @@ public sealed class NewCaseWriter : IAsyncDisposable
     public const int MaxBatch = 64;
 
     private readonly IServiceScopeFactory _scopes;
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly GroupCommitQueue<NewCase, bool> _commits;
     private readonly Lazy<Task> _writer;
 
     public NewCaseWriter(IServiceScopeFactory scopes)
     {
         _scopes = scopes;
-        _writer = new(() => Task.Run(WriteLoopAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+        _commits = new(MaxBatch, CommitAsync);
+        _writer = new(() => Task.Run(_commits.RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>
@@ -44,66 +43,21 @@ public sealed class NewCaseWriter : IAsyncDisposable
     /// </summary>
     public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, CancellationToken cancellationToken)
     {
-        var pending = new Pending(record, events);
         _ = _writer.Value;
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Done.Task.WaitAsync(cancellationToken);
+        await _commits.EnqueueAsync(new NewCase(record, events), cancellationToken);
     }
 
     /// <summary>Takes no more cases and returns once the writer has written every case it holds.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _commits.Complete();
         if (_writer.IsValueCreated) await _writer.Value.ConfigureAwait(false);
     }
 
-    private sealed class Pending(CaseRecord record, IReadOnlyList<AuditEventRecord> events)
-    {
-        public CaseRecord Record { get; } = record;
-        public IReadOnlyList<AuditEventRecord> Events { get; } = events;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            if (batch.Count == 0) continue;
-            try
-            {
-                await CommitAsync(batch).ConfigureAwait(false);
-                foreach (var pending in batch) pending.Done.TrySetResult();
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One case the store refuses must not fail the others: each again, in a transaction of its own.
-                foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(e);
-            }
-        }
-    }
-
-    private async Task CommitAloneAsync(Pending pending)
-    {
-        try
-        {
-            await CommitAsync([pending]).ConfigureAwait(false);
-            pending.Done.TrySetResult();
-        }
-        catch (Exception e)
-        {
-            pending.Done.TrySetException(e);
-        }
-    }
+    private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events);
 
     /// <summary>One SaveChanges, hence one transaction, in a context of its own (a failed one is reset with its scope).</summary>
-    private async Task CommitAsync(IReadOnlyList<Pending> batch)
+    private async Task<bool[]> CommitAsync(IReadOnlyList<NewCase> batch)
     {
         using var scope = _scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
@@ -113,5 +67,6 @@ public sealed class NewCaseWriter : IAsyncDisposable
             db.AuditEvents.AddRange(pending.Events);
         }
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        return new bool[batch.Count];
     }
 }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text;
-using System.Threading.Channels;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -64,8 +63,7 @@ public sealed class ServiceCallJournal : IAsyncDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly SqliteWriteGate? _gate;
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly GroupCommitQueue<Pending, bool> _commits;
     private readonly CoverageMetrics _metrics;
     private readonly Lock _lock = new();
     private Task? _writer;
@@ -77,7 +75,8 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         _time = time;
         _gate = gate;
         _metrics = metrics;
-        metrics.Meter.CreateObservableGauge("coverage.journal.queue.depth", () => _queue.Reader.Count, "{entry}",
+        _commits = new(MaxBatch, CommitAsync);
+        metrics.Meter.CreateObservableGauge("coverage.journal.queue.depth", () => _commits.Count, "{entry}",
             "Service calls waiting for the journal's next commit (each caller waits for its entry's commit).");
     }
 
@@ -90,14 +89,12 @@ public sealed class ServiceCallJournal : IAsyncDisposable
     /// </summary>
     public async Task<bool> RecordAsync(Entry entry, CancellationToken cancellationToken)
     {
-        var pending = new Pending(entry, _time.GetUtcNow().UtcDateTime);
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
         // The write goes ahead whatever the caller does next: a call that gives up still leaves its audit event.
-        return await pending.Done.Task.WaitAsync(cancellationToken);
+        return await _commits.EnqueueAsync(new Pending(entry, _time.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
     /// <summary>How many entries wait for a commit.</summary>
-    public int QueueDepth => _queue.Reader.Count;
+    public int QueueDepth => _commits.Count;
 
     /// <summary>Whether the writer is running (started and not yet ended).</summary>
     public bool IsWriting
@@ -111,13 +108,14 @@ public sealed class ServiceCallJournal : IAsyncDisposable
     /// <summary>Starts the writer (once): entries queued before are written now.</summary>
     public void StartWriting()
     {
-        lock (_lock) _writer ??= WriteAsync();
+        // The loop runs on the thread pool, not on the starting thread.
+        lock (_lock) _writer ??= Task.Run(_commits.RunAsync);
     }
 
     /// <summary>Takes no more entries and returns once the writer has written every entry it holds.</summary>
     public async Task StopWritingAsync()
     {
-        _queue.Writer.TryComplete();
+        _commits.Complete();
         Task? writer;
         lock (_lock) writer = _writer;
         if (writer is not null) await writer.ConfigureAwait(false);
@@ -125,55 +123,8 @@ public sealed class ServiceCallJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopWritingAsync().ConfigureAwait(false);
 
-    private sealed class Pending(Entry entry, DateTime at)
-    {
-        public Entry Entry { get; } = entry;
-        public DateTime At { get; } = at;
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private async Task WriteAsync()
-    {
-        // The loop runs on the thread pool from here on, not on the starting thread.
-        await Task.Yield();
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            if (batch.Count == 0) continue;
-            try
-            {
-                Complete(batch, await CommitAsync(batch).ConfigureAwait(false));
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One entry the store refuses must not fail the others: retry each in a transaction of its own.
-                foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(e);
-            }
-        }
-    }
-
-    private async Task CommitAloneAsync(Pending pending)
-    {
-        try
-        {
-            Complete([pending], await CommitAsync([pending]).ConfigureAwait(false));
-        }
-        catch (Exception e)
-        {
-            pending.Done.TrySetException(e);
-        }
-    }
-
-    private static void Complete(IReadOnlyList<Pending> batch, bool[] fresh)
-    {
-        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(fresh[i]);
-    }
+    /// <summary>An entry with the time it was queued (its event's time).</summary>
+    private sealed record Pending(Entry Entry, DateTime At);
 
     /// <summary>One transaction: the batch's tokens, then each call's event (or its replay event); which tokens were fresh.</summary>
     private async Task<bool[]> CommitAsync(IReadOnlyList<Pending> batch)

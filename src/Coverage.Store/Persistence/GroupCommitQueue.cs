@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+
+namespace Coverage.Store;
+
+/// <summary>
+/// Group commit, the one loop behind the hook journal (<see cref="ServiceCallJournal"/>) and the new-case writer
+/// (<see cref="NewCaseWriter"/>): the entries queued while a transaction is being written wait for the next one,
+/// which commits up to <c>maxBatch</c> of them at once, and each enqueuer is answered only once its own entry is
+/// committed. A transaction that fails is retried one entry at a time, each in a transaction of its own, so that an
+/// entry the store refuses fails only its own enqueuer, with the store's exception; the others are written.
+/// </summary>
+/// <typeparam name="TEntry">What one enqueuer asks to have written.</typeparam>
+/// <typeparam name="TResult">What the commit says of each entry (e.g. whether its token was fresh).</typeparam>
+internal sealed class GroupCommitQueue<TEntry, TResult>
+{
+    private readonly int _maxBatch;
+    private readonly Func<IReadOnlyList<TEntry>, Task<TResult[]>> _commit;
+    private readonly Channel<Pending> _queue;
+
+    /// <param name="maxBatch">At most this many entries share a transaction.</param>
+    /// <param name="commit">Writes the entries in one transaction and returns one result per entry, in order.</param>
+    public GroupCommitQueue(int maxBatch, Func<IReadOnlyList<TEntry>, Task<TResult[]>> commit)
+    {
+        _maxBatch = maxBatch;
+        _commit = commit;
+        _queue = Channel.CreateBounded<Pending>(
+            new BoundedChannelOptions(16 * maxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>How many entries wait for a commit.</summary>
+    public int Count => _queue.Reader.Count;
+
+    /// <summary>
+    /// Queues the entry and returns its result once it is committed (throws the store's exception when it could not be).
+    /// The write goes ahead whatever the caller does next: a caller that gives up still leaves its entry.
+    /// </summary>
+    public async Task<TResult> EnqueueAsync(TEntry entry, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(entry);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Takes no more entries; <see cref="RunAsync"/> ends once it has committed those it holds.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>The writing loop (one at a time): runs until <see cref="Complete"/> and the queue is empty.</summary>
+    public async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            if (batch.Count == 0) continue;
+            try
+            {
+                Answer(batch, await _commit([.. batch.Select(p => p.Entry)]).ConfigureAwait(false));
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One entry the store refuses must not fail the others: each again, in a transaction of its own.
+                foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task CommitAloneAsync(Pending pending)
+    {
+        try
+        {
+            Answer([pending], await _commit([pending.Entry]).ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            pending.Done.TrySetException(e);
+        }
+    }
+
+    private static void Answer(List<Pending> batch, TResult[] results)
+    {
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+    }
+
+    private sealed class Pending(TEntry entry)
+    {
+        public TEntry Entry { get; } = entry;
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
