@@ -252,11 +252,17 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         using var client = Client(OrgA);
         var created = await CreateAsync(client, "/down");
 
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
         await _receiver.WaitForAsync("/down", 1);
+        // The clock may only move once the deliverer has recorded the failure: the retry is due from the time it records.
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 1 failed");
         await Task.Delay(300);
         Assert.Single(_receiver.At("/down")); // the retry waits for its backoff
         _app.Clock.Advance(TimeSpan.FromSeconds(61));
         await _receiver.WaitForAsync("/down", 2);
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 2 failed");
+        await Task.Delay(300);
+        Assert.Equal(2, _receiver.At("/down").Count); // the second wait is longer
         _app.Clock.Advance(TimeSpan.FromSeconds(121));
         await _receiver.WaitForAsync("/down", 3);
 
@@ -266,13 +272,27 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         await Task.Delay(300);
         Assert.Equal(3, _receiver.At("/down").Count); // given up
 
-        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
-        var (_, trail, _) = await Fhir(auditor, HttpMethod.Get, $"/fhir/AuditEvent?subject=fhir/Subscription/{created.Id!}");
-        var text = FhirJson.Serialize(trail);
+        var text = await AuditTrailAsync(auditor, created.Id!);
         Assert.Contains("subscription-created", text, StringComparison.Ordinal);
         Assert.Contains("subscription-delivery-failed", text, StringComparison.Ordinal);
         Assert.Contains("subscription-error", text, StringComparison.Ordinal);
         Assert.DoesNotContain("demo_execution", text, StringComparison.Ordinal); // the channel's Authorization is never audited
+    }
+
+    private static async Task<string> AuditTrailAsync(HttpClient auditor, string subscriptionId)
+    {
+        var (_, trail, _) = await Fhir(auditor, HttpMethod.Get, $"/fhir/AuditEvent?subject=fhir/Subscription/{subscriptionId}");
+        return FhirJson.Serialize(trail);
+    }
+
+    private static async Task WaitForAuditAsync(HttpClient auditor, string subscriptionId, string text, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!(await AuditTrailAsync(auditor, subscriptionId)).Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No audit event saying '{text}' for Subscription/{subscriptionId} within {seconds} s.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
