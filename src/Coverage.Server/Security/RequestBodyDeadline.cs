@@ -18,7 +18,7 @@ public sealed class RequestBodyDeadline(RequestDelegate next, IConfiguration con
             await next(context);
             return;
         }
-        using var body = new DeadlineStream(request.Body, _deadline);
+        using var body = new DeadlineStream(request.Body, _deadline, request.ContentLength);
         request.Body = body;
         // A body that was not read to its end (cut by the deadline, or never read) is not drained: the connection closes.
         context.Response.OnStarting(() =>
@@ -30,10 +30,15 @@ public sealed class RequestBodyDeadline(RequestDelegate next, IConfiguration con
     }
 
     /// <summary>The request body, whose reads fail with 408 once the deadline (counted from when the request arrived) has passed.</summary>
-    private sealed class DeadlineStream(Stream inner, TimeSpan deadline) : Stream
+    private sealed class DeadlineStream(Stream inner, TimeSpan deadline, long? declaredLength) : Stream
     {
         private readonly CancellationTokenSource _expired = new(deadline);
+        private long _received;
 
+        /// <summary>
+        /// The whole body was read: the end was seen, or as many bytes as the request declared (a reader that knows the
+        /// length stops there without the read that would return 0; the connection is then kept alive).
+        /// </summary>
         public bool Finished { get; private set; }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -42,7 +47,8 @@ public sealed class RequestBodyDeadline(RequestDelegate next, IConfiguration con
             try
             {
                 var read = await inner.ReadAsync(buffer, linked.Token);
-                if (read == 0) Finished = true;
+                _received += read;
+                if (read == 0 || _received == declaredLength) Finished = true;
                 return read;
             }
             catch (OperationCanceledException) when (_expired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

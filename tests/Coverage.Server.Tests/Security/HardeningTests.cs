@@ -144,6 +144,18 @@ public sealed class HardeningTests(HardenedServer fixture) : IClassFixture<Harde
     }
 
     [Fact]
+    public async Task ABodyReadToItsDeclaredLength_KeepsTheConnectionAlive()
+    {
+        // The endpoints read a body of known length into one array and stop at its last byte; the body deadline must
+        // still count it as read, or every call with a body would close its connection (a new TCP connection per call).
+        var (status, _, response) = await Server.SendAsync(HttpMethod.Post, "/api/v1/determinations", SecureServer.Token("coverage/cases.write", SecureServer.UmSystem),
+            Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+    }
+
+    [Fact]
     public async Task CasePage_PostWithoutAHandler_Is400_Not500()
     {
         var caseId = await SecureCases.SubmitPendingReviewAsync(Server);
