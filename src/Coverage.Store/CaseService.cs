@@ -26,8 +26,10 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     /// system names the request beyond its id (PAS: Claim.identifier system and value, provider); an inquiry must
     /// name it again.
     /// </summary>
-    public Task<StoreResult<CaseView>> SubmitAsync(CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null) =>
-        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, cancellationToken);
+    /// <param name="pasRequestBundle">A PAS submission's request Bundle as sent: kept with the case, in its transaction, when the case is not final.</param>
+    public Task<StoreResult<CaseView>> SubmitAsync(
+        CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, string? pasRequestBundle = null) =>
+        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, cancellationToken);
 
     public Task<StoreResult<CaseView>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         new ReadCase(_records).ByIdAsync(id, caller, cancellationToken);

@@ -94,8 +94,9 @@ internal static class FhirEndpoints
     private static async Task<IResult> Submit(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (bundle, failure) = await ReadBundle(request, cancellationToken);
-        if (bundle is null) return failure!;
+        var (received, failure) = await ReceiveBundle(request, cancellationToken);
+        if (received is null) return failure!;
+        var bundle = received.Bundle;
         var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
         if (pas is null) return FhirResults.Outcome(error!, 400);
         var now = time.GetUtcNow();
@@ -121,15 +122,19 @@ internal static class FhirEndpoints
             {
                 if (coverageRequest is null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
-                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey);
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json());
+            }
+            else if (result.Error is null)
+            {
+                await Subscriptions.PendedRequests.KeepAsync(request.HttpContext, result.Value!, received.Json(), cancellationToken);
             }
         }
         else
         {
-            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey);
+            // A new case keeps its request Bundle, when pended, in its own transaction.
+            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json());
         }
         if (result.Error is not null) return FhirErrors.From(result.Error);
-        await Subscriptions.PendedRequests.KeepAsync(request.HttpContext, result.Value!, bundle, cancellationToken);
         return FhirResults.Resource(PasResponse.Build(pas.Parties, PasCases.Of(result.Value!), CaseSystem(settings), now));
     }
 
@@ -170,6 +175,19 @@ internal static class FhirEndpoints
     /// </summary>
     private static async Task<(Bundle? Bundle, IResult? Failure)> ReadBundle(HttpRequest request, CancellationToken cancellationToken)
     {
+        var (received, failure) = await ReceiveBundle(request, cancellationToken);
+        return (received?.Bundle, failure);
+    }
+
+    /// <summary>A request Bundle as read, with the JSON it came as: the body's own bytes, or the Bundle a Parameters wrapped.</summary>
+    private sealed record ReceivedBundle(Bundle Bundle, byte[]? Body)
+    {
+        /// <summary>The Bundle as sent (what a pended case keeps for its notifications); written out only when it was wrapped.</summary>
+        public string Json() => Body is not null ? System.Text.Encoding.UTF8.GetString(Body) : FhirJson.Serialize(Bundle);
+    }
+
+    private static async Task<(ReceivedBundle? Received, IResult? Failure)> ReceiveBundle(HttpRequest request, CancellationToken cancellationToken)
+    {
         if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
             return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Bundle as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
@@ -179,8 +197,8 @@ internal static class FhirEndpoints
         return resource switch
         {
             null => (null, FhirResults.Outcome(problems!, 400)),
-            Bundle bundle => (bundle, null),
-            Parameters parameters when parameters.Parameter.Where(p => p.Name == PasSystems.ResourceParameter).ToList() is [{ Resource: Bundle wrapped }] => (wrapped, null),
+            Bundle bundle => (new ReceivedBundle(bundle, bytes), null),
+            Parameters parameters when parameters.Parameter.Where(p => p.Name == PasSystems.ResourceParameter).ToList() is [{ Resource: Bundle wrapped }] => (new ReceivedBundle(wrapped, null), null),
             Parameters => (null, FhirResults.Outcome(Outcomes.Invalid(
                 $"A Parameters must carry the request Bundle as exactly one parameter '{PasSystems.ResourceParameter}'.", "Parameters.parameter"), 400)),
             _ => (null, FhirResults.Outcome(Outcomes.Invalid($"Expected a Bundle, got a {resource.TypeName}.", "Bundle"), 400)),

@@ -16,7 +16,11 @@ namespace Coverage.Store.Commands;
 internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
 {
     /// <param name="externalKey">How the submitter's system names the request beyond its id (PAS: Claim.identifier system and value, provider); an inquiry must name it again.</param>
-    public async Task<StoreResult<CaseView>> HandleAsync(CoverageRequest request, Caller caller, string? externalKey, CancellationToken cancellationToken)
+    /// <param name="pasRequestBundle">
+    /// The PAS request Bundle as sent, kept with a case that is not final (its decision's subscription notification is
+    /// built from it), in the case's own transaction: a pended case is never without it, and it costs no commit of its own.
+    /// </param>
+    public async Task<StoreResult<CaseView>> HandleAsync(CoverageRequest request, Caller caller, string? externalKey, string? pasRequestBundle, CancellationToken cancellationToken)
     {
         var requestJson = RequestWriter.ToJson(request);
         var hash = Hash(requestJson + "\n" + externalKey);
@@ -49,9 +53,12 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         CaseRecordState.TakeDetermination(record, determination, now);
         var created = CaseRecords.AuditEvent(record, now, "case-created", actor,
             $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'}.");
+        IReadOnlyList<object> keptWith = pasRequestBundle is not null && record.Status != CaseStatus.Final
+            ? [new PasRequestBundleRecord { CaseId = record.Id, BundleJson = pasRequestBundle, KeptAt = now }]
+            : [];
         try
         {
-            await records.AddNewAsync(record, created, cancellationToken);
+            await records.AddNewAsync(record, created, keptWith, cancellationToken);
         }
         catch (DbUpdateException) when (request.RequestId is not null)
         {

@@ -31,7 +31,21 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
 
     /// <summary>Request ids are the submitter's own: they are looked up only within its organisation.</summary>
     public Task<CaseRecord?> FindByRequestIdAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
-        Cases().FirstOrDefaultAsync(c => c.Tenant == tenant && c.MemberKey == memberKey && c.RequestId == requestId, cancellationToken);
+        ByRequestId(db, tenant, memberKey, requestId, cancellationToken);
+
+    /// <summary>
+    /// The lookup every submission makes (PAS $submit, the REST API), compiled once per model: EF Core would otherwise
+    /// build and match the query's expression tree, includes and all, on every call. A compiled query belongs to the
+    /// model it was compiled against, and SQLite's and PostgreSQL's models differ (both may live in one process), so
+    /// there is one per model. The same query as <see cref="Cases"/>.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<CoverageDbContext, string, string, string, CancellationToken, Task<CaseRecord?>>> ByRequestIdQueries = [];
+
+    private static Task<CaseRecord?> ByRequestId(CoverageDbContext db, string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        ByRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
+            context.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
+                .FirstOrDefault(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)))(db, tenant, memberKey, requestId, cancellationToken);
 
     /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
@@ -45,12 +59,12 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     };
 
     /// <summary>
-    /// Writes a new case with its creation's audit event, group-committed with the other new cases of the moment
-    /// (<see cref="NewCaseWriter"/>); returns once committed, or throws as its own SaveChanges would (a
-    /// <see cref="DbUpdateException"/> when another case of the member holds its request id).
+    /// Writes a new case with its creation's audit event and the rows kept with it, group-committed with the other new
+    /// cases of the moment (<see cref="NewCaseWriter"/>); returns once committed, or throws as its own SaveChanges would
+    /// (a <see cref="DbUpdateException"/> when another case of the member holds its request id).
     /// </summary>
-    public Task AddNewAsync(CaseRecord record, AuditEventRecord created, CancellationToken cancellationToken) =>
-        newCases.WriteAsync(record, [created], cancellationToken);
+    public Task AddNewAsync(CaseRecord record, AuditEventRecord created, IReadOnlyList<object> keptWith, CancellationToken cancellationToken) =>
+        newCases.WriteAsync(record, [created], keptWith, cancellationToken);
 
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 

@@ -37,14 +37,15 @@ public sealed class NewCaseWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the new case and its audit events, and returns once they are committed; throws the store's exception
-    /// when this case could not be written. The write goes ahead whatever the caller does next: a submitter that gives
-    /// up still leaves its case, as it would once its commit had begun.
+    /// Writes the new case, its audit events and the rows kept with it (<paramref name="keptWith"/>: e.g. the PAS request
+    /// Bundle of a pended case), and returns once they are committed, all in one transaction; throws the store's
+    /// exception when this case could not be written. The write goes ahead whatever the caller does next: a submitter
+    /// that gives up still leaves its case, as it would once its commit had begun.
     /// </summary>
-    public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, CancellationToken cancellationToken)
+    public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, IReadOnlyList<object> keptWith, CancellationToken cancellationToken)
     {
         _ = _writer.Value;
-        await _commits.EnqueueAsync(new NewCase(record, events), cancellationToken);
+        await _commits.EnqueueAsync(new NewCase(record, events, keptWith), cancellationToken);
     }
 
     /// <summary>Takes no more cases and returns once the writer has written every case it holds.</summary>
@@ -54,7 +55,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
         if (_writer.IsValueCreated) await _writer.Value.ConfigureAwait(false);
     }
 
-    private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events);
+    private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events, IReadOnlyList<object> KeptWith);
 
     /// <summary>One SaveChanges, hence one transaction, in a context of its own (a failed one is reset with its scope).</summary>
     private async Task<bool[]> CommitAsync(IReadOnlyList<NewCase> batch)
@@ -65,6 +66,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
         {
             db.Cases.Add(pending.Record);
             db.AuditEvents.AddRange(pending.Events);
+            foreach (var row in pending.KeptWith) db.Add(row);
         }
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
         return new bool[batch.Count];
