@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coverage.Engine.Evaluation;
@@ -20,7 +19,8 @@ public sealed record CrdOptions
 }
 
 /// <summary>The result of a hook call: a response body, or an error status with its OperationOutcome.</summary>
-public sealed record CrdResult(int Status, string? ResponseJson, OperationOutcome? Error, string AuditDetail)
+/// <param name="Response">The CDS Hooks response as UTF-8 JSON (the body as sent).</param>
+public sealed record CrdResult(int Status, byte[]? Response, OperationOutcome? Error, string AuditDetail)
 {
     public static CrdResult Fail(int status, string message, string? expression = null) =>
         new(status, null, Outcomes.Of(status == 412 ? OperationOutcome.IssueType.Incomplete : OperationOutcome.IssueType.Invalid, message, expression),
@@ -40,6 +40,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>An answer with no card and no action.</summary>
+    private static byte[] NothingToSay => """{"cards":[],"systemActions":[]}"""u8.ToArray();
+
     /// <summary>The hooks whose orders each get coverage information (CRD 2.0.1 "primary" hooks, and order-select).</summary>
     private static bool IsOrderHook(string hook) => hook is "order-select" or "order-sign" or "order-dispatch" or "appointment-book";
 
@@ -48,7 +51,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         // encounter-start and encounter-discharge are offered (the IG calls them optional for a server): this payer's
         // policies address orders, so they are answered with nothing to say (docs/decisions.md "CRD encounter hooks").
         if (!IsOrderHook(request.Hook))
-            return new CrdResult(200, """{"cards":[],"systemActions":[]}""", null, $"{request.Hook} {request.HookInstance}: nothing to assess");
+            return new CrdResult(200, NothingToSay, null, $"{request.Hook} {request.HookInstance}: nothing to assess");
 
         var access = request.FhirAccess is { } a && IsAllowed(a.Server) ? a : null;
         var known = new List<Resource>();
@@ -57,7 +60,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         var (orders, ordersError) = await Orders(request, access, known, cancellationToken);
         if (ordersError is not null) return ordersError;
         if (!request.Configuration.CoverageInfo)
-            return new CrdResult(200, """{"cards":[],"systemActions":[]}""", null,
+            return new CrdResult(200, NothingToSay, null,
                 $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), coverage information not wanted (davinci-crd.configuration coverage-info false)");
 
         // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
@@ -185,7 +188,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         }
         var detail = $"{request.Hook} {request.HookInstance}: {orders.Count} order(s), {actions.Count} with coverage information" +
             (unchanged > 0 ? $", {unchanged} unchanged" : "") + (actions.Count > 0 ? ": " + string.Join("; ", actions) : "");
-        return new CrdResult(200, Encoding.UTF8.GetString(stream.ToArray()), null, detail);
+        return new CrdResult(200, stream.ToArray(), null, detail);
     }
 
     /// <summary>The billing codes the catalogue maps a clinical coding to (policies/order-codes.yaml); none when it maps none.</summary>

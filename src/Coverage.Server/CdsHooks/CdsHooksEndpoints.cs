@@ -91,7 +91,7 @@ internal static class CdsHooksEndpoints
             var crd = new CrdService(evaluator, fhir, time, settings.Crd());
             var result = await crd.HandleAsync(hookRequest, cancellationToken);
             return await Answer(result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
-                ? TypedResults.Text(result.ResponseJson!, "application/json")
+                ? TypedResults.Bytes(result.Response!, "application/json")
                 : FhirResults.Outcome(result.Error!, result.Status));
         }
 
