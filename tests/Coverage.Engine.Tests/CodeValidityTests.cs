@@ -19,6 +19,8 @@ public class CodeValidityTests
         Assert.False(determination.RequiresPhysicianReview);
         Assert.Null(line.FdaLabel);
         Assert.Contains("2026-01-01", line.Rationale, StringComparison.Ordinal);
+        // The code's source in the catalogue ends with a period; the rationale's sentence does not double it.
+        Assert.DoesNotContain("..", line.Rationale, StringComparison.Ordinal);
         Assert.Contains(line.Citations, c => c.Section == "Coding Information, note 2");
         Assert.Equal(RequestOutcome.NotCovered, determination.Outcome);
     }

@@ -287,7 +287,7 @@ internal sealed class CompiledCode
         {
             var code = compiled.Code;
             return ($"code-validity: {code.System} {code.Code} is not valid on {Text.Iso(date)} ({compiled.Window})",
-                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(date)}: {compiled.Window}.{compiled._says} " +
+                $"{code.System} code {code.Code} (\"{code.Description}\") was not a valid code on the date of service {Text.Iso(date)}: {Text.Sentence(compiled.Window)}{compiled._says} " +
                 "The line can be resubmitted with the code that was in effect when the service was rendered.");
         });
 

@@ -19,6 +19,9 @@ internal static class Text
     /// <summary>A date in interpolated strings: {Text.Iso(date)} writes yyyy-MM-dd without boxing or parsing a format.</summary>
     public static IsoDate.Formattable Iso(DateOnly date) => new(date);
 
+    /// <summary>The text ended as a sentence: with one period, whether or not it ends with one already (a source quoted from the catalogue may).</summary>
+    public static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
+
     /// <summary>ICD-10-CM codes as explanations write them, comma-separated ("D24.1, N63.10"), in one allocation.</summary>
     public static string DisplayIcd10List(IReadOnlyList<string> normalised)
     {
