@@ -1,3 +1,6 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Model;
+
 namespace Coverage.Fhir.Dtr;
 
 /// <summary>
@@ -10,6 +13,10 @@ public sealed record DtrCanonicals(string FhirBase)
     public string Questionnaire(string id) => $"{FhirBase}/Questionnaire/{id}";
     public string Library(string id) => $"{FhirBase}/Library/{id}";
     public string ValueSet(string id) => $"{FhirBase}/ValueSet/{id}";
+
+    /// <summary>The questionnaire (canonical|version) whose answers can decide a line; none when documentation cannot change it.</summary>
+    public IReadOnlyList<string> QuestionnairesFor(PolicyCatalogue catalogue, LineDetermination line) =>
+        QuestionnaireSubject.For(catalogue, line) is { } subject ? [$"{Questionnaire(subject.Id)}|{catalogue.Digest}"] : [];
 
     /// <summary>The id of a questionnaire this payer serves, from a canonical (url, or url|version); null for any other URL.</summary>
     public (string Id, string? Version)? QuestionnaireOf(string canonical)
