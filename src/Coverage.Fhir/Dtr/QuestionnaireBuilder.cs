@@ -71,7 +71,8 @@ public static class QuestionnaireBuilder
         return new Generated(questionnaire, library, valueSets, questions);
     }
 
-    private static Questionnaire.ItemComponent Item(FactNeeded question, FactDefinitions facts, DtrCanonicals canonicals, string version, Library? library, List<ValueSet> valueSets, DateTimeOffset now)
+    /// <summary>The item that asks one question (the adaptive flow adds them one at a time).</summary>
+    public static Questionnaire.ItemComponent Item(FactNeeded question, FactDefinitions facts, DtrCanonicals canonicals, string version, Library? library, List<ValueSet> valueSets, DateTimeOffset now)
     {
         var fact = facts.Find(question.Fact);
         var item = new Questionnaire.ItemComponent
