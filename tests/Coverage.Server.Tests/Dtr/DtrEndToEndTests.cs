@@ -94,6 +94,36 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Contains("not medically necessary", Assert.Single(response.ProcessNote).Text, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task APendedCase_CompletedThroughTheInformationEndpoint_WithTheQuestionnaireResponse_KeepsEachAnswersOrigin()
+    {
+        // PAS without answers: the rider's label cannot be assessed, the line waits for information.
+        var unanswered = new QuestionnaireResponse { Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, Subject = new ResourceReference("Patient/pat-1") };
+        using var content = new StringContent(FhirJson.Serialize(PasWithQuestionnaireResponse(unanswered)), Encoding.UTF8, "application/fhir+json");
+        using var submitted = await _client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), content);
+        var pended = Assert.IsType<ClaimResponse>(FhirJson.Parse<Bundle>(await submitted.Content.ReadAsStringAsync(), out _)!.Entry[0].Resource);
+        Assert.Equal("A4", ActionCode(Assert.Single(pended.Item)));
+        var caseId = ((FhirString)pended.Item[0].Extension.Single(e => e.Url == Coverage.Fhir.Pas.PasSystems.AdministrationReferenceNumber).Value!).Value;
+
+        var response = new QuestionnaireResponse { Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed, Subject = new ResourceReference("Patient/pat-1") };
+        var answers = new Dictionary<string, DataType>(ManualAnswers()) { ["tumorSizeCm"] = new Quantity(1.2m, "cm", FhirSystems.Ucum) { Unit = "cm" } };
+        foreach (var (linkId, value) in answers)
+        {
+            var answer = new QuestionnaireResponse.AnswerComponent { Value = value };
+            answer.Extension.Add(new Extension { Url = ClinicalFactReader.InformationOrigin, Extension = [new Extension("source", new Code(linkId == "tumorSizeCm" ? "auto" : "manual"))] });
+            response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = linkId, Answer = [answer] });
+        }
+        var body = new System.Text.Json.Nodes.JsonObject { ["questionnaireResponse"] = System.Text.Json.Nodes.JsonNode.Parse(FhirJson.Serialize(response)) };
+        var (status, theCase, _) = await Api.Post(_client, $"/api/v1/cases/{caseId}/information", body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("covered", theCase.Str("finalOutcome"));
+        var (_, history, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}/information");
+        var origins = history.GetProperty("additions")[0].GetProperty("information").GetProperty("informationOrigin");
+        Assert.Equal("auto", origins.Str("tumorSizeCm"));
+        Assert.Equal("manual", origins.Str("histology"));
+    }
+
     private async Task<ClaimResponse> CrdThenDtrThenPas(Dictionary<string, DataType> manual)
     {
         // 1. CRD order-sign: conditional, documentation needed, and the questionnaire to give it in.
