@@ -54,7 +54,9 @@ public static class QuestionnaireBuilder
         };
         if (library is not null)
         {
-            questionnaire.Extension.Add(new Extension(CqfLibrary, new Canonical($"{library.Url}|{library.Version}")));
+            // The bare canonical: the Inferno DTR kit matches cqf-library values against Library.url exactly; the
+            // Library in the package carries the same version (the digest) as the Questionnaire (docs/decisions.md).
+            questionnaire.Extension.Add(new Extension(CqfLibrary, new Canonical(library.Url)));
             questionnaire.Extension.Add(new Extension
             {
                 Url = LaunchContext,
