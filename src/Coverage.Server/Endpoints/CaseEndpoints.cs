@@ -87,7 +87,7 @@ internal static class CaseEndpoints
         {
             // A DTR-completed questionnaire: its answers are the information, with where each came from.
             if (body.Count > 1) return ApiProblems.Invalid("The information is invalid.", [new InputError("questionnaireResponse", "send a questionnaire response alone, not beside other information")]);
-            var response = body["questionnaireResponse"] is JsonObject json ? FhirJson.Parse<Hl7.Fhir.Model.QuestionnaireResponse>(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out var unreadable) : null;
+            var response = body["questionnaireResponse"] is JsonObject json ? FhirJson.Parse<Hl7.Fhir.Model.QuestionnaireResponse>(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out _) : null;
             if (response is null) return ApiProblems.Invalid("The information is invalid.", [new InputError("questionnaireResponse", "must be a FHIR R4 QuestionnaireResponse")]);
             body = QuestionnaireAnswers.ToInformation(response, catalogue.Facts, "questionnaireResponse", out var problems)!;
             if (problems.Count > 0) return ApiProblems.Invalid("The questionnaire response cannot be read.", [.. problems.Select(p => new InputError(p.Expression, p.Message))]);
