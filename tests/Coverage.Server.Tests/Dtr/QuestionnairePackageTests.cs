@@ -137,6 +137,17 @@ public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, ID
     }
 
     [Fact]
+    public async Task TheCapabilityStatement_DeclaresDtr201AndItsOperations()
+    {
+        var text = await _client.GetStringAsync(new Uri("/fhir/metadata", UriKind.Relative));
+        var capabilities = FhirJson.Parse<CapabilityStatement>(text, out _)!;
+
+        Assert.Contains("http://hl7.org/fhir/us/davinci-dtr/ImplementationGuide/hl7.fhir.us.davinci-dtr|2.0.1", capabilities.ImplementationGuide);
+        var questionnaire = capabilities.Rest[0].Resource.Single(r => r.Type == "Questionnaire");
+        Assert.Equal(["questionnaire-package", "next-question"], questionnaire.Operation.Select(o => o.Name));
+    }
+
+    [Fact]
     public async Task NotParameters_Is400()
     {
         var (status, resource) = await Dtr.PostAsync(_client, Path, Ehr.Coverage());
