@@ -103,6 +103,12 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
                 ReadObservation(observation, target.Path, fact, $"{path}.valueReference");
                 return;
             }
+            if (target?.Resource is QuestionnaireResponse response && fact is null)
+            {
+                // A DTR-completed questionnaire (Da Vinci DTR): its answers are the facts.
+                ReadQuestionnaireResponse(response, target.Path);
+                return;
+            }
             if (fact is null) return; // e.g. a DocumentReference: other information
             Problem(target is null
                 ? $"{path}.valueReference: '{InputEcho.Truncate(reference.Reference)}' is not in the Bundle; the clinical fact '{fact.Name}' needs its value here or in an Observation the Bundle holds"
@@ -159,6 +165,53 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
             return;
         }
         Add(fact, observation.Value, $"{path}.{ValueElement(observation.Value)}", When(observation), supportingInfo: false);
+    }
+
+    // ------------------------------------------------------------------ QuestionnaireResponse (DTR)
+
+    /// <summary>DTR's information-origin extension on an answer: who gave it (auto, override, manual).</summary>
+    public const string InformationOrigin = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/information-origin";
+
+    private readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
+
+    /// <summary>Where each fact read from a QuestionnaireResponse came from (DTR information-origin source: auto, override, manual…).</summary>
+    public IReadOnlyDictionary<string, string> Origins => _origins;
+
+    /// <summary>
+    /// A QuestionnaireResponse (a DTR questionnaire this payer generated, or any form whose items are linked by fact
+    /// name): an item whose linkId is a clinical fact of the catalogue carries it in its answer — valueQuantity or
+    /// valueDecimal/valueInteger for a number, valueBoolean, valueCoding (clinical-fact-value) or valueString for a code,
+    /// valueDate for a date. Items that name no fact (the birth date, which the Patient carries; other questions) are
+    /// passed over, as are unanswered ones (the fact stays unknown). A response entered in error or stopped states nothing.
+    /// </summary>
+    public void ReadQuestionnaireResponse(QuestionnaireResponse response, string path)
+    {
+        if (response.Status is QuestionnaireResponse.QuestionnaireResponseStatus.EnteredInError or QuestionnaireResponse.QuestionnaireResponseStatus.Stopped) return;
+        ReadItems(response.Item, $"{path}.item");
+    }
+
+    private void ReadItems(List<QuestionnaireResponse.ItemComponent> items, string path)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var itemPath = $"{path}[{i}]";
+            ReadItems(item.Item, $"{itemPath}.item");
+            for (var a = 0; a < item.Answer.Count; a++) ReadItems(item.Answer[a].Item, $"{itemPath}.answer[{a}].item");
+            if (item.LinkId is not { } linkId || facts.Find(linkId) is not { } fact || item.Answer.Count == 0) continue;
+            if (!Readable(fact, $"{itemPath}.linkId")) continue;
+            if (item.Answer.Count > 1)
+            {
+                Problem($"{itemPath}.answer: the clinical fact '{fact.Name}' takes one answer; this item has {item.Answer.Count}", $"{itemPath}.answer");
+                continue;
+            }
+            var answer = item.Answer[0];
+            if (answer.Value is null) continue;
+            var before = _statements.ContainsKey(fact.Name);
+            Add(fact, answer.Value, $"{itemPath}.answer[0].{ValueElement(answer.Value)}", when: null, supportingInfo: false);
+            if (!before && _statements.ContainsKey(fact.Name))
+                _origins[fact.Name] = answer.GetExtension(InformationOrigin)?.GetExtension("source")?.Value is Code { Value: { } source } ? source : "unstated";
+        }
     }
 
     /// <summary>When an Observation holds (effective[x], else issued): only to order a patient's records.</summary>
@@ -242,6 +295,10 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
                 return Number(fact, quantity, path);
             case FactType.Number when value is Integer { Value: { } integer } && fact.Unit is null:
                 return (JsonValue.Create(integer), FactValue.Of(integer), integer.ToString(CultureInfo.InvariantCulture));
+            case FactType.Number when value is FhirDecimal { Value: { } number } && fact.Unit is null:
+                return (JsonValue.Create((double)number), FactValue.Of((double)number), number.ToString(CultureInfo.InvariantCulture));
+            case FactType.Code when value is Coding { System: FhirSystems.ClinicalFactValue, Code: { } coded }:
+                return Code(fact, coded, path);
             case FactType.Code when value is FhirString { Value: { } text }:
                 return Code(fact, text, path);
             case FactType.Code when value is CodeableConcept concept:

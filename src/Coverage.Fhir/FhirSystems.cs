@@ -32,6 +32,13 @@ public static class FhirSystems
     public const string PasInquireOperation = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry";
     public const string PasImplementationGuide = "http://hl7.org/fhir/us/davinci-pas/ImplementationGuide/hl7.fhir.us.davinci-pas";
 
+    /// <summary>Da Vinci DTR, the version this server serves (docs/dtr.md): the payer side's operations.</summary>
+    public const string DtrVersion = "2.0.1";
+    public const string DtrImplementationGuide = "http://hl7.org/fhir/us/davinci-dtr/ImplementationGuide/hl7.fhir.us.davinci-dtr|" + DtrVersion;
+    public const string DtrQuestionnairePackageOperation = "http://hl7.org/fhir/us/davinci-dtr/OperationDefinition/questionnaire-package|" + DtrVersion;
+    /// <summary>SDC's $next-question, which DTR 2.0.1 uses for adaptive forms.</summary>
+    public const string SdcNextQuestionOperation = "http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-next-question";
+
     /// <summary>X12 code list 306, Action Code (HCR01 of the 278 response).</summary>
     public const string X12ActionCode = "https://codesystem.x12.org/005010/306";
 

@@ -71,6 +71,7 @@ app.MapHealthEndpoints();
 app.MapPolicyPages();
 app.MapCdsHooksEndpoints();
 app.MapFhirEndpoints();
+app.MapDtrEndpoints();
 app.MapSubscriptionEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();

@@ -434,6 +434,14 @@ internal sealed class FakeFhirServer : HttpMessageHandler
 
     public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
 
+    /// <summary>A read or search of this server, as a client of it (a DTR client filling a questionnaire) makes it; null when not found.</summary>
+    public async Task<Resource?> GetAsync(string relativeUrl)
+    {
+        using var client = new HttpClient(this, disposeHandler: false);
+        using var response = await client.GetAsync(new Uri($"{BaseUrl}/{relativeUrl}"));
+        return response.IsSuccessStatusCode ? FhirJson.Parse<Resource>(await response.Content.ReadAsStringAsync(), out _) : null;
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);

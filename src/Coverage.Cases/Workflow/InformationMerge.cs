@@ -6,7 +6,8 @@ namespace Coverage.Cases;
 /// <summary>
 /// Merges the information a provider sends for a pended case into the stored request:
 /// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "...", "placeOfService": "22"}],
-/// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22"}</c> — what a determination's factsNeeded may ask for.
+/// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22", "informationOrigin": {"tumorSizeCm": "auto"}}</c> — what a
+/// determination's factsNeeded may ask for, and (from a DTR questionnaire) where each value came from.
 /// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or place of
 /// service, the birth date, sex or place of service already given is refused (naming the field), diagnoses are added.
 /// The merged request is then read again by the request reader, which validates every value.
@@ -50,7 +51,18 @@ public static class InformationMerge
                     if (request["placeOfService"] is not null) errors.Add(new InputError("placeOfService", "already given; information is added to a case, never replaced"));
                     else request["placeOfService"] = value?.DeepClone();
                     break;
-                case "clinical" or "member":
+                case "informationOrigin" when value is JsonObject origins:
+                    // Where each value came from (DTR's information-origin: auto from the record, override of it, manual):
+                    // kept with the addition for reviewers, not part of the request.
+                    foreach (var (field, origin) in origins)
+                    {
+                        if (origin is not JsonValue text || !text.TryGetValue<string>(out var code) || !InformationOrigins.Contains(code))
+                            errors.Add(new InputError($"informationOrigin.{field}", $"one of {string.Join(", ", InformationOrigins)}"));
+                        else if (!Gives(information, field))
+                            errors.Add(new InputError($"informationOrigin.{field}", "names no value this information gives (clinical.<fact> as the fact's name, or member.birthDate / member.sex)"));
+                    }
+                    break;
+                case "clinical" or "member" or "informationOrigin":
                     errors.Add(new InputError(name, "must be an object"));
                     break;
                 case "diagnoses" or "serviceLines":
@@ -63,6 +75,14 @@ public static class InformationMerge
         }
         return request;
     }
+
+    /// <summary>DTR 2.0.1's information origins (ValueSet informationOrigins), and "unstated" for an answer that gave none.</summary>
+    public static readonly IReadOnlyList<string> InformationOrigins = ["auto", "override", "manual", "unstated"];
+
+    private static bool Gives(JsonObject information, string field) =>
+        field.StartsWith("member.", StringComparison.Ordinal)
+            ? information["member"]?[field["member.".Length..]] is not null
+            : information["clinical"]?[field] is not null;
 
     private static void MergeLines(JsonObject request, JsonArray lines, List<InputError> errors, HashSet<int> describedLines)
     {

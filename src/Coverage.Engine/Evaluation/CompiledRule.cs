@@ -39,12 +39,9 @@ internal sealed class CompiledRule
             $"and the request gives no diagnosis; {rule.Section} is about {about}. Please send the diagnosis.";
     }
 
-    /// <summary>How the member's age is asked for: through the birth date it is derived from.</summary>
-    public const string BirthDateFact = "member.birthDate";
-    /// <summary>How the member's sex is asked for: the request's own field.</summary>
-    public const string SexFact = "member.sex";
-    /// <summary>How the place of service is asked for: the request's field (a line may state its own).</summary>
-    public const string PlaceOfServiceFact = "placeOfService";
+    public const string BirthDateFact = FactsAsked.BirthDateFact;
+    public const string SexFact = FactsAsked.SexFact;
+    public const string PlaceOfServiceFact = FactsAsked.PlaceOfServiceFact;
 
     public int Index { get; }
     public CoverageRule Rule { get; }
@@ -185,25 +182,7 @@ internal sealed class CompiledRule
         return [.. order.Select(fact => Need(fact, byFact[fact], facts))];
     }
 
-    private static FactNeeded Need(string fact, List<string> criteria, FactDefinitions facts)
-    {
-        if (fact == DiagnosisIn.FactName)
-            return new FactNeeded(fact, "diagnosis", null, [], "The diagnoses (ICD-10-CM)", criteria);
-        var definition = facts.Find(fact)!;
-        // A derived fact is asked for through what it is derived from: the birth date, the date the time counts
-        // from, the list a count counts, the request's sex or place of service.
-        return definition.DerivedFrom switch
-        {
-            FactDefinitions.AgeOnDateOfService => new FactNeeded(BirthDateFact, "date", null, [], definition.Documentation, criteria),
-            FactDefinitions.TimeSince or FactDefinitions.Count => Asked(facts.Find(definition.Of!)!, criteria),
-            FactDefinitions.MemberSex => new FactNeeded(SexFact, "code", null, FactDefinitions.Sexes, definition.Documentation, criteria),
-            FactDefinitions.PlaceOfService => new FactNeeded(PlaceOfServiceFact, "code", null, definition.Values, definition.Documentation, criteria),
-            _ => Asked(definition, criteria),
-        };
-    }
-
-    private static FactNeeded Asked(FactDefinition fact, List<string> criteria) =>
-        new(fact.Name, fact.Type.ToString().ToLowerInvariant(), fact.Unit, fact.Values, fact.Documentation, criteria);
+    private static FactNeeded Need(string fact, List<string> criteria, FactDefinitions facts) => FactsAsked.For(fact, criteria, facts);
 
     private static string TextsOf(CriterionFinding[] findings, CriterionResult result) =>
         string.Join("; ", findings.Where(f => f.Result == result).Select(f => f.Text));

@@ -60,6 +60,14 @@ public sealed partial class Evaluator
 
     public PolicyCatalogue Catalogue => _catalogue;
 
+    /// <summary>
+    /// The facts criteria read, derived as this evaluator derives them (the age on the date, the time since a date, a
+    /// count, the sex), from answers given without a request: DTR's adaptive questions, which evaluate a statement's or a
+    /// device's criteria to know what can still change the outcome. The evaluator's own reading of a request is unchanged.
+    /// </summary>
+    public IFactSource FactsOf(ClinicalFacts clinical, IReadOnlyList<string> diagnoses, DateOnly? birthDate, string? sex, DateOnly dateOfService) =>
+        new RequestFacts().Set(clinical, diagnoses, birthDate, sex, dateOfService, _ageFact, _derived);
+
     public Determination Evaluate(CoverageRequest request)
     {
         var plan = _catalogue.FindPlan(request.Member.PlanId)

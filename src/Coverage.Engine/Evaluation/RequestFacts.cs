@@ -31,6 +31,20 @@ internal sealed class RequestFacts : IFactSource
         return this;
     }
 
+    /// <summary>What criteria may read from answers given without a request (DTR's adaptive questions): no line, no place of service.</summary>
+    public RequestFacts Set(ClinicalFacts clinical, IReadOnlyList<string> diagnoses, DateOnly? birthDate, string? sex, DateOnly dateOfService, string? ageFact, FactDefinition[] derived)
+    {
+        _clinical = clinical;
+        _diagnoses = diagnoses;
+        _ageFact = ageFact;
+        _ageYears = birthDate is { } birth ? MemberAge.On(birth, dateOfService) : null;
+        _dateOfService = dateOfService;
+        _sex = sex;
+        _placeOfService = null;
+        _derived = derived;
+        return this;
+    }
+
     /// <summary>Everything a statement's criteria may read for one line.</summary>
     public RequestFacts Set(CoverageRequest request, ServiceLine line, DateOnly dateOfService, string? ageFact, FactDefinition[] derived)
     {

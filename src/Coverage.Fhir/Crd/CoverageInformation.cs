@@ -15,7 +15,10 @@ public sealed record CoverageAssertion(
     /// For a secondary hook (order-select): no request for clinical or administrative information (hook-19) — no
     /// doc-needed, doc-purpose or info-needed; what is covered and whether prior authorization is needed stay.
     /// </summary>
-    public CoverageAssertion WithoutInformationRequests() => this with { DocNeeded = null, InfoNeeded = [] };
+    public CoverageAssertion WithoutInformationRequests() => this with { DocNeeded = null, InfoNeeded = [], Questionnaires = [] };
+
+    /// <summary>The DTR questionnaires (canonical|version) whose answers the documentation asked for can be given in.</summary>
+    public IReadOnlyList<string> Questionnaires { get; init; } = [];
 }
 
 /// <summary>
@@ -124,6 +127,9 @@ public static class CoverageInformation
             parts.Add(new Extension("doc-purpose", new Code("withpa")));
         }
         foreach (var info in assertion.InfoNeeded) parts.Add(new Extension("info-needed", new Code(info)));
+        // Only beside doc-needed: the questionnaire is how the documentation is given (CRD 2.0.1 "questionnaire").
+        if (assertion.DocNeeded is not null)
+            foreach (var questionnaire in assertion.Questionnaires) parts.Add(new Extension("questionnaire", new Canonical(questionnaire)));
         if (assertion.BillingCode is not null) parts.Add(new Extension("billingCode", assertion.BillingCode));
         var reason = new CodeableConcept { Text = assertion.Reason };
         if (assertion.ReasonCode is not null) reason.Coding.Add(assertion.ReasonCode);

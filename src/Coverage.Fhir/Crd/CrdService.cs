@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
@@ -12,6 +13,11 @@ public sealed record CrdOptions
 {
     /// <summary>Where a policy can be read by people: {PolicyBaseUrl}/{id}?version={version}. Null: no policy link.</summary>
     public string? PolicyBaseUrl { get; init; }
+    /// <summary>
+    /// The DTR questionnaires (canonical|version) whose answers can decide a line, for coverage-information's
+    /// "questionnaire" beside doc-needed (the host wires DTR's; CRD does not know how questionnaires are made). Null: none.
+    /// </summary>
+    public Func<PolicyCatalogue, LineDetermination, IReadOnlyList<string>>? QuestionnairesFor { get; init; }
     /// <summary>FHIR servers this service may read back from (CDS Hooks fhirServer); empty: none.</summary>
     public IReadOnlyList<string> AllowedFhirServers { get; init; } = [];
     /// <summary>The payer this server answers for (Coverage.payor is checked against it, hook-13).</summary>
@@ -140,7 +146,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                     if (line.Outcome != LineOutcome.NotAddressed) break;
                 }
                 assertion = decided is not null
-                    ? CoverageInformation.Assert(decided, PolicyUrl(decided))
+                    ? CoverageInformation.Assert(decided, PolicyUrl(decided)) with { Questionnaires = Questionnaires(decided) }
                     // e.g. an invalid reason code: the order cannot be assessed as it stands.
                     : CoverageInformation.NotAssessed($"The order cannot be assessed as it stands ({unreadable}): coverage was not assessed.", false);
             }
@@ -194,6 +200,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// <summary>The billing codes the catalogue maps a clinical coding to (policies/order-codes.yaml); none when it maps none.</summary>
     private IReadOnlyList<Coding> ClinicalToBilling(Coding coding) =>
         [.. evaluator.Catalogue.OrderCodes.BillingCodesFor(coding.System, coding.Code).Select(c => new Coding(FhirSystems.ProcedureSystem(c), c))];
+
+    /// <summary>The DTR questionnaire (canonical|version) whose answers can decide the line; none when documentation cannot change it.</summary>
+    private IReadOnlyList<string> Questionnaires(LineDetermination line) => options.QuestionnairesFor?.Invoke(evaluator.Catalogue, line) ?? [];
 
     private string? PolicyUrl(LineDetermination line) =>
         options.PolicyBaseUrl is null || line.Policy is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{line.Policy.Id}?version={line.Policy.Version}";

@@ -2,7 +2,7 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Pas;
 
-/// <summary>GET /fhir/metadata: what the FHIR endpoint supports (PAS $submit and $inquire on Claim).</summary>
+/// <summary>GET /fhir/metadata: what the FHIR endpoint supports (PAS $submit and $inquire on Claim, DTR's Questionnaire operations).</summary>
 public static class FhirCapabilities
 {
     /// <summary>
@@ -26,7 +26,7 @@ public static class FhirCapabilities
         Format = ["application/fhir+json", "json"],
         // PAS as the version it conforms to (PasSystems.Version), and the payer role's CapabilityStatement of that version.
         Instantiates = [PasSystems.IntermediaryCapabilities],
-        ImplementationGuide = [PasSystems.ImplementationGuide, FhirSystems.CrdImplementationGuide],
+        ImplementationGuide = [PasSystems.ImplementationGuide, FhirSystems.CrdImplementationGuide, FhirSystems.DtrImplementationGuide],
         Rest =
         [
             new CapabilityStatement.RestComponent
@@ -58,6 +58,16 @@ public static class FhirCapabilities
                         [
                             new CapabilityStatement.SearchParamComponent { Name = "entity", Type = SearchParamType.Reference, Documentation = "The case id" },
                             new CapabilityStatement.SearchParamComponent { Name = "subject", Type = SearchParamType.String, Documentation = "A service subject, such as cds-hooks/order-sign" },
+                        ],
+                    },
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "Questionnaire",
+                        Documentation = "DTR 2.0.1: questionnaires generated from the catalogue's criteria (docs/dtr.md); scope system/Questionnaire.r.",
+                        Operation =
+                        [
+                            new CapabilityStatement.OperationComponent { Name = "questionnaire-package", Definition = FhirSystems.DtrQuestionnairePackageOperation },
+                            new CapabilityStatement.OperationComponent { Name = "next-question", Definition = FhirSystems.SdcNextQuestionOperation },
                         ],
                     },
                     SubscriptionCapability.Resource(),

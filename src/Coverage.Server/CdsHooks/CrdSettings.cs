@@ -37,6 +37,7 @@ public sealed class CrdSettings
     public CrdOptions Crd() => new()
     {
         PolicyBaseUrl = $"{BaseUrl}/policies",
+        QuestionnairesFor = new Fhir.Dtr.DtrCanonicals($"{BaseUrl}/fhir").QuestionnairesFor,
         AllowedFhirServers = AllowedFhirServers,
         Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
     };

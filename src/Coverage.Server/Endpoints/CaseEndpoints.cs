@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Validation;
+using Coverage.Fhir;
+using Coverage.Fhir.Dtr;
 using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Coverage.Store;
@@ -75,11 +78,20 @@ internal static class CaseEndpoints
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
-    private static async Task<IResult> AddInformation(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken)
+    private static async Task<IResult> AddInformation(Guid id, HttpRequest request, CaseService cases, PolicyCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
         var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
         if (body is null) return ApiProblems.Invalid("The information is invalid.", [error!]);
+        if (body.ContainsKey("questionnaireResponse"))
+        {
+            // A DTR-completed questionnaire: its answers are the information, with where each came from.
+            if (body.Count > 1) return ApiProblems.Invalid("The information is invalid.", [new InputError("questionnaireResponse", "send a questionnaire response alone, not beside other information")]);
+            var response = body["questionnaireResponse"] is JsonObject json ? FhirJson.Parse<Hl7.Fhir.Model.QuestionnaireResponse>(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), out _) : null;
+            if (response is null) return ApiProblems.Invalid("The information is invalid.", [new InputError("questionnaireResponse", "must be a FHIR R4 QuestionnaireResponse")]);
+            body = QuestionnaireAnswers.ToInformation(response, catalogue.Facts, "questionnaireResponse", out var problems)!;
+            if (problems.Count > 0) return ApiProblems.Invalid("The questionnaire response cannot be read.", [.. problems.Select(p => new InputError(p.Expression, p.Message))]);
+        }
         var result = await cases.AddInformationAsync(id, body, request.HttpContext.Caller(), cancellationToken);
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
@@ -215,7 +227,8 @@ public sealed record InformationRequestDocument(DecisionReviewer? Reviewer, stri
 
 /// <summary>For the OpenAPI document: information for a pended case.</summary>
 public sealed record InformationDocument(
-    IDictionary<string, object?>? Clinical, IReadOnlyList<string>? Diagnoses, IReadOnlyList<InformationLine>? ServiceLines, InformationMember? Member);
+    IDictionary<string, object?>? Clinical, IReadOnlyList<string>? Diagnoses, IReadOnlyList<InformationLine>? ServiceLines, InformationMember? Member,
+    IDictionary<string, string>? InformationOrigin = null, object? QuestionnaireResponse = null);
 
 public sealed record InformationLine(int Sequence, string Description);
 

@@ -70,6 +70,8 @@ public static class ApiScopes
     public static readonly string[] ClaimSubmit = ["system/Claim.c", "system/Claim.write", "system/Claim.*", "system/*.write", "system/*.*"];
     /// <summary>SMART scopes that allow a PAS inquiry (reads the ClaimResponse).</summary>
     public static readonly string[] ClaimInquire = ["system/ClaimResponse.r", "system/ClaimResponse.read", "system/ClaimResponse.*", "system/*.read", "system/*.*"];
+    /// <summary>SMART scopes that allow DTR's questionnaire operations (they read the payer's Questionnaires).</summary>
+    public static readonly string[] QuestionnaireRead = ["system/Questionnaire.r", "system/Questionnaire.read", "system/Questionnaire.*", "system/*.read", "system/*.*"];
 }
 
 /// <summary>
@@ -86,6 +88,7 @@ public static class ApiAuthentication
     public const string ReadAudit = "api.audit.read";
     public const string SubmitClaims = "fhir.claim.submit";
     public const string InquireClaims = "fhir.claim.inquire";
+    public const string ReadQuestionnaires = "fhir.questionnaire.read";
 
     public static void AddApiAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -148,6 +151,7 @@ public static class ApiAuthentication
         Policy(ReadAudit, ApiScopes.AuditRead);
         Policy(SubmitClaims, ApiScopes.ClaimSubmit);
         Policy(InquireClaims, ApiScopes.ClaimInquire);
+        Policy(ReadQuestionnaires, ApiScopes.QuestionnaireRead);
     }
 
     /// <summary>The token's scopes: the space-separated "scope" claim (RFC 8693) or "scp" entries.</summary>

@@ -40,6 +40,15 @@ public sealed class IgValidator
     public const string Pas201Package = "hl7.fhir.us.davinci-pas-2.0.1.tgz";
     public const string UsCore700 = "hl7.fhir.us.core-7.0.0.tgz";
     public const string Pas221Package = "hl7.fhir.us.davinci-pas-2.2.1.tgz";
+    public const string Dtr201Package = "hl7.fhir.us.davinci-dtr-2.0.1.tgz";
+
+    private static readonly Lazy<IgValidator> SharedDtr201 = new(() => new IgValidator(UsCore311, Crd201Package, Dtr201Package));
+
+    /// <summary>
+    /// Da Vinci DTR 2.0.1 (with CRD 2.0.1 and US Core 3.1.1). SDC 3.0.0, which its Questionnaire and QuestionnaireResponse
+    /// profiles derive from, is in no kit: those two profiles cannot be compiled offline (Packages/SOURCES.md).
+    /// </summary>
+    public static IgValidator Dtr201 => SharedDtr201.Value;
 
     private static readonly Lazy<IgValidator> SharedCrd201 = new(() => new IgValidator(UsCore311, Crd201Package));
     private static readonly Lazy<IgValidator> SharedPas201 = new(() => new IgValidator(UsCore311, Pas201Package));

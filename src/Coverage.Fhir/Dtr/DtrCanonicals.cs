@@ -1,0 +1,32 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Model;
+
+namespace Coverage.Fhir.Dtr;
+
+/// <summary>
+/// The canonical URLs of the DTR resources this payer serves, under its FHIR base, and their version: the digest of the
+/// catalogue they were generated from. The same catalogue always gives the same resources, so a canonical with a
+/// version names one questionnaire for as long as the server can load that catalogue (docs/dtr.md, "Versions").
+/// </summary>
+public sealed record DtrCanonicals(string FhirBase)
+{
+    public string Questionnaire(string id) => $"{FhirBase}/Questionnaire/{id}";
+    public string Library(string id) => $"{FhirBase}/Library/{id}";
+    public string ValueSet(string id) => $"{FhirBase}/ValueSet/{id}";
+
+    /// <summary>The questionnaire (canonical|version) whose answers can decide a line; none when documentation cannot change it.</summary>
+    public IReadOnlyList<string> QuestionnairesFor(PolicyCatalogue catalogue, LineDetermination line) =>
+        QuestionnaireSubject.For(catalogue, line) is { } subject ? [$"{Questionnaire(subject.Id)}|{catalogue.Digest}"] : [];
+
+    /// <summary>The id of a questionnaire this payer serves, from a canonical (url, or url|version); null for any other URL.</summary>
+    public (string Id, string? Version)? QuestionnaireOf(string canonical)
+    {
+        var bar = canonical.IndexOf('|', StringComparison.Ordinal);
+        var url = bar < 0 ? canonical : canonical[..bar];
+        var version = bar < 0 ? null : canonical[(bar + 1)..];
+        var prefix = FhirBase + "/Questionnaire/";
+        if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var id = url[prefix.Length..];
+        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? (id, string.IsNullOrEmpty(version) ? null : version) : null;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Evaluation;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Fhir.Dtr;
+
+/// <summary>
+/// A DTR QuestionnaireResponse as the information a pended case takes (the REST information endpoint's document):
+/// <c>clinical</c> from the answers whose linkId is a fact (the one fact reader), <c>member.birthDate</c> from the
+/// birth-date question, and <c>informationOrigin</c> — each value's DTR information-origin (auto, override, manual) —
+/// kept with the addition for reviewers.
+/// </summary>
+public static class QuestionnaireAnswers
+{
+    public static JsonObject? ToInformation(QuestionnaireResponse response, FactDefinitions facts, string path, out IReadOnlyList<FhirProblem> problems)
+    {
+        var reader = new ClinicalFactReader(facts);
+        reader.ReadQuestionnaireResponse(response, path);
+        var found = new List<FhirProblem>(reader.Problems);
+        var information = new JsonObject();
+        var origins = new JsonObject();
+        var clinical = reader.Clinical();
+        if (clinical.Count > 0) information["clinical"] = clinical;
+        foreach (var (fact, origin) in reader.Origins) origins[fact] = origin;
+        for (var i = 0; i < response.Item.Count; i++)
+        {
+            var item = response.Item[i];
+            if (item.LinkId != FactsAsked.BirthDateFact || item.Answer.Count == 0) continue;
+            if (item.Answer[0].Value is Date { Value: { Length: 10 } birthDate })
+            {
+                information["member"] = new JsonObject { ["birthDate"] = birthDate };
+                origins[FactsAsked.BirthDateFact] = OriginOf(item.Answer[0]);
+            }
+            else found.Add(new FhirProblem($"{path}.item[{i}].answer[0]: the birth date is a full date (valueDate yyyy-MM-dd)", $"{path}.item[{i}].answer[0]"));
+        }
+        if (origins.Count > 0) information["informationOrigin"] = origins;
+        problems = found;
+        return found.Count > 0 ? null : information;
+    }
+
+    private static string OriginOf(QuestionnaireResponse.AnswerComponent answer) =>
+        answer.GetExtension(ClinicalFactReader.InformationOrigin)?.GetExtension("source")?.Value is Code { Value: { } source } ? source : "unstated";
+}

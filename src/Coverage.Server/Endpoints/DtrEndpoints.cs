@@ -1,0 +1,61 @@
+using Coverage.Engine.Evaluation;
+using Coverage.Fhir;
+using Coverage.Fhir.Dtr;
+using Coverage.Server.CdsHooks;
+using Coverage.Server.Errors;
+using Hl7.Fhir.Model;
+
+namespace Coverage.Server.Endpoints;
+
+/// <summary>Da Vinci DTR 2.0.1, the payer's side: POST /fhir/Questionnaire/$questionnaire-package and $next-question.</summary>
+internal static class DtrEndpoints
+{
+    public static IEndpointRouteBuilder MapDtrEndpoints(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci DTR)");
+        fhir.AddEndpointFilter(static async (context, next) => FhirResults.AcceptsJson(context.HttpContext.Request)
+            ? await next(context)
+            : FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status406NotAcceptable),
+                "This server answers in application/fhir+json only; accept it (or */*)."), StatusCodes.Status406NotAcceptable));
+        fhir.MapPost("/Questionnaire/$questionnaire-package", Package).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
+            .WithName("DtrQuestionnairePackage").WithSummary("DTR: the questionnaire package(s) for a Coverage and orders or questionnaire canonicals (Parameters, application/fhir+json)");
+        fhir.MapPost("/Questionnaire/$next-question", Next).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
+            .WithName("DtrNextQuestion").WithSummary("DTR adaptive form: the QuestionnaireResponse so far (bare or as Parameters 'in') gets the next question, or comes back completed");
+        return app;
+    }
+
+    private static async Task<IResult> Next(
+        HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (resource, failure) = await ReadResource(request, "a QuestionnaireResponse (or Parameters with 'in')", cancellationToken);
+        if (resource is null) return failure!;
+        var (response, error, status) = await NextQuestion.RunAsync(resource, evaluator, digest => versions.FindAsync(digest, cancellationToken), time, Canonicals(settings));
+        return response is not null ? FhirResults.Resource(response) : FhirResults.Outcome(error!, status);
+    }
+
+    private static async Task<IResult> Package(
+        HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (resource, failure) = await ReadResource(request, "a Parameters resource", cancellationToken);
+        if (resource is null) return failure!;
+        if (resource is not Parameters parameters)
+            return FhirResults.Outcome(Outcomes.Invalid($"Expected a Parameters, got a {resource.TypeName}.", "Parameters"), 400);
+        var (output, error, status) = await QuestionnairePackage.RunAsync(parameters, evaluator,
+            digest => versions.FindAsync(digest, cancellationToken), Canonicals(settings), time.GetUtcNow());
+        return output is not null ? FhirResults.Resource(output) : FhirResults.Outcome(error!, status);
+    }
+
+    public static DtrCanonicals Canonicals(CrdSettings settings) => new($"{settings.BaseUrl}/fhir");
+
+    /// <summary>The operation's input: a FHIR resource in application/fhir+json; anything else is a 4xx OperationOutcome.</summary>
+    private static async Task<(Resource? Resource, IResult? Failure)> ReadResource(HttpRequest request, string expected, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
+            return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), $"Send {expected} as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
+        var bytes = await RequestBody.ReadAsync(request, cancellationToken);
+        if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is empty; send {expected}."), 400));
+        if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is invalid: {invalid.Message}."), 400));
+        var resource = FhirJson.Parse<Resource>(bytes, out var problems);
+        return resource is null ? (null, FhirResults.Outcome(problems!, 400)) : (resource, null);
+    }
+}
