@@ -58,6 +58,7 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
             records.Audit(record, now, "case-updated", caller.Actor,
                 $"Updated by the provider (PAS claim update): {Describe(changes)}. Re-evaluated: {outcomeBefore} → {record.Outcome}; status {statusBefore} → {record.Status}.");
         }
+        CaseRecordClock.Follow(records, record, caller.Actor, now);
         record.Revision++;
         try
         {
