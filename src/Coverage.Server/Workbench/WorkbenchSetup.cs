@@ -24,6 +24,7 @@ public static class WorkbenchSetup
         var sessionMinutes = section.GetValue(nameof(WorkbenchOptions.SessionMinutes), 30);
         services.AddSingleton(sp => new WorkbenchAccounts(sp.GetRequiredService<IOptions<WorkbenchOptions>>().Value.Accounts));
         services.AddSingleton<NoticeBuilder>();
+        services.AddSingleton<AppealNoticeBuilder>();
         services.AddScoped<WorkbenchSessions>();
         services.AddScoped<SignInThrottle>();
         services.AddSingleton<PasswordVerificationGate>();
