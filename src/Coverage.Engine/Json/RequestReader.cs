@@ -104,8 +104,9 @@ public static class RequestReader
             var planId = fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null
                 ? rules.PlanId(Id(p, "member.planId", RequestRules.MaxIdLength))
                 : catalogue.DefaultPlan.Id;
-            var risks = fields.TryGetValue("socialRiskFactors", out var r) ? RiskFactors(r) : [];
-            return new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId, SocialRiskFactors = risks };
+            var member = new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
+            // Only when stated: a member without factors keeps the model's own empty list, as every other adapter's does.
+            return fields.TryGetValue("socialRiskFactors", out var r) && RiskFactors(r) is { Count: > 0 } risks ? member with { SocialRiskFactors = risks } : member;
         }
 
         /// <summary>member.socialRiskFactors: a list of known factors, each once, kept in the vocabulary's order.</summary>

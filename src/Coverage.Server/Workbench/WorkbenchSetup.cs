@@ -94,6 +94,9 @@ public static class WorkbenchSetup
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
             .RequireAuthorization(ReviewerPolicy)
             .ExcludeFromDescription();
+        app.MapGet("/workbench/reports/prior-authorization.csv", Pages.Workbench.ReportModel.Csv)
+            .RequireAuthorization(ReviewerPolicy)
+            .ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/appeal-notice.pdf", NoticeEndpoints.AppealPdf)
             .RequireAuthorization(ReviewerPolicy)
             .ExcludeFromDescription();
