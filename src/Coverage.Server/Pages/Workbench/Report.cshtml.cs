@@ -54,7 +54,33 @@ public sealed class ReportModel(CaseService cases, TimeProvider time) : PageMode
     }
 
     /// <summary>A bar's length in the chart (0–300 px wide for 0–100 %).</summary>
-    public static string BarWidth(decimal? percent) => ((int)Math.Round((percent ?? 0) * 3)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static int BarWidth(decimal? percent) => (int)Math.Round((percent ?? 0) * 3);
+
+    /// <summary>
+    /// The chart: for each stratum a bar of the standard and one of the expedited requests approved, as SVG written
+    /// here (labels encoded), styled by the workbench's stylesheet — no script, nothing fetched from elsewhere.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.HtmlString Chart(PriorAuthorizationReport report)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var height = (report.Strata.Count * 44) + 24;
+        var svg = new System.Text.StringBuilder();
+        svg.Append(inv, $"<svg id=\"approval-chart\" role=\"img\" aria-labelledby=\"chart-title\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\">")
+           .Append("<title id=\"chart-title\">Percentage of standard and expedited requests approved, by group of members</title>");
+        for (var i = 0; i < report.Strata.Count; i++)
+        {
+            var s = report.Strata[i];
+            var y = i * 44;
+            svg.Append(inv, $"<text x=\"0\" y=\"{y + 14}\" class=\"chart-label\">{System.Net.WebUtility.HtmlEncode(StratumName(s.Stratum))}</text>");
+            foreach (var (row, name, m) in new[] { (0, "standard", s.Standard), (1, "expedited", s.Expedited) })
+            {
+                var width = BarWidth(m.PercentApproved);
+                svg.Append(inv, $"<rect x=\"220\" y=\"{y + 2 + (row * 18)}\" height=\"16\" width=\"{width}\" class=\"bar-{name}\"></rect>")
+                   .Append(inv, $"<text x=\"{226 + width}\" y=\"{y + 14 + (row * 18)}\" class=\"chart-value\">{name} {Percent(m.PercentApproved)}</text>");
+            }
+        }
+        return new Microsoft.AspNetCore.Html.HtmlString(svg.Append("</svg>").ToString());
+    }
 
     public static string Percent(decimal? percent) => percent is { } p ? p.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";
 
