@@ -6,7 +6,7 @@ using Coverage.Engine.Json;
 
 namespace Coverage.Cli;
 
-/// <summary>The `coverage` command line: evaluate, policy show, policy validate, adjudicate (batch claim files).</summary>
+/// <summary>The `coverage` command line: evaluate, policy show, policy validate, adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
 internal static class CoverageCommand
 {
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -38,7 +38,7 @@ internal static class CoverageCommand
         var policy = new Command("policy", "Inspect and check the policy catalogue") { show, validate, list };
         var root = new RootCommand("Coverage: decides service lines against computable medical coverage policies.")
         {
-            evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr),
+            evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), ReportCommand.Create(catalogueOption, stdout, stderr),
         };
         root.Options.Add(catalogueOption);
 
@@ -136,7 +136,7 @@ internal static class CoverageCommand
         return ExitCodes.Ok;
     }
 
-    private static bool TryLoad(string? dir, TextWriter stderr, out PolicyCatalogue catalogue)
+    internal static bool TryLoad(string? dir, TextWriter stderr, out PolicyCatalogue catalogue)
     {
         var root = CatalogueLocator.Resolve(dir);
         var (loaded, errors) = CatalogueLoader.TryLoad(root);

@@ -9,4 +9,6 @@ internal static class ExitCodes
     public const int InputError = 2;
     /// <summary>The catalogue could not be loaded, so nothing can be decided.</summary>
     public const int CatalogueError = 3;
+    /// <summary>The case store could not be read (coverage report).</summary>
+    public const int StoreError = 4;
 }

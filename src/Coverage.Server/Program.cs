@@ -76,6 +76,8 @@ app.MapSubscriptionEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapDeterminationEndpoints();
 api.MapCaseEndpoints();
+api.MapAppealEndpoints();
+api.MapReportEndpoints();
 
 // The evaluator compiles every policy now: a catalogue the engine cannot run stops the server at start
 // instead of answering every determination with a 500 while /health says healthy.

@@ -78,6 +78,26 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public Task<StoreResult<CaseView>> RequestInformationAsync(Guid id, InformationRequestSubmission submission, Caller caller, CancellationToken cancellationToken) =>
         new RequestInformation(_records).HandleAsync(id, submission, caller, cancellationToken);
 
+    /// <summary>A reviewer extends an open case's decision clock, where its rules allow (see <see cref="ExtendClock"/>).</summary>
+    public Task<StoreResult<CaseView>> ExtendAsync(Guid id, ExtensionSubmission submission, Caller caller, CancellationToken cancellationToken) =>
+        new ExtendClock(_records).HandleAsync(id, submission, caller, cancellationToken);
+
+    /// <summary>Files an appeal of a case's adverse determination, as a case of its own linked to it (see <see cref="FileAppeal"/>).</summary>
+    public Task<StoreResult<CaseView>> FileAppealAsync(Guid id, AppealSubmission submission, Caller caller, CancellationToken cancellationToken) =>
+        new FileAppeal(_records, evaluator).HandleAsync(id, submission, caller, cancellationToken);
+
+    /// <summary>A physician records a peer-to-peer discussion with the requesting provider on a case.</summary>
+    public Task<StoreResult<CaseView>> RecordPeerToPeerAsync(Guid id, PeerToPeerSubmission submission, Caller caller, CancellationToken cancellationToken) =>
+        new RecordPeerToPeer(_records).HandleAsync(id, submission, caller, cancellationToken);
+
+    /// <summary>Payer staff record that an appeal's external review was requested, or its result.</summary>
+    public Task<StoreResult<CaseView>> RecordExternalReviewAsync(Guid id, ExternalReviewSubmission submission, Caller caller, CancellationToken cancellationToken) =>
+        new RecordExternalReview(_records).HandleAsync(id, submission, caller, cancellationToken);
+
+    /// <summary>The CMS-0057-F prior-authorization metrics of the period [from, to), stratified (see <see cref="ReportPriorAuthorization"/>); payer staff only.</summary>
+    public Task<StoreResult<PriorAuthorizationReport>> ReportAsync(DateTime from, DateTime to, Caller caller, CancellationToken cancellationToken) =>
+        new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, caller, cancellationToken);
+
     /// <summary>Reads a case to produce the adverse determination notice of one line, and audits it.</summary>
     public Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken) =>
         new ProduceNotice(_records).HandleAsync(id, sequence, format, caller, cancellationToken);

@@ -18,7 +18,7 @@ public sealed class ProjectReferenceTests
         ["Coverage.Claims"] = ["Coverage.Engine"],
         ["Coverage.Fhir"] = ["Coverage.Engine"],
         ["Coverage.Store"] = ["Coverage.Engine", "Coverage.Cases"],
-        ["Coverage.Cli"] = ["Coverage.Engine", "Coverage.Claims"],
+        ["Coverage.Cli"] = ["Coverage.Engine", "Coverage.Claims", "Coverage.Cases", "Coverage.Store"],
         ["Coverage.Server"] = ["Coverage.Engine", "Coverage.Cases", "Coverage.Store", "Coverage.Fhir"],
     };
 

@@ -290,6 +290,48 @@ public sealed partial class CatalogueValidationTests : IDisposable
     }
 
     [Fact]
+    public void Load_PlanWithUnknownLineOfBusiness_NamesLineOfBusiness()
+    {
+        Replace("plans/example-fda-cryo-rider.yaml", "default: false", "default: false\nlineOfBusiness: commercial-gold");
+
+        AssertError("plans/example-fda-cryo-rider.yaml", "lineOfBusiness", "'commercial-gold' is not a line of business");
+    }
+
+    [Fact]
+    public void Load_PlanWithAppealWindowOfNoDays_NamesAppealWindowDays()
+    {
+        Replace("plans/example-fda-cryo-rider.yaml", "default: false", "default: false\nappealWindowDays: 0");
+
+        AssertError("plans/example-fda-cryo-rider.yaml", "appealWindowDays", "from 1 to 3650");
+    }
+
+    [Fact]
+    public void Load_PlanNamingItsLineOfBusiness_KeepsItAndItsWindow_OthersHaveNone()
+    {
+        Replace("plans/example-fda-cryo-rider.yaml", "default: false", "default: false\nlineOfBusiness: erisa\nappealWindowDays: 200");
+
+        var (catalogue, errors) = CatalogueLoader.TryLoad(_root);
+
+        Assert.Empty(errors);
+        var plan = catalogue!.FindPlan("example-fda-cryo-rider")!;
+        Assert.Equal(LinesOfBusiness.Erisa, plan.LineOfBusiness);
+        Assert.Equal(200, plan.AppealWindowDays);
+        Assert.Null(catalogue.DefaultPlan.LineOfBusiness);
+        Assert.Equal(BenefitPlan.DefaultAppealWindowDays, catalogue.DefaultPlan.AppealWindowDays);
+    }
+
+    [Fact]
+    public void Load_LinesOfBusinessCatalogue_ExtendsTheRepository_WithItsPlans()
+    {
+        var catalogue = CatalogueLoader.Load(Path.Combine(TestCatalogue.RepositoryRoot, "catalogues", "lines-of-business"));
+
+        Assert.Equal(LinesOfBusiness.MedicareAdvantage, catalogue.FindPlan("example-medicare-advantage")!.LineOfBusiness);
+        Assert.Equal(65, catalogue.FindPlan("example-medicare-advantage")!.AppealWindowDays);
+        Assert.Equal(LinesOfBusiness.Erisa, catalogue.FindPlan("example-erisa-group")!.LineOfBusiness);
+        Assert.Equal("standard", catalogue.DefaultPlan.Id);
+    }
+
+    [Fact]
     public void Load_FactWithUnknownType_NamesFactType()
     {
         Replace(FactsFile, "  - name: focality\n    type: code", "  - name: focality\n    type: enum");

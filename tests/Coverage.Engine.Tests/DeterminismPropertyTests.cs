@@ -28,6 +28,21 @@ public class DeterminismPropertyTests
         Assert.Equal(first, second);
     }
 
+    /// <summary>
+    /// Issue 18: a member's social risk factors are carried for the health-equity report, never read by a decision.
+    /// The same request with every factor and with none gives the same determination, byte for byte.
+    /// </summary>
+    [Property(MaxTest = Cases, Arbitrary = [typeof(CoverageArbitraries)])]
+    public void Evaluate_WithOrWithoutSocialRiskFactors_GivesIdenticalJson(GeneratedRequest generated)
+    {
+        var request = Read(generated);
+        var withFactors = request with { Member = request.Member with { SocialRiskFactors = SocialRiskFactors.All } };
+
+        Assert.Equal(
+            DeterminationWriter.ToJson(TestCatalogue.Evaluator.Evaluate(request with { Member = request.Member with { SocialRiskFactors = [] } })),
+            DeterminationWriter.ToJson(TestCatalogue.Evaluator.Evaluate(withFactors)));
+    }
+
     [Property(MaxTest = Cases, Arbitrary = [typeof(CoverageArbitraries)])]
     public void Evaluate_AnyRequest_ReasonCodesAreThoseOfTheOutcome(GeneratedRequest generated)
     {

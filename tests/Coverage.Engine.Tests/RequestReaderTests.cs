@@ -227,6 +227,32 @@ public class RequestReaderTests
     }
 
     [Fact]
+    public void Read_SocialRiskFactors_KeptInTheVocabularysOrder_WrittenBackOnlyWhenStated()
+    {
+        var json = JsonNode.Parse(new RequestBuilder().Json())!.AsObject();
+        json["member"]!["socialRiskFactors"] = new JsonArray("disability", "dual-eligible", "disability");
+
+        var request = TestCatalogue.Request(json.ToJsonString());
+        var without = TestCatalogue.Request(new RequestBuilder().Json());
+
+        Assert.Equal(["dual-eligible", "disability"], request.Member.SocialRiskFactors);
+        Assert.Contains("\"socialRiskFactors\":[\"dual-eligible\",\"disability\"]", RequestWriter.ToJson(request), StringComparison.Ordinal);
+        Assert.DoesNotContain("socialRiskFactors", RequestWriter.ToJson(without), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_UnknownSocialRiskFactor_NamesItsPlace()
+    {
+        var json = JsonNode.Parse(new RequestBuilder().Json())!.AsObject();
+        json["member"]!["socialRiskFactors"] = new JsonArray("dual-eligible", "homeless");
+
+        var error = Assert.Single(TestCatalogue.Errors(json.ToJsonString()));
+
+        Assert.Equal("member.socialRiskFactors[1]", error.Field);
+        Assert.Contains("low-income-subsidy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_PlanIdInOtherCase_IsUnknownPlan()
     {
         var error = Assert.Single(TestCatalogue.Errors(new RequestBuilder().Plan("Standard")));

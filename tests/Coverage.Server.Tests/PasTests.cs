@@ -286,6 +286,29 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Update_WithAppealCertificationType_FilesAnAppealOfTheDenial_TheCaseStaysAsItWas()
+    {
+        // Issue 18: X12 1322 certificationType 2 (appeal – standard) on the Claim update contests the denial.
+        var requestId = Api.NewId();
+        var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body).Item[0]);
+        await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary for this member.")));
+        var appeal = AsUpdate(PasBundle(requestId));
+        ((Claim)appeal.Entry[0].Resource!).Extension.Add(new Extension(Coverage.Fhir.Pas.PasSystems.CertificationType, new CodeableConcept("https://codesystem.x12.org/005010/1322", "2")));
+
+        var (status, body) = await Post("submit", appeal);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var appealId = AdministrationNumber(ClaimResponseOf(body).Item[0]);
+        Assert.NotEqual(caseId, appealId);
+        var (_, filed, _) = await Api.Get(_client, $"/api/v1/cases/{appealId}");
+        Assert.Equal("pas", filed.GetProperty("appeal").Str("filedBy"));
+        Assert.Equal(caseId, filed.GetProperty("appeal").Str("of"));
+        var (_, original, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        Assert.Equal("final", original.Str("status"));
+        Assert.Equal("not-covered", original.Str("finalOutcome"));
+    }
+
+    [Fact]
     public async Task Inquire_ListingOneItem_AnswersEveryItemOfTheRequest()
     {
         // spec-46: the current results for all submitted items, matched by sequence and code.

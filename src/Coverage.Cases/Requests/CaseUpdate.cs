@@ -10,4 +10,5 @@ namespace Coverage.Cases;
 /// <param name="Request">The updated request (its live lines); null when <paramref name="CancelsAll"/>.</param>
 /// <param name="Cancelled">Lines it cancels.</param>
 /// <param name="CancelsAll">It cancels the whole request.</param>
-public sealed record CaseUpdate(string RequestId, CoverageRequest? Request, IReadOnlyList<CancelledLine> Cancelled, bool CancelsAll);
+/// <param name="AppealPriority">It contests the request's denial (PAS certificationType 1 or 2): the appeal's urgency; null otherwise.</param>
+public sealed record CaseUpdate(string RequestId, CoverageRequest? Request, IReadOnlyList<CancelledLine> Cancelled, bool CancelsAll, RequestPriority? AppealPriority = null);

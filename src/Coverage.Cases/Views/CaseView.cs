@@ -30,4 +30,17 @@ public sealed record CaseView
     public required string RequestJson { get; init; }
     public required string DeterminationJson { get; init; }
     public required IReadOnlyList<DecisionView> Decisions { get; init; }
+    /// <summary>The decision clock: the plan and its line of business, since when the clock stands still (null: it runs), the extension.</summary>
+    public string? PlanId { get; init; }
+    public string? LineOfBusiness { get; init; }
+    public DateTime? ClockPausedAt { get; init; }
+    public DateTime? ExtendedAt { get; init; }
+    public string? ExtensionReason { get; init; }
+    /// <summary>When the case was first decided (null: not yet), and whether that met its due time.</summary>
+    public DateTime? FirstDecidedAt { get; init; }
+    public bool? DecidedOnTime { get; init; }
+    /// <summary>For an appeal: what it contests and how it stands (<see cref="AppealView"/>); null for an initial request.</summary>
+    public AppealView? Appeal { get; init; }
+    /// <summary>A peer-to-peer discussion recorded on the case; null when none was.</summary>
+    public PeerToPeerView? PeerToPeer { get; init; }
 }

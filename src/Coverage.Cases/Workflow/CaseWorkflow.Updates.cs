@@ -9,6 +9,7 @@ public static partial class CaseWorkflow
     /// only lines of the case are cancelled.
     /// </summary>
     /// <param name="cancelledBefore">Lines cancelled by earlier updates.</param>
+    /// <remarks>An update that contests the determination (<see cref="Contests"/>) is not applied to the case: it files an appeal of it.</remarks>
     public static StoreError? CheckUpdate(CaseState state, LineChanges changes, IReadOnlySet<int> cancelledBefore)
     {
         if (state.Status == CaseStatus.Cancelled)
@@ -25,6 +26,12 @@ public static partial class CaseWorkflow
                 return new StoreError(StoreErrorKind.Unprocessable, $"Case {state.Id} has no line {sequence} to cancel.");
         return null;
     }
+
+    /// <summary>
+    /// Whether a provider's update contests the case's denial rather than changing the request (PAS certificationType 1
+    /// or 2, issue 18): it becomes an appeal, a case of its own (<see cref="CheckAppeal"/>), and the case is left as it is.
+    /// </summary>
+    public static bool Contests(CaseUpdate update) => update.AppealPriority is not null;
 
     /// <summary>
     /// The case after an update's re-evaluation (<see cref="AfterEvaluation"/> with the decisions kept): a line a

@@ -11,13 +11,9 @@ namespace Coverage.Cases;
 /// </summary>
 public static partial class CaseWorkflow
 {
-    /// <summary>Issue 3: 72 hours for expedited requests, 7 calendar days for standard ones.</summary>
-    public static readonly TimeSpan ExpeditedTurnaround = TimeSpan.FromHours(72);
-    public static readonly TimeSpan StandardTurnaround = TimeSpan.FromDays(7);
-
-    /// <summary>When a decision is due on a request received at <paramref name="receivedAt"/>.</summary>
-    public static DateTime DueAt(DateTime receivedAt, RequestPriority priority) =>
-        receivedAt + (priority == RequestPriority.Expedited ? ExpeditedTurnaround : StandardTurnaround);
+    /// <summary>When a decision is due on a request received at <paramref name="receivedAt"/> under a plan of this line of business (<see cref="DecisionClocks"/>).</summary>
+    public static DateTime DueAt(DateTime receivedAt, RequestPriority priority, string? lineOfBusiness = null, bool appeal = false) =>
+        receivedAt + DecisionClocks.For(lineOfBusiness, priority, appeal).Timeframe;
 
     /// <summary>
     /// Where a determination leaves a case: waiting for information when any line needs it, else waiting for a

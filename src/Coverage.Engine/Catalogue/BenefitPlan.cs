@@ -10,8 +10,18 @@ public sealed record BenefitPlan
     public required string Description { get; init; }
     /// <summary>The plan used when a request names none.</summary>
     public required bool IsDefault { get; init; }
+    /// <summary>
+    /// The line of business the plan is sold in (<see cref="LinesOfBusiness"/>): it chooses the regulation whose
+    /// decision and appeal timeframes apply. Null when the plan file does not say (docs/decisions.md, "Decision clocks").
+    /// </summary>
+    public string? LineOfBusiness { get; init; }
+    /// <summary>How many days after the adverse decision's notice a member may appeal (ERISA: at least 180).</summary>
+    public int AppealWindowDays { get; init; } = DefaultAppealWindowDays;
     /// <summary>Mandates first, then the plan's own provisions, each group in file order (policy "Instructions for use").</summary>
     public required IReadOnlyList<PlanProvision> Provisions { get; init; }
+
+    /// <summary>The filing window when the plan file names none: 180 days, as 29 CFR 2560.503-1(h)(3)(i) requires of group health plans.</summary>
+    public const int DefaultAppealWindowDays = 180;
 }
 
 public enum ProvisionEffect

@@ -283,6 +283,8 @@ internal sealed class PlanFile
     public string? Name { get; set; }
     public string? Description { get; set; }
     public bool Default { get; set; }
+    public string? LineOfBusiness { get; set; }
+    public int? AppealWindowDays { get; set; }
     public List<ProvisionEntry>? Provisions { get; set; }
 }
 

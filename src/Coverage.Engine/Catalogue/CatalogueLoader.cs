@@ -1010,6 +1010,10 @@ public static partial class CatalogueLoader
             at.Add("id", $"plan id '{id}' does not match its file name (name the file '{id}.yaml')");
         var name = at.Text(dto.Name, "name");
         var description = at.Text(dto.Description, "description");
+        if (dto.LineOfBusiness is { } lob && !LinesOfBusiness.All.Contains(lob))
+            at.Add("lineOfBusiness", $"'{lob}' is not a line of business ({string.Join(", ", LinesOfBusiness.All)})");
+        if (dto.AppealWindowDays is { } window && window is < 1 or > 3650)
+            at.Add("appealWindowDays", $"{window} is not a number of days from 1 to 3650");
         var provisions = new List<PlanProvision>();
         foreach (var (entry, i) in Indexed(at.Required(dto.Provisions, "provisions")))
         {
@@ -1083,6 +1087,8 @@ public static partial class CatalogueLoader
             Name = name,
             Description = description,
             IsDefault = dto.Default,
+            LineOfBusiness = dto.LineOfBusiness,
+            AppealWindowDays = dto.AppealWindowDays ?? BenefitPlan.DefaultAppealWindowDays,
             // Mandates first: a controlling mandate outranks the plan document (policy, "Instructions for use").
             Provisions = provisions.OrderBy(p => p.Source == GoverningSource.Mandate ? 0 : 1).ToList(),
         };

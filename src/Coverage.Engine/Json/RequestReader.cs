@@ -92,7 +92,7 @@ public static class RequestReader
         private Member? Member(JsonElement element, DateOnly? dateOfService)
         {
             if (!IsObject(element, "member")) return null;
-            var fields = Fields(element, "member", "id", "birthDate", "sex", "planId");
+            var fields = Fields(element, "member", "id", "birthDate", "sex", "planId", "socialRiskFactors");
             var id = fields.TryGetValue("id", out var i) ? Id(i, "member.id", RequestRules.MaxIdLength) : null;
             DateOnly? birthDate = null;
             if (fields.TryGetValue("birthDate", out var b) && b.ValueKind != JsonValueKind.Null)
@@ -104,7 +104,29 @@ public static class RequestReader
             var planId = fields.TryGetValue("planId", out var p) && p.ValueKind != JsonValueKind.Null
                 ? rules.PlanId(Id(p, "member.planId", RequestRules.MaxIdLength))
                 : catalogue.DefaultPlan.Id;
-            return new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
+            var member = new Member { Id = id, BirthDate = birthDate, Sex = sex, PlanId = planId };
+            // Only when stated: a member without factors keeps the model's own empty list, as every other adapter's does.
+            return fields.TryGetValue("socialRiskFactors", out var r) && RiskFactors(r) is { Count: > 0 } risks ? member with { SocialRiskFactors = risks } : member;
+        }
+
+        /// <summary>member.socialRiskFactors: a list of known factors, each once, kept in the vocabulary's order.</summary>
+        private List<string> RiskFactors(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Null) return [];
+            if (element.ValueKind != JsonValueKind.Array)
+            {
+                Error("member.socialRiskFactors", $"must be a list of {string.Join(", ", SocialRiskFactors.All)}, not {Describe(element)}");
+                return [];
+            }
+            var given = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                var field = FieldPath.At("member.socialRiskFactors", index++);
+                if (item.ValueKind == JsonValueKind.String && SocialRiskFactors.All.Contains(item.GetString()!)) given.Add(item.GetString()!);
+                else Error(field, $"must be one of {string.Join(", ", SocialRiskFactors.All)}, not {Describe(item)}");
+            }
+            return SocialRiskFactors.All.Where(given.Contains).ToList();
         }
 
         private List<string> Diagnoses(JsonElement element)

@@ -28,6 +28,13 @@ public static class RequestWriter
             // Sex and places of service only when stated, so that the canonical form (and its hash) of a request without them is unchanged.
             if (request.Member.Sex is not null) writer.WriteString("sex", request.Member.Sex);
             writer.WriteString("planId", request.Member.PlanId);
+            // Only when stated, so that the canonical form (and its hash) of a request without them is unchanged.
+            if (request.Member.SocialRiskFactors.Count > 0)
+            {
+                writer.WriteStartArray("socialRiskFactors");
+                foreach (var factor in request.Member.SocialRiskFactors) writer.WriteStringValue(factor);
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
             writer.WriteString("dateOfService", Date(request.DateOfService));
             if (request.PlaceOfService is not null) writer.WriteString("placeOfService", request.PlaceOfService);

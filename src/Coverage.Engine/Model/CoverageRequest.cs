@@ -49,6 +49,21 @@ public sealed record Member
     public string? Sex { get; init; }
     /// <summary>The benefit plan; the catalogue's default plan when the request names none.</summary>
     public required string PlanId { get; init; }
+    /// <summary>
+    /// Social risk factors the payer knows of the member (<see cref="SocialRiskFactors"/>): carried for the health-equity
+    /// analysis of prior authorization (CMS-4208-F), never an input to a decision — the evaluator does not read them.
+    /// </summary>
+    public IReadOnlyList<string> SocialRiskFactors { get; init; } = [];
+}
+
+/// <summary>The social risk factors of the MA health-equity analysis (42 CFR 422.137(d)(6)): dual eligibility, the low-income subsidy, disability.</summary>
+public static class SocialRiskFactors
+{
+    public const string DualEligible = "dual-eligible";
+    public const string LowIncomeSubsidy = "low-income-subsidy";
+    public const string Disability = "disability";
+
+    public static readonly IReadOnlyList<string> All = [DualEligible, LowIncomeSubsidy, Disability];
 }
 
 public sealed record ServiceLine

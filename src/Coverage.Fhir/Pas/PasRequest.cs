@@ -42,6 +42,11 @@ public sealed record PasRequest
     public bool CancelsAll { get; init; }
     /// <summary>How the provider is named (its identifier system|value), as an inquiry must name it again.</summary>
     public required string ProviderKey { get; init; }
+    /// <summary>
+    /// The update contests the prior request's denial (X12 1322 certificationType 1, appeal – immediate, or 2, appeal –
+    /// standard, on the Claim): the urgency of the appeal it files; null when it is no appeal.
+    /// </summary>
+    public RequestPriority? AppealPriority { get; init; }
 
     /// <summary>The request Bundle, its Claim and the parties the answer repeats.</summary>
     public PasParties Parties => new(Bundle, Claim, PatientEntry, InsurerEntry, ProviderEntry);
@@ -162,6 +167,7 @@ public sealed record PasRequest
             Updates = updates,
             CancelledItems = cancelled,
             CancelsAll = cancelsAll,
+            AppealPriority = AppealOf(claim.Extension),
             Bundle = bundle,
             Claim = claim,
             PatientEntry = patientEntry,
@@ -193,6 +199,15 @@ public sealed record PasRequest
     private static bool IsCancel(IEnumerable<Extension> extensions) =>
         extensions.Any(e => e.Url == PasSystems.CertificationType && e.Value is CodeableConcept c && c.Coding.Any(x => x.Code == PasSystems.CertificationCancel));
 
+    /// <summary>An appeal's X12 1322 certificationType among these extensions: 1 is expedited, 2 standard; null when none.</summary>
+    private static RequestPriority? AppealOf(IEnumerable<Extension> extensions) =>
+        extensions.Where(e => e.Url == PasSystems.CertificationType).SelectMany(e => e.Value is CodeableConcept concept ? concept.Coding : []).Select(c => c.Code).ToList() switch
+        {
+            var codes when codes.Contains(PasSystems.CertificationAppealImmediate) => RequestPriority.Expedited,
+            var codes when codes.Contains(PasSystems.CertificationAppealStandard) => RequestPriority.Standard,
+            _ => null,
+        };
+
     /// <summary>
     /// The request id a Claim update updates: the identifier of the prior Claim it relates to (in the Bundle, or named
     /// by identifier), else its own. Null when the Claim is not an update: no Claim.related, no cancellation. An item's
@@ -201,7 +216,7 @@ public sealed record PasRequest
     private static string? UpdatedRequestId(Bundle bundle, Claim claim, Identifier own)
     {
         var related = claim.Related.FirstOrDefault(r => r.Claim is not null);
-        var isUpdate = related is not null || IsCancel(claim.Extension) || claim.Item.Any(i => IsCancel(i.Extension));
+        var isUpdate = related is not null || IsCancel(claim.Extension) || claim.Item.Any(i => IsCancel(i.Extension)) || AppealOf(claim.Extension) is not null;
         if (!isUpdate) return null;
         if (related?.Claim is { } reference)
         {

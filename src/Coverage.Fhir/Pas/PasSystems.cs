@@ -34,6 +34,9 @@ public static class PasSystems
 
     /// <summary>X12 1322 code that cancels a request or an item.</summary>
     public const string CertificationCancel = "3";
+    /// <summary>X12 1322 certification types of an appeal: 1 immediate (expedited), 2 standard (issue 18).</summary>
+    public const string CertificationAppealImmediate = "1";
+    public const string CertificationAppealStandard = "2";
 
     /// <summary>X12 901, Reject Reason Code (AAA03 of the 278 response): ClaimResponse.error.code.</summary>
     public const string X12RejectReason = "https://codesystem.x12.org/005010/901";

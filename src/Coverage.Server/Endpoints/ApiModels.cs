@@ -24,12 +24,21 @@ public sealed record CaseResponse(
     int Revision,
     IReadOnlyList<DecisionView> Decisions,
     [property: JsonConverter(typeof(DeterminationJsonConverter))] Determination Determination,
-    IReadOnlyList<int> HeldLines)
+    IReadOnlyList<int> HeldLines,
+    string? LineOfBusiness = null,
+    DateTime? ClockPausedAt = null,
+    DateTime? ExtendedAt = null,
+    string? ExtensionReason = null,
+    DateTime? FirstDecidedAt = null,
+    bool? DecidedOnTime = null,
+    AppealView? Appeal = null,
+    PeerToPeerView? PeerToPeer = null)
 {
     public static CaseResponse From(CaseView view) => new(
         view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
         view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
-        DeterminationReader.Read(view.DeterminationJson), view.HeldLines);
+        DeterminationReader.Read(view.DeterminationJson), view.HeldLines,
+        view.LineOfBusiness, view.ClockPausedAt, view.ExtendedAt, view.ExtensionReason, view.FirstDecidedAt, view.DecidedOnTime, view.Appeal, view.PeerToPeer);
 }
 
 public sealed record CasePageResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);

@@ -114,13 +114,13 @@ internal static class FhirEndpoints
         StoreResult<CaseView> result;
         if (pas.Updates is { } updated)
         {
-            var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll);
+            var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll, pas.AppealPriority);
             result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken);
             // An update of a request this payer does not hold: with services left to decide it is a new request (the
             // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
             if (result.Error is { Kind: StoreErrorKind.NotFound } missing)
             {
-                if (coverageRequest is null)
+                if (coverageRequest is null || pas.AppealPriority is not null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
                 result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json());
             }

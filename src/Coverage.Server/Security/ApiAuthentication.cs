@@ -97,6 +97,7 @@ public static class ApiAuthentication
         var problems = ApiAuthenticationValidation.Problems(options);
         if (problems.Count > 0) throw new InvalidOperationException("Api:Authentication is invalid: " + string.Join("; ", problems));
         services.AddSingleton(options);
+        services.AddSingleton(sp => ReportingLines.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CallerDirectory>();
 
         var keysByIssuer = options.Issuers.ToDictionary(i => i.Issuer, i => i.Jwks is null ? [] : new JsonWebKeySet(i.Jwks).GetSigningKeys(), StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Coverage.Server.Security;
 /// (issuer, client_id, sub, mapped through Api:Authentication:Clients and People) or a workbench session
 /// (the signed-in account). The result is the one <see cref="Caller"/> every endpoint hands the case workflow.
 /// </summary>
-public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchAccounts accounts)
+public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchAccounts accounts, ReportingLines reportingLines)
 {
     /// <summary>The organisation of the payer's own staff and systems.</summary>
     public const string PayerOrganisation = "payer";
@@ -26,7 +26,7 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
         {
             if (user.Identity.AuthenticationType == WorkbenchSetup.Scheme)
             {
-                var reviewer = user.Reviewer();
+                var reviewer = reportingLines.Place(user.Reviewer());
                 return new Caller(new Actor(reviewer.Id, reviewer.Role, Source: source), PayerOrganisation, CallerAccess.PayerStaff, reviewer);
             }
             if (user.FindFirstValue("iss") is { } issuer) return FromToken(user, issuer, source);
@@ -47,7 +47,7 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
         // Cut to the audit columns' widths: even a signed token cannot make an audit row too long for the store.
         var actor = new Actor(Bounded.Column(id, 128)!, person?.Role ?? "api-client", Bounded.Column(issuer, 256), Bounded.Column(clientId, 256), Bounded.Column(subject, 256), source);
         if (person is not null)
-            return new Caller(actor, client?.Organisation ?? PayerOrganisation, CallerAccess.PayerStaff, new Reviewer(person.Id, person.Name, person.Role));
+            return new Caller(actor, client?.Organisation ?? PayerOrganisation, CallerAccess.PayerStaff, reportingLines.Place(new Reviewer(person.Id, person.Name, person.Role)));
         if (client is not null)
             return new Caller(actor, client.Organisation, client.Access == "payer" ? CallerAccess.PayerStaff : CallerAccess.Submitter);
         // An unconfigured client is an organisation of its own: it sees only what it submitted.
@@ -59,7 +59,7 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
     {
         if (options.DevelopmentCaller is { } id && accounts.Find(id) is { } account)
         {
-            var reviewer = new Reviewer(account.Id, account.Name, account.Role);
+            var reviewer = reportingLines.Place(new Reviewer(account.Id, account.Name, account.Role));
             return new Caller(new Actor(account.Id, account.Role, Source: source), PayerOrganisation, CallerAccess.PayerStaff, reviewer);
         }
         return new Caller(new Actor("development", "api-client", Source: source), PayerOrganisation, CallerAccess.PayerStaff);

@@ -48,7 +48,7 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, Determi
                 line.Modality is null ? null : policy?.Evidence.GetValueOrDefault(line.Modality),
                 policy?.VersionOn(line.DateOfService),
                 view.Decisions.FirstOrDefault(d => d.Sequence == line.Sequence),
-                view.HeldLines.Contains(line.Sequence));
+                view.HeldLines.Contains(line.Sequence) || (view.Appeal?.Lines.Contains(line.Sequence) ?? false));
         }).ToList();
         return new CaseDetails(view, request, determination, lines, catalogue, kept);
     }

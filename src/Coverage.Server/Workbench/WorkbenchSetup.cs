@@ -24,6 +24,7 @@ public static class WorkbenchSetup
         var sessionMinutes = section.GetValue(nameof(WorkbenchOptions.SessionMinutes), 30);
         services.AddSingleton(sp => new WorkbenchAccounts(sp.GetRequiredService<IOptions<WorkbenchOptions>>().Value.Accounts));
         services.AddSingleton<NoticeBuilder>();
+        services.AddSingleton<AppealNoticeBuilder>();
         services.AddScoped<WorkbenchSessions>();
         services.AddScoped<SignInThrottle>();
         services.AddSingleton<PasswordVerificationGate>();
@@ -91,6 +92,12 @@ public static class WorkbenchSetup
         app.MapRazorPages();
         app.MapGet("/workbench/assets/{name}", WorkbenchAssets.Get).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
+            .RequireAuthorization(ReviewerPolicy)
+            .ExcludeFromDescription();
+        app.MapGet("/workbench/reports/prior-authorization.csv", Pages.Workbench.ReportModel.Csv)
+            .RequireAuthorization(ReviewerPolicy)
+            .ExcludeFromDescription();
+        app.MapGet("/workbench/cases/{id:guid}/appeal-notice.pdf", NoticeEndpoints.AppealPdf)
             .RequireAuthorization(ReviewerPolicy)
             .ExcludeFromDescription();
         return app;

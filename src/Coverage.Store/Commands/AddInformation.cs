@@ -50,6 +50,7 @@ internal sealed class AddInformation(CaseRecords records, Evaluator evaluator)
                 $"Descriptions were added to a case headed to physician review; line(s) {string.Join(", ", held)} would have become final without one, so a physician confirms them.");
         }
         records.Audit(record, now, "case-reevaluated", caller.Actor, $"Re-evaluated: {outcomeBefore} → {record.Outcome}; status {record.Status}.");
+        CaseRecordClock.Follow(records, record, caller.Actor, now);
         // The PAS response changed: its subscriptions' notifications are kept with the change (transactional outbox).
         await SubscriptionOutbox.EnqueueAsync(records.Db, record, now, cancellationToken);
         try

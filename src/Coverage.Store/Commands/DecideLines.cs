@@ -17,6 +17,7 @@ internal sealed class DecideLines(CaseRecords records)
 
         var record = await records.LoadForAsync(id, caller, cancellationToken);
         if (record is null) return CaseRecords.NotFound<CaseView>(id);
+        if (record.AppealOf is not null) return await new DecideAppeal(records).HandleAsync(record, submission, caller, cancellationToken);
         var state = CaseRecordState.Of(record);
         if (CaseWorkflow.CheckDecisions(state, submission) is { } broken) return StoreResult<CaseView>.Fail(broken);
 

@@ -17,6 +17,8 @@ internal sealed class RequestInformation(CaseRecords records)
 
         var record = await records.LoadForAsync(id, caller, cancellationToken);
         if (record is null) return CaseRecords.NotFound<CaseView>(id);
+        if (record.AppealOf is not null)
+            return StoreResult<CaseView>.Fail(StoreErrorKind.Unprocessable, $"Case {id} is an appeal: it is decided on the original request, its determination and the appeal's reason; it does not wait for information.");
         var waiting = CaseWorkflow.WaitForInformation(CaseRecordState.Of(record), submission);
         if (waiting.Error is { } conflict) return StoreResult<CaseView>.Fail(conflict);
 
@@ -26,6 +28,7 @@ internal sealed class RequestInformation(CaseRecords records)
         record.UpdatedAt = now;
         record.Revision++;
         records.Audit(record, now, "information-requested", caller.Actor, $"Set to wait for information by {reviewer.Role} {reviewer.Name}. Needed: {record.InformationRequest}");
+        CaseRecordClock.Follow(records, record, caller.Actor, now);
         try
         {
             await records.SaveChangesAsync(cancellationToken);

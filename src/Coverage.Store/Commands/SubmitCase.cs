@@ -35,6 +35,7 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
 
         var now = records.Now();
         var determination = evaluator.Evaluate(request);
+        var lineOfBusiness = evaluator.Catalogue.Plans.FirstOrDefault(p => p.Id == request.Member.PlanId)?.LineOfBusiness;
         var record = new CaseRecord
         {
             Id = records.NewCaseId(),
@@ -46,13 +47,19 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
             Kind = request.Kind.ToWire(),
             Priority = request.Priority.ToWire(),
             ReceivedAt = now,
-            DueAt = CaseWorkflow.DueAt(now, request.Priority),
+            DueAt = CaseWorkflow.DueAt(now, request.Priority, lineOfBusiness),
+            PlanId = request.Member.PlanId,
+            LineOfBusiness = lineOfBusiness,
+            SocialRiskFactors = request.Member.SocialRiskFactors.Count == 0 ? null : string.Join(' ', request.Member.SocialRiskFactors),
             RequestHash = hash,
             RequestJson = requestJson,
         };
         CaseRecordState.TakeDetermination(record, determination, now);
+        var rules = CaseRecordClock.Rules(record);
+        CaseRecordClock.Keep(record, CaseWorkflow.ClockAfter(CaseRecordClock.Of(record), record.Status, rules, now));
         var created = CaseRecords.AuditEvent(record, now, "case-created", actor,
-            $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'}.");
+            $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'} "
+            + $"({rules.Source}){(record.ClockPausedAt is null ? "" : "; the clock stands still while the case waits for information")}.");
         IReadOnlyList<object> keptWith = pasRequestBundle is not null && record.Status != CaseStatus.Final
             ? [new PasRequestBundleRecord { CaseId = record.Id, BundleJson = pasRequestBundle, KeptAt = now }]
             : [];

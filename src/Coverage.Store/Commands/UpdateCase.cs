@@ -23,6 +23,11 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
         if (record is null || providerOf(record.ExternalKey) != providerOf(externalKey))
             return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound,
                 $"No case of yours holds request id '{Engine.Validation.InputEcho.Truncate(update.RequestId)}' for this member and provider; submit it as a new request.");
+        if (CaseWorkflow.Contests(update))
+            return await new FileAppeal(records, evaluator).HandleAsync(record.Id,
+                new AppealSubmission(AppealFilers.Pas, "Appeal filed through PAS: a Claim update contesting the determination (X12 1322 certification type " +
+                    (update.AppealPriority == RequestPriority.Expedited ? "1, appeal – immediate" : "2, appeal – standard") + ").", update.AppealPriority!.Value),
+                caller, cancellationToken);
 
         var state = CaseRecordState.Of(record);
         var cancelledBefore = CaseRecordState.CancelledLines(record);
@@ -58,6 +63,7 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
             records.Audit(record, now, "case-updated", caller.Actor,
                 $"Updated by the provider (PAS claim update): {Describe(changes)}. Re-evaluated: {outcomeBefore} → {record.Outcome}; status {statusBefore} → {record.Status}.");
         }
+        CaseRecordClock.Follow(records, record, caller.Actor, now);
         record.Revision++;
         try
         {

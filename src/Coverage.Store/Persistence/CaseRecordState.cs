@@ -29,6 +29,12 @@ internal static class CaseRecordState
         record.FinalOutcome = state.FinalOutcome;
         record.FinalizedAt = state.FinalizedAt;
         record.InformationRequest = state.InformationRequest;
+        // The first decision is a fact of the case's history: kept once, never moved by a later change.
+        if (state.Status == CaseStatus.Final && record.FirstDecidedAt is null)
+        {
+            record.FirstDecidedAt = state.FinalizedAt;
+            record.FirstOutcome = state.FinalOutcome;
+        }
         if (!HeldLines(record).SetEquals(state.HeldLines))
             record.HeldLines = state.HeldLines.Count == 0 ? null : string.Join(' ', state.HeldLines.Order());
     }

@@ -66,6 +66,14 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     public Task AddNewAsync(CaseRecord record, AuditEventRecord created, IReadOnlyList<object> keptWith, CancellationToken cancellationToken) =>
         newCases.WriteAsync(record, [created], keptWith, cancellationToken);
 
+    /// <summary>As <see cref="AddNewAsync(CaseRecord, AuditEventRecord, IReadOnlyList{object}, CancellationToken)"/>, with events on other cases too (an appeal's filing, on the case it contests).</summary>
+    public Task AddNewAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, CancellationToken cancellationToken) =>
+        newCases.WriteAsync(record, events, [], cancellationToken);
+
+    /// <summary>A case by id with its decisions, whatever its organisation: for a case the caller already reached through another (an appeal's original).</summary>
+    public Task<CaseRecord?> LoadLinkedAsync(Guid id, CancellationToken cancellationToken) =>
+        Cases().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 
     public static StoreResult<T> NotFound<T>(Guid id) => StoreResult<T>.Fail(StoreErrorKind.NotFound, $"No case {id}.");

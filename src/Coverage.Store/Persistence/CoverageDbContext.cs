@@ -47,6 +47,25 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.InformationRequest).HasMaxLength(2000);
         cases.Property(c => c.HeldLines).HasMaxLength(512);
         cases.Property(c => c.CancelledLines).HasMaxLength(4000);
+        // Issue 18: clocks, appeals, the report's facts.
+        cases.Property(c => c.PlanId).HasMaxLength(128);
+        cases.Property(c => c.LineOfBusiness).HasMaxLength(32);
+        cases.Property(c => c.ExtensionReason).HasMaxLength(2000);
+        cases.Property(c => c.FirstOutcome).HasMaxLength(32);
+        cases.Property(c => c.SocialRiskFactors).HasMaxLength(128);
+        cases.Property(c => c.AppealFiledBy).HasMaxLength(16);
+        cases.Property(c => c.AppealReason).HasMaxLength(4000);
+        cases.Property(c => c.AppealedLines).HasMaxLength(512);
+        cases.Property(c => c.AppealResult).HasMaxLength(32);
+        cases.Property(c => c.PeerToPeerBy).HasMaxLength(128);
+        cases.Property(c => c.PeerToPeerWith).HasMaxLength(256);
+        cases.Property(c => c.PeerToPeerSummary).HasMaxLength(4000);
+        cases.Property(c => c.ExternalReviewOrganisation).HasMaxLength(256);
+        cases.Property(c => c.ExternalReviewResult).HasMaxLength(32);
+        cases.Property(c => c.ExternalReviewNote).HasMaxLength(4000);
+        // The appeals of a case; the report reads cases by when they were received.
+        cases.HasIndex(c => c.AppealOf);
+        cases.HasIndex(c => c.ReceivedAt);
         cases.HasMany(c => c.Decisions).WithOne().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
 
         cases.HasMany(c => c.Filters).WithOne().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);

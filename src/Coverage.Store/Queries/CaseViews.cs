@@ -31,14 +31,31 @@ internal static class CaseViews
         Decisions = record.Decisions.OrderBy(d => d.Sequence)
             .Select(d => new DecisionView(d.Sequence, d.Action, d.Rationale, d.ReviewerId, d.ReviewerName, d.ReviewerRole, Utc(d.DecidedAt)))
             .ToList(),
+        PlanId = record.PlanId,
+        LineOfBusiness = record.LineOfBusiness,
+        ClockPausedAt = Utc(record.ClockPausedAt),
+        ExtendedAt = Utc(record.ExtendedAt),
+        ExtensionReason = record.ExtensionReason,
+        FirstDecidedAt = Utc(record.FirstDecidedAt),
+        DecidedOnTime = CaseWorkflow.DecidedOnTime(record.FirstDecidedAt, record.DueAt),
+        Appeal = record.AppealOf is { } of
+            ? new AppealView(of, record.AppealFiledBy ?? "", record.AppealReason ?? "", Commands.DecideAppeal.AppealedLines(record).Order().ToList(), record.AppealResult,
+                Utc(record.ExternalReviewRequestedAt), record.ExternalReviewOrganisation, record.ExternalReviewResult, Utc(record.ExternalReviewDecidedAt), record.ExternalReviewNote)
+            : null,
+        PeerToPeer = record.PeerToPeerAt is { } p2p
+            ? new PeerToPeerView(Utc(p2p), record.PeerToPeerBy ?? "", record.PeerToPeerWith ?? "", record.PeerToPeerSummary ?? "")
+            : null,
     };
 
-    /// <summary>A case in a list (its filter rows loaded).</summary>
-    public static CaseSummary Summary(CaseRecord record) => new(
+    /// <summary>A case in a list (its filter rows loaded), overdue or not at <paramref name="now"/>.</summary>
+    public static CaseSummary Summary(CaseRecord record, DateTime now) => new(
         record.Id, record.RequestId, record.MemberKey.Length == 0 ? null : record.MemberKey, record.Status, record.Priority,
         record.Outcome, record.FinalOutcome, Utc(record.ReceivedAt), Utc(record.DueAt),
         CaseFilterRows.Values(record, CaseFilterRecord.PolicyKind), CaseFilterRows.Values(record, CaseFilterRecord.ModalityKind),
-        record.InformationRequest);
+        record.InformationRequest,
+        CaseWorkflow.IsOverdue(record.Status, CaseRecordClock.Of(record), now), record.AppealOf, record.ClockPausedAt is not null);
 
     public static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    public static DateTime? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
 }

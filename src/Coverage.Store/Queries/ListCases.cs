@@ -35,7 +35,7 @@ internal sealed class ListCases(CaseRecords records)
         var detail = "The case was listed in a search of cases" + Filters(query, statuses);
         foreach (var record in page) records.Audit(record, now, "case-listed", caller.Actor, detail);
         await records.SaveChangesAsync(cancellationToken);
-        return StoreResult<CasePage>.Ok(new CasePage(page.Select(CaseViews.Summary).ToList(), query.Page, query.PageSize, total));
+        return StoreResult<CasePage>.Ok(new CasePage(page.Select(c => CaseViews.Summary(c, now)).ToList(), query.Page, query.PageSize, total));
     }
 
     /// <summary>The query's filters in the audit's words: " with status final or …, modality …, policy …." or ".".</summary>

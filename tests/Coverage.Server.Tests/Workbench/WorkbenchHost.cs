@@ -23,6 +23,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
 {
     public const string Nurse = "nurse-test", NursePassword = "nurse-test-password-1";
     public const string Physician = "dr-test", PhysicianPassword = "physician-test-password-1";
+    /// <summary>A second physician, outside dr-test's reporting line: decides appeals of dr-test's decisions.</summary>
+    public const string SecondPhysician = "dr-second", SecondPhysicianPassword = "physician-test-password-2";
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly SqliteStorage _storage = new();
@@ -118,6 +120,7 @@ public sealed class WorkbenchHost : IAsyncLifetime
             [
                 (Nurse, "Nina Test, RN", "nurse", NursePassword),
                 (Physician, "Dr. Theo Test", "physician", PhysicianPassword),
+                (SecondPhysician, "Dr. Sam Second", "physician", SecondPhysicianPassword),
             ];
             // Not Development, so the API wants a token: the tests' API client carries one from this issuer.
             builder.UseSetting("Api:Authentication:Issuers:0:Issuer", ApiTokens.Issuer);

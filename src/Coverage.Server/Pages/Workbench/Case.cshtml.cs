@@ -101,6 +101,28 @@ public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, T
         return await Failed(problem, cancellationToken);
     }
 
+    /// <summary>A reviewer records an appeal the member or the provider sent: a case of its own, opened at once.</summary>
+    public async Task<IActionResult> OnPostAppealAsync(string? filedBy, string? priority, string? reason, CancellationToken cancellationToken)
+    {
+        string problem;
+        if (string.IsNullOrWhiteSpace(reason)) problem = "Write why the determination is contested: the appeal's physician reads it.";
+        else
+        {
+            var submission = new AppealSubmission(filedBy ?? "", reason.Trim(), priority == "expedited" ? RequestPriority.Expedited : RequestPriority.Standard);
+            var result = await cases.FileAppealAsync(Id, submission, HttpContext.Caller(), cancellationToken);
+            if (result.Error is null)
+            {
+                Done = $"Appeal filed by the {submission.FiledBy}; it is due {Words.Utc(result.Value!.DueAt)}.";
+                return RedirectToPage(new { id = result.Value.Id });
+            }
+            if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
+            problem = result.Error.Fields is { Count: > 0 } fields ? string.Join("; ", fields.Select(f => $"{f.Field}: {f.Message}")) : result.Error.Message;
+            Response.StatusCode = StoreErrorStatus.Of(result.Error.Kind);
+        }
+        FailedText = reason;
+        return await Failed(problem, cancellationToken);
+    }
+
     private async Task<IActionResult> Failed(string problem, CancellationToken cancellationToken)
     {
         if (Response.StatusCode == StatusCodes.Status200OK) Response.StatusCode = StatusCodes.Status400BadRequest;

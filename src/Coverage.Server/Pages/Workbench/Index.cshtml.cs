@@ -64,7 +64,7 @@ public sealed class IndexModel(CaseService cases, PolicyCatalogue catalogue, Tim
     }
 
     public string RowClass(CaseSummary item) =>
-        item.Status == CaseStatus.Final ? "" : item.DueAt < Now ? "overdue" : item.DueAt - Now < SoonWindow ? "soon" : "";
+        item.Overdue ? "overdue" : item.Status is CaseStatus.Final or CaseStatus.Cancelled || item.ClockPaused ? "" : item.DueAt - Now < SoonWindow ? "soon" : "";
 
     public string ModalityName(string id) => Modalities.FirstOrDefault(m => m.Id == id)?.Name ?? id;
 

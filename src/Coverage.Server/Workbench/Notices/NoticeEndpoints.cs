@@ -15,4 +15,12 @@ internal static class NoticeEndpoints
         if (notice is null) return TypedResults.NotFound();
         return TypedResults.File(NoticePdf.Render(notice, cancellationToken), "application/pdf", notice.FileName);
     }
+
+    /// <summary>GET /workbench/cases/{id}/appeal-notice.pdf: the decision notice of a decided appeal, as a PDF (a read of the case, audited).</summary>
+    public static async Task<IResult> AppealPdf(Guid id, HttpContext context, CaseService cases, AppealNoticeBuilder notices, CancellationToken cancellationToken)
+    {
+        var result = await cases.GetAsync(id, context.Caller(), cancellationToken);
+        if (result.Error is not null || notices.Build(result.Value!) is not { } notice) return TypedResults.NotFound();
+        return TypedResults.File(NoticePdf.Render(notice, cancellationToken), "application/pdf", notice.FileName);
+    }
 }

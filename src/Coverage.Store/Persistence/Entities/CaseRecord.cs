@@ -47,6 +47,42 @@ public sealed class CaseRecord
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";
     public string DeterminationJson { get; set; } = "";
+    /// <summary>The member's benefit plan as the request named it (the catalogue's default when it named none).</summary>
+    public string? PlanId { get; set; }
+    /// <summary>The plan's line of business when the case was received (null: the plan named none): it chose the clock.</summary>
+    public string? LineOfBusiness { get; set; }
+    /// <summary>Since when the decision clock stands still while the case waits for information, where the rules allow it; null while it runs.</summary>
+    public DateTime? ClockPausedAt { get; set; }
+    /// <summary>When the clock was extended (once at most), and why; the due time moved with it.</summary>
+    public DateTime? ExtendedAt { get; set; }
+    public string? ExtensionReason { get; set; }
+    /// <summary>
+    /// When the case first became final, and its final outcome then: set once, never changed afterwards (a later
+    /// update or appeal does not move them), so that a report of a past period gives the same numbers.
+    /// </summary>
+    public DateTime? FirstDecidedAt { get; set; }
+    public string? FirstOutcome { get; set; }
+    /// <summary>Space-separated social risk factors of the member as the request carried them; never read by a decision.</summary>
+    public string? SocialRiskFactors { get; set; }
+    /// <summary>For an appeal: the case whose determination it contests; null for an initial request.</summary>
+    public Guid? AppealOf { get; set; }
+    /// <summary>For an appeal: on whose behalf it was filed (member, provider, pas), why, and its appealed lines (space-separated).</summary>
+    public string? AppealFiledBy { get; set; }
+    public string? AppealReason { get; set; }
+    public string? AppealedLines { get; set; }
+    /// <summary>For a decided appeal: upheld, overturned or partially-overturned.</summary>
+    public string? AppealResult { get; set; }
+    /// <summary>A peer-to-peer discussion recorded on the case: when, by which physician, with whom, and what was said.</summary>
+    public DateTime? PeerToPeerAt { get; set; }
+    public string? PeerToPeerBy { get; set; }
+    public string? PeerToPeerWith { get; set; }
+    public string? PeerToPeerSummary { get; set; }
+    /// <summary>For an appeal: the external review asked for (when, which organisation) and its result once recorded.</summary>
+    public DateTime? ExternalReviewRequestedAt { get; set; }
+    public string? ExternalReviewOrganisation { get; set; }
+    public string? ExternalReviewResult { get; set; }
+    public DateTime? ExternalReviewDecidedAt { get; set; }
+    public string? ExternalReviewNote { get; set; }
     /// <summary>Optimistic concurrency: two reviewers cannot both change the same revision.</summary>
     public int Revision { get; set; }
 

@@ -163,9 +163,31 @@ namespace Coverage.Store.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AppealFiledBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("AppealOf")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AppealReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("AppealResult")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AppealedLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<string>("CancelledLines")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("ClockPausedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("DeterminationJson")
                         .IsRequired()
@@ -174,9 +196,34 @@ namespace Coverage.Store.Migrations.Postgres
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("ExtendedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("ExternalKey")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime?>("ExternalReviewDecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalReviewNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ExternalReviewOrganisation")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ExternalReviewRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalReviewResult")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("FinalOutcome")
                         .HasMaxLength(32)
@@ -184,6 +231,13 @@ namespace Coverage.Store.Migrations.Postgres
 
                     b.Property<DateTime?>("FinalizedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FirstDecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FirstOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("HeldLines")
                         .HasMaxLength(512)
@@ -198,6 +252,10 @@ namespace Coverage.Store.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("LineOfBusiness")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("MemberKey")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -207,6 +265,25 @@ namespace Coverage.Store.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("PeerToPeerAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PeerToPeerBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("PeerToPeerSummary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("PeerToPeerWith")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -233,6 +310,10 @@ namespace Coverage.Store.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("SocialRiskFactors")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -252,6 +333,10 @@ namespace Coverage.Store.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AppealOf");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("Status", "DueAt");
 

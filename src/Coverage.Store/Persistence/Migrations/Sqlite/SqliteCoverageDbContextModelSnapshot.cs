@@ -154,8 +154,30 @@ namespace Coverage.Store.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AppealFiledBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AppealOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealResult")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealedLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CancelledLines")
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClockPausedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeterminationJson")
@@ -165,8 +187,33 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExtendedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExternalKey")
                         .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExternalReviewDecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalReviewNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalReviewOrganisation")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExternalReviewRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalReviewResult")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FinalOutcome")
@@ -174,6 +221,13 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinalizedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstDecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstOutcome")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("HeldLines")
@@ -189,6 +243,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LineOfBusiness")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MemberKey")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -197,6 +255,25 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PeerToPeerAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PeerToPeerBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PeerToPeerSummary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PeerToPeerWith")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Priority")
@@ -224,6 +301,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SocialRiskFactors")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -243,6 +324,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AppealOf");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("Status", "DueAt");
 

@@ -1,0 +1,64 @@
+using Coverage.Engine.Catalogue;
+using Coverage.Engine.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coverage.Store.Queries;
+
+/// <summary>
+/// The prior-authorization report of a period [from, to) (<see cref="PriorAuthorizationMetrics"/>): the initial
+/// prior-authorization requests received in the period, each as its history stood at the period's end — its first
+/// decision, extension, withdrawal and appeals counted only when they happened before <c>to</c>. Those facts are set
+/// once, in the transaction that audits them, and never changed, so a past period gives the same numbers whenever it
+/// is run. The report is payer staff's only; running it is audited (a service event, not a read of each case).
+/// </summary>
+internal sealed class ReportPriorAuthorization(CaseRecords records, PolicyCatalogue catalogue)
+{
+    public const string AuditSubject = "reports/prior-authorization";
+
+    public async Task<StoreResult<PriorAuthorizationReport>> HandleAsync(DateTime from, DateTime to, Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller.Access != CallerAccess.PayerStaff)
+            return StoreResult<PriorAuthorizationReport>.Fail(StoreErrorKind.Forbidden, "The prior-authorization report is the payer's: only payer staff may run it.");
+        if (to <= from)
+            return StoreResult<PriorAuthorizationReport>.Fail(StoreErrorKind.Invalid, "The period is empty.", [new("to", "must be after from")]);
+        (from, to) = (Utc(from), Utc(to));
+
+        var kind = RequestKind.PriorAuthorization.ToWire();
+        var requests = await records.Db.Cases.AsNoTracking()
+            .Where(c => c.AppealOf == null && c.Kind == kind && c.ReceivedAt >= from && c.ReceivedAt < to)
+            .Select(c => new
+            {
+                c.Id, c.Priority, c.ReceivedAt, c.FirstDecidedAt, c.FirstOutcome, c.Status, c.FinalizedAt, c.ExtendedAt, c.SocialRiskFactors,
+                ApprovedOnAppeal = records.Db.Cases.Any(a => a.AppealOf == c.Id && a.FirstDecidedAt < to
+                    && (a.AppealResult == AppealResults.Overturned || a.AppealResult == AppealResults.PartiallyOverturned)),
+            })
+            .ToListAsync(cancellationToken);
+        var cases = requests.Select(c =>
+        {
+            var decided = c.FirstDecidedAt is { } at && at < to;
+            return new ReportedCase(
+                c.Id, c.Priority, c.ReceivedAt, decided ? c.FirstDecidedAt : null, decided ? c.FirstOutcome : null,
+                Withdrawn: c.Status == CaseStatus.Cancelled && c.FinalizedAt < to,
+                Extended: c.ExtendedAt < to,
+                c.ApprovedOnAppeal,
+                (c.SocialRiskFactors ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }).OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).ToList();
+
+        var report = PriorAuthorizationMetrics.Compute(from, to, ItemsOf(catalogue), cases);
+        records.Db.AuditEvents.Add(new Entities.AuditEventRecord
+        {
+            Subject = AuditSubject, At = records.Now(), Action = "report-run", Actor = caller.Actor.Id, ActorRole = caller.Actor.Role,
+            ActorIssuer = caller.Actor.Issuer, ActorClient = caller.Actor.ClientId, ActorSubject = caller.Actor.Subject, Source = caller.Actor.Source,
+            Detail = $"Prior-authorization report of {from:yyyy-MM-dd'T'HH:mm'Z'} to {to:yyyy-MM-dd'T'HH:mm'Z'}: {cases.Count} request(s).",
+        });
+        await records.SaveChangesAsync(cancellationToken);
+        return StoreResult<PriorAuthorizationReport>.Ok(report);
+    }
+
+    /// <summary>Every code a policy of the catalogue governs, by policy then code: the items and services the payer authorizes in advance.</summary>
+    public static IReadOnlyList<RequiredItem> ItemsOf(PolicyCatalogue catalogue) =>
+        [.. catalogue.Policies.OrderBy(p => p.Id, StringComparer.Ordinal)
+            .SelectMany(p => p.Codes.Values.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c => new RequiredItem(c.Code, c.System, c.Description, p.Id, p.Title)))];
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}

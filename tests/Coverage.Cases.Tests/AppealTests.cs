@@ -1,0 +1,74 @@
+using Coverage.Engine.Model;
+using static Coverage.Cases.Tests.Cases;
+
+namespace Coverage.Cases.Tests;
+
+/// <summary>The appeal rules (CaseWorkflow.Appeals): what is appealed, when, who decides, and the result.</summary>
+public sealed class AppealTests
+{
+    private static readonly Caller DrAda = new(new Actor("dr-ada", "physician"), "payer", CallerAccess.PayerStaff, new Reviewer("dr-ada", "Dr Ada", ReviewerRoles.Physician));
+    private static readonly Caller DrJunior = new(new Actor("dr-junior", "physician"), "payer", CallerAccess.PayerStaff, new Reviewer("dr-junior", "Dr Junior", ReviewerRoles.Physician, ["dr-lead", "dr-ada"]));
+
+    /// <summary>Two adverse lines and a covered one; a physician upheld line 1 and overturned line 2.</summary>
+    private static CaseState Original()
+    {
+        var evaluated = Evaluated(Adverse(1), Adverse(2), Line(3, LineOutcome.Covered));
+        return CaseWorkflow.AfterDecisions(evaluated, Decide((1, DecisionActions.Uphold), (2, DecisionActions.Overturn)), Now);
+    }
+
+    [Fact]
+    public void AdverseLines_OfAFinalCase_AreTheLinesStillDenied()
+    {
+        Assert.Equal([1], CaseWorkflow.AdverseLines(Original()));
+        Assert.Empty(CaseWorkflow.AdverseLines(Evaluated(Adverse(1))));
+    }
+
+    [Fact]
+    public void CheckAppeal_WithinTheWindow_ElseUnprocessable()
+    {
+        Assert.Null(CaseWorkflow.CheckAppeal(Original(), isAppeal: false, hasOpenAppeal: false, Now, 180, Now.AddDays(180)));
+        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), false, false, Now, 180, Now.AddDays(180).AddSeconds(1))!.Kind);
+        Assert.Equal(StoreErrorKind.Conflict, CaseWorkflow.CheckAppeal(Original(), false, hasOpenAppeal: true, Now, 180, Now)!.Kind);
+        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), isAppeal: true, false, Now, 180, Now)!.Kind);
+    }
+
+    [Fact]
+    public void MayDecideAppeal_NotTheOriginalDecider_NorAnyoneReportingToThem()
+    {
+        Assert.Equal(StoreErrorKind.Forbidden, CaseWorkflow.MayDecideAppeal(DrAda, ["dr-ada"])!.Kind);
+        Assert.Contains("reports to dr-ada", CaseWorkflow.MayDecideAppeal(DrJunior, ["dr-ada"])!.Message, StringComparison.Ordinal);
+        Assert.Null(CaseWorkflow.MayDecideAppeal(DrJunior, ["dr-other"]));
+        Assert.Equal(StoreErrorKind.Forbidden, CaseWorkflow.MayDecideAppeal(Nurse, ["dr-other"])!.Kind);
+    }
+
+    [Fact]
+    public void AfterAppealDecisions_Overturned_CoversTheAppealedLine()
+    {
+        var appeal = CaseWorkflow.AfterEvaluation(Guid.NewGuid(), Determination(Adverse(1), Adverse(2), Line(3, LineOutcome.Covered)), [], Now);
+        var (decided, result) = CaseWorkflow.AfterAppealDecisions(appeal, Original(), new HashSet<int> { 1 }, Decide((1, DecisionActions.Overturn)), Now);
+
+        Assert.Equal(AppealResults.Overturned, result);
+        Assert.Equal(CaseStatus.Final, decided.Status);
+        Assert.Equal("covered", decided.FinalOutcome);
+    }
+
+    [Fact]
+    public void AppealResult_MixedDecisions_IsPartiallyOverturned()
+    {
+        Assert.Equal(AppealResults.PartiallyOverturned, AppealResults.Of([DecisionActions.Overturn, DecisionActions.Uphold]));
+        Assert.Equal(AppealResults.Upheld, AppealResults.Of([DecisionActions.Uphold]));
+    }
+
+    [Fact]
+    public void Metrics_EvenCount_MedianIsTheMeanOfTheTwoMiddleTimes()
+    {
+        static ReportedCase Decided(double hours, string outcome) => new(Guid.NewGuid(), "standard", Now, Now.AddHours(hours), outcome, false, false, false, []);
+
+        var metrics = PriorAuthorizationMetrics.Metrics([Decided(1, "covered"), Decided(2, "not-covered"), Decided(10, "covered"), Decided(30, "partially-covered")]);
+
+        Assert.Equal(6, metrics.MedianHoursToDecision);
+        Assert.Equal(10.75, metrics.AverageHoursToDecision);
+        Assert.Equal(75m, metrics.PercentApproved);
+        Assert.Equal(25m, metrics.PercentDenied);
+    }
+}
