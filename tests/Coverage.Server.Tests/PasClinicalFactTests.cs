@@ -44,50 +44,11 @@ public sealed class PasClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
         Info(5, "painRefractoryToRadiation", new FhirBoolean(true)),
     ];
 
-    /// <summary>A PAS request Bundle: Claim first, then Patient, insurer, provider, Coverage and any more resources, linked by urn:uuid fullUrls.</summary>
-    private static Bundle HifuBundle(IEnumerable<Claim.SupportingInformationComponent> supportingInfo, params (string FullUrl, Resource Resource)[] more)
-    {
-        static string Urn() => $"urn:uuid:{Guid.NewGuid()}";
-        var (patientUrl, insurerUrl, providerUrl, coverageUrl) = (Urn(), Urn(), Urn(), Urn());
-        var claim = new Claim
-        {
-            Identifier = [new Identifier("http://provider.example/prior-auth", Api.NewId())],
-            Status = FinancialResourceStatusCodes.Active,
-            Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/claim-type", "professional"),
-            Use = ClaimUseCode.Preauthorization,
-            Patient = new ResourceReference(patientUrl),
-            Created = "2026-04-20T09:00:00Z",
-            Insurer = new ResourceReference(insurerUrl),
-            Provider = new ResourceReference(providerUrl),
-            Priority = new CodeableConcept("http://terminology.hl7.org/CodeSystem/processpriority", "normal"),
-            Diagnosis = [new Claim.DiagnosisComponent { Sequence = 1, Diagnosis = new CodeableConcept(Ehr.Icd10, "C79.51") }],
-            Insurance = [new Claim.InsuranceComponent { Sequence = 1, Focal = true, Coverage = new ResourceReference(coverageUrl) }],
-            SupportingInfo = [.. supportingInfo],
-            Item =
-            [
-                new Claim.ItemComponent
-                {
-                    Sequence = 1,
-                    ProductOrService = new CodeableConcept(FhirSystems.Hcpcs, "C9734") { Text = "MR-guided focused ultrasound ablation, painful bone metastasis" },
-                    Serviced = new Date("2026-05-04"),
-                    Quantity = new Quantity { Value = 1 },
-                },
-            ],
-        };
-        var coverage = Ehr.Coverage("standard");
-        coverage.Id = null;
-        coverage.Beneficiary = new ResourceReference(patientUrl);
-        var patient = Ehr.Patient(memberId: "M-PAS-HIFU");
-        patient.Id = null;
-        var bundle = new Bundle { Type = Bundle.BundleType.Collection, Timestamp = new DateTimeOffset(2026, 4, 20, 9, 0, 0, TimeSpan.Zero) };
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = claim });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = insurerUrl, Resource = new Organization { Name = "Example payer" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = providerUrl, Resource = new Organization { Name = "Example interventional radiology" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = coverageUrl, Resource = coverage });
-        foreach (var (fullUrl, resource) in more) bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = fullUrl, Resource = resource });
-        return bundle;
-    }
+    /// <summary>HIFU (C9734) for painful bone metastases (C79.51) on the standard plan, with the given supporting information.</summary>
+    private static Bundle HifuBundle(IEnumerable<Claim.SupportingInformationComponent> supportingInfo, params (string FullUrl, Resource Resource)[] more) =>
+        PasRequestBundles.OneLine(
+            new CodeableConcept(FhirSystems.Hcpcs, "C9734") { Text = "MR-guided focused ultrasound ablation, painful bone metastasis" }, "C79.51",
+            Ehr.Coverage("standard"), Ehr.Patient(memberId: "M-PAS-HIFU"), "Example interventional radiology", supportingInfo, more);
 
     private async Task<(HttpStatusCode Status, Resource Body)> Submit(Bundle bundle)
     {

@@ -197,54 +197,17 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
 
     private static Bundle PasWithQuestionnaireResponse(QuestionnaireResponse response)
     {
-        static string Urn() => $"urn:uuid:{Guid.NewGuid()}";
-        var (patientUrl, insurerUrl, providerUrl, coverageUrl, responseUrl) = (Urn(), Urn(), Urn(), Urn(), Urn());
-        var claim = new Claim
+        var responseUrl = PasRequestBundles.Urn();
+        Claim.SupportingInformationComponent answers = new()
         {
-            Identifier = [new Identifier("http://provider.example/prior-auth", Api.NewId())],
-            Status = FinancialResourceStatusCodes.Active,
-            Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/claim-type", "professional"),
-            Use = ClaimUseCode.Preauthorization,
-            Patient = new ResourceReference(patientUrl),
-            Created = "2026-04-20T09:00:00Z",
-            Insurer = new ResourceReference(insurerUrl),
-            Provider = new ResourceReference(providerUrl),
-            Priority = new CodeableConcept("http://terminology.hl7.org/CodeSystem/processpriority", "normal"),
-            Diagnosis = [new Claim.DiagnosisComponent { Sequence = 1, Diagnosis = new CodeableConcept(Ehr.Icd10, "C50.412") }],
-            Insurance = [new Claim.InsuranceComponent { Sequence = 1, Focal = true, Coverage = new ResourceReference(coverageUrl) }],
-            SupportingInfo =
-            [
-                new Claim.SupportingInformationComponent
-                {
-                    Sequence = 1,
-                    Category = new CodeableConcept("http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "additionalInformation"),
-                    Value = new ResourceReference(responseUrl),
-                },
-            ],
-            Item =
-            [
-                new Claim.ItemComponent
-                {
-                    Sequence = 1,
-                    ProductOrService = new CodeableConcept(FhirSystems.Cpt, "0581T"),
-                    Serviced = new Date("2026-05-04"),
-                    Quantity = new Quantity { Value = 1 },
-                },
-            ],
+            Sequence = 1,
+            Category = new CodeableConcept("http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "additionalInformation"),
+            Value = new ResourceReference(responseUrl),
         };
-        var coverage = Ehr.Coverage("example-fda-cryo-rider", memberId: "M-DTR-1");
-        coverage.Id = null;
-        coverage.Beneficiary = new ResourceReference(patientUrl);
-        var patient = Ehr.Patient(birthDate: "1950-03-01", memberId: "M-DTR-1");
-        patient.Id = null;
-        response.Subject = new ResourceReference(patientUrl);
-        var bundle = new Bundle { Type = Bundle.BundleType.Collection, Timestamp = new DateTimeOffset(2026, 4, 20, 9, 0, 0, TimeSpan.Zero) };
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = claim });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = insurerUrl, Resource = new Organization { Name = "Example payer" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = providerUrl, Resource = new Organization { Name = "Example breast surgery" } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = coverageUrl, Resource = coverage });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = responseUrl, Resource = response });
+        var bundle = PasRequestBundles.OneLine(new CodeableConcept(FhirSystems.Cpt, "0581T"), "C50.412",
+            Ehr.Coverage("example-fda-cryo-rider", memberId: "M-DTR-1"), Ehr.Patient(birthDate: "1950-03-01", memberId: "M-DTR-1"),
+            "Example breast surgery", [answers], (responseUrl, response));
+        response.Subject = new ResourceReference(PasRequestBundles.PatientUrl(bundle));
         return bundle;
     }
 
