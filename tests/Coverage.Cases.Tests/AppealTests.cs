@@ -52,6 +52,54 @@ public sealed class AppealTests
         Assert.Equal("covered", decided.FinalOutcome);
     }
 
+    /// <summary>A decided appeal of two adverse lines, both upheld, beside a covered line.</summary>
+    private static CaseState UpheldAppeal()
+    {
+        var appeal = CaseWorkflow.AfterEvaluation(Guid.NewGuid(), Determination(Adverse(1), Adverse(2), Line(3, LineOutcome.Covered)), [], Now);
+        var original = CaseWorkflow.AfterDecisions(Evaluated(Adverse(1), Adverse(2), Line(3, LineOutcome.Covered)), Decide((1, DecisionActions.Uphold), (2, DecisionActions.Uphold)), Now);
+        var (decided, result) = CaseWorkflow.AfterAppealDecisions(appeal, original, new HashSet<int> { 1, 2 }, Decide((1, DecisionActions.Uphold), (2, DecisionActions.Uphold)), Now);
+        Assert.Equal(AppealResults.Upheld, result);
+        return decided;
+    }
+
+    [Fact]
+    public void ExternalReview_Overturned_CoversEveryLineTheAppealLeftAdverse()
+    {
+        var appeal = UpheldAppeal();
+        var overturned = CaseWorkflow.LinesOverturnedBy(appeal, new ExternalReviewSubmission("IRO", AppealResults.Overturned));
+
+        Assert.Equal([1, 2], overturned);
+        Assert.Equal("partially-covered", appeal.FinalOutcome);
+        Assert.Equal("covered", CaseWorkflow.AfterExternalReview(appeal, overturned).FinalOutcome);
+        Assert.Empty(CaseWorkflow.LinesOverturnedBy(appeal, new ExternalReviewSubmission("IRO", AppealResults.Upheld)));
+    }
+
+    [Fact]
+    public void ExternalReview_PartiallyOverturned_CoversTheLinesItNames_AndOnlyLinesLeftAdverse()
+    {
+        var appeal = UpheldAppeal();
+        var partial = new ExternalReviewSubmission("IRO", AppealResults.PartiallyOverturned, Lines: [2]);
+
+        Assert.Null(CaseWorkflow.CheckExternalReview(appeal, true, AppealResults.Upheld, Now, null, partial));
+        var after = CaseWorkflow.AfterExternalReview(appeal, CaseWorkflow.LinesOverturnedBy(appeal, partial));
+        Assert.Equal("partially-covered", after.FinalOutcome);
+
+        var notAdverse = CaseWorkflow.CheckExternalReview(appeal, true, AppealResults.Upheld, Now, null, partial with { Lines = [3] });
+        Assert.Equal(StoreErrorKind.Unprocessable, notAdverse!.Kind);
+        Assert.Contains("Line 3 is not a line", notAdverse.Message, StringComparison.Ordinal);
+        var all = CaseWorkflow.CheckExternalReview(appeal, true, AppealResults.Upheld, Now, null, partial with { Lines = [1, 2] });
+        Assert.Contains("record it as overturned", all!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExternalReview_LinesOnlyWithAPartialReversal()
+    {
+        Assert.Equal("lines", Assert.Single(CaseWorkflow.Validate(new ExternalReviewSubmission("IRO", AppealResults.PartiallyOverturned))).Field);
+        Assert.Equal("lines", Assert.Single(CaseWorkflow.Validate(new ExternalReviewSubmission("IRO", AppealResults.Overturned, Lines: [1]))).Field);
+        Assert.Equal("lines", Assert.Single(CaseWorkflow.Validate(new ExternalReviewSubmission("IRO", Lines: [1]))).Field);
+        Assert.Empty(CaseWorkflow.Validate(new ExternalReviewSubmission("IRO", AppealResults.PartiallyOverturned, Lines: [1])));
+    }
+
     [Fact]
     public void AppealResult_MixedDecisions_IsPartiallyOverturned()
     {

@@ -306,6 +306,14 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         var (_, original, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
         Assert.Equal("final", original.Str("status"));
         Assert.Equal("not-covered", original.Str("finalOutcome"));
+
+        // An inquiry naming the request answers with the original determination, then the appeal's current result.
+        var (inquired, answer) = await Post("inquire", PasBundle(requestId));
+        Assert.Equal(HttpStatusCode.OK, inquired);
+        var responses = Assert.IsType<Parameters>(answer).Parameter.Where(p => p.Name == "return")
+            .Select(p => Assert.IsType<ClaimResponse>(Assert.IsType<Bundle>(p.Resource).Entry[0].Resource)).ToList();
+        Assert.Equal([caseId, appealId], responses.Select(r => AdministrationNumber(r.Item[0])));
+        Assert.Equal(["A3", "A4"], responses.Select(r => ReviewAction(r.Item[0]).Code));
     }
 
     [Fact]

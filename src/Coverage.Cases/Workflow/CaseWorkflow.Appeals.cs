@@ -122,7 +122,8 @@ public static partial class CaseWorkflow
 
     /// <summary>
     /// The rule an external review step breaks, if any: only a decided appeal that did not overturn every line goes to
-    /// external review; it is requested once, and its result is recorded once, after the request.
+    /// external review; it is requested once, and its result is recorded once, after the request. A partial reversal
+    /// names lines the appeal left adverse (<see cref="LinesLeftAdverse"/>), not all of them.
     /// </summary>
     public static StoreError? CheckExternalReview(CaseState appeal, bool isAppeal, string? appealResult, DateTime? requestedAt, string? recordedResult, ExternalReviewSubmission submission)
     {
@@ -139,10 +140,52 @@ public static partial class CaseWorkflow
         }
         if (requestedAt is null) return new StoreError(StoreErrorKind.Conflict, $"No external review of appeal {appeal.Id} was requested.");
         if (recordedResult is not null) return new StoreError(StoreErrorKind.Conflict, $"The external review of appeal {appeal.Id} is already recorded ({recordedResult}).");
+        if (submission.Result == AppealResults.PartiallyOverturned)
+        {
+            var adverse = LinesLeftAdverse(appeal);
+            var outside = submission.Lines!.Where(l => !adverse.Contains(l)).ToList();
+            if (outside.Count > 0)
+                return new StoreError(StoreErrorKind.Unprocessable,
+                    $"Line {string.Join(", ", outside)} is not a line appeal {appeal.Id} left adverse (adverse: {string.Join(", ", adverse)}).");
+            if (adverse.All(submission.Lines!.Contains))
+                return new StoreError(StoreErrorKind.Unprocessable,
+                    $"A partial reversal names some of the lines appeal {appeal.Id} left adverse, not all of them ({string.Join(", ", adverse)}); record it as overturned.");
+        }
         return null;
     }
 
-    /// <summary>An external review step names the review organisation; a result is one of <see cref="AppealResults"/>.</summary>
+    /// <summary>The lines a decided appeal left adverse: what an external review can still overturn.</summary>
+    public static IReadOnlyList<int> LinesLeftAdverse(CaseState appeal) =>
+        appeal.Lines.Values.Where(l => appeal.Decisions.Any(d => d.Sequence == l.Sequence && d.Action == DecisionActions.Uphold))
+            .Select(l => l.Sequence).Order().ToList();
+
+    /// <summary>
+    /// The lines an external review's result overturns: every line the appeal left adverse when it overturned the
+    /// decision, the lines it names when it overturned part of it, none when it upheld it.
+    /// </summary>
+    public static IReadOnlyList<int> LinesOverturnedBy(CaseState appeal, ExternalReviewSubmission submission) => submission.Result switch
+    {
+        AppealResults.Overturned => LinesLeftAdverse(appeal),
+        AppealResults.PartiallyOverturned => [.. submission.Lines!.Distinct().Order()],
+        _ => [],
+    };
+
+    /// <summary>
+    /// The appeal once an external review overturned <paramref name="overturned"/>: the payer is bound by the reversal
+    /// and covers those lines at once (45 CFR 147.136(d)(2)(iv), 29 CFR 2590.715-2719(d)(2)(iv); for Medicare
+    /// Advantage 42 CFR 422.618(b) and 422.619(c)), so the final outcome is recomputed with them covered.
+    /// </summary>
+    public static CaseState AfterExternalReview(CaseState appeal, IReadOnlyCollection<int> overturned)
+    {
+        if (overturned.Count == 0) return appeal;
+        var outcomes = appeal.Lines.Values.Select(line => overturned.Contains(line.Sequence) ? LineOutcome.Covered : FinalLineOutcome(appeal, line)).ToList();
+        return appeal with { FinalOutcome = Evaluator.Aggregate(outcomes).ToWire() };
+    }
+
+    /// <summary>
+    /// An external review step names the review organisation; a result is one of <see cref="AppealResults"/>; lines
+    /// are named with a partial reversal, and only with it.
+    /// </summary>
     public static IReadOnlyList<InputError> Validate(ExternalReviewSubmission submission)
     {
         var errors = new List<InputError>();
@@ -151,6 +194,10 @@ public static partial class CaseWorkflow
         if (submission.Result is { } result && !AppealResults.All.Contains(result))
             errors.Add(new("result", $"'{InputEcho.Truncate(result)}' is not one of {string.Join(", ", AppealResults.All)}"));
         if (submission.Note is { Length: > MaxAppealTextLength }) errors.Add(new("note", $"at most {MaxAppealTextLength} characters ({submission.Note.Length} given)"));
+        if (submission.Result == AppealResults.PartiallyOverturned && submission.Lines is not { Count: > 0 })
+            errors.Add(new("lines", "required with a partial reversal: the sequences of the lines the review overturned"));
+        else if (submission.Result != AppealResults.PartiallyOverturned && submission.Lines is not null)
+            errors.Add(new("lines", "only with result partially-overturned (an overturned decision covers every line the appeal left adverse)"));
         return errors;
     }
 }

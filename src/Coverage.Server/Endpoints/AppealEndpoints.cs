@@ -84,13 +84,14 @@ internal static class AppealEndpoints
         });
 
     private static async Task<IResult> ExternalReview(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken) =>
-        await WithBody(request, "The external review is invalid.", ["organisation", "result", "note"], async (body, errors) =>
+        await WithBody(request, "The external review is invalid.", ["organisation", "result", "note", "lines"], async (body, errors) =>
         {
             var organisation = Text(body, "organisation", errors, 256);
             var result = body.ContainsKey("result") ? Text(body, "result", errors, 32) : null;
             var note = body.ContainsKey("note") ? Text(body, "note", errors, CaseWorkflow.MaxAppealTextLength) : null;
+            var lines = body.ContainsKey("lines") ? Sequences(body, "lines", errors) : null;
             if (errors.Count > 0) return ApiProblems.Invalid("The external review is invalid.", errors);
-            return Answer(await cases.RecordExternalReviewAsync(id, new ExternalReviewSubmission(organisation!, result, note), request.HttpContext.Caller(), cancellationToken));
+            return Answer(await cases.RecordExternalReviewAsync(id, new ExternalReviewSubmission(organisation!, result, note, lines), request.HttpContext.Caller(), cancellationToken));
         });
 
     private static async Task<IResult> Notice(Guid id, string? format, HttpContext context, CaseService cases, AppealNoticeBuilder notices, CancellationToken cancellationToken)
@@ -118,6 +119,23 @@ internal static class AppealEndpoints
         return await then(body, errors);
     }
 
+    /// <summary>A field holding line sequences: a JSON array of positive integers, at most one per line a request may hold.</summary>
+    private static List<int>? Sequences(JsonObject body, string field, List<InputError> errors)
+    {
+        if (body[field] is not JsonArray array || array.Count > RequestLimits.MaxServiceLines)
+        {
+            errors.Add(new InputError(field, $"must be an array of at most {RequestLimits.MaxServiceLines} line sequences"));
+            return null;
+        }
+        var sequences = new List<int>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is JsonValue value && value.TryGetValue<int>(out var sequence) && sequence > 0) sequences.Add(sequence);
+            else errors.Add(new InputError($"{field}[{i}]", "must be a line sequence (a positive integer)"));
+        }
+        return sequences;
+    }
+
     private static string? Text(JsonObject body, string field, List<InputError> errors, int maxLength)
     {
         var node = body[field];
@@ -141,8 +159,8 @@ public sealed record AppealDocument(string FiledBy, string Reason, string? Prior
 /// <summary>For the OpenAPI document: a peer-to-peer discussion.</summary>
 public sealed record PeerToPeerDocument(string With, DateTime HeldAt, string Summary);
 
-/// <summary>For the OpenAPI document: an external review requested, or its result (upheld, overturned, partially-overturned).</summary>
-public sealed record ExternalReviewDocument(string Organisation, string? Result, string? Note);
+/// <summary>For the OpenAPI document: an external review requested, or its result (upheld, overturned, partially-overturned, with the lines it overturned).</summary>
+public sealed record ExternalReviewDocument(string Organisation, string? Result, string? Note, IReadOnlyList<int>? Lines);
 
 /// <summary>A notice as JSON: its facts, and each section's blocks as plain text (a quote followed by its source).</summary>
 public sealed record NoticeDocument(string Title, string PlanName, DateTime IssuedAt, IReadOnlyList<NoticeFact> Summary, IReadOnlyList<NoticeSectionText> Sections)

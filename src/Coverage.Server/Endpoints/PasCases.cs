@@ -9,6 +9,25 @@ internal static class PasCases
     /// <summary>The stored case, its determination read once, as <see cref="PriorAuthorizationCase.Of"/> takes it.</summary>
     public static PriorAuthorizationCase Of(CaseView view) => PriorAuthorizationCase.Of(
         view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
-        [.. view.Decisions.Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))],
-        [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
+        Decisions(view), [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
+
+    /// <summary>
+    /// The decisions the provider is answered with: the physicians', and for an appeal whose external review overturned
+    /// lines, that reversal in place of the appeal's own decision on them (the payer is bound by it).
+    /// </summary>
+    private static List<ReviewerDecision> Decisions(CaseView view)
+    {
+        var overturned = view.Appeal?.ExternalReviewOverturnedLines ?? [];
+        var decisions = view.Decisions
+            .Where(d => !overturned.Contains(d.Sequence))
+            .Select(d => new ReviewerDecision(d.Sequence, d.Action, d.Rationale, new DateTimeOffset(d.DecidedAt, TimeSpan.Zero)))
+            .ToList();
+        if (overturned.Count > 0)
+        {
+            var reversal = $"Overturned by the external review of {view.Appeal!.ExternalReviewOrganisation}. {view.Appeal.ExternalReviewNote}".TrimEnd();
+            var at = new DateTimeOffset(view.Appeal.ExternalReviewDecidedAt ?? view.UpdatedAt, TimeSpan.Zero);
+            decisions.AddRange(overturned.Select(sequence => new ReviewerDecision(sequence, DecisionActions.Overturn, reversal, at)));
+        }
+        return [.. decisions.OrderBy(d => d.Sequence)];
+    }
 }

@@ -45,6 +45,7 @@ internal sealed class DecideAppeal(CaseRecords records)
             appeal.AppealResult = result;
             records.Audit(appeal, now, "appeal-decided", caller.Actor, $"Appeal {result}; final outcome {appeal.FinalOutcome}.");
             records.Audit(original, now, "appeal-decided", caller.Actor, $"Appeal {appeal.Id} {result}; final outcome on appeal {appeal.FinalOutcome}.");
+            await SubscriptionOutbox.EnqueueAsync(records.Db, appeal, now, cancellationToken);
         }
         appeal.UpdatedAt = now;
         appeal.Revision++;

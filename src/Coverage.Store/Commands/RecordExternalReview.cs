@@ -1,3 +1,4 @@
+using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Store.Commands;
@@ -33,11 +34,22 @@ internal sealed class RecordExternalReview(CaseRecords records)
         }
         else
         {
+            var state = CaseRecordState.Of(record);
+            var overturned = CaseWorkflow.LinesOverturnedBy(state, submission);
             record.ExternalReviewResult = submission.Result;
             record.ExternalReviewDecidedAt = now;
             record.ExternalReviewNote = submission.Note?.Trim();
+            record.ExternalReviewOverturnedLines = string.Join(' ', overturned);
             detail = $"External review of appeal {record.Id} by {submission.Organisation.Trim()}: {submission.Result}. {record.ExternalReviewNote}".TrimEnd();
             records.Audit(record, now, "external-review-decided", caller.Actor, detail);
+            if (overturned.Count > 0)
+            {
+                CaseRecordState.Keep(record, CaseWorkflow.AfterExternalReview(state, overturned));
+                detail = $"Line {string.Join(", ", overturned)} covered as the external review decided; final outcome {record.FinalOutcome}.";
+                records.Audit(record, now, "external-review-effectuated", caller.Actor, detail);
+                if (original is not null) records.Audit(original, now, "external-review-effectuated", caller.Actor, $"Appeal {record.Id}: {detail}");
+                await SubscriptionOutbox.EnqueueAsync(records.Db, record, now, cancellationToken);
+            }
         }
         if (original is not null) records.Audit(original, now, submission.Result is null ? "external-review-requested" : "external-review-decided", caller.Actor, detail);
         record.UpdatedAt = now;
@@ -52,4 +64,8 @@ internal sealed class RecordExternalReview(CaseRecords records)
         }
         return StoreResult<CaseView>.Ok(CaseViews.View(record));
     }
+
+    /// <summary>The lines an appeal's external review overturned.</summary>
+    public static IReadOnlyList<int> OverturnedLines(CaseRecord appeal) =>
+        (appeal.ExternalReviewOverturnedLines ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Order().ToList();
 }

@@ -63,6 +63,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.ExternalReviewOrganisation).HasMaxLength(256);
         cases.Property(c => c.ExternalReviewResult).HasMaxLength(32);
         cases.Property(c => c.ExternalReviewNote).HasMaxLength(4000);
+        cases.Property(c => c.ExternalReviewOverturnedLines).HasMaxLength(512);
         // The appeals of a case; the report reads cases by when they were received.
         cases.HasIndex(c => c.AppealOf);
         cases.HasIndex(c => c.ReceivedAt);

@@ -40,7 +40,8 @@ internal static class CaseViews
         DecidedOnTime = CaseWorkflow.DecidedOnTime(record.FirstDecidedAt, record.DueAt),
         Appeal = record.AppealOf is { } of
             ? new AppealView(of, record.AppealFiledBy ?? "", record.AppealReason ?? "", Commands.DecideAppeal.AppealedLines(record).Order().ToList(), record.AppealResult,
-                Utc(record.ExternalReviewRequestedAt), record.ExternalReviewOrganisation, record.ExternalReviewResult, Utc(record.ExternalReviewDecidedAt), record.ExternalReviewNote)
+                Utc(record.ExternalReviewRequestedAt), record.ExternalReviewOrganisation, record.ExternalReviewResult, Utc(record.ExternalReviewDecidedAt), record.ExternalReviewNote,
+                record.ExternalReviewOverturnedLines is null ? null : Commands.RecordExternalReview.OverturnedLines(record))
             : null,
         PeerToPeer = record.PeerToPeerAt is { } p2p
             ? new PeerToPeerView(Utc(p2p), record.PeerToPeerBy ?? "", record.PeerToPeerWith ?? "", record.PeerToPeerSummary ?? "")

@@ -5,8 +5,9 @@ namespace Coverage.Store.Queries;
 /// <summary>
 /// The cases a PAS inquiry names (issue 16): within the caller's organisation, for the member, holding one of the
 /// request ids or being one of the case numbers (preAuthRef, administration reference number) it quotes, and
-/// answering the inquiry's own test (provider, items). Each case returned is a read and is audited; a case only
-/// looked at is not.
+/// answering the inquiry's own test (provider, items), followed by the appeals of each (an appeal is a case of its
+/// own with the same request: its answer is the request's current result once an appeal or its external review
+/// changed it). Each case returned is a read and is audited; a case only looked at is not.
 /// </summary>
 internal sealed class FindForInquiry(CaseRecords records)
 {
@@ -23,6 +24,13 @@ internal sealed class FindForInquiry(CaseRecords records)
             .OrderBy(c => c.ReceivedAt)
             .Take(MaxCandidates)
             .ToListAsync(cancellationToken);
+        var named = candidates.Select(c => (Guid?)c.Id).ToList();
+        if (named.Count > 0)
+            candidates.AddRange(await records.Db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
+                .Where(c => c.Tenant == caller.Tenant && c.AppealOf != null && named.Contains(c.AppealOf) && !named.Contains(c.Id))
+                .OrderBy(c => c.ReceivedAt)
+                .Take(MaxCandidates)
+                .ToListAsync(cancellationToken));
         var found = new List<CaseView>();
         var now = records.Now();
         foreach (var record in candidates)

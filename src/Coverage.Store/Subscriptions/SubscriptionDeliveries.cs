@@ -83,9 +83,16 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The PAS request Bundle a case was submitted with, for the response Bundle a notification carries.</summary>
-    public Task<string?> PasRequestAsync(Guid caseId, CancellationToken cancellationToken) =>
-        db.Set<PasRequestBundleRecord>().Where(r => r.CaseId == caseId).Select(r => r.BundleJson).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>
+    /// The PAS request Bundle a case was submitted with, for the response Bundle a notification carries; for an appeal
+    /// not filed through PAS, the request of the case it contests (the same request, the same parties).
+    /// </summary>
+    public async Task<string?> PasRequestAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        var appealOf = await db.Cases.Where(c => c.Id == caseId).Select(c => c.AppealOf).FirstOrDefaultAsync(cancellationToken);
+        return await db.Set<PasRequestBundleRecord>().Where(r => r.CaseId == caseId || r.CaseId == appealOf)
+            .OrderBy(r => r.CaseId == caseId ? 0 : 1).Select(r => r.BundleJson).FirstOrDefaultAsync(cancellationToken);
+    }
 
     /// <summary>The case as it stands now: a notification carries the current response.</summary>
     public async Task<CaseView?> CaseAsync(Guid caseId, CancellationToken cancellationToken)

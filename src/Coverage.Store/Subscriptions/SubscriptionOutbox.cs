@@ -6,7 +6,8 @@ namespace Coverage.Store;
 /// <summary>
 /// Enqueues the notifications a change of a PAS case owes its organisation's subscriptions, in the transaction of the
 /// change itself (the caller's next SaveChanges): a decision is never kept without its notification, nor a
-/// notification sent for a decision that was not kept. Cases not submitted through PAS (no kept request Bundle) owe none.
+/// notification sent for a decision that was not kept. Cases not submitted through PAS (no kept request Bundle, of their
+/// own or, for an appeal, of the case it contests) owe none.
 /// </summary>
 internal static class SubscriptionOutbox
 {
@@ -18,7 +19,8 @@ internal static class SubscriptionOutbox
                 && (s.End == null || s.End > now))
             .Select(s => s.Id).ToListAsync(cancellationToken);
         if (live.Count == 0) return;
-        if (!await db.Set<PasRequestBundleRecord>().AnyAsync(r => r.CaseId == record.Id, cancellationToken)) return;
+        // An appeal of a PAS request is the provider's too, however it was filed.
+        if (!await db.Set<PasRequestBundleRecord>().AnyAsync(r => r.CaseId == record.Id || r.CaseId == record.AppealOf, cancellationToken)) return;
         foreach (var subscription in live)
             db.Set<SubscriptionDeliveryRecord>().Add(new SubscriptionDeliveryRecord
             {

@@ -107,6 +107,47 @@ public abstract class AppealStoreTests<TStorage>(TStorage storage) : IClassFixtu
     }
 
     [Fact]
+    public async Task ExternalReview_Overturned_CoversTheLine_AndIsEffectuatedOnTheAppeal()
+    {
+        var original = await Denied();
+        var appeal = (await _store.Appeal(original.Id, AppealStore.Staff)).Value!;
+        await _store.Decided(appeal.Id, AppealStore.DrBea, DecisionActions.Uphold);
+        await _store.Run(s => s.RecordExternalReviewAsync(appeal.Id, new ExternalReviewSubmission("IRO One"), AppealStore.Staff, CancellationToken.None));
+        _store.Advance(TimeSpan.FromDays(30));
+
+        var lines = await _store.Run(s => s.RecordExternalReviewAsync(appeal.Id,
+            new ExternalReviewSubmission("IRO One", AppealResults.Overturned, Lines: [1]), AppealStore.Staff, CancellationToken.None));
+        var reversed = await _store.Run(s => s.RecordExternalReviewAsync(appeal.Id,
+            new ExternalReviewSubmission("IRO One", AppealResults.Overturned, "Medically necessary."), AppealStore.Staff, CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.Invalid, lines.Error!.Kind);
+        Assert.Equal("lines", Assert.Single(lines.Error.Fields!).Field);
+        var effectuated = reversed.Value!;
+        Assert.Equal([1], effectuated.Appeal!.ExternalReviewOverturnedLines);
+        Assert.Equal("covered", effectuated.FinalOutcome);
+        Assert.Equal(AppealResults.Upheld, effectuated.Appeal.Result); // the appeal's own result stays what its physician decided
+        var stored = (await _store.Run(s => s.GetAsync(appeal.Id, AppealStore.Staff, CancellationToken.None))).Value!;
+        Assert.Equal("covered", stored.FinalOutcome);
+        Assert.Contains(await _store.Audit(appeal.Id), e => e.Action == "external-review-effectuated" && e.Actor == "um-staff" && e.Detail.StartsWith("Line 1 covered", StringComparison.Ordinal));
+        Assert.Contains(await _store.Audit(original.Id), e => e.Action == "external-review-effectuated");
+    }
+
+    [Fact]
+    public async Task ExternalReview_Upheld_ChangesNothing()
+    {
+        var original = await Denied();
+        var appeal = (await _store.Appeal(original.Id, AppealStore.Staff)).Value!;
+        await _store.Decided(appeal.Id, AppealStore.DrBea, DecisionActions.Uphold);
+        await _store.Run(s => s.RecordExternalReviewAsync(appeal.Id, new ExternalReviewSubmission("IRO One"), AppealStore.Staff, CancellationToken.None));
+
+        var upheld = (await _store.Run(s => s.RecordExternalReviewAsync(appeal.Id, new ExternalReviewSubmission("IRO One", AppealResults.Upheld), AppealStore.Staff, CancellationToken.None))).Value!;
+
+        Assert.Equal("not-covered", upheld.FinalOutcome);
+        Assert.Empty(upheld.Appeal!.ExternalReviewOverturnedLines!);
+        Assert.DoesNotContain(await _store.Audit(appeal.Id), e => e.Action == "external-review-effectuated");
+    }
+
+    [Fact]
     public async Task Appeal_RefusedOutsideItsWindow_OfAnOpenCase_OfAnApproval_AndTwiceAtOnce()
     {
         var medicare = await Denied(AppealStore.MedicareAdvantage);

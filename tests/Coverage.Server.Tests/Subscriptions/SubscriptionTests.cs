@@ -48,7 +48,15 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         builder.UseSetting("Subscriptions:MaxAttempts", "3");
         builder.UseSetting("Subscriptions:RetryBaseSeconds", "60");
         builder.UseSetting("Subscriptions:OrganisationIdentifiers:org-b:0", "ORG-B-ISA06");
+        // A second physician, outside the first's reporting line, who may decide an appeal of the first's decision.
+        builder.UseSetting("Api:Authentication:People:2:Issuer", ApiTokens.Issuer);
+        builder.UseSetting("Api:Authentication:People:2:Subject", AppealPhysician);
+        builder.UseSetting("Api:Authentication:People:2:Id", AppealPhysician);
+        builder.UseSetting("Api:Authentication:People:2:Name", "Dr. Bea");
+        builder.UseSetting("Api:Authentication:People:2:Role", "physician");
     });
+
+    private const string AppealPhysician = "dr-bea";
 
     private HttpClient Client(string clientId, CoverageApp? app = null) => (app ?? _app).CreateClient().With(ApiTokens.Create(Scopes, clientId));
 
@@ -221,6 +229,33 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         Assert.Equal("query-status", Value(queried, "type"));
         Assert.Equal("active", Value(queried, "status"));
         Assert.Equal("2", Value(queried, "events-since-subscription-start"));
+    }
+
+    [Fact]
+    public async Task AnAppealOfAPasRequest_FiledByTheProvider_NotifiesItsDecision_WithTheAppealsResponse()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/appeals");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary."), (2, "uphold", "Not medically necessary.")));
+        await _receiver.WaitForAsync("/appeals", 2);
+
+        var (filed, appeal, _) = await Api.Post(client, $"/api/v1/cases/{caseId}/appeals", """{"filedBy": "provider", "reason": "New imaging attached."}""");
+        Assert.True(filed == HttpStatusCode.Created, appeal.ToString());
+        var appealId = Guid.Parse(appeal.Str("caseId"));
+        using var appealPhysician = _app.CreateClient().With(ApiTokens.Person(AppealPhysician));
+        var (decided, answer, _) = await Api.Post(appealPhysician, $"/api/v1/cases/{appealId}/decisions",
+            Api.Decision((1, "overturn", "The new imaging meets the criteria."), (2, "overturn", "The new imaging meets the criteria.")));
+        Assert.True(decided == HttpStatusCode.OK, answer.ToString());
+
+        var notification = Parse((await _receiver.WaitForAsync("/appeals", 3))[2]);
+        Assert.Equal("2", Value(StatusOf(notification, created.Id!), "events-since-subscription-start"));
+        var response = Assert.IsType<Bundle>(notification.Entry[1].Resource);
+        Assert.Equal(appealId, CaseIdOf(response));
+        Assert.Contains(Assert.IsType<ClaimResponse>(response.Entry[0].Resource).ProcessNote, n => n.Text!.Contains("The new imaging meets the criteria.", StringComparison.Ordinal));
     }
 
     [Fact]

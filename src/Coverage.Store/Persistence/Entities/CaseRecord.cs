@@ -83,6 +83,8 @@ public sealed class CaseRecord
     public string? ExternalReviewResult { get; set; }
     public DateTime? ExternalReviewDecidedAt { get; set; }
     public string? ExternalReviewNote { get; set; }
+    /// <summary>The lines the external review overturned (space-separated): the payer covers them whatever the appeal decided.</summary>
+    public string? ExternalReviewOverturnedLines { get; set; }
     /// <summary>Optimistic concurrency: two reviewers cannot both change the same revision.</summary>
     public int Revision { get; set; }
 

@@ -218,6 +218,10 @@ namespace Coverage.Store.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("ExternalReviewOverturnedLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<DateTime?>("ExternalReviewRequestedAt")
                         .HasColumnType("timestamp with time zone");
 

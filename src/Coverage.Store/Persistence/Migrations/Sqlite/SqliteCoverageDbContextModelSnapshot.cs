@@ -209,6 +209,10 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalReviewOverturnedLines")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ExternalReviewRequestedAt")
                         .HasColumnType("TEXT");
 
