@@ -79,4 +79,60 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
             File.Delete(pdf);
         }
     }
+
+    [Fact]
+    public async Task ClockAndAppealSteps_ExtensionRefusedKeepsTheText_PeerToPeer_ExternalReviewReversalCoversTheLine()
+    {
+        var requestId = Api.NewId();
+        var (_, submitted, _) = await Api.Post(host.Api, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), requestId));
+        var caseId = submitted.Str("caseId");
+        await using var firstSession = await host.NewSession();
+        var first = await SignIn(firstSession, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
+        await first.GotoAsync($"/workbench/cases/{caseId}");
+
+        // The plan names no line of business: its rules allow no extension. The refusal says why; the reason typed stays.
+        await first.Locator("#extend-days").FillAsync("10");
+        await first.Locator("#extend-reason").FillAsync("Waiting for the pathology report.");
+        await first.Locator("#extend-clock").ClickAsync();
+        await Expect(first.Locator("#error-message")).ToContainTextAsync("allow no extension");
+        await Expect(first.Locator("#extend-reason")).ToHaveValueAsync("Waiting for the pathology report.");
+
+        await first.Locator("#p2p-with").FillAsync("Dr. Referring, breast surgery");
+        await first.Locator("#p2p-held").FillAsync("2026-05-01T15:30");
+        await first.Locator("#p2p-summary").FillAsync("Discussed tumour size and focality.");
+        await first.Locator("#record-peer-to-peer").ClickAsync();
+        await Expect(first.Locator("#peer-to-peer")).ToContainTextAsync("with Dr. Referring, breast surgery");
+
+        await first.GetByLabel("Uphold: not medically necessary").CheckAsync();
+        await first.GetByLabel("Rationale").FillAsync("Not medically necessary under policy 0540.");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Record decision on line 1" }).ClickAsync();
+        await first.Locator("#appeal-reason").FillAsync("The member asks for reconsideration.");
+        await first.Locator("#file-appeal").ClickAsync();
+        var appealUrl = first.Url;
+
+        await using var secondSession = await host.NewSession();
+        var second = await SignIn(secondSession, WorkbenchHost.SecondPhysician, WorkbenchHost.SecondPhysicianPassword);
+        await second.GotoAsync(appealUrl);
+        await second.GetByLabel("Uphold: not medically necessary").CheckAsync();
+        await second.GetByLabel("Rationale").FillAsync("The criteria are still not met.");
+        await second.GetByRole(AriaRole.Button, new() { Name = "Record decision on line 1" }).ClickAsync();
+        await Expect(second.Locator("#appeal-result")).ToContainTextAsync("upheld");
+
+        await second.Locator("#review-organisation").FillAsync("IRO One");
+        await second.Locator("#record-external-review").ClickAsync();
+        await Expect(second.Locator("#external-review")).ToContainTextAsync("of IRO One");
+        // A partial reversal names its lines: refused without them, the note kept.
+        await second.Locator("#review-result").SelectOptionAsync(AppealResults.PartiallyOverturned);
+        await second.Locator("#review-note").FillAsync("The service is medically necessary.");
+        await second.Locator("#record-external-review").ClickAsync();
+        await Expect(second.Locator("#error-message")).ToContainTextAsync("lines: required with a partial reversal");
+        await Expect(second.Locator("#review-note")).ToHaveValueAsync("The service is medically necessary.");
+        await second.Locator("#review-result").SelectOptionAsync(AppealResults.Overturned);
+        await second.Locator("#record-external-review").ClickAsync();
+
+        await Expect(second.Locator("#done-message")).ToContainTextAsync("overturned");
+        await Expect(second.Locator("#external-review")).ToContainTextAsync("line 1 covered by the reversal");
+        await Expect(second.Locator("#final-outcome")).ToContainTextAsync("Covered");
+        await Expect(second.Locator("#audit")).ToContainTextAsync("external-review-effectuated");
+    }
 }

@@ -15,7 +15,7 @@ namespace Coverage.Server.Pages.Workbench;
 /// history; a physician decides lines here and any reviewer can set the case to wait for information.
 /// Both actions go through CaseService, under the same rules as the REST API.
 /// </summary>
-public sealed class CaseModel(CaseService cases, CatalogueVersions catalogues, TimeProvider time, IAuthorizationService authorization) : PageModel
+public sealed partial class CaseModel(CaseService cases, CatalogueVersions catalogues, TimeProvider time, IAuthorizationService authorization) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
