@@ -16,8 +16,11 @@ public static partial class CaseWorkflow
     /// <summary>The lines of a final case whose result is adverse (denied, for whatever reason): what an appeal contests.</summary>
     public static IReadOnlyList<int> AdverseLines(CaseState state) =>
         state.Status != CaseStatus.Final ? []
-        : state.Lines.Values.Where(l => FinalLineOutcome(state, l) is not (LineOutcome.Covered or LineOutcome.NotAddressed or LineOutcome.InformationRequired))
-            .Select(l => l.Sequence).Order().ToList();
+        : state.Lines.Values.Where(l => IsAdverse(FinalLineOutcome(state, l))).Select(l => l.Sequence).Order().ToList();
+
+    /// <summary>A line's final result is adverse: denied for whatever reason (medical necessity, plan exclusion, coding).</summary>
+    public static bool IsAdverse(LineOutcome finalOutcome) =>
+        finalOutcome is not (LineOutcome.Covered or LineOutcome.NotAddressed or LineOutcome.InformationRequired);
 
     /// <summary>An appeal says on whose behalf it is filed (member or provider), why, in at most <see cref="MaxAppealTextLength"/> characters.</summary>
     public static IReadOnlyList<InputError> Validate(AppealSubmission submission)

@@ -107,6 +107,9 @@ public sealed record LineDetails(
     /// <summary>A denial a physician upheld: the lines that get an adverse determination notice.</summary>
     public bool IsUpheldDenial => Decision is { Action: DecisionActions.Uphold };
 
+    /// <summary>The line's result, physicians' decisions applied, is adverse (what an appeal of a final case contests).</summary>
+    public bool IsAdverse => CaseWorkflow.IsAdverse(Decision?.Action == DecisionActions.Overturn ? LineOutcome.Covered : Line.Outcome);
+
     /// <summary>The criteria of the statement that decided the line with this result.</summary>
     public IEnumerable<CriterionFinding> CriteriaWith(CriterionResult result) => Line.Criteria.Where(c => c.Result == result);
 

@@ -135,4 +135,27 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
         await Expect(second.Locator("#final-outcome")).ToContainTextAsync("Covered");
         await Expect(second.Locator("#audit")).ToContainTextAsync("external-review-effectuated");
     }
+
+    [Fact]
+    public async Task AnAppealOfAPlanExclusion_IsDecidedAfresh_UpholdOrOverturn()
+    {
+        // A plan exclusion is final at once, with no physician's decision; on appeal a physician decides the line afresh.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()))!;
+        json["member"]!["planId"] = "example-ablation-exclusion";
+        var request = json.ToJsonString();
+        var (_, submitted, _) = await Api.Post(host.Api, "/api/v1/determinations", request);
+        Assert.Equal("final", submitted.Str("status"));
+        var caseId = submitted.Str("caseId");
+
+        await using var session = await host.NewSession();
+        var page = await SignIn(session, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
+        await page.GotoAsync($"/workbench/cases/{caseId}");
+        await page.Locator("#filedBy").SelectOptionAsync("provider");
+        await page.Locator("#appeal-reason").FillAsync("The member's plan amendment covers the service.");
+        await page.Locator("#file-appeal").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Appeal ");
+        await Expect(page.GetByLabel("Overturn: approve the service")).ToBeVisibleAsync();
+        await Expect(page.Locator("#line-1-held")).ToHaveCountAsync(0);
+    }
 }
