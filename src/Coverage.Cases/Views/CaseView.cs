@@ -29,6 +29,11 @@ public sealed record CaseView
     public required int Revision { get; init; }
     public required string RequestJson { get; init; }
     public required string DeterminationJson { get; init; }
+    /// <summary>
+    /// The determination <see cref="DeterminationJson"/> was written from, when this view was made right after the
+    /// evaluation (a new case): an adapter answering at once uses it instead of reading the JSON back. Null otherwise.
+    /// </summary>
+    public Coverage.Engine.Model.Determination? Evaluated { get; init; }
     public required IReadOnlyList<DecisionView> Decisions { get; init; }
     /// <summary>The decision clock: the plan and its line of business, since when the clock stands still (null: it runs), the extension.</summary>
     public string? PlanId { get; init; }

@@ -37,7 +37,7 @@ public sealed record CaseResponse(
     public static CaseResponse From(CaseView view) => new(
         view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
         view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
-        DeterminationReader.Read(view.DeterminationJson), view.HeldLines,
+        view.Evaluated ?? DeterminationReader.Read(view.DeterminationJson), view.HeldLines,
         view.LineOfBusiness, view.ClockPausedAt, view.ExtendedAt, view.ExtensionReason, view.FirstDecidedAt, view.DecidedOnTime, view.Appeal, view.PeerToPeer);
 }
 

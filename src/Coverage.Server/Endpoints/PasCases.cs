@@ -6,9 +6,12 @@ namespace Coverage.Server.Endpoints;
 /// <summary>A stored case as the PAS mapping takes it: one place for the $submit, $inquire and notification answers.</summary>
 internal static class PasCases
 {
-    /// <summary>The stored case, its determination read once, as <see cref="PriorAuthorizationCase.Of"/> takes it.</summary>
+    /// <summary>
+    /// The stored case, its determination read once (or, for a case just evaluated, taken as evaluated), as
+    /// <see cref="PriorAuthorizationCase.Of"/> takes it.
+    /// </summary>
     public static PriorAuthorizationCase Of(CaseView view) => PriorAuthorizationCase.Of(
-        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), DeterminationReader.Read(view.DeterminationJson),
+        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), view.Evaluated ?? DeterminationReader.Read(view.DeterminationJson),
         Decisions(view), [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
 
     /// <summary>

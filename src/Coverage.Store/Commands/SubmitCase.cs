@@ -75,7 +75,7 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
             if (winner is null) throw;
             return await Resubmitted(winner, hash, actor, cancellationToken);
         }
-        return StoreResult<CaseView>.Ok(CaseViews.View(record), created: true);
+        return StoreResult<CaseView>.Ok(CaseViews.View(record) with { Evaluated = determination }, created: true);
     }
 
     private async Task<StoreResult<CaseView>> Resubmitted(CaseRecord existing, string hash, Actor actor, CancellationToken cancellationToken)
