@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Coverage.Cli;
 
 /// <summary>
-/// `coverage report --store sqlite|postgres --connection CS --from DATE --to DATE [--format json|csv]`: the CMS-0057-F
-/// prior-authorization metrics of the period [from, to) from a case store, as the server's
+/// `coverage report --store sqlite|postgres --connection CS --from DATE --to DATE [--line-of-business LOB] [--plan ID]
+/// [--format json|csv]`: the CMS-0057-F prior-authorization metrics of the period [from, to) from a case store, of every
+/// request or of one reporting unit (a line of business and/or a plan), as the server's
 /// GET /api/v1/reports/prior-authorization answers them (the same query). The operator running it acts as payer staff
 /// under their operating-system account ("cli:NAME"), and the run is audited in the store. Exit 0 with the report, 2
 /// for a wrong command line, 3 when the catalogue cannot be loaded, 4 when the store cannot be read.
@@ -25,15 +26,19 @@ internal static class ReportCommand
         var from = new Option<string>("--from") { Description = "The period's first day (YYYY-MM-DD, from midnight UTC) or instant (ISO 8601)", Required = true };
         var to = new Option<string>("--to") { Description = "The day (or instant) after the period: the period is [from, to)", Required = true };
         var format = new Option<string>("--format") { Description = "json or csv", DefaultValueFactory = _ => "json" };
+        var lineOfBusiness = new Option<string?>("--line-of-business") { Description = "Only the requests of plans of this line of business (medicare-advantage, medicaid, chip, erisa)" };
+        var plan = new Option<string?>("--plan") { Description = "Only the requests of this plan (its id in the catalogue)" };
         format.AcceptOnlyFromAmong("json", "csv");
-        var command = new Command("report", "Print the prior-authorization metrics (CMS-0057-F) of a period from a case store") { store, connection, from, to, format };
+        var command = new Command("report", "Print the prior-authorization metrics (CMS-0057-F) of a period from a case store") { store, connection, from, to, format, lineOfBusiness, plan };
         command.SetAction(parse => RunAsync(
             parse.GetValue(store)!, parse.GetValue(connection)!, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(format)!,
+            new ReportScope(parse.GetValue(lineOfBusiness), parse.GetValue(plan)),
             parse.GetValue(catalogueOption), stdout, stderr).GetAwaiter().GetResult());
         return command;
     }
 
-    private static async Task<int> RunAsync(string provider, string connection, string fromText, string toText, string format, string? catalogueDir, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> RunAsync(
+        string provider, string connection, string fromText, string toText, string format, ReportScope reportScope, string? catalogueDir, TextWriter stdout, TextWriter stderr)
     {
         if (Instant(fromText) is not { } from || Instant(toText) is not { } to)
         {
@@ -55,7 +60,7 @@ internal static class ReportCommand
         StoreResult<PriorAuthorizationReport> result;
         try
         {
-            result = await scope.ServiceProvider.GetRequiredService<CaseService>().ReportAsync(from, to, caller, CancellationToken.None);
+            result = await scope.ServiceProvider.GetRequiredService<CaseService>().ReportAsync(from, to, reportScope, caller, CancellationToken.None);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
         {
@@ -65,6 +70,7 @@ internal static class ReportCommand
         if (result.Error is { } error)
         {
             stderr.WriteLine($"coverage: {error.Message}");
+            foreach (var field in error.Fields ?? []) stderr.WriteLine($"coverage:   {field}");
             return ExitCodes.InputError;
         }
         stdout.Write(format == "csv" ? PriorAuthorizationCsv.Write(result.Value!) : JsonSerializer.Serialize(result.Value, Json) + Environment.NewLine);

@@ -96,7 +96,11 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
     /// <summary>The CMS-0057-F prior-authorization metrics of the period [from, to), stratified (see <see cref="ReportPriorAuthorization"/>); payer staff only.</summary>
     public Task<StoreResult<PriorAuthorizationReport>> ReportAsync(DateTime from, DateTime to, Caller caller, CancellationToken cancellationToken) =>
-        new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, caller, cancellationToken);
+        ReportAsync(from, to, ReportScope.Everything, caller, cancellationToken);
+
+    /// <summary>The same, of the requests of one line of business and/or plan (a reporting unit).</summary>
+    public Task<StoreResult<PriorAuthorizationReport>> ReportAsync(DateTime from, DateTime to, ReportScope scope, Caller caller, CancellationToken cancellationToken) =>
+        new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, scope, caller, cancellationToken);
 
     /// <summary>Reads a case to produce the adverse determination notice of one line, and audits it.</summary>
     public Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken) =>

@@ -85,4 +85,23 @@ public sealed class ReportCommandTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--from and --to", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Report_OfOnePlan_CountsItsRequests_AnUnknownPlanIsAnInputErrorNamingIt()
+    {
+        var standard = CliRunner.Run("report", "--store", "sqlite", "--connection", Connection, "--from", Today, "--to", DayAfterTomorrow, "--plan", "standard");
+        var other = CliRunner.Run("report", "--store", "sqlite", "--connection", Connection, "--from", Today, "--to", DayAfterTomorrow, "--plan", "example-fda-cryo-rider");
+        var unknown = CliRunner.Run("report", "--store", "sqlite", "--connection", Connection, "--from", Today, "--to", DayAfterTomorrow, "--plan", "no-such-plan");
+
+        Assert.True(standard.ExitCode == 0, standard.Stderr);
+        using (var json = JsonDocument.Parse(standard.Stdout))
+        {
+            Assert.Equal("standard", json.RootElement.GetProperty("planId").GetString());
+            Assert.Equal(2, json.RootElement.GetProperty("strata")[0].GetProperty("standard").GetProperty("requests").GetInt32());
+        }
+        using (var json = JsonDocument.Parse(other.Stdout))
+            Assert.Equal(0, json.RootElement.GetProperty("strata")[0].GetProperty("standard").GetProperty("requests").GetInt32());
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("plan: 'no-such-plan' is not a plan of the catalogue", unknown.Stderr, StringComparison.Ordinal);
+    }
 }

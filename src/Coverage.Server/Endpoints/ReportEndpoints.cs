@@ -7,8 +7,9 @@ using Coverage.Store;
 namespace Coverage.Server.Endpoints;
 
 /// <summary>
-/// GET /api/v1/reports/prior-authorization?from=&amp;to=: the CMS-0057-F prior-authorization metrics of the period
-/// [from, to) as JSON, or CSV (?format=csv, or Accept: text/csv). Dates are yyyy-MM-dd (midnight UTC) or ISO 8601 instants.
+/// GET /api/v1/reports/prior-authorization?from=&amp;to=[&amp;lineOfBusiness=][&amp;plan=]: the CMS-0057-F
+/// prior-authorization metrics of the period [from, to) as JSON, or CSV (?format=csv, or Accept: text/csv), of every
+/// request or of one reporting unit's (<see cref="ReportScope"/>). Dates are yyyy-MM-dd (midnight UTC) or ISO 8601 instants.
 /// </summary>
 internal static class ReportEndpoints
 {
@@ -22,20 +23,25 @@ internal static class ReportEndpoints
         return api;
     }
 
-    private static async Task<IResult> PriorAuthorization(string? from, string? to, string? format, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    private static async Task<IResult> PriorAuthorization(
+        string? from, string? to, string? format, string? lineOfBusiness, string? plan, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
         var errors = new List<InputError>();
         var start = Instant(from, "from", errors);
         var end = Instant(to, "to", errors);
         if (format is not (null or "json" or "csv")) errors.Add(new InputError("format", $"'{InputEcho.Truncate(format)}' is not json or csv"));
         if (errors.Count > 0) return ApiProblems.Invalid("The report's period is invalid.", errors);
-        var result = await cases.ReportAsync(start, end, context.Caller(), cancellationToken);
+        var result = await cases.ReportAsync(start, end, Scope(lineOfBusiness, plan), context.Caller(), cancellationToken);
         if (result.Error is not null) return ApiProblems.From(result.Error);
         var csv = format == "csv" || (format is null && context.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
         return csv
             ? TypedResults.Text(PriorAuthorizationCsv.Write(result.Value!), "text/csv; charset=utf-8")
             : TypedResults.Ok(result.Value);
     }
+
+    /// <summary>The reporting unit a query names: empty parameters name none.</summary>
+    public static ReportScope Scope(string? lineOfBusiness, string? plan) =>
+        new(string.IsNullOrWhiteSpace(lineOfBusiness) ? null : lineOfBusiness.Trim(), string.IsNullOrWhiteSpace(plan) ? null : plan.Trim());
 
     /// <summary>A yyyy-MM-dd date (midnight UTC) or an ISO 8601 instant, required.</summary>
     public static DateTime Instant(string? text, string field, List<InputError> errors)

@@ -1,5 +1,6 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Store.Queries;
@@ -15,17 +16,21 @@ internal sealed class ReportPriorAuthorization(CaseRecords records, PolicyCatalo
 {
     public const string AuditSubject = "reports/prior-authorization";
 
-    public async Task<StoreResult<PriorAuthorizationReport>> HandleAsync(DateTime from, DateTime to, Caller caller, CancellationToken cancellationToken)
+    public async Task<StoreResult<PriorAuthorizationReport>> HandleAsync(DateTime from, DateTime to, ReportScope scope, Caller caller, CancellationToken cancellationToken)
     {
         if (caller.Access != CallerAccess.PayerStaff)
             return StoreResult<PriorAuthorizationReport>.Fail(StoreErrorKind.Forbidden, "The prior-authorization report is the payer's: only payer staff may run it.");
         if (to <= from)
             return StoreResult<PriorAuthorizationReport>.Fail(StoreErrorKind.Invalid, "The period is empty.", [new("to", "must be after from")]);
+        if (Invalid(scope) is { Count: > 0 } invalid)
+            return StoreResult<PriorAuthorizationReport>.Fail(StoreErrorKind.Invalid, "The report's scope names no line of business or plan of the catalogue.", invalid);
         (from, to) = (Utc(from), Utc(to));
 
         var kind = RequestKind.PriorAuthorization.ToWire();
         var requests = await records.Db.Cases.AsNoTracking()
             .Where(c => c.AppealOf == null && c.Kind == kind && c.ReceivedAt >= from && c.ReceivedAt < to)
+            .Where(c => scope.LineOfBusiness == null || c.LineOfBusiness == scope.LineOfBusiness)
+            .Where(c => scope.PlanId == null || c.PlanId == scope.PlanId)
             .Select(c => new
             {
                 c.Id, c.Priority, c.ReceivedAt, c.FirstDecidedAt, c.FirstOutcome, c.Status, c.FinalizedAt, c.ExtendedAt, c.SocialRiskFactors,
@@ -44,15 +49,26 @@ internal sealed class ReportPriorAuthorization(CaseRecords records, PolicyCatalo
                 (c.SocialRiskFactors ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }).OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).ToList();
 
-        var report = PriorAuthorizationMetrics.Compute(from, to, ItemsOf(catalogue), cases);
+        var report = PriorAuthorizationMetrics.Compute(from, to, ItemsOf(catalogue), cases) with { LineOfBusiness = scope.LineOfBusiness, PlanId = scope.PlanId };
         records.Db.AuditEvents.Add(new Entities.AuditEventRecord
         {
             Subject = AuditSubject, At = records.Now(), Action = "report-run", Actor = caller.Actor.Id, ActorRole = caller.Actor.Role,
             ActorIssuer = caller.Actor.Issuer, ActorClient = caller.Actor.ClientId, ActorSubject = caller.Actor.Subject, Source = caller.Actor.Source,
-            Detail = $"Prior-authorization report of {from:yyyy-MM-dd'T'HH:mm'Z'} to {to:yyyy-MM-dd'T'HH:mm'Z'}: {cases.Count} request(s).",
+            Detail = $"Prior-authorization report of {from:yyyy-MM-dd'T'HH:mm'Z'} to {to:yyyy-MM-dd'T'HH:mm'Z'} ({scope}): {cases.Count} request(s).",
         });
         await records.SaveChangesAsync(cancellationToken);
         return StoreResult<PriorAuthorizationReport>.Ok(report);
+    }
+
+    /// <summary>A scope names a line of business plans may name and a plan of the catalogue, or nothing.</summary>
+    private List<InputError> Invalid(ReportScope scope)
+    {
+        var errors = new List<InputError>();
+        if (scope.LineOfBusiness is { } lob && !LinesOfBusiness.All.Contains(lob))
+            errors.Add(new("lineOfBusiness", $"'{InputEcho.Truncate(lob)}' is not one of {string.Join(", ", LinesOfBusiness.All)}"));
+        if (scope.PlanId is { } plan && catalogue.Plans.All(p => p.Id != plan))
+            errors.Add(new("plan", $"'{InputEcho.Truncate(plan)}' is not a plan of the catalogue"));
+        return errors;
     }
 
     /// <summary>Every code a policy of the catalogue governs, by policy then code: the items and services the payer authorizes in advance.</summary>

@@ -111,6 +111,13 @@ public sealed class AppealApiTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.StartsWith("from,to,stratum,priority,requests,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,all,standard,", lines[1], StringComparison.Ordinal);
 
+        var (_, unit, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=2026-11-01&to=2026-12-01&lineOfBusiness=chip");
+        Assert.Equal("chip", unit.Str("lineOfBusiness"));
+        Assert.Equal(0, unit.GetProperty("strata")[0].GetProperty("standard").GetProperty("requests").GetInt32());
+        var (badUnit, unitProblem, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=2026-11-01&to=2026-12-01&plan=no-such-plan");
+        Assert.Equal(HttpStatusCode.BadRequest, badUnit);
+        Assert.True(unitProblem.GetProperty("errors").TryGetProperty("plan", out _));
+
         var (badPeriod, periodProblem, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=November&to=2026-12-01");
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod);
         Assert.True(periodProblem.GetProperty("errors").TryGetProperty("from", out _));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 
 namespace Coverage.Server.Tests.Appeals;
@@ -104,6 +105,30 @@ public abstract class PriorAuthorizationReportStoreTests<TStorage>(TStorage stor
         Assert.Equal(first, again);
         var april = (await _store.Run(s => s.ReportAsync(To, To.AddMonths(1), AppealStore.Staff, CancellationToken.None))).Value!;
         Assert.Equal(1, april.Strata[0].Standard.Requests);
+    }
+
+    [Fact]
+    public async Task Report_OfOneReportingUnit_CountsOnlyItsRequests()
+    {
+        await Seed(new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc));
+        var medicare = (await _store.Run(s => s.ReportAsync(From, To, new ReportScope(LineOfBusiness: LinesOfBusiness.MedicareAdvantage), AppealStore.Staff, CancellationToken.None))).Value!;
+        var erisaPlan = (await _store.Run(s => s.ReportAsync(From, To, new ReportScope(PlanId: AppealStore.Erisa), AppealStore.Staff, CancellationToken.None))).Value!;
+        var neither = (await _store.Run(s => s.ReportAsync(From, To, new ReportScope(LinesOfBusiness.MedicareAdvantage, AppealStore.Erisa), AppealStore.Staff, CancellationToken.None))).Value!;
+
+        // Medicare Advantage: S1 denied at 24 h, S2 approved at 48 h (average and median 36); E1 approved at 10 h.
+        Assert.Equal(LinesOfBusiness.MedicareAdvantage, medicare.LineOfBusiness);
+        Assert.Equal(new PriorityMetrics(2, 2, 0, 0, 1, 1, 0, 0, 0, 50m, 50m, 0m, 0m, 36, 36), medicare.Strata[0].Standard);
+        Assert.Equal(new PriorityMetrics(1, 1, 0, 0, 1, 0, 0, 0, 0, 100m, 0m, 0m, 0m, 10, 10), medicare.Strata[0].Expedited);
+        // The ERISA plan: S3 approved after its extension at 100 h, S4 denied at 72 h then approved on appeal, S5
+        // pending (average and median 86); E2 denied at 20 h.
+        Assert.Equal(AppealStore.Erisa, erisaPlan.PlanId);
+        Assert.Equal(new PriorityMetrics(3, 2, 1, 0, 1, 1, 0, 1, 1, 50m, 50m, 50m, 50m, 86, 86), erisaPlan.Strata[0].Standard);
+        Assert.Equal(new PriorityMetrics(1, 1, 0, 0, 0, 1, 0, 0, 0, 0m, 100m, 0m, 0m, 20, 20), erisaPlan.Strata[0].Expedited);
+        Assert.Equal(0, neither.Strata[0].Standard.Requests + neither.Strata[0].Expedited.Requests);
+
+        var unknown = await _store.Run(s => s.ReportAsync(From, To, new ReportScope("hmo", "no-such-plan"), AppealStore.Staff, CancellationToken.None));
+        Assert.Equal(StoreErrorKind.Invalid, unknown.Error!.Kind);
+        Assert.Equal(["lineOfBusiness", "plan"], unknown.Error.Fields!.Select(f => f.Field));
     }
 
     [Fact]

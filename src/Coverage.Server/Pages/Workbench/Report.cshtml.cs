@@ -2,6 +2,7 @@ using Coverage.Server.Endpoints;
 using Coverage.Server.Security;
 using Coverage.Store;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Coverage.Server.Pages.Workbench;
@@ -10,8 +11,22 @@ namespace Coverage.Server.Pages.Workbench;
 /// The prior-authorization report (CMS-0057-F) of a period, with charts drawn on the server as SVG (no script, nothing
 /// from a CDN) and a CSV download: the same query as GET /api/v1/reports/prior-authorization, audited the same way.
 /// </summary>
-public sealed class ReportModel(CaseService cases, TimeProvider time) : PageModel
+public sealed class ReportModel(CaseService cases, CatalogueVersions catalogues, TimeProvider time) : PageModel
 {
+    /// <summary>The reporting unit (ReportScope): a line of business and/or a plan; empty means every one.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? LineOfBusiness { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Plan { get; set; }
+
+    /// <summary>The plans of the catalogue in force, for the plan choice.</summary>
+    public IReadOnlyList<Coverage.Engine.Catalogue.BenefitPlan> Plans => [.. catalogues.Current.Plans.OrderBy(p => p.Name, StringComparer.Ordinal)];
+
+    /// <summary>The CSV download of what the page shows (the period and the reporting unit).</summary>
+    public string CsvLink => QueryHelpers.AddQueryString("/workbench/reports/prior-authorization.csv",
+        new Dictionary<string, string?> { ["from"] = From, ["to"] = To, ["lineOfBusiness"] = LineOfBusiness, ["plan"] = Plan }.Where(p => !string.IsNullOrEmpty(p.Value)));
+
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
 
@@ -35,22 +50,23 @@ public sealed class ReportModel(CaseService cases, TimeProvider time) : PageMode
             Error = string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"));
             return;
         }
-        var result = await cases.ReportAsync(from, to, HttpContext.Caller(), cancellationToken);
+        var result = await cases.ReportAsync(from, to, ReportEndpoints.Scope(LineOfBusiness, Plan), HttpContext.Caller(), cancellationToken);
         if (result.Error is not null) Error = result.Error.Fields is { Count: > 0 } f ? string.Join("; ", f.Select(e => $"{e.Field}: {e.Message}")) : result.Error.Message;
         else Report = result.Value;
     }
 
     /// <summary>The CSV download of the same period: /workbench/reports/prior-authorization.csv?from=&amp;to=.</summary>
-    public static async Task<IResult> Csv(string? from, string? to, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    public static async Task<IResult> Csv(string? from, string? to, string? lineOfBusiness, string? plan, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
         var errors = new List<Engine.Validation.InputError>();
         var start = ReportEndpoints.Instant(from, "from", errors);
         var end = ReportEndpoints.Instant(to, "to", errors);
         if (errors.Count > 0) return TypedResults.BadRequest(string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
-        var result = await cases.ReportAsync(start, end, context.Caller(), cancellationToken);
+        var scope = ReportEndpoints.Scope(lineOfBusiness, plan);
+        var result = await cases.ReportAsync(start, end, scope, context.Caller(), cancellationToken);
         if (result.Error is not null) return TypedResults.BadRequest(result.Error.Message);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(PriorAuthorizationCsv.Write(result.Value!)), "text/csv",
-            $"prior-authorization-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}.csv");
+            $"prior-authorization-{start:yyyy-MM-dd}-{end:yyyy-MM-dd}{(scope.LineOfBusiness is { } l ? "-" + l : "")}{(scope.PlanId is { } p ? "-" + p : "")}.csv");
     }
 
     /// <summary>A bar's length in the chart (0–300 px wide for 0–100 %).</summary>
