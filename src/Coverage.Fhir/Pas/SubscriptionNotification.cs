@@ -6,7 +6,7 @@ namespace Coverage.Fhir.Pas;
 /// A rest-hook notification (R4 backport, backport-subscription-notification-r4): a history Bundle whose first entry is
 /// the SubscriptionStatus, each entry with its request and response. An event notification then carries the full PAS
 /// response Bundle (spec-61), the event's focus, as the PAS IG's own example notification (PASSubscriptionNotification)
-/// does; a handshake carries nothing more.
+/// does; a handshake and a heartbeat carry nothing more.
 /// </summary>
 public static class SubscriptionNotification
 {
@@ -15,6 +15,18 @@ public static class SubscriptionNotification
     {
         var bundle = Shell(now);
         bundle.Entry.Add(StatusEntry(subscription, baseUrl, SubscriptionStatusParameters.Build(subscription, Url(baseUrl, subscription), "handshake", "requested", 0), now));
+        return bundle;
+    }
+
+    /// <summary>
+    /// A heartbeat (keep-alive): the status alone, type heartbeat, with the events counted so far (a heartbeat is not
+    /// one of them) and no notification-event.
+    /// </summary>
+    public static Bundle Heartbeat(SubscriptionSnapshot subscription, string baseUrl, DateTimeOffset now)
+    {
+        var bundle = Shell(now);
+        bundle.Entry.Add(StatusEntry(subscription, baseUrl,
+            SubscriptionStatusParameters.Build(subscription, Url(baseUrl, subscription), "heartbeat", subscription.Status, subscription.EventsSinceStart), now));
         return bundle;
     }
 

@@ -10,8 +10,14 @@ namespace Coverage.Fhir.Pas;
 /// </summary>
 public sealed record SubscriptionRequest(
     string FilterCriteria, IReadOnlyList<string> OrganisationIdentifiers, Uri Endpoint, string ContentType,
-    IReadOnlyList<KeyValuePair<string, string>> Headers, DateTimeOffset? End, string? Reason, int? TimeoutSeconds)
+    IReadOnlyList<KeyValuePair<string, string>> Headers, DateTimeOffset? End, string? Reason, int? TimeoutSeconds, int? HeartbeatSeconds = null)
 {
+    /// <summary>
+    /// The shortest heartbeat period the server keeps (a keep-alive more often than once a minute is load, not
+    /// information); a shorter one asked for is raised to it, and the Subscription answered says so.
+    /// </summary>
+    public const int MinHeartbeatSeconds = 60;
+
     public const string Topic = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic";
     public const string BackportSubscriptionProfile = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription";
     public const string PasSubscriptionProfile = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-subscription";
@@ -104,13 +110,19 @@ public sealed record SubscriptionRequest(
         if (timeoutValue is UnsignedInt { Value: { } seconds }) timeout = seconds;
         else if (timeoutValue is not null) Problem("backport-timeout must be an unsignedInt (seconds).", "Subscription.channel.extension");
 
+        // backport-heartbeat-period: a heartbeat SHALL be sent at that interval when present, and never when absent.
+        int? heartbeat = null;
+        var heartbeatValue = channel.Extension.FirstOrDefault(e => e.Url == HeartbeatExtension)?.Value;
+        if (heartbeatValue is UnsignedInt { Value: { } period }) heartbeat = Math.Max(period, MinHeartbeatSeconds);
+        else if (heartbeatValue is not null) Problem("backport-heartbeat-period must be an unsignedInt (seconds).", "Subscription.channel.extension");
+
         if (problems.Count > 0)
         {
             error = Outcomes.Invalid(problems);
             return null;
         }
         error = null;
-        return new SubscriptionRequest(string.Join("&", filters.Select(f => (f.Value as FhirString)!.Value!)), identifiers, endpoint!, contentType!, headers, end, subscription.Reason, timeout);
+        return new SubscriptionRequest(string.Join("&", filters.Select(f => (f.Value as FhirString)!.Value!)), identifiers, endpoint!, contentType!, headers, end, subscription.Reason, timeout, heartbeat);
     }
 
     private static Uri? ReadEndpoint(string? text, bool allowHttp, out string? problem)

@@ -21,6 +21,7 @@ public static class SubscriptionResource
             Endpoint = subscription.Endpoint,
             PayloadElement = payload,
         };
+        if (subscription.HeartbeatSeconds is { } heartbeat) channel.Extension.Add(new Extension(SubscriptionRequest.HeartbeatExtension, new UnsignedInt(heartbeat)));
         channel.Extension.Add(new Extension(SubscriptionRequest.TimeoutExtension, new UnsignedInt(subscription.TimeoutSeconds)));
         return new Subscription
         {

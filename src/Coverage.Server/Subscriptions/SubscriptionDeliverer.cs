@@ -12,7 +12,8 @@ namespace Coverage.Server.Subscriptions;
 /// Sends the notifications of the outbox (<see cref="SubscriptionDeliveries"/>) as a hosted service: it polls for
 /// subscriptions with a notification due, takes each one's lease (so that with several servers on one database a
 /// subscription is served by one at a time, in order), and posts its notifications oldest first — the handshake, then
-/// events numbered in that order, each event carrying the case's PAS response Bundle as it stands when sent. A failure
+/// events numbered in that order, each event carrying the case's PAS response Bundle as it stands when sent — and, for a
+/// subscription that asked for them, heartbeats when nothing was delivered for its period. A failure
 /// stops that subscription's queue until its retry (backoff); after the last attempt the subscription is in error.
 /// Nothing is lost across restarts: what was not delivered is still pending in the database.
 /// </summary>
@@ -50,7 +51,11 @@ public sealed partial class SubscriptionDeliverer(
     {
         IReadOnlyList<Guid> due;
         using (var scope = scopes.CreateScope())
-            due = await scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>().DueAsync(SubscriptionsPerPoll, cancellationToken);
+        {
+            var outbox = scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>();
+            await outbox.EnqueueHeartbeatsAsync(SubscriptionsPerPoll, cancellationToken);
+            due = await outbox.DueAsync(SubscriptionsPerPoll, cancellationToken);
+        }
         foreach (var subscription in due)
         {
             using var scope = scopes.CreateScope();
@@ -101,7 +106,12 @@ public sealed partial class SubscriptionDeliverer(
             var (delivered, detail) = await sender.SendAsync(new Uri(subscription.Endpoint), subscription.ContentType, headers, body, timeout, cancellationToken);
             if (delivered)
             {
-                var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})";
+                var what = delivery.Kind switch
+                {
+                    SubscriptionStates.Handshake => "Handshake",
+                    SubscriptionStates.Heartbeat => "Heartbeat",
+                    _ => $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})",
+                };
                 await deliveries.SucceededAsync(subscription, delivery, $"{what} delivered: {detail}, attempt {delivery.Attempts + 1}.", cancellationToken);
                 continue;
             }
@@ -136,13 +146,14 @@ public sealed partial class SubscriptionDeliverer(
         }
     }
 
-    /// <summary>The handshake, or the event with the case's PAS response Bundle as it stands now.</summary>
+    /// <summary>The handshake, a heartbeat, or the event with the case's PAS response Bundle as it stands now.</summary>
     private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, CaseView? theCase)
     {
         var now = time.GetUtcNow();
         var baseUrl = $"{settings.BaseUrl}/fhir";
         var snapshot = SubscriptionEndpoints.Snapshot(SubscriptionView.Of(subscription));
         if (delivery.Kind == SubscriptionStates.Handshake) return SubscriptionNotification.Handshake(snapshot, baseUrl, now);
+        if (delivery.Kind == SubscriptionStates.Heartbeat) return SubscriptionNotification.Heartbeat(snapshot, baseUrl, now);
         var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
             ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
         var response = PasResponse.Build(request.Parties, Endpoints.PasCases.Of(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);

@@ -83,7 +83,7 @@ internal static class SubscriptionEndpoints
     public static SubscriptionSnapshot Snapshot(SubscriptionView view) => new(
         view.Id.ToString("N"), view.Status, view.FilterCriteria, view.Endpoint, view.ContentType, view.Reason,
         view.End is { } end ? new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)) : null,
-        view.TimeoutSeconds, view.EventsSinceStart, view.LastError);
+        view.TimeoutSeconds, view.EventsSinceStart, view.LastError, view.HeartbeatSeconds);
 
     private static Guid? Id(string id) => Guid.TryParseExact(id, "N", out var key) || Guid.TryParseExact(id, "D", out key) ? key : null;
 

@@ -44,7 +44,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
         return (new NewSubscription(
             SubscriptionRequest.Topic, read.FilterCriteria, read.Endpoint.AbsoluteUri, read.ContentType, SubscriptionRequest.FullResource,
             channelHeaders.Protect(read.Headers), Security.Bounded.Column(read.Reason, 1024), read.End?.UtcDateTime,
-            Math.Clamp(read.TimeoutSeconds ?? options.TimeoutSeconds, 1, options.TimeoutSeconds)), null);
+            Math.Clamp(read.TimeoutSeconds ?? options.TimeoutSeconds, 1, options.TimeoutSeconds), read.HeartbeatSeconds), null);
     }
 
     private static (NewSubscription?, IResult?) Invalid(string message, string expression) => Refuse(Outcomes.Invalid(message, expression), 400);

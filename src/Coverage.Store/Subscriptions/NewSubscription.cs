@@ -7,4 +7,4 @@ namespace Coverage.Store;
 /// <param name="ProtectedHeaders">The channel headers, already encrypted by the server (they are secrets).</param>
 public sealed record NewSubscription(
     string Topic, string FilterCriteria, string Endpoint, string ContentType, string Content, string? ProtectedHeaders,
-    string? Reason, DateTime? End, int TimeoutSeconds);
+    string? Reason, DateTime? End, int TimeoutSeconds, int? HeartbeatSeconds = null);

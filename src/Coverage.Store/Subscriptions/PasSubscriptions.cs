@@ -31,6 +31,7 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
             Reason = subscription.Reason,
             End = subscription.End,
             TimeoutSeconds = subscription.TimeoutSeconds,
+            HeartbeatSeconds = subscription.HeartbeatSeconds,
             CreatedAt = now,
         };
         db.Set<PasSubscriptionRecord>().Add(record);
@@ -72,6 +73,8 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
         record.Reason = subscription.Reason;
         record.End = subscription.End;
         record.TimeoutSeconds = subscription.TimeoutSeconds;
+        record.HeartbeatSeconds = subscription.HeartbeatSeconds;
+        record.NextHeartbeatAt = null; // set again once the new handshake is delivered
         record.LastError = null;
         db.Set<SubscriptionDeliveryRecord>().Add(new SubscriptionDeliveryRecord
         {

@@ -7,7 +7,8 @@ namespace Coverage.Store;
 /// The outbox as the background deliverer works it. Several servers may share one database: a server delivers a
 /// subscription's notifications only while it holds that subscription's lease, taken by a conditional update that
 /// succeeds for one server only (the same on SQLite and PostgreSQL), so that each subscription's notifications go out
-/// one at a time, in order, and are numbered in that order. Every attempt is audited with the subscription's owner.
+/// one at a time, in order, and are numbered in that order. Every attempt is audited with the subscription's owner,
+/// except a heartbeat delivered (a keep-alive carries nothing of a case; one that fails is audited).
 /// </summary>
 public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider time, SqliteWriteGate? gate = null)
 {
@@ -22,6 +23,41 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
             .Join(db.Set<PasSubscriptionRecord>(), d => d.SubscriptionId, s => s.Id, (d, s) => s)
             .Where(s => s.LeaseUntil == null || s.LeaseUntil < now)
             .Select(s => s.Id).Distinct().Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Enqueues a heartbeat (backport-heartbeat-period) for each active subscription that asked for one and has had
+    /// nothing delivered for its period, nor anything waiting to go (a pending notification is itself the next sign
+    /// of life), at most <paramref name="limit"/>. Each is claimed by a conditional update of its due time, so that
+    /// with several servers on one database a heartbeat is enqueued once.
+    /// </summary>
+    public async Task<int> EnqueueHeartbeatsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var due = await db.Set<PasSubscriptionRecord>().AsNoTracking()
+            .Where(s => s.Status == SubscriptionStates.Active && s.DeletedAt == null && s.HeartbeatSeconds != null
+                && s.NextHeartbeatAt != null && s.NextHeartbeatAt <= now && (s.End == null || s.End > now))
+            .Where(s => !db.Set<SubscriptionDeliveryRecord>().Any(d => d.SubscriptionId == s.Id && d.State == SubscriptionStates.Pending))
+            .Select(s => new { s.Id, Period = s.HeartbeatSeconds!.Value, Due = s.NextHeartbeatAt })
+            .Take(limit).ToListAsync(cancellationToken);
+        var enqueued = 0;
+        foreach (var subscription in due)
+        {
+            var next = now.AddSeconds(subscription.Period);
+            int claimed;
+            using (var held = gate is null ? null : await gate.HoldAsync(cancellationToken))
+                claimed = await db.Set<PasSubscriptionRecord>()
+                    .Where(s => s.Id == subscription.Id && s.NextHeartbeatAt == subscription.Due)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextHeartbeatAt, next), cancellationToken);
+            if (claimed != 1) continue;
+            db.Set<SubscriptionDeliveryRecord>().Add(new SubscriptionDeliveryRecord
+            {
+                SubscriptionId = subscription.Id, Kind = SubscriptionStates.Heartbeat, CreatedAt = now, State = SubscriptionStates.Pending, NextAttemptAt = now,
+            });
+            enqueued++;
+        }
+        if (enqueued > 0) await db.SaveChangesAsync(cancellationToken);
+        return enqueued;
     }
 
     /// <summary>Takes the subscription's lease for <paramref name="owner"/> when no other server holds a live one.</summary>
@@ -112,7 +148,10 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
         delivery.LastError = null;
         subscription.LastError = null;
         if (delivery.Kind == SubscriptionStates.Handshake && subscription.Status == SubscriptionStates.Requested) subscription.Status = SubscriptionStates.Active;
-        Audit(subscription, delivery, now, delivery.Kind == SubscriptionStates.Handshake ? "subscription-handshake" : "subscription-notified", detail);
+        // Whatever reached the receiver is a sign of life: the next heartbeat is a period from now.
+        if (subscription.HeartbeatSeconds is { } period && subscription.Status == SubscriptionStates.Active) subscription.NextHeartbeatAt = now.AddSeconds(period);
+        if (delivery.Kind != SubscriptionStates.Heartbeat)
+            Audit(subscription, delivery, now, delivery.Kind == SubscriptionStates.Handshake ? "subscription-handshake" : "subscription-notified", detail);
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -127,7 +166,12 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
         delivery.Attempts++;
         delivery.LastError = Bounded(error);
         subscription.LastError = Bounded(error);
-        var what = delivery.Kind == SubscriptionStates.Handshake ? "Handshake" : $"Notification of event {delivery.EventNumber}";
+        var what = delivery.Kind switch
+        {
+            SubscriptionStates.Handshake => "Handshake",
+            SubscriptionStates.Heartbeat => "Heartbeat",
+            _ => $"Notification of event {delivery.EventNumber}",
+        };
         if (delivery.Attempts >= maxAttempts)
         {
             delivery.State = SubscriptionStates.Abandoned;

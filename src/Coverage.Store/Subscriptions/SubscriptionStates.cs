@@ -10,6 +10,7 @@ public static class SubscriptionStates
 
     public const string Handshake = "handshake";
     public const string EventNotification = "event-notification";
+    public const string Heartbeat = "heartbeat";
 
     public const string Pending = "pending";
     public const string Delivered = "delivered";

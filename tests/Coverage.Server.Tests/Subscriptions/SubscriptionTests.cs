@@ -259,6 +259,47 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     [Fact]
+    public async Task AHeartbeatPeriod_IsHonoured_AtLeastAMinute_NotCountedAsAnEvent_AndNoneWithoutIt()
+    {
+        using var client = Client(OrgA);
+        // backport-heartbeat-period 30 s: kept as 60 s (the shortest this server keeps), and the answer says so.
+        var (status, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + "/heartbeat", subscription =>
+            subscription["channel"]!["extension"]!.AsArray().Add(new JsonObject
+            {
+                ["url"] = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period",
+                ["valueUnsignedInt"] = 30,
+            })));
+        Assert.Equal(HttpStatusCode.Created, status);
+        var created = Assert.IsType<Subscription>(body);
+        var period = Assert.Single(created.Channel!.Extension, e => e.Url?.EndsWith("/backport-heartbeat-period", StringComparison.Ordinal) == true);
+        Assert.Equal(60, Assert.IsType<UnsignedInt>(period.Value).Value);
+        var plain = await CreateAsync(client, "/no-heartbeat");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        await WaitForStatusAsync(client, plain.Id!, Subscription.SubscriptionStatus.Active);
+
+        await Task.Delay(300);
+        Assert.Single(_receiver.At("/heartbeat")); // the handshake only: nothing is due before the period
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var heartbeat = Parse((await _receiver.WaitForAsync("/heartbeat", 2))[1]);
+
+        Assert.Equal(Bundle.BundleType.History, heartbeat.Type);
+        var heartbeatStatus = StatusOf(heartbeat, created.Id!);
+        Assert.Equal("heartbeat", Value(heartbeatStatus, "type"));
+        Assert.Equal("active", Value(heartbeatStatus, "status"));
+        Assert.Equal("0", Value(heartbeatStatus, "events-since-subscription-start"));
+        Assert.DoesNotContain(heartbeatStatus.Parameter, p => p.Name == "notification-event");
+        Assert.Single(heartbeat.Entry);
+        Assert.Single(_receiver.At("/no-heartbeat")); // its handshake only
+
+        // The next one is a period after the last delivery, not before.
+        _app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await Task.Delay(300);
+        Assert.Equal(2, _receiver.At("/heartbeat").Count);
+        _app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await _receiver.WaitForAsync("/heartbeat", 3);
+    }
+
+    [Fact]
     public async Task InformationAddedToAPendedRequest_Notifies()
     {
         using var client = Client(OrgA);

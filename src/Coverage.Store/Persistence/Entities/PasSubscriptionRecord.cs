@@ -39,4 +39,8 @@ public sealed class PasSubscriptionRecord
     /// <summary>The server delivering this subscription's notifications now, and until when (a lease: one deliverer at a time, in order).</summary>
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseUntil { get; set; }
+    /// <summary>The heartbeat period asked for (backport-heartbeat-period, at least a minute), in seconds; null: no heartbeat is sent.</summary>
+    public int? HeartbeatSeconds { get; set; }
+    /// <summary>When a heartbeat falls due if nothing else is sent before: a delivered notification of any kind moves it on.</summary>
+    public DateTime? NextHeartbeatAt { get; set; }
 }

@@ -494,6 +494,9 @@ namespace Coverage.Store.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<int?>("HeartbeatSeconds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -503,6 +506,9 @@ namespace Coverage.Store.Migrations.Postgres
                         .HasColumnType("character varying(128)");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NextHeartbeatAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ProtectedHeaders")

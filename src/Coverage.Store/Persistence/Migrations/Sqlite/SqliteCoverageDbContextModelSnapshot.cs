@@ -483,6 +483,9 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("HeartbeatSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -492,6 +495,9 @@ namespace Coverage.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextHeartbeatAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedHeaders")
