@@ -7,6 +7,9 @@ namespace Coverage.Engine.Catalogue;
 /// </summary>
 public sealed record DraftPolicyRead(CoveragePolicy? Policy, IReadOnlyList<CatalogueError> Errors, IReadOnlyList<CatalogueError> Gaps)
 {
+    /// <summary>The policy file says "status: draft".</summary>
+    public bool MarkedDraft { get; init; }
+
     /// <summary>The criteria still written "unmapped: true", each with its path in policy.yaml.</summary>
     public IReadOnlyList<CatalogueError> UnmappedCriteria => [.. Gaps.Where(g => g.Path.EndsWith(".when", StringComparison.Ordinal) && g.Path.Contains(".criteria", StringComparison.Ordinal))];
 
@@ -42,6 +45,8 @@ public static partial class CatalogueLoader
         if (facts is null) return new DraftPolicyRead(null, problems.Errors, []);
         problems.ReadingDraft = true;
         var policy = LoadPolicy(folder, facts, problems);
-        return new DraftPolicyRead(problems.Any ? null : policy, problems.Errors, problems.Gaps);
+        var policyFile = Path.Combine(folder, "policy.yaml");
+        var marked = CatalogueDisk.FileExists(policyFile) && Read<PolicyFile>(policyFile, new Problems(folder))?.Status == DraftStatus;
+        return new DraftPolicyRead(problems.Any ? null : policy, problems.Errors, problems.Gaps) { MarkedDraft = marked };
     }
 }

@@ -618,8 +618,8 @@ public static partial class CatalogueLoader
             var effective = at.Date(entry.Effective, path + ".effective");
             if (effective is not null && versions.Count > 0 && effective <= versions[^1].Effective)
                 at.Add(path + ".effective", "versions must be listed oldest first, each effective after the one before");
-            var reviewType = at.Text(entry.ReviewType, path + ".reviewType");
-            var changes = at.Text(entry.Changes, path + ".changes");
+            var reviewType = entry.ReviewType is null ? at.Gap<string>(path + ".reviewType", "missing: the kind of review that made this version") : at.Text(entry.ReviewType, path + ".reviewType");
+            var changes = entry.Changes is null ? at.Gap<string>(path + ".changes", "missing: what this version changed") : at.Text(entry.Changes, path + ".changes");
             var inScope = new HashSet<string>(StringComparer.Ordinal);
             if (entry.Modalities is null) at.Gap(path + ".modalities", "missing: the modalities in this version's scope");
             foreach (var (modality, j) in Indexed(entry.Modalities ?? []))
@@ -653,13 +653,13 @@ public static partial class CatalogueLoader
                 at.Gap(path + ".coverageStatement", "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             else
                 statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition);
-            if (effective is null || reviewType is null || changes is null || (statement is null && rules is null && !at.ReadingDraft)) continue;
+            if (effective is null || (!at.ReadingDraft && (reviewType is null || changes is null || (statement is null && rules is null)))) continue;
             versions.Add(new PolicyVersion
             {
                 Version = effective.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Effective = effective.Value,
-                ReviewType = reviewType,
-                Changes = changes,
+                ReviewType = reviewType ?? "",
+                Changes = changes ?? "",
                 Modalities = inScope,
                 Codes = listed,
                 Statement = statement,
