@@ -652,7 +652,7 @@ public static partial class CatalogueLoader
             else if (entry.CoverageStatement is null)
                 at.Gap(path + ".coverageStatement", "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             else
-                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition);
+                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition, context.Indications.Count > 0);
             if (effective is null || (!at.ReadingDraft && (reviewType is null || changes is null || (statement is null && rules is null)))) continue;
             versions.Add(new PolicyVersion
             {
@@ -675,16 +675,17 @@ public static partial class CatalogueLoader
     /// condition, medically necessary or not (its FDA label and evidence steps know no other). A policy of several
     /// indications, or a finding of investigational or not covered, is written as statements.
     /// </summary>
-    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path, bool hasCondition)
+    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path, bool hasCondition, bool namesIndications)
     {
         if (entry is null)
         {
             at.Add(path, "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             return null;
         }
-        if (!hasCondition)
-            at.Gap(path, "a single coverageStatement is about the policy's one condition, and this policy names none (condition) or several (indications): " +
-                "give its condition, or write the version's statements (statements) instead");
+        if (!hasCondition && namesIndications)
+            at.Add(path, "a single coverageStatement is about the policy's one condition, and this policy names indications: write the version's statements (statements) instead");
+        else if (!hasCondition)
+            at.Gap(path, "a single coverageStatement is about the policy's one condition, and this policy names none yet: give it (condition)");
         var section = at.Text(entry.Section, path + ".section");
         var text = at.Text(entry.Text, path + ".text");
         var determination = Determination(at, entry.Determination, path + ".determination");

@@ -1,0 +1,98 @@
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+
+namespace Coverage.Import.Tests;
+
+/// <summary>
+/// PDFs written with PdfPig's own writer from a text, with its line layout: one text line per PDF line in Courier
+/// (a standard 14 font, monospaced, so columns and indentation stay where the text has them), tabs set to the next
+/// tab stop, a new page after at least <see cref="LinesPerPage"/> lines at a blank line (the blank line is the page
+/// break). A character the font cannot draw (≥, ≤: outside its encoding) is drawn as '?', and the text actually
+/// drawn is returned, so that a test knows what the PDF says.
+/// </summary>
+internal static class TestPdfs
+{
+    public const int LinesPerPage = 60;
+    private const double FontSize = 7;
+    private const double Leading = 9;
+    private const double Margin = 36;
+
+    public static (byte[] Pdf, string Drawn) FromText(string text)
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Courier);
+        var drawable = new Dictionary<char, bool>();
+        var drawn = new List<string>();
+        PdfPageBuilder? page = null;
+        var y = 0.0;
+        var onPage = 0;
+        foreach (var raw in text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n'))
+        {
+            if (page is not null && onPage >= LinesPerPage && raw.Trim().Length == 0)
+            {
+                page = null;
+                drawn.Add("");
+                continue;
+            }
+            if (page is null)
+            {
+                page = builder.AddPage(PageSize.A4);
+                y = page.PageSize.Height - Margin;
+                onPage = 0;
+            }
+            var line = new string([.. ExpandTabs(raw).Select(c => CanDraw(page, font, c, drawable) ? c : '?')]).TrimEnd();
+            if (line.Length > 0) page.AddText(line, FontSize, new PdfPoint(Margin, y), font);
+            drawn.Add(line);
+            y -= Leading;
+            onPage++;
+        }
+        return (builder.Build(), string.Join('\n', drawn));
+    }
+
+    /// <summary>A PDF whose only page holds a drawn rectangle and no text: what a scan without OCR looks like to a reader.</summary>
+    public static byte[] WithoutText()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(PageSize.A4);
+        page.DrawRectangle(new PdfPoint(100, 100), 200, 300);
+        return builder.Build();
+    }
+
+    private static string ExpandTabs(string line)
+    {
+        var expanded = new System.Text.StringBuilder();
+        foreach (var c in line)
+        {
+            if (c != '\t')
+            {
+                expanded.Append(c);
+                continue;
+            }
+            // A tab is a column break: at least two spaces, to the next stop of eight.
+            var spaces = 8 - (expanded.Length % 8);
+            expanded.Append(' ', spaces < 2 ? spaces + 8 : spaces);
+        }
+        return expanded.ToString();
+    }
+
+    private static bool CanDraw(PdfPageBuilder page, PdfDocumentBuilder.AddedFont font, char c, Dictionary<char, bool> known)
+    {
+        if (known.TryGetValue(c, out var can)) return can;
+        try
+        {
+            page.MeasureText(c.ToString(), FontSize, new PdfPoint(0, 0), font);
+            can = true;
+        }
+        catch (InvalidOperationException)
+        {
+            can = false;
+        }
+        catch (NotSupportedException)
+        {
+            can = false;
+        }
+        return known[c] = can;
+    }
+}
