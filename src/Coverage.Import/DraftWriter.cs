@@ -79,7 +79,7 @@ public static class DraftWriter
                 {
                     y.AppendLine("    validity:");
                     y.AppendLine($"      from: {Yaml.Date(from.Value)}");
-                    y.AppendLine($"      source: {Yaml.Quote($"The document's coding table: effective {from.Value.ToString("M/d/yyyy", CultureInfo.InvariantCulture)} ({from.Line.Where}).")}");
+                    y.AppendLine($"      source: {Yaml.Quote($"The document's coding table: effective {from.Value.ToString("M/d/yyyy", CultureInfo.InvariantCulture)}.")}");
                 }
             }
         }

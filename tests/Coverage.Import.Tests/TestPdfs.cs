@@ -9,8 +9,9 @@ namespace Coverage.Import.Tests;
 /// PDFs written with PdfPig's own writer from a text, with its line layout: one text line per PDF line in Courier
 /// (a standard 14 font, monospaced, so columns and indentation stay where the text has them), tabs set to the next
 /// tab stop, a new page after at least <see cref="LinesPerPage"/> lines at a blank line (the blank line is the page
-/// break). A character the font cannot draw (≥, ≤: outside its encoding) is drawn as '?', and the text actually
-/// drawn is returned, so that a test knows what the PDF says.
+/// break). A character beyond ASCII is drawn in its usual ASCII form (’ as ', ≤ as &lt;=, the bullet • as a space)
+/// or as '?' (see <see cref="CanDraw"/>), and the text actually drawn is returned, so that a test knows what the
+/// PDF says.
 /// </summary>
 internal static class TestPdfs
 {
@@ -42,7 +43,7 @@ internal static class TestPdfs
                 y = page.PageSize.Height - Margin;
                 onPage = 0;
             }
-            var line = new string([.. ExpandTabs(raw).Select(c => CanDraw(page, font, c, drawable) ? c : '?')]).TrimEnd();
+            var line = string.Concat(ExpandTabs(raw).Select(c => CanDraw(page, font, c, drawable) ? c.ToString() : Ascii(c))).TrimEnd();
             if (line.Length > 0) page.AddText(line, FontSize, new PdfPoint(Margin, y), font);
             drawn.Add(line);
             y -= Leading;
@@ -58,6 +59,21 @@ internal static class TestPdfs
         var page = builder.AddPage(PageSize.A4);
         page.DrawRectangle(new PdfPoint(100, 100), 200, 300);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The PDF with an encryption dictionary in its trailer (Standard security handler, revision 2) whose password
+    /// check no empty password passes: a reader must refuse it as a document it cannot decrypt.
+    /// </summary>
+    public static byte[] Encrypted(byte[] pdf)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var trailer = text.LastIndexOf("trailer", StringComparison.Ordinal);
+        var open = text.IndexOf("<<", trailer, StringComparison.Ordinal);
+        Assert.True(trailer > 0 && open > 0, "the writer's PDF has a classic trailer");
+        var key = new string('A', 64);
+        var encrypt = $" /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /O <{key}> /U <{key}> /P -44 >> /ID [<{new string('B', 32)}> <{new string('B', 32)}>] ";
+        return System.Text.Encoding.Latin1.GetBytes(text[..(open + 2)] + encrypt + text[(open + 2)..]);
     }
 
     private static string ExpandTabs(string line)
@@ -77,8 +93,25 @@ internal static class TestPdfs
         return expanded.ToString();
     }
 
+    /// <summary>What the test's PDF draws for a character it cannot: its usual ASCII form, or '?'.</summary>
+    private static string Ascii(char c) => c switch
+    {
+        '’' or '‘' => "'",
+        '“' or '”' => "\"",
+        '–' or '—' => "-",
+        '•' => " ",
+        '®' => "(R)",
+        '©' => "(C)",
+        '≥' => ">=",
+        '≤' => "<=",
+        _ => "?",
+    };
+
     private static bool CanDraw(PdfPageBuilder page, PdfDocumentBuilder.AddedFont font, char c, Dictionary<char, bool> known)
     {
+        // Beyond ASCII, PdfPig writes a standard 14 font's text in an encoding it does not read back the same
+        // (® is read as the ligature ﬁ, © as a quote): such characters are drawn as '?'.
+        if (c is < ' ' or > '~') return false;
         if (known.TryGetValue(c, out var can)) return can;
         try
         {
