@@ -48,7 +48,7 @@ public sealed record DraftCode
     public Sourced<string>? Group { get; init; }
     /// <summary>The determination the group label names, which ties the code to the statements that make it.</summary>
     public string? GroupDetermination { get; init; }
-    /// <summary>The heading above the group ("Bone metastases").</summary>
+    /// <summary>The heading above the group ("Knee osteoarthritis").</summary>
     public Sourced<string>? Heading { get; init; }
     public required SourceLine Line { get; init; }
 }

@@ -3,12 +3,12 @@ using System.Text.RegularExpressions;
 namespace Coverage.Import.Parsing;
 
 /// <summary>
-/// The coding tables: rows of a code and its description, the code system given by the row ("CPT 20999 …",
-/// "ICD-10-CM C79.51 …") or by the table's header ("CPT®* Codes  Description"). A row's description may run on over
+/// The coding tables: rows of a code and its description, the code system given by the row ("CPT 27447 …",
+/// "ICD-10-CM M17.11 …") or by the table's header ("CPT®* Codes  Description"). A row's description may run on over
 /// indented lines; a trailing "[…]" is the row's annotation and "(… effective 1/1/2021)" the date the code took
 /// effect. A line ending in a colon that states a finding is the group label the following codes are listed under,
 /// and a short line above such a label is the heading of the group. Prose between the tables is not a code row,
-/// even when it mentions codes ("for example 19499"): it goes to the report.
+/// even when it mentions codes ("for example 27599"): it goes to the report.
 /// </summary>
 internal static partial class CodingTableReader
 {
@@ -156,7 +156,7 @@ internal static partial class CodingTableReader
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    /// <summary>The codes of a cell ("20999", "C71.*, C79.31"), or null when it is not a list of codes.</summary>
+    /// <summary>The codes of a cell ("27447", "M17.*, M17.11"), or null when it is not a list of codes.</summary>
     private static List<string>? Codes(string cell)
     {
         var parts = cell.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -181,11 +181,11 @@ internal static partial class CodingTableReader
     [GeneratedRegex(@"\b(?:CPT|HCPCS|ICD-10-CM|ICD-10)\b")]
     private static partial Regex SystemWord();
 
-    /// <summary>CPT (12345, 0581T, 1234F, 1234U) and HCPCS Level II (C9734).</summary>
+    /// <summary>CPT (12345, 1234T, 1234F, 1234U) and HCPCS Level II (J1234).</summary>
     [GeneratedRegex(@"^(?:\d{4}[0-9FTU]|[A-V]\d{4})$")]
     private static partial Regex ProcedureCode();
 
-    /// <summary>ICD-10-CM codes and categories, with a wildcard for a whole category (G40.*).</summary>
+    /// <summary>ICD-10-CM codes and categories, with a wildcard for a whole category (M17.*).</summary>
     [GeneratedRegex(@"^[A-TV-Z]\d[0-9A-Z](?:\.(?:[0-9A-Z]{1,4}|\*))?$")]
     private static partial Regex DiagnosisCode();
 

@@ -5,7 +5,7 @@ namespace Coverage.Import.Parsing;
 /// <summary>
 /// Device tables, wherever they stand: a header row naming a device and its manufacturer ("Device or Product
 /// Identifier  Manufacturer  Decision Date"), its rows up to the next blank line, and the FDA product codes a
-/// line after the table gives ("FDA product codes: QXW").
+/// line after the table gives ("FDA product codes: ABC").
 /// </summary>
 internal static partial class DeviceTableReader
 {

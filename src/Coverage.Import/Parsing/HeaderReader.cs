@@ -71,8 +71,8 @@ internal static partial class HeaderReader
     }
 
     /// <summary>
-    /// Who publishes the policy: the words before the document's kind and number ("Anthem Clinical UM Guideline
-    /// CG-MED-81", "Blue Cross and Blue Shield of Alabama medical policy MP-728"), else the plans the policy says
+    /// Who publishes the policy: the words before the document's kind and number ("Example Health Clinical UM
+    /// Guideline CG-1", "Example Blue Plan medical policy MP-12"), else the plans the policy says
     /// it applies to are "administered by".
     /// </summary>
     private static Sourced<string>? Publisher(IReadOnlyList<SourceLine> lines, string? number)

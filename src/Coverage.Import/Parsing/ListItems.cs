@@ -18,11 +18,11 @@ internal static partial class ListItems
         return line[match.Length..].Trim();
     }
 
-    /// <summary>The item as the statement's text keeps it: a numbered item with its number, a bulleted one without its bullet.</summary>
+    /// <summary>The item as the statement's text keeps it: a numbered item with its number as written, a bulleted one without its bullet.</summary>
     public static string AsWritten(string line)
     {
         var body = Body(line, out var number);
-        return number is null ? body : $"{number}. {body}";
+        return number is null ? body : line.Trim();
     }
 
     [GeneratedRegex(@"^\s*(?:[-•*–]\s+|(?<n>\d{1,2}|[a-z])[.)]\s+)")]

@@ -2,7 +2,7 @@ namespace Coverage.Import.Parsing;
 
 /// <summary>
 /// The revision history: each row with a date cell is a version (the date it took effect, the kind of review in its
-/// first cell, the summary of changes in the cells between). Rows come newest first or oldest first; the result is
+/// first other cell and the summary of changes in the rest; a row with one other cell gives only the changes). Rows come newest first or oldest first; the result is
 /// oldest first, as the catalogue lists versions.
 /// </summary>
 internal static class RevisionHistoryReader
@@ -31,7 +31,10 @@ internal static class RevisionHistoryReader
                 }
                 if (!DocumentDates.TryParse(cells[at], out var date)) continue;
                 var others = cells.Where((_, i) => i != at).Select(InlineMarkup.Clean).Where(c => c.Length > 0).ToList();
-                revisions.Add(new Revision(date, others.FirstOrDefault(), others.Count > 1 ? string.Join(' ', others.Skip(1)) : null, line));
+                // Type, then changes; a row of one cell beside its date says only what changed.
+                revisions.Add(others.Count > 1
+                    ? new Revision(date, others[0], string.Join(' ', others.Skip(1)), line)
+                    : new Revision(date, null, others.FirstOrDefault(), line));
                 use.Place(line);
             }
         }

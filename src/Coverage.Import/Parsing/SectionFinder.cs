@@ -4,8 +4,8 @@ namespace Coverage.Import.Parsing;
 
 /// <summary>
 /// Splits a document at its headings: a line that is, by itself, one of the headings payers give these sections
-/// (Cigna's "Coverage Policy" and "Revision Details", Anthem's "Clinical Indications" and "Coding", a BCBS
-/// "POLICY:"…), once a trailing colon or bracketed annotation is set aside. A line that only mentions such a
+/// ("Coverage Policy" and "Revision Details", "Clinical Indications" and "Coding", "POLICY:"…), once a trailing
+/// colon or bracketed annotation is set aside. A line that only mentions such a
 /// heading, or a table of contents entry with its page number, is not a heading.
 /// </summary>
 internal static partial class SectionFinder
