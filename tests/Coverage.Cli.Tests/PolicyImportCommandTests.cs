@@ -110,6 +110,26 @@ public sealed class PolicyImportCommandTests : IDisposable
         Assert.Contains($"cannot import {path}: {reason}", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_ACompletedPolicyFolder_ExitsZeroAndOnlyOnceItsDraftStatusIsGone()
+    {
+        // The hand-written CG-MED-81 is what an analyst makes of the draft: nothing is missing.
+        var folder = Path.Combine(_temp, "CG-MED-81-ultrasound-ablation-oncologic");
+        CopyFolder(Path.Combine(CliRunner.RepositoryRoot, "catalogues", "with-related-resources", "policies", "CG-MED-81-ultrasound-ablation-oncologic"), folder);
+        var policy = Path.Combine(folder, "policy.yaml");
+        File.WriteAllText(policy, "status: draft\n" + File.ReadAllText(policy));
+
+        var stillMarked = CliRunner.Run("policy", "validate", folder);
+        Assert.Equal(5, stillMarked.ExitCode);
+        Assert.Contains("0 criteria not mapped to facts, 0 other items to complete, status: draft", stillMarked.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Nothing is missing: remove \"status: draft\"", stillMarked.Stdout, StringComparison.Ordinal);
+
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("status: draft\n", "", StringComparison.Ordinal));
+        var complete = CliRunner.Run("policy", "validate", folder);
+        Assert.Equal(0, complete.ExitCode);
+        Assert.Contains("ok: policy CG-MED-81 is complete", complete.Stdout, StringComparison.Ordinal);
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
