@@ -15,13 +15,18 @@ public sealed class PdfImportTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<string> AllSources() => [Sources.Cigna0540, Sources.AnthemHifu, Sources.BcbsLitt];
+    public static TheoryData<string, bool> AllSources() => new()
+    {
+        { Sources.Cigna0540, false }, { Sources.AnthemHifu, false }, { Sources.BcbsLitt, false },
+        { Sources.Cigna0540, true }, { Sources.AnthemHifu, true }, { Sources.BcbsLitt, true },
+    };
 
+    /// <param name="wordByWord">Words drawn one by one without space glyphs: spaces, columns and indentation read from positions.</param>
     [Theory]
     [MemberData(nameof(AllSources))]
-    public void ImportPdf_OfASource_IsTheDraftOfTheTextItDraws(string source)
+    public void ImportPdf_OfASource_IsTheDraftOfTheTextItDraws(string source, bool wordByWord)
     {
-        var (pdf, drawn) = TestPdfs.FromText(Sources.Text(source));
+        var (pdf, drawn) = TestPdfs.FromText(Sources.Text(source), wordByWord);
         var pdfPath = _temp.File(Path.ChangeExtension(source, ".pdf"), pdf);
         var textPath = _temp.File(source, System.Text.Encoding.UTF8.GetBytes(drawn));
 

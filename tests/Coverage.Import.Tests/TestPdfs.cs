@@ -19,8 +19,14 @@ internal static class TestPdfs
     private const double FontSize = 7;
     private const double Leading = 9;
     private const double Margin = 36;
+    /// <summary>Courier's advance: 600/1000 of the font size.</summary>
+    private const double CharWidth = FontSize * 0.6;
 
-    public static (byte[] Pdf, string Drawn) FromText(string text)
+    /// <param name="wordByWord">
+    /// Draw each word on its own at its column, with no space glyphs between (as many PDF producers do), so that the
+    /// reader must find word and column breaks and indentation from positions alone.
+    /// </param>
+    public static (byte[] Pdf, string Drawn) FromText(string text, bool wordByWord = false)
     {
         var builder = new PdfDocumentBuilder();
         var font = builder.AddStandard14Font(Standard14Font.Courier);
@@ -44,7 +50,10 @@ internal static class TestPdfs
                 onPage = 0;
             }
             var line = string.Concat(ExpandTabs(raw).Select(c => CanDraw(page, font, c, drawable) ? c.ToString() : Ascii(c))).TrimEnd();
-            if (line.Length > 0) page.AddText(line, FontSize, new PdfPoint(Margin, y), font);
+            if (!wordByWord && line.Length > 0) page.AddText(line, FontSize, new PdfPoint(Margin, y), font);
+            if (wordByWord)
+                foreach (System.Text.RegularExpressions.Match word in System.Text.RegularExpressions.Regex.Matches(line, @"\S+"))
+                    page.AddText(word.Value, FontSize, new PdfPoint(Margin + word.Index * CharWidth, y), font);
             drawn.Add(line);
             y -= Leading;
             onPage++;
