@@ -6,7 +6,7 @@ using Coverage.Engine.Json;
 
 namespace Coverage.Cli;
 
-/// <summary>The `coverage` command line: evaluate, policy show, policy validate, adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
+/// <summary>The `coverage` command line: evaluate, policy show, policy validate, policy import (PolicyImportCommand), adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
 internal static class CoverageCommand
 {
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
