@@ -78,6 +78,25 @@ public static class ImportReportWriter
             json.WriteString("policy", draft.Number.Value);
             json.WriteString("source", draft.SourceFile);
             json.WriteString("sha256", sha256);
+            json.WriteStartObject("front");
+            Item(json, "number", draft.Number.Value, draft.Number.Line);
+            if (draft.Title is { } title) Item(json, "title", title.Value, title.Line);
+            if (draft.Publisher is { } publisher) Item(json, "publisher", publisher.Value, publisher.Line);
+            if (draft.EffectiveDate is { } effective) Item(json, "effectiveDate", Yaml.Date(effective.Value), effective.Line);
+            if (draft.NextReviewDate is { } next) Item(json, "nextReviewDate", Yaml.Date(next.Value), next.Line);
+            json.WriteEndObject();
+            json.WriteStartArray("versions");
+            foreach (var version in draft.Versions)
+            {
+                json.WriteStartObject();
+                json.WriteString("effective", Yaml.Date(version.Effective.Value));
+                Where(json, version.Effective.Line);
+                if (version.ReviewType is { } type) json.WriteString("reviewType", type);
+                if (version.Changes is { } changes) json.WriteString("changes", changes);
+                json.WriteBoolean("statementsFromTheDocument", version.IsCurrent);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("statements");
             foreach (var version in draft.Versions)
                 foreach (var statement in version.Statements)
@@ -120,6 +139,37 @@ public static class ImportReportWriter
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            json.WriteStartArray("diagnoses");
+            foreach (var indication in draft.Indications)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", indication.Id);
+                Where(json, indication.Line);
+                json.WriteString("name", indication.Name);
+                json.WriteStartArray("codes");
+                foreach (var code in indication.Diagnoses) json.WriteStringValue(code);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("references");
+            foreach (var reference in draft.References)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("number", reference.Number);
+                Where(json, reference.Line);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("devices");
+            foreach (var device in draft.Devices)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", device.Id);
+                Where(json, device.Line);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteStartArray("notes");
             foreach (var note in draft.Report.Notes)
             {
@@ -144,6 +194,14 @@ public static class ImportReportWriter
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Item(Utf8JsonWriter json, string name, string value, SourceLine line)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("value", value);
+        Where(json, line);
+        json.WriteEndObject();
     }
 
     private static void Where(Utf8JsonWriter json, SourceLine line)

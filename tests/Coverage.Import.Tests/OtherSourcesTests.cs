@@ -110,6 +110,21 @@ public sealed class OtherSourcesTests : IDisposable
     }
 
     [Fact]
+    public void ImportReportJson_GivesEachItemItsLineAndEveryUnplacedPassage()
+    {
+        var (_, _, folder) = Sources.ImportAndRead(Sources.Path(Sources.BcbsLitt), _temp);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, ImportReportWriter.JsonFile)));
+        var root = report.RootElement;
+        Assert.Equal(15, root.GetProperty("front").GetProperty("number").GetProperty("line").GetInt32());
+        Assert.Equal(21, root.GetProperty("versions")[0].GetProperty("line").GetInt32());
+        var epilepsy = root.GetProperty("statements").EnumerateArray().Single(s => s.GetProperty("section").GetString() == "POLICY: Epilepsy");
+        Assert.Equal([29, 31, 33, 35], epilepsy.GetProperty("criteria").EnumerateArray().Select(c => c.GetProperty("line").GetInt32()));
+        Assert.All(epilepsy.GetProperty("criteria").EnumerateArray(), c => Assert.False(c.GetProperty("mapped").GetBoolean()));
+        Assert.Equal([53, 56], root.GetProperty("codes").EnumerateArray().Select(c => c.GetProperty("line").GetInt32()));
+        Assert.Contains(root.GetProperty("unplaced").EnumerateArray(), u => u.GetProperty("line").GetInt32() == 50);
+    }
+
+    [Fact]
     public void Import_EveryWrittenItem_NamesALineWhoseTextHoldsIt()
     {
         foreach (var source in new[] { Sources.Cigna0540, Sources.AnthemHifu, Sources.BcbsLitt })
