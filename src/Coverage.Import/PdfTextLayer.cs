@@ -80,8 +80,11 @@ public static class PdfTextLayer
 
         var charWidth = Median(letters.Where(l => l.Value != " " && l.Width > 0).Select(l => l.Width).DefaultIfEmpty(5));
         var left = rows.Min(r => r[0].StartBaseLine.X);
-        var steps = rows.Zip(rows.Skip(1), (a, b) => a[0].StartBaseLine.Y - b[0].StartBaseLine.Y).Where(d => d > 0).ToList();
-        var lineHeight = steps.Count == 0 ? 12 : steps.Min();
+        // The line height is the smallest step between baselines that a line of text takes (a superscript's own
+        // baseline, a fraction of the font size away, is not a line of its own height).
+        var fontSize = Median(letters.Select(l => l.PointSize).Where(p => p > 0).DefaultIfEmpty(10));
+        var steps = rows.Zip(rows.Skip(1), (a, b) => a[0].StartBaseLine.Y - b[0].StartBaseLine.Y).Where(d => d >= fontSize * 0.9).ToList();
+        var lineHeight = steps.Count == 0 ? fontSize * 1.2 : steps.Min();
 
         var lines = new List<string>();
         for (var i = 0; i < rows.Count; i++)
@@ -123,5 +126,4 @@ public static class PdfTextLayer
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
-
 }
