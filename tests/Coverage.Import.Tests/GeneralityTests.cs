@@ -35,6 +35,17 @@ public sealed class GeneralityTests : IDisposable
         Assert.True(found.Count == 0, "policy wording in the importer: " + string.Join(", ", found));
     }
 
+    [Theory]
+    [InlineData("Meeting notes\n\nWe discussed the budget.\n", "no policy number found")]
+    [InlineData("Policy Number: XY-1\nA Title\n\nBackground\n\nSome prose.\n", "no coverage statements found")]
+    public void Import_ADocumentThatIsNotAPolicy_IsRefusedSayingWhatIsMissing(string text, string reason)
+    {
+        var path = _temp.File("notes.txt", System.Text.Encoding.UTF8.GetBytes(text));
+        var error = Assert.Throws<ImportException>(() => PolicyImporter.Import(path));
+        Assert.Equal(path, error.File);
+        Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
+    }
+
     private const string OtherShape = """
         Example Health Plan
         Medical Policy
