@@ -6,7 +6,7 @@ using Coverage.Engine.Json;
 
 namespace Coverage.Cli;
 
-/// <summary>The `coverage` command line: evaluate, policy show, policy validate, adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
+/// <summary>The `coverage` command line: evaluate, policy show, policy validate, policy import (PolicyImportCommand), adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
 internal static class CoverageCommand
 {
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -28,14 +28,17 @@ internal static class CoverageCommand
         var show = new Command("show", "Print the policy version in effect on a date: statement, codes, modalities, revision history") { policyId, asOf };
         show.SetAction(parse => Show(parse.GetValue(policyId)!, parse.GetValue(asOf), parse.GetValue(catalogueOption), stdout, stderr));
 
-        var directory = new Argument<string?>("dir") { Description = "Catalogue folder to check (holding policies/ and plans/)", Arity = ArgumentArity.ZeroOrOne };
-        var validate = new Command("validate", "Check policy and plan files without evaluating anything") { directory };
-        validate.SetAction(parse => Validate(parse.GetValue(directory) ?? parse.GetValue(catalogueOption), stdout, stderr));
+        var directory = new Argument<string?>("dir") { Description = "Catalogue folder to check (holding policies/ and plans/), or one policy folder (holding policy.yaml)", Arity = ArgumentArity.ZeroOrOne };
+        var validate = new Command("validate", "Check policy and plan files without evaluating anything; given a policy folder (a draft), list what it still needs") { directory };
+        validate.SetAction(parse => parse.GetValue(directory) is { } folder && DraftValidation.IsPolicyFolder(folder)
+            ? DraftValidation.Run(folder, parse.GetValue(catalogueOption), stdout, stderr)
+            : Validate(parse.GetValue(directory) ?? parse.GetValue(catalogueOption), stdout, stderr));
 
         var list = new Command("list", "List the policies and plans of the catalogue");
         list.SetAction(parse => List(parse.GetValue(catalogueOption), stdout, stderr));
 
         var policy = new Command("policy", "Inspect and check the policy catalogue") { show, validate, list };
+        policy.Subcommands.Add(PolicyImportCommand.Create(stdout, stderr));
         var root = new RootCommand("Coverage: decides service lines against computable medical coverage policies.")
         {
             evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), ReportCommand.Create(catalogueOption, stdout, stderr),

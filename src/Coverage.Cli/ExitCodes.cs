@@ -11,4 +11,9 @@ internal static class ExitCodes
     public const int CatalogueError = 3;
     /// <summary>The case store could not be read (coverage report).</summary>
     public const int StoreError = 4;
+    /// <summary>
+    /// policy validate of a draft policy folder: the files read as a draft, and it cannot decide a case yet (criteria
+    /// not mapped to facts, items only an analyst can supply, or "status: draft" still set).
+    /// </summary>
+    public const int Draft = 5;
 }

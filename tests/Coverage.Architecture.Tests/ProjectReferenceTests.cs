@@ -18,7 +18,8 @@ public sealed class ProjectReferenceTests
         ["Coverage.Claims"] = ["Coverage.Engine"],
         ["Coverage.Fhir"] = ["Coverage.Engine"],
         ["Coverage.Store"] = ["Coverage.Engine", "Coverage.Cases"],
-        ["Coverage.Cli"] = ["Coverage.Engine", "Coverage.Claims", "Coverage.Cases", "Coverage.Store"],
+        ["Coverage.Import"] = [],
+        ["Coverage.Cli"] = ["Coverage.Engine", "Coverage.Claims", "Coverage.Cases", "Coverage.Store", "Coverage.Import"],
         ["Coverage.Server"] = ["Coverage.Engine", "Coverage.Cases", "Coverage.Store", "Coverage.Fhir"],
     };
 
@@ -32,6 +33,7 @@ public sealed class ProjectReferenceTests
         ("Hl7.Fhir", "Coverage.Fhir", "FHIR models belong to the FHIR adapter"),
         ("Firely", "Coverage.Fhir", "FHIR validation belongs to the FHIR adapter"),
         ("System.CommandLine", "Coverage.Cli", "the command line is the CLI's alone"),
+        ("PdfPig", "Coverage.Import", "reading PDF documents is the importer's alone"),
     ];
 
     private static readonly string[] ProjectFolders = ["src", "tests", "bench", "tools", "fuzz"];

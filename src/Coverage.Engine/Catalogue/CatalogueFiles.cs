@@ -41,6 +41,8 @@ internal sealed class FactCodingEntry
 
 internal sealed class PolicyFile
 {
+    /// <summary>"draft" for a policy imported from a document and not yet completed by an analyst; absent otherwise.</summary>
+    public string? Status { get; set; }
     public string? Id { get; set; }
     public string? Title { get; set; }
     public string? Publisher { get; set; }
@@ -151,6 +153,8 @@ internal sealed class CriteriaEntry
     public string? Text { get; set; }
     public string? Section { get; set; }
     public FactConditionEntry? When { get; set; }
+    /// <summary>True in a draft: the criterion's text is the document's, and no one has mapped it to facts yet.</summary>
+    public bool Unmapped { get; set; }
     public List<CriteriaEntry>? All { get; set; }
     public List<CriteriaEntry>? Any { get; set; }
     public List<CriteriaEntry>? None { get; set; }

@@ -110,7 +110,7 @@ public static partial class CatalogueLoader
             }
         }
         else if (entry.Criteria is not null)
-            at.Add(path + ".otherwise", "missing: what the statement decides when its criteria are not met (a determination, or next: true)");
+            at.Gap(path + ".otherwise", "missing: what the statement decides when its criteria are not met (a determination, or next: true)");
 
         foreach (var (key, j) in Indexed(entry.Cites ?? []))
             if (context.Texts is not null && !context.Texts.All.ContainsKey(key))
@@ -139,7 +139,7 @@ public static partial class CatalogueLoader
             (entry.All, CriteriaCombination.All, "all"), (entry.Any, CriteriaCombination.Any, "any"),
             (entry.None, CriteriaCombination.None, "none"), (entry.Of, CriteriaCombination.AtLeast, "of"),
         }.Where(g => g.Children is not null).ToList();
-        var isCriterion = entry.When is not null;
+        var isCriterion = entry.When is not null || entry.Unmapped;
         if (groups.Count + (isCriterion ? 1 : 0) != 1)
         {
             at.Add(path, "write exactly one of: a criterion (id, text, when), all, any, none, or atLeast with of");
@@ -150,7 +150,15 @@ public static partial class CatalogueLoader
             var id = at.Id(entry.Id, path + ".id");
             var text = at.Text(entry.Text, path + ".text");
             if (id is not null && !ids.Add(id)) at.Add(path + ".id", $"criterion '{id}' is defined twice in this statement");
-            var condition = LoadFactCondition(at, entry.When, path + ".when", context.Facts);
+            FactCondition? condition;
+            if (entry.Unmapped)
+            {
+                // An imported criterion: the document's words, not yet a condition on facts. Nothing can decide with it.
+                if (entry.When is not null) at.Add(path + ".unmapped", "the criterion has a condition (when): remove \"unmapped: true\"");
+                at.Gap(path + ".when", $"criterion not mapped to facts: \"{text}\" (write its condition under when, then remove \"unmapped: true\")");
+                condition = new UnmappedCondition();
+            }
+            else condition = LoadFactCondition(at, entry.When, path + ".when", context.Facts);
             var position = index++;
             return id is null || text is null || condition is null ? null : new Criterion(position, id, text, entry.Section, condition);
         }

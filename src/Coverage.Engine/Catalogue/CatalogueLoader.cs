@@ -358,14 +358,19 @@ public static partial class CatalogueLoader
 
         var at = problems.In(file);
         var before = problems.Count;
+        var draft = dto.Status == DraftStatus;
+        if (dto.Status is not null && !draft) at.Add("status", $"'{dto.Status}' is not a status a policy file has (leave it out, or \"{DraftStatus}\" for an imported draft)");
+        if (draft && !problems.ReadingDraft)
+            at.Add("status", "the policy is a draft imported from a document and cannot decide a case: complete what " +
+                "'coverage policy validate FOLDER' lists for it, then remove \"status: draft\"");
         var id = at.Text(dto.Id, "id");
         var folder = Path.GetFileName(dir);
         if (id is not null && folder != id && !folder.StartsWith(id + "-", StringComparison.Ordinal))
             at.Add("id", $"policy id '{id}' does not match its folder '{folder}' (name the folder '{id}-<title words>')");
         var title = at.Text(dto.Title, "title");
-        var publisher = at.Text(dto.Publisher, "publisher");
-        var effectiveDate = at.Date(dto.EffectiveDate, "effectiveDate");
-        var nextReview = at.Date(dto.NextReviewDate, "nextReviewDate");
+        var publisher = dto.Publisher is null ? at.Gap<string>("publisher", "missing: who publishes the policy") : at.Text(dto.Publisher, "publisher");
+        var effectiveDate = dto.EffectiveDate is null ? at.Gap<DateOnly?>("effectiveDate", "missing (a date, YYYY-MM-DD)") : at.Date(dto.EffectiveDate, "effectiveDate");
+        var nextReview = dto.NextReviewDate is null ? at.Gap<DateOnly?>("nextReviewDate", "missing (a date, YYYY-MM-DD)") : at.Date(dto.NextReviewDate, "nextReviewDate");
         if (effectiveDate is not null && nextReview is not null && nextReview <= effectiveDate)
             at.Add("nextReviewDate", "the next review date must come after the effective date");
 
@@ -392,14 +397,16 @@ public static partial class CatalogueLoader
             ? (null, new Dictionary<string, EvidenceSummary>(StringComparer.Ordinal))
             : LoadEvidence(problems.In(evidenceFile), evidenceDto, modalities, references);
 
-        if (problems.Count > before || texts is null || indications.Count == 0 || (evidenceDto is not null && background is null)) return null;
+        if (problems.Count > before || texts is null || (indications.Count == 0 && !problems.ReadingDraft)
+            || (evidenceDto is not null && background is null)) return null;
+        // Read as a draft, what the gaps name is left empty (default): the draft is listed and compared, never evaluated.
         return new CoveragePolicy
         {
             Id = id!,
             Title = title!,
-            Publisher = publisher!,
-            EffectiveDate = effectiveDate!.Value,
-            NextReviewDate = nextReview!.Value,
+            Publisher = publisher ?? "",
+            EffectiveDate = effectiveDate ?? default,
+            NextReviewDate = nextReview ?? default,
             Precedence = dto.Precedence ?? 0,
             StandsFor = [.. (dto.StandsFor ?? []).Select((x, i) => new StandIn(
                 at.Text(x.Policy, $"standsFor[{i}].policy") ?? "", at.Text(x.Resource, $"standsFor[{i}].resource") ?? ""))],
@@ -423,9 +430,9 @@ public static partial class CatalogueLoader
     {
         if (entries is null)
         {
-            at.Add("text", "missing: the verbatim passages determinations cite, by key (at least overview; " +
+            at.Gap("text", "missing: the verbatim passages determinations cite, by key (at least overview; " +
                 "instructionsForUse, codeValidity, diagnosisCoding, relatedResources and fdaNote are cited where the policy has them)");
-            return null;
+            return at.ReadingDraft ? new PolicyTexts { Overview = new PolicyText("", "") } : null;
         }
         var all = new Dictionary<string, PolicyText>(StringComparer.Ordinal);
         foreach (var (key, entry) in entries)
@@ -433,8 +440,12 @@ public static partial class CatalogueLoader
             if (!CamelCase().IsMatch(key)) at.Add("text." + key, "a passage key is camelCase (statements cite it by this key)");
             if (Passage(at, entry, "text." + key) is { } passage) all[key] = passage;
         }
-        if (!entries.ContainsKey("overview")) at.Add("text.overview", "missing: what the policy addresses, which a line it does not decide cites");
-        if (!all.TryGetValue("overview", out var overview)) return null;
+        if (!entries.ContainsKey("overview")) at.Gap("text.overview", "missing: what the policy addresses, which a line it does not decide cites");
+        if (!all.TryGetValue("overview", out var overview))
+        {
+            if (!at.ReadingDraft || entries.ContainsKey("overview")) return null;
+            overview = new PolicyText("", "");
+        }
         return new PolicyTexts
         {
             Overview = overview,
@@ -462,13 +473,14 @@ public static partial class CatalogueLoader
     private static Dictionary<string, Modality> LoadModalities(FileProblems at, List<ModalityEntry>? entries)
     {
         var modalities = new Dictionary<string, Modality>(StringComparer.Ordinal);
-        foreach (var (entry, i) in Indexed(at.Required(entries, "modalities")))
+        if (entries is null) at.Gap("modalities", "missing: the services (modalities) the policy addresses, each with the synonyms that recognise it in descriptions");
+        foreach (var (entry, i) in Indexed(entries ?? []))
         {
             var path = $"modalities[{i}]";
             var id = at.Id(entry.Id, path + ".id");
             var name = at.Text(entry.Name, path + ".name");
-            var synonyms = at.Required(entry.Synonyms, path + ".synonyms");
-            if (entry.Synonyms is { Count: 0 }) at.Add(path + ".synonyms", "a modality needs at least one synonym to be recognised in descriptions");
+            var synonyms = entry.Synonyms ?? [];
+            if (synonyms.Count == 0) at.Gap(path + ".synonyms", "a modality needs at least one synonym to be recognised in descriptions");
             if (id is null || name is null) continue;
             if (!modalities.TryAdd(id, new Modality { Id = id, Name = name, Synonyms = Terms(at, synonyms, path + ".synonyms") }))
                 at.Add(path + ".id", $"modality '{id}' is defined twice");
@@ -490,7 +502,7 @@ public static partial class CatalogueLoader
         }
         if (condition is null && indications is null)
         {
-            at.Add("condition", "missing: the condition the policy is about (condition), or its indications (indications), as ICD-10-CM diagnoses");
+            at.Gap("condition", "missing: the condition the policy is about (condition), or its indications (indications), as ICD-10-CM diagnoses");
             return (null, []);
         }
         if (condition is not null)
@@ -542,7 +554,8 @@ public static partial class CatalogueLoader
         FileProblems at, List<CodeEntry>? entries, IReadOnlyDictionary<string, Modality> modalities)
     {
         var codes = new Dictionary<string, ProcedureCode>(StringComparer.Ordinal);
-        foreach (var (entry, i) in Indexed(at.Required(entries, "codes")))
+        if (entries is null) at.Gap("codes", "missing: the procedure codes the policy lists");
+        foreach (var (entry, i) in Indexed(entries ?? []))
         {
             var path = $"codes[{i}]";
             var code = at.Text(entry.Code, path + ".code");
@@ -554,12 +567,13 @@ public static partial class CatalogueLoader
             if (entry.Unlisted && entry.Modality is not null)
                 at.Add(path + ".modality", "an unlisted code takes its modality from the line's description; it cannot name one");
             if (!entry.Unlisted && entry.Modality is null)
-                at.Add(path + ".modality", "missing: a listed code names its modality (or say \"unlisted: true\")");
+                at.Gap(path + ".modality", "missing: a listed code names its modality (or say \"unlisted: true\")");
             if (entry.Modality is not null && !modalities.ContainsKey(entry.Modality))
                 at.Add(path + ".modality", $"'{entry.Modality}' is not a modality of this policy ({Known(modalities.Keys)})");
-            if (entry.NamesCondition is null) at.Add(path + ".namesCondition", "missing: does the code's descriptor name the policy's condition (true or false)?");
+            if (entry.NamesCondition is null) at.Gap(path + ".namesCondition", "missing: does the code's descriptor name the policy's condition (true or false)?");
             var validity = LoadValidity(at, entry.Validity, path + ".validity");
-            if (code is null || description is null || system is null || validity is null || entry.NamesCondition is null) continue;
+            if (at.ReadingDraft && entry.Validity is null) validity = new CodeValidity(null, null, "");
+            if (code is null || description is null || system is null || validity is null || (entry.NamesCondition is null && !at.ReadingDraft)) continue;
             var normalised = code.ToUpperInvariant();
             if (!codes.TryAdd(normalised, new ProcedureCode
             {
@@ -568,7 +582,7 @@ public static partial class CatalogueLoader
                 Description = description,
                 Unlisted = entry.Unlisted,
                 Modality = entry.Modality,
-                NamesCondition = entry.NamesCondition.Value,
+                NamesCondition = entry.NamesCondition ?? false,
                 Validity = validity,
             }))
                 at.Add(path + ".code", $"code {normalised} is listed twice");
@@ -580,7 +594,7 @@ public static partial class CatalogueLoader
     {
         if (entry is null)
         {
-            at.Add(path, "missing: when the code may be reported, with the source of those dates");
+            at.Gap(path, "missing: when the code may be reported, with the source of those dates");
             return null;
         }
         var from = entry.From is null ? null : at.Date(entry.From, path + ".from");
@@ -604,10 +618,11 @@ public static partial class CatalogueLoader
             var effective = at.Date(entry.Effective, path + ".effective");
             if (effective is not null && versions.Count > 0 && effective <= versions[^1].Effective)
                 at.Add(path + ".effective", "versions must be listed oldest first, each effective after the one before");
-            var reviewType = at.Text(entry.ReviewType, path + ".reviewType");
-            var changes = at.Text(entry.Changes, path + ".changes");
+            var reviewType = entry.ReviewType is null ? at.Gap<string>(path + ".reviewType", "missing: the kind of review that made this version") : at.Text(entry.ReviewType, path + ".reviewType");
+            var changes = entry.Changes is null ? at.Gap<string>(path + ".changes", "missing: what this version changed") : at.Text(entry.Changes, path + ".changes");
             var inScope = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (modality, j) in Indexed(at.Required(entry.Modalities, path + ".modalities")))
+            if (entry.Modalities is null) at.Gap(path + ".modalities", "missing: the modalities in this version's scope");
+            foreach (var (modality, j) in Indexed(entry.Modalities ?? []))
             {
                 if (!modalities.ContainsKey(modality))
                     at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality this policy defines ({Known(modalities.Keys)})");
@@ -615,7 +630,8 @@ public static partial class CatalogueLoader
                     at.Add($"{path}.modalities[{j}]", $"'{modality}' is listed twice");
             }
             var listed = new List<string>();
-            foreach (var (code, j) in Indexed(at.Required(entry.Codes, path + ".codes")))
+            if (entry.Codes is null) at.Gap(path + ".codes", "missing: the codes in this version's scope");
+            foreach (var (code, j) in Indexed(entry.Codes ?? []))
             {
                 var normalised = code.ToUpperInvariant();
                 if (!codes.TryGetValue(normalised, out var definition))
@@ -633,15 +649,17 @@ public static partial class CatalogueLoader
                 at.Add(path, "write either coverageStatement (one statement for every line in scope) or statements (an ordered list), not both");
             else if (entry.Statements is not null)
                 rules = LoadRules(at, entry.Statements, path + ".statements", inScope, listed, context);
+            else if (entry.CoverageStatement is null)
+                at.Gap(path + ".coverageStatement", "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             else
-                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition);
-            if (effective is null || reviewType is null || changes is null || (statement is null && rules is null)) continue;
+                statement = LoadStatement(at, entry.CoverageStatement, path + ".coverageStatement", context.HasCondition, context.Indications.Count > 0);
+            if (effective is null || (!at.ReadingDraft && (reviewType is null || changes is null || (statement is null && rules is null)))) continue;
             versions.Add(new PolicyVersion
             {
                 Version = effective.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Effective = effective.Value,
-                ReviewType = reviewType,
-                Changes = changes,
+                ReviewType = reviewType ?? "",
+                Changes = changes ?? "",
                 Modalities = inScope,
                 Codes = listed,
                 Statement = statement,
@@ -657,15 +675,17 @@ public static partial class CatalogueLoader
     /// condition, medically necessary or not (its FDA label and evidence steps know no other). A policy of several
     /// indications, or a finding of investigational or not covered, is written as statements.
     /// </summary>
-    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path, bool hasCondition)
+    private static CoverageStatement? LoadStatement(FileProblems at, StatementEntry? entry, string path, bool hasCondition, bool namesIndications)
     {
         if (entry is null)
         {
             at.Add(path, "missing: the version's coverage statement (coverageStatement), or its statements (statements)");
             return null;
         }
-        if (!hasCondition)
+        if (!hasCondition && namesIndications)
             at.Add(path, "a single coverageStatement is about the policy's one condition, and this policy names indications: write the version's statements (statements) instead");
+        else if (!hasCondition)
+            at.Gap(path, "a single coverageStatement is about the policy's one condition, and this policy names none yet: give it (condition)");
         var section = at.Text(entry.Section, path + ".section");
         var text = at.Text(entry.Text, path + ".text");
         var determination = Determination(at, entry.Determination, path + ".determination");
@@ -753,20 +773,22 @@ public static partial class CatalogueLoader
             var name = at.Text(entry.Name, path + ".name");
             var manufacturer = at.Text(entry.Manufacturer, path + ".manufacturer");
             var authorization = at.Text(entry.Authorization, path + ".authorization");
-            var pathway = at.Text(entry.Pathway, path + ".pathway");
+            var pathway = entry.Pathway is null ? at.Gap<string>(path + ".pathway", "missing: the FDA pathway (510(k), De Novo, PMA)") : at.Text(entry.Pathway, path + ".pathway");
             var decisionDate = at.Date(entry.DecisionDate, path + ".decisionDate");
             var productCode = at.Text(entry.ProductCode, path + ".productCode");
-            var deviceClass = at.Text(entry.DeviceClass, path + ".deviceClass");
-            var indication = at.Text(entry.Indication, path + ".indication");
+            var deviceClass = entry.DeviceClass is null ? at.Gap<string>(path + ".deviceClass", "missing: the device class") : at.Text(entry.DeviceClass, path + ".deviceClass");
+            var indication = entry.Indication is null ? at.Gap<string>(path + ".indication", "missing: the indication for use, verbatim") : at.Text(entry.Indication, path + ".indication");
             var lowRisk = entry.LowRiskDefinition?.Trim();
             var deviceModalities = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (modality, j) in Indexed(at.Required(entry.Modalities, path + ".modalities")))
+            if (entry.Modalities is null) at.Gap(path + ".modalities", "missing: the modalities the device is used for");
+            foreach (var (modality, j) in Indexed(entry.Modalities ?? []))
             {
                 if (!modalities.ContainsKey(modality)) at.Add($"{path}.modalities[{j}]", $"'{modality}' is not a modality of this policy ({Known(modalities.Keys)})");
                 else if (!deviceModalities.Add(modality)) at.Add($"{path}.modalities[{j}]", $"'{modality}' is listed twice");
             }
             var criteria = new List<FdaCriterion>();
-            foreach (var (criterion, j) in Indexed(at.Required(entry.Criteria, path + ".criteria")))
+            if (entry.Criteria is null) at.Gap(path + ".criteria", "missing: the criteria of the device's indication, each a condition on facts");
+            foreach (var (criterion, j) in Indexed(entry.Criteria ?? []))
             {
                 var cpath = $"{path}.criteria[{j}]";
                 var cid = at.Id(criterion.Id, cpath + ".id");
@@ -779,20 +801,20 @@ public static partial class CatalogueLoader
             }
             if (entry.Criteria is { Count: 0 }) at.Add(path + ".criteria", "a device needs at least one criterion of its indication; with none every patient would be on-label");
             var limitations = entry.Limitations ?? [];
-            if (id is null || name is null || manufacturer is null || authorization is null || pathway is null
-                || decisionDate is null || productCode is null || deviceClass is null || indication is null) continue;
+            if (id is null || name is null || manufacturer is null || authorization is null || decisionDate is null || productCode is null
+                || (!at.ReadingDraft && (pathway is null || deviceClass is null || indication is null))) continue;
             devices.Add(new FdaDevice
             {
                 Id = id,
                 Name = name,
                 Manufacturer = manufacturer,
                 Authorization = authorization,
-                Pathway = pathway,
+                Pathway = pathway ?? "",
                 DecisionDate = decisionDate.Value,
                 ProductCode = productCode,
-                DeviceClass = deviceClass,
+                DeviceClass = deviceClass ?? "",
                 Modalities = deviceModalities,
-                Indication = indication,
+                Indication = indication ?? "",
                 LowRiskDefinition = lowRisk,
                 Criteria = criteria,
                 Limitations = limitations,
@@ -898,10 +920,10 @@ public static partial class CatalogueLoader
         {
             var path = $"references[{i}]";
             if (entry.Number != i + 1) at.Add(path + ".number", $"references are numbered 1, 2, 3… as in the policy; expected {i + 1}");
-            var shortForm = at.Text(entry.Short, path + ".short");
+            var shortForm = entry.Short is null ? at.Gap<string>(path + ".short", "missing: how the policy's text cites it (Author, et al., year)") : at.Text(entry.Short, path + ".short");
             var citation = at.Text(entry.Citation, path + ".citation");
-            if (entry.Number is null || shortForm is null || citation is null) continue;
-            references[entry.Number.Value] = new PolicyReferenceEntry(entry.Number.Value, shortForm, citation, entry.Url, entry.Note);
+            if (entry.Number is null || citation is null || (shortForm is null && !at.ReadingDraft)) continue;
+            references[entry.Number.Value] = new PolicyReferenceEntry(entry.Number.Value, shortForm ?? "", citation, entry.Url, entry.Note);
         }
         return references;
     }

@@ -131,3 +131,14 @@ public sealed record DiagnosisIn(DiagnosisValueSet ValueSet) : FactCondition
         return Truth.False;
     }
 }
+
+/// <summary>
+/// A criterion of a draft that no analyst has mapped to facts yet ("unmapped: true"): always unknown. A catalogue
+/// never holds one (the loader refuses drafts); this only lets a draft be read, compared and listed.
+/// </summary>
+public sealed record UnmappedCondition : FactCondition
+{
+    public override IEnumerable<string> Facts => [];
+
+    public override Truth Evaluate(IFactSource facts) => Truth.Unknown;
+}

@@ -7,8 +7,25 @@ namespace Coverage.Engine.Catalogue;
 internal sealed class Problems(string root)
 {
     private readonly List<CatalogueError> _errors = [];
+    private readonly List<CatalogueError> _gaps = [];
 
     public IReadOnlyList<CatalogueError> Errors => _errors;
+
+    /// <summary>
+    /// True while a draft policy is read (<see cref="CatalogueLoader.LoadDraft"/>): what only an analyst can supply
+    /// (a criterion's mapping to facts, a code's modality, its validity dates…) is a gap to list, not an error.
+    /// </summary>
+    public bool ReadingDraft { get; set; }
+
+    /// <summary>What a draft still needs before it can decide a case, in the order it was found.</summary>
+    public IReadOnlyList<CatalogueError> Gaps => _gaps;
+
+    public void AddGap(string file, string path, string message)
+    {
+        var gap = new CatalogueError(Relative(file), path, message);
+        if (ReadingDraft) _gaps.Add(gap);
+        else _errors.Add(gap);
+    }
     public bool Any => _errors.Count > 0;
     public int Count => _errors.Count;
 
@@ -25,6 +42,21 @@ internal sealed class Problems(string root)
 internal sealed partial class FileProblems(Problems problems, string file)
 {
     public void Add(string path, string message) => problems.Add(file, path, message);
+
+    /// <summary>
+    /// Something only an analyst can supply is missing: an error in a catalogue, a gap listed for the analyst while a
+    /// draft is read (the draft still loads, and never decides a case).
+    /// </summary>
+    public void Gap(string path, string message) => problems.AddGap(file, path, message);
+
+    public T Gap<T>(string path, string message)
+    {
+        Gap(path, message);
+        return default!;
+    }
+
+    /// <summary>True while a draft is read: a gap leaves the model without the value, and the loader goes on.</summary>
+    public bool ReadingDraft => problems.ReadingDraft;
 
     /// <summary>Problems found so far in the whole catalogue: a step compares it before and after to know whether it found any.</summary>
     public int Count => problems.Count;
