@@ -40,6 +40,7 @@ internal static class CoverageCommand
         {
             evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), ReportCommand.Create(catalogueOption, stdout, stderr),
         };
+        root.Subcommands.Add(ImpactCommand.Create(catalogueOption, stdout, stderr));
         root.Options.Add(catalogueOption);
 
         var parsed = root.Parse(args);

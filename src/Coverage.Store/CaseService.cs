@@ -98,6 +98,14 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public Task<StoreResult<PriorAuthorizationReport>> ReportAsync(DateTime from, DateTime to, Caller caller, CancellationToken cancellationToken) =>
         new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, caller, cancellationToken);
 
+    /// <summary>
+    /// Every initial case's stored request, oldest first, handed to <paramref name="each"/> one at a time (an impact
+    /// report re-decides them); payer staff only, audited once with <paramref name="purpose"/> and the count read.
+    /// </summary>
+    public Task<StoreResult<long>> ReadRequestsAsync(
+        Caller caller, string purpose, Func<StoredRequest, CancellationToken, ValueTask> each, CancellationToken cancellationToken) =>
+        new ReadCaseRequests(_records).HandleAsync(caller, purpose, each, cancellationToken);
+
     /// <summary>Reads a case to produce the adverse determination notice of one line, and audits it.</summary>
     public Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken) =>
         new ProduceNotice(_records).HandleAsync(id, sequence, format, caller, cancellationToken);

@@ -18,16 +18,12 @@ public sealed record ImpactComparison
     /// Decides the input with each evaluator (the one evaluator of the engine, each with its catalogue) and keeps the
     /// lines whose outcome, reason codes or required information differ. Lines are matched by sequence.
     /// </summary>
-    public static ImpactComparison Of(ImpactInput input, Evaluator baseline, Evaluator candidate)
+    public static ImpactComparison Of(ImpactInput input, Evaluator baseline, Evaluator candidate, BilledAmounts? billed = null)
     {
         var before = input.Read(baseline.Catalogue);
         var after = input.Read(candidate.Catalogue);
         if (before.Request is null || after.Request is null)
-            return new ImpactComparison
-            {
-                Input = input,
-                Errors = [.. before.Errors.Select(e => $"baseline: {e}"), .. after.Errors.Select(e => $"candidate: {e}")],
-            };
+            return new ImpactComparison { Input = input, Errors = Problems(before.Errors, after.Errors) };
 
         var baselineLines = baseline.Evaluate(before.Request).Lines;
         var candidateLines = candidate.Evaluate(after.Request).Lines;
@@ -51,7 +47,7 @@ public sealed record ImpactComparison
                 Code = next.Code,
                 DateOfService = next.DateOfService,
                 Plan = after.Request.Member.PlanId,
-                Charge = ChargeOf(input, after.Request, next.Sequence),
+                Charge = ChargeOf(input, after.Request, next.Sequence) ?? billed?.Of(after.Request.RequestId, next.Sequence),
                 MemberKey = after.Request.Member.Id,
                 Changes = changes,
                 Before = beforeSide,
@@ -60,6 +56,11 @@ public sealed record ImpactComparison
         }
         return new ImpactComparison { Input = input, LinesCompared = candidateLines.Count, Changed = changed ?? [] };
     }
+
+    /// <summary>The problems of a record, once when both catalogues found the same ones (a reader's error), else each side's, named.</summary>
+    private static IReadOnlyList<string> Problems(IReadOnlyList<string> baseline, IReadOnlyList<string> candidate) =>
+        baseline.SequenceEqual(candidate, StringComparer.Ordinal) ? baseline
+            : [.. baseline.Select(e => $"baseline: {e}"), .. candidate.Select(e => $"candidate: {e}")];
 
     /// <summary>The charge of the request's line with this sequence: charges are in line order, as the request's lines are.</summary>
     private static decimal? ChargeOf(ImpactInput input, CoverageRequest request, int sequence)

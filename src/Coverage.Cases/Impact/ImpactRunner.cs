@@ -9,7 +9,7 @@ namespace Coverage.Cases.Impact;
 /// parallel, and the caller's thread takes them back in order through a bounded channel: memory holds a few batches,
 /// whatever the input's length, and the report is the same however many workers ran.
 /// </summary>
-public sealed class ImpactRunner(Evaluator baseline, Evaluator candidate, int workers = 0)
+public sealed class ImpactRunner(Evaluator baseline, Evaluator candidate, int workers = 0, BilledAmounts? billed = null)
 {
     /// <summary>Inputs per batch: large enough that handing a batch over costs little against deciding it twice.</summary>
     public const int BatchSize = 64;
@@ -56,7 +56,7 @@ public sealed class ImpactRunner(Evaluator baseline, Evaluator candidate, int wo
             {
                 try
                 {
-                    batch.Compare(baseline, candidate);
+                    batch.Compare(baseline, candidate, billed);
                     batch.Done.SetResult();
                 }
                 catch (Exception e)
@@ -103,10 +103,10 @@ public sealed class ImpactRunner(Evaluator baseline, Evaluator candidate, int wo
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ImpactComparison[]? Results { get; private set; }
 
-        public void Compare(Evaluator baseline, Evaluator candidate)
+        public void Compare(Evaluator baseline, Evaluator candidate, BilledAmounts? billed)
         {
             var results = new ImpactComparison[inputs.Count];
-            for (var i = 0; i < inputs.Count; i++) results[i] = ImpactComparison.Of(inputs[i], baseline, candidate);
+            for (var i = 0; i < inputs.Count; i++) results[i] = ImpactComparison.Of(inputs[i], baseline, candidate, billed);
             Results = results;
         }
     }
