@@ -36,6 +36,7 @@ internal static class CoverageCommand
         list.SetAction(parse => List(parse.GetValue(catalogueOption), stdout, stderr));
 
         var policy = new Command("policy", "Inspect and check the policy catalogue") { show, validate, list };
+        policy.Subcommands.Add(PolicyDiffCommand.Create(catalogueOption, stdout, stderr));
         var root = new RootCommand("Coverage: decides service lines against computable medical coverage policies.")
         {
             evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), ReportCommand.Create(catalogueOption, stdout, stderr),
