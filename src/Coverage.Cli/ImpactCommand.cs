@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Text;
-using System.Threading.Channels;
 using Coverage.Cases;
 using Coverage.Cases.Impact;
 using Coverage.Claims;
 using Coverage.Claims.Batch;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
-using Coverage.Engine.Json;
 using Coverage.Store;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -203,28 +201,11 @@ internal static class ImpactCommand
         await using var provided = services.BuildServiceProvider();
         using var scope = provided.CreateScope();
         var caller = new Caller(new Actor($"cli:{Environment.UserName}", "operator"), "payer", CallerAccess.PayerStaff);
-        var channel = Channel.CreateBounded<ImpactInput>(new BoundedChannelOptions(ImpactRunner.BatchSize * 4) { SingleReader = true, SingleWriter = true });
         StoreResult<long>? read = null;
         try
         {
-            ImpactConsole.Run(async () =>
-            {
-                var reading = Task.Run(async () =>
-                {
-                    try
-                    {
-                        read = await scope.ServiceProvider.GetRequiredService<CaseService>().ReadRequestsAsync(caller, $"Impact of {report.Candidate.Name} ({report.Candidate.Digest}) against {report.Baseline.Name} ({report.Baseline.Digest})",
-                            (stored, cancellationToken) => channel.Writer.WriteAsync(CaseInput(stored), cancellationToken), CancellationToken.None);
-                        channel.Writer.TryComplete();
-                    }
-                    catch (Exception e)
-                    {
-                        channel.Writer.TryComplete(e);
-                    }
-                });
-                await runner.RunAsync(channel.Reader.ReadAllAsync(), report, eachChange).ConfigureAwait(false);
-                await reading.ConfigureAwait(false);
-            }, runner.Progress, stderr, progressOfInput: null);
+            ImpactConsole.Run(async () => read = await scope.ServiceProvider.GetRequiredService<CaseService>().ImpactAsync(runner, report, caller, eachChange, CancellationToken.None),
+                runner.Progress, stderr, progressOfInput: null);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
         {
@@ -238,17 +219,6 @@ internal static class ImpactCommand
         }
         return ExitCodes.Ok;
     }
-
-    private static ImpactInput CaseInput(StoredRequest stored) => new()
-    {
-        Position = $"case {stored.CaseId}",
-        Id = stored.CaseId.ToString(),
-        Read = catalogue =>
-        {
-            var read = RequestReader.Read(stored.RequestJson, catalogue);
-            return read.IsValid ? ImpactRead.Of(read.Request!) : ImpactRead.Bad([.. read.Errors.Select(e => e.ToString())]);
-        },
-    };
 
     private static bool Load(string role, string? dir, TextWriter stderr, out PolicyCatalogue catalogue)
     {

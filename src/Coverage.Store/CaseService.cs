@@ -99,12 +99,12 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
         new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, caller, cancellationToken);
 
     /// <summary>
-    /// Every initial case's stored request, oldest first, handed to <paramref name="each"/> one at a time (an impact
-    /// report re-decides them); payer staff only, audited once with <paramref name="purpose"/> and the count read.
+    /// Re-decides every initial case's stored request under the runner's two catalogues into <paramref name="report"/>
+    /// (docs/impact-and-import.md); payer staff only, audited once with both catalogues and the number of requests read.
     /// </summary>
-    public Task<StoreResult<long>> ReadRequestsAsync(
-        Caller caller, string purpose, Func<StoredRequest, CancellationToken, ValueTask> each, CancellationToken cancellationToken) =>
-        new ReadCaseRequests(_records).HandleAsync(caller, purpose, each, cancellationToken);
+    public Task<StoreResult<long>> ImpactAsync(
+        Cases.Impact.ImpactRunner runner, Cases.Impact.ImpactReport report, Caller caller, Action<Cases.Impact.ImpactLine>? changed, CancellationToken cancellationToken) =>
+        new RunImpact(_records).HandleAsync(runner, report, caller, changed, cancellationToken);
 
     /// <summary>Reads a case to produce the adverse determination notice of one line, and audits it.</summary>
     public Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken) =>
