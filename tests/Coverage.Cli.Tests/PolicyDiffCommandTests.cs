@@ -62,6 +62,38 @@ public sealed class PolicyDiffCommandTests
         Assert.Contains(": no change", result.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>Another shape of policy: ordered statements with criteria (MP-728 of catalogues/with-related-resources), changed in a copy.</summary>
+    [Fact]
+    public void CriteriaBasedPolicy_SaysWhichStatementAndCriterionChanged()
+    {
+        var root = Directory.CreateTempSubdirectory("coverage-diff-rules-");
+        try
+        {
+            // The catalogue extends ../.. : copy the repository's catalogue with it, in the same places.
+            foreach (var folder in CopiedFolders)
+                ImpactCommandTests.CopyFolder(Path.Combine(CliRunner.RepositoryRoot, folder), Path.Combine(root.FullName, folder));
+            var candidate = Path.Combine(root.FullName, "catalogues", "with-related-resources");
+            var policy = Path.Combine(candidate, "policies", "MP-728-litt-neurological-disorders", "policy.yaml");
+            var yaml = File.ReadAllText(policy)
+                .Replace("{ fact: antiepilepticDrugRegimensTried, atLeast: 2 }", "{ fact: antiepilepticDrugRegimensTried, atLeast: 3 }", StringComparison.Ordinal)
+                .Replace("codes: [\"64999\", \"19499\"]", "codes: [\"64999\", \"19499\", \"61736\"]", StringComparison.Ordinal);
+            File.WriteAllText(policy, yaml);
+
+            var result = CliRunner.Run("policy", "diff", Path.Combine(CliRunner.RepositoryRoot, "catalogues", "with-related-resources"), candidate);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("Code 61736 added to statement unlisted-outside-the-brain (statement 1 of 4) of version 2022-01-01, valid from 2018-01-01.", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Criterion medically-refractory of statement refractory-epilepsy of version 2022-01-01 (\"Documented disabling seizures, despite the use of two or more tolerated antiepileptic drug regimens (i.e., medically refractory epilepsy)\") now tests all of (disablingSeizures equals true; antiepilepticDrugRegimensTried at least 3) (was all of (disablingSeizures equals true; antiepilepticDrugRegimensTried at least 2)); its text is unchanged.", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains(": 2 changes", result.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    private static readonly string[] CopiedFolders = ["policies", "plans", "catalogues/with-related-resources"];
+
     [Theory]
     [InlineData(new[] { "--policy", "0540" }, "--from")]
     [InlineData(new[] { "--policy", "0540", "--from", "2020-01-01" }, "no version '2020-01-01'")]

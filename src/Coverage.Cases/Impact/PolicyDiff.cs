@@ -124,7 +124,7 @@ public static class PolicyDiff
                     else if (x.Text != y.Text)
                         changes.Add(new(subject, "changed", $"Label criterion {criterion} of {b.Name} changed: \"{x.Text}\" → \"{y.Text}\"."));
                     else if (!Same(x.Condition, y.Condition))
-                        changes.Add(new(subject, "changed", $"Label criterion {criterion} of {b.Name} (\"{y.Text}\") reads its facts differently now ({List(x.Condition.Facts.Distinct())} → {List(y.Condition.Facts.Distinct())})."));
+                        changes.Add(new(subject, "changed", $"Label criterion {criterion} of {b.Name} (\"{y.Text}\") now tests {Describe(y.Condition)} (was {Describe(x.Condition)}); its text is unchanged."));
                 }
             }
         }
@@ -196,7 +196,7 @@ public static class PolicyDiff
                     else if (c.Text != d.Text)
                         changes.Add(new(subject, "changed", $"Criterion {criterion} of statement {id} of {name} changed: \"{c.Text}\" → \"{d.Text}\"."));
                     else if (!Same(c.Condition, d.Condition))
-                        changes.Add(new(subject, "changed", $"Criterion {criterion} of statement {id} of {name} (\"{d.Text}\") reads its facts differently now ({List(c.Condition.Facts.Distinct())} → {List(d.Condition.Facts.Distinct())})."));
+                        changes.Add(new(subject, "changed", $"Criterion {criterion} of statement {id} of {name} (\"{d.Text}\") now tests {Describe(d.Condition)} (was {Describe(c.Condition)}); its text is unchanged."));
                 }
                 if (x.Otherwise?.Determination != y.Otherwise?.Determination)
                     changes.Add(new(subject, "changed", $"When its criteria are not met, statement {id} of {name} now decides {y.Otherwise?.Determination.ToWire() ?? "nothing (the next statement is read)"} (was {x.Otherwise?.Determination.ToWire() ?? "nothing"})."));
@@ -235,6 +235,35 @@ public static class PolicyDiff
         (DiagnosisIn x, DiagnosisIn y) => x.ValueSet.Name == y.ValueSet.Name
             && x.ValueSet.Prefixes.SequenceEqual(y.ValueSet.Prefixes, StringComparer.Ordinal) && x.ValueSet.Codes.SequenceEqual(y.ValueSet.Codes, StringComparer.Ordinal),
         _ => a.Equals(b),
+    };
+
+    /// <summary>A condition in words: "antiepilepticDrugRegimensTried at least 2", "any of (…)".</summary>
+    private static string Describe(FactCondition condition) => condition switch
+    {
+        FactComparison c => $"{c.Fact} {Comparison(c.Comparison)} {Value(c.Value)}",
+        AnyOf any => $"any of ({string.Join("; ", any.Conditions.Select(Describe))})",
+        AllOf all => $"all of ({string.Join("; ", all.Conditions.Select(Describe))})",
+        NoneOf none => $"none of ({string.Join("; ", none.Conditions.Select(Describe))})",
+        DiagnosisIn diagnosis => $"a diagnosis in {diagnosis.ValueSet.Name}",
+        _ => condition.GetType().Name,
+    };
+
+    private static string Comparison(Comparison comparison) => comparison switch
+    {
+        Engine.Catalogue.Comparison.EqualTo => "equals",
+        Engine.Catalogue.Comparison.AtLeast => "at least",
+        Engine.Catalogue.Comparison.AtMost => "at most",
+        Engine.Catalogue.Comparison.LessThan => "less than",
+        _ => "more than",
+    };
+
+    private static string Value(FactValue value) => value.Type switch
+    {
+        FactType.Number => value.Number.ToString(CultureInfo.InvariantCulture),
+        FactType.Boolean => value.Boolean ? "true" : "false",
+        FactType.Date => DateOnly.FromDayNumber((int)value.Number).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        FactType.List => string.Join(", ", value.Items ?? []),
+        _ => value.Code ?? "",
     };
 
     private static bool SameAll(IReadOnlyList<FactCondition> a, IReadOnlyList<FactCondition> b) =>
