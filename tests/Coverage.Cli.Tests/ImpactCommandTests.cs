@@ -203,6 +203,21 @@ public sealed class ImpactCommandTests : IDisposable
         Assert.Equal(10300.00m, totals.GetProperty("billedAffected").GetDecimal());
     }
 
+    [Fact]
+    public void ChargesFileThatIsNotOne_IsAnInputErrorNamingTheLine()
+    {
+        var requests = FilePath("requests.ndjson");
+        File.WriteAllLines(requests, ImpactFixtures.CryoablationRequests());
+        var charges = FilePath("charges.csv");
+        File.WriteAllText(charges, "request_id,line,charge\nON-1,1,6200.00\nON-1,1,10\nON-2,x,5\n");
+
+        var result = CliRunner.Run("impact", "--claims", requests, "--charges", charges);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("line 3: request ON-1 line 1 is billed twice", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("line 4: line 'x' is not a line number", result.Stderr, StringComparison.Ordinal);
+    }
+
     internal static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
