@@ -19,4 +19,9 @@ internal sealed class ClaimLineDraft(RecordPosition at)
     public RecordPosition? DateAt { get; set; }
     /// <summary>The line's own place of service (X12 SV105), read at its SV1.</summary>
     public string? PlaceOfService { get; set; }
+    /// <summary>
+    /// What the provider billed for the line (X12 SV102, CSV "charge"), when the file states a valid amount. Not part of
+    /// the request: nothing decides on it; `coverage impact` totals the billed amounts of the lines a change affects.
+    /// </summary>
+    public decimal? Charge { get; set; }
 }

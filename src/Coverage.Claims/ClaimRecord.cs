@@ -54,6 +54,12 @@ public sealed record ClaimRecord
     /// <summary>The claim of an 837P or CSV record, with where each of its values was read.</summary>
     internal ClaimDraft? Draft { get; init; }
 
+    /// <summary>
+    /// What the file says was billed for each line, in line order (837P SV102, a CSV "charge" column); null where it
+    /// states none. Empty for NDJSON requests and rejected records. Never an input to a decision.
+    /// </summary>
+    public IReadOnlyList<decimal?> LineCharges => Draft is { } draft ? [.. draft.Lines.Select(l => l.Charge)] : [];
+
     /// <summary>Problems the reader found; a record with any is rejected without evaluation.</summary>
     public IReadOnlyList<RecordError> Errors { get; init; } = [];
 

@@ -39,10 +39,12 @@ internal static class CoverageCommand
 
         var policy = new Command("policy", "Inspect and check the policy catalogue") { show, validate, list };
         policy.Subcommands.Add(PolicyImportCommand.Create(stdout, stderr));
+        policy.Subcommands.Add(PolicyDiffCommand.Create(catalogueOption, stdout, stderr));
         var root = new RootCommand("Coverage: decides service lines against computable medical coverage policies.")
         {
             evaluate, policy, AdjudicateCommand.Create(catalogueOption, stdout, stderr), ReportCommand.Create(catalogueOption, stdout, stderr),
         };
+        root.Subcommands.Add(ImpactCommand.Create(catalogueOption, stdout, stderr));
         root.Options.Add(catalogueOption);
 
         var parsed = root.Parse(args);

@@ -102,6 +102,14 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public Task<StoreResult<PriorAuthorizationReport>> ReportAsync(DateTime from, DateTime to, ReportScope scope, Caller caller, CancellationToken cancellationToken) =>
         new ReportPriorAuthorization(_records, evaluator.Catalogue).HandleAsync(from, to, scope, caller, cancellationToken);
 
+    /// <summary>
+    /// Re-decides every initial case's stored request under the runner's two catalogues into <paramref name="report"/>
+    /// (docs/impact-and-import.md); payer staff only, audited once with both catalogues and the number of requests read.
+    /// </summary>
+    public Task<StoreResult<long>> ImpactAsync(
+        Cases.Impact.ImpactRunner runner, Cases.Impact.ImpactReport report, Caller caller, Action<Cases.Impact.ImpactLine>? changed, CancellationToken cancellationToken) =>
+        new RunImpact(_records).HandleAsync(runner, report, caller, changed, cancellationToken);
+
     /// <summary>Reads a case to produce the adverse determination notice of one line, and audits it.</summary>
     public Task<StoreResult<CaseView>> RecordNoticeAsync(Guid id, int sequence, string format, Caller caller, CancellationToken cancellationToken) =>
         new ProduceNotice(_records).HandleAsync(id, sequence, format, caller, cancellationToken);

@@ -6,8 +6,8 @@ namespace Coverage.Claims.Csv;
 /// Reads claim lines from CSV, one row per service line, and groups consecutive rows with the same claim_id into
 /// one claim (docs/batch.md lists the columns). The file is read once with constant memory, so the rows of a
 /// claim must be consecutive. Claim-level columns (member_id, birth_date, plan_id, diagnoses) are taken from the
-/// claim's first row; later rows may leave them empty or repeat them. Columns the reader does not know (charges,
-/// place of service) are ignored. A bad row rejects its whole claim.
+/// claim's first row; later rows may leave them empty or repeat them. An optional "charge" column is the line's billed amount
+/// (read for `coverage impact`, never for a decision); columns the reader does not know (place of service) are ignored. A bad row rejects its whole claim.
 /// </summary>
 public sealed class ClaimCsvReader(TextReader input)
 {
@@ -145,6 +145,8 @@ public sealed class ClaimCsvReader(TextReader input)
                 line.Units = count; // its range and decimals are the request rules'
             else claim.Error(at, $"serviceLines[{index}].units", $"units: '{units}' is not a number");
         }
+        // An optional "charge" column: the line's billed amount (informational, as an 837P's SV102).
+        if (decimal.TryParse(Optional(row, columns, "charge"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var charge)) line.Charge = charge;
         line.DateOfService = Optional(row, columns, "date_of_service");
         line.DateAt = at;
         if (line.DateOfService is null) claim.Error(at, $"serviceLines[{index}].dateOfService", "date_of_service: required (the line's date of service, YYYY-MM-DD)");

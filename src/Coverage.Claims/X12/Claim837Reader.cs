@@ -674,6 +674,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             else _line.Units = count; // its range and decimals are the request rules'
             var place = s.Span(5).Trim();
             if (!place.IsEmpty) _line.PlaceOfService = new string(place);
+            // SV102, the line's charge: informational (no decision reads it), so an amount that is not a number is left out
+            // rather than rejecting a claim the batch has always decided.
+            if (decimal.TryParse(s.Span(2).Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var charge)) _line.Charge = charge;
         }
 
         private void CloseLine()

@@ -91,7 +91,7 @@ public sealed class WorkbenchAccounts
             var account = accounts[i];
             if (string.IsNullOrWhiteSpace(account.Id)) problems.Add($"[{i}].Id is empty");
             if (string.IsNullOrWhiteSpace(account.Name)) problems.Add($"[{i}].Name is empty");
-            if (!ReviewerRoles.All.Contains(account.Role)) problems.Add($"[{i}].Role '{account.Role}' is not one of {string.Join(", ", ReviewerRoles.All)}");
+            if (!WorkbenchRoles.All.Contains(account.Role)) problems.Add($"[{i}].Role '{account.Role}' is not one of {string.Join(", ", WorkbenchRoles.All)}");
             if (!IsHash(account.PasswordHash)) problems.Add($"[{i}].PasswordHash is not a password hash (make one with hash-password)");
             if (accounts.Take(i).Any(a => string.Equals(a.Id, account.Id, StringComparison.OrdinalIgnoreCase))) problems.Add($"[{i}].Id '{account.Id}' is used twice");
         }

@@ -15,6 +15,10 @@ public static class WorkbenchSetup
     public const string ReviewerPolicy = "WorkbenchReviewer";
     /// <summary>Only a physician decides (the workbench is stricter than the API, where a nurse may overturn).</summary>
     public const string PhysicianPolicy = "WorkbenchPhysician";
+    /// <summary>Any signed-in account: a reviewer or an analyst (signing out, being told what you may not do).</summary>
+    public const string AccountPolicy = "WorkbenchAccount";
+    /// <summary>Impact reports of candidate catalogues: analysts only.</summary>
+    public const string AnalystPolicy = "WorkbenchAnalyst";
 
     public static IServiceCollection AddWorkbench(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -28,6 +32,8 @@ public static class WorkbenchSetup
         services.AddScoped<WorkbenchSessions>();
         services.AddScoped<SignInThrottle>();
         services.AddSingleton<PasswordVerificationGate>();
+        services.Configure<ImpactOptions>(configuration.GetSection(ImpactOptions.Section));
+        services.AddSingleton<ImpactRuns>();
 
         services.AddAuthentication()
             .AddCookie(Scheme, options =>
@@ -49,12 +55,17 @@ public static class WorkbenchSetup
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(ReviewerPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Nurse, ReviewerRoles.Physician))
-            .AddPolicy(PhysicianPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Physician));
+            .AddPolicy(PhysicianPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(ReviewerRoles.Physician))
+            .AddPolicy(AccountPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(WorkbenchRoles.All))
+            .AddPolicy(AnalystPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(WorkbenchRoles.Analyst));
 
         services.AddRazorPages(options =>
         {
-            // Every page and action requires sign-in, except signing in and being told you may not.
-            options.Conventions.AuthorizeFolder("/Workbench", ReviewerPolicy);
+            // Every page and action requires sign-in, except signing in and being told you may not; the case pages and the
+            // report are the reviewers', the impact page the analysts'.
+            options.Conventions.AuthorizeFolder("/Workbench", AccountPolicy);
+            foreach (var page in ReviewerPages) options.Conventions.AuthorizePage(page, ReviewerPolicy);
+            options.Conventions.AuthorizePage("/Workbench/Impact", AnalystPolicy);
             options.Conventions.AllowAnonymousToPage("/Workbench/SignIn");
             options.Conventions.AllowAnonymousToPage("/Workbench/Denied");
         });
@@ -68,6 +79,9 @@ public static class WorkbenchSetup
         });
         return services;
     }
+
+    /// <summary>The pages of the reviewers' work: the queue, a case, a notice, the prior-authorization report.</summary>
+    private static readonly string[] ReviewerPages = ["/Workbench/Index", "/Workbench/Case", "/Workbench/Notice", "/Workbench/Report"];
 
     private static readonly Action<ILogger, Exception?> NoAccounts = LoggerMessage.Define(LogLevel.Warning, new EventId(5001, "WorkbenchNoAccounts"),
         "Workbench: no accounts are configured (Workbench:Accounts); nobody can sign in to /workbench.");
@@ -96,6 +110,12 @@ public static class WorkbenchSetup
             .ExcludeFromDescription();
         app.MapGet("/workbench/reports/prior-authorization.csv", Pages.Workbench.ReportModel.Csv)
             .RequireAuthorization(ReviewerPolicy)
+            .ExcludeFromDescription();
+        app.MapGet("/workbench/impact/{id:guid}.json", Pages.Workbench.ImpactModel.Json)
+            .RequireAuthorization(AnalystPolicy)
+            .ExcludeFromDescription();
+        app.MapGet("/workbench/impact/{id:guid}.csv", Pages.Workbench.ImpactModel.Csv)
+            .RequireAuthorization(AnalystPolicy)
             .ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/appeal-notice.pdf", NoticeEndpoints.AppealPdf)
             .RequireAuthorization(ReviewerPolicy)

@@ -25,6 +25,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
     public const string Physician = "dr-test", PhysicianPassword = "physician-test-password-1";
     /// <summary>A second physician, outside dr-test's reporting line: decides appeals of dr-test's decisions.</summary>
     public const string SecondPhysician = "dr-second", SecondPhysicianPassword = "physician-test-password-2";
+    /// <summary>An analyst: runs impact reports, works no case.</summary>
+    public const string Analyst = "ana-test", AnalystPassword = "analyst-test-password-1";
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly SqliteStorage _storage = new();
@@ -35,6 +37,8 @@ public sealed class WorkbenchHost : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
+    /// <summary>The server's services, to read what it stored (the audit trail).</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
     {
@@ -121,7 +125,10 @@ public sealed class WorkbenchHost : IAsyncLifetime
                 (Nurse, "Nina Test, RN", "nurse", NursePassword),
                 (Physician, "Dr. Theo Test", "physician", PhysicianPassword),
                 (SecondPhysician, "Dr. Sam Second", "physician", SecondPhysicianPassword),
+                (Analyst, "Ana Test", "analyst", AnalystPassword),
             ];
+            // The impact page's candidates: the impact tests' catalogue fixtures (the repository's catalogue with one change each).
+            builder.UseSetting("Impact:CandidatesPath", Path.Combine(CoverageApp.RepositoryRoot, "tests", "Coverage.Cli.Tests", "Fixtures", "catalogues"));
             // Not Development, so the API wants a token: the tests' API client carries one from this issuer.
             builder.UseSetting("Api:Authentication:Issuers:0:Issuer", ApiTokens.Issuer);
             builder.UseSetting("Api:Authentication:Issuers:0:Audience", ApiTokens.Audience);

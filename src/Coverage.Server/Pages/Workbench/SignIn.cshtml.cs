@@ -53,6 +53,8 @@ public sealed class SignInModel(SignInThrottle throttle, WorkbenchSessions sessi
         var principal = await sessions.StartAsync(account, source, cancellationToken);
         await HttpContext.SignInAsync(WorkbenchSetup.Scheme, principal, new AuthenticationProperties { IsPersistent = false });
         // Only a local path: a sign-in link must not send a reviewer to another site.
-        return LocalRedirect(ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith("/workbench", StringComparison.Ordinal) ? url : "/workbench");
+        // An analyst's home is the impact page, the only one of theirs (a link to the queue would only be refused); a reviewer's the queue.
+        var home = account.Role == WorkbenchRoles.Analyst ? "/workbench/impact" : "/workbench";
+        return LocalRedirect(ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith(home, StringComparison.Ordinal) ? url : home);
     }
 }
