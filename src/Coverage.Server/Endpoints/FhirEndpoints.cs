@@ -115,14 +115,14 @@ internal static class FhirEndpoints
         if (pas.Updates is { } updated)
         {
             var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll, pas.AppealPriority);
-            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken);
+            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken, pas.QuestionnaireAnswers);
             // An update of a request this payer does not hold: with services left to decide it is a new request (the
             // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
             if (result.Error is { Kind: StoreErrorKind.NotFound } missing)
             {
                 if (coverageRequest is null || pas.AppealPriority is not null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
-                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json());
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
             }
             else if (result.Error is null)
             {
@@ -132,7 +132,7 @@ internal static class FhirEndpoints
         else
         {
             // A new case keeps its request Bundle, when pended, in its own transaction.
-            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json());
+            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
         }
         if (result.Error is not null) return FhirErrors.From(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas.Parties, PasCases.Of(result.Value!), CaseSystem(settings), now));
