@@ -46,6 +46,7 @@ internal static class ServerSetup
         services.AddSingleton(catalogue);
         services.AddSingleton(new CatalogueSource(root));
         services.AddSingleton<CatalogueVersions>();
+        services.AddSingleton<InformationRequestQuestionnaires>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new Evaluator(catalogue, sp.GetRequiredService<TimeProvider>()));
         var (provider, connectionString) = Storage(configuration, environment);
