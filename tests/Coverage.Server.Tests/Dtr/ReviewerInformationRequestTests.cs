@@ -30,7 +30,7 @@ public sealed class ReviewerInformationRequestTests : IClassFixture<SqliteStorag
     public ReviewerInformationRequestTests(SqliteStorage storage)
     {
         _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), ApiTokens.Configure);
-        _provider = _app.CreateClient().With(ApiTokens.Create("system/Claim.c system/ClaimResponse.r coverage/cases.read coverage/cases.write", "portal-a"));
+        _provider = _app.CreateClient().With(ApiTokens.Create("system/Claim.c system/ClaimResponse.r system/Questionnaire.r coverage/cases.read coverage/cases.write", "portal-a"));
         _nurse = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Nurse));
     }
 
@@ -78,6 +78,19 @@ public sealed class ReviewerInformationRequestTests : IClassFixture<SqliteStorag
         Assert.Equal("A4", ReviewAction(Assert.Single(response.Item)));
         Assert.Contains("A reviewer asks for more information", Assert.Single(response.ProcessNote).Text, StringComparison.Ordinal);
         Assert.Contains(expected, response.ProcessNote[0].Text, StringComparison.Ordinal);
+
+        // DTR: the tracking number is the context id $questionnaire-package takes; it gives the questionnaire named.
+        var byContext = new Parameters();
+        byContext.Parameter.Add(new Parameters.ParameterComponent { Name = "coverage", Resource = Ehr.Coverage("example-fda-cryo-rider", memberId: "M-DTR-9") });
+        byContext.Parameter.Add(new Parameters.ParameterComponent { Name = "context", Value = new FhirString(communication.Identifier[0].Value) });
+        var (packaged, package) = await Dtr.PostAsync(_provider, "/fhir/Questionnaire/$questionnaire-package", byContext);
+        Assert.Equal(HttpStatusCode.OK, packaged);
+        var served = Dtr.QuestionnaireOf(Assert.Single(Dtr.Bundles((Parameters)package)));
+        Assert.Equal(expected, $"{served.Url}|{served.Version}");
+        byContext.Parameter[1].Value = new FhirString(Guid.NewGuid().ToString());
+        var (unknown, outcome) = await Dtr.PostAsync(_provider, "/fhir/Questionnaire/$questionnaire-package", byContext);
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Equal("Parameters.parameter", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
 
         // The provider answers with the questionnaire, in a claim update of the same request.
         var update = (Bundle)first.DeepCopy();
