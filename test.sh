@@ -29,9 +29,20 @@ ensure_chromium_and_fonts() {
   echo "test.sh: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium: version unknown')"
 }
 
+# The DTR questionnaires are rendered by the SDC reference renderer (an npm package) in the same Chromium:
+# install Debian's node and npm when missing, and the harness's exact packages (package-lock.json).
+ensure_sdc_renderer() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: installing nodejs npm (Debian)"
+    apt_install nodejs npm
+  fi
+  (cd tools/sdc-render-check && npm ci --no-audit --no-fund && npm run build)
+}
+
 ensure_postgres
 export COVERAGE_TEST_POSTGRES=$POSTGRES_ADMIN
 ensure_chromium_and_fonts
+ensure_sdc_renderer
 
 dotnet build Coverage.slnx -c Release --nologo -v quiet
 

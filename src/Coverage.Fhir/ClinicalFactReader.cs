@@ -177,6 +177,14 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
     /// <summary>Where each fact read from a QuestionnaireResponse came from (DTR information-origin source: auto, override, manual…).</summary>
     public IReadOnlyDictionary<string, string> Origins => _origins;
 
+    private readonly Dictionary<string, string> _questions = new(StringComparer.Ordinal);
+
+    /// <summary>The longest question text kept (the information document's limit): a form's question, not a document; longer is cut, not refused.</summary>
+    public const int MaxQuestionLength = 2000;
+
+    /// <summary>The text of the question each fact read from a QuestionnaireResponse answered (its item's <c>text</c>), when the form gave one.</summary>
+    public IReadOnlyDictionary<string, string> Questions => _questions;
+
     /// <summary>
     /// A QuestionnaireResponse (a DTR questionnaire this payer generated, or any form whose items are linked by fact
     /// name): an item whose linkId is a clinical fact of the catalogue carries it in its answer — valueQuantity or
@@ -210,7 +218,11 @@ public sealed class ClinicalFactReader(FactDefinitions facts, ClinicalFactReader
             var before = _statements.ContainsKey(fact.Name);
             Add(fact, answer.Value, $"{itemPath}.answer[0].{ValueElement(answer.Value)}", when: null, supportingInfo: false);
             if (!before && _statements.ContainsKey(fact.Name))
+            {
                 _origins[fact.Name] = answer.GetExtension(InformationOrigin)?.GetExtension("source")?.Value is Code { Value: { } source } ? source : "unstated";
+                if (!string.IsNullOrWhiteSpace(item.Text))
+                    _questions[fact.Name] = item.Text.Length <= MaxQuestionLength ? item.Text : item.Text[..MaxQuestionLength];
+            }
         }
     }
 

@@ -48,6 +48,7 @@ internal static class ServerSetup
         services.AddSingleton<CatalogueVersions>();
         // The workbench's impact candidates: by default the catalogues beside the server's own (catalogues/ of the repository).
         services.PostConfigure<Workbench.ImpactOptions>(options => options.CandidatesPath ??= Path.Combine(root, "catalogues"));
+        services.AddSingleton<InformationRequestQuestionnaires>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new Evaluator(catalogue, sp.GetRequiredService<TimeProvider>()));
         var (provider, connectionString) = Storage(configuration, environment);

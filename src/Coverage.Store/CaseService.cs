@@ -27,9 +27,11 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     /// name it again.
     /// </summary>
     /// <param name="pasRequestBundle">A PAS submission's request Bundle as sent: kept with the case, in its transaction, when the case is not final.</param>
+    /// <param name="answers">Questionnaire answers that came with the request (PAS: QuestionnaireResponses in supportingInfo), each an information document kept in the case's information history.</param>
     public Task<StoreResult<CaseView>> SubmitAsync(
-        CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, string? pasRequestBundle = null) =>
-        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, cancellationToken);
+        CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, string? pasRequestBundle = null,
+        IReadOnlyList<JsonObject>? answers = null) =>
+        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, answers ?? [], cancellationToken);
 
     public Task<StoreResult<CaseView>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         new ReadCase(_records).ByIdAsync(id, caller, cancellationToken);
@@ -52,8 +54,9 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     /// history (see <see cref="UpdateCase"/>). <paramref name="externalKey"/> names the provider, which must be the case's.
     /// </summary>
     public Task<StoreResult<CaseView>> UpdateAsync(
-        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller, CancellationToken cancellationToken) =>
-        new UpdateCase(_records, evaluator).HandleAsync(update, memberKey, externalKey, providerOf, caller, cancellationToken);
+        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller, CancellationToken cancellationToken,
+        IReadOnlyList<JsonObject>? answers = null) =>
+        new UpdateCase(_records, evaluator).HandleAsync(update, memberKey, externalKey, providerOf, caller, answers ?? [], cancellationToken);
 
     /// <summary>Cases matching the query, a page at a time; each case listed is a read and is audited.</summary>
     public Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Caller caller, CancellationToken cancellationToken) =>

@@ -45,4 +45,52 @@ public sealed class InformationMergeTests
         InformationMerge.Merge(Request(), [], errors, out _);
         Assert.Equal("$", Assert.Single(errors).Field);
     }
+
+    [Fact]
+    public void QuestionsAndTheQuestionnaire_AreKeptWithTheValues_AndNotPartOfTheRequest()
+    {
+        var errors = new List<InputError>();
+        var information = JsonNode.Parse("""
+            {"clinical": {"failedTrials": 2}, "informationOrigin": {"failedTrials": "manual"},
+             "questions": {"failedTrials": "How many antidepressant trials failed?"}, "questionnaire": "https://payer.example/fhir/Questionnaire/q|sha256:ab"}
+            """)!.AsObject();
+
+        var merged = InformationMerge.Merge(Request(), information, errors, out _);
+
+        Assert.Empty(errors);
+        Assert.Null(merged["questions"]);
+        Assert.Null(merged["questionnaire"]);
+        Assert.Equal(2, merged["clinical"]!["failedTrials"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("""{"clinical": {"failedTrials": 2}, "questions": {"phq9": "PHQ-9?"}}""", "questions.phq9")]
+    [InlineData("""{"clinical": {"failedTrials": 2}, "questions": {"failedTrials": ""}}""", "questions.failedTrials")]
+    [InlineData("""{"clinical": {"failedTrials": 2}, "questions": {"failedTrials": 3}}""", "questions.failedTrials")]
+    [InlineData("""{"clinical": {"failedTrials": 2}, "questions": "text"}""", "questions")]
+    [InlineData("""{"questionnaire": "https://payer.example/fhir/Questionnaire/q"}""", "questionnaire")]
+    [InlineData("""{"clinical": {"failedTrials": 2}, "questionnaire": ""}""", "questionnaire")]
+    public void AQuestionOrQuestionnaire_NamingNothingGiven_OrMalformed_IsRefused_NamingTheField(string json, string field)
+    {
+        var errors = new List<InputError>();
+
+        InformationMerge.Merge(Request(), JsonNode.Parse(json)!.AsObject(), errors, out _);
+
+        Assert.Contains(errors, e => e.Field == field);
+    }
+
+    [Fact]
+    public void AQuestionLongerThanTheLimit_IsRefused()
+    {
+        var errors = new List<InputError>();
+        var information = new JsonObject
+        {
+            ["clinical"] = new JsonObject { ["failedTrials"] = 2 },
+            ["questions"] = new JsonObject { ["failedTrials"] = new string('q', InformationMerge.MaxQuestionLength + 1) },
+        };
+
+        InformationMerge.Merge(Request(), information, errors, out _);
+
+        Assert.Contains(errors, e => e.Field == "questions.failedTrials");
+    }
 }

@@ -110,6 +110,16 @@ public sealed class InformationTests
     {
         var refused = CaseWorkflow.WaitForInformation(Evaluated(Line(1, LineOutcome.Covered)), new InformationRequestSubmission("notes"));
         Assert.Equal(StoreErrorKind.Conflict, refused.Error?.Kind);
-        Assert.Contains("is final; only a case waiting for physician review", refused.Error!.Message);
+        Assert.Contains("is final; only a case waiting for physician review or for information", refused.Error!.Message);
+    }
+
+    [Fact]
+    public void WaitForInformation_ACaseAlreadyWaitingForInformation_StaysSo_WithTheReviewersRequest()
+    {
+        var waiting = CaseWorkflow.WaitForInformation(Evaluated(Line(1, LineOutcome.InformationRequired)), new InformationRequestSubmission("Complete the questionnaire."));
+
+        Assert.Null(waiting.Error);
+        Assert.Equal(CaseStatus.PendingInformation, waiting.Value!.Status);
+        Assert.Equal("Complete the questionnaire.", waiting.Value.InformationRequest);
     }
 }

@@ -53,13 +53,15 @@ public static partial class CaseWorkflow
     /// <summary>
     /// Sets a case waiting for a physician aside until the provider sends what is needed:
     /// pending-physician-review → pending-information, the request kept on the case, held lines let go (the
-    /// information re-evaluates the case). Any other case is a conflict.
+    /// information re-evaluates the case). A case already waiting for information stays so, with the reviewer's request
+    /// now kept on it (a reviewer asks the provider, through the same questionnaire, for what the engine found
+    /// missing: docs/dtr.md). Any other case is a conflict.
     /// </summary>
     public static StoreResult<CaseState> WaitForInformation(CaseState state, InformationRequestSubmission submission)
     {
-        if (state.Status != CaseStatus.PendingPhysicianReview)
+        if (state.Status is not (CaseStatus.PendingPhysicianReview or CaseStatus.PendingInformation))
             return StoreResult<CaseState>.Fail(StoreErrorKind.Conflict,
-                $"Case {state.Id} is {state.Status}; only a case waiting for physician review can be set to wait for information.");
+                $"Case {state.Id} is {state.Status}; only a case waiting for physician review or for information can be set to wait for information.");
         return StoreResult<CaseState>.Ok(state with
         {
             Status = CaseStatus.PendingInformation,

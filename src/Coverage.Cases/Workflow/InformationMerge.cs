@@ -6,8 +6,9 @@ namespace Coverage.Cases;
 /// <summary>
 /// Merges the information a provider sends for a pended case into the stored request:
 /// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "...", "placeOfService": "22"}],
-/// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22", "informationOrigin": {"tumorSizeCm": "auto"}}</c> — what a
-/// determination's factsNeeded may ask for, and (from a DTR questionnaire) where each value came from.
+/// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22", "informationOrigin": {"tumorSizeCm": "auto"},
+/// "questions": {"tumorSizeCm": "Tumor size…"}, "questionnaire": "…/Questionnaire/…|sha256:…"}</c> — what a determination's
+/// factsNeeded may ask for, and (from a DTR questionnaire) where each value came from and which question it answered.
 /// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or place of
 /// service, the birth date, sex or place of service already given is refused (naming the field), diagnoses are added.
 /// The merged request is then read again by the request reader, which validates every value.
@@ -62,7 +63,24 @@ public static class InformationMerge
                             errors.Add(new InputError($"informationOrigin.{field}", "names no value this information gives (clinical.<fact> as the fact's name, or member.birthDate / member.sex)"));
                     }
                     break;
-                case "clinical" or "member" or "informationOrigin":
+                case "questions" when value is JsonObject questions:
+                    // The question each value answered, as the form worded it: kept for reviewers, not part of the request.
+                    foreach (var (field, text) in questions)
+                    {
+                        if (text is not JsonValue words || !words.TryGetValue<string>(out var question) || string.IsNullOrWhiteSpace(question) || question.Length > MaxQuestionLength)
+                            errors.Add(new InputError($"questions.{field}", $"the question's text, 1 to {MaxQuestionLength} characters"));
+                        else if (!Gives(information, field))
+                            errors.Add(new InputError($"questions.{field}", "names no value this information gives (clinical.<fact> as the fact's name, or member.birthDate / member.sex)"));
+                    }
+                    break;
+                case "questionnaire":
+                    // The canonical (with its version) of the questionnaire the values answer: kept for reviewers.
+                    if (value is not JsonValue canonical || !canonical.TryGetValue<string>(out var url) || string.IsNullOrWhiteSpace(url) || url.Length > MaxCanonicalLength)
+                        errors.Add(new InputError("questionnaire", $"the questionnaire's canonical, 1 to {MaxCanonicalLength} characters"));
+                    else if (information["clinical"] is null && information["member"] is null)
+                        errors.Add(new InputError("questionnaire", "names the questionnaire of values this information gives (clinical or member); it gives none"));
+                    break;
+                case "clinical" or "member" or "informationOrigin" or "questions":
                     errors.Add(new InputError(name, "must be an object"));
                     break;
                 case "diagnoses" or "serviceLines":
@@ -75,6 +93,12 @@ public static class InformationMerge
         }
         return request;
     }
+
+    /// <summary>The longest question text an addition keeps (as the FHIR reader cuts it).</summary>
+    public const int MaxQuestionLength = 2000;
+
+    /// <summary>The longest questionnaire canonical an addition keeps.</summary>
+    public const int MaxCanonicalLength = 1000;
 
     /// <summary>DTR 2.0.1's information origins (ValueSet informationOrigins), and "unstated" for an answer that gave none.</summary>
     public static readonly IReadOnlyList<string> InformationOrigins = ["auto", "override", "manual", "unstated"];

@@ -18,6 +18,17 @@ public sealed record DtrCanonicals(string FhirBase)
     public IReadOnlyList<string> QuestionnairesFor(PolicyCatalogue catalogue, LineDetermination line) =>
         QuestionnaireSubject.For(catalogue, line) is { } subject ? [$"{Questionnaire(subject.Id)}|{catalogue.Digest}"] : [];
 
+    /// <summary>
+    /// The questionnaires a reviewer's request for more information names (<see cref="QuestionnaireSubject.ForMissingFacts"/>):
+    /// for each line whose missing facts a questionnaire asks, its canonical|version — the same canonical CRD and
+    /// <c>$questionnaire-package</c> use, versioned by the catalogue the line was assessed with.
+    /// </summary>
+    public IReadOnlyList<RequestedQuestionnaire> QuestionnairesToComplete(PolicyCatalogue catalogue, Determination determination) =>
+        [.. determination.Lines
+            .Select(line => (line.Sequence, Subject: QuestionnaireSubject.ForMissingFacts(catalogue, line)))
+            .Where(l => l.Subject is not null)
+            .Select(l => new RequestedQuestionnaire(l.Sequence, $"{Questionnaire(l.Subject!.Id)}|{catalogue.Digest}", l.Subject.Title))];
+
     /// <summary>The id of a questionnaire this payer serves, from a canonical (url, or url|version); null for any other URL.</summary>
     public (string Id, string? Version)? QuestionnaireOf(string canonical)
     {
@@ -30,3 +41,6 @@ public sealed record DtrCanonicals(string FhirBase)
         return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? (id, string.IsNullOrEmpty(version) ? null : version) : null;
     }
 }
+
+/// <summary>A questionnaire the provider is asked to complete for one line of a case: its canonical|version and its title.</summary>
+public sealed record RequestedQuestionnaire(int Sequence, string Canonical, string Title);

@@ -8,8 +8,10 @@ namespace Coverage.Fhir.Dtr;
 /// <summary>
 /// A DTR QuestionnaireResponse as the information a pended case takes (the REST information endpoint's document):
 /// <c>clinical</c> from the answers whose linkId is a fact (the one fact reader), <c>member.birthDate</c> from the
-/// birth-date question, and <c>informationOrigin</c> — each value's DTR information-origin (auto, override, manual) —
-/// kept with the addition for reviewers.
+/// birth-date question, <c>informationOrigin</c> — each value's DTR information-origin (auto, override, manual) —,
+/// <c>questions</c> — the text of the question each value answered, as the form showed it — and <c>questionnaire</c>,
+/// the canonical the response answers: kept with the addition for reviewers. The REST information endpoint and PAS
+/// <c>$submit</c> (a QuestionnaireResponse in <c>Claim.supportingInfo</c>) keep the same document.
 /// </summary>
 public static class QuestionnaireAnswers
 {
@@ -20,9 +22,11 @@ public static class QuestionnaireAnswers
         var found = new List<FhirProblem>(reader.Problems);
         var information = new JsonObject();
         var origins = new JsonObject();
+        var questions = new JsonObject();
         var clinical = reader.Clinical();
         if (clinical.Count > 0) information["clinical"] = clinical;
         foreach (var (fact, origin) in reader.Origins) origins[fact] = origin;
+        foreach (var (fact, text) in reader.Questions) questions[fact] = text;
         for (var i = 0; i < response.Item.Count; i++)
         {
             var item = response.Item[i];
@@ -31,13 +35,23 @@ public static class QuestionnaireAnswers
             {
                 information["member"] = new JsonObject { ["birthDate"] = birthDate };
                 origins[FactsAsked.BirthDateFact] = OriginOf(item.Answer[0]);
+                if (!string.IsNullOrWhiteSpace(item.Text)) questions[FactsAsked.BirthDateFact] = Bounded(item.Text, ClinicalFactReader.MaxQuestionLength);
             }
             else found.Add(new FhirProblem($"{path}.item[{i}].answer[0]: the birth date is a full date (valueDate yyyy-MM-dd)", $"{path}.item[{i}].answer[0]"));
         }
         if (origins.Count > 0) information["informationOrigin"] = origins;
+        if (questions.Count > 0) information["questions"] = questions;
+        if (!string.IsNullOrWhiteSpace(response.Questionnaire) && information.Count > 0)
+            information["questionnaire"] = Bounded(response.Questionnaire, MaxCanonicalLength);
         problems = found;
         return found.Count > 0 ? null : information;
     }
+
+    /// <summary>The longest questionnaire canonical kept (with its version).</summary>
+    public const int MaxCanonicalLength = 1000;
+
+    /// <summary>What the form said, cut to what a reviewer's table holds rather than refused: it names, it does not decide.</summary>
+    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length];
 
     private static string OriginOf(QuestionnaireResponse.AnswerComponent answer) =>
         answer.GetExtension(ClinicalFactReader.InformationOrigin)?.GetExtension("source")?.Value is Code { Value: { } source } ? source : "unstated";

@@ -71,17 +71,37 @@ public sealed record QuestionnaireSubject
     {
         if (line.Outcome != LineOutcome.InformationRequired || line.Policy is not { } reference) return null;
         if (catalogue.FindPolicy(reference.Id) is not { } policy) return null;
-        if (line.Criteria.Count > 0 && line.FactsNeeded.Count > 0)
-        {
-            var version = policy.Versions.FirstOrDefault(v => v.Version == reference.Version);
-            // The determination names the statement by its criteria (ids and words, in order): the statement with those criteria.
-            var rule = version?.Rules.FirstOrDefault(r => r.Criteria is { } c && c.Criteria.Select(x => (x.Id, x.Text)).SequenceEqual(line.Criteria.Select(f => (f.Id, f.Text))));
-            return rule is null ? null : OfRule(policy, version!, rule, rule.Criteria!);
-        }
+        if (line.Criteria.Count > 0 && line.FactsNeeded.Count > 0) return StatementOf(policy, reference, line);
         if (line.FdaLabel is { Status: FdaLabelStatus.Indeterminate, Authorization: { } authorization }
             && policy.FdaDevices.FirstOrDefault(d => d.Authorization == authorization) is { } device)
             return OfDevice(policy, device);
         return null;
+    }
+
+    /// <summary>
+    /// The questionnaire a reviewer asks the provider to complete for a line (docs/dtr.md, "A reviewer asks for more"):
+    /// the one <see cref="For"/> gives a line waiting for information; for a line already assessed (a recommendation a
+    /// physician reviews) whose statement's criteria, or whose device's labeled indication, still has criteria nobody
+    /// could assess, that statement's or that device's — the facts still missing are its questions. Null when nothing
+    /// is missing (every criterion was met or not met on stated facts).
+    /// </summary>
+    public static QuestionnaireSubject? ForMissingFacts(PolicyCatalogue catalogue, LineDetermination line)
+    {
+        if (For(catalogue, line) is { } waiting) return waiting;
+        if (line.Policy is not { } reference || catalogue.FindPolicy(reference.Id) is not { } policy) return null;
+        if (line.Criteria.Any(c => c.Result == CriterionResult.Unknown) && StatementOf(policy, reference, line) is { } statement) return statement;
+        if (line.FdaLabel is { Unknown.Count: > 0, Authorization: { } authorization }
+            && policy.FdaDevices.FirstOrDefault(d => d.Authorization == authorization) is { } device)
+            return OfDevice(policy, device);
+        return null;
+    }
+
+    /// <summary>The determination names the statement by its criteria (ids and words, in order): the statement of that policy version with those criteria.</summary>
+    private static QuestionnaireSubject? StatementOf(CoveragePolicy policy, PolicyReference reference, LineDetermination line)
+    {
+        var version = policy.Versions.FirstOrDefault(v => v.Version == reference.Version);
+        var rule = version?.Rules.FirstOrDefault(r => r.Criteria is { } c && c.Criteria.Select(x => (x.Id, x.Text)).SequenceEqual(line.Criteria.Select(f => (f.Id, f.Text))));
+        return rule is null ? null : OfRule(policy, version!, rule, rule.Criteria!);
     }
 
     private static QuestionnaireSubject OfRule(CoveragePolicy policy, PolicyVersion version, CoverageRule rule, CriteriaNode criteria) => new()

@@ -27,6 +27,13 @@ public sealed record PasRequest
     /// <summary>Where each clinical fact of the request was read (Claim.supportingInfo[i]…, Bundle.entry[j].resource…).</summary>
     public IReadOnlyDictionary<string, string> FactPaths { get; init; } = new Dictionary<string, string>();
     /// <summary>
+    /// The answers of each DTR QuestionnaireResponse the Claim's supportingInfo carries, as the information document the
+    /// REST endpoint keeps for one (<see cref="QuestionnaireAnswers.ToInformation"/>: values, origins, questions,
+    /// questionnaire): the case keeps them in its information history, so reviewers see where each answer came from
+    /// whichever way it arrived. The values are also in <see cref="Draft"/>, read by the same reader.
+    /// </summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> QuestionnaireAnswers { get; init; } = [];
+    /// <summary>
     /// What keeps the payer from acting on a well-formed request (an item not coded as a procedure, no date of
     /// service): answered with a ClaimResponse of outcome error (<see cref="PasResponse.Error"/>), not a 4xx.
     /// </summary>
@@ -101,6 +108,11 @@ public sealed record PasRequest
             return null;
         }
         var clinical = reader.Facts();
+        var answers = new List<System.Text.Json.Nodes.JsonObject>();
+        for (var i = 0; i < claim.SupportingInfo.Count; i++)
+            if (claim.SupportingInfo[i].Value is ResourceReference cited && Locate(bundle, claim, cited) is { Resource: QuestionnaireResponse response } located
+                && Dtr.QuestionnaireAnswers.ToInformation(response, facts, located.Path, out _) is { Count: > 0 } information)
+                answers.Add(information);
 
         var lines = new List<ServiceLineDraft>(claim.Item.Count);
         var businessErrors = new List<PasError>();
@@ -177,6 +189,7 @@ public sealed record PasRequest
             MemberId = memberId,
             Draft = draft,
             FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
+            QuestionnaireAnswers = answers,
         };
     }
 

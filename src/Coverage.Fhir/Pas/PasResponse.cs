@@ -49,9 +49,10 @@ public static class PasResponse
             {
                 Number = noteNumber,
                 Type = NoteType.Display,
-                Text = Note(line, action, theCase.CaseId),
+                Text = Note(line, action, theCase.CaseId) + Asked(theCase.InformationRequest, line, action),
             });
         }
+        if (theCase.InformationRequest is { } asked) RequestQuestionnaires(response, asked, caseIdentifierSystem, caseNumber);
 
         response.Outcome = ClaimProcessingCodes.Complete;
         if (actions.Contains("A1")) response.PreAuthRef = caseNumber;
@@ -179,6 +180,41 @@ public static class PasResponse
         "NA" => "No Action Required",
         _ => code,
     };
+
+    /// <summary>A pended line's note says what the reviewer asked for, and which questionnaire answers it for this line.</summary>
+    private static string Asked(OpenInformationRequest? asked, PriorAuthorizationLine line, string action)
+    {
+        if (asked is null || action != "A4") return "";
+        var questionnaire = asked.Questionnaires.FirstOrDefault(q => q.Sequence == line.Sequence);
+        return $" A reviewer asks for more information: {asked.Needed.TrimEnd('.')}."
+            + (questionnaire is null ? "" : $" Complete the questionnaire {questionnaire.Canonical} ({questionnaire.Title}) through DTR and send it back in a claim update.");
+    }
+
+    /// <summary>
+    /// The reviewer's request as PAS 2.2.1 expresses a payer's request for a questionnaire: one PAS CommunicationRequest
+    /// per line (contained, referenced from ClaimResponse.communicationRequest), active, carrying LOINC 102089-0 as its
+    /// payload, the line as extension-serviceLineNumber, and as its identifier the tracking number — the case number,
+    /// which is also this payer's DTR context id. Its note names the questionnaire's canonical|version, which
+    /// <c>$questionnaire-package</c> serves (PAS's CommunicationRequest has no element for a canonical).
+    /// </summary>
+    private static void RequestQuestionnaires(ClaimResponse response, OpenInformationRequest asked, string caseIdentifierSystem, string caseNumber)
+    {
+        foreach (var questionnaire in asked.Questionnaires)
+        {
+            var request = new CommunicationRequest
+            {
+                Id = $"information-request-{questionnaire.Sequence}",
+                Identifier = [new Identifier(caseIdentifierSystem, caseNumber)],
+                Status = RequestStatus.Active,
+                Requester = response.Insurer,
+                Payload = [new CommunicationRequest.PayloadComponent { Content = new FhirString(PasSystems.QuestionnaireRequestLoinc) }],
+                Note = [new Annotation { Text = new Markdown($"{asked.Needed.TrimEnd('.')}. Questionnaire: {questionnaire.Canonical} ({questionnaire.Title}).") }],
+            };
+            request.Extension.Add(new Extension(PasSystems.ServiceLineNumber, new PositiveInt(questionnaire.Sequence)));
+            response.Contained.Add(request);
+            response.CommunicationRequest.Add(new ResourceReference($"#{request.Id}"));
+        }
+    }
 
     private static string Note(PriorAuthorizationLine line, string action, Guid caseId)
     {

@@ -29,6 +29,16 @@ public static class PasSystems
     /// <summary>X12 1322 certification type on a Claim or an item: <c>3</c> cancels it.</summary>
     public const string CertificationType = Extensions + "extension-certificationType";
 
+    /// <summary>The claim item a PAS CommunicationRequest asks information for (PAS 2.2.1 extension-serviceLineNumber).</summary>
+    public const string ServiceLineNumber = Extensions + "extension-serviceLineNumber";
+
+    /// <summary>
+    /// LOINC 102089-0, what a PAS additional-information request carries when it asks for a payer's questionnaire: "a
+    /// single 102089-0 LOINC code … to request information via a payer's specific questionnaire", whose tracking number
+    /// is "the DTR context ID used to retrieve the appropriate questionnaire" (PAS 2.2.1, additionalinfo.md, ainfo-2/3).
+    /// </summary>
+    public const string QuestionnaireRequestLoinc = "102089-0";
+
     public const string ErrorPath = Extensions + "extension-errorPath";
     public const string ErrorFollowupAction = Extensions + "extension-errorFollowupAction";
 

@@ -5,6 +5,9 @@ namespace Coverage.Fhir.Pas;
 /// <summary>A case as PAS needs it: its lines with their outcomes, any reviewer decisions, and the lines the provider cancelled.</summary>
 public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTimeOffset UpdatedAt, IReadOnlyList<PriorAuthorizationLine> Lines)
 {
+    /// <summary>A reviewer's open request for more information, with the questionnaires it names; null when none is open.</summary>
+    public OpenInformationRequest? InformationRequest { get; init; }
+
     /// <summary>
     /// A stored case as PAS answers for it: each line of its determination with its structured reason
     /// (<see cref="LineReason.Of"/>) and the reviewer's decision on it, if any (the first one given for the line),
@@ -40,3 +43,6 @@ public sealed record PriorAuthorizationLine(
 
 /// <summary>A reviewer's decision on one line of a case (uphold or overturn), as the PAS response reports it.</summary>
 public sealed record ReviewerDecision(int Sequence, string Action, string Rationale, DateTimeOffset DecidedAt);
+
+/// <summary>What a reviewer asked the provider for, and the DTR questionnaires (per line) to answer it with.</summary>
+public sealed record OpenInformationRequest(string Needed, IReadOnlyList<Dtr.RequestedQuestionnaire> Questionnaires);

@@ -32,13 +32,16 @@ public sealed record CaseResponse(
     DateTime? FirstDecidedAt = null,
     bool? DecidedOnTime = null,
     AppealView? Appeal = null,
-    PeerToPeerView? PeerToPeer = null)
+    PeerToPeerView? PeerToPeer = null,
+    IReadOnlyList<Coverage.Fhir.Dtr.RequestedQuestionnaire>? InformationRequestQuestionnaires = null)
 {
-    public static CaseResponse From(CaseView view) => new(
+    /// <param name="questionnaires">What the open information request asks the provider to complete (none when no request is open).</param>
+    public static CaseResponse From(CaseView view, IReadOnlyList<Coverage.Fhir.Dtr.RequestedQuestionnaire>? questionnaires = null) => new(
         view.Id, view.Status, view.RequestId, view.MemberId, view.Kind, view.Priority, view.ReceivedAt, view.DueAt,
         view.UpdatedAt, view.FinalizedAt, view.InformationRequest, view.Outcome, view.FinalOutcome, view.Revision, view.Decisions,
         view.Evaluated ?? DeterminationReader.Read(view.DeterminationJson), view.HeldLines,
-        view.LineOfBusiness, view.ClockPausedAt, view.ExtendedAt, view.ExtensionReason, view.FirstDecidedAt, view.DecidedOnTime, view.Appeal, view.PeerToPeer);
+        view.LineOfBusiness, view.ClockPausedAt, view.ExtendedAt, view.ExtensionReason, view.FirstDecidedAt, view.DecidedOnTime, view.Appeal, view.PeerToPeer,
+        view.InformationRequest is null ? null : questionnaires ?? []);
 }
 
 public sealed record CasePageResponse(IReadOnlyList<CaseSummary> Items, int Page, int PageSize, int Total);

@@ -44,10 +44,11 @@ internal static class CaseEndpoints
         return api;
     }
 
-    private static async Task<IResult> Get(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(Guid id, HttpContext context, CaseService cases, InformationRequestQuestionnaires requested, CancellationToken cancellationToken)
     {
         var result = await cases.GetAsync(id, context.Caller(), cancellationToken);
-        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+        if (result.Error is not null) return ApiProblems.From(result.Error);
+        return TypedResults.Ok(CaseResponse.From(result.Value!, await requested.OfOpenRequestAsync(result.Value!, cancellationToken)));
     }
 
     private static async Task<IResult> List(
@@ -96,7 +97,8 @@ internal static class CaseEndpoints
         return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
     }
 
-    private static async Task<IResult> RequestInformation(Guid id, HttpRequest request, CaseService cases, CancellationToken cancellationToken)
+    private static async Task<IResult> RequestInformation(
+        Guid id, HttpRequest request, CaseService cases, InformationRequestQuestionnaires requested, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
         var (body, error) = RequestBody.ParseObject(await RequestBody.ReadAsync(request, cancellationToken));
@@ -109,8 +111,23 @@ internal static class CaseEndpoints
         if (errors.Count > 0) return ApiProblems.Invalid("The information request is invalid.", errors);
         var caller = request.HttpContext.Caller();
         if (NotTheCaller(named, caller) is { } refused) return refused;
-        var result = await cases.RequestInformationAsync(id, new InformationRequestSubmission(needed), caller, cancellationToken);
-        return result.Error is not null ? ApiProblems.From(result.Error) : TypedResults.Ok(CaseResponse.From(result.Value!));
+        var result = await RequestWithQuestionnairesAsync(id, needed, cases, requested, caller, cancellationToken);
+        if (result.Error is not null) return ApiProblems.From(result.Error);
+        return TypedResults.Ok(CaseResponse.From(result.Value!, await requested.OfOpenRequestAsync(result.Value!, cancellationToken)));
+    }
+
+    /// <summary>
+    /// A reviewer's request for information, naming the questionnaires the case's missing facts generate (the REST
+    /// endpoint and the workbench ask the same way). Only a reviewer may ask: anyone else is refused before the case is read.
+    /// </summary>
+    public static async Task<StoreResult<CaseView>> RequestWithQuestionnairesAsync(
+        Guid id, string needed, CaseService cases, InformationRequestQuestionnaires requested, Caller caller, CancellationToken cancellationToken)
+    {
+        if (CaseWorkflow.MayRequestInformation(caller) is { } forbidden) return StoreResult<CaseView>.Fail(forbidden);
+        var current = await cases.GetAsync(id, caller, cancellationToken);
+        if (current.Error is not null) return current;
+        var questionnaires = await requested.ToCompleteAsync(current.Value!, cancellationToken);
+        return await cases.RequestInformationAsync(id, new InformationRequestSubmission(needed, [.. questionnaires.Select(q => q.Canonical)]), caller, cancellationToken);
     }
 
     private static async Task<IResult> Audit(Guid id, HttpContext context, CaseService cases, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Errors;
+using Coverage.Server.Security;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Server.Endpoints;
@@ -34,18 +35,46 @@ internal static class DtrEndpoints
     }
 
     private static async Task<IResult> Package(
-        HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time,
+        Store.CaseService cases, InformationRequestQuestionnaires requested, CancellationToken cancellationToken)
     {
         var (resource, failure) = await ReadResource(request, "a Parameters resource", cancellationToken);
         if (resource is null) return failure!;
         if (resource is not Parameters parameters)
             return FhirResults.Outcome(Outcomes.Invalid($"Expected a Parameters, got a {resource.TypeName}.", "Parameters"), 400);
+        if (await ResolveContextsAsync(parameters, cases, requested, request.HttpContext.Caller(), cancellationToken) is { } unresolved) return unresolved;
         var (output, error, status) = await QuestionnairePackage.RunAsync(parameters, evaluator,
             digest => versions.FindAsync(digest, cancellationToken), Canonicals(settings), time.GetUtcNow());
         return output is not null ? FhirResults.Resource(output) : FhirResults.Outcome(error!, status);
     }
 
     public static DtrCanonicals Canonicals(CrdSettings settings) => new($"{settings.BaseUrl}/fhir");
+
+    /// <summary>
+    /// DTR's <c>context</c> parameter ("Context ID from CRD or CDex"): this payer's context id is the case number a PAS
+    /// CommunicationRequest carries as its tracking number when a reviewer asks for a questionnaire (docs/dtr.md). Each
+    /// becomes the <c>questionnaire</c> canonicals the case's open request names — a case the caller may read (the read
+    /// is audited), else 404 naming the parameter, as for any case of another organisation.
+    /// </summary>
+    private static async Task<IResult?> ResolveContextsAsync(
+        Parameters parameters, Store.CaseService cases, InformationRequestQuestionnaires requested, Caller caller, CancellationToken cancellationToken)
+    {
+        foreach (var context in parameters.Parameter.Where(p => p.Name == "context").ToList())
+        {
+            var text = (context.Value as FhirString)?.Value;
+            if (!Guid.TryParse(text, out var caseId))
+                return FhirResults.Outcome(Outcomes.Invalid("Parameters.parameter[context]: a context id of this payer is a case number (from a PAS CommunicationRequest's identifier).", "Parameters.parameter"), 400);
+            var found = await cases.GetAsync(caseId, caller, cancellationToken);
+            var named = found.Value is { } view ? await requested.OfOpenRequestAsync(view, cancellationToken) : [];
+            if (named.Count == 0)
+                return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound,
+                    $"Parameters.parameter[context]: no open request for information of yours names a questionnaire under context '{caseId}'.", "Parameters.parameter"), 404);
+            parameters.Parameter.Remove(context);
+            foreach (var questionnaire in named)
+                parameters.Parameter.Add(new Parameters.ParameterComponent { Name = "questionnaire", Value = new Canonical(questionnaire.Canonical) });
+        }
+        return null;
+    }
 
     /// <summary>The operation's input: a FHIR resource in application/fhir+json; anything else is a 4xx OperationOutcome.</summary>
     private static async Task<(Resource? Resource, IResult? Failure)> ReadResource(HttpRequest request, string expected, CancellationToken cancellationToken)

@@ -92,7 +92,8 @@ internal static class FhirEndpoints
     /// reject reason codes (PAS 2.2.1); only a Bundle that is no PAS request at all is a 4xx OperationOutcome.
     /// </summary>
     private static async Task<IResult> Submit(
-        HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (received, failure) = await ReceiveBundle(request, cancellationToken);
         if (received is null) return failure!;
@@ -115,14 +116,14 @@ internal static class FhirEndpoints
         if (pas.Updates is { } updated)
         {
             var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll, pas.AppealPriority);
-            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken);
+            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken, pas.QuestionnaireAnswers);
             // An update of a request this payer does not hold: with services left to decide it is a new request (the
             // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
             if (result.Error is { Kind: StoreErrorKind.NotFound } missing)
             {
                 if (coverageRequest is null || pas.AppealPriority is not null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
-                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json());
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
             }
             else if (result.Error is null)
             {
@@ -132,10 +133,10 @@ internal static class FhirEndpoints
         else
         {
             // A new case keeps its request Bundle, when pended, in its own transaction.
-            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json());
+            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
         }
         if (result.Error is not null) return FhirErrors.From(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas.Parties, PasCases.Of(result.Value!), CaseSystem(settings), now));
+        return FhirResults.Resource(PasResponse.Build(pas.Parties, await PasCases.OfAsync(result.Value!, requested, cancellationToken), CaseSystem(settings), now));
     }
 
     /// <summary>
@@ -144,7 +145,8 @@ internal static class FhirEndpoints
     /// lists); none is 200 with no parameter. Each Bundle answers every line of its case (spec-46).
     /// </summary>
     private static async Task<IResult> Inquire(
-        HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (bundle, failure) = await ReadBundle(request, cancellationToken);
         if (bundle is null) return failure!;
@@ -156,7 +158,9 @@ internal static class FhirEndpoints
             request.HttpContext.Caller(), cancellationToken);
         if (found.Error is not null) return FhirErrors.From(found.Error);
         var now = time.GetUtcNow();
-        return FhirResults.Resource(PasResponse.Inquiry(found.Value!.Select(view => PasResponse.Build(inquiry.Parties, PasCases.Of(view), CaseSystem(settings), now)), now));
+        var answers = new List<Bundle>(found.Value!.Count);
+        foreach (var view in found.Value!) answers.Add(PasResponse.Build(inquiry.Parties, await PasCases.OfAsync(view, requested, cancellationToken), CaseSystem(settings), now));
+        return FhirResults.Resource(PasResponse.Inquiry(answers, now));
     }
 
     /// <summary>A case's lines as an inquiry matches them: sequence, code and date of service; cancelled lines included.</summary>

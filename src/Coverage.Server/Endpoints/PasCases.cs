@@ -8,11 +8,18 @@ internal static class PasCases
 {
     /// <summary>
     /// The stored case, its determination read once (or, for a case just evaluated, taken as evaluated), as
-    /// <see cref="PriorAuthorizationCase.Of"/> takes it.
+    /// <see cref="PriorAuthorizationCase.Of"/> takes it, with a reviewer's open request for information and the
+    /// questionnaires it names.
     /// </summary>
-    public static PriorAuthorizationCase Of(CaseView view) => PriorAuthorizationCase.Of(
-        view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), view.Evaluated ?? DeterminationReader.Read(view.DeterminationJson),
-        Decisions(view), [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
+    public static async Task<PriorAuthorizationCase> OfAsync(CaseView view, InformationRequestQuestionnaires requested, CancellationToken cancellationToken)
+    {
+        var theCase = PriorAuthorizationCase.Of(
+            view.Id, view.Status, new DateTimeOffset(view.UpdatedAt, TimeSpan.Zero), view.Evaluated ?? DeterminationReader.Read(view.DeterminationJson),
+            Decisions(view), [.. view.CancelledLines.Select(c => (c.Sequence, c.Code))]);
+        return view.InformationRequest is { } needed
+            ? theCase with { InformationRequest = new OpenInformationRequest(needed, await requested.OfOpenRequestAsync(view, cancellationToken)) }
+            : theCase;
+    }
 
     /// <summary>
     /// The decisions the provider is answered with: the physicians', and for an appeal whose external review overturned

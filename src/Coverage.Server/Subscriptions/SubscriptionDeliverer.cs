@@ -19,7 +19,7 @@ namespace Coverage.Server.Subscriptions;
 /// </summary>
 public sealed partial class SubscriptionDeliverer(
     IServiceScopeFactory scopes, SubscriptionOptions options, NotificationSender sender, ChannelHeaders channelHeaders, SubscriptionWake wake,
-    PolicyCatalogue catalogue, CrdSettings settings, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
+    PolicyCatalogue catalogue, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
 {
     /// <summary>Longer than the most one subscription's turn can take (a few notifications, each bounded by its timeout).</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -125,12 +125,13 @@ public sealed partial class SubscriptionDeliverer(
         SubscriptionDeliveries deliveries, PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
     {
         string? requestJson = null;
-        CaseView? theCase = null;
+        PriorAuthorizationCase? theCase = null;
         if (delivery.Kind == SubscriptionStates.EventNotification)
         {
             requestJson = await deliveries.PasRequestAsync(delivery.CaseId!.Value, cancellationToken);
-            theCase = await deliveries.CaseAsync(delivery.CaseId!.Value, cancellationToken);
-            if (requestJson is null || theCase is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
+            var view = await deliveries.CaseAsync(delivery.CaseId!.Value, cancellationToken);
+            if (requestJson is null || view is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
+            theCase = await Endpoints.PasCases.OfAsync(view, requested, cancellationToken);
         }
         try
         {
@@ -147,7 +148,7 @@ public sealed partial class SubscriptionDeliverer(
     }
 
     /// <summary>The handshake, a heartbeat, or the event with the case's PAS response Bundle as it stands now.</summary>
-    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, CaseView? theCase)
+    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, PriorAuthorizationCase? theCase)
     {
         var now = time.GetUtcNow();
         var baseUrl = $"{settings.BaseUrl}/fhir";
@@ -156,7 +157,7 @@ public sealed partial class SubscriptionDeliverer(
         if (delivery.Kind == SubscriptionStates.Heartbeat) return SubscriptionNotification.Heartbeat(snapshot, baseUrl, now);
         var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
             ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
-        var response = PasResponse.Build(request.Parties, Endpoints.PasCases.Of(theCase!), $"{settings.BaseUrl}/api/v1/cases", now);
+        var response = PasResponse.Build(request.Parties, theCase!, $"{settings.BaseUrl}/api/v1/cases", now);
         return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
     }
 

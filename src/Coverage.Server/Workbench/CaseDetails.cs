@@ -59,29 +59,36 @@ public sealed record CaseDetails(CaseView Case, CoverageRequest Request, Determi
     /// <summary>A stated fact in the catalogue's words: "Largest dimension of the target tumor: 1.2 cm", "Drugs tried: methotrexate, azathioprine".</summary>
     public static string FactText(FactDefinition? definition, string name, FactValue value)
     {
-        if (definition is null) return $"{name}: {value}";
+        var (label, text) = FactParts(definition, name, value);
+        return $"{label}: {text}";
+    }
+
+    /// <summary>The fact's label and its value, each in the catalogue's words (<see cref="FactText"/> joins them).</summary>
+    public static (string Label, string Value) FactParts(FactDefinition? definition, string name, FactValue value)
+    {
+        if (definition is null) return (name, value.ToString() ?? "");
         var label = definition.Description.TrimEnd('.');
         switch (value.Type)
         {
             case FactType.Boolean:
-                return $"{label}: {(value.Boolean ? "yes" : "no")}";
+                return (label, value.Boolean ? "yes" : "no");
             case FactType.Number:
-                return $"{label}: {value.Number.ToString("0.##", CultureInfo.InvariantCulture)}{(definition.Unit is { } unit ? " " + unit : "")}";
+                return (label, $"{value.Number.ToString("0.##", CultureInfo.InvariantCulture)}{(definition.Unit is { } unit ? " " + unit : "")}");
             case FactType.Date:
-                return $"{label}: {Words.Date(value.Date)}";
+                return (label, Words.Date(value.Date));
             case FactType.List:
-                return $"{label}: {(value.Items is { Count: > 0 } items ? string.Join(", ", items) : "none")}";
+                return (label, value.Items is { Count: > 0 } items ? string.Join(", ", items) : "none");
             default:
                 // A code fact whose description spells out its values ("…: infiltrating ductal carcinoma (idc), lobular (ilc), …")
                 // is shown in those words, not as the code.
                 var code = value.Code ?? "";
                 var colon = label.IndexOf(':', StringComparison.Ordinal);
-                if (colon < 0) return $"{label}: {code}";
+                if (colon < 0) return (label, code);
                 var options = label[(colon + 1)..];
                 var at = options.IndexOf($"({code})", StringComparison.OrdinalIgnoreCase);
-                if (at <= 0) return $"{label[..colon]}: {code}";
+                if (at <= 0) return (label[..colon], code);
                 var start = options.LastIndexOfAny([',', ':'], at - 1) + 1;
-                return $"{label[..colon]}: {options[start..at].Trim()}";
+                return (label[..colon], options[start..at].Trim());
         }
     }
 }

@@ -35,11 +35,7 @@ internal sealed class AddInformation(CaseRecords records, Evaluator evaluator)
         var determination = evaluator.Evaluate(read.Request!);
         var reevaluated = CaseRecordState.TakeDetermination(record, determination, now);
         record.Revision++;
-        records.Db.CaseInformation.Add(new CaseInformationRecord
-        {
-            CaseId = record.Id, At = now, Actor = caller.Actor.Id, ActorRole = caller.Actor.Role, ActorClient = caller.Actor.ClientId,
-            Tenant = caller.Tenant, InformationJson = information.ToJsonString(),
-        });
+        records.Db.CaseInformation.Add(CaseInformationRecord.Of(record.Id, now, caller, information));
         records.Audit(record, now, "information-added", caller.Actor, $"Information added: {string.Join(", ", information.Select(p => p.Key))} (the values are in the case's information history).");
 
         var held = CaseWorkflow.LinesToHold(headedToReview, determination, describedLines);

@@ -5,7 +5,8 @@ namespace Coverage.Store.Commands;
 /// <summary>
 /// A reviewer (nurse or physician, a configured person) sets a case waiting for a physician aside until the
 /// provider sends what is needed (<see cref="CaseWorkflow.WaitForInformation"/>); the request is kept on the case
-/// and in its audit. The information, once added, re-evaluates the case (<see cref="AddInformation"/>).
+/// and in its audit, with the questionnaires the provider is asked to complete. The information, once added, re-evaluates
+/// the case and so closes the request (<see cref="AddInformation"/>, or a PAS claim update).
 /// </summary>
 internal sealed class RequestInformation(CaseRecords records)
 {
@@ -27,8 +28,11 @@ internal sealed class RequestInformation(CaseRecords records)
         CaseRecordState.Keep(record, waiting.Value!);
         record.UpdatedAt = now;
         record.Revision++;
-        records.Audit(record, now, "information-requested", caller.Actor, $"Set to wait for information by {reviewer.Role} {reviewer.Name}. Needed: {record.InformationRequest}");
+        var questionnaires = submission.Questionnaires is { Count: > 0 } named ? $" Questionnaire(s) to complete: {string.Join(", ", named)}." : "";
+        records.Audit(record, now, "information-requested", caller.Actor, $"Set to wait for information by {reviewer.Role} {reviewer.Name}. Needed: {record.InformationRequest}{questionnaires}");
         CaseRecordClock.Follow(records, record, caller.Actor, now);
+        // The PAS response now carries the request (what is needed, the questionnaire): its subscriptions hear of it.
+        await SubscriptionOutbox.EnqueueAsync(records.Db, record, now, cancellationToken);
         try
         {
             await records.SaveChangesAsync(cancellationToken);

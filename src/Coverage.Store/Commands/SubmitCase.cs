@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Security.Cryptography;
 using System.Text;
 using Coverage.Engine.Evaluation;
@@ -20,7 +21,9 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
     /// The PAS request Bundle as sent, kept with a case that is not final (its decision's subscription notification is
     /// built from it), in the case's own transaction: a pended case is never without it, and it costs no commit of its own.
     /// </param>
-    public async Task<StoreResult<CaseView>> HandleAsync(CoverageRequest request, Caller caller, string? externalKey, string? pasRequestBundle, CancellationToken cancellationToken)
+    /// <param name="answers">Questionnaire answers the request carried (information documents), kept in the case's information history.</param>
+    public async Task<StoreResult<CaseView>> HandleAsync(
+        CoverageRequest request, Caller caller, string? externalKey, string? pasRequestBundle, IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
     {
         var requestJson = RequestWriter.ToJson(request);
         var hash = Hash(requestJson + "\n" + externalKey);
@@ -59,10 +62,12 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         CaseRecordClock.Keep(record, CaseWorkflow.ClockAfter(CaseRecordClock.Of(record), record.Status, rules, now));
         var created = CaseRecords.AuditEvent(record, now, "case-created", actor,
             $"Submitted ({record.Kind}, {record.Priority}); evaluated: {record.Outcome}; status {record.Status}; due {record.DueAt:yyyy-MM-dd'T'HH:mm'Z'} "
-            + $"({rules.Source}){(record.ClockPausedAt is null ? "" : "; the clock stands still while the case waits for information")}.");
-        IReadOnlyList<object> keptWith = pasRequestBundle is not null && record.Status != CaseStatus.Final
-            ? [new PasRequestBundleRecord { CaseId = record.Id, BundleJson = pasRequestBundle, KeptAt = now }]
-            : [];
+            + $"({rules.Source}){(record.ClockPausedAt is null ? "" : "; the clock stands still while the case waits for information")}"
+            + (answers.Count == 0 ? "." : $"; with the answers of {answers.Count} questionnaire response(s), kept in its information history."));
+        var keptWith = new List<object>();
+        if (pasRequestBundle is not null && record.Status != CaseStatus.Final)
+            keptWith.Add(new PasRequestBundleRecord { CaseId = record.Id, BundleJson = pasRequestBundle, KeptAt = now });
+        keptWith.AddRange(answers.Select(a => CaseInformationRecord.Of(record.Id, now, caller, a)));
         try
         {
             await records.AddNewAsync(record, created, keptWith, cancellationToken);

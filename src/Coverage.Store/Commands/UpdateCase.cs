@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Store.Commands;
@@ -16,8 +18,10 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
 {
     /// <param name="externalKey">The update's own name of the request (Claim.identifier, provider); the provider must be the case's.</param>
     /// <param name="providerOf">Reads the provider out of an external key: the case's and the update's must agree.</param>
+    /// <param name="answers">Questionnaire answers the update carried (information documents), kept in the case's information history.</param>
     public async Task<StoreResult<CaseView>> HandleAsync(
-        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller, CancellationToken cancellationToken)
+        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller,
+        IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
     {
         var record = await records.FindByRequestIdAsync(caller.Tenant, memberKey, update.RequestId, cancellationToken);
         if (record is null || providerOf(record.ExternalKey) != providerOf(externalKey))
@@ -63,6 +67,9 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
             records.Audit(record, now, "case-updated", caller.Actor,
                 $"Updated by the provider (PAS claim update): {Describe(changes)}. Re-evaluated: {outcomeBefore} → {record.Outcome}; status {statusBefore} → {record.Status}.");
         }
+        foreach (var answer in answers) records.Db.CaseInformation.Add(CaseInformationRecord.Of(record.Id, now, caller, answer));
+        if (answers.Count > 0)
+            records.Audit(record, now, "information-added", caller.Actor, $"The update carried the answers of {answers.Count} questionnaire response(s) (the values are in the case's information history).");
         CaseRecordClock.Follow(records, record, caller.Actor, now);
         record.Revision++;
         try

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Task = System.Threading.Tasks.Task;
 
@@ -21,6 +22,7 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
     private readonly FakeFhirServer _ehr = new();
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
+    private string? _canonical;
 
     public DtrEndToEndTests(SqliteStorage storage)
     {
@@ -78,6 +80,32 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
         var label = theCase.GetProperty("determination").GetProperty("lines")[0].GetProperty("fdaLabel");
         Assert.Equal("on-label", label.Str("status"));
         Assert.Empty(label.GetProperty("unknown").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AnswersSentThroughPasSubmit_AreKeptInTheCasesInformationHistory_WithTheirOriginQuestionAndQuestionnaire()
+    {
+        var response = await CrdThenDtrThenPas(ManualAnswers());
+
+        var (status, history, _) = await Api.Get(_client, $"/api/v1/cases/{response.PreAuthRef}/information");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var addition = Assert.Single(history.GetProperty("additions").EnumerateArray());
+        var information = addition.GetProperty("information");
+        Assert.Equal(_canonical, information.Str("questionnaire"));
+        var origins = information.GetProperty("informationOrigin");
+        Assert.Equal("auto", origins.Str("tumorSizeCm"));
+        Assert.Equal("auto", origins.Str("member.birthDate"));
+        Assert.Equal("manual", origins.Str("histology"));
+        Assert.Equal(1.2m, information.GetProperty("clinical").GetProperty("tumorSizeCm").GetDecimal());
+        Assert.Equal("1950-03-01", information.GetProperty("member").Str("birthDate"));
+        // The question each value answered, in the words the form showed (the fact's documentation in the catalogue).
+        var catalogue = _app.Services.GetRequiredService<Coverage.Engine.Catalogue.PolicyCatalogue>();
+        Assert.Equal(catalogue.Facts.Find("tumorSizeCm")!.Documentation, information.GetProperty("questions").Str("tumorSizeCm"));
+        var (_, audit, _) = await Api.Get(_client, $"/api/v1/cases/{response.PreAuthRef}/audit");
+        var created = Assert.Single(audit.GetProperty("events").EnumerateArray(), e => e.Str("action") == "case-created");
+        Assert.Contains("questionnaire response", created.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(created.Str("actor"), addition.Str("actor")); // the authenticated PAS submitter, never a name from the Bundle
     }
 
     [Fact]
@@ -139,6 +167,7 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("conditional", ((Code)information.Extension.Single(e => e.Url == "covered").Value!).Value);
         Assert.Equal("clinical", ((Code)information.Extension.Single(e => e.Url == "doc-needed").Value!).Value);
         var canonical = ((Canonical)information.Extension.Single(e => e.Url == "questionnaire").Value!).Value!;
+        _canonical = canonical;
 
         // 2. DTR $questionnaire-package for that canonical.
         var (status, packaged) = await Dtr.PostAsync(_client, "/fhir/Questionnaire/$questionnaire-package", Dtr.CanonicalRequest(Ehr.Coverage("example-fda-cryo-rider"), canonical));

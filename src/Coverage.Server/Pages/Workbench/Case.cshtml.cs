@@ -15,7 +15,8 @@ namespace Coverage.Server.Pages.Workbench;
 /// history; a physician decides lines here and any reviewer can set the case to wait for information.
 /// Both actions go through CaseService, under the same rules as the REST API.
 /// </summary>
-public sealed partial class CaseModel(CaseService cases, CatalogueVersions catalogues, TimeProvider time, IAuthorizationService authorization) : PageModel
+public sealed partial class CaseModel(
+    CaseService cases, CatalogueVersions catalogues, InformationRequestQuestionnaires requested, TimeProvider time, IAuthorizationService authorization) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -24,6 +25,11 @@ public sealed partial class CaseModel(CaseService cases, CatalogueVersions catal
     public IReadOnlyList<AuditEventView> Audit { get; private set; } = [];
     /// <summary>Every addition of information, with its sender and values (the reviewer's view of what changed the case).</summary>
     public IReadOnlyList<InformationView> Information { get; private set; } = [];
+    /// <summary>Each value the case holds, with the question it answered, its origin, sender and time (from <see cref="Information"/>).</summary>
+    public IReadOnlyList<FactProvenance> Provenance { get; private set; } = [];
+    /// <summary>The questionnaires a request for information would name now (the lines' missing facts), and those the open request names.</summary>
+    public IReadOnlyList<Coverage.Fhir.Dtr.RequestedQuestionnaire> QuestionnairesToComplete { get; private set; } = [];
+    public IReadOnlyList<Coverage.Fhir.Dtr.RequestedQuestionnaire> QuestionnairesRequested { get; private set; } = [];
     public DateTime Now { get; private set; }
     public string? Error { get; private set; }
 
@@ -87,10 +93,10 @@ public sealed partial class CaseModel(CaseService cases, CatalogueVersions catal
         else if (needed.Length > MaxNeededLength) problem = $"What is needed is {needed.Length:N0} characters long; write at most {MaxNeededLength:N0}.";
         else
         {
-            var result = await cases.RequestInformationAsync(Id, new InformationRequestSubmission(needed), HttpContext.Caller(), cancellationToken);
+            var result = await Endpoints.CaseEndpoints.RequestWithQuestionnairesAsync(Id, needed, cases, requested, HttpContext.Caller(), cancellationToken);
             if (result.Error is null)
             {
-                Done = "The case is now waiting for information.";
+                Done = "The case is now waiting for information; the provider is asked for it through PAS and the API.";
                 return RedirectToPage(new { id = Id });
             }
             if (result.Error.Kind == StoreErrorKind.NotFound) return NotFound();
@@ -138,6 +144,9 @@ public sealed partial class CaseModel(CaseService cases, CatalogueVersions catal
         if (result.Error is not null) return false;
         Details = await CaseDetails.ReadAsync(result.Value!, catalogues, cancellationToken);
         Information = (await cases.GetInformationAsync(Id, caller, cancellationToken)).Value ?? [];
+        Provenance = FactProvenance.Of(Details, Information);
+        QuestionnairesToComplete = await requested.ToCompleteAsync(result.Value!, cancellationToken);
+        QuestionnairesRequested = await requested.OfOpenRequestAsync(result.Value!, cancellationToken);
         Audit = (await cases.GetAuditAsync(Id, caller, cancellationToken)).Value ?? [];
         return true;
     }
