@@ -11,17 +11,6 @@ namespace Coverage.Server.Tests.Workbench;
 /// </summary>
 public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<WorkbenchHost>
 {
-    private static async Task<IPage> SignIn(IBrowserContext session, string user, string password)
-    {
-        var page = await session.NewPageAsync();
-        await page.GotoAsync("/workbench");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Queue", Level = 1 })).ToBeVisibleAsync();
-        return page;
-    }
-
     [Fact]
     public async Task Appeal_RecordedInTheWorkbench_RefusedToTheDenyingPhysician_OverturnedByAnother()
     {
@@ -31,7 +20,7 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
         var caseId = submitted.Str("caseId");
 
         await using var firstSession = await host.NewSession();
-        var first = await SignIn(firstSession, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
+        var first = await WorkbenchSignIn.ToQueue(firstSession, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
         await first.GotoAsync($"/workbench/cases/{caseId}");
         await first.GetByLabel("Uphold: not medically necessary").CheckAsync();
         await first.GetByLabel("Rationale").FillAsync("Not medically necessary under policy 0540.");
@@ -57,7 +46,7 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
 
         // The queue marks the appeal; a second physician overturns it.
         await using var secondSession = await host.NewSession();
-        var second = await SignIn(secondSession, WorkbenchHost.SecondPhysician, WorkbenchHost.SecondPhysicianPassword);
+        var second = await WorkbenchSignIn.ToQueue(secondSession, WorkbenchHost.SecondPhysician, WorkbenchHost.SecondPhysicianPassword);
         await Expect(second.Locator("#queue")).ToContainTextAsync("Appeal");
         await second.GotoAsync(appealUrl);
         await second.GetByLabel("Overturn: approve the service").CheckAsync();
@@ -87,7 +76,7 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
         var (_, submitted, _) = await Api.Post(host.Api, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), requestId));
         var caseId = submitted.Str("caseId");
         await using var firstSession = await host.NewSession();
-        var first = await SignIn(firstSession, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
+        var first = await WorkbenchSignIn.ToQueue(firstSession, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
         await first.GotoAsync($"/workbench/cases/{caseId}");
 
         // The plan names no line of business: its rules allow no extension. The refusal says why; the reason typed stays.
@@ -111,7 +100,7 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
         var appealUrl = first.Url;
 
         await using var secondSession = await host.NewSession();
-        var second = await SignIn(secondSession, WorkbenchHost.SecondPhysician, WorkbenchHost.SecondPhysicianPassword);
+        var second = await WorkbenchSignIn.ToQueue(secondSession, WorkbenchHost.SecondPhysician, WorkbenchHost.SecondPhysicianPassword);
         await second.GotoAsync(appealUrl);
         await second.GetByLabel("Uphold: not medically necessary").CheckAsync();
         await second.GetByLabel("Rationale").FillAsync("The criteria are still not met.");
@@ -148,7 +137,7 @@ public sealed class AppealBrowserTests(WorkbenchHost host) : IClassFixture<Workb
         var caseId = submitted.Str("caseId");
 
         await using var session = await host.NewSession();
-        var page = await SignIn(session, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
+        var page = await WorkbenchSignIn.ToQueue(session, WorkbenchHost.Physician, WorkbenchHost.PhysicianPassword);
         await page.GotoAsync($"/workbench/cases/{caseId}");
         await page.Locator("#filedBy").SelectOptionAsync("provider");
         await page.Locator("#appeal-reason").FillAsync("The member's plan amendment covers the service.");

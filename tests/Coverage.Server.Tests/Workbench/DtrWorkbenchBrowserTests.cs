@@ -33,7 +33,7 @@ public sealed class DtrWorkbenchBrowserTests(WorkbenchHost host) : IClassFixture
         var caseId = body.Str("caseId");
 
         await using var session = await host.NewSession();
-        var page = await SignIn(session, WorkbenchHost.Nurse, WorkbenchHost.NursePassword);
+        var page = await WorkbenchSignIn.ToQueue(session, WorkbenchHost.Nurse, WorkbenchHost.NursePassword);
         await page.GotoAsync($"/workbench/cases/{caseId}");
         await Expect(page.Locator("#case-status")).ToHaveTextAsync("Waiting for information");
         var toComplete = page.Locator("#questionnaires-to-complete li");
@@ -95,7 +95,7 @@ public sealed class DtrWorkbenchBrowserTests(WorkbenchHost host) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, sent);
 
         await using var session = await host.NewSession();
-        var page = await SignIn(session, WorkbenchHost.Nurse, WorkbenchHost.NursePassword);
+        var page = await WorkbenchSignIn.ToQueue(session, WorkbenchHost.Nurse, WorkbenchHost.NursePassword);
         await page.GotoAsync($"/workbench/cases/{caseId}");
 
         var row = page.Locator("#clinical-facts tr[data-fact='histology']");
@@ -112,14 +112,4 @@ public sealed class DtrWorkbenchBrowserTests(WorkbenchHost host) : IClassFixture
         return new QuestionnaireResponse.ItemComponent { LinkId = linkId, Text = Catalogue.Facts.Find(linkId)?.Documentation, Answer = [answer] };
     }
 
-    private static async Task<IPage> SignIn(IBrowserContext session, string user, string password)
-    {
-        var page = await session.NewPageAsync();
-        await page.GotoAsync("/workbench");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Queue", Level = 1 })).ToBeVisibleAsync();
-        return page;
-    }
 }
