@@ -83,18 +83,8 @@ internal static class AdjudicateCommand
             return ExitCodes.CatalogueError;
         }
 
-        var plans = PlanMap.Empty;
-        if (request.PlanMap is not null)
-        {
-            if (!File.Exists(request.PlanMap)) return Usage(stderr, $"the plan map '{request.PlanMap}' does not exist");
-            using var reader = File.OpenText(request.PlanMap);
-            var (map, problems) = PlanMap.Parse(reader);
-            if (map is null) return Usage(stderr, $"the plan map '{request.PlanMap}' is invalid: {string.Join("; ", problems)}");
-            var unknown = map.PlanIds.Where(id => catalogue.FindPlan(id) is null).Distinct().ToList();
-            if (unknown.Count > 0)
-                return Usage(stderr, $"the plan map '{request.PlanMap}' names unknown plans {string.Join(", ", unknown)} (known: {string.Join(", ", catalogue.Plans.Select(p => p.Id))})");
-            plans = map;
-        }
+        var (plans, planProblem) = PlanMapFile.Read(request.PlanMap, catalogue);
+        if (plans is null) return Usage(stderr, planProblem!);
 
         var options = new BatchOptions
         {

@@ -76,15 +76,8 @@ internal static class ImpactCommand
         if (!Load("baseline", request.Baseline, stderr, out var baselineCatalogue)) return ExitCodes.CatalogueError;
         if (!Load("candidate", request.Candidate, stderr, out var candidateCatalogue)) return ExitCodes.CatalogueError;
 
-        var plans = PlanMap.Empty;
-        if (request.PlanMap is not null)
-        {
-            if (!File.Exists(request.PlanMap)) return Usage(stderr, $"the plan map '{request.PlanMap}' does not exist");
-            using var reader = File.OpenText(request.PlanMap);
-            var (map, problems) = PlanMap.Parse(reader);
-            if (map is null) return Usage(stderr, $"the plan map '{request.PlanMap}' is invalid: {string.Join("; ", problems)}");
-            plans = map;
-        }
+        var (plans, planProblem) = PlanMapFile.Read(request.PlanMap);
+        if (plans is null) return Usage(stderr, planProblem!);
 
         BilledAmounts? billed = null;
         if (request.Charges is not null)

@@ -51,6 +51,17 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
         db.AuditEvents.Add(AuditEvent(record, at, action, actor, detail));
 
+    /// <summary>
+    /// Adds an audit event on a service rather than a case (<paramref name="subject"/>: a report, an impact run), saved
+    /// with the next SaveChanges: running it is audited with the actor, not as a read of each case.
+    /// </summary>
+    public void AuditService(string subject, string action, Actor actor, string detail) =>
+        db.AuditEvents.Add(new AuditEventRecord
+        {
+            Subject = subject, At = Now(), Action = action, Actor = actor.Id, ActorRole = actor.Role,
+            ActorIssuer = actor.Issuer, ActorClient = actor.ClientId, ActorSubject = actor.Subject, Source = actor.Source, Detail = detail,
+        });
+
     /// <summary>An audit event on the case, not yet added to any context.</summary>
     public static AuditEventRecord AuditEvent(CaseRecord record, DateTime at, string action, Actor actor, string detail) => new()
     {

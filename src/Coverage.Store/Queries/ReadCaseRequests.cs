@@ -29,12 +29,7 @@ internal sealed class ReadCaseRequests(CaseRecords records)
             count++;
             await each(request, cancellationToken);
         }
-        records.Db.AuditEvents.Add(new Entities.AuditEventRecord
-        {
-            Subject = AuditSubject, At = records.Now(), Action = "impact-run", Actor = caller.Actor.Id, ActorRole = caller.Actor.Role,
-            ActorIssuer = caller.Actor.Issuer, ActorClient = caller.Actor.ClientId, ActorSubject = caller.Actor.Subject, Source = caller.Actor.Source,
-            Detail = $"{purpose}: {count} request(s) read.",
-        });
+        records.AuditService(AuditSubject, "impact-run", caller.Actor, $"{purpose}: {count} request(s) read.");
         await records.SaveChangesAsync(cancellationToken);
         return StoreResult<long>.Ok(count);
     }

@@ -50,12 +50,8 @@ internal sealed class ReportPriorAuthorization(CaseRecords records, PolicyCatalo
         }).OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).ToList();
 
         var report = PriorAuthorizationMetrics.Compute(from, to, ItemsOf(catalogue), cases) with { LineOfBusiness = scope.LineOfBusiness, PlanId = scope.PlanId };
-        records.Db.AuditEvents.Add(new Entities.AuditEventRecord
-        {
-            Subject = AuditSubject, At = records.Now(), Action = "report-run", Actor = caller.Actor.Id, ActorRole = caller.Actor.Role,
-            ActorIssuer = caller.Actor.Issuer, ActorClient = caller.Actor.ClientId, ActorSubject = caller.Actor.Subject, Source = caller.Actor.Source,
-            Detail = $"Prior-authorization report of {from:yyyy-MM-dd'T'HH:mm'Z'} to {to:yyyy-MM-dd'T'HH:mm'Z'} ({scope}): {cases.Count} request(s).",
-        });
+        records.AuditService(AuditSubject, "report-run", caller.Actor,
+            $"Prior-authorization report of {from:yyyy-MM-dd'T'HH:mm'Z'} to {to:yyyy-MM-dd'T'HH:mm'Z'} ({scope}): {cases.Count} request(s).");
         await records.SaveChangesAsync(cancellationToken);
         return StoreResult<PriorAuthorizationReport>.Ok(report);
     }
