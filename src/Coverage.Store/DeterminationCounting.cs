@@ -64,6 +64,12 @@ public sealed class DeterminationCounting(CoverageMetrics metrics) : SaveChanges
     {
         if (context is null || !_saving.TryGetValue(context, out var cases)) return;
         _saving.Remove(context);
+        Kept(cases);
+    }
+
+    /// <summary>Counts the determinations of cases written without SaveChanges (the new-case writer), once they are committed.</summary>
+    public void Kept(IEnumerable<CaseRecord> cases)
+    {
         foreach (var record in cases) CountLines(record.DeterminationJson);
     }
 
