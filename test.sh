@@ -37,6 +37,8 @@ ensure_sdc_renderer() {
     apt_install nodejs npm
   fi
   (cd tools/sdc-render-check && npm ci --no-audit --no-fund && npm run build)
+  # The reference CQL engine that runs every generated Library's ELM (Dtr/ElmExecutionTests).
+  (cd tools/dtr-elm-check && npm ci --no-audit --no-fund)
 }
 
 ensure_postgres

@@ -1,43 +1,43 @@
-// Executes the ELM of the pre-population Library that $questionnaire-package returns for the rider plan's cryoablation
-// order (samples/dtr-questionnaire-package.json) with the reference JavaScript CQL engine, against a patient whose
-// record holds two final tumor-size Observations (LOINC 21889-1), a later preliminary one and one of another code.
-// It must give the birth date and the latest final size. Usage: node check.js [server] (default http://127.0.0.1:5080).
+// Executes the ELM of a DTR pre-population Library (as $questionnaire-package returns it) with the reference JavaScript
+// CQL engine (cql-execution with cql-exec-fhir, FHIR 4.0.1) against one patient's record, and prints every
+// definition's result as JSON: {"<definition>": <value>}, a date as "yyyy-mm-dd", a Quantity as {"value", "unit"},
+// nothing found as null. The Integration test Dtr/ElmExecutionTests runs it for every generated Library and checks
+// the results; by hand: node check.js library.json record-bundle.json [patient-id].
 const fs = require('fs');
-const path = require('path');
 const cql = require('cql-execution');
 const cqlfhir = require('cql-exec-fhir');
 
-const server = process.argv[2] || 'http://127.0.0.1:5080';
-const request = fs.readFileSync(path.join(__dirname, '..', '..', 'samples', 'dtr-questionnaire-package.json'), 'utf8');
+const [libraryFile, recordFile, patientId] = process.argv.slice(2);
+if (!libraryFile || !recordFile) {
+  console.error('usage: node check.js <Library.json> <record Bundle.json> [patient id]');
+  process.exit(2);
+}
+const library = JSON.parse(fs.readFileSync(libraryFile, 'utf8'));
+const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+const content = (library.content || []).find(c => c.contentType === 'application/elm+json');
+if (!content || !content.data) {
+  console.error(`${library.name}: no application/elm+json content.data`);
+  process.exit(1);
+}
+const elm = JSON.parse(Buffer.from(content.data, 'base64').toString('utf8'));
 
-const observation = (id, status, issued, code, value) => ({
-  resourceType: 'Observation', id, status, issued, subject: { reference: 'Patient/p1' },
-  code: { coding: [{ system: 'http://loinc.org', code }] },
-  valueQuantity: { value, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' },
-});
-const record = { resourceType: 'Bundle', type: 'collection', entry: [
-  { resource: { resourceType: 'Patient', id: 'p1', birthDate: '1950-03-01' } },
-  { resource: observation('o1', 'final', '2026-01-01T00:00:00Z', '21889-1', 1.4) },
-  { resource: observation('o2', 'final', '2026-03-01T00:00:00Z', '21889-1', 1.2) },
-  { resource: observation('o3', 'preliminary', '2026-05-01T00:00:00Z', '21889-1', 9) },
-  { resource: observation('o4', 'final', '2026-06-01T00:00:00Z', '8302-2', 170) },
-] };
+// A FHIR value from cql-exec-fhir (FHIRObject) or the engine (CQL Date, Quantity) as plain JSON.
+const plain = (value) => {
+  if (value === null || value === undefined) return null;
+  if (value.getTypeInfo && value.getTypeInfo().name === 'Quantity') return { value: value.value && value.value.value, unit: value.code && value.code.value };
+  if (value.getTypeInfo && value.getTypeInfo().name === 'date') return String(value.value);
+  if (value.isDate || value.isDateTime) return value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  return value.value !== undefined ? value.value : String(value);
+};
 
 (async () => {
-  const answer = await fetch(`${server}/fhir/Questionnaire/$questionnaire-package`, {
-    method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: request });
-  const output = await answer.json();
-  const bundle = output.parameter.find(p => p.name === 'PackageBundle').resource;
-  const library = bundle.entry.map(e => e.resource).find(r => r.resourceType === 'Library');
-  const elm = JSON.parse(Buffer.from(library.content.find(c => c.contentType === 'application/elm+json').data, 'base64').toString('utf8'));
   const patients = new cqlfhir.PatientSource.FHIRv401();
   patients.loadBundles([record]);
-  const results = (await new cql.Executor(new cql.Library(elm)).exec(patients)).patientResults['p1'];
-  const birthDate = results['BirthDate'] && results['BirthDate'].value;
-  const size = results['tumorSizeCm'];
-  const failures = [];
-  if (String(birthDate) !== '1950-03-01') failures.push(`BirthDate: expected 1950-03-01, got ${birthDate}`);
-  if (!size || size.value.value !== 1.2 || size.code.value !== 'cm') failures.push(`tumorSizeCm: expected the latest final 1.2 cm, got ${JSON.stringify(size)}`);
-  if (failures.length > 0) { console.error(failures.join('\n')); process.exit(1); }
-  console.log(`ok: ${library.name} gives BirthDate ${birthDate} and tumorSizeCm ${size.value.value} ${size.code.value}`);
-})().catch(e => { console.error(e); process.exit(1); });
+  const results = (await new cql.Executor(new cql.Library(elm)).exec(patients)).patientResults;
+  const id = patientId || Object.keys(results)[0];
+  if (!results[id]) throw new Error(`no results for patient ${id}`);
+  const answer = {};
+  for (const [name, value] of Object.entries(results[id])) if (name !== 'Patient') answer[name] = plain(value);
+  console.log(JSON.stringify(answer));
+})().catch(e => { console.error(e && e.stack || e); process.exit(1); });

@@ -30,16 +30,25 @@ public sealed record DtrCanonicals(string FhirBase)
             .Select(l => new RequestedQuestionnaire(l.Sequence, $"{Questionnaire(l.Subject!.Id)}|{catalogue.Digest}", l.Subject.Title))];
 
     /// <summary>The id of a questionnaire this payer serves, from a canonical (url, or url|version); null for any other URL.</summary>
-    public (string Id, string? Version)? QuestionnaireOf(string canonical)
+    public (string Id, string? Version)? QuestionnaireOf(string canonical) => ResourceOf(nameof(Hl7.Fhir.Model.Questionnaire), canonical);
+
+    /// <summary>
+    /// The id (and version, when the canonical names one) of a resource of <paramref name="type"/> under this payer's FHIR
+    /// base, from a canonical (url, or url|version); null for any other URL or an id that is no FHIR id.
+    /// </summary>
+    public (string Id, string? Version)? ResourceOf(string type, string canonical)
     {
         var bar = canonical.IndexOf('|', StringComparison.Ordinal);
         var url = bar < 0 ? canonical : canonical[..bar];
         var version = bar < 0 ? null : canonical[(bar + 1)..];
-        var prefix = FhirBase + "/Questionnaire/";
+        var prefix = $"{FhirBase}/{type}/";
         if (!url.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var id = url[prefix.Length..];
-        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') ? (id, string.IsNullOrEmpty(version) ? null : version) : null;
+        return IsId(id) ? (id, string.IsNullOrEmpty(version) ? null : version) : null;
     }
+
+    /// <summary>FHIR's id syntax: 1 to 64 letters, digits, '-' and '.'.</summary>
+    public static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
 }
 
 /// <summary>A questionnaire the provider is asked to complete for one line of a case: its canonical|version and its title.</summary>

@@ -123,7 +123,7 @@ public static class PrepopulationLibrary
             Name = name,
             Title = $"Pre-population of: {subject.Title}",
             Status = PublicationStatus.Active,
-            Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/library-type", "logic-library"),
+            Type = new CodeableConcept { Coding = [new Coding("http://terminology.hl7.org/CodeSystem/library-type", "logic-library", "Logic Library")] },
             Description = "Fills the questionnaire's answers from the patient's record: the birth date, and the latest final Observation coded as the payer's catalogue binds the fact.",
             DataRequirement = [.. DataRequirements(sources.Select(s => s.Definition!), codes)],
             Content =

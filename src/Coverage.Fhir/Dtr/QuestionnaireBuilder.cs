@@ -69,6 +69,7 @@ public static class QuestionnaireBuilder
         }
         foreach (var question in questions)
             questionnaire.Item.Add(Item(question, facts, canonicals, version, library, valueSets, now));
+        QuestionEnablement.Apply(subject, questions, facts, questionnaire.Item);
         questionnaire.Text = NarrativeOf(subject, questionnaire);
         return new Generated(questionnaire, library, valueSets, questions);
     }

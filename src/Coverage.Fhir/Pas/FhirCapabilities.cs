@@ -64,15 +64,44 @@ public static class FhirCapabilities
                     {
                         Type = "Questionnaire",
                         Documentation = "DTR 2.0.1: questionnaires generated from the catalogue's criteria (docs/dtr.md); scope system/Questionnaire.r.",
+                        Interaction = DtrReadAndSearch,
+                        SearchParam = DtrSearchParameters,
                         Operation =
                         [
                             new CapabilityStatement.OperationComponent { Name = "questionnaire-package", Definition = FhirSystems.DtrQuestionnairePackageOperation },
                             new CapabilityStatement.OperationComponent { Name = "next-question", Definition = FhirSystems.SdcNextQuestionOperation },
                         ],
                     },
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "Library",
+                        Documentation = "DTR 2.0.1: the pre-population Libraries (CQL and ELM) the questionnaires name; scope system/Questionnaire.r.",
+                        Interaction = DtrReadAndSearch,
+                        SearchParam = DtrSearchParameters,
+                    },
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "ValueSet",
+                        Documentation = "DTR 2.0.1: the answer ValueSets the questionnaires bind, with their expansion; scope system/Questionnaire.r.",
+                        Interaction = DtrReadAndSearch,
+                        SearchParam = DtrSearchParameters,
+                    },
                     SubscriptionCapability.Resource(),
                 ],
             },
         ],
     };
+
+    /// <summary>The DTR resources are read by id and searched by canonical (url, version), as a DTR client resolves one.</summary>
+    private static List<CapabilityStatement.ResourceInteractionComponent> DtrReadAndSearch =>
+    [
+        new() { Code = CapabilityStatement.TypeRestfulInteraction.Read },
+        new() { Code = CapabilityStatement.TypeRestfulInteraction.SearchType },
+    ];
+
+    private static List<CapabilityStatement.SearchParamComponent> DtrSearchParameters =>
+    [
+        new() { Name = "url", Type = SearchParamType.Uri, Documentation = "The canonical URL (url|version is read as both)" },
+        new() { Name = "version", Type = SearchParamType.Token, Documentation = "The catalogue digest the resource was generated from" },
+    ];
 }

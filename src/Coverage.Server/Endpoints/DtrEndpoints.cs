@@ -8,7 +8,10 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Server.Endpoints;
 
-/// <summary>Da Vinci DTR 2.0.1, the payer's side: POST /fhir/Questionnaire/$questionnaire-package and $next-question.</summary>
+/// <summary>
+/// Da Vinci DTR 2.0.1, the payer's side: POST /fhir/Questionnaire/$questionnaire-package and $next-question, and the read
+/// and search (by url and version) of the Questionnaires, Libraries and ValueSets they hand out.
+/// </summary>
 internal static class DtrEndpoints
 {
     public static IEndpointRouteBuilder MapDtrEndpoints(this IEndpointRouteBuilder app)
@@ -22,7 +25,73 @@ internal static class DtrEndpoints
             .WithName("DtrQuestionnairePackage").WithSummary("DTR: the questionnaire package(s) for a Coverage and orders or questionnaire canonicals (Parameters, application/fhir+json)");
         fhir.MapPost("/Questionnaire/$next-question", Next).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
             .WithName("DtrNextQuestion").WithSummary("DTR adaptive form: the QuestionnaireResponse so far (bare or as Parameters 'in') gets the next question, or comes back completed");
+        foreach (var type in DtrResources.Types)
+        {
+            fhir.MapGet($"/{type}/{{id}}", (string id, Evaluator evaluator, CrdSettings settings, TimeProvider time) => Read(type, id, evaluator, settings, time))
+                .RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
+                .WithName($"Dtr{type}Read").WithSummary($"DTR: read a {type} this payer generates (the current catalogue's)");
+            fhir.MapGet($"/{type}", (HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken) =>
+                    Search(type, request, evaluator, versions, settings, time, cancellationToken))
+                .RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
+                .WithName($"Dtr{type}Search").WithSummary($"DTR: search the {type} resources this payer generates by url and version (a searchset Bundle)");
+        }
         return app;
+    }
+
+    /// <summary>The search parameters a DTR resource search takes; <c>_format</c> is the content negotiation's.</summary>
+    private static readonly string[] SearchParameters = ["url", "version", "_format"];
+
+    private static IResult Read(string type, string id, Evaluator evaluator, CrdSettings settings, TimeProvider time) =>
+        DtrResources.Find(type, id, evaluator.Catalogue, Canonicals(settings), time.GetUtcNow()) is { } resource
+            ? FhirResults.Resource(resource)
+            : FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound,
+                $"{type}/{id}: this payer has no {type} '{id}' (its {type} resources are generated from the current catalogue; search by url and version for an earlier one)", "id"), 404);
+
+    /// <summary>
+    /// <c>GET /fhir/{type}?url=…&amp;version=…</c>: the resources of that type whose canonical is <c>url</c> (a
+    /// <c>url|version</c> value is read as both), generated from the catalogue whose digest is <c>version</c> (the current
+    /// one without it). A version whose catalogue the server no longer holds, or a url that is not this payer's, matches
+    /// nothing (an empty searchset); any other parameter is 400 naming it.
+    /// </summary>
+    private static async Task<IResult> Search(
+        string type, HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        foreach (var (name, _) in request.Query)
+            if (!SearchParameters.Contains(name, StringComparer.Ordinal))
+                return FhirResults.Outcome(Outcomes.Invalid($"{name}: {type} is searched by url and version only", name), 400);
+        if (request.Query["url"].Count > 1 || request.Query["version"].Count > 1)
+            return FhirResults.Outcome(Outcomes.Invalid("url and version: give each at most once", request.Query["url"].Count > 1 ? "url" : "version"), 400);
+        var canonicals = Canonicals(settings);
+        var url = request.Query["url"].ToString();
+        var version = request.Query["version"].ToString();
+        string? id = null;
+        if (url.Length > 0)
+        {
+            if (canonicals.ResourceOf(type, url) is not { } named) return FhirResults.Resource(SearchSet(type, request, settings, []));
+            if (named.Version is not null && version.Length > 0 && named.Version != version) return FhirResults.Resource(SearchSet(type, request, settings, []));
+            (id, version) = (named.Id, named.Version ?? version);
+        }
+        var catalogue = version.Length == 0 ? evaluator.Catalogue : await versions.FindAsync(version, cancellationToken);
+        if (catalogue is null) return FhirResults.Resource(SearchSet(type, request, settings, []));
+        var now = time.GetUtcNow();
+        IReadOnlyList<Resource> found = id is null
+            ? DtrResources.All(type, catalogue, canonicals, now)
+            : DtrResources.Find(type, id, catalogue, canonicals, now) is { } resource ? [resource] : [];
+        return FhirResults.Resource(SearchSet(type, request, settings, found));
+    }
+
+    private static Bundle SearchSet(string type, HttpRequest request, CrdSettings settings, IReadOnlyList<Resource> found)
+    {
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = found.Count };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{settings.BaseUrl}/fhir/{type}{request.QueryString}" });
+        foreach (var resource in found)
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{settings.BaseUrl}/fhir/{type}/{resource.Id}",
+                Resource = resource,
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        return bundle;
     }
 
     private static async Task<IResult> Next(

@@ -42,11 +42,14 @@ public sealed class IgValidator
     public const string Pas221Package = "hl7.fhir.us.davinci-pas-2.2.1.tgz";
     public const string Dtr201Package = "hl7.fhir.us.davinci-dtr-2.0.1.tgz";
 
-    private static readonly Lazy<IgValidator> SharedDtr201 = new(() => new IgValidator(UsCore311, Crd201Package, Dtr201Package));
+    /// <summary>SDC 3.0.0 rebuilt from the guide's source, not the published package (tools/Coverage.SdcPackage).</summary>
+    public const string Sdc300Package = "hl7.fhir.uv.sdc-3.0.0.tgz";
+
+    private static readonly Lazy<IgValidator> SharedDtr201 = new(() => new IgValidator(UsCore311, Crd201Package, Sdc300Package, Dtr201Package));
 
     /// <summary>
-    /// Da Vinci DTR 2.0.1 (with CRD 2.0.1 and US Core 3.1.1). SDC 3.0.0, which its Questionnaire and QuestionnaireResponse
-    /// profiles derive from, is in no kit: those two profiles cannot be compiled offline (Packages/SOURCES.md).
+    /// Da Vinci DTR 2.0.1 with what its profiles derive from: CRD 2.0.1, US Core 3.1.1 and SDC 3.0.0 (rebuilt from the
+    /// SDC guide's source, Packages/SOURCES.md), so that the Questionnaire and QuestionnaireResponse profiles compile.
     /// </summary>
     public static IgValidator Dtr201 => SharedDtr201.Value;
 

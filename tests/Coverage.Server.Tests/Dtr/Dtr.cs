@@ -39,21 +39,27 @@ internal static class Dtr
         return (response.StatusCode, resource);
     }
 
-    /// <summary>
-    /// The one validation error that is not about our resources: a DTR profile (dtr-std-questionnaire,
-    /// dtr-questionnaire-adapt) derives from SDC 3.0.0, which no kit carries, so Firely cannot compile it offline
-    /// (Conformance/Packages/SOURCES.md).
-    /// </summary>
-    public static bool IsSdcMissing(Conformance.IgIssue issue) =>
-        issue.Message.Contains("reference to profile 'http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/", StringComparison.Ordinal)
-        && issue.Message.Contains("mentions profile 'http://hl7.org/fhir/uv/sdc/StructureDefinition/", StringComparison.Ordinal)
-        && issue.Message.Contains("as its base, but it cannot be resolved", StringComparison.Ordinal);
+    public const string StandardQuestionnaireProfile = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/dtr-std-questionnaire";
+    public const string AdaptiveQuestionnaireProfile = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/dtr-questionnaire-adapt";
+    public const string QuestionnaireResponseProfile = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/dtr-questionnaireresponse";
+    public const string SdcQuestionnaireResponseProfile = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse";
+    public const string AdaptiveQuestionnaireResponseProfile = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse-adapt";
+    public const string QrContext = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/qr-context";
+    public const string IntendedUse = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/intendedUse";
+    public const string SdcLibraryProfile = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-library";
 
-    /// <summary>Valid against base R4 and the DTR 2.0.1 package (all but what needs SDC), or the test fails with the errors.</summary>
-    public static void AssertValid(Resource resource)
+    /// <summary>
+    /// Every message of the DTR 2.0.1 validator (with SDC 3.0.0, CRD 2.0.1 and US Core 3.1.1) for
+    /// <paramref name="resource"/> against <paramref name="profile"/>.
+    /// </summary>
+    public static IReadOnlyList<Conformance.IgIssue> Issues(Resource resource, string profile) =>
+        Conformance.IgValidator.Dtr201.Validate(resource, profile);
+
+    /// <summary>Valid against <paramref name="profile"/> (DTR 2.0.1 with SDC 3.0.0), or the test fails with the errors.</summary>
+    public static void AssertValid(Resource resource, string profile)
     {
-        var errors = Conformance.IgValidator.Dtr201.Errors(resource, "http://hl7.org/fhir/StructureDefinition/" + resource.TypeName).Where(i => !IsSdcMissing(i)).ToList();
-        Assert.True(errors.Count == 0, $"{resource.TypeName} is not valid: {string.Join("; ", errors)}");
+        var errors = Issues(resource, profile).Where(i => i.IsError).ToList();
+        Assert.True(errors.Count == 0, $"{resource.TypeName} is not valid against {profile}: {string.Join("; ", errors)}");
     }
 
     public static IReadOnlyList<Bundle> Bundles(Parameters output) =>

@@ -178,11 +178,20 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
         var library = Dtr.LibraryOf(bundle)!;
 
         // 3. The DTR client fills what the Library's data requirements find in the EHR (auto), the provider the rest (manual).
+        //    A DTR QuestionnaireResponse (dtr-questionnaireresponse): the order and the coverage it answers for, what it
+        //    is for (CRD's doc-purpose, with the prior authorization), when it was authored, each answer's origin.
         var response = new QuestionnaireResponse
         {
             Questionnaire = canonical,
             Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed,
             Subject = new ResourceReference("Patient/pat-1"),
+            Authored = "2026-05-04T09:30:00Z",
+            Extension =
+            [
+                new Extension(Dtr.QrContext, new ResourceReference("ServiceRequest/" + order.Id)),
+                new Extension(Dtr.QrContext, new ResourceReference("Coverage/cov-1")),
+                new Extension(Dtr.IntendedUse, new CodeableConcept("http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp", "withpa")),
+            ],
         };
         var patient = (Patient)(await _ehr.GetAsync("Patient/pat-1"))!;
         var observationCodes = library.DataRequirement.Single(d => d.Type == FHIRAllTypes.Observation).CodeFilter.Single().Code;
@@ -203,16 +212,15 @@ public sealed class DtrEndToEndTests : IClassFixture<SqliteStorage>, IDisposable
             if (answer is not null)
             {
                 var answered = new QuestionnaireResponse.AnswerComponent { Value = answer };
-                answered.Extension.Add(new Extension
-                {
-                    Url = ClinicalFactReader.InformationOrigin,
-                    Extension = [new Extension("source", new Code(origin))],
-                });
+                var informationOrigin = new Extension { Url = ClinicalFactReader.InformationOrigin, Extension = [new Extension("source", new Code(origin))] };
+                // dtrx-1: a manual (or overridden) answer names who gave it; an automatic one names nobody.
+                if (origin != "auto") informationOrigin.Extension.Add(new Extension { Url = "author", Extension = [new Extension("practitioner", new ResourceReference("Practitioner/pract-1"))] });
+                answered.Extension.Add(informationOrigin);
                 responseItem.Answer.Add(answered);
             }
             response.Item.Add(responseItem);
         }
-        FhirValidation.AssertValid(response);
+        Dtr.AssertValid(response, Dtr.QuestionnaireResponseProfile);
 
         // 4. PAS $submit with the QuestionnaireResponse in the Bundle, referenced from supportingInfo.
         var submitted = PasWithQuestionnaireResponse(response);

@@ -56,19 +56,54 @@ public sealed class NextQuestionTests : IClassFixture<SqliteStorage>, IDisposabl
         ["implantDistanceDocumented"] = new FhirBoolean(true),
     };
 
-    private static QuestionnaireResponse Start() => new()
+    private const string Canonical = "http://localhost/fhir/Questionnaire/0540-fda-prosense";
+
+    /// <summary>
+    /// The first call as SDC's adaptive flow makes it (sdc-questionnaireresponse-adapt): the response holds an adaptive
+    /// Questionnaire with no question yet, derived from the questionnaire to answer.
+    /// </summary>
+    private static QuestionnaireResponse Start()
     {
-        Questionnaire = "http://localhost/fhir/Questionnaire/0540-fda-prosense",
+        var adaptive = new Questionnaire
+        {
+            Id = "adaptive",
+            Meta = new Meta { Profile = [Dtr.AdaptiveQuestionnaireProfile] },
+            Title = "FDA label",
+            Status = PublicationStatus.Active,
+            SubjectType = [ResourceType.Patient],
+            DerivedFrom = [Canonical],
+            Text = new Narrative { Status = Narrative.NarrativeStatus.Generated, Div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>FDA label</p></div>" },
+        };
+        adaptive.Extension.Add(new Extension(NextQuestion.QuestionnaireAdaptive, new FhirBoolean(true)));
+        return new QuestionnaireResponse
+        {
+            Contained = [adaptive],
+            Questionnaire = "#adaptive",
+            Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress,
+            Subject = new ResourceReference("Patient/pat-1"),
+            Authored = "2026-03-02T10:00:00Z",
+        };
+    }
+
+    /// <summary>A first call that only names the questionnaire (no contained Questionnaire): accepted too.</summary>
+    private static QuestionnaireResponse StartByCanonical() => new()
+    {
+        Questionnaire = Canonical,
         Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress,
         Subject = new ResourceReference("Patient/pat-1"),
     };
 
     private async Task<QuestionnaireResponse> Next(Resource body)
     {
+        // As the DTR kit checks the adaptive flow: a request is an SDC adaptive QuestionnaireResponse, an answer an SDC
+        // QuestionnaireResponse (and an adaptive one), its contained Questionnaire a DTR adaptive Questionnaire.
+        if (body is QuestionnaireResponse sent) Dtr.AssertValid(sent, Dtr.AdaptiveQuestionnaireResponseProfile);
         var (status, resource) = await Dtr.PostAsync(_client, Path, body);
         Assert.True(status == HttpStatusCode.OK, FhirJson.Serialize(resource));
         var response = Assert.IsType<QuestionnaireResponse>(resource);
-        Dtr.AssertValid(response);
+        Dtr.AssertValid(response, Dtr.SdcQuestionnaireResponseProfile);
+        Dtr.AssertValid(response, Dtr.AdaptiveQuestionnaireResponseProfile);
+        foreach (var contained in response.Contained.OfType<Questionnaire>()) Dtr.AssertValid(contained, Dtr.AdaptiveQuestionnaireProfile);
         return response;
     }
 
@@ -101,6 +136,20 @@ public sealed class NextQuestionTests : IClassFixture<SqliteStorage>, IDisposabl
         Assert.True(Dtr.Has(contained, NextQuestion.QuestionnaireAdaptive));
         Assert.StartsWith("http://localhost/fhir/Questionnaire/0540-fda-prosense", Assert.Single(contained.DerivedFrom), StringComparison.Ordinal);
         Assert.Equal("member.birthDate", Assert.Single(contained.Item).LinkId);
+    }
+
+    [Fact]
+    public async Task AFirstCallNamingOnlyTheCanonical_GetsTheAdaptiveQuestionnaireMadeForIt()
+    {
+        var (status, resource) = await Dtr.PostAsync(_client, Path, StartByCanonical());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = Assert.IsType<QuestionnaireResponse>(resource);
+        var contained = Contained(response);
+        Assert.Equal("#" + contained.Id, response.Questionnaire);
+        Assert.StartsWith(Canonical, Assert.Single(contained.DerivedFrom), StringComparison.Ordinal);
+        Assert.Equal("member.birthDate", Assert.Single(contained.Item).LinkId);
+        Dtr.AssertValid(contained, Dtr.AdaptiveQuestionnaireProfile);
     }
 
     [Fact]
@@ -157,7 +206,7 @@ public sealed class NextQuestionTests : IClassFixture<SqliteStorage>, IDisposabl
     [Fact]
     public async Task AQuestionnaireOfAnotherPayer_Is400()
     {
-        var start = Start();
+        var start = StartByCanonical();
         start.Questionnaire = "https://other.example/Questionnaire/x";
 
         var (status, resource) = await Dtr.PostAsync(_client, Path, start);

@@ -145,6 +145,13 @@ public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, ID
         Assert.Contains("http://hl7.org/fhir/us/davinci-dtr/ImplementationGuide/hl7.fhir.us.davinci-dtr|2.0.1", capabilities.ImplementationGuide);
         var questionnaire = capabilities.Rest[0].Resource.Single(r => r.Type == "Questionnaire");
         Assert.Equal(["questionnaire-package", "next-question"], questionnaire.Operation.Select(o => o.Name));
+        // The resources a package holds are also read by id and searched by canonical (DtrResourceReadTests).
+        foreach (var type in new[] { "Questionnaire", "Library", "ValueSet" })
+        {
+            var resource = capabilities.Rest[0].Resource.Single(r => r.Type == type);
+            Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType], resource.Interaction.Select(i => i.Code!.Value));
+            Assert.Equal(["url", "version"], resource.SearchParam.Select(p => p.Name));
+        }
     }
 
     [Fact]

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Coverage.Fhir;
+using Coverage.Fhir.Dtr;
+using Coverage.Testing;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coverage.Server.Tests.Dtr;
+
+/// <summary>
+/// Every generated pre-population Library's ELM, executed by the reference JavaScript CQL engine (cql-execution 3.3.2
+/// with cql-exec-fhir 2.2.0: tools/dtr-elm-check) against a patient record, for the 0540 FDA label and the two criteria
+/// policies of the with-related-resources catalogue. The record is made from the Questionnaire itself — for each item
+/// with an initialExpression, Observations coded as the item is: an older final one, the latest final (amended) one,
+/// a later preliminary one, and a later one of another code — so the test holds for any catalogue: each definition
+/// must give the latest final value, and BirthDate the Patient's birth date.
+/// </summary>
+[Trait(Lane.Trait, Lane.Integration)]
+public sealed partial class ElmExecutionTests(SqliteStorage storage, ITestOutputHelper output) : IClassFixture<SqliteStorage>
+{
+    private const string BirthDate = "1950-03-01";
+
+    public static TheoryData<string?, string, string, string> Orders => new()
+    {
+        { null, "example-fda-cryo-rider", "0581T", "C50.412" },
+        { "with-related-resources", "standard", "C9734", "C79.51" },
+        { "with-related-resources", "standard", "61736", "G40.109" },
+    };
+
+    [GeneratedRegex("""^"(?<library>[^"]+)"\."(?<definition>[^"]+)"$""")]
+    private static partial Regex LibraryReference();
+
+    [NodeTheory]
+    [MemberData(nameof(Orders))]
+    public async Task EveryDefinition_GivesTheRecordsLatestFinalValue(string? catalogue, string plan, string code, string diagnosis)
+    {
+        var bundle = await PackageAsync(catalogue, plan, code, diagnosis);
+        var questionnaire = Dtr.QuestionnaireOf(bundle);
+        var library = Dtr.LibraryOf(bundle);
+        var prepopulated = questionnaire.Item.Where(i => Dtr.Has(i, QuestionnaireBuilder.InitialExpression)).ToList();
+        if (library is null)
+        {
+            // Nothing to pre-populate: no item may then point into a Library.
+            Assert.Empty(prepopulated);
+            Assert.False(Dtr.Has(questionnaire, QuestionnaireBuilder.CqfLibrary));
+            return;
+        }
+        Assert.NotEmpty(prepopulated);
+
+        var record = new Bundle { Type = Bundle.BundleType.Collection };
+        record.Entry.Add(new Bundle.EntryComponent { Resource = new Patient { Id = "p1", BirthDate = BirthDate } });
+        var expected = new Dictionary<string, object>(StringComparer.Ordinal);
+        var n = 0;
+        foreach (var item in prepopulated)
+        {
+            var expression = Dtr.Value<Expression>(item, QuestionnaireBuilder.InitialExpression);
+            Assert.Equal("text/cql", expression.Language);
+            var reference = LibraryReference().Match(expression.Expression_ ?? "");
+            Assert.True(reference.Success, $"{item.LinkId}: {expression.Expression_}");
+            Assert.Equal(library.Name, reference.Groups["library"].Value);
+            var definition = reference.Groups["definition"].Value;
+            if (item.Type == Questionnaire.QuestionnaireItemType.Date)
+            {
+                expected[definition] = BirthDate;
+                continue;
+            }
+            var coding = item.Code.First(c => c.System != FhirSystems.ClinicalFact);
+            var unit = item.Extension.FirstOrDefault(e => e.Url == QuestionnaireBuilder.UnitOption)?.Value as Coding;
+            Quantity Value(decimal value) => unit is null ? new Quantity { Value = value } : new Quantity(value, unit.Code, unit.System) { Unit = unit.Code };
+            Observation Made(string status, string issued, Coding code1, decimal value) => new()
+            {
+                Id = $"o{++n}",
+                Status = Enum.Parse<ObservationStatus>(status, ignoreCase: true),
+                Issued = DateTimeOffset.Parse(issued, System.Globalization.CultureInfo.InvariantCulture),
+                Subject = new ResourceReference("Patient/p1"),
+                Code = new CodeableConcept { Coding = [new Coding(code1.System, code1.Code)] },
+                Value = Value(value),
+            };
+            record.Entry.Add(new Bundle.EntryComponent { Resource = Made("final", "2026-01-01T00:00:00Z", coding, 1.4m) });
+            record.Entry.Add(new Bundle.EntryComponent { Resource = Made("amended", "2026-03-01T00:00:00Z", coding, 1.2m) });
+            record.Entry.Add(new Bundle.EntryComponent { Resource = Made("preliminary", "2026-05-01T00:00:00Z", coding, 9m) });
+            record.Entry.Add(new Bundle.EntryComponent { Resource = Made("final", "2026-06-01T00:00:00Z", new Coding("http://loinc.org", "8302-2"), 170m) });
+            expected[definition] = (1.2m, unit?.Code);
+        }
+
+        var results = await ElmCheck.RunAsync(library, record, output);
+
+        foreach (var (definition, value) in expected)
+        {
+            Assert.True(results.TryGetProperty(definition, out var result), $"{library.Name} has no result '{definition}': {results}");
+            if (value is string date) Assert.Equal(date, result.GetString());
+            else
+            {
+                var (number, unit) = ((decimal, string?))value;
+                Assert.Equal(number, result.GetProperty("value").GetDecimal());
+                if (unit is not null) Assert.Equal(unit, result.GetProperty("unit").GetString());
+            }
+        }
+    }
+
+    private async Task<Bundle> PackageAsync(string? catalogue, string plan, string code, string diagnosis)
+    {
+        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+        {
+            if (catalogue is not null) builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", catalogue));
+        });
+        using var client = app.CreateClient();
+        var order = Ehr.Order(code, diagnosis: diagnosis);
+        if (code.StartsWith('C')) order.Code = new CodeableConcept(FhirSystems.Hcpcs, code);
+        var (_, resource) = await Dtr.PostAsync(client, "/fhir/Questionnaire/$questionnaire-package", Dtr.PackageRequest(Ehr.Coverage(plan), order));
+        return Assert.Single(Dtr.Bundles(Assert.IsType<Parameters>(resource)));
+    }
+}
+
+/// <summary>
+/// tools/dtr-elm-check: <c>npm ci</c> once when its packages are not installed (test.sh does it), then
+/// <c>node check.js library.json record.json</c>, whose standard output is every definition's result as JSON.
+/// </summary>
+internal static class ElmCheck
+{
+    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static bool _installed;
+
+    public static string Folder => Path.Combine(CoverageApp.RepositoryRoot, "tools", "dtr-elm-check");
+
+    public static async Task<JsonElement> RunAsync(Hl7.Fhir.Model.Library library, Bundle record, ITestOutputHelper output)
+    {
+        await Once.WaitAsync();
+        try
+        {
+            if (!_installed && !Directory.Exists(Path.Combine(Folder, "node_modules"))) await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], output);
+            _installed = true;
+        }
+        finally
+        {
+            Once.Release();
+        }
+        var folder = Directory.CreateTempSubdirectory("dtr-elm-");
+        try
+        {
+            var libraryFile = Path.Combine(folder.FullName, "library.json");
+            var recordFile = Path.Combine(folder.FullName, "record.json");
+            await File.WriteAllTextAsync(libraryFile, FhirJson.Serialize(library));
+            await File.WriteAllTextAsync(recordFile, FhirJson.Serialize(record));
+            var stdout = await RunAsync("node", ["check.js", libraryFile, recordFile, "p1"], output);
+            return JsonDocument.Parse(stdout).RootElement.Clone();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> RunAsync(string program, string[] arguments, ITestOutputHelper output)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        output.WriteLine($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}{Environment.NewLine}{await stdout}{await stderr}");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed in {Folder}: {await stderr}");
+        return await stdout;
+    }
+}
