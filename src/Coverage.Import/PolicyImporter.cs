@@ -101,7 +101,13 @@ public static class PolicyImporter
                 notes.Add(new AnalystNote("versions", $"the revision history names {revisions.Count} versions; the document gives the statements of the latest " +
                     $"({revisions[^1].Effective:yyyy-MM-dd}) only: write each earlier version's statements from what its row says changed", revisions[0].Line));
             if (effective is not null && effective.Value != revisions[^1].Effective)
-                notes.Add(new AnalystNote("effectiveDate", $"the front page says {effective.Value:yyyy-MM-dd}, the latest revision {revisions[^1].Effective:yyyy-MM-dd}", effective.Line));
+            {
+                // The catalogue's policy takes effect with its latest version; the document gives two dates, and which
+                // one the payer means (a publish date after a committee's review, say) is the analyst's to say.
+                notes.Add(new AnalystNote("effectiveDate", $"the front page says {effective.Value:yyyy-MM-dd}, the latest revision {revisions[^1].Effective:yyyy-MM-dd}: " +
+                    "the draft gives no effective date; write the one the policy takes effect on (and the latest version's to match)", effective.Line));
+                effective = null;
+            }
         }
         else if (dated.Count > 0)
         {

@@ -66,6 +66,7 @@ internal static partial class PageFurniture
         var text = new List<SourceLine>();
         var blanks = new List<SourceLine>();
         var brokeHere = false;
+        SourceLine? previous = null;
         foreach (var line in lines)
         {
             if (furniture.Contains(line))
@@ -78,13 +79,13 @@ internal static partial class PageFurniture
                 blanks.Add(line);
                 continue;
             }
-            var previous = text.LastOrDefault(l => !l.IsBlank);
             var pageBreak = brokeHere || (previous is not null && previous.Page != line.Page);
             var runsOn = previous is not null && pageBreak && !EndsSentence(previous.Text) && StartsLowerCase(line.Text);
             if (!runsOn) text.AddRange(blanks);
             blanks.Clear();
             brokeHere = false;
             text.Add(line);
+            previous = line;
         }
         text.AddRange(blanks);
         return text;

@@ -134,7 +134,7 @@ internal static partial class CodingTableReader
 
     /// <summary>
     /// A table row: its first cell codes or a range, and a description — in a cell of its own (tab or column gap), or
-    /// after a single space when the description starts as words do ("58353 Endometrial ablation…").
+    /// after a single space when the description starts as words do ("12345 Repair of …").
     /// </summary>
     private static (List<string> Codes, string Description)? TableRow(string text, IReadOnlyList<string> cells)
     {

@@ -120,7 +120,7 @@ internal static partial class HeaderReader
     }
 
     /// <summary>
-    /// "Policy Number: MP-12", "Coverage Policy Number 0540", "Guideline # CG-1", "Document #: MED.00123",
+    /// "Policy Number: MP-12", "Coverage Policy Number 0123", "Guideline # CG-1", "Document #: MED.00123",
     /// "LCD ID: L12345", and a bare "Number: 0123" at the start of a line.
     /// </summary>
     [GeneratedRegex(@"(?:\b(?:Policy|Guideline|Document|Bulletin)\s*(?:Number|No\.?|#|ID)|\b(?:LCD|NCD|Article|Policy|Document)\s+ID|^\s*(?:Number|Document|Policy)(?=\s*:))\s*[.:#]*\s*(?<value>[A-Za-z]{0,8}[-.]?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)", RegexOptions.IgnoreCase)]
