@@ -190,6 +190,11 @@ public sealed class OtherLayoutsTests : IDisposable
         clock.Stop();
         Assert.True(draft.Codes.Max(c => c.Line.Page) >= 190, $"the codes are on the last page ({draft.Codes.Max(c => c.Line.Page)})");
         Assert.Equal(4, draft.Codes.Count);
+        // Only the running header and the page numbers are furniture: lines of text that differ in a number are text.
+        var furniture = draft.Report.Notes.Where(n => n.Item == "page header or footer").Select(n => n.Message).ToList();
+        Assert.Equal(2, furniture.Count);
+        Assert.Contains(furniture, m => m.StartsWith("\"Page 1 of ", StringComparison.Ordinal));
+        Assert.Contains(furniture, m => m.StartsWith("\"Synthetic test policy - Confidential\"", StringComparison.Ordinal));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"200 pages took {clock.Elapsed}");
     }
 

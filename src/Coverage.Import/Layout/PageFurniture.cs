@@ -103,8 +103,16 @@ internal static partial class PageFurniture
         return t.Length > 0 && char.IsLower(t[0]);
     }
 
-    /// <summary>The line with its digits set aside: "Page 3 of 12" and "Page 4 of 12" are the same footer.</summary>
-    private static string Key(SourceLine line) => Digits().Replace(Spaces().Replace(line.Text.Trim(), " "), "#").ToLowerInvariant();
+    /// <summary>
+    /// What makes two lines the same header or footer: their words, and, for a line that carries a page number ("Page 3
+    /// of 12", "Example Policy  Page 3", "12"), those words with the digits set aside. Only the page number changes from
+    /// page to page; two lines of text that differ in a number ("… line 11 …", "… line 12 …") are not furniture.
+    /// </summary>
+    private static string Key(SourceLine line)
+    {
+        var text = Spaces().Replace(line.Text.Trim(), " ").ToLowerInvariant();
+        return PageWithWords().IsMatch(text) || BareNumber().IsMatch(text) ? Digits().Replace(text, "#") : text;
+    }
 
     /// <summary>A line that is only a page number: "Page 3", "Page 3 of 12", "Page 3/12", "- 3 -".</summary>
     [GeneratedRegex(@"^\s*(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—])\s*$", RegexOptions.IgnoreCase)]
