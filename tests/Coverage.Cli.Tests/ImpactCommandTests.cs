@@ -168,6 +168,9 @@ public sealed class ImpactCommandTests : IDisposable
     [InlineData(new[] { "--claims", "no-such-file.837" }, "does not exist")]
     [InlineData(new[] { "--claims", "x", "--cases", "Data Source=x.db" }, "give one input")]
     [InlineData(new[] { "--cases", "Data Source=x.db", "--plan-map", "m.csv" }, "describe a claim file")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--out", "/no-such-folder/report.json" }, "--out '/no-such-folder/report.json': its folder does not exist")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--lines", "/no-such-folder/lines.csv" }, "--lines '/no-such-folder/lines.csv': its folder does not exist")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--out", "/" }, "--out '/' is a folder")]
     public void WrongCommandLine_IsAnInputErrorNamingIt(string[] arguments, string message)
     {
         var result = CliRunner.Run(["impact", .. arguments]);
