@@ -21,7 +21,13 @@ public static class DocumentReader
             ".pdf" => PdfTextLayer.Read(path),
             _ => throw new ImportException(path, $"'{extension}' is not a document the importer reads (.txt or .pdf)"),
         };
-        return FromLines(name, lines);
+        var document = FromLines(name, lines);
+        if (document.Lines.All(l => l.IsBlank))
+            // A scan whose only text is a stamped page number or header: the policy's words are images.
+            throw new ImportException(path, document.PageFurniture.Count > 0
+                ? "holds no text but its page headers and footers (a scan whose pages are images?): run it through OCR first, or import the policy's text"
+                : "holds no text");
+        return document;
     }
 
     /// <summary>The document from its raw lines: plain characters, furniture set aside, broken words whole.</summary>

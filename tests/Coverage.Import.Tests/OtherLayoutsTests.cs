@@ -176,6 +176,15 @@ public sealed class OtherLayoutsTests : IDisposable
         Assert.Equal("It is also written", document.Lines[1].Text);
     }
 
+    /// <summary>A scan whose only text layer is its stamped footers is refused as a scan, not as "no policy number".</summary>
+    [Fact]
+    public void ImportPdf_WhoseOnlyTextIsItsFooters_IsRefusedAsAScan()
+    {
+        var pdf = _temp.File("scan.pdf", TestPdfs.Printed(" \n \n \n \n", "", linesPerPage: 2));
+        var error = Assert.Throws<ImportException>(() => PolicyImporter.Import(pdf));
+        Assert.Contains("holds no text but its page headers and footers", error.Reason, StringComparison.Ordinal);
+    }
+
     /// <summary>A 200-page policy PDF imports in reasonable time; the text layer is read page by page.</summary>
     [Fact]
     public void ImportPdf_Of200Pages_TakesSeconds()

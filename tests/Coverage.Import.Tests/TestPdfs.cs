@@ -77,7 +77,7 @@ internal static class TestPdfs
         {
             var page = builder.AddPage(PageSize.Letter);
             var top = page.PageSize.Height - Margin;
-            page.AddText(header, 8, new PdfPoint(Margin, top), small);
+            if (header.Length > 0) page.AddText(header, 8, new PdfPoint(Margin, top), small);
             var y = top - 24;
             foreach (var raw in lines.Skip(p * linesPerPage).Take(linesPerPage))
             {
