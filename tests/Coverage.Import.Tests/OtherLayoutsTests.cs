@@ -89,6 +89,22 @@ public sealed class OtherLayoutsTests : IDisposable
         foreach (var reference in draft.References) Assert.StartsWith($"{reference.Number}.", On(reference.Line).TrimStart(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("January 1, 2025")]
+    [InlineData("01/01/2025")]
+    [InlineData("1/1/2025")]
+    [InlineData("01-01-2025")]
+    [InlineData("2025-01-01")]
+    [InlineData("Jan. 1, 2025")]
+    [InlineData("Jan 1, 2025")]
+    [InlineData("1 January 2025")]
+    public void Import_AnEffectiveDateInACommonFormat_IsRead(string written)
+    {
+        var text = File.ReadAllText(Fixture("uhc-layout.txt")).Replace("Effective Date: January 1, 2025", $"Effective Date: {written}", StringComparison.Ordinal);
+        var draft = PolicyImporter.Import(_temp.File("dated.txt", Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(new DateOnly(2025, 1, 1), draft.EffectiveDate?.Value);
+    }
+
     [Fact]
     public void Import_ACodeRange_IsKeptVerbatimWithANoteAndNotExpanded()
     {
