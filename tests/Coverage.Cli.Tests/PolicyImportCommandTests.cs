@@ -22,7 +22,8 @@ public sealed class PolicyImportCommandTests : IDisposable
     [InlineData("medicare-lcd-layout.txt", "draft: policy L99999 ", "2 statements (2 criteria to map to facts), 2 procedure codes, 1 diagnosis code")]
     public void Import_AnotherPayersLayout_WritesItsDraftAndValidateReadsIt(string fixture, string drafted, string counts)
     {
-        var output = Path.Combine(_temp, Path.GetFileNameWithoutExtension(fixture));
+        // Named as a catalogue names policy folders, "<id>-<words>", so that validate reads it where it is.
+        var output = Path.Combine(_temp, drafted.Split(' ')[2] + "-draft");
         var document = Path.Combine(CliRunner.RepositoryRoot, "tests", "Coverage.Import.Tests", "Fixtures", "Layouts", fixture);
         var result = CliRunner.Run("policy", "import", document, "--out", output);
 
