@@ -16,4 +16,9 @@ internal static class ExitCodes
     /// not mapped to facts, items only an analyst can supply, or "status: draft" still set).
     /// </summary>
     public const int Draft = 5;
+    /// <summary>
+    /// policy import: the importer itself failed on the document (a fault of the importer, not of the document);
+    /// the message names the file and the error, and nothing is written. Reported rather than shown as a stack trace.
+    /// </summary>
+    public const int ImporterFault = 6;
 }

@@ -72,6 +72,10 @@ internal static class ImpactCommand
         foreach (var path in new[] { request.Out, request.Lines })
             if (path is not null && request.Claims is not null && Path.GetFullPath(path) == Path.GetFullPath(request.Claims))
                 return Usage(stderr, "the report and the changed lines must not overwrite the input");
+        // Said before the run, not after it: a long run whose report cannot be written is a run lost.
+        foreach (var (option, path) in new[] { ("--out", request.Out), ("--lines", request.Lines) })
+            if (path is not null && (Directory.Exists(path) || Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder)))
+                return Usage(stderr, Directory.Exists(path) ? $"{option} '{path}' is a folder; name the file to write" : $"{option} '{path}': its folder does not exist");
 
         if (!Load("baseline", request.Baseline, stderr, out var baselineCatalogue)) return ExitCodes.CatalogueError;
         if (!Load("candidate", request.Candidate, stderr, out var candidateCatalogue)) return ExitCodes.CatalogueError;
@@ -130,7 +134,15 @@ internal static class ImpactCommand
         if (request.Out is null) stdout.Write(text);
         else
         {
-            File.WriteAllText(request.Out, text, new UTF8Encoding(false));
+            try
+            {
+                File.WriteAllText(request.Out, text, new UTF8Encoding(false));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"coverage: impact: cannot write the report to '{request.Out}': {e.Message}");
+                return ExitCodes.InputError;
+            }
             stdout.WriteLine($"coverage: impact: {report.Changed.Lines:N0} of {report.LinesCompared:N0} lines change; report written to {request.Out}");
         }
         if (report.Rejected > 0) stderr.WriteLine($"coverage: impact: {report.Rejected:N0} record(s) could not be decided and were left out (listed in the report)");

@@ -35,6 +35,14 @@ internal static class PolicyImportCommand
             stderr.WriteLine($"coverage: cannot import {e.File}: {e.Reason}");
             return ExitCodes.InputError;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Any document in gives a draft or a clear refusal; an error the importer did not foresee is its own fault,
+            // said with the file, never a stack trace.
+            stderr.WriteLine($"coverage: cannot import {file}: the importer failed on this document ({e.GetType().Name}: {e.Message}); " +
+                "nothing was written. Please report it with the document.");
+            return ExitCodes.ImporterFault;
+        }
         var statements = draft.Versions.SelectMany(v => v.Statements).ToList();
         var criteria = statements.Sum(s => s.Criteria.Count);
         stdout.WriteLine($"draft: policy {draft.Number.Value} \"{draft.Title?.Value}\" written to {outDir}");

@@ -17,6 +17,8 @@ public sealed record DraftPolicy
     public required IReadOnlyList<DraftModality> Modalities { get; init; }
     public required IReadOnlyList<DraftIndication> Indications { get; init; }
     public required IReadOnlyList<DraftCode> Codes { get; init; }
+    /// <summary>Code rows the catalogue has no place for as written (ranges, ICD-10-PCS codes): kept verbatim for the analyst.</summary>
+    public IReadOnlyList<DraftCodeListing> CodeListings { get; init; } = [];
     /// <summary>Oldest first.</summary>
     public required IReadOnlyList<DraftVersion> Versions { get; init; }
     public required IReadOnlyList<Sourced<string>> RelatedResources { get; init; }
@@ -52,6 +54,13 @@ public sealed record DraftCode
     public Sourced<string>? Heading { get; init; }
     public required SourceLine Line { get; init; }
 }
+
+/// <summary>
+/// A coding table's row the draft cannot write as a code: a range ("19081-19086", "C50.011–C50.929"), which is not
+/// expanded (the codes within it are the code set's, not the document's), or a code of a system the catalogue does
+/// not list (ICD-10-PCS). Kept verbatim with its line, and a note for the analyst.
+/// </summary>
+public sealed record DraftCodeListing(string Codes, string System, string Description, string Reason, Sourced<string>? Group, SourceLine Line);
 
 public sealed record DraftVersion
 {

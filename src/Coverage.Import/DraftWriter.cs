@@ -84,6 +84,15 @@ public static class DraftWriter
             }
         }
 
+        if (draft.CodeListings.Count > 0)
+        {
+            // Comments, not data: a range is not expanded and an ICD-10-PCS code has no place in the catalogue's codes.
+            y.AppendLine().AppendLine("# Listed in the coding tables but not written as codes (import-report.md, \"For the analyst\"):");
+            foreach (var listing in draft.CodeListings)
+                y.AppendLine($"#   {listing.System} {listing.Codes} \"{listing.Description.Replace('\n', ' ')}\"{Yaml.From(listing.Line)}" +
+                    (listing.Reason == "range" ? " (a range, not expanded)" : " (not a CPT or HCPCS code)"));
+        }
+
         if (draft.Versions.Count > 0)
         {
             y.AppendLine().AppendLine("versions:");

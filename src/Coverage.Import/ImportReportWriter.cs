@@ -54,6 +54,9 @@ public static class ImportReportWriter
         }
         foreach (var indication in draft.Indications)
             md.AppendLine(CultureInfo.InvariantCulture, $"- ICD-10-CM {string.Join(", ", indication.Diagnoses)} ({indication.Line.Where}): {indication.Name}");
+        foreach (var listing in draft.CodeListings)
+            md.AppendLine($"- {listing.System} {listing.Codes} ({listing.Line.Where}): {listing.Description}" +
+                (listing.Group is { } g ? $"; listed as \"{g.Value}\"" : "") + $" — kept verbatim, not in the draft ({Why(listing)})");
         md.AppendLine();
         md.AppendLine("## For the analyst");
         md.AppendLine();
@@ -68,6 +71,10 @@ public static class ImportReportWriter
             md.AppendLine(CultureInfo.InvariantCulture, $"- {Lines(text)} [{text.Section}]: {Excerpt(text.Text)}");
         return md.ToString();
     }
+
+    private static string Why(DraftCodeListing listing) => listing.Reason == "range"
+        ? "a range is not expanded"
+        : "the catalogue lists CPT and HCPCS procedure codes";
 
     public static string Json(DraftPolicy draft, string sha256)
     {
@@ -136,6 +143,19 @@ public static class ImportReportWriter
                 json.WriteStartArray("statements");
                 foreach (var id in DraftWriter.StatementsOf(code, draft)) json.WriteStringValue(id);
                 json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("codesNotWritten");
+            foreach (var listing in draft.CodeListings)
+            {
+                json.WriteStartObject();
+                json.WriteString("codes", listing.Codes);
+                json.WriteString("system", listing.System);
+                Where(json, listing.Line);
+                json.WriteString("description", listing.Description);
+                if (listing.Group is { } group) json.WriteString("listedAs", group.Value);
+                json.WriteString("reason", listing.Reason);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

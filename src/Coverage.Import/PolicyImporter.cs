@@ -18,8 +18,11 @@ public static class PolicyImporter
         var notes = new List<AnalystNote>();
 
         var firstCoverage = sections.FirstOrDefault(s => s.Kind == SectionKind.Coverage);
-        var front = sections.TakeWhile(s => s != firstCoverage).Where(s => s.Kind is SectionKind.Front or SectionKind.Contents)
-            .SelectMany(s => s.Lines).ToList();
+        // The front page is everything before the coverage statements, headings included: some payers print the dates
+        // under a heading of their own ("Policy History: Last Review …, Effective …").
+        var front = firstCoverage?.Heading is { } coverageHeading
+            ? document.Lines.TakeWhile(l => l != coverageHeading).ToList()
+            : sections.Where(s => s.Kind is SectionKind.Front or SectionKind.Contents).SelectMany(s => s.Lines).ToList();
         var header = HeaderReader.Read(front, document.Lines, use);
         if (header.Number is null)
             throw new ImportException(path, "no policy number found (a label such as \"Policy Number\", \"Coverage Policy Number\" or \"Guideline #\" " +
@@ -44,6 +47,7 @@ public static class PolicyImporter
         if (header.NextReviewDate is null)
             notes.Add(new AnalystNote("nextReviewDate", "the document gives no next review date" +
                 (header.OtherDates.Count > 0 ? $" ({string.Join("; ", header.OtherDates.Select(d => d.Value))})" : ""), header.OtherDates.Count > 0 ? header.OtherDates[0].Line : null));
+        notes.AddRange(FurnitureNotes(document));
         if (header.Publisher is null) notes.Add(new AnalystNote("publisher", "the document does not name its publisher in a form the importer reads", null));
 
         return new DraftPolicy
@@ -58,6 +62,7 @@ public static class PolicyImporter
             Modalities = statements.Modalities,
             Indications = coding.Indications,
             Codes = coding.Codes,
+            CodeListings = coding.Listings,
             Versions = versions,
             RelatedResources = related,
             References = references,
@@ -96,7 +101,13 @@ public static class PolicyImporter
                 notes.Add(new AnalystNote("versions", $"the revision history names {revisions.Count} versions; the document gives the statements of the latest " +
                     $"({revisions[^1].Effective:yyyy-MM-dd}) only: write each earlier version's statements from what its row says changed", revisions[0].Line));
             if (effective is not null && effective.Value != revisions[^1].Effective)
-                notes.Add(new AnalystNote("effectiveDate", $"the front page says {effective.Value:yyyy-MM-dd}, the latest revision {revisions[^1].Effective:yyyy-MM-dd}", effective.Line));
+            {
+                // The catalogue's policy takes effect with its latest version; the document gives two dates, and which
+                // one the payer means (a publish date after a committee's review, say) is the analyst's to say.
+                notes.Add(new AnalystNote("effectiveDate", $"the front page says {effective.Value:yyyy-MM-dd}, the latest revision {revisions[^1].Effective:yyyy-MM-dd}: " +
+                    "the draft gives no effective date; write the one the policy takes effect on (and the latest version's to match)", effective.Line));
+                effective = null;
+            }
         }
         else if (dated.Count > 0)
         {
@@ -158,6 +169,17 @@ public static class PolicyImporter
         }
         return related;
     }
+
+    /// <summary>
+    /// The page headers and footers set aside, one note per distinct line (digits aside), with the first place it
+    /// stands and how often: the report says what was taken out of the text, and where.
+    /// </summary>
+    private static IEnumerable<AnalystNote> FurnitureNotes(PolicyDocument document) =>
+        document.PageFurniture
+            .GroupBy(l => System.Text.RegularExpressions.Regex.Replace(l.Text.Trim(), @"\d+", "#"), StringComparer.OrdinalIgnoreCase)
+            .Select(g => new AnalystNote("page header or footer",
+                $"\"{g.First().Text.Trim()}\" set aside as a page header or footer ({g.Count()} line{(g.Count() == 1 ? "" : "s")}: {string.Join(", ", g.Take(5).Select(l => l.Number))}{(g.Count() > 5 ? ", …" : "")})",
+                g.First()));
 
     /// <summary>Every run of lines no reader placed, by section, with its first and last line.</summary>
     private static List<UnplacedText> Unplaced(IReadOnlyList<Section> sections, LineUse use)

@@ -168,6 +168,9 @@ public sealed class ImpactCommandTests : IDisposable
     [InlineData(new[] { "--claims", "no-such-file.837" }, "does not exist")]
     [InlineData(new[] { "--claims", "x", "--cases", "Data Source=x.db" }, "give one input")]
     [InlineData(new[] { "--cases", "Data Source=x.db", "--plan-map", "m.csv" }, "describe a claim file")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--out", "/no-such-folder/report.json" }, "--out '/no-such-folder/report.json': its folder does not exist")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--lines", "/no-such-folder/lines.csv" }, "--lines '/no-such-folder/lines.csv': its folder does not exist")]
+    [InlineData(new[] { "--cases", "Data Source=x.db", "--out", "/" }, "--out '/' is a folder")]
     public void WrongCommandLine_IsAnInputErrorNamingIt(string[] arguments, string message)
     {
         var result = CliRunner.Run(["impact", .. arguments]);
@@ -201,6 +204,31 @@ public sealed class ImpactCommandTests : IDisposable
         var totals = json.RootElement.GetProperty("totals");
         Assert.Equal(2, totals.GetProperty("linesChanged").GetInt64());
         Assert.Equal(10300.00m, totals.GetProperty("billedAffected").GetDecimal());
+    }
+
+    /// <summary>NDJSON with a line that is not JSON, one that is not an object and a request the rules refuse: each reported, the rest decided.</summary>
+    [Fact]
+    public void NdjsonWithBadRecords_ReportsThemAndKeepsTheGoodOnes()
+    {
+        var requests = FilePath("mixed.ndjson");
+        var good = ImpactFixtures.CryoablationRequests();
+        File.WriteAllLines(requests, [good[0], "{\"requestId\": \"BROKEN\"", "[1, 2]", good[1].Replace("\"dateOfService\"", "\"dateOfServiceX\"", StringComparison.Ordinal), .. good.Skip(2)]);
+        var charges = FilePath("charges.csv");
+        File.WriteAllText(charges, ImpactFixtures.CryoablationCharges);
+
+        var result = CliRunner.Run("--catalogue", ImpactFixtures.CoversOnLabelCryoablation, "impact", "--claims", requests, "--charges", charges, "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var rejected = json.RootElement.GetProperty("rejected");
+        Assert.Equal(3, rejected.GetProperty("count").GetInt64());
+        var sample = rejected.GetProperty("sample").EnumerateArray().ToList();
+        Assert.Equal(["line 2", "line 3", "line 4"], sample.Select(s => s.GetProperty("position").GetString()));
+        Assert.Contains("not valid JSON", sample[0].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("must be a JSON object", sample[1].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        // The records read are all counted; the good ones are decided as without the bad lines around them.
+        var totals = json.RootElement.GetProperty("totals");
+        Assert.Equal(good.Count + 2, totals.GetProperty("records").GetInt64());
     }
 
     [Fact]

@@ -15,6 +15,25 @@ public sealed class PolicyImportCommandTests : IDisposable
 
     private const string Hifu = "anthem-cg-med-81-ultrasound-ablation-oncologic.txt";
 
+    [Theory]
+    [InlineData("aetna-cpb-layout.txt", "draft: policy 0917 ", "2 statements (3 criteria to map to facts), 4 procedure codes, 1 diagnosis code")]
+    [InlineData("uhc-layout.txt", "draft: policy 2025T0999A ", "2 statements (3 criteria to map to facts), 3 procedure codes, 2 diagnosis codes")]
+    [InlineData("anthem-med-layout.txt", "draft: policy MED.00999 ", "2 statements (2 criteria to map to facts), 1 procedure code, 1 diagnosis code")]
+    [InlineData("medicare-lcd-layout.txt", "draft: policy L99999 ", "2 statements (2 criteria to map to facts), 2 procedure codes, 1 diagnosis code")]
+    public void Import_AnotherPayersLayout_WritesItsDraftAndValidateReadsIt(string fixture, string drafted, string counts)
+    {
+        // Named as a catalogue names policy folders, "<id>-<words>", so that validate reads it where it is.
+        var output = Path.Combine(_temp, drafted.Split(' ')[2] + "-draft");
+        var document = Path.Combine(CliRunner.RepositoryRoot, "tests", "Coverage.Import.Tests", "Fixtures", "Layouts", fixture);
+        var result = CliRunner.Run("policy", "import", document, "--out", output);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(drafted, result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(counts, result.Stdout, StringComparison.Ordinal);
+        // The draft reads as a draft (exit 5: criteria to map), not as broken files (exit 1).
+        Assert.Equal(5, CliRunner.Run("policy", "validate", output).ExitCode);
+    }
+
     [Fact]
     public void Import_0540_WritesTheDraftFolderAndItsReport()
     {

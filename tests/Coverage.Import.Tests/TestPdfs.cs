@@ -61,6 +61,41 @@ internal static class TestPdfs
         return (builder.Build(), string.Join('\n', drawn));
     }
 
+    /// <summary>
+    /// A printed policy's PDF: <paramref name="linesPerPage"/> lines of the text on each page (Helvetica, proportional,
+    /// as payers print), under a running header and over a footer "Page N of M" in a smaller size, both repeated on
+    /// every page. Returns the PDF and the body text it draws, line by line, without the header and footer.
+    /// </summary>
+    public static byte[] Printed(string text, string header, int linesPerPage)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        var pages = (lines.Length + linesPerPage - 1) / linesPerPage;
+        var builder = new PdfDocumentBuilder();
+        var body = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var small = builder.AddStandard14Font(Standard14Font.HelveticaOblique);
+        for (var p = 0; p < pages; p++)
+        {
+            var page = builder.AddPage(PageSize.Letter);
+            var top = page.PageSize.Height - Margin;
+            if (header.Length > 0) page.AddText(header, 8, new PdfPoint(Margin, top), small);
+            var y = top - 24;
+            foreach (var raw in lines.Skip(p * linesPerPage).Take(linesPerPage))
+            {
+                var line = ExpandTabs(raw);
+                var indent = line.Length - line.TrimStart().Length;
+                // Columns: each run of text after a gap of two or more spaces starts at its own x, as a table's cells do.
+                foreach (System.Text.RegularExpressions.Match cell in System.Text.RegularExpressions.Regex.Matches(line.Trim(), @"\S+(?: \S+)*"))
+                {
+                    var drawable = string.Concat(cell.Value.Select(c => c is >= ' ' and <= '~' ? c.ToString() : Ascii(c)));
+                    page.AddText(drawable, 10, new PdfPoint(Margin + (indent + cell.Index) * 6, y), body);
+                }
+                y -= 13;
+            }
+            page.AddText($"Page {p + 1} of {pages}", 8, new PdfPoint(page.PageSize.Width / 2 - 20, Margin - 12), small);
+        }
+        return builder.Build();
+    }
+
     /// <summary>A PDF whose only page holds a drawn rectangle and no text: what a scan without OCR looks like to a reader.</summary>
     public static byte[] WithoutText()
     {

@@ -17,39 +17,71 @@ internal static partial class HeaderReader
     public static Header Read(IReadOnlyList<SourceLine> front, IReadOnlyList<SourceLine> all, LineUse use)
     {
         Sourced<string>? number = null;
-        foreach (var line in front)
-            if (NumberLabel().Match(line.Text) is { Success: true } m && m.Groups["value"].Value.Any(char.IsDigit))
+        for (var i = 0; i < front.Count && number is null; i++)
+        {
+            if (NumberLabel().Match(front[i].Text) is { Success: true } m && m.Groups["value"].Value.Any(char.IsDigit))
+                number = new Sourced<string>(m.Groups["value"].Value.TrimEnd('.', ','), front[i]);
+            // A label alone on its line, as a table of fields prints it ("LCD ID" over "L12345"): the value is the next line.
+            else if (LabelAlone(NumberLabelAlone(), front, i) is { } below && NumberValue().Match(below.Text) is { Success: true } v && v.Value.Any(char.IsDigit))
             {
-                number = new Sourced<string>(m.Groups["value"].Value.TrimEnd('.', ','), line);
-                break;
+                number = new Sourced<string>(v.Value.Trim().TrimEnd('.', ','), below);
+                use.Place(front[i]);
             }
+        }
 
-        var title = Labelled(front, TitleLabel()) ?? (number is null ? null : TitleBeside(front, number.Line));
+        var title = Labelled(front, TitleLabel(), use) ?? (number is null ? null : TitleBeside(front, number.Line));
         Sourced<DateOnly>? effective = null, nextReview = null;
         var others = new List<Sourced<string>>();
-        foreach (var line in front)
-            foreach (Match m in DateLabel().Matches(line.Text))
+        for (var i = 0; i < front.Count; i++)
+        {
+            var line = front[i];
+            var text = line.Text;
+            var valueLine = line;
+            if (DateLabelAlone().IsMatch(text) && LabelAlone(DateLabelAlone(), front, i) is { } below && DateValue().IsMatch(below.Text))
             {
-                var label = m.Groups["label"].Value;
+                // "Revision Effective Date" over "For services performed on or after 01/01/2025".
+                text = text.Trim() + ": " + below.Text.Trim();
+                valueLine = below;
+                use.Place(line);
+            }
+            foreach (Match m in DateLabel().Matches(text))
+            {
+                var label = Spaces().Replace(m.Groups["label"].Value, " ");
                 var value = m.Groups["value"].Value.Trim();
                 var isEffective = EffectiveLabel().IsMatch(label);
                 var isNextReview = NextReviewLabel().IsMatch(label);
-                if (isEffective && effective is null && DocumentDates.TryParse(value, out var e)) effective = new(e, line);
-                else if (isNextReview && nextReview is null && DocumentDates.TryParse(value, out var n)) nextReview = new(n, line);
-                else others.Add(new Sourced<string>($"{label}: {value}", line));
-                use.Place(line);
+                if (isEffective && effective is null && DocumentDates.TryParse(value, out var e)) effective = new(e, valueLine);
+                else if (isNextReview && nextReview is null && DocumentDates.TryParse(value, out var n)) nextReview = new(n, valueLine);
+                else others.Add(new Sourced<string>($"{label}: {value}", valueLine));
+                use.Place(valueLine);
             }
+        }
         if (number is not null) use.Place(number.Line);
         if (title is not null) use.Place(title.Line);
         var publisher = Publisher(all, number?.Value);
         return new Header(number, title, publisher, effective, nextReview, others);
     }
 
-    private static Sourced<string>? Labelled(IEnumerable<SourceLine> lines, Regex label)
+    private static Sourced<string>? Labelled(IReadOnlyList<SourceLine> lines, Regex label, LineUse use)
     {
-        foreach (var line in lines)
-            if (label.Match(line.Text) is { Success: true } m) return new Sourced<string>(InlineMarkup.Clean(m.Groups["value"].Value), line);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (label.Match(lines[i].Text) is { Success: true } m) return new Sourced<string>(InlineMarkup.Clean(m.Groups["value"].Value), lines[i]);
+            if (LabelAlone(TitleLabelAlone(), lines, i) is { } below && IsPlainTitle(below.Text))
+            {
+                use.Place(lines[i]);
+                return new Sourced<string>(InlineMarkup.Clean(below.Text), below);
+            }
+        }
         return null;
+    }
+
+    /// <summary>The line below a label that stands alone on its line (its value), or null.</summary>
+    private static SourceLine? LabelAlone(Regex label, IReadOnlyList<SourceLine> lines, int at)
+    {
+        if (!label.IsMatch(lines[at].Text)) return null;
+        var below = lines.Skip(at + 1).FirstOrDefault(l => !l.IsBlank);
+        return below is not null && below.Number - lines[at].Number <= 3 ? below : null;
     }
 
     /// <summary>The title stands next to the number: the next plain line, else the one before (a labelled line is not a title).</summary>
@@ -87,20 +119,47 @@ internal static partial class HeaderReader
         return null;
     }
 
-    [GeneratedRegex(@"\b(?:Policy|Guideline|Document|Bulletin)\s*(?:Number|No\.?|#)\s*[.:]*\s*(?<value>[A-Za-z]{0,8}[-.]?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// "Policy Number: MP-12", "Coverage Policy Number 0123", "Guideline # CG-1", "Document #: MED.00123",
+    /// "LCD ID: L12345", and a bare "Number: 0123" at the start of a line.
+    /// </summary>
+    [GeneratedRegex(@"(?:\b(?:Policy|Guideline|Document|Bulletin)\s*(?:Number|No\.?|#|ID)|\b(?:LCD|NCD|Article|Policy|Document)\s+ID|^\s*(?:Number|Document|Policy)(?=\s*:))\s*[.:#]*\s*(?<value>[A-Za-z]{0,8}[-.]?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)", RegexOptions.IgnoreCase)]
     private static partial Regex NumberLabel();
 
-    [GeneratedRegex(@"^\s*(?:Subject|Title|Policy Title|Policy Name)\s*:\s*(?<value>.+?)\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:(?:Policy|Guideline|Document)\s+(?:Number|No\.?|#|ID)|(?:LCD|NCD|Article)\s+ID|Number)\s*:?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex NumberLabelAlone();
+
+    [GeneratedRegex(@"^\s*[A-Za-z]{0,8}[-.]?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*\s*$")]
+    private static partial Regex NumberValue();
+
+    [GeneratedRegex(@"^\s*(?:Subject|Title|Policy Title|Policy Name|Medical Policy Title|LCD Title|Article Title|Guideline Title)\s*:\s*(?<value>.+?)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TitleLabel();
 
-    [GeneratedRegex(@"(?<label>(?:Original\s+|Next\s+|Last\s+|Latest\s+)?(?:Effective|Review|Publish|Published|Revision|Revised)\s+Date)\s*[.:]*\s*(?<value>" + DocumentDates.Pattern + @"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:Policy Title|Medical Policy Title|LCD Title|Article Title|Guideline Title)\s*:?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleLabelAlone();
+
+    /// <summary>
+    /// A date with its label: "Effective Date: 01/01/2025", "Next Review Date 1/1/2026", "Last Review: 03/12/2025"
+    /// (without "Date" the label takes a colon), "Revision Effective Date: For services performed on or after 01/01/2025".
+    /// </summary>
+    [GeneratedRegex(@"(?<label>(?:Original\s+|Next\s+|Last\s+|Latest\s+|Revision\s+|Current\s+)?(?:Effective|Review|Reviewed|Publish|Published|Revision|Revised|Approval|Approved)(?:\s+Date|(?=\s*:)))\s*[.:]*\s*(?:For\s+services\s+performed\s+on\s+or\s+after\s+)?(?<value>" + DocumentDates.Pattern + @"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})", RegexOptions.IgnoreCase)]
     private static partial Regex DateLabel();
 
-    [GeneratedRegex(@"^(?:Effective|Publish|Published)\s+Date$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:Original\s+|Next\s+|Last\s+|Latest\s+|Revision\s+|Current\s+)?(?:Effective|Review|Reviewed|Publish|Published|Revision|Revised)\s+Date\s*:?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DateLabelAlone();
+
+    [GeneratedRegex(@"^\s*(?:For\s+services\s+performed\s+on\s+or\s+after\s+)?" + DocumentDates.Pattern + @"\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex DateValue();
+
+    /// <summary>The date the document (its current version) takes effect: "Effective Date", "Publish Date", an LCD's "Revision Effective Date".</summary>
+    [GeneratedRegex(@"^(?:Revision\s+|Current\s+)?(?:Effective|Publish|Published)(?:\s+Date)?$", RegexOptions.IgnoreCase)]
     private static partial Regex EffectiveLabel();
 
-    [GeneratedRegex(@"^Next\s+Review\s+Date$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^Next\s+Review(?:\s+Date)?$", RegexOptions.IgnoreCase)]
     private static partial Regex NextReviewLabel();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 
     [GeneratedRegex(@"^\s*(?<publisher>[A-Z][\w&.' ]*?)\s+(?:Clinical\s+UM\s+Guideline|Medical\s+Policy|Coverage\s+Policy|Clinical\s+Policy\s+Bulletin|Payment\s+Policy|Reimbursement\s+Policy)\s+(?<number>[A-Za-z0-9][A-Za-z0-9.\-]*)", RegexOptions.IgnoreCase)]
     private static partial Regex PublisherBeforeKind();

@@ -3,7 +3,7 @@ namespace Coverage.Import.Parsing;
 /// <summary>Which lines of the document some part of the draft holds; the rest goes to the report.</summary>
 internal sealed class LineUse(PolicyDocument document)
 {
-    private readonly bool[] _placed = new bool[document.Lines.Count + 1];
+    private readonly bool[] _placed = new bool[document.LastLineNumber + 1];
 
     public void Place(SourceLine line) => _placed[line.Number] = true;
 

@@ -22,6 +22,9 @@ internal static partial class SectionFinder
         ["description"] = SectionKind.Overview,
         ["summary"] = SectionKind.Overview,
         ["scope"] = SectionKind.Overview,
+        ["description/scope"] = SectionKind.Overview,
+        ["description of services"] = SectionKind.Overview,
+        ["description of procedure or service"] = SectionKind.Overview,
         ["coverage policy"] = SectionKind.Coverage,
         ["clinical indications"] = SectionKind.Coverage,
         ["policy"] = SectionKind.Coverage,
@@ -29,6 +32,14 @@ internal static partial class SectionFinder
         ["medical policy statement"] = SectionKind.Coverage,
         ["coverage criteria"] = SectionKind.Coverage,
         ["coverage"] = SectionKind.Coverage,
+        ["coverage rationale"] = SectionKind.Coverage,
+        ["position statement"] = SectionKind.Coverage,
+        ["coverage indications, limitations, and/or medical necessity"] = SectionKind.Coverage,
+        ["coverage indications, limitations and/or medical necessity"] = SectionKind.Coverage,
+        ["medical necessity criteria"] = SectionKind.Coverage,
+        ["coverage guidelines"] = SectionKind.Coverage,
+        ["applicable codes"] = SectionKind.Coding,
+        ["coding implications"] = SectionKind.Coding,
         ["coding information"] = SectionKind.Coding,
         ["coding"] = SectionKind.Coding,
         ["codes"] = SectionKind.Coding,
@@ -40,11 +51,36 @@ internal static partial class SectionFinder
         ["health equity considerations"] = SectionKind.Background,
         ["governing bodies"] = SectionKind.Background,
         ["benefit application"] = SectionKind.Background,
+        ["background/overview"] = SectionKind.Background,
+        ["clinical evidence"] = SectionKind.Background,
+        ["benefit considerations"] = SectionKind.Background,
+        ["definitions"] = SectionKind.Background,
+        ["summary of evidence"] = SectionKind.Background,
+        ["analysis of evidence (rationale for determination)"] = SectionKind.Background,
+        ["analysis of evidence"] = SectionKind.Background,
+        ["general information"] = SectionKind.Background,
+        ["documentation requirements"] = SectionKind.Background,
+        ["utilization guidelines"] = SectionKind.Background,
+        ["cms national coverage policy"] = SectionKind.Background,
+        ["u.s. food and drug administration (fda)"] = SectionKind.Background,
+        ["centers for medicare and medicaid services (cms)"] = SectionKind.Background,
+        ["regulatory status"] = SectionKind.Background,
+        ["policy guidelines"] = SectionKind.Background,
+        ["websites for additional information"] = SectionKind.Background,
+        ["index"] = SectionKind.Background,
+        ["appendix"] = SectionKind.Background,
+        ["discussion"] = SectionKind.Background,
         ["references"] = SectionKind.References,
+        ["bibliography"] = SectionKind.References,
+        ["sources of information"] = SectionKind.References,
+        ["the above policy is based on the following references"] = SectionKind.References,
         ["revision details"] = SectionKind.Revisions,
         ["revision history"] = SectionKind.Revisions,
         ["document history"] = SectionKind.Revisions,
         ["policy history"] = SectionKind.Revisions,
+        ["policy history/revision information"] = SectionKind.Revisions,
+        ["revision history information"] = SectionKind.Revisions,
+        ["history"] = SectionKind.Revisions,
     };
 
     public static IReadOnlyList<Section> Split(PolicyDocument document)
@@ -70,10 +106,24 @@ internal static partial class SectionFinder
     /// <summary>The heading a line is, with its name as the document writes it ("POLICY", "Coding").</summary>
     public static (SectionKind Kind, string Name)? HeadingOf(string line)
     {
-        var text = Annotation().Replace(line, "").Trim().TrimEnd(':').Trim();
-        if (text.Length == 0 || !Headings.TryGetValue(text, out var kind)) return null;
-        return (kind, text);
+        var text = Annotation().Replace(line, "").Trim();
+        var listing = text.EndsWith(':');
+        text = text.TrimEnd(':').Trim();
+        if (text.Length == 0 || text.Length > 80) return null;
+        // A heading may carry its section number ("I. Policy", "3. References"), which is not part of its name.
+        var bare = SectionNumber().Replace(text, "");
+        if (Headings.TryGetValue(bare, out var kind)) return (kind, text);
+        // "CPT Codes / HCPCS Codes / ICD-10 Codes", "ICD-10-CM Codes that Support Medical Necessity": a heading of codes.
+        // With a colon it introduces a list inside a coding section instead ("CPT codes covered if …:").
+        if (!listing && CodesHeading().IsMatch(bare)) return (SectionKind.Coding, text);
+        return null;
     }
+
+    [GeneratedRegex(@"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-Z])")]
+    private static partial Regex SectionNumber();
+
+    [GeneratedRegex(@"^(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)(?:®|\*)*(?:\s*(?:/|,|and)\s*(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)(?:®|\*)*)*\s+Codes?\b(?:\s*(?:/|,|and)\s*(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+Codes?)*(?:\s+that\s+[A-Za-z ]{1,50})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex CodesHeading();
 
     [GeneratedRegex(@"\s*\[[^\]]*\]\s*$")]
     private static partial Regex Annotation();

@@ -54,11 +54,20 @@ internal static partial class StatementReader
                 continue;
             }
             if (skipping) continue;
-            if (block.Count == 1 && IsSubheading(text))
+            if (block.Count == 1 && (IsSubheading(text) || (RomanNumber().IsMatch(text) && !text.EndsWith('.') && text.Split(' ').Length <= 8)))
             {
                 subheading = text.TrimEnd(':').Trim();
                 use.Place(first);
                 continue;
+            }
+            if (block.Count > 1 && IsHeadingAbove(block))
+            {
+                // "I. Medical Necessity" right above its statement, with no blank line between: the subheading, then the
+                // statement as a block of its own.
+                subheading = InlineMarkup.Clean(first.Text).TrimEnd(':').Trim();
+                use.Place(first);
+                block = block[1..];
+                first = block[0];
             }
             if (ListItems.IsItem(first.Text)) continue; // a list no statement introduces: reported
 
@@ -71,9 +80,27 @@ internal static partial class StatementReader
             if (lead.EndsWith(':'))
             {
                 var listLines = block.Skip(leadLines.Count).ToList();
-                while (b + 1 < blocks.Count && ListItems.IsItem(blocks[b + 1][0].Text)) listLines.AddRange(blocks[++b]);
+                var listKind = ListItems.Kind(listLines.FirstOrDefault()?.Text ?? "");
+                var listIndent = listLines.Count > 0 ? Indentation(listLines[0].Text) : 0;
+                // The list ends where an item of another kind stands at its depth ("II." after "A.", "B.").
+                var end = listLines.FindIndex(l => listKind is not null && ListItems.Kind(l.Text) is { } kind && kind != listKind && Indentation(l.Text) <= listIndent);
+                if (end > 0)
+                {
+                    blocks.Insert(b + 1, listLines[end..]);
+                    listLines = listLines[..end];
+                }
+                while (b + 1 < blocks.Count && ListItems.IsItem(blocks[b + 1][0].Text)
+                       && (listKind is null || ListItems.Kind(blocks[b + 1][0].Text) == listKind || Indentation(blocks[b + 1][0].Text) > listIndent))
+                {
+                    if (listKind is null)
+                        (listKind, listIndent) = (ListItems.Kind(blocks[b + 1][0].Text), Indentation(blocks[b + 1][0].Text));
+                    listLines.AddRange(blocks[++b]);
+                }
+                // An item further in than the list's first is part of the item above it (a sub-list, kept in its
+                // criterion's words), not a criterion of its own: its meaning depends on the item it belongs to.
+                var itemIndent = listLines.Where(l => ListItems.IsItem(l.Text)).Select(l => Indentation(l.Text)).DefaultIfEmpty(0).First();
                 foreach (var line in listLines)
-                    if (ListItems.IsItem(line.Text) || items.Count == 0) items.Add([line]);
+                    if ((ListItems.IsItem(line.Text) && Indentation(line.Text) <= itemIndent + 1) || items.Count == 0) items.Add([line]);
                     else items[^1].Add(line);
             }
             var sectionName = subheading is null ? section.Name : $"{section.Name}: {subheading}";
@@ -182,12 +209,27 @@ internal static partial class StatementReader
         _ => null,
     };
 
+    private static int Indentation(string text) => text.Length - text.TrimStart().Length;
+
+    /// <summary>A block's first line is the heading of the statement below it: short, numbered as a section or not a sentence, and followed by prose.</summary>
+    private static bool IsHeadingAbove(List<SourceLine> block)
+    {
+        var first = block[0].Text.Trim();
+        if (ListItems.IsItem(block[1].Text) || first.EndsWith('.') || first.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > 8) return false;
+        if (RomanNumber().IsMatch(first)) return true;
+        return !ListItems.IsItem(first) && IsSubheading(first) && Determinations.Find(InlineMarkup.Join(block.Skip(1).Select(l => l.Text))) is not null;
+    }
+
     private static bool IsSubheading(string text)
     {
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return words.Length <= 8 && !text.TrimEnd(':').Contains('.', StringComparison.Ordinal) && !ListItems.IsItem(text)
                && (Determinations.Find(text) is null || text.TrimEnd().EndsWith(':'));
     }
+
+    /// <summary>A section number in Roman numerals: "II. Experimental, Investigational, or Unproven".</summary>
+    [GeneratedRegex(@"^\s*[IVX]{1,5}\.\s+(?=[A-Z])")]
+    private static partial Regex RomanNumber();
 
     [GeneratedRegex(@"^For (?:dates of service|services (?:rendered|provided)) (?:(?<from>on or after)|prior to|before) (?<date>" + DocumentDates.Pattern + @")\s*:?$", RegexOptions.IgnoreCase)]
     private static partial Regex DateScope();

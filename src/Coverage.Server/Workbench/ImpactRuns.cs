@@ -38,10 +38,50 @@ public sealed partial class ImpactRuns(
         // Only a listed name is a folder to read: no path the form could send reaches the file system.
         if (candidate is null || !Candidates().Contains(candidate, StringComparer.Ordinal))
             return (null, $"Choose a candidate catalogue of {CandidatesPath}.");
+        return StartWith(candidate, () => Load(Path.Combine(CandidatesPath, candidate)), caller);
+    }
+
+    /// <summary>
+    /// Starts a run of a catalogue uploaded as a zip archive (<see cref="CandidateArchive"/>): unpacked into a folder of
+    /// the server's, validated as any catalogue, and the folder deleted once read; or says why not, before any run.
+    /// </summary>
+    public (ImpactRun? Run, string? Problem) StartUploaded(Stream archive, string fileName, Caller caller)
+    {
+        var name = UploadName(fileName);
+        return StartWith(name, () =>
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "coverage-impact-uploads", Guid.NewGuid().ToString("N"));
+            try
+            {
+                var (root, problem) = CandidateArchive.Extract(archive, folder);
+                return root is null ? (null, [problem!]) : Load(root);
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+        }, caller);
+    }
+
+    /// <summary>The uploaded file's name as the run shows it: its letters, digits, dots and dashes only, and marked as an upload.</summary>
+    private static string UploadName(string fileName)
+    {
+        var stem = new string([.. Path.GetFileNameWithoutExtension(fileName.Replace('\\', '/').Split('/')[^1]).Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_').Take(60)]);
+        return $"{(stem.Length == 0 ? "catalogue" : stem)} (uploaded)";
+    }
+
+    private static (PolicyCatalogue? Catalogue, IReadOnlyList<string> Errors) Load(string root)
+    {
+        var (catalogue, errors) = CatalogueLoader.TryLoad(root);
+        return (catalogue, [.. errors.Select(e => e.ToString())]);
+    }
+
+    private (ImpactRun? Run, string? Problem) StartWith(string candidate, Func<(PolicyCatalogue? Catalogue, IReadOnlyList<string> Errors)> load, Caller caller)
+    {
         if (!_oneAtATime.Wait(0)) return (null, "An impact report is already running; start this one when it has finished.");
         try
         {
-            var (catalogue, errors) = CatalogueLoader.TryLoad(Path.Combine(CandidatesPath, candidate));
+            var (catalogue, errors) = load();
             if (catalogue is null)
             {
                 _oneAtATime.Release();

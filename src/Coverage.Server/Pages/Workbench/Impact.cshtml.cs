@@ -14,7 +14,10 @@ namespace Coverage.Server.Pages.Workbench;
 /// The analyst's impact page: choose a candidate catalogue of the configured folder, run an impact report of the case
 /// store against the server's catalogue (in the background, one at a time, audited with the analyst), and read the
 /// summary as tables and charts drawn on the server as SVG, with JSON and CSV downloads (docs/impact-and-import.md).
+/// A candidate may also be uploaded as a .zip (CandidateArchive); a request is at most <see cref="MaxUploadBytes"/>.
 /// </summary>
+[RequestSizeLimit(MaxUploadBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes)]
 public sealed class ImpactModel(ImpactRuns runs) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -35,11 +38,23 @@ public sealed class ImpactModel(ImpactRuns runs) : PageModel
         if (Run is { } id && (Shown = runs.Find(id)) is null) Error = "That run is not kept any more (or never was): start it again.";
     }
 
-    public IActionResult OnPost()
+    public IActionResult OnPost() => Started(runs.Start(Candidate, HttpContext.Caller()));
+
+    /// <summary>A candidate catalogue uploaded as a .zip: unpacked safely, validated, then run as a chosen one is.</summary>
+    public IActionResult OnPostUpload(IFormFile? archive)
     {
-        var (run, problem) = runs.Start(Candidate, HttpContext.Caller());
-        if (run is not null) return RedirectToPage(new { run = run.Id });
-        Error = problem;
+        if (archive is null || archive.Length == 0) return Started((null, "Choose a .zip of a catalogue folder to upload."));
+        using var stream = archive.OpenReadStream();
+        return Started(runs.StartUploaded(stream, archive.FileName, HttpContext.Caller()));
+    }
+
+    /// <summary>The largest upload: a zipped catalogue is far smaller (CandidateArchive bounds what it unpacks to).</summary>
+    public const long MaxUploadBytes = 20L * 1024 * 1024;
+
+    private IActionResult Started((ImpactRun? Run, string? Problem) started)
+    {
+        if (started.Run is { } run) return RedirectToPage(new { run = run.Id });
+        Error = started.Problem;
         Load();
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
