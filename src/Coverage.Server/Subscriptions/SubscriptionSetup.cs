@@ -17,6 +17,7 @@ internal static class SubscriptionSetup
         services.AddSingleton<ChannelHeaders>();
         services.AddSingleton<SubscriptionWake>();
         services.AddSingleton<SubscriptionRules>();
+        services.AddSingleton<PasCaseResponses>();
         services.AddScoped<PasSubscriptions>();
         services.AddScoped<SubscriptionDeliveries>();
         services.AddHostedService<SubscriptionDeliverer>();
