@@ -12,7 +12,7 @@ namespace Coverage.Server.Subscriptions;
 /// notification carries, and what $events returns for an event again. Reading (the store) and building are apart, so that
 /// a store that is away is told from a kept case that can no longer be built.
 /// </summary>
-public sealed class PasCaseResponses(PolicyCatalogue catalogue, CrdSettings settings, InformationRequestQuestionnaires requested)
+public sealed class PasCaseResponses(PolicyCatalogue catalogue, CrdSettings settings, InformationRequestQuestionnaires requested, ReviewReasonCodes reasons)
 {
     /// <summary>The case and its kept PAS request, or null when either is no longer kept.</summary>
     public async Task<KeptPasCase?> ReadAsync(SubscriptionDeliveries deliveries, Guid caseId, CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class PasCaseResponses(PolicyCatalogue catalogue, CrdSettings sett
     {
         var request = (FhirJson.Parse<Bundle>(kept.RequestJson, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
             ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
-        return PasResponse.Build(request.Parties, kept.Case, $"{settings.BaseUrl}/api/v1/cases", now);
+        return PasResponse.Build(request.Parties, kept.Case, $"{settings.BaseUrl}/api/v1/cases", now, reasons);
     }
 }
 

@@ -28,11 +28,11 @@ public sealed class RetentionPurge(CoverageDbContext db, RetentionOptions option
 
         var events = await DeleteInBatchesAsync(
             () => deliveries.Where(d => d.State != SubscriptionStates.Pending && d.Kind == SubscriptionStates.EventNotification && d.CreatedAt < eventsBefore)
-                .OrderBy(d => d.Id).Select(d => d.Id).Take(options.BatchSize).ToListAsync(cancellationToken),
+                .OrderBy(d => d.CreatedAt).Select(d => d.Id).Take(options.BatchSize).ToListAsync(cancellationToken),
             ids => deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
         var others = await DeleteInBatchesAsync(
             () => deliveries.Where(d => d.State != SubscriptionStates.Pending && d.Kind != SubscriptionStates.EventNotification && d.CreatedAt < othersBefore)
-                .OrderBy(d => d.Id).Select(d => d.Id).Take(options.BatchSize).ToListAsync(cancellationToken),
+                .OrderBy(d => d.CreatedAt).Select(d => d.Id).Take(options.BatchSize).ToListAsync(cancellationToken),
             ids => deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
 
         // A request Bundle goes once its case, and every appeal of it, is final or cancelled and has not changed for the
