@@ -12,10 +12,16 @@ public sealed record LineReason(
 {
     public const int MaxLength = 1000;
 
+    /// <summary>The X12 reason codes (CARC/RARC) of the line's determination: what a payer's review reason codes map from.</summary>
+    public IReadOnlyList<ReasonCode> ReasonCodes { get; init; } = [];
+
     public static LineReason Of(LineDetermination line) => new(
         line.Code, line.Outcome, line.Policy, FirstPassage(line.Citations),
         [.. line.Criteria.Where(c => c.Result == CriterionResult.Unmet).Select(c => c.Text)],
-        line.InformationNeeded);
+        line.InformationNeeded)
+    {
+        ReasonCodes = line.ReasonCodes,
+    };
 
     /// <summary>The passage a line cites first: the statement that decided it (or the passage that left it undecided).</summary>
     public static Citation? FirstPassage(IEnumerable<Citation> citations) => citations.FirstOrDefault(c => c.Section is not null);

@@ -1,6 +1,7 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Fhir.Crd;
+using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
 using Coverage.Server.Security;
 using Coverage.Store;
@@ -39,6 +40,27 @@ internal static class ServerSetup
         return (provider, connectionString);
     }
 
+    /// <summary>
+    /// The payer's X12 886 review decision reason codes (Pas:ReviewReasonCodesPath, relative to the content root): a
+    /// licensed list the operator installs, not part of the catalogue (it changes no determination). None without the
+    /// setting; a file that cannot be read or is invalid stops the server, naming the file and what is wrong.
+    /// </summary>
+    private static ReviewReasonCodes ReviewReasonCodesFile(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (configuration["Pas:ReviewReasonCodesPath"] is not { Length: > 0 } configured) return ReviewReasonCodes.None;
+        var path = Path.GetFullPath(configured, environment.ContentRootPath);
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} cannot be read ({e.Message}).", e);
+        }
+        return ReviewReasonCodes.Read(json, out var problem) ?? throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} is invalid: {problem}.");
+    }
+
     public static void AddCoverage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var root = CatalogueRoot(configuration);
@@ -60,6 +82,7 @@ internal static class ServerSetup
         // Outside Development the server does not start without a usable public base URL (no URL from Host headers).
         if (CrdSettings.Check(crd.PublicBaseUrl, environment.IsDevelopment()) is { } invalid) throw new InvalidOperationException(invalid);
         services.AddSingleton(crd);
+        services.AddSingleton(ReviewReasonCodesFile(configuration, environment));
         services.AddHostedService<CrdSettings.ListeningAddress>();
         services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient("cds-jwks", client => client.Timeout = TimeSpan.FromSeconds(10));

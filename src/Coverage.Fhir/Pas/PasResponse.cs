@@ -15,7 +15,8 @@ namespace Coverage.Fhir.Pas;
 /// </summary>
 public static class PasResponse
 {
-    public static Bundle Build(PasParties request, PriorAuthorizationCase theCase, string caseIdentifierSystem, DateTimeOffset now)
+    /// <param name="reasons">The payer's review decision reason codes (X12 886) for A3 and A4 items; none when null or empty.</param>
+    public static Bundle Build(PasParties request, PriorAuthorizationCase theCase, string caseIdentifierSystem, DateTimeOffset now, ReviewReasonCodes? reasons = null)
     {
         var caseNumber = theCase.CaseId.ToString();
         var response = Header(request, now);
@@ -36,6 +37,8 @@ public static class PasResponse
             reviewAction.Extension.Add(new Extension(FhirSystems.PasReviewActionCode,
                 new CodeableConcept(FhirSystems.X12ActionCode, action, ActionDisplay(action))));
             if (action == "A1") reviewAction.Extension.Add(new Extension("number", new FhirString(caseNumber)));
+            foreach (var reason in (reasons ?? ReviewReasonCodes.None).For(action, line))
+                reviewAction.Extension.Add(new Extension("reasonCode", new CodeableConcept { Coding = [reason] }));
             adjudication.Extension.Add(reviewAction);
             var item = new ClaimResponse.ItemComponent
             {

@@ -4,7 +4,7 @@ namespace Coverage.Fhir.Pas;
 
 /// <summary>
 /// A rest-hook notification (R4 backport, backport-subscription-notification-r4): a history Bundle whose first entry is
-/// the SubscriptionStatus, each entry with its request and response. An event notification then carries the full PAS
+/// the SubscriptionStatus, each entry with its request and response (the answer of $events is one too). An event notification then carries the full PAS
 /// response Bundle (spec-61), the event's focus, as the PAS IG's own example notification (PASSubscriptionNotification)
 /// does; a handshake and a heartbeat carry nothing more.
 /// </summary>
@@ -51,6 +51,46 @@ public static class SubscriptionNotification
             Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.GET, Url = responseUrl },
             Response = new Bundle.ResponseComponent { Status = "200" },
         });
+        return bundle;
+    }
+
+    /// <summary>
+    /// The answer of $events (backport-subscription-events): a history Bundle like a notification, its status of type
+    /// query-event with one notification-event per event asked for, in number order, each with its focus — the case's
+    /// PAS response Bundle, one entry per case however many of the events are about it — when the case is still kept
+    /// and the content asked for is not empty.
+    /// </summary>
+    /// <param name="events">The events, in number order; <see cref="QueriedEvent.Response"/> null when the case is no longer kept or none is wanted.</param>
+    public static Bundle Events(SubscriptionSnapshot subscription, string baseUrl, IReadOnlyList<QueriedEvent> events, DateTimeOffset now)
+    {
+        var status = SubscriptionStatusParameters.Build(subscription, Url(baseUrl, subscription), "query-event", subscription.Status, subscription.EventsSinceStart);
+        var bundle = Shell(now);
+        bundle.Entry.Add(StatusEntry(subscription, baseUrl, status, now));
+        var focusOf = new Dictionary<Bundle, string>(ReferenceEqualityComparer.Instance);
+        foreach (var queried in events)
+        {
+            var notificationEvent = new Parameters.ParameterComponent { Name = "notification-event" };
+            notificationEvent.Part.Add(new Parameters.ParameterComponent { Name = "event-number", Value = new FhirString(queried.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)) });
+            notificationEvent.Part.Add(new Parameters.ParameterComponent { Name = "timestamp", Value = new Instant(queried.At) });
+            if (queried.Response is { } response)
+            {
+                if (!focusOf.TryGetValue(response, out var responseUrl))
+                {
+                    response.Id ??= Guid.CreateVersion7(now).ToString("N");
+                    responseUrl = $"{baseUrl}/Bundle/{response.Id}";
+                    focusOf.Add(response, responseUrl);
+                    bundle.Entry.Add(new Bundle.EntryComponent
+                    {
+                        FullUrl = responseUrl,
+                        Resource = response,
+                        Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.GET, Url = responseUrl },
+                        Response = new Bundle.ResponseComponent { Status = "200" },
+                    });
+                }
+                notificationEvent.Part.Add(new Parameters.ParameterComponent { Name = "focus", Value = new ResourceReference(responseUrl) });
+            }
+            status.Parameter.Add(notificationEvent);
+        }
         return bundle;
     }
 

@@ -93,7 +93,7 @@ internal static class FhirEndpoints
     /// </summary>
     private static async Task<IResult> Submit(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time,
-        CancellationToken cancellationToken)
+        ReviewReasonCodes reasons, CancellationToken cancellationToken)
     {
         var (received, failure) = await ReceiveBundle(request, cancellationToken);
         if (received is null) return failure!;
@@ -136,7 +136,7 @@ internal static class FhirEndpoints
             result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
         }
         if (result.Error is not null) return FhirErrors.From(result.Error);
-        return FhirResults.Resource(PasResponse.Build(pas.Parties, await PasCases.OfAsync(result.Value!, requested, cancellationToken), CaseSystem(settings), now));
+        return FhirResults.Resource(PasResponse.Build(pas.Parties, await PasCases.OfAsync(result.Value!, requested, cancellationToken), CaseSystem(settings), now, reasons));
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ internal static class FhirEndpoints
     /// </summary>
     private static async Task<IResult> Inquire(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time,
-        CancellationToken cancellationToken)
+        ReviewReasonCodes reasons, CancellationToken cancellationToken)
     {
         var (bundle, failure) = await ReadBundle(request, cancellationToken);
         if (bundle is null) return failure!;
@@ -159,7 +159,7 @@ internal static class FhirEndpoints
         if (found.Error is not null) return FhirErrors.From(found.Error);
         var now = time.GetUtcNow();
         var answers = new List<Bundle>(found.Value!.Count);
-        foreach (var view in found.Value!) answers.Add(PasResponse.Build(inquiry.Parties, await PasCases.OfAsync(view, requested, cancellationToken), CaseSystem(settings), now));
+        foreach (var view in found.Value!) answers.Add(PasResponse.Build(inquiry.Parties, await PasCases.OfAsync(view, requested, cancellationToken), CaseSystem(settings), now, reasons));
         return FhirResults.Resource(PasResponse.Inquiry(answers, now));
     }
 

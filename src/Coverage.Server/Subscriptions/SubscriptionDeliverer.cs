@@ -1,4 +1,3 @@
-using Coverage.Engine.Catalogue;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
@@ -19,7 +18,7 @@ namespace Coverage.Server.Subscriptions;
 /// </summary>
 public sealed partial class SubscriptionDeliverer(
     IServiceScopeFactory scopes, SubscriptionOptions options, NotificationSender sender, ChannelHeaders channelHeaders, SubscriptionWake wake,
-    PolicyCatalogue catalogue, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
+    PasCaseResponses responses, CrdSettings settings, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
 {
     /// <summary>Longer than the most one subscription's turn can take (a few notifications, each bounded by its timeout).</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -124,18 +123,15 @@ public sealed partial class SubscriptionDeliverer(
     private async Task<(byte[]? Body, string? Problem)> NotificationAsync(
         SubscriptionDeliveries deliveries, PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, CancellationToken cancellationToken)
     {
-        string? requestJson = null;
-        PriorAuthorizationCase? theCase = null;
+        KeptPasCase? kept = null;
         if (delivery.Kind == SubscriptionStates.EventNotification)
         {
-            requestJson = await deliveries.PasRequestAsync(delivery.CaseId!.Value, cancellationToken);
-            var view = await deliveries.CaseAsync(delivery.CaseId!.Value, cancellationToken);
-            if (requestJson is null || view is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
-            theCase = await Endpoints.PasCases.OfAsync(view, requested, cancellationToken);
+            kept = await responses.ReadAsync(deliveries, delivery.CaseId!.Value, cancellationToken);
+            if (kept is null) return (null, $"Not sent: case {delivery.CaseId} or its PAS request is no longer kept.");
         }
         try
         {
-            var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(Build(subscription, delivery, requestJson, theCase)));
+            var body = System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(Build(subscription, delivery, kept)));
             return body.Length > options.MaxNotificationBytes
                 ? (null, $"Not sent: the notification is {body.Length} bytes, over the limit of {options.MaxNotificationBytes}.")
                 : (body, null);
@@ -148,17 +144,14 @@ public sealed partial class SubscriptionDeliverer(
     }
 
     /// <summary>The handshake, a heartbeat, or the event with the case's PAS response Bundle as it stands now.</summary>
-    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string? requestJson, PriorAuthorizationCase? theCase)
+    private Bundle Build(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, KeptPasCase? kept)
     {
         var now = time.GetUtcNow();
         var baseUrl = $"{settings.BaseUrl}/fhir";
         var snapshot = SubscriptionEndpoints.Snapshot(SubscriptionView.Of(subscription));
         if (delivery.Kind == SubscriptionStates.Handshake) return SubscriptionNotification.Handshake(snapshot, baseUrl, now);
         if (delivery.Kind == SubscriptionStates.Heartbeat) return SubscriptionNotification.Heartbeat(snapshot, baseUrl, now);
-        var request = (FhirJson.Parse<Bundle>(requestJson!, out _) is { } bundle ? PasRequest.Read(bundle, catalogue.Facts, out _) : null)
-            ?? throw new InvalidOperationException("The kept PAS request can no longer be read.");
-        var response = PasResponse.Build(request.Parties, theCase!, $"{settings.BaseUrl}/api/v1/cases", now);
-        return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), response, now);
+        return SubscriptionNotification.Event(snapshot, baseUrl, delivery.EventNumber!.Value, new DateTimeOffset(delivery.CreatedAt, TimeSpan.Zero), responses.Build(kept!, now), now);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription notifications were not delivered in this poll ({Kind}); tried again at the next.")]

@@ -11,7 +11,7 @@ namespace Coverage.Server.Subscriptions;
 
 /// <summary>
 /// PAS subscriptions (R4 Subscriptions Backport): POST /fhir/Subscription, GET, PUT and DELETE /fhir/Subscription/{id},
-/// GET /fhir/Subscription/{id}/$status. A subscription is its creator's organisation's, taken from the access token,
+/// GET /fhir/Subscription/{id}/$status, GET or POST /fhir/Subscription/{id}/$events. A subscription is its creator's organisation's, taken from the access token,
 /// never from the body: another organisation's is answered as not found (PAS spec-59).
 /// </summary>
 internal static class SubscriptionEndpoints
@@ -26,6 +26,8 @@ internal static class SubscriptionEndpoints
         fhir.MapDelete("/{id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
         fhir.MapGet("/{id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
             .WithSummary("The status of one of your Subscriptions (a searchset Bundle with its SubscriptionStatus)");
+        fhir.MapMethods("/{id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionEvents")
+            .WithSummary("The events of one of your Subscriptions again, by number (a history Bundle with each event's PAS response Bundle), to recover a missed notification");
         return app;
     }
 
@@ -77,6 +79,53 @@ internal static class SubscriptionEndpoints
         if (result.Error is not null) return FhirErrors.From(result.Error);
         var snapshot = Snapshot(result.Value!);
         return FhirResults.Resource(SubscriptionStatusParameters.Search(snapshot, $"{settings.BaseUrl}/fhir/Subscription/{snapshot.Id}", time.GetUtcNow()));
+    }
+
+    /// <summary>The most events one $events call returns (the lowest numbers of the range); a client asks again from the next.</summary>
+    public const int MaxEventsPerCall = 100;
+
+    private static async Task<IResult> Events(
+        string id, HttpRequest request, PasSubscriptions subscriptions, SubscriptionDeliveries deliveries, PasCaseResponses responses,
+        CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Id(id) is not { } key) return NotFound(id);
+        var (query, failure) = await EventsQuery.ReadAsync(request, cancellationToken);
+        if (query is null) return failure!;
+        var caller = request.HttpContext.Caller();
+        var result = await subscriptions.EventsAsync(key, caller, query.Since, query.Until, MaxEventsPerCall, cancellationToken);
+        if (result.Error is not null) return FhirErrors.From(result.Error);
+        var now = time.GetUtcNow();
+        // One response Bundle per case, however many events are about it: each is the case as it stands now.
+        var byCase = new Dictionary<Guid, Bundle?>();
+        var events = new List<QueriedEvent>();
+        foreach (var found in result.Value!.Events)
+        {
+            Bundle? response = null;
+            if (query.WithContent && found.CaseId is { } caseId && !byCase.TryGetValue(caseId, out response))
+            {
+                response = await ResponseAsync(deliveries, responses, caseId, caller.Tenant, now, cancellationToken);
+                byCase[caseId] = response;
+            }
+            events.Add(new QueriedEvent(found.Number, new DateTimeOffset(found.At, TimeSpan.Zero), response));
+        }
+        return FhirResults.Resource(SubscriptionNotification.Events(Snapshot(result.Value.Subscription), $"{settings.BaseUrl}/fhir", events, now));
+    }
+
+    /// <summary>The case's response now; none when the case or its request is no longer kept (past retention), or could not be built.</summary>
+    private static async Task<Bundle?> ResponseAsync(
+        SubscriptionDeliveries deliveries, PasCaseResponses responses, Guid caseId, string tenant, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var kept = await responses.ReadAsync(deliveries, caseId, cancellationToken);
+        // The subscription is the caller's, and its events its organisation's cases; checked again all the same.
+        if (kept is null || !string.Equals(kept.Tenant, tenant, StringComparison.Ordinal)) return null;
+        try
+        {
+            return responses.Build(kept, now);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The kept subscription as the FHIR resources about it show it.</summary>

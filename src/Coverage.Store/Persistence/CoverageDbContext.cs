@@ -141,6 +141,12 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         snapshots.Property(c => c.Digest).HasMaxLength(80);
         snapshots.Property(c => c.Root).HasMaxLength(512);
 
+        var leases = modelBuilder.Entity<MaintenanceLeaseRecord>();
+        leases.ToTable("maintenance_leases");
+        leases.HasKey(l => l.Name);
+        leases.Property(l => l.Name).HasMaxLength(64);
+        leases.Property(l => l.LeaseOwner).HasMaxLength(128);
+
         SubscriptionModel.Configure(modelBuilder);
     }
 }

@@ -35,6 +35,8 @@ public static class StorageRegistration
         services.AddScoped<CaseService>();
         services.AddScoped<CatalogueSnapshotStore>();
         services.AddScoped<ServiceAudit>();
+        services.AddScoped<MaintenanceLease>();
+        services.AddScoped<RetentionPurge>();
         services.AddMetrics();
         services.AddSingleton<CoverageMetrics>();
         services.AddSingleton<DeterminationCounting>();

@@ -36,6 +36,9 @@ internal static class SubscriptionModel
         // The deliverer's two questions: what is due, and which is a subscription's next (its lowest pending id).
         deliveries.HasIndex(d => new { d.State, d.NextAttemptAt });
         deliveries.HasIndex(d => new { d.SubscriptionId, d.State, d.Id });
+        // $events (a subscription's events by number) and the retention purge (what is past its window).
+        deliveries.HasIndex(d => new { d.SubscriptionId, d.EventNumber });
+        deliveries.HasIndex(d => d.CreatedAt);
         deliveries.HasOne<PasSubscriptionRecord>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
         deliveries.HasOne<CaseRecord>().WithMany().HasForeignKey(d => d.CaseId).IsRequired(false).OnDelete(DeleteBehavior.Restrict);
 

@@ -56,6 +56,33 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
     }
 
     /// <summary>
+    /// The numbered events of the caller's own subscription from <paramref name="since"/> to <paramref name="until"/>
+    /// (inclusive; either open), at most <paramref name="limit"/>, lowest numbers first ($events): delivered or not, as long
+    /// as they are kept (the retention policy's window). A read, audited with the range and what was returned.
+    /// </summary>
+    public async Task<StoreResult<SubscriptionEvents>> EventsAsync(Guid id, Caller caller, long? since, long? until, int limit, CancellationToken cancellationToken)
+    {
+        var record = await OwnAsync(id, caller, cancellationToken);
+        if (record is null) return StoreResult<SubscriptionEvents>.Fail(StoreErrorKind.NotFound, $"No Subscription {id:N}.");
+        var from = since ?? 1;
+        var to = until ?? long.MaxValue;
+        var events = await db.Set<SubscriptionDeliveryRecord>().AsNoTracking()
+            .Where(d => d.SubscriptionId == id && d.EventNumber != null && d.EventNumber >= from && d.EventNumber <= to)
+            .OrderBy(d => d.EventNumber).Take(limit)
+            .Select(d => new SubscriptionEvent(d.EventNumber!.Value, d.CreatedAt, d.CaseId))
+            .ToListAsync(cancellationToken);
+        var range = $"{(since is null ? "the first" : since.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))} to {(until is null ? "the last" : until.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+        var returned = events.Count == 0 ? "none kept" : $"{events.Count} (numbers {events[0].Number} to {events[^1].Number})";
+        var now = time.GetUtcNow().UtcDateTime;
+        Audit(id, null, now, "subscription-events-read", caller.Actor, $"The Subscription's $events read: events {range}; returned {returned}.");
+        // Each case whose response the answer carries was read, and its own trail says so.
+        foreach (var caseId in events.Select(e => e.CaseId).OfType<Guid>().Distinct())
+            Audit(id, caseId, now, "subscription-events-read", caller.Actor, $"The case's PAS response read through the Subscription's $events (events {range}).");
+        await db.SaveChangesAsync(cancellationToken);
+        return StoreResult<SubscriptionEvents>.Ok(new SubscriptionEvents(SubscriptionView.Of(record), events));
+    }
+
+    /// <summary>
     /// Replaces the caller's own subscription with what it now asks for (PAS spec-55: update). Its endpoint may have
     /// changed, so it is requested again until a new handshake is accepted; its events keep their numbering.
     /// </summary>

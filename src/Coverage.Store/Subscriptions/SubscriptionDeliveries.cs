@@ -84,7 +84,7 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
     /// <summary>
     /// The subscription's next notification, when one is due: its oldest pending one (later ones wait behind it, so
     /// that they arrive in order). A notification the subscription can no longer take (deleted, off, in error, past
-    /// its end) is dropped, and the next one looked at.
+    /// its end) is dropped, and the next one looked at; in error, an event is numbered first (it happened; $events has it).
     /// </summary>
     public async Task<(PasSubscriptionRecord Subscription, SubscriptionDeliveryRecord Delivery)?> NextAsync(Guid subscriptionId, CancellationToken cancellationToken)
     {
@@ -100,6 +100,13 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
             var closed = subscription.DeletedAt is not null || subscription.Status is SubscriptionStates.Error or SubscriptionStates.Off
                 || (subscription.End is { } end && end <= now);
             if (!closed) return head.NextAttemptAt <= now ? (subscription, head) : null;
+            if (subscription.Status == SubscriptionStates.Error && subscription.DeletedAt is null && !(subscription.End <= now)
+                && head.Kind == SubscriptionStates.EventNotification && head.EventNumber is null)
+            {
+                // In error the events go on being counted (backport errors page), so that $events can return what was missed.
+                subscription.EventsSinceStart++;
+                head.EventNumber = subscription.EventsSinceStart;
+            }
             head.State = SubscriptionStates.Abandoned;
             head.LastError = $"Not sent: the subscription is {(subscription.DeletedAt is not null ? "deleted" : subscription.End <= now ? "past its end" : subscription.Status)}.";
             if (subscription.End <= now && subscription.Status is SubscriptionStates.Requested or SubscriptionStates.Active) subscription.Status = SubscriptionStates.Off;

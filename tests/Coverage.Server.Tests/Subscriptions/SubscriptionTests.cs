@@ -231,6 +231,142 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         Assert.Equal("2", Value(queried, "events-since-subscription-start"));
     }
 
+    /// <summary>
+    /// The backport's missed-event recovery (errors.html, "Using the $events operation"): after both events were delivered,
+    /// a client that lost one asks for it by number and gets the same history Bundle shape — the status (query-event),
+    /// a notification-event per event, each focus the case's PAS response Bundle (one entry for the case) — from its own
+    /// subscription only, the read audited on the subscription and on the case.
+    /// </summary>
+    [Fact]
+    public async Task Events_ReturnsDeliveredEventsAgain_ByNumber_WithTheirResponses_OnlyToTheOwner_Audited()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/recover");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Imaging confirms the lesion.")));
+        await _receiver.WaitForAsync("/recover", 2);
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "uphold", "Not medically necessary for this indication.")));
+        await _receiver.WaitForAsync("/recover", 3);
+
+        var (code, answer, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?eventsSinceNumber=2&eventsUntilNumber=2");
+        Assert.Equal(HttpStatusCode.OK, code);
+        var missed = Assert.IsType<Bundle>(answer);
+        var status = StatusOf(missed, created.Id!);
+        Assert.Equal("query-event", Value(status, "type"));
+        Assert.Equal("active", Value(status, "status"));
+        Assert.Equal("2", Value(status, "events-since-subscription-start"));
+        var only = Assert.Single(status.Parameter, p => p.Name == "notification-event");
+        Assert.Equal("2", Text(only.Part.Single(p => p.Name == "event-number").Value));
+        var focus = Text(only.Part.Single(p => p.Name == "focus").Value);
+        var response = Assert.IsType<Bundle>(Assert.Single(missed.Entry, e => e.FullUrl == focus).Resource);
+        Assert.Equal(caseId, CaseIdOf(response));
+        var claimResponse = Assert.IsType<ClaimResponse>(response.Entry[0].Resource);
+        Assert.Contains(claimResponse.ProcessNote, n => n.Text!.Contains("Not medically necessary for this indication.", StringComparison.Ordinal));
+
+        // The whole range: both events, about one case, so one response entry both focus on.
+        var all = Assert.IsType<Bundle>((await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events")).Body);
+        var allStatus = StatusOf(all, created.Id!);
+        var numbered = allStatus.Parameter.Where(p => p.Name == "notification-event").ToList();
+        Assert.Equal(["1", "2"], numbered.Select(e => Text(e.Part.Single(p => p.Name == "event-number").Value)));
+        Assert.Single(numbered.Select(e => Text(e.Part.Single(p => p.Name == "focus").Value)).Distinct());
+        Assert.Equal(2, all.Entry.Count);
+
+        // POST with Parameters, content empty: the events without their focus.
+        var parameters = """{"resourceType":"Parameters","parameter":[{"name":"eventsSinceNumber","valueString":"1"},{"name":"content","valueCode":"empty"}]}""";
+        var empty = Assert.IsType<Bundle>((await Fhir(client, HttpMethod.Post, $"/fhir/Subscription/{created.Id}/$events", parameters)).Body);
+        Assert.Single(empty.Entry);
+        Assert.Equal(2, StatusOf(empty, created.Id!).Parameter.Count(p => p.Name == "notification-event" && p.Part.All(part => part.Name != "focus")));
+
+        // Past the last event: none, still 200.
+        var none = StatusOf(Assert.IsType<Bundle>((await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?eventsSinceNumber=3")).Body), created.Id!);
+        Assert.DoesNotContain(none.Parameter, p => p.Name == "notification-event");
+
+        using var other = Client(OrgB);
+        Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events")).Status);
+
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        var trail = await AuditTrailAsync(auditor, created.Id!);
+        Assert.Contains("events 2 to 2; returned 1 (numbers 2 to 2)", trail, StringComparison.Ordinal);
+        Assert.Contains("access-refused", trail, StringComparison.Ordinal);
+        var (_, caseTrail, _) = await Fhir(auditor, HttpMethod.Get, $"/fhir/AuditEvent?entity={caseId}");
+        Assert.Contains("subscription-events-read", FhirJson.Serialize(caseTrail), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "?eventsSinceNumber=abc", "eventsSinceNumber")]
+    [InlineData("GET", "?eventsSinceNumber=0", "eventsSinceNumber")]
+    [InlineData("GET", "?eventsUntilNumber=-1", "eventsUntilNumber")]
+    [InlineData("GET", "?eventsSinceNumber=5&eventsUntilNumber=2", "eventsSinceNumber")]
+    [InlineData("GET", "?content=everything", "content")]
+    [InlineData("POST", """{"resourceType":"Parameters","parameter":[{"name":"eventsSinceNumber","valueString":"1"},{"name":"eventsSinceNumber","valueString":"2"}]}""", "eventsSinceNumber")]
+    [InlineData("POST", """{"resourceType":"Parameters","parameter":[{"name":"since","valueString":"1"}]}""", "Parameters.parameter")]
+    public async Task Events_WithAnInvalidParameter_Is400_NamingIt(string method, string input, string expression)
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/invalid-events");
+        var url = $"/fhir/Subscription/{created.Id}/$events";
+
+        var (status, body, _) = method == "GET"
+            ? await Fhir(client, HttpMethod.Get, url + input)
+            : await Fhir(client, HttpMethod.Post, url, input);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(expression, Assert.Single(Assert.IsType<OperationOutcome>(body).Issue).Expression.Single());
+    }
+
+    /// <summary>
+    /// The backport's error flow: a subscription whose notification failed its last attempt is in error, sends nothing, but
+    /// goes on counting its events (errors.html: the server SHALL increment events-since-subscription-start); the client
+    /// sees the count in $status, takes what it missed from $events, and updates the subscription to resume.
+    /// </summary>
+    [Fact]
+    public async Task ASubscriptionInError_GoesOnCountingEvents_WhichEventsReturns_ThenAnUpdateResumes()
+    {
+        using var client = Client(OrgA);
+        var created = await CreateAsync(client, "/flaky");
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Claim/$submit", PendedKitSubmission());
+        var caseId = CaseIdOf(Assert.IsType<Bundle>(body));
+        _receiver.Answer("/flaky", 503);
+        using var physician = _app.CreateClient().With(ApiTokens.Person(ApiTokens.Physician));
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "overturn", "Imaging confirms the lesion.")));
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 1 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 2 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(121));
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Error);
+        var sent = _receiver.At("/flaky").Count;
+
+        await Api.Post(physician, $"/api/v1/cases/{caseId}/decisions", Api.Decision((2, "uphold", "Not medically necessary for this indication.")));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        Parameters queried;
+        do
+        {
+            await Task.Delay(50);
+            var (_, search, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$status");
+            queried = Assert.IsType<Parameters>(Assert.Single(Assert.IsType<Bundle>(search).Entry).Resource);
+        }
+        while (Value(queried, "events-since-subscription-start") != "2" && DateTime.UtcNow < deadline);
+        Assert.Equal("error", Value(queried, "status"));
+        Assert.Equal("2", Value(queried, "events-since-subscription-start"));
+        Assert.Equal(sent, _receiver.At("/flaky").Count); // counted, not sent
+
+        var events = Assert.IsType<Bundle>((await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?eventsSinceNumber=1")).Body);
+        var status = StatusOf(events, created.Id!);
+        Assert.Equal("error", Value(status, "status"));
+        Assert.Equal(["1", "2"], status.Parameter.Where(p => p.Name == "notification-event").Select(e => Text(e.Part.Single(p => p.Name == "event-number").Value)));
+        var response = Assert.IsType<Bundle>(events.Entry[1].Resource);
+        Assert.Contains(Assert.IsType<ClaimResponse>(response.Entry[0].Resource).ProcessNote, n => n.Text!.Contains("Not medically necessary for this indication.", StringComparison.Ordinal));
+
+        _receiver.Answer("/flaky", 200);
+        Assert.Equal(HttpStatusCode.OK, (await Fhir(client, HttpMethod.Put, $"/fhir/Subscription/{created.Id}", KitSubscription(_receiver.BaseUrl + "/flaky", s => s["id"] = created.Id))).Status);
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+    }
+
     [Fact]
     public async Task AnAppealOfAPasRequest_FiledByTheProvider_NotifiesItsDecision_WithTheAppealsResponse()
     {
@@ -551,7 +687,8 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         Assert.Equal(
             [CapabilityStatement.TypeRestfulInteraction.Create, CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.Update, CapabilityStatement.TypeRestfulInteraction.Delete],
             subscription.Interaction.Select(i => i.Code!.Value));
-        Assert.Contains(subscription.Operation, o => o.Name == "status");
+        Assert.Contains(subscription.Operation, o => o.Name == "status" && o.Definition == "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status");
+        Assert.Contains(subscription.Operation, o => o.Name == "events" && o.Definition == "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events");
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Coverage.Store.Migrations.Postgres
+namespace Coverage.Store.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCoverageDbContext))]
     partial class PostgresCoverageDbContextModelSnapshot : ModelSnapshot
@@ -426,6 +426,27 @@ namespace Coverage.Store.Migrations.Postgres
                     b.ToTable("line_decisions", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.MaintenanceLeaseRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("maintenance_leases", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.PasRequestBundleRecord", b =>
                 {
                     b.Property<Guid>("CaseId")
@@ -610,7 +631,11 @@ namespace Coverage.Store.Migrations.Postgres
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "EventNumber");
 
                     b.HasIndex("SubscriptionId", "State", "Id");
 

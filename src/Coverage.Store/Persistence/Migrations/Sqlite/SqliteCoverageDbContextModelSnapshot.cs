@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Coverage.Store.Migrations.Sqlite
+namespace Coverage.Store.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCoverageDbContext))]
     partial class SqliteCoverageDbContextModelSnapshot : ModelSnapshot
@@ -415,6 +415,27 @@ namespace Coverage.Store.Migrations.Sqlite
                     b.ToTable("line_decisions", (string)null);
                 });
 
+            modelBuilder.Entity("Coverage.Store.Entities.MaintenanceLeaseRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("maintenance_leases", (string)null);
+                });
+
             modelBuilder.Entity("Coverage.Store.Entities.PasRequestBundleRecord", b =>
                 {
                     b.Property<Guid>("CaseId")
@@ -597,7 +618,11 @@ namespace Coverage.Store.Migrations.Sqlite
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "EventNumber");
 
                     b.HasIndex("SubscriptionId", "State", "Id");
 
