@@ -432,6 +432,9 @@ internal sealed class FakeFhirServer : HttpMessageHandler
 
     public List<(string Url, string? Authorization)> Requests { get; } = [];
 
+    /// <summary>When set, every request fails as a server that cannot be reached does (the connection is refused).</summary>
+    public bool Unreachable { get; set; }
+
     public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
 
     /// <summary>A read or search of this server, as a client of it (a DTR client filling a questionnaire) makes it; null when not found.</summary>
@@ -446,6 +449,7 @@ internal sealed class FakeFhirServer : HttpMessageHandler
     {
         var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);
         Requests.Add((url, request.Headers.Authorization?.ToString()));
+        if (Unreachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (the test's unreachable FHIR server).");
         if (!_resources.TryGetValue(url, out var resource))
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
         var response = new HttpResponseMessage(HttpStatusCode.OK)

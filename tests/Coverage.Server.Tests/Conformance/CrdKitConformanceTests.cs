@@ -435,6 +435,13 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
         Assert.Equal(HttpStatusCode.PreconditionFailed, status);
         Assert.Contains(_fhirServer.Requests, r => r.Url.StartsWith($"{FakeFhirServer.BaseUrl}/Coverage?patient=pat-1", StringComparison.Ordinal));
 
+        // A FHIR server that cannot be reached at all: 412 too (resp-43), an OperationOutcome, never 400 or 500.
+        _fhirServer.Unreachable = true;
+        (status, body) = await Call("order-sign", request);
+        _fhirServer.Unreachable = false;
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal("OperationOutcome", body.GetProperty("resourceType").GetString());
+
         // The kit's order-select bodies: no patient prefetch, a FHIR server that answers 404: answered without the Patient.
         (status, body) = await Call("order-select", KitBodies("order-select-request-bodies.adapted.json")[0]!);
         Assert.Equal(HttpStatusCode.OK, status);
