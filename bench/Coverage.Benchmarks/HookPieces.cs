@@ -120,8 +120,7 @@ public class HookPieces
     }
 
     /// <summary>
-    /// The `pieces` command: each pair old/new run in turns (so that a busy machine weighs on both alike), CPU time
-    /// and bytes allocated per operation, from the process's CPU time (not the wall clock, which a shared machine bends).
+    /// The `pieces` command: each pair old/new run in turns (<see cref="PieceTimer"/>), CPU time and bytes allocated per operation.
     /// </summary>
     public static int Measure(int operations)
     {
@@ -136,21 +135,9 @@ public class HookPieces
             ("check the JWT, text twice + new parameters", () => pieces.CheckJwtTextAndNewParameters()),
             ("check the JWT, read once + cached parameters", () => pieces.CheckJwtReadOnceCachedParameters()),
         ];
-        var cpu = new double[all.Length];
-        var bytes = new long[all.Length];
-        foreach (var (_, run) in all) for (var i = 0; i < 2000; i++) run(); // warm-up: the JIT's tiers are not measured
-        const int turns = 10;
-        for (var turn = 0; turn < turns; turn++)
-            for (var p = 0; p < all.Length; p++)
-            {
-                var allocated = GC.GetAllocatedBytesForCurrentThread();
-                var started = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                for (var i = 0; i < operations / turns; i++) all[p].Run();
-                cpu[p] += (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - started).TotalMilliseconds;
-                bytes[p] += GC.GetAllocatedBytesForCurrentThread() - allocated;
-            }
+        var measured = PieceTimer.Measure(all, operations);
         for (var p = 0; p < all.Length; p++)
-            Console.WriteLine($"pieces: {all[p].Name,-46} {1000 * cpu[p] / operations,8:N1} µs CPU, {bytes[p] / operations,8:N0} B allocated per operation");
+            Console.WriteLine($"pieces: {all[p].Name,-46} {measured[p].Microseconds,8:N1} µs CPU, {measured[p].Bytes,8:N0} B allocated per operation");
         pieces.Cleanup();
         return 0;
     }

@@ -61,7 +61,7 @@ public sealed class PasPieces
 
     public int WriteResponse() => FhirJson.SerializeToUtf8Bytes(_response).Length;
 
-    /// <summary>The `pas-pieces` command: each step in turns, CPU time and bytes allocated per operation.</summary>
+    /// <summary>The `pas-pieces` command: each step in turns (<see cref="PieceTimer"/>), CPU time and bytes allocated per operation.</summary>
     public static int Measure(int operations)
     {
         var pieces = new PasPieces();
@@ -77,22 +77,10 @@ public sealed class PasPieces
             ("PAS response: build", () => pieces.Respond()),
             ("Firely: write the response Bundle", () => pieces.WriteResponse()),
         ];
-        var cpu = new double[all.Length];
-        var bytes = new long[all.Length];
-        foreach (var (_, run) in all) for (var i = 0; i < 2000; i++) run(); // warm-up: the JIT's tiers are not measured
-        const int turns = 10;
-        for (var turn = 0; turn < turns; turn++)
-            for (var p = 0; p < all.Length; p++)
-            {
-                var allocated = GC.GetAllocatedBytesForCurrentThread();
-                var started = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                for (var i = 0; i < operations / turns; i++) all[p].Run();
-                cpu[p] += (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - started).TotalMilliseconds;
-                bytes[p] += GC.GetAllocatedBytesForCurrentThread() - allocated;
-            }
+        var measured = PieceTimer.Measure(all, operations);
         for (var p = 0; p < all.Length; p++)
-            Console.WriteLine($"pas-pieces: {all[p].Name,-44} {1000 * cpu[p] / operations,8:N1} µs CPU, {bytes[p] / operations,8:N0} B allocated per operation");
-        Console.WriteLine($"pas-pieces: total {1000 * cpu.Sum() / operations,8:N1} µs CPU per $submit (without HTTP, authentication and the store)");
+            Console.WriteLine($"pas-pieces: {all[p].Name,-44} {measured[p].Microseconds,8:N1} µs CPU, {measured[p].Bytes,8:N0} B allocated per operation");
+        Console.WriteLine($"pas-pieces: total {measured.Sum(m => m.Microseconds),8:N1} µs CPU per $submit (without HTTP, authentication and the store)");
         return 0;
     }
 }
