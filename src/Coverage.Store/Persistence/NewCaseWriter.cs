@@ -19,7 +19,8 @@ namespace Coverage.Store;
 /// store refuses — above all the second of two racing submissions of one request id, which the unique index
 /// refuses — fails only its own submitter, with the store's exception wrapped as EF wraps it (a
 /// <see cref="DbUpdateException"/>), exactly as its own SaveChanges would have; the others are written. The cases'
-/// determinations are counted (<see cref="DeterminationCounting"/>) once committed, as a SaveChanges counts them. A store that is down fails each waiting submitter.
+/// determinations are counted (<see cref="DeterminationCounting"/>) once committed, as a SaveChanges counts them. A
+/// store that is down fails each waiting submitter.
 /// The writer is a loop started with the first case; when the application stops, the entries already queued are
 /// written before it ends (their submitters are still waiting for them).
 /// </remarks>

@@ -68,4 +68,18 @@ internal static class Dtr
     public static Questionnaire QuestionnaireOf(Bundle bundle) => (Questionnaire)bundle.Entry[0].Resource!;
 
     public static Hl7.Fhir.Model.Library? LibraryOf(Bundle bundle) => bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Library>().SingleOrDefault();
+
+    /// <summary>The $questionnaire-package of one order, from the server in-process with the given catalogue (null: the repository's).</summary>
+    public static async Task<Bundle> PackageAsync(Storage storage, string? catalogue, string plan, string code, string diagnosis)
+    {
+        using var app = new CoverageApp(storage, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CoverageApp.Start), builder =>
+        {
+            if (catalogue is not null) builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", catalogue));
+        });
+        using var client = app.CreateClient();
+        var order = Ehr.Order(code, diagnosis: diagnosis);
+        if (code.StartsWith('C')) order.Code = new CodeableConcept(FhirSystems.Hcpcs, code);
+        var (_, resource) = await PostAsync(client, "/fhir/Questionnaire/$questionnaire-package", PackageRequest(Ehr.Coverage(plan), order));
+        return Assert.Single(Bundles(Assert.IsType<Parameters>(resource)));
+    }
 }

@@ -5,7 +5,6 @@ using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Coverage.Testing;
 using Hl7.Fhir.Model;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using Task = System.Threading.Tasks.Task;
 
@@ -38,7 +37,7 @@ public sealed partial class ElmExecutionTests(SqliteStorage storage, ITestOutput
     [MemberData(nameof(Orders))]
     public async Task EveryDefinition_GivesTheRecordsLatestFinalValue(string? catalogue, string plan, string code, string diagnosis)
     {
-        var bundle = await PackageAsync(catalogue, plan, code, diagnosis);
+        var bundle = await Dtr.PackageAsync(storage, catalogue, plan, code, diagnosis);
         var questionnaire = Dtr.QuestionnaireOf(bundle);
         var library = Dtr.LibraryOf(bundle);
         var prepopulated = questionnaire.Item.Where(i => Dtr.Has(i, QuestionnaireBuilder.InitialExpression)).ToList();
@@ -102,18 +101,6 @@ public sealed partial class ElmExecutionTests(SqliteStorage storage, ITestOutput
         }
     }
 
-    private async Task<Bundle> PackageAsync(string? catalogue, string plan, string code, string diagnosis)
-    {
-        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
-        {
-            if (catalogue is not null) builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", catalogue));
-        });
-        using var client = app.CreateClient();
-        var order = Ehr.Order(code, diagnosis: diagnosis);
-        if (code.StartsWith('C')) order.Code = new CodeableConcept(FhirSystems.Hcpcs, code);
-        var (_, resource) = await Dtr.PostAsync(client, "/fhir/Questionnaire/$questionnaire-package", Dtr.PackageRequest(Ehr.Coverage(plan), order));
-        return Assert.Single(Dtr.Bundles(Assert.IsType<Parameters>(resource)));
-    }
 }
 
 /// <summary>

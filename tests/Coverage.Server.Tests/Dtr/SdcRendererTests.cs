@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Coverage.Fhir;
 using Coverage.Server.Tests.Workbench;
 using Hl7.Fhir.Model;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Task = System.Threading.Tasks.Task;
@@ -33,7 +32,7 @@ public sealed class SdcRendererTests(SqliteStorage storage, ITestOutputHelper ou
     public async Task TheRendererShowsEveryQuestion_WithoutAnError(string policy, string? catalogue, string plan, string code, string diagnosis)
     {
         var dist = await SdcHarness.BuildAsync(output);
-        var package = await PackageAsync(catalogue, plan, code, diagnosis);
+        var package = await Dtr.PackageAsync(storage, catalogue, plan, code, diagnosis);
         var questionnaire = Dtr.QuestionnaireOf(package);
         var valueSets = package.Entry.Select(e => e.Resource).OfType<ValueSet>().ToList();
 
@@ -104,19 +103,6 @@ public sealed class SdcRendererTests(SqliteStorage storage, ITestOutputHelper ou
         await route.FulfillAsync(new() { Status = 200, Path = file });
     }
 
-    /// <summary>The $questionnaire-package of one order, from the server in-process with the given catalogue.</summary>
-    private async Task<Bundle> PackageAsync(string? catalogue, string plan, string code, string diagnosis)
-    {
-        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
-        {
-            if (catalogue is not null) builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", catalogue));
-        });
-        using var client = app.CreateClient();
-        var order = Ehr.Order(code, diagnosis: diagnosis);
-        if (code.StartsWith('C')) order.Code = new CodeableConcept(FhirSystems.Hcpcs, code);
-        var (_, resource) = await Dtr.PostAsync(client, "/fhir/Questionnaire/$questionnaire-package", Dtr.PackageRequest(Ehr.Coverage(plan), order));
-        return Assert.Single(Dtr.Bundles(Assert.IsType<Parameters>(resource)));
-    }
 }
 
 /// <summary>
