@@ -30,6 +30,25 @@ public sealed class AdjudicateCommandTests : IDisposable
         Assert.Equal("CLM0000003", error.GetProperty("claimId").GetString());
     }
 
+    /// <summary>A line charge that is not an amount (SV102 here) is a bad record like any other unreadable element: reported, the rest decided.</summary>
+    [Fact]
+    public void Adjudicate_837WithAChargeThatIsNotAnAmount_RejectsThatClaimAndDecidesTheRest()
+    {
+        var input = File("bad-charge.837");
+        var text = System.IO.File.ReadAllText(CliRunner.Sample("claims-small.837"));
+        Assert.Contains("SV1*HC:99214*210*UN", text, StringComparison.Ordinal);
+        System.IO.File.WriteAllText(input, text.Replace("SV1*HC:99214*210*UN", "SV1*HC:99214*2I0*UN", StringComparison.Ordinal));
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("claims:         6 decided, 2 rejected records", result.Stdout, StringComparison.Ordinal);
+        var errors = System.IO.File.ReadAllLines(File("results.errors.ndjson")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["CLM0000002", "CLM0000003"], errors.Select(e => e.GetProperty("claimId").GetString()));
+        Assert.Contains("SV102: '2I0' is not an amount", errors[0].GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(System.IO.File.ReadAllLines(File("results.ndjson")), l => l.Contains("CLM0000002", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Adjudicate_NothingRejected_ExitsZeroAndNamesTheErrorsFile()
     {

@@ -188,19 +188,22 @@ public sealed class ImpactCommandTests : IDisposable
             "C-1,1,M-1,1950-01-02,,C50.411,2026-02-01,0971T,,,1,5800.00",
             "C-2,1,M-2,1950-01-02,,C50.411,2026-13-40,0971T,,,1,5800.00",
             "C-3,1,M-3,1950-01-02,no-such-plan,C50.411,2026-02-01,0971T,,,1,5800.00",
-            "C-4,1,M-4,1950-01-02,,C50.411,2026-02-03,19499,,Interstitial laser ablation of breast tumor,1,4500.00") + "\n");
+            "C-4,1,M-4,1950-01-02,,C50.411,2026-02-03,19499,,Interstitial laser ablation of breast tumor,1,4500.00",
+            "C-5,1,M-5,1950-01-02,,C50.411,2026-02-03,0971T,,,1,USD 5800") + "\n");
 
         var result = CliRunner.Run("impact", "--baseline", ImpactFixtures.AsOf20250415, "--claims", input, "--format", "json");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("2 record(s) could not be decided", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("3 record(s) could not be decided", result.Stderr, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(result.Stdout);
         var rejected = json.RootElement.GetProperty("rejected");
-        Assert.Equal(2, rejected.GetProperty("count").GetInt64());
+        Assert.Equal(3, rejected.GetProperty("count").GetInt64());
         var sample = rejected.GetProperty("sample").EnumerateArray().ToList();
-        Assert.Equal(["C-2", "C-3"], sample.Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal(["C-2", "C-3", "C-5"], sample.Select(s => s.GetProperty("id").GetString()));
         Assert.Contains("dateOfService", sample[0].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
         Assert.Contains("no-such-plan", sample[1].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        // A charge that is not an amount is not a line without a charge: the claim is not decided on a guess.
+        Assert.Contains("charge: 'USD 5800' is not an amount", sample[2].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
         var totals = json.RootElement.GetProperty("totals");
         Assert.Equal(2, totals.GetProperty("linesChanged").GetInt64());
         Assert.Equal(10300.00m, totals.GetProperty("billedAffected").GetDecimal());

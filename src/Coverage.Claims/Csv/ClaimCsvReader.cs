@@ -145,8 +145,13 @@ public sealed class ClaimCsvReader(TextReader input)
                 line.Units = count; // its range and decimals are the request rules'
             else claim.Error(at, $"serviceLines[{index}].units", $"units: '{units}' is not a number");
         }
-        // An optional "charge" column: the line's billed amount (informational, as an 837P's SV102).
-        if (decimal.TryParse(Optional(row, columns, "charge"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var charge)) line.Charge = charge;
+        // An optional "charge" column: the line's billed amount (no decision reads it, as an 837P's SV102). An empty cell
+        // states none; a value that is not an amount makes the claim a bad record rather than a line without a charge.
+        if (Optional(row, columns, "charge") is { } charge)
+        {
+            if (decimal.TryParse(charge, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)) line.Charge = amount;
+            else claim.Error(at, $"serviceLines[{index}].charge", $"charge: '{charge}' is not an amount (digits and an optional decimal point)");
+        }
         line.DateOfService = Optional(row, columns, "date_of_service");
         line.DateAt = at;
         if (line.DateOfService is null) claim.Error(at, $"serviceLines[{index}].dateOfService", "date_of_service: required (the line's date of service, YYYY-MM-DD)");

@@ -674,9 +674,13 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
             else _line.Units = count; // its range and decimals are the request rules'
             var place = s.Span(5).Trim();
             if (!place.IsEmpty) _line.PlaceOfService = new string(place);
-            // SV102, the line's charge: informational (no decision reads it), so an amount that is not a number is left out
-            // rather than rejecting a claim the batch has always decided.
-            if (decimal.TryParse(s.Span(2).Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var charge)) _line.Charge = charge;
+            // SV102, the line's charge (required in 5010). No decision reads it, but the impact report adds it up: an
+            // amount that cannot be read exactly makes the claim a bad record, as any other unreadable element does.
+            var charge = s.Span(2).Trim();
+            if (charge.IsEmpty) claim.Error(s.Position, $"serviceLines[{index}].charge", "SV102: required (the line's charge)");
+            else if (!decimal.TryParse(charge, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+                claim.Error(s.Position, $"serviceLines[{index}].charge", $"SV102: '{charge}' is not an amount (digits and an optional decimal point)");
+            else _line.Charge = amount;
         }
 
         private void CloseLine()

@@ -51,6 +51,24 @@ public class ClaimCsvReaderTests
     }
 
     [Fact]
+    public void Read_ChargeColumn_AnAmountIsKept_AnEmptyCellStatesNone_AnythingElseRejectsTheClaim()
+    {
+        var records = Read("claim_id,code,date_of_service,charge\n" +
+            "C1,0581T,2026-05-04,6200.50\nC1,19499,2026-05-04,\n" +
+            "C2,0581T,2026-05-04,$6200\n" +
+            "C3,0581T,2026-05-04,-10\n");
+
+        Assert.Equal(["C1", "C2", "C3"], records.Select(r => r.ClaimId));
+        Assert.False(records[0].IsRejected);
+        Assert.Equal([6200.50m, null], records[0].LineCharges);
+        var dollar = Assert.Single(records[1].Errors);
+        Assert.Equal("serviceLines[0].charge", dollar.Field);
+        Assert.Contains("charge: '$6200' is not an amount", dollar.Message, StringComparison.Ordinal);
+        Assert.Equal(RecordPosition.Line(4), dollar.Position);
+        Assert.Contains("charge: '-10' is not an amount", Assert.Single(records[2].Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_QuotedFieldsWithQuotesAndLineBreaks_KeepLineNumbersRight()
     {
         var records = Read(Header +

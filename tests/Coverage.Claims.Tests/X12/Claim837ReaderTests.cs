@@ -233,6 +233,9 @@ public class Claim837ReaderTests
     [InlineData("SV1*HC:0581T*6200*UN*1x***1", "SV104: '1x' is not a number")]
     [InlineData("SV1*HC:0581T*6200*DA*1***1", "SV103 'DA' is not UN (units) or MJ (minutes)")]
     [InlineData("SV1*HC:0581T*6200*UN", "SV104: required")]
+    [InlineData("SV1*HC:0581T**UN*1***1", "SV102: required (the line's charge)")]
+    [InlineData("SV1*HC:0581T*62OO*UN*1***1", "SV102: '62OO' is not an amount")]
+    [InlineData("SV1*HC:0581T*-6200*UN*1***1", "SV102: '-6200' is not an amount")]
     public void Read_BadProcedure_RejectsTheClaimAtTheSv1(string sv1, string reason)
     {
         var text = File(Subscriber(), $"CLM*C*6200***11:B:1*Y*A*Y*Y~HI*ABK:C50411~LX*1~{sv1}~DTP*472*D8*20260504~");
