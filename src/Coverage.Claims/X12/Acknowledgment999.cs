@@ -124,10 +124,17 @@ public static class Acknowledgment999
             var element = ElementOf(error.Field, segment.Id);
             if (element == 0 || elements.Any(e => e.Position == element)) continue;
             var value = segment[element];
-            elements.Add(new ElementError(element, value.Length == 0 ? "1" : error.Field.EndsWith("ateOfService", StringComparison.Ordinal) || error.Field == "member.birthDate" ? "8" : "7"));
+            elements.Add(new ElementError(element, IK403(error.Field, value)));
         }
         return new SegmentError(id, position, "8", elements);
     }
+
+    /// <summary>Why the element is wrong (IK403): 1 missing, 8 a bad date, 6 an amount with characters an amount cannot hold, 7 a value not allowed.</summary>
+    private static string IK403(string field, string value) =>
+        value.Length == 0 ? "1"
+        : field.EndsWith("ateOfService", StringComparison.Ordinal) || field == "member.birthDate" ? "8"
+        : field.EndsWith(".charge", StringComparison.Ordinal) ? "6"
+        : "7";
 
     /// <summary>The element of <paramref name="segment"/> that carries a request field (docs/batch.md, the 837P mapping); 0 when none does.</summary>
     private static int ElementOf(string field, string segment)
@@ -137,6 +144,7 @@ public static class Acknowledgment999
         {
             ("HI", _) when field.StartsWith("diagnoses", StringComparison.Ordinal) => 1,
             ("SV1", "code" or "modifiers" or "description") => 1,
+            ("SV1", "charge") => 2,
             ("SV1", "unitOfMeasure") => 3,
             ("SV1", "units") => 4,
             ("SV1", "placeOfService") => 5,

@@ -50,6 +50,22 @@ public sealed class Acknowledgment999Tests : IDisposable
         Assert.Contains("AK9*E*1*1*1", segments);
     }
 
+    [Theory]
+    [InlineData("SV1*HC:0581T*62O0*UN*1***1", "IK4*2**6")]
+    [InlineData("SV1*HC:0581T**UN*1***1", "IK4*2**1")]
+    public void AChargeThatIsNotAnAmount_IsAnElementErrorAtSv102(string sv1, string ik4)
+    {
+        var bad = $"CLM*BAD*6200***11:B:1*Y*A*Y*Y~HI*ABK:C50411~LX*1~{sv1}~DTP*472*D8*20260504~";
+        var text = File(Subscriber(), Claim("GOOD"), bad);
+        var position = SegmentNumber(text, sv1) - SegmentNumber(text, "ST*") + 1;
+
+        var segments = Acknowledge(text);
+
+        Assert.Contains($"IK3*SV1*{position}**8", segments);
+        Assert.Contains(ik4, segments);
+        Assert.Contains("IK5*E*5", segments);
+    }
+
     [Fact]
     public void ATransactionSetWithoutItsTrailer_IsRejected()
     {
