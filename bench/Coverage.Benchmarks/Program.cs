@@ -12,6 +12,7 @@ using Coverage.Engine.Json;
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- alloc [N] [MIX]    bytes allocated per line against the determination's own bytes (N: the N request kinds with most beyond)
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- pieces [N]    the CDS Hooks call's pieces changed by issue 16, old and new, CPU time per operation (HookPieces)
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- pas-pieces [N] the steps of a PAS $submit outside HTTP and the store, CPU time per operation (PasPieces)
+// dotnet run -c Release --project bench/Coverage.Benchmarks -- sqlite-inserts [N] SQLite rows written as one multi-row INSERT against a prepared INSERT per row (SqliteInsertShapes)
 // MIX is 0540 (the repository's catalogue, RequestMix; the default) or criteria (catalogues/with-related-resources, CriteriaMix).
 var command = args.FirstOrDefault() ?? "";
 var mixName = args.Skip(1).FirstOrDefault(a => Mix.Names.Contains(a));
@@ -28,6 +29,8 @@ switch (command)
         return HookPieces.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20000);
     case "pas-pieces":
         return PasPieces.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10000);
+    case "sqlite-inserts":
+        return SqliteInsertShapes.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 2000);
     case "loop":
         return Loop(rest.Length > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 30, Mix.Named(mixName ?? "0540"));
     default:
