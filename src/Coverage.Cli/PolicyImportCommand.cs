@@ -28,7 +28,6 @@ internal static class PolicyImportCommand
         {
             draft = PolicyImporter.Import(file);
             source = File.ReadAllBytes(file);
-            DraftFolder.Write(outDir, draft, source, force);
         }
         catch (ImportException e)
         {
@@ -42,6 +41,16 @@ internal static class PolicyImportCommand
             stderr.WriteLine($"coverage: cannot import {file}: the importer failed on this document ({e.GetType().Name}: {e.Message}); " +
                 "nothing was written. Please report it with the document.");
             return ExitCodes.ImporterFault;
+        }
+        try
+        {
+            DraftFolder.Write(outDir, draft, source, force);
+        }
+        catch (ImportException e)
+        {
+            // The document was read; where the draft was to go is wrong (a file, a folder not empty, one that cannot be written).
+            stderr.WriteLine($"coverage: cannot write the draft of {file} to {e.File}: {e.Reason}");
+            return ExitCodes.InputError;
         }
         var statements = draft.Versions.SelectMany(v => v.Statements).ToList();
         var criteria = statements.Sum(s => s.Criteria.Count);

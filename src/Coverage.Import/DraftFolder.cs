@@ -17,7 +17,6 @@ public static class DraftFolder
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !force)
             throw new ImportException(outDir, "is not empty; choose a new folder, or replace it with --force");
         var parent = Path.GetDirectoryName(target) ?? throw new ImportException(outDir, "has no parent folder");
-        Directory.CreateDirectory(parent);
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(source));
         var files = new List<(string Name, string Text)>
@@ -31,6 +30,8 @@ public static class DraftFolder
         var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.import-{Guid.NewGuid():N}");
         try
         {
+            // Inside the try: a parent that cannot be made (a path through a file, no permission) is a folder that cannot be written.
+            Directory.CreateDirectory(parent);
             Directory.CreateDirectory(staging);
             foreach (var (name, text) in files) File.WriteAllText(Path.Combine(staging, name), text, new UTF8Encoding(false));
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);

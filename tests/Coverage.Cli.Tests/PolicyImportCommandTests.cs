@@ -115,6 +115,25 @@ public sealed class PolicyImportCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "policy.yaml")));
     }
 
+    /// <summary>An --out that cannot be a folder is the command line's fault, said as such: never "the importer failed on this document".</summary>
+    [Theory]
+    [InlineData("", "is a file; --out names the folder to write the draft to")]
+    [InlineData("sub", "cannot be written")]
+    public void Import_ToAnOutThatCannotBeAFolder_ExitsTwoNamingIt(string below, string reason)
+    {
+        var file = Path.Combine(_temp, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var output = below.Length == 0 ? file : Path.Combine(file, below);
+
+        var result = CliRunner.Run("policy", "import", Source(Hifu), "--out", output);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"cannot write the draft of {Source(Hifu)} to {output}: {reason}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("importer failed", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("not a folder", File.ReadAllText(file));
+        Assert.Single(Directory.GetFileSystemEntries(_temp));
+    }
+
     [Theory]
     [InlineData("policy.docx", "'.docx' is not a document the importer reads (.txt or .pdf)")]
     [InlineData("missing.txt", "no such file")]
