@@ -146,6 +146,27 @@ public abstract class ServiceCallJournalTests<TStorage> : IClassFixture<TStorage
         Assert.Equal(("audit-searched", 1, (DateTime?)null, "auditor-app"), (onCase.Action, onCase.Occurrences, onCase.LastAt, onCase.ActorClient));
     }
 
+    /// <summary>Events on a case and events on none, committed together: each row keeps its own case id (or none).</summary>
+    [Fact]
+    public async Task EventsWithAndWithoutACase_CommittedTogether_EachKeepsItsOwn()
+    {
+        var caseId = Guid.NewGuid();
+        using (var scope = _services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+            db.Cases.Add(new Coverage.Store.Entities.CaseRecord { Id = caseId, ReceivedAt = _time.GetUtcNow().UtcDateTime, DueAt = _time.GetUtcNow().UtcDateTime, UpdatedAt = _time.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(n => Task.Run(() => _journal.RecordAsync(
+            new(n % 3 == 0 ? Answered(n) with { CaseId = caseId } : Answered(n)), CancellationToken.None))));
+
+        using var check = _services.CreateScope();
+        var events = await check.ServiceProvider.GetRequiredService<CoverageDbContext>().AuditEvents.Where(e => e.Subject == _subject).ToListAsync();
+        Assert.Equal(60, events.Count);
+        Assert.All(events, e => Assert.Equal(int.Parse(e.Detail["call ".Length..], System.Globalization.CultureInfo.InvariantCulture) % 3 == 0 ? caseId : null, e.CaseId));
+    }
+
     [Fact]
     public async Task ExpiredTokens_AreForgottenByTheCleanup()
     {

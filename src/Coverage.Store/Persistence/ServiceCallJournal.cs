@@ -169,54 +169,76 @@ public sealed class ServiceCallJournal : IAsyncDisposable
         if (firstWithKey.Count == 0) return fresh;
 
         await using var command = Command(connection, transaction);
-        var text = new StringBuilder($"INSERT INTO {sql.Tokens} ({sql.TokenKey}, {sql.TokenExpiresAt}) VALUES ");
+        var insert = $"INSERT INTO {sql.Tokens} ({sql.TokenKey}, {sql.TokenExpiresAt}) VALUES ";
+        if (sql.RowByRow)
+        {
+            // A token is fresh when its row was inserted (ON CONFLICT DO NOTHING inserts none for a used one).
+            foreach (var (key, index) in firstWithKey)
+            {
+                command.Parameters.Clear();
+                var text = insert + TokenValues(command, 0, key, batch[index]) + " ON CONFLICT DO NOTHING";
+                if (text != command.CommandText) command.CommandText = text;
+                fresh[index] = await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
+            }
+            return fresh;
+        }
+        var values = new StringBuilder(insert);
         var n = 0;
         foreach (var (key, index) in firstWithKey)
-        {
-            if (n > 0) text.Append(", ");
-            text.Append('(').Append(Sql.Parameter(command, $"k{n}", key)).Append(", ")
-                .Append(Sql.Parameter(command, $"e{n}", batch[index].Entry.Token!.ExpiresAt)).Append(')');
-            n++;
-        }
-        text.Append($" ON CONFLICT DO NOTHING RETURNING {sql.TokenKey}");
-        command.CommandText = text.ToString();
+            values.Append(n > 0 ? ", " : "").Append(TokenValues(command, n++, key, batch[index]));
+        command.CommandText = values.Append($" ON CONFLICT DO NOTHING RETURNING {sql.TokenKey}").ToString();
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false)) fresh[firstWithKey[reader.GetString(0)]] = true;
         return fresh;
     }
 
+    private static string TokenValues(DbCommand command, int n, string key, Pending pending) =>
+        $"({Sql.Parameter(command, $"k{n}", key)}, {Sql.Parameter(command, $"e{n}", pending.Entry.Token!.ExpiresAt)})";
+
     private static async Task InsertEventsAsync(Sql sql, DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> batch, bool[] fresh)
     {
         await using var command = Command(connection, transaction);
-        var text = new StringBuilder(
+        var insert =
             $"INSERT INTO {sql.Events} ({sql.EventSubject}, {sql.EventAt}, {sql.EventAction}, {sql.EventActor}, {sql.EventActorRole}, {sql.EventDetail}, " +
-            $"{sql.EventCaseId}, {sql.EventActorIssuer}, {sql.EventActorClient}, {sql.EventActorSubject}, {sql.EventSource}, {sql.EventOccurrences}, {sql.EventLastAt}) VALUES ");
+            $"{sql.EventCaseId}, {sql.EventActorIssuer}, {sql.EventActorClient}, {sql.EventActorSubject}, {sql.EventSource}, {sql.EventOccurrences}, {sql.EventLastAt}) VALUES ";
+        var text = new StringBuilder(insert);
         var n = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var entry = batch[i].Entry;
             if ((fresh[i] ? entry.Event : entry.IfReplayed) is not { } e) continue;
-            if (n > 0) text.Append(", ");
-            text.Append('(')
-                .Append(Sql.Parameter(command, $"s{n}", e.Subject)).Append(", ")
-                .Append(Sql.Parameter(command, $"t{n}", e.At ?? batch[i].At)).Append(", ")
-                .Append(Sql.Parameter(command, $"a{n}", e.Action)).Append(", ")
-                .Append(Sql.Parameter(command, $"u{n}", e.Actor.Id)).Append(", ")
-                .Append(Sql.Parameter(command, $"r{n}", e.Actor.Role)).Append(", ")
-                .Append(Sql.Parameter(command, $"d{n}", e.Detail)).Append(", ")
-                .Append(e.CaseId is { } caseId ? sql.CaseIdParameter(command, $"c{n}", caseId) : "NULL").Append(", ")
-                .Append(Sql.Parameter(command, $"i{n}", e.Actor.Issuer)).Append(", ")
-                .Append(Sql.Parameter(command, $"l{n}", e.Actor.ClientId)).Append(", ")
-                .Append(Sql.Parameter(command, $"b{n}", e.Actor.Subject)).Append(", ")
-                .Append(Sql.Parameter(command, $"o{n}", e.Actor.Source)).Append(", ")
-                .Append(Sql.Parameter(command, $"n{n}", e.Occurrences)).Append(", ")
-                .Append(Sql.Parameter(command, $"x{n}", e.LastAt)).Append(')');
-            n++;
+            if (sql.RowByRow)
+            {
+                // The text changes only with whether a case id is named, so the provider keeps its prepared statement.
+                command.Parameters.Clear();
+                var row = insert + EventValues(sql, command, 0, e, batch[i].At);
+                if (row != command.CommandText) command.CommandText = row;
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                continue;
+            }
+            text.Append(n > 0 ? ", " : "").Append(EventValues(sql, command, n++, e, batch[i].At));
         }
         if (n == 0) return;
         command.CommandText = text.ToString();
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
+
+    /// <summary>One event's row of values, its parameters (suffixed <paramref name="n"/>) added to the command.</summary>
+    private static string EventValues(Sql sql, DbCommand command, int n, ServiceCallEvent e, DateTime queuedAt) =>
+        new StringBuilder("(")
+            .Append(Sql.Parameter(command, $"s{n}", e.Subject)).Append(", ")
+            .Append(Sql.Parameter(command, $"t{n}", e.At ?? queuedAt)).Append(", ")
+            .Append(Sql.Parameter(command, $"a{n}", e.Action)).Append(", ")
+            .Append(Sql.Parameter(command, $"u{n}", e.Actor.Id)).Append(", ")
+            .Append(Sql.Parameter(command, $"r{n}", e.Actor.Role)).Append(", ")
+            .Append(Sql.Parameter(command, $"d{n}", e.Detail)).Append(", ")
+            .Append(e.CaseId is { } caseId ? sql.CaseIdParameter(command, $"c{n}", caseId) : "NULL").Append(", ")
+            .Append(Sql.Parameter(command, $"i{n}", e.Actor.Issuer)).Append(", ")
+            .Append(Sql.Parameter(command, $"l{n}", e.Actor.ClientId)).Append(", ")
+            .Append(Sql.Parameter(command, $"b{n}", e.Actor.Subject)).Append(", ")
+            .Append(Sql.Parameter(command, $"o{n}", e.Actor.Source)).Append(", ")
+            .Append(Sql.Parameter(command, $"n{n}", e.Occurrences)).Append(", ")
+            .Append(Sql.Parameter(command, $"x{n}", e.LastAt)).Append(')').ToString();
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction)
     {
@@ -252,11 +274,19 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             EventSource = Column(events, nameof(AuditEventRecord.Source));
             EventOccurrences = Column(events, nameof(AuditEventRecord.Occurrences));
             EventLastAt = Column(events, nameof(AuditEventRecord.LastAt));
+            RowByRow = db.Database.IsSqlite();
             // A case id is stored as each provider stores it (SQLite: text; PostgreSQL: uuid): the model's own mapping says how.
             _caseIdMapping = (RelationalTypeMapping)events.FindProperty(nameof(AuditEventRecord.CaseId))!.GetTypeMapping();
         }
 
         private readonly RelationalTypeMapping _caseIdMapping;
+
+        /// <summary>
+        /// SQLite: one prepared single-row statement run per row, as the new-case writer's inserts (ModelInserts): it
+        /// binds parameters by name, looked up in a list of every name in the statement, so a multi-row statement costs
+        /// the square of its parameters. PostgreSQL: many rows to a statement, one round trip.
+        /// </summary>
+        public bool RowByRow { get; }
 
         public string Tokens { get; }
         public string TokenKey { get; }
