@@ -161,3 +161,16 @@ public sealed class NodeTheoryAttribute : TheoryAttribute
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
 }
+
+/// <summary>A fact that needs node and npm (on PATH): skipped, saying so, only when they are absent.</summary>
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (!OnPath("node") || !OnPath("npm"))
+            Skip = "node and npm are not installed (Debian: apt-get install nodejs npm; ./test.sh installs them): the reference CQL engine check needs them.";
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
+}
