@@ -78,8 +78,13 @@ public static class NextQuestion
             response.Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed;
             return (response, null, 200);
         }
+        // The question as the standard form asks it, with its initialExpression into the same Library (which the
+        // package of the adaptive form carries), and the form names that Library as the standard one does.
+        var standard = QuestionnaireBuilder.Build(subject, catalogue, canonicals, time.GetUtcNow());
+        foreach (var extension in AdaptiveQuestionnaire.PrepopulationExtensions(standard.Questionnaire))
+            if (contained.Extension.All(e => e.Url != extension.Url)) contained.Extension.Add(extension);
         var valueSets = new List<ValueSet>();
-        var item = QuestionnaireBuilder.Item(next, catalogue.Facts, canonicals, catalogue.Digest, library: null, valueSets, time.GetUtcNow());
+        var item = QuestionnaireBuilder.Item(next, catalogue.Facts, canonicals, catalogue.Digest, standard.Library, valueSets, time.GetUtcNow());
         foreach (var valueSet in valueSets)
         {
             // The answers' ValueSet travels with the response (DTR: contained in the QuestionnaireResponse).
