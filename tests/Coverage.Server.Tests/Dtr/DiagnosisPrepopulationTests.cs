@@ -194,6 +194,60 @@ public sealed class DiagnosisPrepopulationTests : IClassFixture<SqliteStorage>, 
         Assert.Equal("pending-information", unchanged.Str("status"));
     }
 
+    /// <summary>
+    /// PAS $submit with the QuestionnaireResponse in supportingInfo: the claim's own diagnosis (C41.9) is the policy's
+    /// condition but not the criterion's set; the questionnaire's diagnosis (C79.51) is added to the request's, and
+    /// decides: certified (A1). Without it the criterion is not met and the line is pended for a physician (A4).
+    /// </summary>
+    [Theory]
+    [InlineData(true, "A1")]
+    [InlineData(false, "A4")]
+    public async Task ThroughPasSubmit_TheQuestionnairesDiagnosisIsTheRequests(bool answered, string action)
+    {
+        var questionnaire = Dtr.QuestionnaireOf(await Package());
+        var response = answered ? Answers(questionnaire, (Icd("C79.51"), "auto")) : Answers(questionnaire);
+        var responseUrl = PasRequestBundles.Urn();
+        var support = new Claim.SupportingInformationComponent
+        {
+            Sequence = 1,
+            Category = new CodeableConcept("http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "additionalInformation"),
+            Value = new ResourceReference(responseUrl),
+        };
+        var member = $"M-DX-PAS-{answered}";
+        var bundle = PasRequestBundles.OneLine(new CodeableConcept(FhirSystems.Cpt, "20982"), "C41.9", Ehr.Coverage("standard", memberId: member),
+            Ehr.Patient(birthDate: "1960-02-02", memberId: member), "Example bone clinic", [support], (responseUrl, response));
+        response.Subject = new ResourceReference(PasRequestBundles.PatientUrl(bundle));
+
+        var (status, resource) = await Dtr.PostAsync(_client, "/fhir/Claim/$submit", bundle);
+
+        Assert.True(status == HttpStatusCode.OK, FhirJson.Serialize(resource));
+        var claimResponse = Assert.IsType<ClaimResponse>(Assert.IsType<Bundle>(resource).Entry[0].Resource);
+        var review = Assert.Single(Assert.Single(Assert.Single(claimResponse.Item).Adjudication).Extension, e => e.Url == FhirSystems.PasReviewAction);
+        Assert.Equal(action, Assert.IsType<CodeableConcept>(review.Extension.Single(e => e.Url == FhirSystems.PasReviewActionCode).Value).Coding.Single().Code);
+    }
+
+    [Fact]
+    public async Task ThroughPasSubmit_ADiagnosisAnswerThatIsNoIcd10CmCoding_IsRefusedNamingTheAnswer()
+    {
+        var questionnaire = Dtr.QuestionnaireOf(await Package());
+        var response = Answers(questionnaire, (new FhirString("bone metastasis"), "manual"));
+        var responseUrl = PasRequestBundles.Urn();
+        var support = new Claim.SupportingInformationComponent
+        {
+            Sequence = 1,
+            Category = new CodeableConcept("http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "additionalInformation"),
+            Value = new ResourceReference(responseUrl),
+        };
+        var bundle = PasRequestBundles.OneLine(new CodeableConcept(FhirSystems.Cpt, "20982"), "C41.9", Ehr.Coverage("standard", memberId: "M-DX-PAS-BAD"),
+            Ehr.Patient(birthDate: "1960-02-02", memberId: "M-DX-PAS-BAD"), "Example bone clinic", [support], (responseUrl, response));
+
+        var (status, resource) = await Dtr.PostAsync(_client, "/fhir/Claim/$submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = Assert.Single(Assert.IsType<OperationOutcome>(resource).Issue);
+        Assert.EndsWith(".item[0].answer[0].valueString", issue.Expression.Single(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NextQuestion_ReadsTheDiagnosesAnswer_AndCompletesOnceTheCriteriaAreDecided()
     {
