@@ -13,7 +13,7 @@ namespace Coverage.Fhir.Dtr;
 /// question that has a source in the record: the patient's birth date, and the latest final Observation coded with a
 /// standard coding the catalogue binds to the fact (facts[].codes, e.g. LOINC), and the diagnoses of the active,
 /// confirmed Conditions in the criteria's ICD-10-CM sets (<see cref="ConditionDiagnoses"/>). A fact with no standard
-/// coding is left to the provider. The CQL and the ELM are written from the same three templates, so they say the same thing.
+/// coding is left to the provider. The CQL and the ELM are written from the same templates, so they say the same thing.
 /// </summary>
 public static class PrepopulationLibrary
 {
@@ -133,7 +133,7 @@ public static class PrepopulationLibrary
             Title = $"Pre-population of: {subject.Title}",
             Status = PublicationStatus.Active,
             Type = new CodeableConcept { Coding = [new Coding("http://terminology.hl7.org/CodeSystem/library-type", "logic-library", "Logic Library")] },
-            Description = "Fills the questionnaire's answers from the patient's record: the birth date, the latest final Observation coded as the payer's catalogue binds the fact, and the diagnoses of the active, confirmed Conditions in the criteria's ICD-10-CM sets.",
+            Description = DescriptionOf(sources.Select(s => s.Definition!).ToList(), codes.Count > 0),
             DataRequirement = [.. DataRequirements(sources.Select(s => s.Definition!), codes), .. ConditionDiagnoses.DataRequirements(diagnosisSets, canonicals, version)],
             Content =
             [
@@ -153,6 +153,16 @@ public static class PrepopulationLibrary
                 MustSupport = ["status", "value", "issued"],
                 CodeFilter = [new DataRequirement.CodeFilterComponent { Path = "code", Code = [.. codes.Select(c => new Coding(c.Coding.System, c.Coding.Code, c.Coding.Display))] }],
             };
+    }
+
+    /// <summary>What the Library fills, in words: only the sources it has definitions for.</summary>
+    private static string DescriptionOf(IReadOnlyList<string> definitions, bool observations)
+    {
+        var parts = new List<string>();
+        if (definitions.Contains(BirthDate)) parts.Add("the birth date");
+        if (observations) parts.Add("the latest final Observation coded as the payer's catalogue binds the fact");
+        if (definitions.Contains(ConditionDiagnoses.Definition)) parts.Add("the diagnoses of the active, confirmed Conditions in the criteria's ICD-10-CM sets");
+        return "Fills the questionnaire's answers from the patient's record: " + (parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1]) + ".";
     }
 
     /// <summary>A CQL identifier for a code: the fact and the code ("tumorSizeCm 21889-1").</summary>
