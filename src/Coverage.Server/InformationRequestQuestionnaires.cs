@@ -18,7 +18,7 @@ public sealed class InformationRequestQuestionnaires(CatalogueVersions catalogue
     {
         var determination = DeterminationReader.Read(view.DeterminationJson);
         var catalogue = await catalogues.FindAsync(determination.CatalogueDigest, cancellationToken) ?? catalogues.Current;
-        return new DtrCanonicals($"{settings.BaseUrl}/fhir").QuestionnairesToComplete(catalogue, determination);
+        return settings.Dtr().QuestionnairesToComplete(catalogue, determination);
     }
 
     /// <summary>What the case's open request names; none when no reviewer's request is open.</summary>

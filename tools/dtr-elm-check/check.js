@@ -1,6 +1,6 @@
 // Executes the ELM of a DTR pre-population Library (as $questionnaire-package returns it) with the reference JavaScript
 // CQL engine (cql-execution with cql-exec-fhir, FHIR 4.0.1) against one patient's record, and prints every
-// definition's result as JSON: {"<definition>": <value>}, a date as "yyyy-mm-dd", a Quantity as {"value", "unit"},
+// definition's result as JSON: {"<definition>": <value>}, a date as "yyyy-mm-dd", a Quantity as {"value", "unit"}, a Coding as {"system", "code"}, a list as a list,
 // nothing found as null. The Integration test Dtr/ElmExecutionTests runs it for every generated Library and checks
 // the results; by hand: node check.js library.json record-bundle.json [patient-id].
 const fs = require('fs');
@@ -26,6 +26,7 @@ const plain = (value) => {
   if (value === null || value === undefined) return null;
   if (value.getTypeInfo && value.getTypeInfo().name === 'Quantity') return { value: value.value && value.value.value, unit: value.code && value.code.value };
   if (value.getTypeInfo && value.getTypeInfo().name === 'date') return String(value.value);
+  if (value.getTypeInfo && value.getTypeInfo().name === 'Coding') return { system: plain(value.system), code: plain(value.code) };
   if (value.isDate || value.isDateTime) return value.toString();
   if (Array.isArray(value)) return value.map(plain);
   return value.value !== undefined ? value.value : String(value);

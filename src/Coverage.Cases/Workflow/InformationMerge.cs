@@ -7,7 +7,7 @@ namespace Coverage.Cases;
 /// Merges the information a provider sends for a pended case into the stored request:
 /// <c>{"clinical": {...}, "diagnoses": [...], "serviceLines": [{"sequence": 1, "description": "...", "placeOfService": "22"}],
 /// "member": {"birthDate": "...", "sex": "female"}, "placeOfService": "22", "informationOrigin": {"tumorSizeCm": "auto"},
-/// "questions": {"tumorSizeCm": "Tumor size…"}, "questionnaire": "…/Questionnaire/…|sha256:…"}</c> — what a determination's
+/// "questions": {"tumorSizeCm": "Tumor size…"} (a diagnosis's under "diagnoses.C79.51"), "questionnaire": "…/Questionnaire/…|sha256:…"}</c> — what a determination's
 /// factsNeeded may ask for, and (from a DTR questionnaire) where each value came from and which question it answered.
 /// Information is appended, never overwrites what the case holds: a clinical fact, a line's description or place of
 /// service, the birth date, sex or place of service already given is refused (naming the field), diagnoses are added.
@@ -60,7 +60,7 @@ public static class InformationMerge
                         if (origin is not JsonValue text || !text.TryGetValue<string>(out var code) || !InformationOrigins.Contains(code))
                             errors.Add(new InputError($"informationOrigin.{field}", $"one of {string.Join(", ", InformationOrigins)}"));
                         else if (!Gives(information, field))
-                            errors.Add(new InputError($"informationOrigin.{field}", "names no value this information gives (clinical.<fact> as the fact's name, or member.birthDate / member.sex)"));
+                            errors.Add(new InputError($"informationOrigin.{field}", "names no value this information gives (clinical.<fact> as the fact's name, member.birthDate / member.sex, or diagnoses.<code> as the diagnoses list writes it)"));
                     }
                     break;
                 case "questions" when value is JsonObject questions:
@@ -70,15 +70,15 @@ public static class InformationMerge
                         if (text is not JsonValue words || !words.TryGetValue<string>(out var question) || string.IsNullOrWhiteSpace(question) || question.Length > MaxQuestionLength)
                             errors.Add(new InputError($"questions.{field}", $"the question's text, 1 to {MaxQuestionLength} characters"));
                         else if (!Gives(information, field))
-                            errors.Add(new InputError($"questions.{field}", "names no value this information gives (clinical.<fact> as the fact's name, or member.birthDate / member.sex)"));
+                            errors.Add(new InputError($"questions.{field}", "names no value this information gives (clinical.<fact> as the fact's name, member.birthDate / member.sex, or diagnoses.<code> as the diagnoses list writes it)"));
                     }
                     break;
                 case "questionnaire":
                     // The canonical (with its version) of the questionnaire the values answer: kept for reviewers.
                     if (value is not JsonValue canonical || !canonical.TryGetValue<string>(out var url) || string.IsNullOrWhiteSpace(url) || url.Length > MaxCanonicalLength)
                         errors.Add(new InputError("questionnaire", $"the questionnaire's canonical, 1 to {MaxCanonicalLength} characters"));
-                    else if (information["clinical"] is null && information["member"] is null)
-                        errors.Add(new InputError("questionnaire", "names the questionnaire of values this information gives (clinical or member); it gives none"));
+                    else if (information["clinical"] is null && information["member"] is null && information["diagnoses"] is null)
+                        errors.Add(new InputError("questionnaire", "names the questionnaire of values this information gives (clinical, member or diagnoses); it gives none"));
                     break;
                 case "clinical" or "member" or "informationOrigin" or "questions":
                     errors.Add(new InputError(name, "must be an object"));
@@ -104,9 +104,13 @@ public static class InformationMerge
     public static readonly IReadOnlyList<string> InformationOrigins = ["auto", "override", "manual", "unstated"];
 
     private static bool Gives(JsonObject information, string field) =>
-        field.StartsWith("member.", StringComparison.Ordinal)
-            ? information["member"]?[field["member.".Length..]] is not null
-            : information["clinical"]?[field] is not null;
+        field.StartsWith("member.", StringComparison.Ordinal) ? information["member"]?[field["member.".Length..]] is not null
+        : field.StartsWith(DiagnosisPrefix, StringComparison.Ordinal) ? information["diagnoses"] is JsonArray codes
+            && codes.Any(c => c is JsonValue v && v.TryGetValue<string>(out var code) && code == field[DiagnosisPrefix.Length..])
+        : information["clinical"]?[field] is not null;
+
+    /// <summary>What an addition says of one diagnosis it gives is kept under "diagnoses.&lt;code&gt;" (each may have its own origin).</summary>
+    private const string DiagnosisPrefix = "diagnoses.";
 
     private static void MergeLines(JsonObject request, JsonArray lines, List<InputError> errors, HashSet<int> describedLines)
     {

@@ -7,16 +7,21 @@ namespace Coverage.Fhir.Dtr;
 /// The canonical URLs of the DTR resources this payer serves, under its FHIR base, and their version: the digest of the
 /// catalogue they were generated from. The same catalogue always gives the same resources, so a canonical with a
 /// version names one questionnaire for as long as the server can load that catalogue (docs/dtr.md, "Versions").
+/// <paramref name="AdaptiveForms"/>: the payer uses adaptive forms (Coverage:AdaptiveForms), so the canonicals it names
+/// (CRD, a reviewer's request) and the package an order gets are each questionnaire's adaptive form.
 /// </summary>
-public sealed record DtrCanonicals(string FhirBase)
+public sealed record DtrCanonicals(string FhirBase, bool AdaptiveForms = false)
 {
+    /// <summary>The id of the form of <paramref name="subject"/> this payer names: the adaptive one when it uses adaptive forms.</summary>
+    public string FormId(QuestionnaireSubject subject) => AdaptiveForms ? subject.AdaptiveId : subject.Id;
+
     public string Questionnaire(string id) => $"{FhirBase}/Questionnaire/{id}";
     public string Library(string id) => $"{FhirBase}/Library/{id}";
     public string ValueSet(string id) => $"{FhirBase}/ValueSet/{id}";
 
     /// <summary>The questionnaire (canonical|version) whose answers can decide a line; none when documentation cannot change it.</summary>
     public IReadOnlyList<string> QuestionnairesFor(PolicyCatalogue catalogue, LineDetermination line) =>
-        QuestionnaireSubject.For(catalogue, line) is { } subject ? [$"{Questionnaire(subject.Id)}|{catalogue.Digest}"] : [];
+        QuestionnaireSubject.For(catalogue, line) is { } subject ? [$"{Questionnaire(FormId(subject))}|{catalogue.Digest}"] : [];
 
     /// <summary>
     /// The questionnaires a reviewer's request for more information names (<see cref="QuestionnaireSubject.ForMissingFacts"/>):
@@ -27,7 +32,7 @@ public sealed record DtrCanonicals(string FhirBase)
         [.. determination.Lines
             .Select(line => (line.Sequence, Subject: QuestionnaireSubject.ForMissingFacts(catalogue, line)))
             .Where(l => l.Subject is not null)
-            .Select(l => new RequestedQuestionnaire(l.Sequence, $"{Questionnaire(l.Subject!.Id)}|{catalogue.Digest}", l.Subject.Title))];
+            .Select(l => new RequestedQuestionnaire(l.Sequence, $"{Questionnaire(FormId(l.Subject!))}|{catalogue.Digest}", l.Subject!.Title))];
 
     /// <summary>The id of a questionnaire this payer serves, from a canonical (url, or url|version); null for any other URL.</summary>
     public (string Id, string? Version)? QuestionnaireOf(string canonical) => ResourceOf(nameof(Hl7.Fhir.Model.Questionnaire), canonical);

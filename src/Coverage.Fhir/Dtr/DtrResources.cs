@@ -6,7 +6,8 @@ namespace Coverage.Fhir.Dtr;
 /// <summary>
 /// The DTR resources this payer serves, one at a time (FHIR read and search, which a DTR client uses to resolve a
 /// canonical it was given): exactly what <c>$questionnaire-package</c> would put in a package, generated from one
-/// catalogue — every questionnaire the catalogue defines (<see cref="QuestionnaireSubject.All"/>), the pre-population
+/// catalogue — every questionnaire the catalogue defines (<see cref="QuestionnaireSubject.All"/>) in its standard and its
+/// adaptive form, the pre-population
 /// Library of each that has one, and the ValueSets their items bind. Nothing else is served under these types.
 /// </summary>
 public static class DtrResources
@@ -19,9 +20,11 @@ public static class DtrResources
     {
         if (type is nameof(Questionnaire) or nameof(Library))
         {
-            // A Library has its questionnaire's id.
+            // A Library has its (standard) questionnaire's id; an adaptive form has its own.
             if (QuestionnaireSubject.Find(catalogue, id) is not { } subject) return null;
             var generated = QuestionnaireBuilder.Build(subject, catalogue, canonicals, now);
+            if (id != subject.Id)
+                return type == nameof(Questionnaire) ? AdaptiveQuestionnaire.Build(generated.Questionnaire, subject, canonicals) : null;
             return type == nameof(Questionnaire) ? generated.Questionnaire : generated.Library;
         }
         return All(type, catalogue, canonicals, now).FirstOrDefault(r => r.Id == id);
@@ -36,7 +39,7 @@ public static class DtrResources
             var generated = QuestionnaireBuilder.Build(subject, catalogue, canonicals, now);
             IEnumerable<Resource> ofType = type switch
             {
-                nameof(Questionnaire) => [generated.Questionnaire],
+                nameof(Questionnaire) => [generated.Questionnaire, AdaptiveQuestionnaire.Build(generated.Questionnaire, subject, canonicals)],
                 nameof(Library) => generated.Library is { } library ? [library] : [],
                 nameof(ValueSet) => generated.ValueSets,
                 _ => [],

@@ -42,7 +42,7 @@ public static class FactValueSet
     }
 
     /// <summary>The same catalogue gives the same expansion identifier (a name-based UUID of the value set and version).</summary>
-    private static Guid DeterministicGuid(string name)
+    internal static Guid DeterministicGuid(string name)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
         var bytes = hash[..16];

@@ -59,9 +59,12 @@ public static class NextQuestion
         if (problems.Count > 0) return (null, Outcomes.Invalid(problems), 400);
         var member = MemberAnswers(response, out var memberProblem);
         if (memberProblem is not null) return Fail(memberProblem.Value.Message, memberProblem.Value.Expression);
+        var diagnosisProblems = new List<FhirProblem>();
+        var diagnoses = DiagnosisAnswers.Read(response, "QuestionnaireResponse", diagnosisProblems).Select(d => CodeFormats.NormaliseIcd10(d.Code)).ToList();
+        if (diagnosisProblems.Count > 0) return (null, Outcomes.Invalid(diagnosisProblems.Select(p => (p.Message, (string?)p.Expression))), 400);
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var facts = evaluator.FactsOf(ClinicalFacts.From(read), member.Diagnoses, member.BirthDate, member.Sex, today);
+        var facts = evaluator.FactsOf(ClinicalFacts.From(read), diagnoses, member.BirthDate, member.Sex, today);
         var results = new CriterionResult[subject.Criteria.Criteria.Count()];
         var truth = subject.Criteria.Evaluate(facts, results);
 
@@ -75,8 +78,13 @@ public static class NextQuestion
             response.Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed;
             return (response, null, 200);
         }
+        // The question as the standard form asks it, with its initialExpression into the same Library (which the
+        // package of the adaptive form carries), and the form names that Library as the standard one does.
+        var standard = QuestionnaireBuilder.Build(subject, catalogue, canonicals, time.GetUtcNow());
+        foreach (var extension in AdaptiveQuestionnaire.PrepopulationExtensions(standard.Questionnaire))
+            if (contained.Extension.All(e => e.Url != extension.Url)) contained.Extension.Add(extension);
         var valueSets = new List<ValueSet>();
-        var item = QuestionnaireBuilder.Item(next, catalogue.Facts, canonicals, catalogue.Digest, library: null, valueSets, time.GetUtcNow());
+        var item = QuestionnaireBuilder.Item(next, catalogue.Facts, canonicals, catalogue.Digest, standard.Library, valueSets, time.GetUtcNow());
         foreach (var valueSet in valueSets)
         {
             // The answers' ValueSet travels with the response (DTR: contained in the QuestionnaireResponse).
@@ -96,15 +104,14 @@ public static class NextQuestion
                 yield return ($"{reader.PathOf(name)}: {value} is outside what '{name}' can be ({fact.Minimum?.ToString(CultureInfo.InvariantCulture) ?? "…"} to {fact.Maximum?.ToString(CultureInfo.InvariantCulture) ?? "…"}{(fact.Unit is null ? "" : " " + fact.Unit)})", reader.PathOf(name));
     }
 
-    private sealed record Member(DateOnly? BirthDate, string? Sex, IReadOnlyList<string> Diagnoses);
+    private sealed record Member(DateOnly? BirthDate, string? Sex);
 
-    /// <summary>The answers that are the member's or the request's own fields: birth date, sex, diagnoses.</summary>
+    /// <summary>The answers that are the member's own fields: birth date and sex (the diagnoses: <see cref="DiagnosisAnswers"/>).</summary>
     private static Member MemberAnswers(QuestionnaireResponse response, out (string Message, string Expression)? problem)
     {
         problem = null;
         DateOnly? birthDate = null;
         string? sex = null;
-        var diagnoses = new List<string>();
         for (var i = 0; i < response.Item.Count; i++)
         {
             var item = response.Item[i];
@@ -121,12 +128,9 @@ public static class NextQuestion
                 case FactsAsked.SexFact when answer is Coding { Code: { } code }:
                     sex = code;
                     break;
-                case DiagnosisIn.FactName:
-                    diagnoses.AddRange(item.Answer.Select(a => a.Value).OfType<Coding>().Where(c => c.System == FhirSystems.Icd10Cm && c.Code is not null).Select(c => CodeFormats.NormaliseIcd10(c.Code!)));
-                    break;
             }
         }
-        return new Member(birthDate, sex, diagnoses);
+        return new Member(birthDate, sex);
     }
 
     private static Questionnaire NewContained(QuestionnaireSubject subject, string canonical, QuestionnaireResponse response)

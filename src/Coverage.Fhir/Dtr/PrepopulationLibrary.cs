@@ -11,8 +11,9 @@ namespace Coverage.Fhir.Dtr;
 /// The CQL Library a DTR client runs to fill a questionnaire's answers from the EHR (DTR 2.0.1 "Use of CQL": CQL 1.5,
 /// context Patient, the CQL and its ELM (application/elm+json) as two content.data repetitions). One definition per
 /// question that has a source in the record: the patient's birth date, and the latest final Observation coded with a
-/// standard coding the catalogue binds to the fact (facts[].codes, e.g. LOINC). A fact with no standard coding is
-/// left to the provider. The CQL and the ELM are written from the same three templates, so they say the same thing.
+/// standard coding the catalogue binds to the fact (facts[].codes, e.g. LOINC), and the diagnoses of the active,
+/// confirmed Conditions in the criteria's ICD-10-CM sets (<see cref="ConditionDiagnoses"/>). A fact with no standard
+/// coding is left to the provider. The CQL and the ELM are written from the same templates, so they say the same thing.
 /// </summary>
 public static class PrepopulationLibrary
 {
@@ -25,6 +26,7 @@ public static class PrepopulationLibrary
     /// <summary>The CQL definition a question is filled from, or null when the record has no source for it.</summary>
     public static string? DefinitionOf(FactNeeded question, FactDefinitions facts) =>
         question.Fact == FactsAsked.BirthDateFact ? BirthDate
+        : question.Fact == DiagnosisIn.FactName ? ConditionDiagnoses.Definition
         : facts.Find(question.Fact) is { } fact && StandardCodings(fact).Count > 0 ? fact.Name
         : null;
 
@@ -50,7 +52,8 @@ public static class PrepopulationLibrary
         var sources = questions.Select(q => (Question: q, Definition: DefinitionOf(q, facts))).Where(s => s.Definition is not null).ToList();
         if (sources.Count == 0) return null;
         var name = NameOf(subject);
-        var codes = sources.Where(s => s.Definition != BirthDate)
+        var diagnosisSets = DiagnosisValueSets.Of(subject);
+        var codes = sources.Where(s => s.Definition is not (BirthDate or ConditionDiagnoses.Definition))
             .SelectMany(s => StandardCodings(facts.Find(s.Definition!)!).Select(c => (Fact: s.Definition!, Coding: c))).ToList();
         var systems = codes.Select(c => c.Coding.System).Distinct(StringComparer.Ordinal).ToList();
 
@@ -63,14 +66,20 @@ public static class PrepopulationLibrary
                 .Append(coding.Display is null ? "" : $" display '{coding.Display.Replace("'", "\\'", StringComparison.Ordinal)}'").Append('\n');
         cql.Append("\ncontext Patient\n");
 
-        var statements = new JsonArray { Statement("Patient", new JsonObject { ["type"] = "SingletonFrom", ["operand"] = Retrieve("Patient") }, isPublic: false) };
+        var statements = new JsonArray { ElmNodes.Statement("Patient", new JsonObject { ["type"] = "SingletonFrom", ["operand"] = ElmNodes.Retrieve("Patient") }, isPublic: false) };
         foreach (var (question, definition) in sources)
         {
             if (definition == BirthDate)
             {
                 cql.Append("\n// ").Append(question.Documentation).Append('\n');
                 cql.Append("define \"BirthDate\":\n  Patient.birthDate\n");
-                statements.Add(Statement(BirthDate, Property("birthDate", new JsonObject { ["type"] = "ExpressionRef", ["name"] = "Patient" })));
+                statements.Add(ElmNodes.Statement(BirthDate, ElmNodes.Property("birthDate", new JsonObject { ["type"] = "ExpressionRef", ["name"] = "Patient" })));
+                continue;
+            }
+            if (definition == ConditionDiagnoses.Definition)
+            {
+                cql.Append(ConditionDiagnoses.Cql(diagnosisSets, question.Documentation));
+                statements.Add(ElmNodes.Statement(definition, ConditionDiagnoses.Elm(diagnosisSets)));
                 continue;
             }
             var own = codes.Where(c => c.Fact == definition).ToList();
@@ -81,7 +90,7 @@ public static class PrepopulationLibrary
             cql.Append("      where O.status.value in { ").Append(string.Join(", ", FinalStatuses.Select(s => $"'{s}'"))).Append(" }\n");
             cql.Append("        and O.value is not null\n");
             cql.Append("      sort by issued.value\n  ).value\n");
-            statements.Add(Statement(definition!, LatestObservationValue(own.Select(c => CodeName(c.Fact, c.Coding)))));
+            statements.Add(ElmNodes.Statement(definition!, LatestObservationValue(own.Select(c => CodeName(c.Fact, c.Coding)))));
         }
 
         var elm = new JsonObject
@@ -124,8 +133,8 @@ public static class PrepopulationLibrary
             Title = $"Pre-population of: {subject.Title}",
             Status = PublicationStatus.Active,
             Type = new CodeableConcept { Coding = [new Coding("http://terminology.hl7.org/CodeSystem/library-type", "logic-library", "Logic Library")] },
-            Description = "Fills the questionnaire's answers from the patient's record: the birth date, and the latest final Observation coded as the payer's catalogue binds the fact.",
-            DataRequirement = [.. DataRequirements(sources.Select(s => s.Definition!), codes)],
+            Description = DescriptionOf(sources.Select(s => s.Definition!).ToList(), codes.Count > 0),
+            DataRequirement = [.. DataRequirements(sources.Select(s => s.Definition!), codes), .. ConditionDiagnoses.DataRequirements(diagnosisSets, canonicals, version)],
             Content =
             [
                 new Attachment { ContentType = CqlContentType, Data = Encoding.UTF8.GetBytes(cql.ToString()) },
@@ -146,6 +155,16 @@ public static class PrepopulationLibrary
             };
     }
 
+    /// <summary>What the Library fills, in words: only the sources it has definitions for.</summary>
+    private static string DescriptionOf(IReadOnlyList<string> definitions, bool observations)
+    {
+        var parts = new List<string>();
+        if (definitions.Contains(BirthDate)) parts.Add("the birth date");
+        if (observations) parts.Add("the latest final Observation coded as the payer's catalogue binds the fact");
+        if (definitions.Contains(ConditionDiagnoses.Definition)) parts.Add("the diagnoses of the active, confirmed Conditions in the criteria's ICD-10-CM sets");
+        return "Fills the questionnaire's answers from the patient's record: " + (parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1]) + ".";
+    }
+
     /// <summary>A CQL identifier for a code: the fact and the code ("tumorSizeCm 21889-1").</summary>
     private static string CodeName(string fact, FactCoding coding) => $"{fact} {coding.Code}";
 
@@ -153,31 +172,10 @@ public static class PrepopulationLibrary
 
     // ------------------------------------------------------------------ ELM (the same expressions as the CQL above)
 
-    private static JsonObject Statement(string name, JsonObject expression, bool isPublic = true)
-    {
-        var statement = new JsonObject { ["name"] = name, ["context"] = "Patient" };
-        if (isPublic) statement["accessLevel"] = "Public";
-        statement["expression"] = expression;
-        return statement;
-    }
-
-    private static JsonObject Retrieve(string type) => new()
-    {
-        ["type"] = "Retrieve",
-        ["dataType"] = "{http://hl7.org/fhir}" + type,
-        ["templateId"] = "http://hl7.org/fhir/StructureDefinition/" + type,
-    };
-
-    private static JsonObject Property(string path, JsonObject source) => new() { ["type"] = "Property", ["path"] = path, ["source"] = source };
-
-    private static JsonObject ScopedProperty(string path, string scope) => new() { ["type"] = "Property", ["path"] = path, ["scope"] = scope };
-
-    private static JsonObject Literal(string value) => new() { ["type"] = "Literal", ["valueType"] = "{urn:hl7-org:elm-types:r1}String", ["value"] = value };
-
     /// <summary>Last([Observation: codes] O where O.status.value in {final…} and O.value is not null sort by issued.value).value</summary>
     private static JsonObject LatestObservationValue(IEnumerable<string> codeNames)
     {
-        var retrieve = Retrieve("Observation");
+        var retrieve = ElmNodes.Retrieve("Observation");
         retrieve["codeProperty"] = "code";
         retrieve["codes"] = new JsonObject { ["type"] = "List", ["element"] = new JsonArray([.. codeNames.Select(n => (JsonNode)new JsonObject { ["type"] = "CodeRef", ["name"] = n })]) };
         var query = new JsonObject
@@ -195,11 +193,11 @@ public static class PrepopulationLibrary
                         ["type"] = "In",
                         ["operand"] = new JsonArray
                         {
-                            Property("value", ScopedProperty("status", "O")),
-                            new JsonObject { ["type"] = "List", ["element"] = new JsonArray([.. FinalStatuses.Select(s => (JsonNode)Literal(s))]) },
+                            ElmNodes.Property("value", ElmNodes.ScopedProperty("status", "O")),
+                            new JsonObject { ["type"] = "List", ["element"] = new JsonArray([.. FinalStatuses.Select(s => (JsonNode)ElmNodes.Literal(s))]) },
                         },
                     },
-                    new JsonObject { ["type"] = "Not", ["operand"] = new JsonObject { ["type"] = "IsNull", ["operand"] = ScopedProperty("value", "O") } },
+                    new JsonObject { ["type"] = "Not", ["operand"] = new JsonObject { ["type"] = "IsNull", ["operand"] = ElmNodes.ScopedProperty("value", "O") } },
                 },
             },
             ["sort"] = new JsonObject
@@ -210,11 +208,11 @@ public static class PrepopulationLibrary
                     {
                         ["type"] = "ByExpression",
                         ["direction"] = "asc",
-                        ["expression"] = Property("value", new JsonObject { ["type"] = "IdentifierRef", ["name"] = "issued" }),
+                        ["expression"] = ElmNodes.Property("value", new JsonObject { ["type"] = "IdentifierRef", ["name"] = "issued" }),
                     },
                 },
             },
         };
-        return Property("value", new JsonObject { ["type"] = "Last", ["source"] = query });
+        return ElmNodes.Property("value", new JsonObject { ["type"] = "Last", ["source"] = query });
     }
 }

@@ -8,7 +8,7 @@ namespace Coverage.Fhir.Dtr;
 /// <summary>
 /// A DTR QuestionnaireResponse as the information a pended case takes (the REST information endpoint's document):
 /// <c>clinical</c> from the answers whose linkId is a fact (the one fact reader), <c>member.birthDate</c> from the
-/// birth-date question, <c>informationOrigin</c> — each value's DTR information-origin (auto, override, manual) —,
+/// birth-date question, <c>diagnoses</c> from the diagnoses question (<see cref="DiagnosisAnswers"/>), <c>informationOrigin</c> — each value's DTR information-origin (auto, override, manual) —,
 /// <c>questions</c> — the text of the question each value answered, as the form showed it — and <c>questionnaire</c>,
 /// the canonical the response answers: kept with the addition for reviewers. The REST information endpoint and PAS
 /// <c>$submit</c> (a QuestionnaireResponse in <c>Claim.supportingInfo</c>) keep the same document.
@@ -38,6 +38,16 @@ public static class QuestionnaireAnswers
                 if (!string.IsNullOrWhiteSpace(item.Text)) questions[FactsAsked.BirthDateFact] = Bounded(item.Text, ClinicalFactReader.MaxQuestionLength);
             }
             else found.Add(new FhirProblem($"{path}.item[{i}].answer[0]: the birth date is a full date (valueDate yyyy-MM-dd)", $"{path}.item[{i}].answer[0]"));
+        }
+        var diagnoses = DiagnosisAnswers.Read(response, path, found);
+        if (diagnoses.Count > 0)
+        {
+            information["diagnoses"] = new JsonArray([.. diagnoses.Select(d => (JsonNode)d.Code)]);
+            foreach (var diagnosis in diagnoses)
+            {
+                origins[DiagnosisAnswers.FieldOf(diagnosis.Code)] = diagnosis.Origin;
+                if (diagnosis.Question is { } question) questions[DiagnosisAnswers.FieldOf(diagnosis.Code)] = question;
+            }
         }
         if (origins.Count > 0) information["informationOrigin"] = origins;
         if (questions.Count > 0) information["questions"] = questions;

@@ -13,7 +13,8 @@ namespace Coverage.Fhir.Dtr;
 /// one item per fact its criteria read, linkId = the fact's name as the request states it, text = what documents it
 /// (the catalogue's <c>documentation</c>). The fact's type gives the item's type: a number with a unit a quantity
 /// (that unit, the bounds as minQuantity/maxQuantity), without one a decimal (minValue/maxValue); a boolean a boolean;
-/// a code a choice bound to a ValueSet of the fact's values; a date a date; a list a repeating choice. Items whose
+/// a code a choice bound to a ValueSet of the fact's values; a date a date; a list a repeating choice; the diagnoses
+/// a repeating open choice (the criteria's ICD-10-CM sets are ValueSets of the package). Items whose
 /// fact has a source in the record carry an initialExpression into the pre-population Library.
 /// </summary>
 public static class QuestionnaireBuilder
@@ -69,6 +70,8 @@ public static class QuestionnaireBuilder
         }
         foreach (var question in questions)
             questionnaire.Item.Add(Item(question, facts, canonicals, version, library, valueSets, now));
+        // The criteria's diagnosis sets, which the Library's Condition data requirement names.
+        valueSets.AddRange(DiagnosisValueSets.Of(subject).Select(set => DiagnosisValueSets.Build(set, subject, canonicals, version, now)));
         QuestionEnablement.Apply(subject, questions, facts, questionnaire.Item);
         questionnaire.Text = NarrativeOf(subject, questionnaire);
         return new Generated(questionnaire, library, valueSets, questions);
@@ -121,7 +124,8 @@ public static class QuestionnaireBuilder
                 item.AnswerOption = [.. question.Values.Select(v => new Questionnaire.AnswerOptionComponent { Value = new Coding(system, v, v) })];
                 break;
             default:
-                // The diagnoses: ICD-10-CM codes, any number.
+                // The diagnoses: ICD-10-CM codings, any number (pre-populated from the active Conditions in the
+                // criteria's sets; no answerValueSet, as a category's codes cannot be listed from the catalogue).
                 item.Type = Questionnaire.QuestionnaireItemType.OpenChoice;
                 item.Repeats = true;
                 break;

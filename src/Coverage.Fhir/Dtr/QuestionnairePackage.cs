@@ -68,8 +68,8 @@ public static class QuestionnairePackage
                 notes.Add($"{order.TypeName}/{order.Id} ({line.Code}): no documentation can change the answer ({Wire(line.Outcome)}); no questionnaire");
                 continue;
             }
-            var key = canonicals.Questionnaire(subject.Id) + "|" + catalogue.Digest;
-            if (bundles.All(b => b.Key != key)) bundles.Add((key, Package(QuestionnaireBuilder.Build(subject, catalogue, canonicals, now), now)));
+            var key = canonicals.Questionnaire(canonicals.FormId(subject)) + "|" + catalogue.Digest;
+            if (bundles.All(b => b.Key != key)) bundles.Add((key, Package(subject, catalogue, canonicals, now, canonicals.AdaptiveForms)));
         }
         foreach (var (parameter, index) in canonicalsAsked)
         {
@@ -83,8 +83,10 @@ public static class QuestionnairePackage
                 return Fail($"{path}: version '{named.Version}' of {named.Id} was generated from a catalogue this server no longer holds; ask again without a version for the current one", path, OperationOutcome.IssueType.NotFound, 404);
             if (QuestionnaireSubject.Find(held, named.Id) is not { } subject)
                 return Fail($"{path}: this payer has no questionnaire '{named.Id}'{(named.Version is null ? "" : $" in version {named.Version}")}", path, OperationOutcome.IssueType.NotFound, 404);
-            var key = canonicals.Questionnaire(subject.Id) + "|" + held.Digest;
-            if (bundles.All(b => b.Key != key)) bundles.Add((key, Package(QuestionnaireBuilder.Build(subject, held, canonicals, now), now)));
+            // The canonical names the form: the standard questionnaire, or its adaptive form.
+            var adaptive = named.Id != subject.Id;
+            var key = canonicals.Questionnaire(named.Id) + "|" + held.Digest;
+            if (bundles.All(b => b.Key != key)) bundles.Add((key, Package(subject, held, canonicals, now, adaptive)));
         }
 
         var output = new Parameters { Meta = new Meta { Profile = [OutputProfile] } };
@@ -97,6 +99,13 @@ public static class QuestionnairePackage
             output.Parameter.Add(new Parameters.ParameterComponent { Name = "Outcome", Resource = outcome });
         }
         return (output, null, 200);
+    }
+
+    /// <summary>The PackageBundle of one questionnaire in its standard or its adaptive form (the same Library and ValueSets).</summary>
+    private static Bundle Package(QuestionnaireSubject subject, PolicyCatalogue catalogue, DtrCanonicals canonicals, DateTimeOffset now, bool adaptive)
+    {
+        var generated = QuestionnaireBuilder.Build(subject, catalogue, canonicals, now);
+        return Package(adaptive ? generated with { Questionnaire = AdaptiveQuestionnaire.Build(generated.Questionnaire, subject, canonicals) } : generated, now);
     }
 
     /// <summary>One PackageBundle: the Questionnaire first (dtrb-1), then its Library and ValueSets.</summary>

@@ -58,9 +58,15 @@ public sealed record QuestionnaireSubject
         return subjects;
     }
 
-    /// <summary>The questionnaire with this id in the catalogue, or null.</summary>
+    /// <summary>
+    /// The id of the same questions' adaptive form (DTR 2.0.1 dtr-questionnaire-adapt-search: no items, the questions come
+    /// one at a time from <c>$next-question</c>), its own canonical so that a canonical names one form for good.
+    /// </summary>
+    public string AdaptiveId => LogicalId(Id + "-adaptive");
+
+    /// <summary>The questionnaire with this id (its standard form's, or its adaptive form's) in the catalogue, or null.</summary>
     public static QuestionnaireSubject? Find(PolicyCatalogue catalogue, string id) =>
-        All(catalogue).FirstOrDefault(s => s.Id == id);
+        All(catalogue).FirstOrDefault(s => s.Id == id) ?? All(catalogue).FirstOrDefault(s => s.AdaptiveId == id);
 
     /// <summary>
     /// The questionnaire that can decide a line: for a line that needs information because a statement's criteria are

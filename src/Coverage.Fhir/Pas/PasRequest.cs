@@ -110,9 +110,22 @@ public sealed record PasRequest
         var clinical = reader.Facts();
         var answers = new List<System.Text.Json.Nodes.JsonObject>();
         for (var i = 0; i < claim.SupportingInfo.Count; i++)
-            if (claim.SupportingInfo[i].Value is ResourceReference cited && Locate(bundle, claim, cited) is { Resource: QuestionnaireResponse response } located
-                && Dtr.QuestionnaireAnswers.ToInformation(response, facts, located.Path, out _) is { Count: > 0 } information)
-                answers.Add(information);
+        {
+            if (claim.SupportingInfo[i].Value is not ResourceReference cited || Locate(bundle, claim, cited) is not { Resource: QuestionnaireResponse response } located) continue;
+            var information = Dtr.QuestionnaireAnswers.ToInformation(response, facts, located.Path, out var answerProblems);
+            if (answerProblems.Count > 0)
+            {
+                // An answer that cannot be read exactly (a birth date, a diagnosis) is refused, as a fact's is above.
+                error = Outcomes.Invalid(answerProblems.Select(p => (p.Message, (string?)p.Expression)));
+                return null;
+            }
+            if (information is not { Count: > 0 }) continue;
+            answers.Add(information);
+            // The diagnoses the provider gave in the questionnaire are the request's, as Claim.diagnosis's are.
+            if (information["diagnoses"] is System.Text.Json.Nodes.JsonArray given)
+                foreach (var code in given.Select(c => c?.GetValue<string>()))
+                    if (code is not null && !diagnoses.Any(d => d is not null && CodeFormats.NormaliseIcd10(d) == CodeFormats.NormaliseIcd10(code))) diagnoses.Add(code);
+        }
 
         var lines = new List<ServiceLineDraft>(claim.Item.Count);
         var businessErrors = new List<PasError>();

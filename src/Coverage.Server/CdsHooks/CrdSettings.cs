@@ -23,6 +23,16 @@ public sealed class CrdSettings
     /// </summary>
     public PayerSettings? Payer { get; set; }
 
+    /// <summary>
+    /// Coverage:AdaptiveForms: this payer uses DTR adaptive forms — the questionnaire canonical CRD and a reviewer's
+    /// request name, and the package an order gets, is each questionnaire's adaptive form (questions from
+    /// $next-question). Off: the standard form. Either form is served by its own canonical whatever the setting.
+    /// </summary>
+    public bool AdaptiveForms { get; set; }
+
+    /// <summary>The canonicals of the DTR resources this server generates, under its FHIR base, in the form this payer uses.</summary>
+    public Fhir.Dtr.DtrCanonicals Dtr() => new($"{BaseUrl}/fhir", AdaptiveForms);
+
     /// <summary>Development without a public base URL: where the server listens, once it does.</summary>
     internal string? ListeningUrl { get; set; }
 
@@ -37,7 +47,7 @@ public sealed class CrdSettings
     public CrdOptions Crd() => new()
     {
         PolicyBaseUrl = $"{BaseUrl}/policies",
-        QuestionnairesFor = new Fhir.Dtr.DtrCanonicals($"{BaseUrl}/fhir").QuestionnairesFor,
+        QuestionnairesFor = Dtr().QuestionnairesFor,
         AllowedFhirServers = AllowedFhirServers,
         Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
     };

@@ -117,7 +117,7 @@ internal static class DtrEndpoints
         return output is not null ? FhirResults.Resource(output) : FhirResults.Outcome(error!, status);
     }
 
-    public static DtrCanonicals Canonicals(CrdSettings settings) => new($"{settings.BaseUrl}/fhir");
+    public static DtrCanonicals Canonicals(CrdSettings settings) => settings.Dtr();
 
     /// <summary>
     /// DTR's <c>context</c> parameter ("Context ID from CRD or CDex"): this payer's context id is the case number a PAS

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Model;
 
 namespace Coverage.Server.Workbench;
 
@@ -10,7 +12,7 @@ namespace Coverage.Server.Workbench;
 /// and when. Read from the case's information history — the REST information endpoint and PAS $submit keep the same
 /// document — so the page shows what was sent, not what anyone re-types.
 /// </summary>
-/// <param name="Field">The fact's name, or <c>member.birthDate</c> / <c>member.sex</c>.</param>
+/// <param name="Field">The fact's name, or <c>member.birthDate</c> / <c>member.sex</c>, or <c>diagnoses.&lt;code&gt;</c>.</param>
 /// <param name="FromRequest">The value came with the request itself and no addition of information names it.</param>
 public sealed record FactProvenance(
     string Field, string Label, string Value, string? Question, string? Questionnaire, string Origin,
@@ -27,8 +29,8 @@ public sealed record FactProvenance(
     };
 
     /// <summary>
-    /// Every clinical fact the case's request holds, and the member's birth date and sex when an addition supplied
-    /// them, each with the latest addition that named it (a PAS claim update may state a fact again); a value no
+    /// Every clinical fact the case's request holds, and the member's birth date and sex and each diagnosis when an
+    /// addition supplied them, each with the latest addition that named it (a PAS claim update may state a fact again); a value no
     /// addition names came with the request, from its submitter, when the case was received.
     /// </summary>
     public static IReadOnlyList<FactProvenance> Of(CaseDetails details, IReadOnlyList<InformationView> history)
@@ -44,6 +46,11 @@ public sealed record FactProvenance(
         foreach (var (field, label, value) in Member(details))
             if (additions.LastOrDefault(a => a.Gives(field)) is { } addition)
                 rows.Add(Row(field, label, value, addition, details));
+        // A diagnosis an addition gave (a DTR diagnoses question, or the REST endpoint's "diagnoses"): what the addition
+        // says of it is kept under "diagnoses.<code as it wrote it>".
+        foreach (var diagnosis in details.Request.Diagnoses)
+            if (additions.LastOrDefault(a => a.Diagnosis(diagnosis) is not null) is { } addition)
+                rows.Add(Row($"{DiagnosisIn.FactName}.{addition.Diagnosis(diagnosis)}", "Diagnosis (ICD-10-CM)", CodeFormats.DisplayIcd10(diagnosis), addition, details));
         return rows;
     }
 
@@ -70,6 +77,13 @@ public sealed record FactProvenance(
         public bool Gives(string field) => field.StartsWith("member.", StringComparison.Ordinal)
             ? Property("member", field["member.".Length..]) is not null
             : Property("clinical", field) is not null;
+
+        /// <summary>The diagnosis as this addition wrote it (C79.51, c7951…), when it gave <paramref name="normalised"/>.</summary>
+        public string? Diagnosis(string normalised) =>
+            Information.TryGetProperty(DiagnosisIn.FactName, out var codes) && codes.ValueKind == JsonValueKind.Array
+                ? codes.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!)
+                    .FirstOrDefault(c => CodeFormats.NormaliseIcd10(c) == normalised)
+                : null;
 
         public string Origin(string field) => Property("informationOrigin", field) is { ValueKind: JsonValueKind.String } origin ? origin.GetString()! : "unstated";
 

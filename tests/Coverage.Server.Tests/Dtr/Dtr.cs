@@ -69,8 +69,11 @@ internal static class Dtr
 
     public static Hl7.Fhir.Model.Library? LibraryOf(Bundle bundle) => bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Library>().SingleOrDefault();
 
-    /// <summary>The $questionnaire-package of one order, from the server in-process with the given catalogue (null: the repository's).</summary>
-    public static async Task<Bundle> PackageAsync(Storage storage, string? catalogue, string plan, string code, string diagnosis)
+    /// <summary>
+    /// The $questionnaire-package of one order (<paramref name="diagnosis"/> its reason, null for none), from the server
+    /// in-process with the given catalogue (a folder of catalogues/, or a full path; null: the repository's).
+    /// </summary>
+    public static async Task<Bundle> PackageAsync(Storage storage, string? catalogue, string plan, string code, string? diagnosis)
     {
         using var app = new CoverageApp(storage, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CoverageApp.Start), builder =>
         {

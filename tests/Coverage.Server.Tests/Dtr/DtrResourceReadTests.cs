@@ -145,10 +145,12 @@ public sealed class DtrResourceReadTests(SqliteStorage storage) : IClassFixture<
 
         var (_, listed) = await GetAsync(client, "/fhir/Questionnaire");
         var questionnaires = ((Bundle)listed).Entry.Select(e => (Questionnaire)e.Resource!).ToList();
-        var expected = QuestionnaireSubject.All(app.Services.GetRequiredService<Coverage.Engine.Evaluation.Evaluator>().Catalogue).Select(s => s.Id);
+        // Each questionnaire in its standard form, then its adaptive form.
+        var expected = QuestionnaireSubject.All(app.Services.GetRequiredService<Coverage.Engine.Evaluation.Evaluator>().Catalogue).SelectMany(s => new[] { s.Id, s.AdaptiveId });
         Assert.Equal(expected, questionnaires.Select(q => q.Id));
         var (_, libraries) = await GetAsync(client, "/fhir/Library");
-        var withLibrary = questionnaires.Where(q => Dtr.Has(q, QuestionnaireBuilder.CqfLibrary)).Select(q => q.Id).ToList();
+        // A Library has its standard form's id; the adaptive form names the same Library.
+        var withLibrary = questionnaires.Where(q => q.Item.Count > 0 && Dtr.Has(q, QuestionnaireBuilder.CqfLibrary)).Select(q => q.Id).ToList();
         Assert.Equal(withLibrary, ((Bundle)libraries).Entry.Select(e => e.Resource!.Id));
 
         // MP-728's questionnaire reads no coded fact and no age: it names no Library, and reading one is 404.

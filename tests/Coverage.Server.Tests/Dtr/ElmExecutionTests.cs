@@ -67,6 +67,8 @@ public sealed partial class ElmExecutionTests(SqliteStorage storage, ITestOutput
                 expected[definition] = BirthDate;
                 continue;
             }
+            // The diagnoses are filled from Conditions, not Observations: TheDiagnoses_AreTheActiveConfirmedConditionsInTheCriterionsSet.
+            if (item.LinkId == Coverage.Engine.Catalogue.DiagnosisIn.FactName) continue;
             var coding = item.Code.First(c => c.System != FhirSystems.ClinicalFact);
             var unit = item.Extension.FirstOrDefault(e => e.Url == QuestionnaireBuilder.UnitOption)?.Value as Coding;
             Quantity Value(decimal value) => unit is null ? new Quantity { Value = value } : new Quantity(value, unit.Code, unit.System) { Unit = unit.Code };
@@ -99,6 +101,56 @@ public sealed partial class ElmExecutionTests(SqliteStorage storage, ITestOutput
                 if (unit is not null) Assert.Equal(unit, result.GetProperty("unit").GetString());
             }
         }
+    }
+
+    /// <summary>
+    /// The diagnoses definition of the test catalogue whose criterion reads the diagnoses (C79.51 or C40.*), run on a
+    /// record of Conditions of every kind that must be told apart: it gives exactly the ICD-10-CM codings of the active
+    /// (active, recurrence, relapse) Conditions not doubted (confirmed, or no verification status) in the set — an exact
+    /// code, codes under the category, a code written without its dot — and none that is resolved, refuted, entered in
+    /// error, provisional, differential, without a clinical status, of another ICD-10-CM code, or of another code system.
+    /// </summary>
+    [NodeFact]
+    public async Task TheDiagnoses_AreTheActiveConfirmedConditionsInTheCriterionsSet()
+    {
+        var bundle = await Dtr.PackageAsync(storage, DiagnosisPrepopulationTests.Catalogue, "standard", "20982", diagnosis: null);
+        var library = Dtr.LibraryOf(bundle)!;
+        var record = new Bundle { Type = Bundle.BundleType.Collection };
+        record.Entry.Add(new Bundle.EntryComponent { Resource = new Patient { Id = "p1", BirthDate = BirthDate } });
+        var n = 0;
+        void Add(string? clinical, string? verification, params Coding[] codes) => record.Entry.Add(new Bundle.EntryComponent
+        {
+            Resource = new Condition
+            {
+                Id = $"c{++n}",
+                Subject = new ResourceReference("Patient/p1"),
+                ClinicalStatus = clinical is null ? null : new CodeableConcept(ConditionDiagnoses.ClinicalStatusSystem, clinical),
+                VerificationStatus = verification is null ? null : new CodeableConcept(ConditionDiagnoses.VerificationStatusSystem, verification),
+                Code = new CodeableConcept { Coding = [.. codes] },
+            },
+        });
+        static Coding Icd(string code) => new(FhirSystems.Icd10Cm, code);
+
+        Add("active", "confirmed", Icd("C79.51"));                                            // the exact code
+        Add("active", null, Icd("C40.21"));                                                   // under C40, no verification status
+        Add("relapse", "confirmed", Icd("C4092"));                                            // under C40, written without the dot
+        Add("recurrence", "confirmed", new Coding("http://snomed.info/sct", "94222008"), Icd("C40.82")); // only the ICD-10-CM coding
+        Add("resolved", "confirmed", Icd("C79.51"));
+        Add("inactive", "confirmed", Icd("C40.00"));
+        Add("active", "refuted", Icd("C40.11"));
+        Add("active", "entered-in-error", Icd("C40.12"));
+        Add("active", "provisional", Icd("C40.01"));
+        Add("active", "differential", Icd("C40.02"));
+        Add("active", "unconfirmed", Icd("C40.10"));
+        Add(null, "confirmed", Icd("C40.31"));                                                // no clinical status: not known to be active
+        Add("active", "confirmed", Icd("C41.9"));                                             // the policy's condition, not the criterion's set
+        Add("active", "confirmed", new Coding("http://hl7.org/fhir/sid/icd-10", "C79.5"));     // ICD-10 (WHO), not ICD-10-CM
+
+        var results = await ElmCheck.RunAsync(library, record, output);
+
+        var codings = results.GetProperty(ConditionDiagnoses.Definition).EnumerateArray()
+            .Select(c => $"{c.GetProperty("system").GetString()}|{c.GetProperty("code").GetString()}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([$"{FhirSystems.Icd10Cm}|C40.21", $"{FhirSystems.Icd10Cm}|C40.82", $"{FhirSystems.Icd10Cm}|C4092", $"{FhirSystems.Icd10Cm}|C79.51"], codings);
     }
 
 }

@@ -10,8 +10,8 @@ namespace Coverage.Server.Tests.Dtr;
 
 /// <summary>
 /// The generated Questionnaires in a real SDC form filler: the reference renderer (@aehrc/smart-forms-renderer 1.4.0,
-/// bundled by tools/sdc-render-check) in Debian's Chromium, for the 0540 FDA label and the two criteria policies of the
-/// with-related-resources catalogue. The page and its questionnaire are served to the browser by the test itself
+/// bundled by tools/sdc-render-check) in Debian's Chromium, for the 0540 FDA label, the two criteria policies of the
+/// with-related-resources catalogue and the diagnoses test catalogue (Fixtures/dtr-diagnoses). The page and its questionnaire are served to the browser by the test itself
 /// (Playwright routes), choice answers are expanded from the package's own ValueSets, and nothing leaves the machine.
 /// Fails when the renderer reports an error or shows a question of the Questionnaire not at all. Screenshots:
 /// docs/screenshots/dtr-&lt;policy&gt;.png.
@@ -20,16 +20,18 @@ public sealed class SdcRendererTests(SqliteStorage storage, ITestOutputHelper ou
 {
     private const string Origin = "http://sdc-render.test";
 
-    public static TheoryData<string, string?, string, string, string> Questionnaires => new()
+    public static TheoryData<string, string?, string, string, string?> Questionnaires => new()
     {
         { "0540", null, "example-fda-cryo-rider", "0581T", "C50.412" },
         { "cg-med-81", "with-related-resources", "standard", "C9734", "C79.51" },
         { "mp-728", "with-related-resources", "standard", "61736", "G40.109" },
+        // The test catalogue whose criterion reads the diagnoses: the repeating open-choice diagnoses question.
+        { "test-dx", DiagnosisPrepopulationTests.Catalogue, "standard", "20982", null },
     };
 
     [NodeTheory]
     [MemberData(nameof(Questionnaires))]
-    public async Task TheRendererShowsEveryQuestion_WithoutAnError(string policy, string? catalogue, string plan, string code, string diagnosis)
+    public async Task TheRendererShowsEveryQuestion_WithoutAnError(string policy, string? catalogue, string plan, string code, string? diagnosis)
     {
         var dist = await SdcHarness.BuildAsync(output);
         var package = await Dtr.PackageAsync(storage, catalogue, plan, code, diagnosis);
@@ -156,6 +158,19 @@ public sealed class NodeTheoryAttribute : TheoryAttribute
     {
         if (!OnPath("node") || !OnPath("npm"))
             Skip = "node and npm are not installed (Debian: apt-get install nodejs npm; ./test.sh installs them): the SDC renderer check needs them.";
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)));
+}
+
+/// <summary>A fact that needs node and npm (on PATH): skipped, saying so, only when they are absent.</summary>
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (!OnPath("node") || !OnPath("npm"))
+            Skip = "node and npm are not installed (Debian: apt-get install nodejs npm; ./test.sh installs them): the reference CQL engine check needs them.";
     }
 
     private static bool OnPath(string program) =>
