@@ -18,6 +18,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
 {
     private const string OrgA = "portal-a";
     private const string OrgB = "portal-b";
+    private const string OrgC = "portal-c";
     private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read coverage/cases.write";
 
     private readonly TStorage _storage;
@@ -48,6 +49,10 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         builder.UseSetting("Subscriptions:MaxAttempts", "3");
         builder.UseSetting("Subscriptions:RetryBaseSeconds", "60");
         builder.UseSetting("Subscriptions:OrganisationIdentifiers:org-b:0", "ORG-B-ISA06");
+        // A third portal, its own organisation, whose subscriptions no other test makes (the type-level $status lists all of them).
+        builder.UseSetting("Api:Authentication:Clients:3:Issuer", ApiTokens.Issuer);
+        builder.UseSetting("Api:Authentication:Clients:3:ClientId", OrgC);
+        builder.UseSetting("Api:Authentication:Clients:3:Organisation", "org-c");
         // A second physician, outside the first's reporting line, who may decide an appeal of the first's decision.
         builder.UseSetting("Api:Authentication:People:2:Issuer", ApiTokens.Issuer);
         builder.UseSetting("Api:Authentication:People:2:Subject", AppealPhysician);
@@ -562,6 +567,59 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         var received = _receiver.At("/shared").Select(r => StatusOf(Parse(r), created.Id!)).ToList();
         Assert.Equal(["handshake", "event-notification", "event-notification"], received.Select(r => Value(r, "type")));
         Assert.Equal(["0", "1", "2"], received.Select(r => Value(r, "events-since-subscription-start")));
+    }
+
+    /// <summary>
+    /// The backport's $status is type level too (OperationDefinition backport-subscription-status 1.1.0: type and instance):
+    /// without ids, the status of every Subscription available to the caller — its own organisation's — in one searchset
+    /// Bundle; `id` and `status` narrow it (values of one parameter joined by OR). Another organisation's id is not available
+    /// to the caller, so it is simply not there (as a read of it is 404).
+    /// </summary>
+    [Fact]
+    public async Task Status_AtTypeLevel_ListsTheCallersOwnSubscriptions_ByIdAndStatus_AndNoOtherOrganisations()
+    {
+        using var owner = Client(OrgC);
+        using var other = Client(OrgA);
+        var active = await CreateAsync(owner, "/type-status-active");
+        _receiver.Answer("/type-status-requested", 503); // its handshake fails: it stays requested (the retry is a minute away)
+        var requested = await CreateAsync(owner, "/type-status-requested");
+        var theirs = await CreateAsync(other, "/type-status-theirs");
+        await WaitForStatusAsync(owner, active.Id!, Subscription.SubscriptionStatus.Active);
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        await WaitForAuditAsync(auditor, requested.Id!, "attempt 1 failed");
+
+        static async Task<Dictionary<string, string>> StatusesAsync(HttpClient client, HttpMethod method, string url, string? body = null)
+        {
+            var (code, found, _) = await Fhir(client, method, url, body);
+            Assert.True(code == HttpStatusCode.OK, $"{method} {url}: {code}");
+            var bundle = Assert.IsType<Bundle>(found);
+            Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
+            Assert.Equal(bundle.Entry.Count, bundle.Total);
+            return bundle.Entry.Select(e => Assert.IsType<Parameters>(e.Resource)).ToDictionary(
+                p => Value(p, "subscription")[(Value(p, "subscription").LastIndexOf('/') + 1)..],
+                p => { Assert.Equal("query-status", Value(p, "type")); return Value(p, "status"); });
+        }
+
+        var all = await StatusesAsync(owner, HttpMethod.Get, "/fhir/Subscription/$status");
+        Assert.Equal(new Dictionary<string, string> { [active.Id!] = "active", [requested.Id!] = "requested" }, all);
+        Assert.Equal([active.Id!], (await StatusesAsync(owner, HttpMethod.Get, "/fhir/Subscription/$status?status=active")).Keys);
+        Assert.Equal([requested.Id!], (await StatusesAsync(owner, HttpMethod.Get, $"/fhir/Subscription/$status?id={requested.Id}&status=requested,error")).Keys);
+        Assert.Equal(2, (await StatusesAsync(owner, HttpMethod.Get, $"/fhir/Subscription/$status?id={requested.Id},{active.Id}")).Count);
+        var parameters = new Parameters();
+        parameters.Add("id", new Id(active.Id!));
+        parameters.Add("id", new Id(theirs.Id!));
+        Assert.Equal([active.Id!], (await StatusesAsync(owner, HttpMethod.Post, "/fhir/Subscription/$status", FhirJson.Serialize(parameters))).Keys);
+        Assert.Equal([theirs.Id!], (await StatusesAsync(other, HttpMethod.Get, "/fhir/Subscription/$status?status=requested,active")).Keys.Intersect([theirs.Id!, active.Id!, requested.Id!]));
+        await WaitForAuditAsync(auditor, active.Id!, "$status (type level) read");
+
+        var (status, outcome, _) = await Fhir(owner, HttpMethod.Get, "/fhir/Subscription/$status?status=paused");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("status", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
+        var unknown = new Parameters();
+        unknown.Add("topic", new FhirString("x"));
+        (status, outcome, _) = await Fhir(owner, HttpMethod.Post, "/fhir/Subscription/$status", FhirJson.Serialize(unknown));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Parameters.parameter", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
     }
 
     [Fact]
