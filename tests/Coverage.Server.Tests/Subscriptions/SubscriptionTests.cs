@@ -440,6 +440,44 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         await _receiver.WaitForAsync("/heartbeat", 3);
     }
 
+    /// <summary>
+    /// The backport's errors page: a server MAY go on sending heartbeats, with status error, to a subscription in error; this
+    /// one sends nothing until the subscriber updates it (docs/decisions.md "Heartbeats in error"). A subscriber learns of the
+    /// error the way the page's "broken communication" flow describes: the heartbeat it expects does not come, and $status
+    /// says error. Here the heartbeats themselves fail until the subscription is in error; then none is sent.
+    /// </summary>
+    [Fact]
+    public async Task ASubscriptionInError_GetsNoHeartbeats_ItsStatusSaysError()
+    {
+        using var client = Client(OrgA);
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + "/heartbeat-error", subscription =>
+            subscription["channel"]!["extension"]!.AsArray().Add(new JsonObject
+            {
+                ["url"] = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period",
+                ["valueUnsignedInt"] = 60,
+            })));
+        var created = Assert.IsType<Subscription>(body);
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        _receiver.Answer("/heartbeat-error", 503);
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 1 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 2 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(121));
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Error);
+        var sent = _receiver.At("/heartbeat-error").Count;
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(500);
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(500);
+
+        Assert.Equal(sent, _receiver.At("/heartbeat-error").Count);
+        var (_, search, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$status");
+        Assert.Equal("error", Value(Assert.IsType<Parameters>(Assert.Single(Assert.IsType<Bundle>(search).Entry).Resource), "status"));
+    }
+
     [Fact]
     public async Task InformationAddedToAPendedRequest_Notifies()
     {
