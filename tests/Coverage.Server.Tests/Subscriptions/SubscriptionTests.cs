@@ -19,6 +19,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     private const string OrgA = "portal-a";
     private const string OrgB = "portal-b";
     private const string OrgC = "portal-c";
+    private const string OrgD = "portal-d";
     private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read coverage/cases.write";
 
     private readonly TStorage _storage;
@@ -49,10 +50,14 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         builder.UseSetting("Subscriptions:MaxAttempts", "3");
         builder.UseSetting("Subscriptions:RetryBaseSeconds", "60");
         builder.UseSetting("Subscriptions:OrganisationIdentifiers:org-b:0", "ORG-B-ISA06");
-        // A third portal, its own organisation, whose subscriptions no other test makes (the type-level $status lists all of them).
+        // Two more portals, each its own organisation: org-c's subscriptions are made by one test only (the type-level
+        // $status lists all of them); org-d's by the tests added since, so that no organisation reaches the most allowed.
         builder.UseSetting("Api:Authentication:Clients:3:Issuer", ApiTokens.Issuer);
         builder.UseSetting("Api:Authentication:Clients:3:ClientId", OrgC);
         builder.UseSetting("Api:Authentication:Clients:3:Organisation", "org-c");
+        builder.UseSetting("Api:Authentication:Clients:4:Issuer", ApiTokens.Issuer);
+        builder.UseSetting("Api:Authentication:Clients:4:ClientId", OrgD);
+        builder.UseSetting("Api:Authentication:Clients:4:Organisation", "org-d");
         // A second physician, outside the first's reporting line, who may decide an appeal of the first's decision.
         builder.UseSetting("Api:Authentication:People:2:Issuer", ApiTokens.Issuer);
         builder.UseSetting("Api:Authentication:People:2:Subject", AppealPhysician);
@@ -449,7 +454,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     [Fact]
     public async Task ASubscriptionInError_GetsNoHeartbeats_ItsStatusSaysError()
     {
-        using var client = Client(OrgA);
+        using var client = Client(OrgD);
         var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + "/heartbeat-error", subscription =>
             subscription["channel"]!["extension"]!.AsArray().Add(new JsonObject
             {
@@ -617,7 +622,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     public async Task Status_AtTypeLevel_ListsTheCallersOwnSubscriptions_ByIdAndStatus_AndNoOtherOrganisations()
     {
         using var owner = Client(OrgC);
-        using var other = Client(OrgA);
+        using var other = Client(OrgD);
         var active = await CreateAsync(owner, "/type-status-active");
         _receiver.Answer("/type-status-requested", 503); // its handshake fails: it stays requested (the retry is a minute away)
         var requested = await CreateAsync(owner, "/type-status-requested");
