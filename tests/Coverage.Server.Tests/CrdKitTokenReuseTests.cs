@@ -46,13 +46,13 @@ public sealed class CrdKitTokenReuseTests : IClassFixture<SqliteStorage>, IDispo
         _app.Dispose();
     }
 
-    private string Token(string issuer)
+    private string Token(string issuer, string audience = "http://localhost/cds-services/order-sign")
     {
         var now = _app.Clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
-            Audience = "http://localhost/cds-services/order-sign",
+            Audience = audience,
             IssuedAt = now,
             NotBefore = now.AddSeconds(-5),
             Expires = now.AddMinutes(4),
@@ -70,6 +70,22 @@ public sealed class CrdKitTokenReuseTests : IClassFixture<SqliteStorage>, IDispo
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         using var response = await _client.SendAsync(request);
         return response.StatusCode;
+    }
+
+    /// <summary>
+    /// The kit's crd_discovery_endpoint_test, with its "authentication required" input: GET /cds-services with a token of
+    /// audience the discovery URL, answered 200 with JSON (discovery needs no token; one sent is not refused).
+    /// </summary>
+    [Fact]
+    public async Task Discovery_WithTheKitsToken_Is200()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/cds-services");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token(Kit, "http://localhost/cds-services"));
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty(System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("services").EnumerateArray());
     }
 
     [Fact]

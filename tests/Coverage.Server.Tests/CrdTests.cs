@@ -113,7 +113,7 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("2026-11-25", Sub<Date>(info, "date").Value);
         Assert.True(Guid.TryParse(Sub<FhirString>(info, "coverage-assertion-id").Value, out _));
 
-        Assert.Empty(body.GetProperty("cards").EnumerateArray()); // resp-25: coverage information is never a card
+        Conformance.CrdCards.AssertNoneRepeatsCoverageInformation(body); // resp-25: coverage information is never a card
         using var page = await _client.GetAsync(new Uri("/policies/0540?version=2026-03-15", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("considered not medically necessary", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -205,14 +205,17 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task OrderSign_ThreeOrders_EachGetsItsOwnAction_AndNoCard()
+    public async Task OrderSign_ThreeOrders_EachGetsItsOwnAction_AndOnePolicyLinkForTheTwoItDecided()
     {
         var (_, body) = await Call("order-sign", Ehr.OrderSign(
             Ehr.Order("0581T", id: "sr-1"), Ehr.Order("0971T", id: "sr-2", date: "2026-04-01"), Ehr.Order("19120", id: "sr-3")));
 
         var ids = body.GetProperty("systemActions").EnumerateArray().Select(a => a.GetProperty("resource").Str("id")).ToList();
         Assert.Equal(["sr-1", "sr-2", "sr-3"], ids); // hook-16: every order, the one no policy addresses too
-        Assert.Empty(body.GetProperty("cards").EnumerateArray());
+        Conformance.CrdCards.AssertNoneRepeatsCoverageInformation(body);
+        // Both ablation codes were decided under policy 0540: one External Reference card names both orders (2.0.1@140).
+        var link = Assert.Single(body.GetProperty("cards").EnumerateArray(), Conformance.CrdCards.IsExternalReference);
+        Assert.Equal(["ServiceRequest/sr-1", "ServiceRequest/sr-2"], Conformance.CrdCards.AssociatedResources(link));
     }
 
     // ------------------------------------------------------------------ the other hooks

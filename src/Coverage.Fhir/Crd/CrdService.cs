@@ -22,6 +22,13 @@ public sealed record CrdOptions
     public IReadOnlyList<string> AllowedFhirServers { get; init; } = [];
     /// <summary>The payer this server answers for (Coverage.payor is checked against it, hook-13).</summary>
     public PayerIdentity Payer { get; init; } = PayerIdentity.Unnamed;
+    /// <summary>Where a PAS prior authorization request is posted (Claim/$submit), for the Instructions card. Null: no such card.</summary>
+    public string? PasSubmitUrl { get; init; }
+    /// <summary>
+    /// The decision timeframes (standard, expedited) of a plan's prior authorizations, for the Instructions card (the host
+    /// wires its decision clocks; CRD does not know the regulations). Null: no such card.
+    /// </summary>
+    public Func<PolicyCatalogue, string?, (TimeSpan Standard, TimeSpan Expedited)>? DecisionTimeframes { get; init; }
 }
 
 /// <summary>The result of a hook call: a response body, or an error status with its OperationOutcome.</summary>
@@ -65,9 +72,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         // The orders of the hook.
         var (orders, ordersError) = await Orders(request, access, known, cancellationToken);
         if (ordersError is not null) return ordersError;
-        if (!request.Configuration.CoverageInfo)
+        if (!request.Configuration.WantsAnything)
             return new CrdResult(200, NothingToSay, null,
-                $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), coverage information not wanted (davinci-crd.configuration coverage-info false)");
+                $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), nothing wanted (davinci-crd.configuration: every option false)");
 
         // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
         var patient = await Optional<Patient>(request, "patient", access, $"Patient/{request.PatientId}", cancellationToken);
@@ -101,13 +108,14 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         // facts; read once, when the first order with a billing code needs it.
         ClinicalFactReader? history = null;
 
-        var answers = new List<(Resource Order, CoverageAssertion Assertion)>();
+        var answers = new List<AnsweredOrder>();
         var unchanged = 0;
         foreach (var order in orders!)
         {
             if (!OrderMapper.IsOrder(order)) continue;
             if (order is Appointment appointment) await ReadBasedOn(appointment, known, access, cancellationToken);
             CoverageAssertion assertion;
+            PolicyReference? decidedBy = null;
             var reading = OrderMapper.Read(order, reference => Resolve(reference, known), ClinicalToBilling)!;
             if (coverageNotFound is not null) assertion = coverageNotFound with { BillingCode = reading.Facts?.BillingCodes[0] };
             else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.NeedsCode);
@@ -145,6 +153,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                     if (decided is null || decided.Outcome == LineOutcome.NotAddressed && line.Outcome != LineOutcome.NotAddressed) decided = line;
                     if (line.Outcome != LineOutcome.NotAddressed) break;
                 }
+                if (decided is { Outcome: not LineOutcome.NotAddressed }) decidedBy = decided.Policy;
                 assertion = decided is not null
                     ? CoverageInformation.Assert(decided, PolicyUrl(decided)) with { Questionnaires = Questionnaires(decided) }
                     // e.g. an invalid reason code: the order cannot be assessed as it stands.
@@ -161,19 +170,21 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 unchanged++;
                 continue;
             }
-            answers.Add((order, assertion));
+            answers.Add(new AnsweredOrder(order, assertion, decidedBy, reading.Facts?.Description ?? Display(order)));
         }
+        var cards = Cards(request, answers, planId).ToList();
 
         using var stream = new MemoryStream();
         var actions = new List<string>();
         using (var writer = new Utf8JsonWriter(stream, WriterOptions))
         {
             writer.WriteStartObject();
-            // Coverage information is never a card (resp-25): it is only the update below.
+            // Coverage information is never a card (resp-25): it is only the update below; the cards say other things.
             writer.WriteStartArray("cards");
+            foreach (var card in cards) card.Write(writer, options.Payer.Name, Guid.CreateVersion7(time.GetUtcNow()));
             writer.WriteEndArray();
             writer.WriteStartArray("systemActions");
-            foreach (var (order, assertion) in answers)
+            foreach (var (order, assertion, _, _) in request.Configuration.CoverageInfo ? answers : [])
             {
                 var updated = (DomainResource)order.DeepCopy();
                 // Only our own assertion for this Coverage is replaced: another payer's (another Coverage's) coverage
@@ -193,9 +204,35 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             writer.WriteEndObject();
         }
         var detail = $"{request.Hook} {request.HookInstance}: {orders.Count} order(s), {actions.Count} with coverage information" +
-            (unchanged > 0 ? $", {unchanged} unchanged" : "") + (actions.Count > 0 ? ": " + string.Join("; ", actions) : "");
+            (unchanged > 0 ? $", {unchanged} unchanged" : "") + (actions.Count > 0 ? ": " + string.Join("; ", actions) : "") +
+            (cards.Count > 0 ? $"; cards: {string.Join(", ", cards.Select(c => c.Topic.Code))}" : "");
         return new CrdResult(200, stream.ToArray(), null, detail);
     }
+
+    /// <summary>
+    /// The cards beside the coverage information, as the call's configuration wants them: a link to each policy that decided
+    /// an order; and how and by when a prior authorization is decided — not on order-select, a secondary hook that says
+    /// nothing of what an order needs (hook-19).
+    /// </summary>
+    private IEnumerable<CrdCard> Cards(CdsHookRequest request, List<AnsweredOrder> answers, string? planId)
+    {
+        if (request.Configuration.Guideline && options.PolicyBaseUrl is not null)
+            foreach (var card in CrdCards.PolicyLinks(answers, policy => PolicyUrl(policy)!)) yield return card;
+        if (request.Configuration.PriorAuthInstructions && request.Hook != "order-select"
+            && options.PasSubmitUrl is { } submitUrl && options.DecisionTimeframes is { } timeframes)
+        {
+            var (standard, expedited) = timeframes(evaluator.Catalogue, planId);
+            if (CrdCards.PriorAuthorization(answers, options.Payer.Name, submitUrl, standard, expedited) is { } card) yield return card;
+        }
+    }
+
+    /// <summary>How the EHR names an order without a description in its code: the first display of its code.</summary>
+    private static string? Display(Resource order) => order switch
+    {
+        ServiceRequest r => r.Code?.Text ?? r.Code?.Coding.FirstOrDefault(c => c.Display is not null)?.Display,
+        DeviceRequest { Code: CodeableConcept c } => c.Text ?? c.Coding.FirstOrDefault(x => x.Display is not null)?.Display,
+        _ => null,
+    };
 
     /// <summary>The billing codes the catalogue maps a clinical coding to (policies/order-codes.yaml); none when it maps none.</summary>
     private IReadOnlyList<Coding> ClinicalToBilling(Coding coding) =>
@@ -204,8 +241,10 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// <summary>The DTR questionnaire (canonical|version) whose answers can decide the line; none when documentation cannot change it.</summary>
     private IReadOnlyList<string> Questionnaires(LineDetermination line) => options.QuestionnairesFor?.Invoke(evaluator.Catalogue, line) ?? [];
 
-    private string? PolicyUrl(LineDetermination line) =>
-        options.PolicyBaseUrl is null || line.Policy is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{line.Policy.Id}?version={line.Policy.Version}";
+    private string? PolicyUrl(LineDetermination line) => line.Policy is null ? null : PolicyUrl(line.Policy);
+
+    private string? PolicyUrl(PolicyReference policy) =>
+        options.PolicyBaseUrl is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{policy.Id}?version={Uri.EscapeDataString(policy.Version)}";
 
     private bool IsAllowed(Uri server) =>
         options.AllowedFhirServers.Any(allowed => server.AbsoluteUri.StartsWith(allowed, StringComparison.OrdinalIgnoreCase));

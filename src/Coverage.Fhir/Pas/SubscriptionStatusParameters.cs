@@ -27,15 +27,24 @@ public static class SubscriptionStatusParameters
     }
 
     /// <summary>GET Subscription/{id}/$status: a searchset Bundle with the subscription's status.</summary>
-    public static Bundle Search(SubscriptionSnapshot subscription, string subscriptionUrl, DateTimeOffset now)
+    public static Bundle Search(SubscriptionSnapshot subscription, string subscriptionUrl, DateTimeOffset now) =>
+        Search([(subscription, subscriptionUrl)], now);
+
+    /// <summary>
+    /// $status at the type level (GET Subscription/$status): a searchset Bundle with one status per subscription, none
+    /// when none is found (the operation's `return` is "one or more subscription status resources, one per Subscription
+    /// being queried").
+    /// </summary>
+    public static Bundle Search(IReadOnlyList<(SubscriptionSnapshot Subscription, string Url)> subscriptions, DateTimeOffset now)
     {
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = now, Total = 1 };
-        bundle.Entry.Add(new Bundle.EntryComponent
-        {
-            FullUrl = $"urn:uuid:{Guid.CreateVersion7(now)}",
-            Resource = Build(subscription, subscriptionUrl, "query-status", subscription.Status, subscription.EventsSinceStart),
-            Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-        });
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = now, Total = subscriptions.Count };
+        foreach (var (subscription, url) in subscriptions)
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"urn:uuid:{Guid.CreateVersion7(now)}",
+                Resource = Build(subscription, url, "query-status", subscription.Status, subscription.EventsSinceStart),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
         return bundle;
     }
 }

@@ -50,6 +50,14 @@ public sealed class CrdSettings
         QuestionnairesFor = Dtr().QuestionnairesFor,
         AllowedFhirServers = AllowedFhirServers,
         Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
+        PasSubmitUrl = $"{BaseUrl}/fhir/Claim/$submit",
+        DecisionTimeframes = (catalogue, planId) =>
+        {
+            // The plan's line of business chooses the regulation's clocks; a plan we do not know, or one naming none, gets the shortest.
+            var lineOfBusiness = planId is null ? null : catalogue.FindPlan(planId)?.LineOfBusiness;
+            return (Cases.DecisionClocks.For(lineOfBusiness, Engine.Model.RequestPriority.Standard, appeal: false).Timeframe,
+                Cases.DecisionClocks.For(lineOfBusiness, Engine.Model.RequestPriority.Expedited, appeal: false).Timeframe);
+        },
     };
 
     /// <summary>

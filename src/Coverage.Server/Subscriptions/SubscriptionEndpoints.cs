@@ -11,7 +11,7 @@ namespace Coverage.Server.Subscriptions;
 
 /// <summary>
 /// PAS subscriptions (R4 Subscriptions Backport): POST /fhir/Subscription, GET, PUT and DELETE /fhir/Subscription/{id},
-/// GET /fhir/Subscription/{id}/$status, GET or POST /fhir/Subscription/{id}/$events. A subscription is its creator's organisation's, taken from the access token,
+/// GET /fhir/Subscription/{id}/$status, GET or POST /fhir/Subscription/$status, GET or POST /fhir/Subscription/{id}/$events. A subscription is its creator's organisation's, taken from the access token,
 /// never from the body: another organisation's is answered as not found (PAS spec-59).
 /// </summary>
 internal static class SubscriptionEndpoints
@@ -24,6 +24,9 @@ internal static class SubscriptionEndpoints
         fhir.MapGet("/{id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");
         fhir.MapPut("/{id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy).WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
         fhir.MapDelete("/{id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
+        // Type level, as the backport's OperationDefinition allows (type and instance): the literal segment takes precedence over {id}.
+        fhir.MapMethods("/$status", [HttpMethods.Get, HttpMethods.Post], TypeStatus).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatusAll")
+            .WithSummary("The status of your Subscriptions, all or those named by id and status (a searchset Bundle with one SubscriptionStatus each)");
         fhir.MapGet("/{id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
             .WithSummary("The status of one of your Subscriptions (a searchset Bundle with its SubscriptionStatus)");
         fhir.MapMethods("/{id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionEvents")
@@ -79,6 +82,19 @@ internal static class SubscriptionEndpoints
         if (result.Error is not null) return FhirErrors.From(result.Error);
         var snapshot = Snapshot(result.Value!);
         return FhirResults.Resource(SubscriptionStatusParameters.Search(snapshot, $"{settings.BaseUrl}/fhir/Subscription/{snapshot.Id}", time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> TypeStatus(HttpRequest request, PasSubscriptions subscriptions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (query, failure) = await StatusQuery.ReadAsync(request, cancellationToken);
+        if (query is null) return failure!;
+        // An id that is not one of ours (not a subscription id at all) names nothing: it matches nothing, like an unknown one.
+        var ids = query.Ids.Select(Id).OfType<Guid>().ToList();
+        if (query.Ids.Count > 0 && ids.Count == 0)
+            return FhirResults.Resource(SubscriptionStatusParameters.Search([], time.GetUtcNow()));
+        var found = await subscriptions.ListAsync(request.HttpContext.Caller(), ids, query.Statuses, cancellationToken);
+        return FhirResults.Resource(SubscriptionStatusParameters.Search(
+            [.. found.Select(Snapshot).Select(s => (s, $"{settings.BaseUrl}/fhir/Subscription/{s.Id}"))], time.GetUtcNow()));
     }
 
     /// <summary>The most events one $events call returns (the lowest numbers of the range); a client asks again from the next.</summary>

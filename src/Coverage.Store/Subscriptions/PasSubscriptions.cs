@@ -56,6 +56,37 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
     }
 
     /// <summary>
+    /// The caller's own subscriptions, for the type-level $status: those named by <paramref name="ids"/> (all when empty)
+    /// whose status is one of <paramref name="statuses"/> (any when empty), oldest first. Another organisation's
+    /// subscription is not available to the caller, so it is not returned; naming one is audited as an access refused,
+    /// as a read of it is. Each returned subscription's read is audited.
+    /// </summary>
+    public async Task<IReadOnlyList<SubscriptionView>> ListAsync(
+        Caller caller, IReadOnlyCollection<Guid> ids, IReadOnlyCollection<string> statuses, CancellationToken cancellationToken)
+    {
+        var query = db.Set<PasSubscriptionRecord>().AsNoTracking().Where(s => s.DeletedAt == null);
+        if (ids.Count > 0) query = query.Where(s => ids.Contains(s.Id));
+        else query = query.Where(s => s.Tenant == caller.Tenant);
+        var found = await query.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var answered = new List<SubscriptionView>();
+        foreach (var record in found)
+        {
+            if (!string.Equals(record.Tenant, caller.Tenant, StringComparison.Ordinal))
+            {
+                Audit(record.Id, null, now, "access-refused", caller.Actor,
+                    $"The subscription was named in a type-level $status by a caller of organisation '{caller.Tenant}'; it was left out.");
+                continue;
+            }
+            if (statuses.Count > 0 && !statuses.Contains(record.Status)) continue;
+            Audit(record.Id, null, now, "subscription-read", caller.Actor, "The Subscription's $status (type level) read.");
+            answered.Add(SubscriptionView.Of(record));
+        }
+        if (found.Count > 0) await db.SaveChangesAsync(cancellationToken);
+        return answered;
+    }
+
+    /// <summary>
     /// The numbered events of the caller's own subscription from <paramref name="since"/> to <paramref name="until"/>
     /// (inclusive; either open), at most <paramref name="limit"/>, lowest numbers first ($events): delivered or not, as long
     /// as they are kept (the retention policy's window). A read, audited with the range and what was returned.

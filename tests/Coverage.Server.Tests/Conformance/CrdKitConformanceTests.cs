@@ -134,10 +134,18 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
             foreach (var field in new[] { "hook", "description", "id" }) Assert.Equal(JsonValueKind.String, service.GetProperty(field).ValueKind);
             var extension = service.GetProperty("extension");
             Assert.Equal(["2.0.1"], extension.GetProperty("davinci-crd.version").EnumerateArray().Select(v => v.GetString()));
-            var option = Assert.Single(extension.GetProperty("davinci-crd.configuration-options").EnumerateArray());
-            Assert.Equal(("coverage-info", "boolean", true), (option.GetProperty("code").GetString(), option.GetProperty("type").GetString(), option.GetProperty("default").GetBoolean()));
-            Assert.False(string.IsNullOrEmpty(option.GetProperty("name").GetString()));
-            Assert.False(string.IsNullOrEmpty(option.GetProperty("description").GetString()));
+            // 2.0.1@110–116, @122: an option per card type the service returns (boolean, false: none of that type), codes
+            // from the CRD card types where one applies, codes, names and descriptions unique within the service.
+            var options = extension.GetProperty("davinci-crd.configuration-options").EnumerateArray().ToList();
+            Assert.Equal(["coverage-info", "guideline", "prior-auth-instructions"], options.Select(o => o.GetProperty("code").GetString()));
+            foreach (var option in options)
+            {
+                Assert.Equal(("boolean", true), (option.GetProperty("type").GetString(), option.GetProperty("default").GetBoolean()));
+                Assert.False(string.IsNullOrEmpty(option.GetProperty("name").GetString()));
+                Assert.False(string.IsNullOrEmpty(option.GetProperty("description").GetString()));
+            }
+            foreach (var field in new[] { "name", "description" })
+                Assert.Equal(options.Count, options.Select(o => o.GetProperty(field).GetString()).Distinct().Count());
             // Item 11: every token is a root-level context token, or the CRD resolve() form on one.
             foreach (var template in service.GetProperty("prefetch").EnumerateObject().Select(p => p.Value.GetString()!))
                 foreach (var token in System.Text.RegularExpressions.Regex.Matches(template, @"\{\{([^}]*)\}\}").Select(m => m.Groups[1].Value))
@@ -162,12 +170,14 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
     [InlineData("order-select", "order-select-request-bodies.adapted.json")]
     public async Task KitBodies_Are200_WithValidCoverageInformationForEveryOrder(string hook, string file)
     {
+        var policyLinks = 0;
         foreach (var request in KitBodies(file))
         {
             var (status, body) = await Call(hook, request!);
+            policyLinks += body.GetProperty("cards").EnumerateArray().Count(CrdCards.IsExternalReference);
 
             Assert.True(status == HttpStatusCode.OK, $"{file}: {status} {body}");
-            Assert.Empty(body.GetProperty("cards").EnumerateArray()); // resp-25
+            CrdCards.AssertNoneRepeatsCoverageInformation(body); // resp-25
             AssertKitValid(hook, body);
             // hook-16 / resp-29: one update per order of the hook.
             var orders = hook switch
@@ -179,6 +189,9 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
             };
             Assert.Equal(orders, body.GetProperty("systemActions").GetArrayLength());
         }
+        // The kit's crd_external_reference_card_across_hooks_validation: the adapted bodies' 0581T is decided under policy 0540,
+        // so its hooks return the policy-link card; the verbatim bodies' orders (G0180, E0250 …) no policy of ours addresses.
+        if (file is "order-sign-request-bodies.adapted.json" or "order-dispatch-request-bodies.adapted.json") Assert.True(policyLinks > 0, $"{file}: no External Reference card");
     }
 
     [Fact]
@@ -395,7 +408,7 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
         var (status, body) = await Call("order-sign", Ehr.OrderSign(order));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Empty(body.GetProperty("cards").EnumerateArray()); // item 6, resp-25
+        CrdCards.AssertNoneRepeatsCoverageInformation(body); // item 6, resp-25
         AssertKitValid("order-sign", body);
         var updated = Assert.Single(Updates(body));
         var infos = Infos(updated);
@@ -458,13 +471,84 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
         var (status, body) = await Call("order-sign", request);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
-        Assert.Empty(body.GetProperty("cards").EnumerateArray());
+        CrdCards.AssertNoneRepeatsCoverageInformation(body);
 
         request = Ehr.OrderSign(CrdSamples.Order("0581T"));
         request["extension"] = new JsonObject { ["davinci-crd.configuration"] = new JsonObject { ["alt-drug"] = true, ["max-cards"] = 10 } };
         (status, body) = await Call("order-sign", request);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Single(body.GetProperty("systemActions").EnumerateArray());
+    }
+
+    // ------------------------------------------------------------------ External Reference and Instructions cards
+
+    /// <summary>
+    /// CRD 2.0.1 cards.html: a server SHALL "demonstrate an ability to return" External Reference and Instructions cards
+    /// (2.0.1@248, @249); the kit's required group crd_server_required_card_response_validation passes only when some hook
+    /// returned each (crd_external_reference_card_validation: every link absolute; crd_valid_instructions_card_received: no
+    /// links, no suggestions), each card valid as crd_service_response_validation checks it. Neither repeats the coverage
+    /// information (resp-25): one links the policy that decided an order, the other says how and by when a prior
+    /// authorization the order needs is decided. Each is a configuration option (2.0.1@115, @116).
+    /// </summary>
+    [Fact]
+    public async Task Cards_AnExternalReferenceToTheDecidingPolicy_AndPriorAuthorizationInstructions_AsTheKitIdentifiesThem_EachConfigurable()
+    {
+        static JsonObject Request(string hook, JsonObject? configuration = null)
+        {
+            var orders = Ehr.Collection(CrdSamples.Order("0581T", id: "sr-1"), CrdSamples.Order("19120", "Excision of breast lesion", id: "sr-2"));
+            var context = new JsonObject { ["draftOrders"] = Ehr.Node(orders) };
+            if (hook == "order-select") context["selections"] = new JsonArray("ServiceRequest/sr-1", "ServiceRequest/sr-2");
+            var request = Ehr.HookRequest(hook, context, coverage: Ehr.SearchSet(Ehr.Coverage(plan: "example-fda-cryo-rider")));
+            if (configuration is not null) request["extension"] = new JsonObject { ["davinci-crd.configuration"] = configuration };
+            return request;
+        }
+
+        var (status, body) = await Call("order-sign", Request("order-sign"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, body.GetProperty("systemActions").GetArrayLength());
+        var cards = body.GetProperty("cards").EnumerateArray().ToList();
+        foreach (var card in cards)
+        {
+            CrdCards.AssertKitValid(card);
+            Assert.Equal("Example payer", card.GetProperty("source").GetProperty("label").GetString()); // 2.0.1@230: the insurer's name
+        }
+        var external = Assert.Single(cards, CrdCards.IsExternalReference);
+        var link = Assert.Single(external.GetProperty("links").EnumerateArray());
+        Assert.StartsWith("http://localhost/policies/0540?version=", link.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp", "guideline"),
+            (external.GetProperty("source").GetProperty("topic").GetProperty("system").GetString(), external.GetProperty("source").GetProperty("topic").GetProperty("code").GetString()));
+        Assert.Equal(["ServiceRequest/sr-1"], CrdCards.AssociatedResources(external)); // 2.0.1@140/141: which order it is about
+        Assert.Contains("0581T", external.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var instructions = Assert.Single(cards, CrdCards.IsInstructions);
+        // No CRD card type is about how a prior authorization is requested (coverage-info is whether one is needed, which the
+        // system action says): the card type is this payer's own (2.0.1@121, the binding is extensible).
+        Assert.Equal(("https://coverage.payer.example/fhir/CodeSystem/crd-card-type", "prior-auth-instructions"),
+            (instructions.GetProperty("source").GetProperty("topic").GetProperty("system").GetString(), instructions.GetProperty("source").GetProperty("topic").GetProperty("code").GetString()));
+        Assert.Equal(["ServiceRequest/sr-1"], CrdCards.AssociatedResources(instructions));
+        var detail = instructions.GetProperty("detail").GetString()!;
+        Assert.Contains("http://localhost/fhir/Claim/$submit", detail, StringComparison.Ordinal);
+        Assert.Contains("7 calendar days", detail, StringComparison.Ordinal); // the plan names no line of business: the shortest timeframes
+        Assert.Contains("72 hours", detail, StringComparison.Ordinal);
+        // resp-25: no card carries or repeats the coverage information, and none is about the order no policy addresses.
+        Assert.DoesNotContain(cards, c => c.GetRawText().Contains("ext-coverage-information", StringComparison.Ordinal)
+            || c.GetProperty("source").GetProperty("topic").GetProperty("code").GetString() == "coverage-info"
+            || CrdCards.AssociatedResources(c).Contains("ServiceRequest/sr-2"));
+
+        // Each card type is a configuration option: off, its cards are not sent; coverage-info off leaves the cards.
+        (_, body) = await Call("order-sign", Request("order-sign", new JsonObject { ["guideline"] = false }));
+        Assert.DoesNotContain(body.GetProperty("cards").EnumerateArray(), CrdCards.IsExternalReference);
+        Assert.Single(body.GetProperty("cards").EnumerateArray(), CrdCards.IsInstructions);
+        (_, body) = await Call("order-sign", Request("order-sign", new JsonObject { ["prior-auth-instructions"] = false }));
+        Assert.DoesNotContain(body.GetProperty("cards").EnumerateArray(), CrdCards.IsInstructions);
+        (_, body) = await Call("order-sign", Request("order-sign", new JsonObject { ["coverage-info"] = false }));
+        Assert.Empty(body.GetProperty("systemActions").EnumerateArray());
+        Assert.Equal(2, body.GetProperty("cards").GetArrayLength());
+
+        // order-select, a secondary hook, says nothing of what a prior authorization needs (hook-19): the policy link only.
+        (_, body) = await Call("order-select", Request("order-select"));
+        Assert.Single(body.GetProperty("cards").EnumerateArray(), CrdCards.IsExternalReference);
+        Assert.DoesNotContain(body.GetProperty("cards").EnumerateArray(), CrdCards.IsInstructions);
     }
 
     // ------------------------------------------------------------------ encounter hooks

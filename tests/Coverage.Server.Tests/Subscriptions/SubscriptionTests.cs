@@ -18,6 +18,8 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
 {
     private const string OrgA = "portal-a";
     private const string OrgB = "portal-b";
+    private const string OrgC = "portal-c";
+    private const string OrgD = "portal-d";
     private const string Scopes = "system/Claim.c system/ClaimResponse.r system/Subscription.* coverage/cases.read coverage/cases.write";
 
     private readonly TStorage _storage;
@@ -48,6 +50,14 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         builder.UseSetting("Subscriptions:MaxAttempts", "3");
         builder.UseSetting("Subscriptions:RetryBaseSeconds", "60");
         builder.UseSetting("Subscriptions:OrganisationIdentifiers:org-b:0", "ORG-B-ISA06");
+        // Two more portals, each its own organisation: org-c's subscriptions are made by one test only (the type-level
+        // $status lists all of them); org-d's by the tests added since, so that no organisation reaches the most allowed.
+        builder.UseSetting("Api:Authentication:Clients:3:Issuer", ApiTokens.Issuer);
+        builder.UseSetting("Api:Authentication:Clients:3:ClientId", OrgC);
+        builder.UseSetting("Api:Authentication:Clients:3:Organisation", "org-c");
+        builder.UseSetting("Api:Authentication:Clients:4:Issuer", ApiTokens.Issuer);
+        builder.UseSetting("Api:Authentication:Clients:4:ClientId", OrgD);
+        builder.UseSetting("Api:Authentication:Clients:4:Organisation", "org-d");
         // A second physician, outside the first's reporting line, who may decide an appeal of the first's decision.
         builder.UseSetting("Api:Authentication:People:2:Issuer", ApiTokens.Issuer);
         builder.UseSetting("Api:Authentication:People:2:Subject", AppealPhysician);
@@ -435,6 +445,44 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         await _receiver.WaitForAsync("/heartbeat", 3);
     }
 
+    /// <summary>
+    /// The backport's errors page: a server MAY go on sending heartbeats, with status error, to a subscription in error; this
+    /// one sends nothing until the subscriber updates it (docs/decisions.md "Heartbeats in error"). A subscriber learns of the
+    /// error the way the page's "broken communication" flow describes: the heartbeat it expects does not come, and $status
+    /// says error. Here the heartbeats themselves fail until the subscription is in error; then none is sent.
+    /// </summary>
+    [Fact]
+    public async Task ASubscriptionInError_GetsNoHeartbeats_ItsStatusSaysError()
+    {
+        using var client = Client(OrgD);
+        var (_, body, _) = await Fhir(client, HttpMethod.Post, "/fhir/Subscription", KitSubscription(_receiver.BaseUrl + "/heartbeat-error", subscription =>
+            subscription["channel"]!["extension"]!.AsArray().Add(new JsonObject
+            {
+                ["url"] = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period",
+                ["valueUnsignedInt"] = 60,
+            })));
+        var created = Assert.IsType<Subscription>(body);
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Active);
+        _receiver.Answer("/heartbeat-error", 503);
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 1 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await WaitForAuditAsync(auditor, created.Id!, "attempt 2 failed");
+        _app.Clock.Advance(TimeSpan.FromSeconds(121));
+        await WaitForStatusAsync(client, created.Id!, Subscription.SubscriptionStatus.Error);
+        var sent = _receiver.At("/heartbeat-error").Count;
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(500);
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(500);
+
+        Assert.Equal(sent, _receiver.At("/heartbeat-error").Count);
+        var (_, search, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$status");
+        Assert.Equal("error", Value(Assert.IsType<Parameters>(Assert.Single(Assert.IsType<Bundle>(search).Entry).Resource), "status"));
+    }
+
     [Fact]
     public async Task InformationAddedToAPendedRequest_Notifies()
     {
@@ -562,6 +610,59 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         var received = _receiver.At("/shared").Select(r => StatusOf(Parse(r), created.Id!)).ToList();
         Assert.Equal(["handshake", "event-notification", "event-notification"], received.Select(r => Value(r, "type")));
         Assert.Equal(["0", "1", "2"], received.Select(r => Value(r, "events-since-subscription-start")));
+    }
+
+    /// <summary>
+    /// The backport's $status is type level too (OperationDefinition backport-subscription-status 1.1.0: type and instance):
+    /// without ids, the status of every Subscription available to the caller — its own organisation's — in one searchset
+    /// Bundle; `id` and `status` narrow it (values of one parameter joined by OR). Another organisation's id is not available
+    /// to the caller, so it is simply not there (as a read of it is 404).
+    /// </summary>
+    [Fact]
+    public async Task Status_AtTypeLevel_ListsTheCallersOwnSubscriptions_ByIdAndStatus_AndNoOtherOrganisations()
+    {
+        using var owner = Client(OrgC);
+        using var other = Client(OrgD);
+        var active = await CreateAsync(owner, "/type-status-active");
+        _receiver.Answer("/type-status-requested", 503); // its handshake fails: it stays requested (the retry is a minute away)
+        var requested = await CreateAsync(owner, "/type-status-requested");
+        var theirs = await CreateAsync(other, "/type-status-theirs");
+        await WaitForStatusAsync(owner, active.Id!, Subscription.SubscriptionStatus.Active);
+        using var auditor = _app.CreateClient().With(ApiTokens.Create("coverage/audit.read"));
+        await WaitForAuditAsync(auditor, requested.Id!, "attempt 1 failed");
+
+        static async Task<Dictionary<string, string>> StatusesAsync(HttpClient client, HttpMethod method, string url, string? body = null)
+        {
+            var (code, found, _) = await Fhir(client, method, url, body);
+            Assert.True(code == HttpStatusCode.OK, $"{method} {url}: {code}");
+            var bundle = Assert.IsType<Bundle>(found);
+            Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
+            Assert.Equal(bundle.Entry.Count, bundle.Total);
+            return bundle.Entry.Select(e => Assert.IsType<Parameters>(e.Resource)).ToDictionary(
+                p => Value(p, "subscription")[(Value(p, "subscription").LastIndexOf('/') + 1)..],
+                p => { Assert.Equal("query-status", Value(p, "type")); return Value(p, "status"); });
+        }
+
+        var all = await StatusesAsync(owner, HttpMethod.Get, "/fhir/Subscription/$status");
+        Assert.Equal(new Dictionary<string, string> { [active.Id!] = "active", [requested.Id!] = "requested" }, all);
+        Assert.Equal([active.Id!], (await StatusesAsync(owner, HttpMethod.Get, "/fhir/Subscription/$status?status=active")).Keys);
+        Assert.Equal([requested.Id!], (await StatusesAsync(owner, HttpMethod.Get, $"/fhir/Subscription/$status?id={requested.Id}&status=requested,error")).Keys);
+        Assert.Equal(2, (await StatusesAsync(owner, HttpMethod.Get, $"/fhir/Subscription/$status?id={requested.Id},{active.Id}")).Count);
+        var parameters = new Parameters();
+        parameters.Add("id", new Id(active.Id!));
+        parameters.Add("id", new Id(theirs.Id!));
+        Assert.Equal([active.Id!], (await StatusesAsync(owner, HttpMethod.Post, "/fhir/Subscription/$status", FhirJson.Serialize(parameters))).Keys);
+        Assert.Equal([theirs.Id!], (await StatusesAsync(other, HttpMethod.Get, "/fhir/Subscription/$status?status=requested,active")).Keys.Intersect([theirs.Id!, active.Id!, requested.Id!]));
+        await WaitForAuditAsync(auditor, active.Id!, "$status (type level) read");
+
+        var (status, outcome, _) = await Fhir(owner, HttpMethod.Get, "/fhir/Subscription/$status?status=paused");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("status", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
+        var unknown = new Parameters();
+        unknown.Add("topic", new FhirString("x"));
+        (status, outcome, _) = await Fhir(owner, HttpMethod.Post, "/fhir/Subscription/$status", FhirJson.Serialize(unknown));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Parameters.parameter", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
     }
 
     [Fact]
