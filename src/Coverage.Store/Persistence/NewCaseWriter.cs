@@ -10,7 +10,7 @@ namespace Coverage.Store;
 /// Writes new cases — each with its audit events — durably and with group commit, as the
 /// <see cref="ServiceCallJournal"/> writes hook calls: the cases submitted while a transaction is being written wait
 /// for the next one, which writes all of them in one transaction (one commit: one <c>fsync</c> on SQLite), with one
-/// multi-row INSERT per table built from the EF model (<see cref="ModelInserts"/>) rather than EF's change tracker
+/// INSERTs built from the EF model (<see cref="ModelInserts"/>: multi-row on PostgreSQL, a prepared row at a time on SQLite) rather than EF's change tracker
 /// and a command per row. Each submitter is answered only once its case is committed, so a case is as durable as with
 /// one commit per submission, but the store's commit rate no longer caps the submissions per second.
 /// </summary>
