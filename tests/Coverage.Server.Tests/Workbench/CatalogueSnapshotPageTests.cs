@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,7 +10,7 @@ namespace Coverage.Server.Tests.Workbench;
 /// started later on a catalogue without that policy, its facts or its plan's files — from the snapshot the first
 /// server kept by digest in the case store.
 /// </summary>
-public sealed partial class CatalogueSnapshotPageTests(PostgresStorage storage) : IClassFixture<PostgresStorage>
+public sealed class CatalogueSnapshotPageTests(PostgresStorage storage) : IClassFixture<PostgresStorage>
 {
     private static readonly string Extension = Path.Combine(CoverageApp.RepositoryRoot, "catalogues", "with-related-resources");
 
@@ -44,7 +43,7 @@ public sealed partial class CatalogueSnapshotPageTests(PostgresStorage storage) 
 
         await using var after = App(CoverageApp.RepositoryRoot); // 0540 only: no CG-MED-81, none of its facts
         using var browser = after.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        await SignIn(browser);
+        await WorkbenchFormSignIn.AsDevelopmentPhysicianAsync(browser);
 
         var page = await browser.GetStringAsync(new Uri($"/workbench/cases/{caseId}", UriKind.Relative));
         Assert.Contains("Policy criteria checklist", page, StringComparison.Ordinal);
@@ -83,24 +82,10 @@ public sealed partial class CatalogueSnapshotPageTests(PostgresStorage storage) 
 
         await using var after = App(CoverageApp.RepositoryRoot);
         using var browser = after.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        await SignIn(browser);
+        await WorkbenchFormSignIn.AsDevelopmentPhysicianAsync(browser);
         var page = await browser.GetAsync(new Uri($"/workbench/cases/{caseId}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("id=\"catalogue-not-kept\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
-
-    private static async Task SignIn(HttpClient client)
-    {
-        var page = await client.GetStringAsync(new Uri("/workbench/sign-in", UriKind.Relative));
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["UserName"] = "dr-lee", ["Password"] = "physician-dev-password", ["__RequestVerificationToken"] = TokenPattern().Match(page).Groups[1].Value,
-        });
-        var response = await client.PostAsync(new Uri("/workbench/sign-in", UriKind.Relative), form);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }

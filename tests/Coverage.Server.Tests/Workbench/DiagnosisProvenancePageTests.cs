@@ -16,7 +16,7 @@ namespace Coverage.Server.Tests.Workbench;
 /// from the record (auto) and the pain by hand (manual); the table has a row for the diagnosis with its origin and the
 /// question it answered, beside the fact's row.
 /// </summary>
-public sealed partial class DiagnosisProvenancePageTests(SqliteStorage storage) : IClassFixture<SqliteStorage>
+public sealed class DiagnosisProvenancePageTests(SqliteStorage storage) : IClassFixture<SqliteStorage>
 {
     [Fact]
     public async Task ADiagnosisAddedThroughTheQuestionnaire_HasItsRow_WithItsOriginAndQuestion()
@@ -40,7 +40,7 @@ public sealed partial class DiagnosisProvenancePageTests(SqliteStorage storage) 
         Assert.Equal(HttpStatusCode.OK, sent);
 
         using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        await SignIn(browser);
+        await WorkbenchFormSignIn.AsDevelopmentPhysicianAsync(browser);
         var page = await browser.GetStringAsync(new Uri($"/workbench/cases/{caseId}", UriKind.Relative));
 
         var diagnosis = Row(page, "diagnoses.C79.51");
@@ -63,18 +63,4 @@ public sealed partial class DiagnosisProvenancePageTests(SqliteStorage storage) 
         answer.Extension.Add(new Extension { Url = ClinicalFactReader.InformationOrigin, Extension = [new Extension("source", new Code(origin))] });
         return new QuestionnaireResponse.ItemComponent { LinkId = linkId, Text = text, Answer = [answer] };
     }
-
-    private static async Task SignIn(HttpClient client)
-    {
-        var page = await client.GetStringAsync(new Uri("/workbench/sign-in", UriKind.Relative));
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["UserName"] = "dr-lee", ["Password"] = "physician-dev-password", ["__RequestVerificationToken"] = TokenPattern().Match(page).Groups[1].Value,
-        });
-        var response = await client.PostAsync(new Uri("/workbench/sign-in", UriKind.Relative), form);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }
