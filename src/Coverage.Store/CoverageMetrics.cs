@@ -17,6 +17,7 @@ public sealed class CoverageMetrics
 
     private readonly Counter<long> _determinations;
     private readonly Histogram<double> _journalCommits;
+    private readonly Histogram<int> _newCaseCommits;
 
     public CoverageMetrics(IMeterFactory meters)
     {
@@ -26,6 +27,9 @@ public sealed class CoverageMetrics
         _journalCommits = Meter.CreateHistogram<double>("coverage.journal.commit.duration", "s",
             "How long one group commit of the service call journal took (audit events and token uses of the calls waiting).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        _newCaseCommits = Meter.CreateHistogram<int>("coverage.cases.commit.size", "{case}",
+            "How many new cases one group commit wrote (or, failed, tried to write before retrying each alone).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
     }
 
     /// <summary>The meter, for instruments whose owner observes them (the journal's queue depth).</summary>
@@ -34,6 +38,10 @@ public sealed class CoverageMetrics
     /// <summary>One line determined: <paramref name="policy"/> is the deciding policy's id, "none" when no policy applied.</summary>
     public void LineDetermined(string outcome, string? policy) =>
         _determinations.Add(1, new KeyValuePair<string, object?>("coverage.outcome", outcome), new KeyValuePair<string, object?>("coverage.policy", policy ?? "none"));
+
+    /// <summary>One transaction of the new-case writer: how many cases it held, and whether it committed.</summary>
+    public void NewCasesCommitted(int cases, bool committed) =>
+        _newCaseCommits.Record(cases, new KeyValuePair<string, object?>("coverage.cases.commit.result", committed ? "committed" : "failed"));
 
     /// <summary>One journal transaction: its duration, and whether it committed.</summary>
     public void JournalCommitted(TimeSpan duration, bool committed) =>

@@ -103,6 +103,49 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
         Assert.Equal(41, (await CreatedEvents()).Count);
     }
 
+    [Fact]
+    public async Task Resubmissions_AmongNewSubmissions_AreAnsweredWithTheirCases_AndFailNoTransaction()
+    {
+        // A submission no longer looks its request id up first: the writer asks once per transaction which ids the
+        // store holds and leaves those cases out, so resubmissions arriving with new submissions never make a
+        // transaction fail (which would write every case of it again, one transaction each).
+        var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(n => Task.Run(() => Submit($"KEPT-{n}"))));
+        var failed = 0;
+        var committed = new List<int>();
+        var metrics = _services.GetRequiredService<CoverageMetrics>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == metrics.Meter && instrument.Name == "coverage.cases.commit.size") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, cases, tags, _) =>
+        {
+            lock (committed)
+            {
+                foreach (var tag in tags)
+                    if (tag.Key == "coverage.cases.commit.result" && (string?)tag.Value == "failed") failed++;
+                    else if (tag.Key == "coverage.cases.commit.result") committed.Add(cases);
+            }
+        });
+        listener.Start();
+
+        var again = Enumerable.Range(0, 20).Select(n => Task.Run(() => Submit($"KEPT-{n}"))).ToList();
+        var fresh = Enumerable.Range(0, 20).Select(n => Task.Run(() => Submit($"FRESH-{n}"))).ToList();
+        var resubmitted = await Task.WhenAll(again);
+        var created = await Task.WhenAll(fresh);
+
+        Assert.All(resubmitted, r => Assert.True(r.Error is null && !r.Created));
+        Assert.Equal(first.Select(r => r.Value!.Id), resubmitted.Select(r => r.Value!.Id));
+        Assert.All(created, r => Assert.True(r.Error is null && r.Created));
+        Assert.Equal(40, await StoredCases());
+        Assert.Equal(40, (await CreatedEvents()).Count);
+        lock (committed)
+        {
+            Assert.Equal(0, failed);
+            Assert.Equal(20, committed.Sum());
+        }
+    }
+
     /// <summary>
     /// The writer's SQL is built from the EF model (ModelInserts), not by EF: a case with every mapped property set,
     /// its filter rows and a decision, its audit event (identity key and defaulted column left to the store), and the

@@ -30,12 +30,9 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         var memberKey = request.Member.Id ?? "";
         var actor = caller.Actor;
 
-        if (request.RequestId is not null)
-        {
-            var existing = await records.FindByRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
-            if (existing is not null) return await Resubmitted(existing, hash, actor, cancellationToken);
-        }
-
+        // The request id is not looked up first: the new-case writer refuses a case whose id the store already holds
+        // (one question per group commit, not a query per submission), and the refusal is answered below with the
+        // case that holds it — a resubmission costs an evaluation, every new submission a query less.
         var now = records.Now();
         var determination = evaluator.Evaluate(request);
         var lineOfBusiness = evaluator.Catalogue.Plans.FirstOrDefault(p => p.Id == request.Member.PlanId)?.LineOfBusiness;
@@ -74,7 +71,8 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         }
         catch (DbUpdateException) when (request.RequestId is not null)
         {
-            // Another submission of the same request id won the race: answer with its case.
+            // The store holds a case for this request id (a resubmission, or another submission of it that won the
+            // race): answer with that case.
             records.Db.ChangeTracker.Clear();
             var winner = await records.FindByRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
             if (winner is null) throw;

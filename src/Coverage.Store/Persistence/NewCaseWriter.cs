@@ -15,10 +15,15 @@ namespace Coverage.Store;
 /// one commit per submission, but the store's commit rate no longer caps the submissions per second.
 /// </summary>
 /// <remarks>
-/// A transaction that fails is retried one case at a time, each in a transaction of its own, so that a case the
-/// store refuses — above all the second of two racing submissions of one request id, which the unique index
-/// refuses — fails only its own submitter, with the store's exception wrapped as EF wraps it (a
-/// <see cref="DbUpdateException"/>), exactly as its own SaveChanges would have; the others are written. The cases'
+/// A submission does not look its request id up before it is evaluated (a lookup per submission was the costliest
+/// query of PAS <c>$submit</c>): the writer asks once per transaction which of its cases' request ids the store
+/// already holds — and which repeat one earlier in the same batch — and refuses those cases alone, with a
+/// <see cref="DbUpdateException"/> as SaveChanges would throw on the unique index, which the submitter answers with
+/// the case that holds the id (a resubmission). Resubmissions thus never fail a batch. Between that question and the
+/// commit the unique index still decides (another process on PostgreSQL): a transaction that fails is retried one
+/// case at a time, each in a transaction of its own, so that a case the store refuses fails only its own submitter,
+/// with the store's exception wrapped as EF wraps it, exactly as its own SaveChanges would have; the others are
+/// written. The cases'
 /// determinations are counted (<see cref="DeterminationCounting"/>) once committed, as a SaveChanges counts them. A
 /// store that is down fails each waiting submitter.
 /// The writer is a loop started with the first case; when the application stops, the entries already queued are
@@ -32,14 +37,16 @@ public sealed class NewCaseWriter : IAsyncDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly DeterminationCounting _counting;
     private readonly SqliteWriteGate? _gate;
+    private readonly CoverageMetrics _metrics;
     private readonly GroupCommitQueue<NewCase, bool> _commits;
     private readonly Lazy<Task> _writer;
     private ModelInserts? _inserts;
 
-    public NewCaseWriter(IServiceScopeFactory scopes, DeterminationCounting counting, SqliteWriteGate? gate = null)
+    public NewCaseWriter(IServiceScopeFactory scopes, DeterminationCounting counting, CoverageMetrics metrics, SqliteWriteGate? gate = null)
     {
         _scopes = scopes;
         _counting = counting;
+        _metrics = metrics;
         _gate = gate;
         _commits = new(MaxBatch, CommitAsync);
         _writer = new(() => Task.Run(_commits.RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -54,7 +61,9 @@ public sealed class NewCaseWriter : IAsyncDisposable
     public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, IReadOnlyList<object> keptWith, CancellationToken cancellationToken)
     {
         _ = _writer.Value;
-        await _commits.EnqueueAsync(new NewCase(record, events, keptWith), cancellationToken);
+        var written = await _commits.EnqueueAsync(new NewCase(record, events, keptWith), cancellationToken);
+        if (!written)
+            throw new DbUpdateException($"The store already holds a case for request id '{record.RequestId}' of this member and organisation; the new case was not written.");
     }
 
     /// <summary>Takes no more cases and returns once the writer has written every case it holds.</summary>
@@ -67,21 +76,32 @@ public sealed class NewCaseWriter : IAsyncDisposable
     private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events, IReadOnlyList<object> KeptWith);
 
     /// <summary>
-    /// One transaction, in a context of its own: the cases (with the rows they hold), then their audit events, then the
-    /// rows kept with them — principals before the rows that refer to them. SQLite's writers queue at its write gate.
+    /// One transaction, in a context of its own: the cases whose request id is free (with the rows they hold), then
+    /// their audit events, then the rows kept with them — principals before the rows that refer to them. A case whose
+    /// request id is taken is left out and answered false. SQLite's writers queue at its write gate.
     /// </summary>
     private async Task<bool[]> CommitAsync(IReadOnlyList<NewCase> batch)
     {
         using var scope = _scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
         var inserts = _inserts ??= new ModelInserts(db);
+        var written = new bool[batch.Count];
+        List<NewCase> writing;
         using (var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false))
         {
             await db.Database.OpenConnectionAsync().ConfigureAwait(false);
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-                IEnumerable<object> rows = [.. batch.Select(c => c.Record), .. batch.SelectMany(c => c.Events), .. batch.SelectMany(c => c.KeptWith)];
+                var free = await FreeRequestIdsAsync(db, batch).ConfigureAwait(false);
+                writing = new List<NewCase>(batch.Count);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (!free[i]) continue;
+                    written[i] = true;
+                    writing.Add(batch[i]);
+                }
+                IEnumerable<object> rows = [.. writing.Select(c => c.Record), .. writing.SelectMany(c => c.Events), .. writing.SelectMany(c => c.KeptWith)];
                 try
                 {
                     await inserts.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), rows).ConfigureAwait(false);
@@ -89,6 +109,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
                 catch (DbException e)
                 {
                     // As SaveChanges reports a refused write: callers (a racing resubmission) catch DbUpdateException.
+                    _metrics.NewCasesCommitted(batch.Count, committed: false);
                     throw new DbUpdateException($"The store refused the new case(s): {e.Message}", e);
                 }
                 await transaction.CommitAsync().ConfigureAwait(false);
@@ -98,7 +119,38 @@ public sealed class NewCaseWriter : IAsyncDisposable
                 await db.Database.CloseConnectionAsync().ConfigureAwait(false);
             }
         }
-        _counting.Kept(batch.Select(c => c.Record));
-        return new bool[batch.Count];
+        _metrics.NewCasesCommitted(writing.Count, committed: true);
+        _counting.Kept(writing.Select(c => c.Record));
+        return written;
+    }
+
+    /// <summary>
+    /// For each case of the batch, whether its request id is free: no request id at all, or one that neither the store
+    /// holds for its organisation and member nor an earlier case of the batch takes. One query for the batch, inside
+    /// its transaction: organisations, members and ids as lists (the unique index's three columns), the combinations
+    /// that were not asked for dropped here.
+    /// </summary>
+    private static async Task<bool[]> FreeRequestIdsAsync(CoverageDbContext db, IReadOnlyList<NewCase> batch)
+    {
+        var free = new bool[batch.Count];
+        var asked = batch.Where(c => c.Record.RequestId is not null).Select(c => c.Record).ToList();
+        HashSet<(string Tenant, string MemberKey, string RequestId)> taken = [];
+        if (asked.Count > 0)
+        {
+            var tenants = asked.Select(r => r.Tenant).Distinct().ToList();
+            var members = asked.Select(r => r.MemberKey).Distinct().ToList();
+            var ids = asked.Select(r => r.RequestId!).Distinct().ToList();
+            var held = await db.Cases.AsNoTracking()
+                .Where(c => tenants.Contains(c.Tenant) && members.Contains(c.MemberKey) && ids.Contains(c.RequestId!))
+                .Select(c => new { c.Tenant, c.MemberKey, c.RequestId })
+                .ToListAsync().ConfigureAwait(false);
+            foreach (var h in held) taken.Add((h.Tenant, h.MemberKey, h.RequestId!));
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch[i].Record;
+            free[i] = record.RequestId is null || taken.Add((record.Tenant, record.MemberKey, record.RequestId));
+        }
+        return free;
     }
 }
