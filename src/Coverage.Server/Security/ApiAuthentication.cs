@@ -107,6 +107,9 @@ public static class ApiAuthentication
             bearer.MapInboundClaims = false;
             // Why a token failed is said to the caller only in Development; elsewhere it is "invalid_token".
             bearer.IncludeErrorDetails = environment.IsDevelopment();
+            // The same checks as the default handler, each valid token checked once while it lives (ValidatedAccessTokens).
+            bearer.TokenHandlers.Clear();
+            bearer.TokenHandlers.Add(new ValidatedAccessTokens(TimeProvider.System) { MapInboundClaims = false });
             bearer.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuers = options.Issuers.Select(i => i.Issuer).ToList(),
