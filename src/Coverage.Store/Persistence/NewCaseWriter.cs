@@ -125,6 +125,16 @@ public sealed class NewCaseWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// The request ids the store holds among those asked (any organisation, member and id of the lists), compiled once
+    /// per model as <see cref="CaseRecords"/> compiles its lookup: EF would otherwise match the query's expression tree
+    /// on every transaction.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<CoverageDbContext, List<string>, List<string>, List<string>, IAsyncEnumerable<HeldRequestId>>> HeldRequestIds = [];
+
+    private sealed record HeldRequestId(string Tenant, string MemberKey, string RequestId);
+
+    /// <summary>
     /// For each case of the batch, whether its request id is free: no request id at all, or one that neither the store
     /// holds for its organisation and member nor an earlier case of the batch takes. One query for the batch, inside
     /// its transaction: organisations, members and ids as lists (the unique index's three columns), the combinations
@@ -140,11 +150,10 @@ public sealed class NewCaseWriter : IAsyncDisposable
             var tenants = asked.Select(r => r.Tenant).Distinct().ToList();
             var members = asked.Select(r => r.MemberKey).Distinct().ToList();
             var ids = asked.Select(r => r.RequestId!).Distinct().ToList();
-            var held = await db.Cases.AsNoTracking()
-                .Where(c => tenants.Contains(c.Tenant) && members.Contains(c.MemberKey) && ids.Contains(c.RequestId!))
-                .Select(c => new { c.Tenant, c.MemberKey, c.RequestId })
-                .ToListAsync().ConfigureAwait(false);
-            foreach (var h in held) taken.Add((h.Tenant, h.MemberKey, h.RequestId!));
+            var held = HeldRequestIds.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, List<string> t, List<string> m, List<string> r) =>
+                context.Cases.AsNoTracking().Where(c => t.Contains(c.Tenant) && m.Contains(c.MemberKey) && r.Contains(c.RequestId!))
+                    .Select(c => new HeldRequestId(c.Tenant, c.MemberKey, c.RequestId!))));
+            await foreach (var h in held(db, tenants, members, ids).ConfigureAwait(false)) taken.Add((h.Tenant, h.MemberKey, h.RequestId));
         }
         for (var i = 0; i < batch.Count; i++)
         {
