@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Coverage.Engine.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
@@ -72,15 +73,10 @@ public static class FhirJson
     }
 
     /// <summary>The resource as FHIR JSON text.</summary>
-    public static string Serialize(Base resource) => System.Text.Encoding.UTF8.GetString(SerializeToUtf8Bytes(resource));
+    public static string Serialize(Base resource) => JsonScratch.ToString(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null));
 
     /// <summary>The resource as FHIR JSON, UTF-8 encoded (what a response body holds).</summary>
-    public static byte[] SerializeToUtf8Bytes(Base resource)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) Serializer.Serialize(resource, writer, static () => null);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializeToUtf8Bytes(Base resource) => JsonScratch.ToBytes(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null));
 
     /// <summary>Writes the resource as the next value of <paramref name="writer"/> (e.g. a property of a larger answer).</summary>
     public static void Write(Base resource, Utf8JsonWriter writer) => Serializer.Serialize(resource, writer, static () => null);

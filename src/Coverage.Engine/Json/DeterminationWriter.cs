@@ -57,13 +57,7 @@ public static partial class DeterminationWriter
     private static readonly JsonEncodedText[] RequestOutcomes = Encoded<RequestOutcome>(WireNames.ToWire);
     private static readonly JsonEncodedText[] GoverningSources = Encoded<GoverningSource>(WireNames.ToWire);
 
-    public static string ToJson(Determination determination, bool indented = true)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, indented ? Indented : Compact))
-            Write(writer, determination);
-        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
-    }
+    public static string ToJson(Determination determination, bool indented = true) => JsonScratch.ToString(indented ? Indented : Compact, writer => Write(writer, determination));
 
     public static void Write(Utf8JsonWriter writer, Determination determination)
     {
