@@ -73,6 +73,16 @@ public sealed class DeterminationCounting(CoverageMetrics metrics) : SaveChanges
         foreach (var record in cases) CountLines(record.DeterminationJson);
     }
 
+    /// <summary>
+    /// Counts a determination kept as a new case, from the determination the case was written from (the new-case
+    /// writer, for a submission just evaluated: the same outcome and deciding policy per line as its JSON says,
+    /// without reading that JSON back).
+    /// </summary>
+    public void Kept(Determination determination)
+    {
+        foreach (var line in determination.Lines) metrics.LineDetermined(line.Outcome.ToWire(), line.Policy?.Id);
+    }
+
     /// <summary>Each line's outcome and policy id, read by the contract's one reader.</summary>
     private void CountLines(string determinationJson)
     {

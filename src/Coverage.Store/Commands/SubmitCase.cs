@@ -67,7 +67,7 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         keptWith.AddRange(answers.Select(a => CaseInformationRecord.Of(record.Id, now, caller, a)));
         try
         {
-            await records.AddNewAsync(record, created, keptWith, cancellationToken);
+            await records.AddNewAsync(record, created, keptWith, cancellationToken, determination);
         }
         catch (DbUpdateException) when (request.RequestId is not null)
         {

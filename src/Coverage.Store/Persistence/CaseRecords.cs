@@ -1,3 +1,4 @@
+using Coverage.Engine.Model;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,10 +75,10 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     /// cases of the moment (<see cref="NewCaseWriter"/>); returns once committed, or throws as its own SaveChanges would
     /// (a <see cref="DbUpdateException"/> when another case of the member holds its request id).
     /// </summary>
-    public Task AddNewAsync(CaseRecord record, AuditEventRecord created, IReadOnlyList<object> keptWith, CancellationToken cancellationToken) =>
-        newCases.WriteAsync(record, [created], keptWith, cancellationToken);
+    public Task AddNewAsync(CaseRecord record, AuditEventRecord created, IReadOnlyList<object> keptWith, CancellationToken cancellationToken, Determination? evaluated = null) =>
+        newCases.WriteAsync(record, [created], keptWith, cancellationToken, evaluated);
 
-    /// <summary>As <see cref="AddNewAsync(CaseRecord, AuditEventRecord, IReadOnlyList{object}, CancellationToken)"/>, with events on other cases too (an appeal's filing, on the case it contests).</summary>
+    /// <summary>As <see cref="AddNewAsync(CaseRecord, AuditEventRecord, IReadOnlyList{object}, CancellationToken, Determination)"/>, with events on other cases too (an appeal's filing, on the case it contests).</summary>
     public Task AddNewAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, CancellationToken cancellationToken) =>
         newCases.WriteAsync(record, events, [], cancellationToken);
 

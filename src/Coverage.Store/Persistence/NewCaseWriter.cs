@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coverage.Engine.Model;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -58,10 +59,12 @@ public sealed class NewCaseWriter : IAsyncDisposable
     /// exception when this case could not be written. The write goes ahead whatever the caller does next: a submitter
     /// that gives up still leaves its case, as it would once its commit had begun.
     /// </summary>
-    public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, IReadOnlyList<object> keptWith, CancellationToken cancellationToken)
+    /// <param name="evaluated">The determination the case's JSON was written from, when the caller holds it (counted from it, not read back).</param>
+    public async Task WriteAsync(CaseRecord record, IReadOnlyList<AuditEventRecord> events, IReadOnlyList<object> keptWith, CancellationToken cancellationToken,
+        Determination? evaluated = null)
     {
         _ = _writer.Value;
-        var written = await _commits.EnqueueAsync(new NewCase(record, events, keptWith), cancellationToken);
+        var written = await _commits.EnqueueAsync(new NewCase(record, events, keptWith, evaluated), cancellationToken);
         if (!written)
             throw new DbUpdateException($"The store already holds a case for request id '{record.RequestId}' of this member and organisation; the new case was not written.");
     }
@@ -73,7 +76,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
         if (_writer.IsValueCreated) await _writer.Value.ConfigureAwait(false);
     }
 
-    private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events, IReadOnlyList<object> KeptWith);
+    private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events, IReadOnlyList<object> KeptWith, Determination? Evaluated);
 
     /// <summary>
     /// One transaction, in a context of its own: the cases whose request id is free (with the rows they hold), then
@@ -120,7 +123,11 @@ public sealed class NewCaseWriter : IAsyncDisposable
             }
         }
         _metrics.NewCasesCommitted(writing.Count, committed: true);
-        _counting.Kept(writing.Select(c => c.Record));
+        foreach (var kept in writing)
+        {
+            if (kept.Evaluated is { } determination) _counting.Kept(determination);
+            else _counting.Kept([kept.Record]);
+        }
         return written;
     }
 
