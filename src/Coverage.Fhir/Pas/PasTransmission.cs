@@ -10,25 +10,23 @@ namespace Coverage.Fhir.Pas;
 /// </summary>
 public static class PasTransmission
 {
+    /// <summary>Each part of the answer's envelope (in the extension's order) and the request's part it is.</summary>
     private static readonly (string From, string To)[] Swapped =
     [
-        ("applicationSenderCode", "applicationReceiverCode"),
         ("applicationReceiverCode", "applicationSenderCode"),
-        ("interchangeSenderID", "interchangeReceiverID"),
+        ("applicationSenderCode", "applicationReceiverCode"),
         ("interchangeReceiverID", "interchangeSenderID"),
+        ("interchangeSenderID", "interchangeReceiverID"),
     ];
 
     public static void Answer(Claim request, ClaimResponse response)
     {
         if (request.Extension.FirstOrDefault(e => e.Url == PasSystems.TransmissionIdentifiers) is not { } given) return;
         var answer = new Extension { Url = PasSystems.TransmissionIdentifiers };
-        // In the extension's order, each of the request's parts under its counterpart's name.
-        foreach (var (from, to) in Swapped.OrderBy(s => Array.IndexOf(Order, s.To)))
+        foreach (var (from, to) in Swapped)
             if (given.Extension.FirstOrDefault(e => e.Url == from)?.Value is FhirString { Value: { Length: > 0 } } value)
                 answer.Extension.Add(new Extension(to, (FhirString)value.DeepCopy()));
         // Both application codes are required (1..1): a request that lacked one gets no half-answered envelope.
         if (answer.Extension.Count(e => e.Url is "applicationSenderCode" or "applicationReceiverCode") == 2) response.Extension.Add(answer);
     }
-
-    private static readonly string[] Order = ["applicationSenderCode", "applicationReceiverCode", "interchangeSenderID", "interchangeReceiverID"];
 }

@@ -251,6 +251,35 @@ public sealed class PasMustSupportTests : IClassFixture<SqliteStorage>, IDisposa
     }
 
     [Fact]
+    public async Task AnInquiry_AboutAPendedRequest_RepeatsItsItemsAsSubmitted_AboutAFinalOne_AsTheInquiryGivesThem()
+    {
+        // The kit's inquiry items carry trace numbers 1122334 (items 1 and 3) and none on item 2; its submissions
+        // carry 1122334 on both items. A pended case keeps its submission: item 2's answer repeats it. A final case
+        // does not (docs/decisions.md): the answer repeats the inquiry's items.
+        var pendable = Pendable(Api.NewId());
+        var certifiable = Certifiable(Api.NewId());
+        var pended = ClaimResponse(await Post("submit", pendable));
+        var final = ClaimResponse(await Post("submit", certifiable));
+        Assert.Equal("A4", ActionCode(pended["item"]![1]!));
+        Assert.Equal("A1", ActionCode(final["item"]![0]!));
+
+        var aboutPended = ClaimResponse(Returned(await Post("inquire", InquiryAbout(pendable))));
+        var aboutFinal = ClaimResponse(Returned(await Post("inquire", InquiryAbout(certifiable))));
+
+        Assert.Equal(["1122334"], TraceNumbers(aboutPended["item"]![1]!));
+        Assert.Empty(TraceNumbers(aboutFinal["item"]![1]!));
+        Assert.Equal(["1122334"], TraceNumbers(aboutFinal["item"]![0]!));
+    }
+
+    private static JsonObject Returned(JsonObject parameters) => Assert.Single(parameters["parameter"]!.AsArray())!["resource"]!.AsObject();
+
+    private static string ActionCode(JsonNode item) =>
+        (string)item["adjudication"]![0]!["extension"]![0]!["extension"]!.AsArray().First(e => (string?)e!["url"] == FhirSystems.PasReviewActionCode)!["valueCodeableConcept"]!["coding"]![0]!["code"]!;
+
+    private static List<string> TraceNumbers(JsonNode item) =>
+        [.. (item["extension"]?.AsArray() ?? []).Where(e => (string?)e!["url"] == Coverage.Fhir.Pas.PasSystems.ItemTraceNumber).Select(e => (string)e!["valueIdentifier"]!["value"]!)];
+
+    [Fact]
     public void TheDeclaredList_NamesOnlyElementsOfTheKitsLists_EachWithAReason()
     {
         var kit = KitMustSupport.Load();
