@@ -12,6 +12,8 @@ namespace Coverage.Fhir.Pas;
 /// A certified item carries the certification number (reviewAction.number, and the ClaimResponse's preAuthRef); a
 /// pended or denied one carries the administration reference number instead (REF*NT); both are the case id, which an
 /// inquiry may quote. Only a physician denies for medical necessity: until one decides, such a line is pended (A4).
+/// Each item repeats the submitted item and a certified one states what its certification is (<see cref="PasItemAnswer"/>);
+/// the must-support elements never populated, and why, are in docs/crd-pas.md ("PAS must-support elements in responses").
 /// </summary>
 public static class PasResponse
 {
