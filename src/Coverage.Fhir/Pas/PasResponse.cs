@@ -12,16 +12,28 @@ namespace Coverage.Fhir.Pas;
 /// A certified item carries the certification number (reviewAction.number, and the ClaimResponse's preAuthRef); a
 /// pended or denied one carries the administration reference number instead (REF*NT); both are the case id, which an
 /// inquiry may quote. Only a physician denies for medical necessity: until one decides, such a line is pended (A4).
+/// Each item repeats the submitted item and a certified one states what its certification is (<see cref="PasItemAnswer"/>);
+/// the must-support elements never populated, and why, are in docs/crd-pas.md ("PAS must-support elements in responses").
 /// </summary>
 public static class PasResponse
 {
     /// <param name="reasons">The payer's review decision reason codes (X12 886) for A3 and A4 items; none when null or empty.</param>
-    public static Bundle Build(PasParties request, PriorAuthorizationCase theCase, string caseIdentifierSystem, DateTimeOffset now, ReviewReasonCodes? reasons = null)
+    /// <param name="submitted">
+    /// The submission whose items the answer repeats (<see cref="PasItemEcho"/>); by default <paramref name="request"/>
+    /// itself. An inquiry's answer passes the submission the case kept, when it kept one.
+    /// </param>
+    public static Bundle Build(
+        PasParties request, PriorAuthorizationCase theCase, string caseIdentifierSystem, DateTimeOffset now, ReviewReasonCodes? reasons = null,
+        PasParties? submitted = null)
     {
         var caseNumber = theCase.CaseId.ToString();
         var response = Header(request, now);
         response.Id = theCase.CaseId.ToString("N");
         response.Identifier = [new Identifier(caseIdentifierSystem, caseNumber)];
+        var source = submitted ?? request;
+        var echoes = PasItemEcho.Of(source.Claim);
+        var authorized = new AuthorizedProviders(source.Bundle);
+        var repeated = new Dictionary<int, PasItemEcho>();
 
         var actions = new List<string>();
         foreach (var line in theCase.Lines)
@@ -47,6 +59,12 @@ public static class PasResponse
                 Adjudication = [adjudication],
             };
             if (action is "A3" or "A4") item.Extension.Add(new Extension(PasSystems.AdministrationReferenceNumber, new FhirString(caseNumber)));
+            // The item as submitted, repeated only when it is the item decided (same sequence and code): a kept
+            // submission an update has since changed is not repeated for a line it no longer describes.
+            var echo = echoes.TryGetValue(line.Sequence, out var found) && Codes(found).Contains(line.Code, StringComparer.OrdinalIgnoreCase) ? found : null;
+            if (echo is not null) repeated[line.Sequence] = echo;
+            PasItemAnswer.Repeat(item, echo);
+            if (action == "A1") PasItemAnswer.Certify(item, line, echo, authorized, IssuedOn(line, theCase, now));
             response.Item.Add(item);
             response.ProcessNote.Add(new ClaimResponse.NoteComponent
             {
@@ -55,10 +73,19 @@ public static class PasResponse
                 Text = Note(line, action, theCase.CaseId) + Asked(theCase.InformationRequest, line, action),
             });
         }
-        if (theCase.InformationRequest is { } asked) RequestQuestionnaires(response, asked, caseIdentifierSystem, caseNumber);
+        var requests = theCase.InformationRequest is { } asked ? RequestQuestionnaires(response, asked, caseIdentifierSystem, caseNumber, request, repeated, now) : [];
 
         response.Outcome = ClaimProcessingCodes.Complete;
-        if (actions.Contains("A1")) response.PreAuthRef = caseNumber;
+        if (actions.Contains("A1"))
+        {
+            response.PreAuthRef = caseNumber;
+            // The authorization as a whole holds for the dates of service its certified items were decided for.
+            var days = theCase.Lines.Where(l => ActionCode(l) == "A1" && l.DateOfService is not null).Select(l => l.DateOfService!.Value).ToList();
+            if (days.Count > 0) response.PreAuthPeriod = new Period(new FhirDateTime(IsoDay(days.Min())), new FhirDateTime(IsoDay(days.Max())));
+        }
+        // One review action for the request as a whole (the 278's patient-event level), only when every item has the same one.
+        if (actions.Count > 0 && actions.Distinct().Count() == 1) response.Adjudication.Add(Adjudicated(actions[0], caseNumber));
+        PasTransmission.Answer(request.Claim, response);
         // Whether a person took part: a physician decided a line. Pended lines have not been reviewed yet.
         var reviewer = new Extension { Url = PasSystems.ClaimResponseReviewer };
         reviewer.Extension.Add(new Extension("wasHumanReviewedFlag", new FhirBoolean(theCase.Lines.Any(l => l.DecisionAction is not null))));
@@ -67,7 +94,32 @@ public static class PasResponse
             : !actions.Contains("A4") ? "Review complete."
             : actions.All(a => a is "A4" or "C") ? $"Pended for review (case {theCase.CaseId})."
             : $"Partly decided; the rest is pended for review (case {theCase.CaseId}).";
-        return Wrap(request, response, caseIdentifierSystem, caseNumber, now);
+        var bundle = Wrap(request, response, caseIdentifierSystem, caseNumber, now, authorized.Entries);
+        bundle.Entry.AddRange(requests);
+        return bundle;
+    }
+
+    /// <summary>The codes an item was submitted with.</summary>
+    private static IEnumerable<string?> Codes(PasItemEcho echo) => echo.ProductOrService?.Coding.Select(c => c.Code) ?? [];
+
+    /// <summary>
+    /// When a certified line's authorization was issued: the physician's overturn, else the engine's evaluation of the
+    /// lines as they stand (a case read back without its evaluation time answers with now, when it is read).
+    /// </summary>
+    private static DateOnly IssuedOn(PriorAuthorizationLine line, PriorAuthorizationCase theCase, DateTimeOffset now) =>
+        DateOnly.FromDateTime((line.DecisionAction == "overturn" && line.DecidedAt is { } decided ? decided : theCase.EvaluatedAt ?? now).UtcDateTime);
+
+    private static string IsoDay(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The request's single review action at the header (ClaimResponse.adjudication), with the certification number of an A1.</summary>
+    private static ClaimResponse.AdjudicationComponent Adjudicated(string action, string caseNumber)
+    {
+        var reviewAction = new Extension { Url = FhirSystems.PasReviewAction };
+        reviewAction.Extension.Add(new Extension(FhirSystems.PasReviewActionCode, new CodeableConcept(FhirSystems.X12ActionCode, action, ActionDisplay(action))));
+        if (action == "A1") reviewAction.Extension.Add(new Extension("number", new FhirString(caseNumber)));
+        var adjudication = new ClaimResponse.AdjudicationComponent { Category = new CodeableConcept(FhirSystems.Adjudication, "submitted") };
+        adjudication.Extension.Add(reviewAction);
+        return adjudication;
     }
 
     /// <summary>
@@ -94,7 +146,8 @@ public static class PasResponse
             response.Error.Add(error);
             response.ProcessNote.Add(new ClaimResponse.NoteComponent { Number = i + 1, Type = NoteType.Display, Text = problem.Message });
         }
-        return Wrap(request, response, null, null, now);
+        PasTransmission.Answer(request.Claim, response);
+        return Wrap(request, response, null, null, now, []);
     }
 
     /// <summary>What every ClaimResponse repeats of the request: type, patient, insurer, requestor, and the request by its identifier.</summary>
@@ -125,7 +178,9 @@ public static class PasResponse
     /// The response Bundle: its identifier echoes the request Bundle's (the submitter's transaction identifier),
     /// else names the case; the ClaimResponse first, then the resources it refers to as the request carried them.
     /// </summary>
-    private static Bundle Wrap(PasParties request, ClaimResponse response, string? caseIdentifierSystem, string? caseNumber, DateTimeOffset now)
+    /// <param name="authorized">The entries of the providers certified items authorize (Practitioners and Organizations of the submission).</param>
+    private static Bundle Wrap(PasParties request, ClaimResponse response, string? caseIdentifierSystem, string? caseNumber, DateTimeOffset now,
+        IEnumerable<Bundle.EntryComponent> authorized)
     {
         var bundle = new Bundle
         {
@@ -135,7 +190,7 @@ public static class PasResponse
                 ?? (caseNumber is not null ? new Identifier(caseIdentifierSystem, caseNumber) : new Identifier("urn:ietf:rfc:3986", $"urn:uuid:{response.Id}")),
         };
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.CreateVersion7(now)}", Resource = response });
-        foreach (var entry in new[] { request.PatientEntry, request.InsurerEntry, request.ProviderEntry }.OfType<Bundle.EntryComponent>().DistinctBy(e => e.FullUrl))
+        foreach (var entry in new[] { request.PatientEntry, request.InsurerEntry, request.ProviderEntry }.OfType<Bundle.EntryComponent>().Concat(authorized).DistinctBy(e => e.FullUrl))
         {
             if (entry.Resource is not { } resource) continue;
             var copy = (Resource)resource.DeepCopy();
@@ -195,28 +250,41 @@ public static class PasResponse
 
     /// <summary>
     /// The reviewer's request as PAS 2.2.1 expresses a payer's request for a questionnaire: one PAS CommunicationRequest
-    /// per line (contained, referenced from ClaimResponse.communicationRequest), active, carrying LOINC 102089-0 as its
-    /// payload, the line as extension-serviceLineNumber, and as its identifier the tracking number — the case number,
-    /// which is also this payer's DTR context id. Its note names the questionnaire's canonical|version, which
+    /// per line, an entry of the response Bundle (where a client, and the PAS kit, finds it by its type) referenced from
+    /// ClaimResponse.communicationRequest; active, carrying LOINC 102089-0 as its payload with the diagnoses the line
+    /// was submitted with (communicatedDiagnosis), the line as extension-serviceLineNumber, and as its identifier the
+    /// tracking number — the case number, which is also this payer's DTR context id. The payer requests it, the
+    /// provider (an Organization, PAS's requestor) sends it, electronically (X12 756 EL: the answers come back through
+    /// DTR and a claim update). Its note names the questionnaire's canonical|version, which
     /// <c>$questionnaire-package</c> serves (PAS's CommunicationRequest has no element for a canonical).
     /// </summary>
-    private static void RequestQuestionnaires(ClaimResponse response, OpenInformationRequest asked, string caseIdentifierSystem, string caseNumber)
+    private static List<Bundle.EntryComponent> RequestQuestionnaires(
+        ClaimResponse response, OpenInformationRequest asked, string caseIdentifierSystem, string caseNumber, PasParties request,
+        Dictionary<int, PasItemEcho> echoes, DateTimeOffset now)
     {
+        var entries = new List<Bundle.EntryComponent>();
         foreach (var questionnaire in asked.Questionnaires)
         {
-            var request = new CommunicationRequest
+            var payload = new CommunicationRequest.PayloadComponent { Content = new FhirString(PasSystems.QuestionnaireRequestLoinc) };
+            foreach (var diagnosis in echoes.TryGetValue(questionnaire.Sequence, out var echo) ? echo.Diagnoses : [])
+                payload.Extension.Add(new Extension(PasSystems.CommunicatedDiagnosis, (CodeableConcept)diagnosis.DeepCopy()));
+            var communication = new CommunicationRequest
             {
                 Id = $"information-request-{questionnaire.Sequence}",
                 Identifier = [new Identifier(caseIdentifierSystem, caseNumber)],
                 Status = RequestStatus.Active,
+                Medium = [new CodeableConcept(PasSystems.X12ReportTransmission, PasSystems.ElectronicallyOnly, "Electronically Only")],
                 Requester = response.Insurer,
-                Payload = [new CommunicationRequest.PayloadComponent { Content = new FhirString(PasSystems.QuestionnaireRequestLoinc) }],
+                Sender = request.ProviderEntry?.Resource is Organization ? request.Claim.Provider : null,
+                Payload = [payload],
                 Note = [new Annotation { Text = new Markdown($"{asked.Needed.TrimEnd('.')}. Questionnaire: {questionnaire.Canonical} ({questionnaire.Title}).") }],
             };
-            request.Extension.Add(new Extension(PasSystems.ServiceLineNumber, new PositiveInt(questionnaire.Sequence)));
-            response.Contained.Add(request);
-            response.CommunicationRequest.Add(new ResourceReference($"#{request.Id}"));
+            communication.Extension.Add(new Extension(PasSystems.ServiceLineNumber, new PositiveInt(questionnaire.Sequence)));
+            var entry = new Bundle.EntryComponent { FullUrl = $"urn:uuid:{Guid.CreateVersion7(now)}", Resource = communication };
+            entries.Add(entry);
+            response.CommunicationRequest.Add(new ResourceReference(entry.FullUrl));
         }
+        return entries;
     }
 
     private static string Note(PriorAuthorizationLine line, string action, Guid caseId)

@@ -39,6 +39,32 @@ public static class PasSystems
     /// </summary>
     public const string QuestionnaireRequestLoinc = "102089-0";
 
+    /// <summary>2000F TRN: the provider's trace number of an item, repeated in the item's answer.</summary>
+    public const string ItemTraceNumber = Extensions + "extension-itemTraceNumber";
+
+    /// <summary>The date a certified item's authorization was issued, and the period it is valid for.</summary>
+    public const string ItemPreAuthIssueDate = Extensions + "extension-itemPreAuthIssueDate";
+    public const string ItemPreAuthPeriod = Extensions + "extension-itemPreAuthPeriod";
+
+    /// <summary>The date or period the submitter requested an item for, repeated in its answer.</summary>
+    public const string ItemRequestedServiceDate = Extensions + "extension-itemRequestedServiceDate";
+
+    /// <summary>Who a certified item authorizes to perform it (provider, role, qualification).</summary>
+    public const string ItemAuthorizedProvider = Extensions + "extension-itemAuthorizedProvider";
+
+    /// <summary>What a certified item authorizes: its code, modifiers, quantity, unit price and service detail.</summary>
+    public const string ItemAuthorizedDetail = Extensions + "extension-itemAuthorizedDetail";
+
+    /// <summary>A diagnosis relevant to an item (the ones the item points to in the request).</summary>
+    public const string CommunicatedDiagnosis = Extensions + "extension-communicatedDiagnosis";
+
+    /// <summary>The X12 envelope identifiers (GS02/GS03, ISA06/ISA08) of a transmission.</summary>
+    public const string TransmissionIdentifiers = Extensions + "extension-TransmissionIdentifiers";
+
+    /// <summary>X12 756, Report Transmission Code (PWK02): how requested information is to be sent; <c>EL</c>, electronically only.</summary>
+    public const string X12ReportTransmission = "https://codesystem.x12.org/005010/756";
+    public const string ElectronicallyOnly = "EL";
+
     public const string ErrorPath = Extensions + "extension-errorPath";
     public const string ErrorFollowupAction = Extensions + "extension-errorFollowupAction";
 

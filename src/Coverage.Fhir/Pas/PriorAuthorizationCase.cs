@@ -8,6 +8,9 @@ public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTime
     /// <summary>A reviewer's open request for more information, with the questionnaires it names; null when none is open.</summary>
     public OpenInformationRequest? InformationRequest { get; init; }
 
+    /// <summary>When the engine decided the lines as they stand (the determination's evaluation time): the issue date of what it certified.</summary>
+    public DateTimeOffset? EvaluatedAt { get; init; }
+
     /// <summary>
     /// A stored case as PAS answers for it: each line of its determination with its structured reason
     /// (<see cref="LineReason.Of"/>) and the reviewer's decision on it, if any (the first one given for the line),
@@ -23,13 +26,13 @@ public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTime
         {
             var decision = decisions.FirstOrDefault(d => d.Sequence == line.Sequence);
             lines.Add(new PriorAuthorizationLine(line.Sequence, LineReason.Of(line), decision?.Action, decision?.Rationale, decision?.DecidedAt,
-                Cancelled: cancelledLines.Any(c => c.Sequence == line.Sequence)));
+                Cancelled: cancelledLines.Any(c => c.Sequence == line.Sequence)) { DateOfService = line.DateOfService });
         }
         // A line cancelled by an update is no longer in the case's determination (the rest was evaluated without it).
         foreach (var (sequence, code) in cancelledLines.Where(c => lines.All(l => l.Sequence != c.Sequence)))
             lines.Add(new PriorAuthorizationLine(sequence, new LineReason(code, LineOutcome.NotAddressed, null, null, [], []), null, null, null, Cancelled: true));
         lines.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return new PriorAuthorizationCase(caseId, status, updatedAt, lines);
+        return new PriorAuthorizationCase(caseId, status, updatedAt, lines) { EvaluatedAt = determination.EvaluatedAt };
     }
 }
 
@@ -37,6 +40,9 @@ public sealed record PriorAuthorizationCase(Guid CaseId, string Status, DateTime
 public sealed record PriorAuthorizationLine(
     int Sequence, LineReason Reason, string? DecisionAction, string? DecisionRationale, DateTimeOffset? DecidedAt, bool Cancelled = false)
 {
+    /// <summary>The date of service the line was decided for; null for a line cancelled before it was decided.</summary>
+    public DateOnly? DateOfService { get; init; }
+
     public string Code => Reason.Code;
     public LineOutcome Outcome => Reason.Outcome;
 }

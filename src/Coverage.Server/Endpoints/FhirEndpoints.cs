@@ -142,11 +142,12 @@ internal static class FhirEndpoints
     /// <summary>
     /// $inquire (PAS 2.2.1): a Parameters with the current response Bundle of every request of the caller's
     /// organisation the inquiry names (PasInquiry: member, provider, request ids or the numbers we issued, the items it
-    /// lists); none is 200 with no parameter. Each Bundle answers every line of its case (spec-46).
+    /// lists); none is 200 with no parameter. Each Bundle answers every line of its case (spec-46), repeating the items
+    /// as the case's kept submission gave them when it kept one (a case not final), else as the inquiry gives them.
     /// </summary>
     private static async Task<IResult> Inquire(
         HttpRequest request, PolicyCatalogue catalogue, CaseService cases, CrdSettings settings, InformationRequestQuestionnaires requested, TimeProvider time,
-        ReviewReasonCodes reasons, CancellationToken cancellationToken)
+        ReviewReasonCodes reasons, SubscriptionDeliveries kept, CancellationToken cancellationToken)
     {
         var (bundle, failure) = await ReadBundle(request, cancellationToken);
         if (bundle is null) return failure!;
@@ -159,7 +160,12 @@ internal static class FhirEndpoints
         if (found.Error is not null) return FhirErrors.From(found.Error);
         var now = time.GetUtcNow();
         var answers = new List<Bundle>(found.Value!.Count);
-        foreach (var view in found.Value!) answers.Add(PasResponse.Build(inquiry.Parties, await PasCases.OfAsync(view, requested, cancellationToken), CaseSystem(settings), now, reasons));
+        foreach (var view in found.Value!)
+        {
+            var submitted = await kept.PasRequestAsync(view.Id, cancellationToken) is { } json && FhirJson.Parse<Bundle>(json, out _) is { } submission
+                ? PasInquiry.Read(submission, out _)?.Parties : null;
+            answers.Add(PasResponse.Build(inquiry.Parties, await PasCases.OfAsync(view, requested, cancellationToken), CaseSystem(settings), now, reasons, submitted));
+        }
         return FhirResults.Resource(PasResponse.Inquiry(answers, now));
     }
 

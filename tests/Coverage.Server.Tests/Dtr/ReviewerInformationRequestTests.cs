@@ -69,7 +69,8 @@ public sealed class ReviewerInformationRequestTests : IClassFixture<SqliteStorag
         var response = ClaimResponseOf(Assert.Single(inquiry.Parameter, p => p.Name == "return").Resource!);
         FhirValidation.AssertValid(response);
         var reference = Assert.Single(response.CommunicationRequest);
-        var communication = Assert.IsType<CommunicationRequest>(Assert.Single(response.Contained, c => "#" + c.Id == reference.Reference));
+        var returned = Assert.IsType<Bundle>(Assert.Single(inquiry.Parameter, p => p.Name == "return").Resource);
+        var communication = Assert.IsType<CommunicationRequest>(Assert.Single(returned.Entry, e => e.FullUrl == reference.Reference).Resource);
         Assert.Equal(RequestStatus.Active, communication.Status);
         Assert.Equal(PasSystems.QuestionnaireRequestLoinc, ((FhirString)Assert.Single(communication.Payload).Content).Value);
         Assert.Equal(1, ((PositiveInt)communication.Extension.Single(e => e.Url == PasSystems.ServiceLineNumber).Value!).Value);
