@@ -106,7 +106,7 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
     [Fact]
     public async Task Resubmissions_AmongNewSubmissions_AreAnsweredWithTheirCases_AndFailNoTransaction()
     {
-        // A submission no longer looks its request id up first: the writer asks once per transaction which ids the
+        // A submission no longer looks its request id up first: the writer asks inside each transaction which ids the
         // store holds and leaves those cases out, so resubmissions arriving with new submissions never make a
         // transaction fail (which would write every case of it again, one transaction each).
         var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(n => Task.Run(() => Submit($"KEPT-{n}"))));
@@ -192,6 +192,41 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
         AssertSameColumns(db, bundle, await db.Set<PasRequestBundleRecord>().AsNoTracking().SingleAsync(b => b.CaseId == record.Id));
         var informationRow = await db.CaseInformation.AsNoTracking().SingleAsync(i => i.CaseId == record.Id);
         AssertSameColumns(db, information, informationRow, "Id");
+    }
+
+    /// <summary>
+    /// Transaction after transaction the writer reuses what it prepared (on SQLite: its own connection, its INSERTs and
+    /// its request-id lookup): each case read back holds its own values, not the previous one's; a transaction the
+    /// store refuses (a case id already taken) fails its own writer alone, and the next one is written.
+    /// </summary>
+    [Fact]
+    public async Task SuccessiveTransactions_EachWriteTheirOwnValues_AndARefusedOneSpoilsNoneAfterIt()
+    {
+        var writer = _services.GetRequiredService<NewCaseWriter>();
+        var records = new List<CaseRecord>();
+        for (var i = 0; i < 3; i++)
+        {
+            var record = Filled<CaseRecord>();
+            (record.Tenant, record.RequestId, record.DeterminationJson) = (_submitter.Tenant, $"SEQ-{i}", $"{{\"n\":{i}}}");
+            var created = Filled<AuditEventRecord>();
+            (created.Id, created.CaseId) = (0, record.Id);
+            await writer.WriteAsync(record, [created], [], CancellationToken.None);
+            records.Add(record);
+        }
+
+        var taken = Filled<CaseRecord>();
+        (taken.Id, taken.Tenant, taken.RequestId) = (records[0].Id, _submitter.Tenant, "SEQ-TAKEN");
+        await Assert.ThrowsAsync<DbUpdateException>(() => writer.WriteAsync(taken, [], [], CancellationToken.None));
+        var after = Filled<CaseRecord>();
+        (after.Tenant, after.RequestId) = (_submitter.Tenant, "SEQ-AFTER");
+        await writer.WriteAsync(after, [], [], CancellationToken.None);
+        records.Add(after);
+
+        using var read = _services.CreateScope();
+        var db = read.ServiceProvider.GetRequiredService<CoverageDbContext>();
+        foreach (var record in records) AssertSameColumns(db, record, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == record.Id));
+        Assert.False(await db.Cases.AnyAsync(c => c.RequestId == "SEQ-TAKEN"));
+        Assert.Equal(3, await db.AuditEvents.CountAsync(e => e.CaseId != null && records.Select(r => r.Id).Contains(e.CaseId.Value)));
     }
 
     /// <summary>An entity with every mapped property set to a value of its own (no defaults, no nulls), as a store round trip needs.</summary>

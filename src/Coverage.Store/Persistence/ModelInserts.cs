@@ -24,12 +24,20 @@ namespace Coverage.Store;
 /// read back: nothing that writes through here reads them. Rows are inserted table by table in the order each table
 /// first appears in the list, so callers list principals (the cases) before the rows that refer to them.
 /// </remarks>
-internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool rowByRow)
+internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool rowByRow) : IDisposable
 {
     /// <summary>At most this many parameters in one statement (SQLite's limit is 32,766, PostgreSQL's 65,535).</summary>
     public const int MaxParameters = 30_000;
 
     private readonly ConcurrentDictionary<Type, Table> _tables = new();
+
+    /// <summary>
+    /// Row by row, the single-row commands already prepared, by their text, on <see cref="_preparedOn"/>: a writer that
+    /// keeps its connection open from one transaction to the next (<see cref="NewCaseWriter"/> on SQLite) has SQLite
+    /// parse each INSERT once, not once per transaction. Another connection prepares them anew.
+    /// </summary>
+    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
+    private DbConnection? _preparedOn;
 
     /// <summary>
     /// On SQLite, one single-row statement per table, prepared once and run for each row: SQLite binds a parameter by
@@ -67,21 +75,39 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         }
     }
 
-    /// <summary>One command whose text stays the same from row to row, so the provider prepares it once; each row rebinds its parameters.</summary>
-    private static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, Table table, IReadOnlyList<Column> columns, List<object> rows)
+    /// <summary>
+    /// One command whose text stays the same from row to row, so the provider prepares it once; each row rebinds its
+    /// parameters. The command is kept for the next transaction on the same connection.
+    /// </summary>
+    private async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, Table table, IReadOnlyList<Column> columns, List<object> rows)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = table.Insert(command, columns, rows, 0, 1);
-        for (var r = 0; r < rows.Count; r++)
+        if (!ReferenceEquals(_preparedOn, connection))
         {
-            if (r > 0)
-            {
-                command.Parameters.Clear();
-                foreach (var column in columns) column.Parameter(command, $"@p{command.Parameters.Count}", rows[r]);
-            }
+            Dispose();
+            _preparedOn = connection;
+        }
+        var text = table.Insert(columns);
+        if (!_prepared.TryGetValue(text, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = text;
+            _prepared[text] = command;
+        }
+        command.Transaction = transaction;
+        foreach (var row in rows)
+        {
+            command.Parameters.Clear();
+            foreach (var column in columns) column.Parameter(command, $"@p{command.Parameters.Count}", row);
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Lets go of the prepared commands (the connection they were prepared on is closing, or another is used).</summary>
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values) command.Dispose();
+        _prepared.Clear();
+        _preparedOn = null;
     }
 
     /// <summary>The row, then the rows it holds in its collection navigations, each with its foreign key set to the row's key.</summary>
@@ -143,6 +169,11 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
             }
             return [.. groups.Values];
         }
+
+        /// <summary>INSERT INTO table (columns) VALUES (@p0, @p1, …): one row, its parameters named in column order.</summary>
+        public string Insert(IReadOnlyList<Column> columns) =>
+            new StringBuilder("INSERT INTO ").Append(_name).Append(" (").AppendJoin(", ", columns.Select(c => c.Name)).Append(") VALUES (")
+                .AppendJoin(", ", columns.Select((_, c) => $"@p{c}")).Append(')').ToString();
 
         /// <summary>INSERT INTO table (columns) VALUES (…), (…) for rows [start, start + count), with its parameters added to the command.</summary>
         public string Insert(DbCommand command, IReadOnlyList<Column> columns, List<object> rows, int start, int count)

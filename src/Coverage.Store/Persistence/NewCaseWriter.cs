@@ -17,8 +17,9 @@ namespace Coverage.Store;
 /// </summary>
 /// <remarks>
 /// A submission does not look its request id up before it is evaluated (a lookup per submission was the costliest
-/// query of PAS <c>$submit</c>): the writer asks once per transaction which of its cases' request ids the store
-/// already holds — and which repeat one earlier in the same batch — and refuses those cases alone, with a
+/// query of PAS <c>$submit</c>): the writer asks, inside each transaction, which of its cases' request ids the store
+/// already holds (PostgreSQL: one query for the batch; SQLite: a prepared lookup per id on the writer's own connection)
+/// — and which repeat one earlier in the same batch — and refuses those cases alone, with a
 /// <see cref="DbUpdateException"/> as SaveChanges would throw on the unique index, which the submitter answers with
 /// the case that holds the id (a resubmission). Resubmissions thus never fail a batch. Between that question and the
 /// commit the unique index still decides (another process on PostgreSQL): a transaction that fails is retried one
@@ -42,6 +43,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
     private readonly GroupCommitQueue<NewCase, bool> _commits;
     private readonly Lazy<Task> _writer;
     private ModelInserts? _inserts;
+    private SqliteWriterConnection? _sqlite;
 
     public NewCaseWriter(IServiceScopeFactory scopes, DeterminationCounting counting, CoverageMetrics metrics, SqliteWriteGate? gate = null)
     {
@@ -74,61 +76,107 @@ public sealed class NewCaseWriter : IAsyncDisposable
     {
         _commits.Complete();
         if (_writer.IsValueCreated) await _writer.Value.ConfigureAwait(false);
+        if (_sqlite is { } connection)
+        {
+            _sqlite = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private sealed record NewCase(CaseRecord Record, IReadOnlyList<AuditEventRecord> Events, IReadOnlyList<object> KeptWith, Determination? Evaluated);
 
     /// <summary>
-    /// One transaction, in a context of its own: the cases whose request id is free (with the rows they hold), then
-    /// their audit events, then the rows kept with them — principals before the rows that refer to them. A case whose
-    /// request id is taken is left out and answered false. SQLite's writers queue at its write gate.
+    /// One transaction: the cases whose request id is free (with the rows they hold), then their audit events, then the
+    /// rows kept with them — principals before the rows that refer to them. A case whose request id is taken is left
+    /// out and answered false. On SQLite the writer queues at the write gate and writes through its own connection, kept
+    /// open with its statements prepared (<see cref="SqliteWriterConnection"/>); on PostgreSQL each transaction takes a
+    /// context, and a pooled connection, of its own.
     /// </summary>
     private async Task<bool[]> CommitAsync(IReadOnlyList<NewCase> batch)
     {
-        using var scope = _scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
-        var inserts = _inserts ??= new ModelInserts(db);
-        var written = new bool[batch.Count];
-        List<NewCase> writing;
-        using (var held = _gate is null ? null : await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false))
+        bool[] written;
+        if (_gate is null) // PostgreSQL (the write gate is registered for SQLite only)
         {
+            using var scope = _scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<CoverageDbContext>();
+            var inserts = _inserts ??= new ModelInserts(db);
             await db.Database.OpenConnectionAsync().ConfigureAwait(false);
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-                var free = await FreeRequestIdsAsync(db, batch).ConfigureAwait(false);
-                writing = new List<NewCase>(batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (!free[i]) continue;
-                    written[i] = true;
-                    writing.Add(batch[i]);
-                }
-                IEnumerable<object> rows = [.. writing.Select(c => c.Record), .. writing.SelectMany(c => c.Events), .. writing.SelectMany(c => c.KeptWith)];
-                try
-                {
-                    await inserts.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), rows).ConfigureAwait(false);
-                }
-                catch (DbException e)
-                {
-                    // As SaveChanges reports a refused write: callers (a racing resubmission) catch DbUpdateException.
-                    _metrics.NewCasesCommitted(batch.Count, committed: false);
-                    throw new DbUpdateException($"The store refused the new case(s): {e.Message}", e);
-                }
-                await transaction.CommitAsync().ConfigureAwait(false);
+                written = await WriteAsync(db, inserts, batch, transaction => HeldRequestIdsAsync(db, batch)).ConfigureAwait(false);
             }
             finally
             {
                 await db.Database.CloseConnectionAsync().ConfigureAwait(false);
             }
         }
-        _metrics.NewCasesCommitted(writing.Count, committed: true);
-        foreach (var kept in writing)
+        else
         {
-            if (kept.Evaluated is { } determination) _counting.Kept(determination);
-            else _counting.Kept([kept.Record]);
+            using var held = await _gate.HoldAsync(CancellationToken.None).ConfigureAwait(false);
+            var connection = _sqlite ??= await SqliteWriterConnection.OpenAsync(_scopes).ConfigureAwait(false);
+            try
+            {
+                written = await WriteAsync(connection.Db, connection.Inserts, batch, transaction => HeldRequestIdsAsync(connection, transaction, batch)).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Whatever failed, the next transaction starts on a connection of its own.
+                _sqlite = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        _metrics.NewCasesCommitted(written.Count(w => w), committed: true);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!written[i]) continue;
+            if (batch[i].Evaluated is { } determination) _counting.Kept(determination);
+            else _counting.Kept([batch[i].Record]);
         }
         return written;
+    }
+
+    /// <summary>The batch's transaction on an open connection: the cases whose request id is free, written and committed; answers which were.</summary>
+    private async Task<bool[]> WriteAsync(
+        CoverageDbContext db, ModelInserts inserts, IReadOnlyList<NewCase> batch, Func<DbTransaction, Task<HashSet<RequestKey>>> heldRequestIds)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+        var taken = await heldRequestIds(transaction.GetDbTransaction()).ConfigureAwait(false);
+        // Free: no request id at all, or one that neither the store holds for its organisation and member nor an
+        // earlier case of the batch takes.
+        var free = batch.Select(c => c.Record.RequestId is null || taken.Add(RequestKey.Of(c.Record))).ToArray();
+        var writing = batch.Where((_, i) => free[i]).ToList();
+        IEnumerable<object> rows = [.. writing.Select(c => c.Record), .. writing.SelectMany(c => c.Events), .. writing.SelectMany(c => c.KeptWith)];
+        try
+        {
+            await inserts.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), rows).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            // As SaveChanges reports a refused write: callers (a racing resubmission) catch DbUpdateException.
+            _metrics.NewCasesCommitted(batch.Count, committed: false);
+            throw new DbUpdateException($"The store refused the new case(s): {e.Message}", e);
+        }
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return free;
+    }
+
+    /// <summary>A case's place in the unique index of request ids: organisation, member, request id.</summary>
+    private readonly record struct RequestKey(string Tenant, string MemberKey, string RequestId)
+    {
+        public static RequestKey Of(CaseRecord record) => new(record.Tenant, record.MemberKey, record.RequestId!);
+    }
+
+    /// <summary>
+    /// On SQLite, the batch's request ids the store holds: the writer connection's prepared lookup, once per distinct
+    /// id (an embedded store has no round trip to save, and a prepared SELECT over the unique index costs least).
+    /// </summary>
+    private static async Task<HashSet<RequestKey>> HeldRequestIdsAsync(SqliteWriterConnection connection, DbTransaction transaction, IReadOnlyList<NewCase> batch)
+    {
+        HashSet<RequestKey> held = [];
+        foreach (var key in batch.Where(c => c.Record.RequestId is not null).Select(c => RequestKey.Of(c.Record)).Distinct())
+            if (await connection.HoldsAsync(transaction, key.Tenant, key.MemberKey, key.RequestId).ConfigureAwait(false)) held.Add(key);
+        return held;
     }
 
     /// <summary>
@@ -137,36 +185,25 @@ public sealed class NewCaseWriter : IAsyncDisposable
     /// on every transaction.
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
-        Func<CoverageDbContext, List<string>, List<string>, List<string>, IAsyncEnumerable<HeldRequestId>>> HeldRequestIds = [];
-
-    private sealed record HeldRequestId(string Tenant, string MemberKey, string RequestId);
+        Func<CoverageDbContext, List<string>, List<string>, List<string>, IAsyncEnumerable<RequestKey>>> HeldRequestIdQueries = [];
 
     /// <summary>
-    /// For each case of the batch, whether its request id is free: no request id at all, or one that neither the store
-    /// holds for its organisation and member nor an earlier case of the batch takes. One query for the batch, inside
-    /// its transaction: organisations, members and ids as lists (the unique index's three columns), the combinations
-    /// that were not asked for dropped here.
+    /// On PostgreSQL, the batch's request ids the store holds: one query for the batch (one round trip), inside its
+    /// transaction, with organisations, members and ids as lists (the unique index's three columns); the combinations
+    /// that were not asked for are dropped by the caller's test of each case.
     /// </summary>
-    private static async Task<bool[]> FreeRequestIdsAsync(CoverageDbContext db, IReadOnlyList<NewCase> batch)
+    private static async Task<HashSet<RequestKey>> HeldRequestIdsAsync(CoverageDbContext db, IReadOnlyList<NewCase> batch)
     {
-        var free = new bool[batch.Count];
+        HashSet<RequestKey> held = [];
         var asked = batch.Where(c => c.Record.RequestId is not null).Select(c => c.Record).ToList();
-        HashSet<(string Tenant, string MemberKey, string RequestId)> taken = [];
-        if (asked.Count > 0)
-        {
-            var tenants = asked.Select(r => r.Tenant).Distinct().ToList();
-            var members = asked.Select(r => r.MemberKey).Distinct().ToList();
-            var ids = asked.Select(r => r.RequestId!).Distinct().ToList();
-            var held = HeldRequestIds.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, List<string> t, List<string> m, List<string> r) =>
-                context.Cases.AsNoTracking().Where(c => t.Contains(c.Tenant) && m.Contains(c.MemberKey) && r.Contains(c.RequestId!))
-                    .Select(c => new HeldRequestId(c.Tenant, c.MemberKey, c.RequestId!))));
-            await foreach (var h in held(db, tenants, members, ids).ConfigureAwait(false)) taken.Add((h.Tenant, h.MemberKey, h.RequestId));
-        }
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var record = batch[i].Record;
-            free[i] = record.RequestId is null || taken.Add((record.Tenant, record.MemberKey, record.RequestId));
-        }
-        return free;
+        if (asked.Count == 0) return held;
+        var tenants = asked.Select(r => r.Tenant).Distinct().ToList();
+        var members = asked.Select(r => r.MemberKey).Distinct().ToList();
+        var ids = asked.Select(r => r.RequestId!).Distinct().ToList();
+        var query = HeldRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, List<string> t, List<string> m, List<string> r) =>
+            context.Cases.AsNoTracking().Where(c => t.Contains(c.Tenant) && m.Contains(c.MemberKey) && r.Contains(c.RequestId!))
+                .Select(c => new RequestKey(c.Tenant, c.MemberKey, c.RequestId!))));
+        await foreach (var key in query(db, tenants, members, ids).ConfigureAwait(false)) held.Add(key);
+        return held;
     }
 }
