@@ -13,6 +13,7 @@ using Coverage.Engine.Json;
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- pieces [N]    the CDS Hooks call's pieces changed by issue 16, old and new, CPU time per operation (HookPieces)
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- pas-pieces [N] the steps of a PAS $submit outside HTTP and the store, CPU time per operation (PasPieces)
 // dotnet run -c Release --project bench/Coverage.Benchmarks -- sqlite-inserts [N] SQLite rows written as one multi-row INSERT against a prepared INSERT per row (SqliteInsertShapes)
+// dotnet run -c Release --project bench/Coverage.Benchmarks -- case-commits [N] [CONCURRENCY] the store's part of a submission: CPU time per case written to SQLite (CaseCommits)
 // MIX is 0540 (the repository's catalogue, RequestMix; the default) or criteria (catalogues/with-related-resources, CriteriaMix).
 var command = args.FirstOrDefault() ?? "";
 var mixName = args.Skip(1).FirstOrDefault(a => Mix.Names.Contains(a));
@@ -31,6 +32,9 @@ switch (command)
         return PasPieces.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10000);
     case "sqlite-inserts":
         return SqliteInsertShapes.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 2000);
+    case "case-commits":
+        return await CaseCommits.Measure(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 3000,
+            rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 1);
     case "loop":
         return Loop(rest.Length > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 30, Mix.Named(mixName ?? "0540"));
     default:
