@@ -83,7 +83,7 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
     {
         if (!ReferenceEquals(_preparedOn, connection))
         {
-            Dispose();
+            ForgetPrepared();
             _preparedOn = connection;
         }
         var text = table.Insert(columns);
@@ -102,8 +102,11 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         }
     }
 
-    /// <summary>Lets go of the prepared commands (the connection they were prepared on is closing, or another is used).</summary>
-    public void Dispose()
+    /// <summary>Lets go of the prepared commands: the connection they were prepared on is closing.</summary>
+    public void Dispose() => ForgetPrepared();
+
+    /// <summary>Disposes the commands prepared so far (their connection is closing, or another is used from now on).</summary>
+    private void ForgetPrepared()
     {
         foreach (var command in _prepared.Values) command.Dispose();
         _prepared.Clear();

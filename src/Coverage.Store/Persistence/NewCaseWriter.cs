@@ -103,7 +103,8 @@ public sealed class NewCaseWriter : IAsyncDisposable
             await db.Database.OpenConnectionAsync().ConfigureAwait(false);
             try
             {
-                written = await WriteAsync(db, inserts, batch, transaction => HeldRequestIdsAsync(db, batch)).ConfigureAwait(false);
+                // The query runs in the context's transaction, the one WriteAsync began.
+                written = await WriteAsync(db, inserts, batch, _ => HeldRequestIdsAsync(db, batch)).ConfigureAwait(false);
             }
             finally
             {
