@@ -10,11 +10,12 @@
 # requestId per request, each a durable case), with wrk; and order-sign and PAS $submit at fixed rates (open loop)
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
-#   bench/load.sh                       everything (about 4 minutes)
+#   bench/load.sh                       everything (about 5 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              no authentication at all (Development only)
-#   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate
-#                                       (rate: order-sign at fixed rates; pas-rate: PAS $submit at fixed rates)
+#   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate ping-rate
+#                                       (rate: order-sign at fixed rates; pas-rate: PAS $submit at fixed rates;
+#                                       ping-rate: GET /ping at the same rates — the floor of a call's CPU at that rate)
 #   SERVER_DLL=/elsewhere/Coverage.Server.dll PING=/cds-services bench/load.sh   another build (a baseline), another trivial endpoint
 #   PERF=/tmp/profiles bench/load.sh    also a CPU profile of the server during each measured run (perf record -g; PERF/NAME.data)
 set -euo pipefail
@@ -29,7 +30,7 @@ RATES=${RATES:-$RATE 500}
 RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds
 RATE_WARMUP=${RATE_WARMUP:-5}     # fixed-rate run: seconds at the same rate before, not counted in the latencies
 AUTH=${AUTH:-on}
-ONLY=${ONLY:-ping order-sign pas-submit determinations rate pas-rate}
+ONLY=${ONLY:-ping order-sign pas-submit determinations rate pas-rate ping-rate}
 SERVER_DLL=${SERVER_DLL:-}        # default: this repository's server, built here
 PERF=${PERF:-}                    # a folder: perf record the server during each measured run
 PING=${PING:-/ping}               # the server's trivial endpoint
@@ -151,15 +152,20 @@ for endpoint in order-sign pas-submit determinations; do
   run "$endpoint" "$endpoint.lua" "$DURATION" "$body"
 done
 
-if wants rate || wants pas-rate; then
+if wants rate || wants pas-rate || wants ping-rate; then
   rate_runs=()
   wants rate && rate_runs+=(order-sign)
   wants pas-rate && rate_runs+=(pas-submit)
+  # The trivial endpoint at the same rate, last: what any call costs at that rate on this machine (idle threads woken
+  # for each request), read beside the others' figures.
+  wants ping-rate && rate_runs+=(ping)
   for endpoint in "${rate_runs[@]}"; do
     token_args=()
     if [ "$endpoint" = order-sign ]; then
       url="$BASE/cds-services/order-sign" body=samples/cds-order-sign.json
       [ "$AUTH" = on ] && token_args=("$tmp/keys" "$ISSUER")
+    elif [ "$endpoint" = ping ]; then
+      url="$BASE$PING" body=- # GET, no body
     else
       # Each request its own Claim identifier (a new case), with the API access token (API_TOKEN).
       url="$BASE/fhir/Claim/\$submit" body=samples/pas-submit-bundle.json

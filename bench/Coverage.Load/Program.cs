@@ -14,7 +14,8 @@ using Microsoft.IdentityModel.Tokens;
 //                                              scheduled start, so a slow server cannot slow the sender down and hide its queue.
 //                                              A URL ending in /Claim/$submit sends PAS: each request the BODY Bundle with its
 //                                              own Claim identifier (a new case), application/fhir+json, the access token in
-//                                              API_TOKEN (TOKENS-DIR and ISSUER are for CDS Hooks JWTs)
+//                                              API_TOKEN (TOKENS-DIR and ISSUER are for CDS Hooks JWTs); BODY "-" sends GET
+//                                              with no body (the server's trivial endpoint, the floor of a call at that rate)
 //   pair URL-A URL-B BODY RPS SECONDS RUN POSTGRES
 //                                              bench/scale-out.sh: at a fixed rate, each new request (requestId RUN-n) is
 //                                              sent to both servers at once; then checks in PostgreSQL that every
@@ -113,10 +114,11 @@ internal static class FixedRate
 {
     public static async Task<int> Run(Uri url, string bodyFile, double rps, double seconds, double warmup, string? tokenDir, string? issuer)
     {
-        var body = await File.ReadAllBytesAsync(bodyFile);
+        // "-": GET with no body (the server's trivial endpoint at the same rate).
+        byte[]? body = bodyFile == "-" ? null : await File.ReadAllBytesAsync(bodyFile);
         var total = (int)(rps * (warmup + seconds));
         var skip = (int)(rps * warmup);
-        var pas = PasSubmissions.Matches(url) ? PasSubmissions.Make(body, total) : null;
+        var pas = body is not null && PasSubmissions.Matches(url) ? PasSubmissions.Make(body, total) : null;
         string[]? tokens = null;
         if (tokenDir is not null)
         {
@@ -192,12 +194,12 @@ internal static class FixedRate
     /// <summary>The p-th percentile of sorted values (nearest rank).</summary>
     public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p / 100 * sorted.Length) - 1))];
 
-    private static async Task Send(HttpClient client, Uri url, byte[] body, string contentType, string? token, long scheduled, int i, double[] latencies, int[] statuses)
+    private static async Task Send(HttpClient client, Uri url, byte[]? body, string contentType, string? token, long scheduled, int i, double[] latencies, int[] statuses)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new(contentType);
+            using var request = body is null ? new HttpRequestMessage(HttpMethod.Get, url) : new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            if (request.Content is not null) request.Content.Headers.ContentType = new(contentType);
             if (token is not null) request.Headers.Authorization = new("Bearer", token);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
             statuses[i] = (int)response.StatusCode;
