@@ -10,7 +10,7 @@
 # requestId per request, each a durable case), with wrk; and order-sign and PAS $submit at fixed rates (open loop)
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
-#   bench/load.sh                       everything (about 5 minutes)
+#   bench/load.sh                       everything (about 7 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              no authentication at all (Development only)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate ping-rate
