@@ -10,7 +10,7 @@
 # requestId per request, each a durable case), with wrk; and order-sign and PAS $submit at fixed rates (open loop)
 # with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
-#   bench/load.sh                       everything (about 7 minutes)
+#   bench/load.sh                       everything (about 8 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              no authentication at all (Development only)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate ping-rate
@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}          # seconds per wrk run
-WARMUP=${WARMUP:-5}               # seconds of each endpoint before its wrk run, not counted (longer: the JIT's tier-up done first)
+WARMUP=${WARMUP:-15}              # seconds of each endpoint before its wrk run, not counted: the JIT's tier-up is done by then (5 s was not, for PAS)
 THREADS=${THREADS:-2}             # wrk threads
 CONNECTIONS=${CONNECTIONS:-32}    # wrk connections
 RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES: several, e.g. "1000 500")
