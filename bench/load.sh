@@ -7,8 +7,8 @@
 # token (scopes coverage/cases.write and system/Claim.write) from a configured authorization server. Then, each beside GET /ping
 # (the server's cheapest answer, measured right before it): throughput and p50/p99 latency of CRD
 # order-sign, PAS $submit (a new Claim identifier per request) and POST /api/v1/determinations (a new
-# requestId per request, each a durable case), with wrk; and order-sign and PAS $submit at fixed rates (open loop)
-# with bench/Coverage.Load, reporting p99 from each request's scheduled start.
+# requestId per request, each a durable case), with wrk; and order-sign, PAS $submit and GET /ping at fixed rates
+# (open loop) with bench/Coverage.Load, reporting p99 from each request's scheduled start.
 #
 #   bench/load.sh                       everything (about 8 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
