@@ -12,10 +12,15 @@ namespace Coverage.Fhir;
 /// System.Text.Json deserializer and serializer read and write UTF-8 directly: a resource inside a larger JSON
 /// document is read from that document's own bytes, and a resource inside a larger answer is written into that
 /// answer's writer, with no JSON text in between (docs/benchmarks.md: Firely is the costliest step of a hook call).
+/// A resource is read first without Firely's model validation and then checked against the same rules
+/// (<see cref="ModelRules"/>); only one that does not meet them all is read again with validation on, so that what is
+/// wrong with it is reported by Firely itself, as before.
 /// </summary>
 public static class FhirJson
 {
-    private static readonly FhirJsonDeserializer Deserializer = new(new DeserializerSettings());
+    private static readonly DeserializerSettings Validating = new();
+    private static readonly FhirJsonDeserializer Deserializer = new(Validating);
+    private static readonly FhirJsonDeserializer SyntaxOnly = new(Validating with { Validator = null });
     private static readonly BaseFhirJsonSerializer Serializer = new(ModelInfo.ModelInspector);
 
     /// <summary>How the SDK's own ToJson writes (compact, and escaping as it does), so that every path writes the same bytes.</summary>
@@ -29,6 +34,12 @@ public static class FhirJson
     public static T? Parse<T>(ReadOnlySpan<byte> utf8Json, out OperationOutcome? problems) where T : Resource
     {
         problems = null;
+        if (ReadWithoutValidation(utf8Json) is { } read)
+        {
+            if (read is T checkedRead) return checkedRead;
+            problems = Outcomes.Invalid($"Expected a {typeof(T).Name}, got a {read.TypeName}.", typeof(T).Name);
+            return null;
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
@@ -47,10 +58,29 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not valid JSON: {e.Message}");
             return null;
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException or Hl7.Fhir.Utility.CodedException)
         {
             // Whatever the SDK throws on input it cannot read is the caller's error, not ours.
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The resource read without Firely's model validation when it meets every rule that validation applies
+    /// (<see cref="ModelRules"/>); otherwise null, and the caller reads it again with validation on.
+    /// </summary>
+    private static Resource? ReadWithoutValidation(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
+            var resource = SyntaxOnly.DeserializeResource(ref reader);
+            return ModelRules.AreMet(resource, Validating.NarrativeValidation) ? resource : null;
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong, the validating read that follows finds it again and says what it is.
             return null;
         }
     }
