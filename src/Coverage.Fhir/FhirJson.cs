@@ -34,19 +34,11 @@ public static class FhirJson
     public static T? Parse<T>(ReadOnlySpan<byte> utf8Json, out OperationOutcome? problems) where T : Resource
     {
         problems = null;
-        if (ReadWithoutValidation(utf8Json) is { } read)
-        {
-            if (read is T checkedRead) return checkedRead;
-            problems = Outcomes.Invalid($"Expected a {typeof(T).Name}, got a {read.TypeName}.", typeof(T).Name);
-            return null;
-        }
+        if (ReadWithoutValidation(utf8Json) is { } read) return OfType<T>(read, out problems);
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            var resource = Deserializer.DeserializeResource(ref reader);
-            if (resource is T typed) return typed;
-            problems = Outcomes.Invalid($"Expected a {typeof(T).Name}, got a {resource.TypeName}.", typeof(T).Name);
-            return null;
+            return OfType<T>(Deserializer.DeserializeResource(ref reader), out problems);
         }
         catch (DeserializationFailedException e)
         {
@@ -64,6 +56,15 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>The resource read, when it is a <typeparamref name="T"/>; otherwise null, saying what it is instead.</summary>
+    private static T? OfType<T>(Resource resource, out OperationOutcome? problems) where T : Resource
+    {
+        problems = null;
+        if (resource is T typed) return typed;
+        problems = Outcomes.Invalid($"Expected a {typeof(T).Name}, got a {resource.TypeName}.", typeof(T).Name);
+        return null;
     }
 
     /// <summary>
