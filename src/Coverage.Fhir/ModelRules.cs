@@ -8,11 +8,11 @@ namespace Coverage.Fhir;
 
 /// <summary>
 /// Whether a resource read by Firely without its model validation (<c>Validator = null</c>, a syntax-only read) meets
-/// every rule that validation applies while reading: it runs Firely's own validator
-/// (<see cref="FhirAttributeValidator"/>) over the finished resource — each element's property rules (cardinality,
-/// the types a choice allows) and each object's rules (mandatory elements, primitive literals, empty elements,
-/// nested contained resources, unknown resource types) — and refuses any element the read could not map (Firely keeps
-/// those in an object's overflow, which only its validator would have reported).
+/// every rule that validation applies while reading: it runs Firely's own rules over the finished resource — each
+/// element's validation attributes (cardinality, the types a choice allows), as <see cref="FhirAttributeValidator"/>'s
+/// property check does, and each object's check by <see cref="FhirAttributeValidator"/> itself (mandatory elements,
+/// primitive literals, empty elements, nested contained resources, unknown resource types) — and refuses any element
+/// the read could not map (Firely keeps those in an object's overflow, which only its validator would have reported).
 /// </summary>
 /// <remarks>
 /// Why: on a PAS Bundle, validating while reading cost more than half of Firely's read and two thirds of its garbage
@@ -27,8 +27,8 @@ public static class ModelRules
 {
     private static readonly ModelInspector Inspector = ModelInfo.ModelInspector;
 
-    /// <summary>Per POCO type, its mapping and the properties that hold FHIR elements (not a primitive's own value).</summary>
-    private static readonly ConcurrentDictionary<Type, (ClassMapping Class, PropertyMapping[] Elements)?> Mappings = new();
+    /// <summary>Per POCO type, what is checked of its objects; null for a type Firely has no mapping for.</summary>
+    private static readonly ConcurrentDictionary<Type, NodeRules?> Rules = new();
 
     /// <summary>True when every model rule holds for <paramref name="resource"/> and everything in it.</summary>
     /// <param name="narrativeValidation">How narrative XHTML is checked, as in the settings of the read it stands for.</param>
@@ -41,11 +41,15 @@ public static class ModelRules
 
     private static bool AreMet(Base node, PocoValidationContext context)
     {
-        if (node.HasOverflow || MappingOf(node.GetType()) is not var (classMapping, elements)) return false;
-        foreach (var element in elements)
+        // A value the read could not put in its typed property is kept in the overflow (and would be what TryGetValue
+        // returns): with none, every value below is of its property's type, the one check of Firely's property
+        // validation besides the attributes (FhirAttributeValidator.ValidateProperty).
+        if (node.HasOverflow || RulesOf(node.GetType()) is not { } rules) return false;
+        foreach (var element in rules.Elements)
         {
             if (!node.TryGetValue(element.Name, out var value)) continue;
-            if (FhirAttributeValidator.Default.ValidateProperty(element.Name, value, element, context).Count != 0) return false;
+            foreach (var attribute in element.Attributes)
+                if (attribute.Validate(value, context).Count != 0) return false;
             switch (value)
             {
                 case Base child when !AreMet(child, context):
@@ -60,11 +64,36 @@ public static class ModelRules
                     return false;
             }
         }
-        return FhirAttributeValidator.Default.ValidateObject(node, classMapping, context).Count == 0;
+        var literal = rules.LiteralDecidesObject && node is PrimitiveType { JsonValue: string text } ? text : null;
+        if (literal is not null && PrimitiveLiterals.IsKnownValid(rules.Class, literal)) return true;
+        if (FhirAttributeValidator.Default.ValidateObject(node, rules.Class, context).Count != 0) return false;
+        if (literal is not null) PrimitiveLiterals.RememberValid(rules.Class, literal);
+        return true;
     }
 
-    private static (ClassMapping, PropertyMapping[])? MappingOf(Type type) => Mappings.GetOrAdd(type, static type =>
-        Inspector.FindOrImportClassMapping(type) is { } mapping
-            ? (mapping, mapping.PropertyMappings.Where(property => !property.IsPrimitive).ToArray())
-            : null);
+    private static NodeRules? RulesOf(Type type) => Rules.GetOrAdd(type, static type =>
+        Inspector.FindOrImportClassMapping(type) is { } mapping ? NodeRules.Of(mapping) : null);
+
+    /// <summary>What is checked of one type's objects.</summary>
+    /// <param name="Class">Its mapping (what Firely's object check reads).</param>
+    /// <param name="Elements">The properties that hold FHIR elements (not a primitive's own value), with their attributes.</param>
+    /// <param name="LiteralDecidesObject">
+    /// True for a primitive type whose object check depends on nothing but its literal: no class-level attributes, no
+    /// mandatory element, and not narrative XHTML (whose check depends on the settings). Its objects' answers can then
+    /// be remembered by literal (<see cref="PrimitiveLiterals"/>).
+    /// </param>
+    private sealed record NodeRules(ClassMapping Class, ElementRules[] Elements, bool LiteralDecidesObject)
+    {
+        public static NodeRules Of(ClassMapping mapping) => new(
+            mapping,
+            [.. mapping.PropertyMappings.Where(p => !p.IsPrimitive).Select(p => new ElementRules(p.Name, p.ValidationAttributes))],
+            typeof(PrimitiveType).IsAssignableFrom(mapping.NativeType)
+                && mapping.NativeType != typeof(XHtml)
+                && mapping.ValidationAttributes.Length == 0
+                && !mapping.PropertyMappings.Any(p => p.ValidationAttributes.OfType<CardinalityAttribute>().Any(c => c.Min > 0)));
+    }
+
+    /// <param name="Name">The element's name, as the POCO's TryGetValue knows it.</param>
+    /// <param name="Attributes">Firely's validation attributes on the property (those its property check runs).</param>
+    private sealed record ElementRules(string Name, ValidatingFhirModelAttribute[] Attributes);
 }

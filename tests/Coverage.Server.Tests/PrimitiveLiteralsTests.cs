@@ -1,0 +1,74 @@
+using Coverage.Fhir;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>
+/// <see cref="PrimitiveLiterals"/>: a literal found valid is remembered for its own type only, never makes an invalid
+/// literal pass, and the memory it takes is bounded.
+/// </summary>
+public sealed class PrimitiveLiteralsTests
+{
+    private static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
+    private static readonly FhirJsonDeserializer SyntaxOnly = new(new DeserializerSettings { Validator = null });
+
+    [Fact]
+    public void ALiteralValidForOneType_IsStillCheckedForAnother()
+    {
+        // "a  b" (two spaces) is a valid string but not a valid code (FHIR code: no runs of whitespace).
+        const string literal = "a  b";
+        Assert.NotNull(FhirJson.Parse<Patient>($$"""{"resourceType":"Patient","name":[{"text":"{{literal}}"}]}""", out _));
+        Assert.NotNull(FhirJson.Parse<Patient>($$"""{"resourceType":"Patient","name":[{"text":"{{literal}}"}]}""", out _));
+
+        var asCode = FhirJson.Parse<Patient>($$"""{"resourceType":"Patient","gender":"{{literal}}"}""", out var problems);
+
+        Assert.Null(asCode);
+        Assert.Contains(problems!.Issue, issue => (issue.Diagnostics ?? "").Contains(literal, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnInvalidLiteral_IsRefusedEveryTime_AndNotRemembered()
+    {
+        const string json = """{"resourceType":"Patient","birthDate":"1960-13-45"}""";
+        for (var i = 0; i < 3; i++)
+            Assert.False(ModelRules.AreMet(Read(json), NarrativeValidation));
+        Assert.False(PrimitiveLiterals.IsKnownValid(ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(Date))!, "1960-13-45"));
+    }
+
+    [Fact]
+    public void AValidLiteral_IsRemembered_ForItsType()
+    {
+        var literal = $"2020-01-{Random.Shared.Next(10, 28)}";
+        Assert.True(ModelRules.AreMet(Read($$"""{"resourceType":"Patient","birthDate":"{{literal}}"}"""), NarrativeValidation));
+
+        Assert.True(PrimitiveLiterals.IsKnownValid(ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(Date))!, literal));
+        Assert.False(PrimitiveLiterals.IsKnownValid(ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(Code))!, literal));
+    }
+
+    [Fact]
+    public void ALongLiteral_IsNotRemembered()
+    {
+        var literal = "urn:example:" + new string('x', PrimitiveLiterals.MaxLength);
+        var uri = ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(FhirUri))!;
+
+        PrimitiveLiterals.RememberValid(uri, literal);
+
+        Assert.False(PrimitiveLiterals.IsKnownValid(uri, literal));
+    }
+
+    [Fact]
+    public void TheMemory_IsBounded()
+    {
+        var uri = ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(FhirUri))!;
+        for (var i = 0; i < PrimitiveLiterals.MaxEntries + 10; i++) PrimitiveLiterals.RememberValid(uri, $"urn:bounded:{i}");
+
+        Assert.True(PrimitiveLiterals.Count <= PrimitiveLiterals.MaxEntries);
+    }
+
+    private static Resource Read(string json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        return SyntaxOnly.DeserializeResource(ref reader);
+    }
+}
