@@ -19,6 +19,11 @@ public sealed class RequestBodyTests
         Assert.Equal("the property 'a' is given twice in one object", Check("""{"a": {"x": {"a": 1}}, "a": 2}"""));
         // Escaped spellings of one name are one name.
         Assert.Equal("the property 'id' is given twice in one object", Check("""{"id": 1, "\u0069d": 2}"""));
+        Assert.Equal("the property 'café' is given twice in one object", Check("""{"café": 1, "caf\u00e9": 2}"""));
+        Assert.Equal("the property 'café' is given twice in one object", Check("""{"caf\u00e9": 1, "café": 2}"""));
+        Assert.Equal("the property 'a\"b' is given twice in one object", Check("""{"a\"b": 1, "a\u0022b": 2}"""));
+        // Names that share a prefix, or differ only in case, are different names.
+        Assert.Null(Check("""{"id": 1, "identifier": 2, "Id": 3, "i": 4, "": 5}"""));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
@@ -56,8 +57,9 @@ internal static class RequestBody
         if (!Utf8.IsValid(body)) return new InputError("$", "the body is not valid UTF-8 text");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
         // The names seen in each open object (a name given twice is ambiguous, so it is refused): one set per depth,
-        // reused by the next object at that depth.
-        var names = new List<HashSet<string>>();
+        // reused by the next object at that depth. A name is kept as its UTF-8 bytes, unescaped: a slice of the body
+        // itself unless it was written with escapes (rare), so no string is made per name.
+        var names = new List<HashSet<ReadOnlyMemory<byte>>>();
         var depth = 0;
         try
         {
@@ -66,7 +68,7 @@ internal static class RequestBody
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        if (depth == names.Count) names.Add(new HashSet<string>(StringComparer.Ordinal));
+                        if (depth == names.Count) names.Add(new HashSet<ReadOnlyMemory<byte>>(Utf8Names.Comparer));
                         else names[depth].Clear();
                         depth++;
                         break;
@@ -74,8 +76,11 @@ internal static class RequestBody
                         depth--;
                         break;
                     case JsonTokenType.PropertyName:
-                        var name = reader.GetString()!;
-                        if (!names[depth - 1].Add(name)) return new InputError("$", $"the property '{name}' is given twice in one object");
+                        // Reading an escaped name checks it (a lone surrogate throws, as for any escaped string below).
+                        var name = reader.ValueIsEscaped
+                            ? Encoding.UTF8.GetBytes(reader.GetString()!)
+                            : body.AsMemory((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                        if (!names[depth - 1].Add(name)) return new InputError("$", $"the property '{Encoding.UTF8.GetString(name.Span)}' is given twice in one object");
                         break;
                     case JsonTokenType.String when reader.ValueIsEscaped:
                         // An escape can spell an invalid code point (a lone surrogate); reading the string checks it. A
@@ -102,5 +107,21 @@ internal static class RequestBody
         if (CheckText(body, 32) is { } invalid) return (null, invalid);
         var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
         return node is JsonObject obj ? (obj, null) : (null, new InputError("$", "the body must be a JSON object"));
+    }
+
+    /// <summary>JSON names compared as their UTF-8 bytes (hashed with the process's randomised seed, so a body cannot
+    /// be built to make every name collide).</summary>
+    private sealed class Utf8Names : IEqualityComparer<ReadOnlyMemory<byte>>
+    {
+        public static readonly Utf8Names Comparer = new();
+
+        public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceEqual(y.Span);
+
+        public int GetHashCode(ReadOnlyMemory<byte> name)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(name.Span);
+            return hash.ToHashCode();
+        }
     }
 }
