@@ -6,8 +6,10 @@ namespace Coverage.Server.Tests;
 
 /// <summary>
 /// <see cref="PrimitiveLiterals"/>: a literal found valid is remembered for its own type only, never makes an invalid
-/// literal pass, and the memory it takes is bounded.
+/// literal pass, and the memory it takes is bounded. The memory is the process's, so these tests run alone (another
+/// test's reads could fill it and start it again empty between a read and the question about what it remembered).
 /// </summary>
+[Collection(nameof(PrimitiveLiteralsTests))]
 public sealed class PrimitiveLiteralsTests
 {
     private static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
@@ -72,3 +74,7 @@ public sealed class PrimitiveLiteralsTests
         return SyntaxOnly.DeserializeResource(ref reader);
     }
 }
+
+/// <summary>The tests of the process-wide literal memory run after the others, not beside them.</summary>
+[CollectionDefinition(nameof(PrimitiveLiteralsTests), DisableParallelization = true)]
+public sealed class PrimitiveLiteralsTestsRunAlone;
