@@ -13,6 +13,8 @@
 #   bench/load.sh                       everything (about 8 minutes)
 #   DURATION=10 RATES=500 bench/load.sh shorter runs, another fixed rate
 #   AUTH=off bench/load.sh              no authentication at all (Development only)
+#   TOKEN_RATE=5000 bench/load.sh       more single-use JWTs for the wrk order-sign run (2,500 per second by default; a
+#                                       run that uses them all is capped by them, and says so)
 #   ONLY="ping order-sign rate" bench/load.sh   a subset: ping order-sign pas-submit determinations rate pas-rate ping-rate
 #                                       (rate: order-sign at fixed rates; pas-rate: PAS $submit at fixed rates;
 #                                       ping-rate: GET /ping at the same rates — the floor of a call's CPU at that rate)
@@ -29,6 +31,7 @@ RATE=${RATE:-1000}                # fixed-rate runs: requests per second (RATES:
 RATES=${RATES:-$RATE 500}
 RATE_SECONDS=${RATE_SECONDS:-30}  # fixed-rate run: measured seconds
 RATE_WARMUP=${RATE_WARMUP:-5}     # fixed-rate run: seconds at the same rate before, not counted in the latencies
+TOKEN_RATE=${TOKEN_RATE:-2500}    # wrk order-sign: single-use JWTs signed beforehand per second of the run (a wrk thread stops when its run out)
 AUTH=${AUTH:-on}
 ONLY=${ONLY:-ping order-sign pas-submit determinations rate pas-rate ping-rate}
 SERVER_DLL=${SERVER_DLL:-}        # default: this repository's server, built here
@@ -100,10 +103,10 @@ curl -sf "$BASE/health" >/dev/null || { echo "load.sh: the server did not start"
 export LOAD_DIR="$PWD/bench/load" LOAD_RUN="$$-$(date +%s)"
 results="$tmp/results.txt"
 
-# Single-use tokens for a wrk run of order-sign: enough for the fastest rate we could see, one file per thread.
+# Single-use tokens for a wrk run of order-sign, TOKEN_RATE per second of the run, one file per thread.
 tokens_for() { # SECONDS
   rm -f "$tmp"/keys/tokens-*.txt
-  $LOADTOOL tokens "$tmp/keys" "$ISSUER" "$BASE/cds-services/order-sign" $(( $1 * 2500 )) "$THREADS"
+  $LOADTOOL tokens "$tmp/keys" "$ISSUER" "$BASE/cds-services/order-sign" $(( $1 * TOKEN_RATE )) "$THREADS"
   export TOKENS_DIR="$tmp/keys"
 }
 
@@ -126,6 +129,10 @@ run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line ke
   requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
   # A benchmark of refusals measures nothing: say so loudly.
   if ! grep -q ' non2xx=0 socket_errors=0' <<<"$line"; then echo "load.sh: WARNING: $name had answers that were not 2xx, or socket errors: $line" >&2; fi
+  # Tokens run out: the calls per second are then the tokens' (the CPU per call is still the server's, over fewer calls).
+  if [ "$name" = order-sign ] && [ "$AUTH" = on ] && [ "$requests" -ge $(( seconds * TOKEN_RATE * 98 / 100 )) ]; then
+    echo "load.sh: WARNING: order-sign used the ${TOKEN_RATE}/s tokens signed for it: its calls/s is that cap, not the server's; set TOKEN_RATE higher" >&2
+  fi
   echo "$line server_cpu_ms_per_request=$(awk -v c=$(( $(server_cpu_ms) - cpu )) -v r="$requests" 'BEGIN { printf "%.3f", (r > 0 ? c / r : 0) }')" | tee -a "$results"
 }
 
