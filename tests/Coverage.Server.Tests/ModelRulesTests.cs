@@ -126,7 +126,7 @@ public sealed class ModelRulesTests
     private static readonly int MutationsPerResource =
         int.TryParse(Environment.GetEnvironmentVariable("COVERAGE_MODELRULES_PLACES"), out var places) && places > 0 ? places : 15;
 
-    private static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
+    internal static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
 
     /// <summary>FhirJson's answer is Firely's validating read's: accepted as the same objects, or refused with the same errors.</summary>
     private static void AssertSameAsValidatingRead(string what, string json)
@@ -173,7 +173,8 @@ public sealed class ModelRulesTests
         return null;
     }
 
-    private static Resource? SyntaxOnlyRead(string json)
+    /// <summary>Firely's read without validation (what FhirJson reads first); null where it throws.</summary>
+    internal static Resource? SyntaxOnlyRead(string json)
     {
         try
         {

@@ -1,6 +1,5 @@
 using Coverage.Fhir;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 
 namespace Coverage.Server.Tests;
 
@@ -12,9 +11,6 @@ namespace Coverage.Server.Tests;
 [Collection(nameof(PrimitiveLiteralsTests))]
 public sealed class PrimitiveLiteralsTests
 {
-    private static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
-    private static readonly FhirJsonDeserializer SyntaxOnly = new(new DeserializerSettings { Validator = null });
-
     [Fact]
     public void ALiteralValidForOneType_IsStillCheckedForAnother()
     {
@@ -68,11 +64,9 @@ public sealed class PrimitiveLiteralsTests
         Assert.True(PrimitiveLiterals.Count <= PrimitiveLiterals.MaxEntries);
     }
 
-    private static Resource Read(string json)
-    {
-        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
-        return SyntaxOnly.DeserializeResource(ref reader);
-    }
+    private static Resource Read(string json) => ModelRulesTests.SyntaxOnlyRead(json)!;
+
+    private static Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation => ModelRulesTests.NarrativeValidation;
 }
 
 /// <summary>The tests of the process-wide literal memory run after the others, not beside them.</summary>
