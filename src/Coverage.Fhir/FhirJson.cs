@@ -35,6 +35,12 @@ public static class FhirJson
     {
         problems = null;
         if (ReadWithoutValidation(utf8Json) is { } read) return OfType<T>(read, out problems);
+        if (EmptyNameAt(utf8Json) is { } at)
+        {
+            // Firely's reader indexes a name's first character and fails on an empty one (IndexOutOfRangeException).
+            problems = Outcomes.Invalid($"Not a FHIR resource: a property name is empty (at byte {at}); every FHIR JSON property names an element.");
+            return null;
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
@@ -56,6 +62,22 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Where the first property named "" starts, if any (only looked for once a resource failed the fast read).</summary>
+    private static long? EmptyNameAt(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        try
+        {
+            while (reader.Read())
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueSpan.IsEmpty) return reader.TokenStartIndex;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the validating read says so, with its position.
+        }
+        return null;
     }
 
     /// <summary>The resource read, when it is a <typeparamref name="T"/>; otherwise null, saying what it is instead.</summary>

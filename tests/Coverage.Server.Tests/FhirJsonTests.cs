@@ -97,4 +97,19 @@ public sealed class FhirJsonTests
         Assert.Null(FhirJson.Parse<Bundle>("{\"resourceType\": "u8, out var broken));
         Assert.StartsWith("Not valid JSON", broken!.Issue.Single().Diagnostics, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"resourceType\":\"Patient\",\"\":\"x\"}", 26)]
+    [InlineData("{\"resourceType\":\"Patient\",\"name\":[{\"\":\"x\"}]}", 35)]
+    [InlineData("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"\":\"Patient\"}}]}", 67)]
+    [InlineData("{\"\":\"Patient\",\"resourceType\":\"Patient\"}", 1)]
+    public void Parse_AnEmptyPropertyName_IsRefusedSayingWhere(string json, long at)
+    {
+        // Firely's reader, validating or not, throws IndexOutOfRangeException on a property named "" (it looks at the
+        // name's first character for a '_'): the caller's error, never a crash of ours (HostileInputTests found it).
+        Assert.Null(FhirJson.Parse<Resource>(json, out var problems));
+
+        Assert.Equal($"Not a FHIR resource: a property name is empty (at byte {at}); every FHIR JSON property names an element.",
+            problems!.Issue.Single().Diagnostics);
+    }
 }

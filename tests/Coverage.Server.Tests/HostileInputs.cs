@@ -75,6 +75,21 @@ public static class HostileInputs
         }
     }
 
+    /// <summary>
+    /// The document once per property name in it, with that name emptied (<c>"": …</c>): a name no schema has, which
+    /// readers that look at a name's first character can trip on.
+    /// </summary>
+    public static IEnumerable<byte[]> EmptiedNames(string seedDocument)
+    {
+        var bytes = Encoding.UTF8.GetBytes(seedDocument);
+        var starts = new List<(int Start, int Length)>();
+        var reader = new System.Text.Json.Utf8JsonReader(bytes);
+        while (reader.Read())
+            if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                starts.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length));
+        foreach (var (start, length) in starts) yield return [.. bytes[..start], .. bytes[(start + length)..]];
+    }
+
     private static string Nested(int depth) => new StringBuilder().Insert(0, "{\"a\":", depth).Append('1').Append('}', depth).ToString();
 
     /// <summary>The start of a value after a colon, chosen at random.</summary>
