@@ -112,4 +112,73 @@ public sealed class FhirJsonTests
         Assert.Equal($"Not a FHIR resource: a property name is empty (at byte {at}); every FHIR JSON property names an element.",
             problems!.Issue.Single().Diagnostics);
     }
+
+    [Theory]
+    [InlineData("{\"resourceType\":\"\"}")]
+    [InlineData("{\"resourceType\":\"Resource\"}")]
+    [InlineData("{\"resourceType\":\"DomainResource\",\"id\":\"x\"}")]
+    [InlineData("{\"resourceType\":\"Extension\",\"url\":\"http://example.org\"}")]
+    [InlineData("{\"resourceType\":\"string\"}")]
+    [InlineData("{\"resourceType\":123}")]
+    [InlineData("{\"resourceType\":null}")]
+    [InlineData("{\"resourceType\":[\"Patient\"]}")]
+    [InlineData("{\"id\":\"no-type\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_\":{}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_birthDate\":\"x\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_id\":{\"id\":\"x\"}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_name\":[{\"id\":\"x\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"birthDate\":{\"a\":1}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"birthDate\":\"2020-02-30\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"name\":[null]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"name\":[null,null],\"_name\":[null]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[null],\"_given\":[null]}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"id\":null}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"name\":[{\"resourceType\":\"Patient\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"fhir_comments\":[\"x\"]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"multipleBirthInteger\":99999999999}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"multipleBirthInteger\":1.5}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"multipleBirthFoo\":1}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"multipleBirth\":true}")]
+    [InlineData("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":1e400}}")]
+    [InlineData("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":-0}}")]
+    [InlineData("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueQuantity\":{\"value\":\"1\"}}")]
+    [InlineData("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueInteger\":1,\"valueString\":\"x\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\"><script>x</script></div>\"}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"<not xml\"}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"\"}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"Patient\"}]}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"contained\":[{}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"contained\":[null]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"contained\":{\"resourceType\":\"Patient\"}}")]
+    [InlineData("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{}}]}}]}")]
+    [InlineData("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":\"Patient\"}]}")]
+    [InlineData("{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"x\",\"resource\":{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"y\",\"part\":[{\"name\":\"z\",\"valueFoo\":1}]}]}}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://example.org\",\"valueReference\":{\"reference\":\"#\"}}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"extension\":[{\"valueString\":\"no url\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://example.org\",\"extension\":[{\"url\":\"a\"}],\"valueString\":\"both\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"modifierExtension\":[{\"url\":\"\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"active\":\"true\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"active\":1}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"gender\":\"robot\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"gender\":\"\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"meta\":{\"lastUpdated\":\"not a date\",\"profile\":[\"not a uri\"]}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:\",\"value\":\"\\u0000\"}]}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"\\u0000\":1}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_birthDate\":{\"extension\":[{\"url\":\"http://example.org\",\"valueString\":\"x\"}]}}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"_birthDate\":{\"extension\":[{\"url\":\"http://example.org\",\"valueString\":\"x\"}]},\"birthDate\":null}")]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"status\":\"active\",\"item\":[{\"linkId\":\"1\",\"type\":\"group\",\"item\":[{\"linkId\":\"1.1\",\"type\":\"choice\",\"answerOption\":[{\"valueCoding\":{}}]}]}]}")]
+    [InlineData("{\"resourceType\":\"Claim\",\"status\":\"active\",\"use\":\"preauthorization\",\"item\":[{\"sequence\":0,\"servicedDate\":\"2026\"}]}")]
+    [InlineData("{\"resourceType\":\"Claim\",\"item\":[{\"sequence\":-1},{\"sequence\":2147483648}]}")]
+    [InlineData("{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\",\"data\":\"not base64!\"}")]
+    [InlineData("{\"resourceType\":\"Patient\",\"photo\":[{\"data\":\"%%%\"}]}")]
+    public void Parse_OddResources_AreReadOrRefusedNeverThrown(string json)
+    {
+        // Shapes a hostile or careless sender might use that a reader could trip on (abstract or non-resource types,
+        // null or empty values, bad primitives and narrative, nulls in arrays, choices, deep contained resources):
+        // each is either a resource or a problem for the caller, never an exception out of FhirJson.
+        var resource = FhirJson.Parse<Resource>(json, out var problems);
+
+        Assert.True((resource is not null) != (problems is not null), "either a resource or the problems with it");
+        if (problems is not null) Assert.All(problems.Issue, issue => Assert.False(string.IsNullOrWhiteSpace(issue.Diagnostics)));
+    }
 }
