@@ -81,10 +81,13 @@ internal static class ServerSetup
         var crd = configuration.GetSection("Coverage").Get<CrdSettings>() ?? new CrdSettings();
         // Outside Development the server does not start without a usable public base URL (no URL from Host headers).
         if (CrdSettings.Check(crd.PublicBaseUrl, environment.IsDevelopment()) is { } invalid) throw new InvalidOperationException(invalid);
+        if (crd.AllowedFhirServers.Select(FhirServerAllowList.Problem).OfType<string>().FirstOrDefault() is { } badServer) throw new InvalidOperationException(badServer);
         services.AddSingleton(crd);
         services.AddSingleton(ReviewReasonCodesFile(configuration, environment));
         services.AddHostedService<CrdSettings.ListeningAddress>();
-        services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10));
+        // An EHR's FHIR server is read without following redirects: an allowed server could otherwise send the payer elsewhere.
+        services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddHttpClient("cds-jwks", client => client.Timeout = TimeSpan.FromSeconds(10));
         var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
         // On by default; only an explicit setting turns it off, and only in Development.

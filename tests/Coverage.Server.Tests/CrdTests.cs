@@ -26,6 +26,8 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
         {
             builder.UseSetting("Coverage:AllowedFhirServers:0", FakeFhirServer.BaseUrl);
+            // A host allowed as a whole (no path): what a text-prefix comparison let user info and longer hosts through.
+            builder.UseSetting("Coverage:AllowedFhirServers:1", "https://ehr-root.test");
             builder.ConfigureTestServices(services =>
                 services.AddHttpClient<FhirServerClient>().ConfigurePrimaryHttpMessageHandler(() => _fhirServer));
         });
@@ -321,6 +323,41 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Empty(_fhirServer.Requests);
     }
 
+    [Theory]
+    [InlineData("https://ehr-root.test@169.254.169.254/latest/meta-data")]
+    [InlineData("https://ehr-root.test:x@127.0.0.1/fhir")]
+    [InlineData("https://ehr-root.test.attacker.example/fhir")]
+    [InlineData("https://ehr.test/fhirx")]
+    [InlineData("https://ehr.test/fhir/../internal")]
+    public async Task FhirServerThatOnlyLooksAllowed_IsNotRead_412(string server)
+    {
+        // Each begins, as text, with an allowed https://ehr-root.test or https://ehr.test/fhir; none is one (user info
+        // naming another host, a longer host, another path).
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = server;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+
+        var (status, _) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Empty(_fhirServer.Requests);
+    }
+
+    [Fact]
+    public async Task PatientIdThatClimbsOutOfTheBase_IsReadAsOneIdBelowIt()
+    {
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["context"]!["patientId"] = "../../admin?x=1";
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+
+        await Call("order-sign", request);
+
+        Assert.NotEmpty(_fhirServer.Requests);
+        Assert.All(_fhirServer.Requests, r => Assert.StartsWith(FakeFhirServer.BaseUrl + "/", r.Url, StringComparison.Ordinal));
+        Assert.Contains(_fhirServer.Requests, r => r.Url == FakeFhirServer.BaseUrl + "/Patient/../../admin?x=1" && r.Escaped.EndsWith("/Patient/..%2F..%2Fadmin%3Fx%3D1", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task NoActiveCoverage_Is400()
     {
@@ -433,7 +470,8 @@ internal sealed class FakeFhirServer : HttpMessageHandler
 
     private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
 
-    public List<(string Url, string? Authorization)> Requests { get; } = [];
+    /// <summary>Each request's URL unescaped, as sent (escaped), and its Authorization header.</summary>
+    public List<(string Url, string? Authorization, string Escaped)> Requests { get; } = [];
 
     /// <summary>When set, every request fails as a server that cannot be reached does (the connection is refused).</summary>
     public bool Unreachable { get; set; }
@@ -451,7 +489,7 @@ internal sealed class FakeFhirServer : HttpMessageHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);
-        Requests.Add((url, request.Headers.Authorization?.ToString()));
+        Requests.Add((url, request.Headers.Authorization?.ToString(), request.RequestUri.AbsoluteUri));
         if (Unreachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (the test's unreachable FHIR server).");
         if (!_resources.TryGetValue(url, out var resource))
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));

@@ -18,8 +18,8 @@ public sealed record CrdOptions
     /// "questionnaire" beside doc-needed (the host wires DTR's; CRD does not know how questionnaires are made). Null: none.
     /// </summary>
     public Func<PolicyCatalogue, LineDetermination, IReadOnlyList<string>>? QuestionnairesFor { get; init; }
-    /// <summary>FHIR servers this service may read back from (CDS Hooks fhirServer); empty: none.</summary>
-    public IReadOnlyList<string> AllowedFhirServers { get; init; } = [];
+    /// <summary>FHIR servers this service may read back from (CDS Hooks fhirServer); none unless configured.</summary>
+    public FhirServerAllowList AllowedFhirServers { get; init; } = FhirServerAllowList.None;
     /// <summary>The payer this server answers for (Coverage.payor is checked against it, hook-13).</summary>
     public PayerIdentity Payer { get; init; } = PayerIdentity.Unnamed;
     /// <summary>Where a PAS prior authorization request is posted (Claim/$submit), for the Instructions card. Null: no such card.</summary>
@@ -77,7 +77,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), nothing wanted (davinci-crd.configuration: every option false)");
 
         // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
-        var patient = await Optional<Patient>(request, "patient", access, $"Patient/{request.PatientId}", cancellationToken);
+        var patient = await Optional<Patient>(request, "patient", access, $"Patient/{Uri.EscapeDataString(request.PatientId ?? "")}", cancellationToken);
         if (patient.Error is not null) return patient.Error;
         var coverages = await Coverages(request, access, cancellationToken);
         if (coverages.Error is not null) return coverages.Error;
@@ -246,8 +246,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     private string? PolicyUrl(PolicyReference policy) =>
         options.PolicyBaseUrl is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{policy.Id}?version={Uri.EscapeDataString(policy.Version)}";
 
-    private bool IsAllowed(Uri server) =>
-        options.AllowedFhirServers.Any(allowed => server.AbsoluteUri.StartsWith(allowed, StringComparison.OrdinalIgnoreCase));
+    private bool IsAllowed(Uri server) => options.AllowedFhirServers.Allows(server);
 
     /// <summary>
     /// A read from the EHR's FHIR server that fails — refused, not found, unreachable, timed out — gives null: each caller

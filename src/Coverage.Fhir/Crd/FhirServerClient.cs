@@ -5,13 +5,17 @@ namespace Coverage.Fhir.Crd;
 
 /// <summary>
 /// Reads resources back from the EHR's FHIR server with the token the hook call carried, when the
-/// prefetch lacks them (CDS Hooks 2.0, "FHIR resource access").
+/// prefetch lacks them (CDS Hooks 2.0, "FHIR resource access"). Redirects are not followed (the host's handler is set
+/// so): a read answered with one elsewhere is a read that failed.
 /// </summary>
 public sealed class FhirServerClient(HttpClient http)
 {
     public async Task<Resource?> ReadAsync(FhirAccess access, string relativeUrl, CancellationToken cancellationToken)
     {
         var url = new Uri(access.Server.AbsoluteUri.TrimEnd('/') + "/" + relativeUrl.TrimStart('/'));
+        // The relative URL is built from ids and references the caller wrote: one that climbs out of the server's base
+        // ("Patient/../../admin", resolved by Uri) is not read — only the allowed FHIR server's own resources are.
+        if (!FhirServerAllowList.IsUnder(url, access.Server)) return null;
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access.AccessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));

@@ -16,6 +16,9 @@ public sealed class CrdSettings
     public string? PublicBaseUrl { get; set; }
     public List<string> AllowedFhirServers { get; set; } = [];
 
+    /// <summary><see cref="AllowedFhirServers"/> parsed once (the options are built for every hook call).</summary>
+    private FhirServerAllowList? _allowedFhirServers;
+
     /// <summary>
     /// Coverage:Payer: the payer this server answers for — Name (the label of its cards, and a Coverage.payor display
     /// it recognises) and Identifiers ("system|value", e.g. its NAIC code) a Coverage.payor names it by. Unset: every
@@ -48,7 +51,7 @@ public sealed class CrdSettings
     {
         PolicyBaseUrl = $"{BaseUrl}/policies",
         QuestionnairesFor = Dtr().QuestionnairesFor,
-        AllowedFhirServers = AllowedFhirServers,
+        AllowedFhirServers = _allowedFhirServers ??= new FhirServerAllowList(AllowedFhirServers),
         Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
         PasSubmitUrl = $"{BaseUrl}/fhir/Claim/$submit",
         DecisionTimeframes = (catalogue, planId) =>
