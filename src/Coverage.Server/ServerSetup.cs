@@ -85,10 +85,20 @@ internal static class ServerSetup
         services.AddSingleton(crd);
         services.AddSingleton(ReviewReasonCodesFile(configuration, environment));
         services.AddHostedService<CrdSettings.ListeningAddress>();
-        // An EHR's FHIR server is read without following redirects: an allowed server could otherwise send the payer elsewhere.
-        services.AddHttpClient<FhirServerClient>(client => client.Timeout = TimeSpan.FromSeconds(10))
+        // An EHR's FHIR server and a CDS client's JWK Set are read without following redirects (an allowed URL could
+        // otherwise send the payer elsewhere) and within a size (a read that would hold more fails, as an unreachable one does).
+        services.AddHttpClient<FhirServerClient>(client =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(10);
+                client.MaxResponseContentBufferSize = FhirServerClient.MaxResponseBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddHttpClient("cds-jwks", client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient("cds-jwks", client =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(10);
+                client.MaxResponseContentBufferSize = 256 * 1024;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
         // On by default; only an explicit setting turns it off, and only in Development.
         if (!environment.IsDevelopment()) auth.Enabled = true;

@@ -323,6 +323,29 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Empty(_fhirServer.Requests);
     }
 
+    [Fact]
+    public async Task FhirServerAnsweringMoreThanTheMostARead_Holds_IsAnsweredWithoutIt()
+    {
+        // The Patient read would hold more than FhirServerClient.MaxResponseBytes: it fails as an unreachable server's
+        // would (the patient is optional; the member id comes from the Coverage), and the payer buffers no more than that.
+        _fhirServer.AddOversized("Patient/pat-1", FhirServerClient.MaxResponseBytes + 1024);
+        _fhirServer.Add("Coverage?patient=pat-1&status=active", Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion")));
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+
+        var (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(_fhirServer.Requests, r => r.Url.EndsWith("/Patient/pat-1", StringComparison.Ordinal));
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Contains("excluded by the member's plan", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
+        // The read itself, through the client as the server configures it: refused once past the limit, not buffered whole.
+        using var scope = _app.Services.CreateScope();
+        var reader = scope.ServiceProvider.GetRequiredService<FhirServerClient>();
+        await Assert.ThrowsAsync<HttpRequestException>(() => reader.ReadAsync(new FhirAccess(new Uri(FakeFhirServer.BaseUrl), "t"), "Patient/pat-1", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("https://ehr-root.test@169.254.169.254/latest/meta-data")]
     [InlineData("https://ehr-root.test:x@127.0.0.1/fhir")]
@@ -478,6 +501,11 @@ internal sealed class FakeFhirServer : HttpMessageHandler
 
     public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
 
+    private readonly Dictionary<string, int> _oversized = new(StringComparer.Ordinal);
+
+    /// <summary>Answers the read with a Patient of about <paramref name="bytes"/> bytes (a server answering far more than was asked).</summary>
+    public void AddOversized(string relativeUrl, int bytes) => _oversized[$"{BaseUrl}/{relativeUrl}"] = bytes;
+
     /// <summary>A read or search of this server, as a client of it (a DTR client filling a questionnaire) makes it; null when not found.</summary>
     public async Task<Resource?> GetAsync(string relativeUrl)
     {
@@ -491,6 +519,11 @@ internal sealed class FakeFhirServer : HttpMessageHandler
         var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);
         Requests.Add((url, request.Headers.Authorization?.ToString(), request.RequestUri.AbsoluteUri));
         if (Unreachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (the test's unreachable FHIR server).");
+        if (_oversized.TryGetValue(url, out var bytes))
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent($"{{\"resourceType\":\"Patient\",\"id\":\"{new string('x', bytes)}\"}}", Encoding.UTF8, new MediaTypeHeaderValue("application/fhir+json")),
+            });
         if (!_resources.TryGetValue(url, out var resource))
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
         var response = new HttpResponseMessage(HttpStatusCode.OK)

@@ -10,6 +10,9 @@ namespace Coverage.Fhir.Crd;
 /// </summary>
 public sealed class FhirServerClient(HttpClient http)
 {
+    /// <summary>The most one read may return (the host sets its client's buffer to it): a Patient, a Coverage search or a few Observations are far less.</summary>
+    public const int MaxResponseBytes = 8 * 1024 * 1024;
+
     public async Task<Resource?> ReadAsync(FhirAccess access, string relativeUrl, CancellationToken cancellationToken)
     {
         var url = new Uri(access.Server.AbsoluteUri.TrimEnd('/') + "/" + relativeUrl.TrimStart('/'));
