@@ -311,28 +311,13 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task FhirServerNotAllowed_IsTreatedAsNoAccess_412()
-    {
-        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
-        request["fhirServer"] = "https://elsewhere.example/fhir";
-        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
-
-        var (status, _) = await Call("order-sign", request);
-
-        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
-        Assert.Empty(_fhirServer.Requests);
-    }
-
-    [Fact]
     public async Task FhirServerAnsweringMoreThanTheMostARead_Holds_IsAnsweredWithoutIt()
     {
         // The Patient read would hold more than FhirServerClient.MaxResponseBytes: it fails as an unreachable server's
         // would (the patient is optional; the member id comes from the Coverage), and the payer buffers no more than that.
         _fhirServer.AddOversized("Patient/pat-1", FhirServerClient.MaxResponseBytes + 1024);
         _fhirServer.Add("Coverage?patient=pat-1&status=active", Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion")));
-        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
-        request["fhirServer"] = FakeFhirServer.BaseUrl;
-        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+        var request = OrderSignReadingFrom(FakeFhirServer.BaseUrl);
 
         var (status, body) = await Call("order-sign", request);
 
@@ -346,7 +331,17 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => reader.ReadAsync(new FhirAccess(new Uri(FakeFhirServer.BaseUrl), "t"), "Patient/pat-1", CancellationToken.None));
     }
 
+    /// <summary>An order-sign call without prefetch, with a token for <paramref name="fhirServer"/>: what it needs is read from there.</summary>
+    private static JsonObject OrderSignReadingFrom(string fhirServer)
+    {
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = fhirServer;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+        return request;
+    }
+
     [Theory]
+    [InlineData("https://elsewhere.example/fhir")]
     [InlineData("https://ehr-root.test@169.254.169.254/latest/meta-data")]
     [InlineData("https://ehr-root.test:x@127.0.0.1/fhir")]
     [InlineData("https://ehr-root.test.attacker.example/fhir")]
@@ -354,11 +349,9 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     [InlineData("https://ehr.test/fhir/../internal")]
     public async Task FhirServerThatOnlyLooksAllowed_IsNotRead_412(string server)
     {
-        // Each begins, as text, with an allowed https://ehr-root.test or https://ehr.test/fhir; none is one (user info
-        // naming another host, a longer host, another path).
-        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
-        request["fhirServer"] = server;
-        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+        // Another server; and servers that begin, as text, with an allowed https://ehr-root.test or https://ehr.test/fhir
+        // but are none of them (user info naming another host, a longer host, another path).
+        var request = OrderSignReadingFrom(server);
 
         var (status, _) = await Call("order-sign", request);
 
@@ -369,10 +362,8 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     [Fact]
     public async Task PatientIdThatClimbsOutOfTheBase_IsReadAsOneIdBelowIt()
     {
-        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        var request = OrderSignReadingFrom(FakeFhirServer.BaseUrl);
         request["context"]!["patientId"] = "../../admin?x=1";
-        request["fhirServer"] = FakeFhirServer.BaseUrl;
-        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
 
         await Call("order-sign", request);
 

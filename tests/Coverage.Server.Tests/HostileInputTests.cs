@@ -53,12 +53,8 @@ public sealed class HostileInputTests : IClassFixture<SqliteStorage>, IDisposabl
     [MemberData(nameof(Endpoints))]
     public async Task MutatedInputs_AreRefusedWith4xxNeverAServerError(string endpoint)
     {
-        var url = endpoint switch
-        {
-            "decisions" or "information" => $"/api/v1/cases/{await PendingCase(endpoint)}/{endpoint}",
-            _ => endpoint,
-        };
-        var document = Seeds[endpoint is "decisions" or "information" ? endpoint : url];
+        var url = await UrlOf(endpoint);
+        var document = Seeds[endpoint];
         // The same inputs every run (a string's GetHashCode differs per process, and a failure must be reproducible);
         // HOSTILE_SEED runs another set.
         var seed = StableSeed(endpoint) ^ (int.TryParse(Environment.GetEnvironmentVariable("HOSTILE_SEED"), out var extra) ? extra : 0);
@@ -74,15 +70,15 @@ public sealed class HostileInputTests : IClassFixture<SqliteStorage>, IDisposabl
     public async Task EmptyPropertyNames_AreRefusedWith4xxNeverAServerError(string endpoint)
     {
         // A property named "" anywhere in a FHIR resource crashed Firely's reader (an IndexOutOfRangeException, a 500).
-        var url = endpoint switch
-        {
-            "decisions" or "information" => $"/api/v1/cases/{await PendingCase(endpoint)}/{endpoint}",
-            _ => endpoint,
-        };
-        var (count, failures) = await PostAll(url, HostileInputs.EmptiedNames(Seeds[endpoint is "decisions" or "information" ? endpoint : url]));
+        var (count, failures) = await PostAll(await UrlOf(endpoint), HostileInputs.EmptiedNames(Seeds[endpoint]));
         Assert.True(count >= 3, "the seed has names to empty");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
     }
+
+    /// <summary>Where an endpoint's inputs are posted: a case's own URL for its decisions and information (a new pending case each).</summary>
+    private async Task<string> UrlOf(string endpoint) => endpoint is "decisions" or "information"
+        ? $"/api/v1/cases/{await PendingCase(endpoint)}/{endpoint}"
+        : endpoint;
 
     /// <summary>Posts every body; the 5xx answers and the 4xx answers without an explanation are failures.</summary>
     /// <param name="acceptedOnly">Count only the 2xx answers instead.</param>
