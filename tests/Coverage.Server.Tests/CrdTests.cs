@@ -279,6 +279,31 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("sr-9", Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource").Str("id"));
     }
 
+    [Theory]
+    [InlineData("ServiceRequest/sr-9", HttpStatusCode.OK)]
+    [InlineData("ServiceRequest/sr-9?_include=ServiceRequest:subject", HttpStatusCode.PreconditionFailed)]
+    [InlineData("ServiceRequest/sr-9/../sr-10", HttpStatusCode.PreconditionFailed)]
+    public async Task OrderDispatch_OrderNotPrefetched_IsReadOnlyByARelativeLiteralReference(string reference, HttpStatusCode expected)
+    {
+        // Read from the EHR when it is Type/id; a reference with a query or more path is not sent (the order cannot be had: 412).
+        var order = Ehr.Order("0581T", id: "sr-9");
+        order.Status = RequestStatus.Active;
+        _fhirServer.Add("ServiceRequest/sr-9", order);
+        var request = Ehr.HookRequest("order-dispatch", new JsonObject
+        {
+            ["dispatchedOrders"] = new JsonArray(reference),
+            ["performer"] = "Organization/org-1",
+        });
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer" };
+
+        var (status, _) = await Call("order-dispatch", request);
+
+        Assert.Equal(expected, status);
+        var orderReads = _fhirServer.Requests.Where(r => r.Url.Contains("/ServiceRequest/", StringComparison.Ordinal)).Select(r => r.Url).ToList();
+        Assert.Equal(expected == HttpStatusCode.OK ? [FakeFhirServer.BaseUrl + "/ServiceRequest/sr-9"] : [], orderReads);
+    }
+
     [Fact]
     public async Task OrderSign_NoPrefetchButFhirAccess_ReadsPatientAndCoverageFromTheEhr()
     {

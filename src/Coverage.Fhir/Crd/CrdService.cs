@@ -265,6 +265,13 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     }
 
     /// <summary>
+    /// The resource a reference from the call names, read from the FHIR server as <see cref="TryRead"/> reads; only a
+    /// relative literal reference is read (<see cref="RelativeReference"/>), anything else gives null without a request.
+    /// </summary>
+    private Task<Resource?> TryReadReference(FhirAccess access, string reference, CancellationToken cancellationToken) =>
+        RelativeReference.IsLiteral(reference) ? TryRead(access, reference, cancellationToken) : System.Threading.Tasks.Task.FromResult<Resource?>(null);
+
+    /// <summary>
     /// The orders an Appointment is basedOn, when the call does not carry them: read from the FHIR server (within the
     /// call's read budget), so that an appointment for an order is assessed by the order's code.
     /// </summary>
@@ -276,7 +283,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             if (basedOn.Reference is not { } target || Resolve(basedOn, known) is not null || _reads >= MaxObservationReads) continue;
             if (!target.StartsWith("ServiceRequest/", StringComparison.Ordinal) && !target.StartsWith("DeviceRequest/", StringComparison.Ordinal)) continue;
             _reads++;
-            if (await TryRead(access, target, cancellationToken) is { } read and not OperationOutcome)
+            if (await TryReadReference(access, target, cancellationToken) is { } read and not OperationOutcome)
             {
                 Remember(read, $"{target} (read from the FHIR server)");
                 known.Add(read);
@@ -333,7 +340,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 foreach (var reference in references)
                 {
                     var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference || (r.Id is not null && reference.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
-                    if (order is null && access is not null && await TryRead(access, reference, cancellationToken) is { } read and not OperationOutcome)
+                    if (order is null && access is not null && await TryReadReference(access, reference, cancellationToken) is { } read and not OperationOutcome)
                     {
                         order = read;
                         Remember(order, $"{reference} (read from the FHIR server)");
@@ -542,7 +549,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal) && _reads < MaxObservationReads)
                 {
                     _reads++;
-                    resource = await TryRead(access, target, cancellationToken);
+                    resource = await TryReadReference(access, target, cancellationToken);
                     if (resource is not null) Remember(resource, $"{target} (read from the FHIR server)");
                 }
                 path = resource is null ? target : PathOf(resource);
