@@ -261,14 +261,16 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("not-covered", Code(CoverageInformation(updated), "covered"));
     }
 
-    [Fact]
-    public async Task OrderDispatch_PrefetchedOrder_GetsCoverageInformation()
+    [Theory]
+    [InlineData("ServiceRequest/sr-9")]
+    [InlineData("https://ehr.test/fhir/ServiceRequest/sr-9")] // an absolute reference, found by its ending
+    public async Task OrderDispatch_PrefetchedOrder_GetsCoverageInformation(string reference)
     {
         var order = Ehr.Order("0581T", id: "sr-9");
         order.Status = RequestStatus.Active;
         var request = Ehr.HookRequest("order-dispatch", new JsonObject
         {
-            ["dispatchedOrders"] = new JsonArray("ServiceRequest/sr-9"),
+            ["dispatchedOrders"] = new JsonArray(reference),
             ["performer"] = "Organization/org-1",
         });
         request["prefetch"]!["serviceRequests"] = Ehr.Node(Ehr.SearchSet(order));
@@ -283,6 +285,7 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     [InlineData("ServiceRequest/sr-9", HttpStatusCode.OK)]
     [InlineData("ServiceRequest/sr-9?_include=ServiceRequest:subject", HttpStatusCode.PreconditionFailed)]
     [InlineData("ServiceRequest/sr-9/../sr-10", HttpStatusCode.PreconditionFailed)]
+    [InlineData("ServiceRequest/sr-9/../../Patient/pat-1", HttpStatusCode.PreconditionFailed)] // ends like the prefetched Patient: not an order's reference either
     public async Task OrderDispatch_OrderNotPrefetched_IsReadOnlyByARelativeLiteralReference(string reference, HttpStatusCode expected)
     {
         // Read from the EHR when it is Type/id; a reference with a query or more path is not sent (the order cannot be had: 412).

@@ -339,7 +339,10 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 var orders = new List<Resource>();
                 foreach (var reference in references)
                 {
-                    var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference || (r.Id is not null && reference.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
+                    // The prefetched resource the reference names: Type/id, or an absolute URL ending in /Type/id (only a
+                    // URL: "ServiceRequest/x/../../Patient/p" names no prefetched Patient).
+                    var order = prefetched.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == reference
+                        || (r.Id is not null && reference.Contains("://", StringComparison.Ordinal) && reference.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
                     if (order is null && access is not null && await TryReadReference(access, reference, cancellationToken) is { } read and not OperationOutcome)
                     {
                         order = read;
