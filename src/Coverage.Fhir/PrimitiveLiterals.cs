@@ -22,6 +22,13 @@ internal static class PrimitiveLiterals
 
     private static readonly ConcurrentDictionary<(ClassMapping Type, string Literal), bool> Valid = new();
 
+    /// <summary>
+    /// How many literals were added since the set was last emptied — kept beside it because
+    /// <see cref="ConcurrentDictionary{TKey,TValue}.Count"/> takes every one of the set's locks, and asked on every new
+    /// literal it was 3 % of a PAS <c>$submit</c>'s CPU under load (docs/benchmarks.md, session 18).
+    /// </summary>
+    private static int _added;
+
     /// <summary>How many literals are remembered.</summary>
     public static int Count => Valid.Count;
 
@@ -32,8 +39,10 @@ internal static class PrimitiveLiterals
     /// <summary>Remembers that the literal is valid for the type (after the type's own check said so).</summary>
     public static void RememberValid(ClassMapping type, string literal)
     {
-        if (literal.Length > MaxLength) return;
-        if (Valid.Count >= MaxEntries) Valid.Clear();
-        Valid.TryAdd((type, literal), true);
+        if (literal.Length > MaxLength || !Valid.TryAdd((type, literal), true)) return;
+        // Threads racing past the bound may each empty the set: harmless, it is only remembered work.
+        if (Interlocked.Increment(ref _added) <= MaxEntries) return;
+        Valid.Clear();
+        Volatile.Write(ref _added, 0);
     }
 }

@@ -62,6 +62,8 @@ public sealed class PrimitiveLiteralsTests
         for (var i = 0; i < PrimitiveLiterals.MaxEntries + 10; i++) PrimitiveLiterals.RememberValid(uri, $"urn:bounded:{i}");
 
         Assert.True(PrimitiveLiterals.Count <= PrimitiveLiterals.MaxEntries);
+        PrimitiveLiterals.RememberValid(uri, "urn:bounded:after");
+        Assert.True(PrimitiveLiterals.IsKnownValid(uri, "urn:bounded:after"));
     }
 
     private static Resource Read(string json) => ModelRulesTests.SyntaxOnlyRead(json)!;
