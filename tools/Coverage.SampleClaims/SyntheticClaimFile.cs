@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Coverage.Claims.Batch;
 using Coverage.Claims.Csv;
 using Coverage.Claims.X12;
+using Coverage.Engine.Text;
 
 namespace Coverage.SampleClaims;
 
@@ -53,7 +54,7 @@ public static class SyntheticClaimFile
                     claim.ClaimId, line.Sequence.ToString(CultureInfo.InvariantCulture), claim.MemberId, SyntheticClaim.Iso(claim.BirthDate), plan,
                     string.Join(';', diagnoses), date, code, string.Join(';', line.Modifiers), line.Description ?? "", line.Units.ToString(CultureInfo.InvariantCulture),
                 ];
-                output.Write(string.Join(',', fields.Select(ResultFormats.Csv)));
+                output.Write(string.Join(',', fields.Select(CsvField.Quoted)));
                 if (first && claim.Defect == SyntheticDefect.Malformed) output.Write(",EXTRA");
                 output.Write('\n');
                 first = false;

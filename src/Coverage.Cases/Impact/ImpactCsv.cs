@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Coverage.Engine.Text;
 
 namespace Coverage.Cases.Impact;
 
@@ -23,25 +24,19 @@ public static class ImpactCsv
     }
 
     private static void Row(StringBuilder csv, string dimension, string key, ImpactBucket bucket) =>
-        csv.Append(CultureInfo.InvariantCulture, $"{Field(dimension)},{Field(key)},{bucket.Lines},{bucket.Billed},{bucket.LinesWithCharge},{bucket.Members}\n");
+        csv.Append(CultureInfo.InvariantCulture, $"{CsvField.Of(dimension)},{CsvField.Of(key)},{bucket.Lines},{bucket.Billed},{bucket.LinesWithCharge},{bucket.Members}\n");
 
     public const string LinesHeader =
         "id,position,sequence,code,date_of_service,plan,charge,changes,before_outcome,after_outcome,before_policy,after_policy," +
         "before_reason_codes,after_reason_codes,before_information,after_information,before_rule,after_rule";
 
     public static string LineRow(ImpactLine line) => string.Join(',',
-        Field(line.Id ?? ""), Field(line.Position), line.Sequence.ToString(CultureInfo.InvariantCulture), Field(line.Code),
-        line.DateOfService.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Field(line.Plan),
-        line.Charge?.ToString(CultureInfo.InvariantCulture) ?? "", Field(string.Join(' ', line.Changes)),
-        Field(line.Before.Outcome), Field(line.After.Outcome), Field(line.Before.Policy ?? ""), Field(line.After.Policy ?? ""),
-        Field(string.Join("; ", line.Before.ReasonCodes)), Field(string.Join("; ", line.After.ReasonCodes)),
-        Field(string.Join("; ", line.Before.InformationNeeded)), Field(string.Join("; ", line.After.InformationNeeded)),
-        Field(line.Before.Rule), Field(line.After.Rule)) + "\n";
-
-    /// <summary>A CSV field, quoted when it holds a comma, quote or line break; a leading =, +, - or @ is prefixed with ' so that a spreadsheet does not run it.</summary>
-    private static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+        CsvField.Of(line.Id ?? ""), CsvField.Of(line.Position), line.Sequence.ToString(CultureInfo.InvariantCulture),
+        CsvField.Of(line.Code), line.DateOfService.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CsvField.Of(line.Plan),
+        line.Charge?.ToString(CultureInfo.InvariantCulture) ?? "", CsvField.Of(string.Join(' ', line.Changes)),
+        CsvField.Of(line.Before.Outcome), CsvField.Of(line.After.Outcome),
+        CsvField.Of(line.Before.Policy ?? ""), CsvField.Of(line.After.Policy ?? ""),
+        CsvField.Of(string.Join("; ", line.Before.ReasonCodes)), CsvField.Of(string.Join("; ", line.After.ReasonCodes)),
+        CsvField.Of(string.Join("; ", line.Before.InformationNeeded)), CsvField.Of(string.Join("; ", line.After.InformationNeeded)),
+        CsvField.Of(line.Before.Rule), CsvField.Of(line.After.Rule)) + "\n";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Coverage.Engine.Text;
 
 namespace Coverage.Cases;
 
@@ -23,7 +24,7 @@ public static class PriorAuthorizationCsv
                     N(m.AverageHoursToDecision), N(m.MedianHoursToDecision)]).Append("\r\n");
         csv.Append("\r\ncode,system,description,policy,policyTitle\r\n");
         foreach (var item in report.ItemsRequiringPriorAuthorization)
-            csv.AppendJoin(',', [Quote(item.Code), Quote(item.System), Quote(item.Description), Quote(item.PolicyId), Quote(item.PolicyTitle)]).Append("\r\n");
+            csv.AppendJoin(',', [CsvField.Of(item.Code), CsvField.Of(item.System), CsvField.Of(item.Description), CsvField.Of(item.PolicyId), CsvField.Of(item.PolicyTitle)]).Append("\r\n");
         return csv.ToString();
     }
 
@@ -34,11 +35,4 @@ public static class PriorAuthorizationCsv
     private static string N(decimal? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
 
     private static string N(double? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
-
-    /// <summary>A field quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is prefixed with ' (spreadsheet formula injection).</summary>
-    private static string Quote(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
 }

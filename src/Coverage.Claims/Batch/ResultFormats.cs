@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
+using Coverage.Engine.Text;
 
 namespace Coverage.Claims.Batch;
 
@@ -38,8 +39,8 @@ public static class ResultFormats
     {
         // A replacement's rows name the payer's claim they supersede (837P REF*F8), as an 835 would carry it.
         var claimFrequency = frequency == ClaimFrequency.Replacement ? "replacement" : "original";
-        var original = Csv(originalClaim ?? "");
-        var claimId = Csv(determination.RequestId ?? "");
+        var original = CsvField.Of(originalClaim ?? "");
+        var claimId = CsvField.Of(determination.RequestId ?? "");
         for (var l = 0; l < determination.Lines.Count; l++)
         {
             var line = determination.Lines[l];
@@ -56,8 +57,8 @@ public static class ResultFormats
             // A line no policy governs names none: the policy that looked at it and left it did not apply. A related
             // coverage resource that addresses it instead is named in the last column.
             var applied = line.Outcome == LineOutcome.NotAddressed ? null : line.Policy;
-            csv.Write(","u8).WriteText(Csv(applied?.Id ?? "")).Write(","u8).WriteText(Csv(applied?.Version ?? "")).Write(","u8)
-                .Write(line.RequiresPhysicianReview ? "true,"u8 : "false,"u8).WriteText(Csv(line.RelatedPolicy ?? "")).Write(","u8)
+            csv.Write(","u8).WriteText(CsvField.Of(applied?.Id ?? "")).Write(","u8).WriteText(CsvField.Of(applied?.Version ?? "")).Write(","u8)
+                .Write(line.RequiresPhysicianReview ? "true,"u8 : "false,"u8).WriteText(CsvField.Of(line.RelatedPolicy ?? "")).Write(","u8)
                 .WriteText(claimFrequency).Write(","u8).WriteText(original).Write("\n"u8);
         }
     }
@@ -140,10 +141,6 @@ public static class ResultFormats
     }
 
     private static string Unit(RecordPosition position) => position.Unit == PositionUnit.Segment ? "segment" : "line";
-
-    /// <summary>One CSV field (RFC 4180): quoted, with its quotes doubled, only when it holds a comma, quote or line break.</summary>
-    public static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     internal static IBufferWriter<byte> Write(this IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Coverage.Claims.Batch;
 using Coverage.SampleClaims;
 using Coverage.Testing;
+using Coverage.Engine.Text;
 
 namespace Coverage.Claims.Tests.Batch;
 
@@ -71,7 +72,7 @@ public class KillTests
             var rarc = reasons.FirstOrDefault(r => r.GetProperty("system").GetString() == "RARC");
             // A not-addressed line names no policy in its row, and the related resource that addresses it, if any.
             var policy = line.GetProperty("outcome").GetString() == "not-addressed" ? default : line.GetProperty("policy");
-            var related = line.TryGetProperty("relatedPolicy", out var r) && r.ValueKind == JsonValueKind.String ? ResultFormats.Csv(r.GetString()!) : "";
+            var related = line.TryGetProperty("relatedPolicy", out var r) && r.ValueKind == JsonValueKind.String ? CsvField.Of(r.GetString()!) : "";
             return string.Join(',',
                 determination.GetProperty("requestId").GetString(),
                 line.GetProperty("sequence").GetInt32().ToString(CultureInfo.InvariantCulture),

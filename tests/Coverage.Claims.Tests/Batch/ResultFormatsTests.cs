@@ -38,4 +38,15 @@ public class ResultFormatsTests
 
         Assert.Matches(@"^R2,1,0581T,[a-z-]+,[A-Z]*,[0-9;]*,[A-Z0-9;]*,0540,\d{4}-\d{2}-\d{2},(true|false),,original,\n$", rows);
     }
+
+    [Fact]
+    public void ClaimIdsThatStartLikeAFormula_AreWrittenSoASpreadsheetShowsThem()
+    {
+        var rows = Rows("""
+            {"requestId": "=HYPERLINK(\"https://x.test\",\"open\")", "kind": "claim", "dateOfService": "2026-05-04",
+             "diagnoses": ["C50.411"], "serviceLines": [{"sequence": 1, "code": "0581T"}]}
+            """);
+
+        Assert.StartsWith("\"'=HYPERLINK(\"\"https://x.test\"\",\"\"open\"\")\",1,0581T,", rows);
+    }
 }
