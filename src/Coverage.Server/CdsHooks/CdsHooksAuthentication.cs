@@ -150,18 +150,23 @@ public sealed partial class CdsHooksAuthenticator(
             RequireSignedTokens = true,
             ValidateLifetime = true,
             ClockSkew = state.Self.ClockSkew,
-            LifetimeValidator = (notBefore, expires, _, _) => state.Self.Lifetime(notBefore, expires),
+            LifetimeValidator = (notBefore, expires, token, _) => state.Self.Lifetime(notBefore, expires, (token as JsonWebToken)?.IssuedAt),
         }, (Keys: keys, Self: this));
 
     private TimeSpan ClockSkew => TimeSpan.FromSeconds(options.ClockSkewSeconds);
 
-    private bool Lifetime(DateTime? notBefore, DateTime? expires)
+    /// <summary>
+    /// Not expired, not living beyond the 5 minutes CDS Hooks allows, not before its nbf, and not issued in the future
+    /// (an iat after now, beyond the skew, is no honest client's clock: the same rule as the API's TokenLifetime).
+    /// </summary>
+    private bool Lifetime(DateTime? notBefore, DateTime? expires, DateTime? issuedAt)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var skew = TimeSpan.FromSeconds(options.ClockSkewSeconds);
         if (expires is null) return false;
         if (expires.Value + skew < now) return false;
         if (expires.Value > now + TimeSpan.FromSeconds(options.MaxLifetimeSeconds) + skew) return false;
+        if (issuedAt is { } issued && issued > DateTime.MinValue && issued - skew > now) return false;
         return notBefore is null || notBefore.Value - skew <= now;
     }
 
