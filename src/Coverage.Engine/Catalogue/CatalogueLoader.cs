@@ -1132,7 +1132,14 @@ public static partial class CatalogueLoader
         }
         try
         {
-            var dto = Yaml.Deserialize<T>(CatalogueDisk.ReadText(file));
+            var text = CatalogueDisk.ReadText(file);
+            // Bounded before it is deserialized: aliases that multiply, or nesting that would run the stack out (YamlBounds).
+            if (YamlBounds.Check(text) is var (tooMuch, at))
+            {
+                problems.Add(file, $"line {at.Line}, column {at.Column}", $"the file is too large to read: {tooMuch}");
+                return null;
+            }
+            var dto = Yaml.Deserialize<T>(text);
             if (dto is null) problems.Add(file, "", "the file is empty");
             return dto;
         }
