@@ -34,13 +34,17 @@ public static class CandidateArchive
                 var path = Path.GetFullPath(Path.Combine(target, name));
                 if (!path.StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal) && path != target)
                     return (null, $"The archive's entry '{entry.FullName}' would be written outside the catalogue's folder; nothing was run.");
-                if (name.EndsWith('/'))
+                long written;
+                bool complete;
+                try
                 {
-                    Directory.CreateDirectory(path);
-                    continue;
+                    (written, complete) = Unpack(entry, name, path, Math.Min(MaxEntryBytes, MaxTotalBytes - total));
                 }
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                var (written, complete) = Copy(entry, path, Math.Min(MaxEntryBytes, MaxTotalBytes - total));
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The archive's fault (a name that is a file and a folder both, a name too long), not the server's: said, not a 500.
+                    return (null, $"The archive's entry '{entry.FullName}' cannot be unpacked as it is named (a file and a folder of one name, or a name too long for a file); nothing was run.");
+                }
                 if (!complete)
                     return (null, total + written > MaxTotalBytes
                         ? $"The archive unpacks to more than {MaxTotalBytes / (1024 * 1024)} MB in all; a candidate catalogue is smaller."
@@ -68,6 +72,18 @@ public static class CandidateArchive
         if (name.Contains('\0', StringComparison.Ordinal)) return "holds a NUL character";
         if (name.Split('/').Any(part => part == "..")) return "climbs out of its folder ('..')";
         return null;
+    }
+
+    /// <summary>Writes a folder entry, or a file entry with its folders (see <see cref="Copy"/>).</summary>
+    private static (long Written, bool Complete) Unpack(ZipArchiveEntry entry, string name, string path, long limit)
+    {
+        if (name.EndsWith('/'))
+        {
+            Directory.CreateDirectory(path);
+            return (0, true);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Copy(entry, path, limit);
     }
 
     /// <summary>Copies the entry, counting the bytes it unpacks to; stops, incomplete, as soon as they pass the limit.</summary>

@@ -87,6 +87,23 @@ public sealed class CandidateArchiveTests : IDisposable
         Assert.Contains(reason, problem, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Names the file system cannot take as written — a file where a later entry needs a folder, a folder where a later
+    /// entry is a file, a name longer than a file name may be — are a sentence for the analyst, not an exception (a 500).
+    /// </summary>
+    [Theory]
+    [InlineData("policies/a", "policies/a/policy.yaml")]
+    [InlineData("policies/a/", "policies/a")]
+    [InlineData("policies/a/policy.yaml", "policies/a/policy.yaml/b.yaml")]
+    [InlineData("policies/a/policy.yaml", "policies/LONG/x.yaml")]
+    public void EntriesTheFileSystemCannotHoldAsNamed_AreRefusedSayingSo(string first, string second)
+    {
+        second = second.Replace("LONG", new string('n', 300), StringComparison.Ordinal);
+        var (root, problem) = CandidateArchive.Extract(Zip(File(first), File(second)), Into);
+        Assert.Null(root);
+        Assert.Contains("cannot be unpacked as it is named", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AFileThatIsNotAZip_IsRefusedSayingSo()
     {

@@ -55,6 +55,15 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
         Assert.Contains("nested more than 64 levels deep", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnEntryUnderAFile_IsRefusedOnThePage_NotA500()
+    {
+        var (status, page, _) = await UploadAsync(Archive(PolicyWith(Condition), (PolicyFile + "/more.yaml", "x: 1\n")));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("cannot be unpacked as it is named", page, StringComparison.Ordinal);
+    }
+
     /// <summary>The fixture catalogue as a zip, its policy's first age condition replaced by <paramref name="policy"/>'s.</summary>
     private static byte[] Archive(string policy, params (string Name, string? Text)[] extra)
     {
