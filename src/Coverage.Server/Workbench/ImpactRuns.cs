@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Coverage.Cases.Impact;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
+using Coverage.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Coverage.Server.Workbench;
@@ -18,6 +19,9 @@ public sealed partial class ImpactRuns(
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ConcurrentDictionary<Guid, ImpactRun> _runs = new();
+
+    /// <summary>The most of one catalogue problem the page repeats.</summary>
+    public const int MaxProblemLength = 1_000;
 
     /// <summary>The folder the candidates are read from.</summary>
     public string CandidatesPath => Path.GetFullPath(options.Value.CandidatesPath ?? "catalogues");
@@ -85,7 +89,8 @@ public sealed partial class ImpactRuns(
             if (catalogue is null)
             {
                 _oneAtATime.Release();
-                return (null, $"The candidate catalogue {candidate} is invalid: {string.Join("; ", errors.Take(5))}{(errors.Count > 5 ? $" (and {errors.Count - 5} more)" : "")}");
+                // Each problem quoted in part: the loader names the value it refuses, and an upload's value may be megabytes long.
+                return (null, $"The candidate catalogue {candidate} is invalid: {string.Join("; ", errors.Take(5).Select(e => Bounded.Text(e, MaxProblemLength)))}{(errors.Count > 5 ? $" (and {errors.Count - 5} more)" : "")}");
             }
             var runner = new ImpactRunner(baseline, new Evaluator(catalogue, time));
             var report = new ImpactReport(new ImpactCatalogue("the server's catalogue", baseline.Catalogue.Digest), new ImpactCatalogue(candidate, catalogue.Digest), "the cases of the store");

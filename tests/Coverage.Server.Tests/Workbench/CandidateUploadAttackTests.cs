@@ -56,6 +56,18 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     }
 
     [Fact]
+    public async Task AHugeScalar_IsNamedInTheProblem_OnlyInPart()
+    {
+        // 4 MB of one fact name (a few KB zipped): the loader quotes it in its error, the page must not repeat it whole.
+        var (status, page, _) = await UploadAsync(Archive(PolicyWith($"when: {{ fact: {new string('a', 4 * 1024 * 1024)}, atLeast: 70 }}")));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("is invalid", page, StringComparison.Ordinal);
+        Assert.Contains("more characters", page, StringComparison.Ordinal);
+        Assert.True(page.Length < 64 * 1024, $"the page holds {page.Length:N0} characters");
+    }
+
+    [Fact]
     public async Task AnEntryUnderAFile_IsRefusedOnThePage_NotA500()
     {
         var (status, page, _) = await UploadAsync(Archive(PolicyWith(Condition), (PolicyFile + "/more.yaml", "x: 1\n")));
