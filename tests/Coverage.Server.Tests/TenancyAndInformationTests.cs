@@ -76,6 +76,21 @@ public abstract class TenancyAndInformationTests<TStorage> : IClassFixture<TStor
         Assert.Equal("pending-information", unchanged.Str("status"));
     }
 
+    /// <summary>The routes of issue 18 and the FHIR audit search answer another organisation's case as a missing one too.</summary>
+    [Fact]
+    public async Task AnotherOrganisationsCase_IsNotFound_ForAppealsNoticesAndTheAuditEventSearch()
+    {
+        var caseId = await Created(_portalA, Request("unlisted-without-description.json", Api.NewId()));
+        const string appeal = """{"filedBy":"provider","reason":"The member needs it."}""";
+
+        Assert.NotEqual(HttpStatusCode.NotFound, (await Api.Post(_portalA, $"/api/v1/cases/{caseId}/appeals", appeal)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Post(_portalB, $"/api/v1/cases/{caseId}/appeals", appeal)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Get(_portalB, $"/api/v1/cases/{caseId}/appeal-notice")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Get(_portalB, $"/api/v1/cases/{caseId}/appeal-notice?format=pdf")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.Get(_portalB, $"/fhir/AuditEvent?entity={caseId}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(_portalA, $"/fhir/AuditEvent?entity={caseId}")).Status);
+    }
+
     [Fact]
     public async Task Lists_ShowASubmitterOnlyItsOwnCases_AndPayerStaffAll()
     {
