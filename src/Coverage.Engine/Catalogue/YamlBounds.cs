@@ -19,6 +19,16 @@ internal static class YamlBounds
     /// <summary>Nodes of one file, aliases counted as what they name: a 10 MB file of short values is about as many.</summary>
     public const long MaxNodes = 2_000_000;
 
+    /// <summary>
+    /// Aliases may make a file at most this many times the nodes it writes (beyond <see cref="AliasAllowance"/>): a
+    /// policy repeats a statement or two, a bomb multiplies. Without it one upload of a thousand small policy files, each
+    /// just under <see cref="MaxNodes"/>, would still be billions of nodes to walk.
+    /// </summary>
+    public const int AliasFactor = 10;
+
+    /// <summary>Nodes aliases may add to any file, however small.</summary>
+    public const long AliasAllowance = 10_000;
+
     /// <summary>Why the text would build too much, and where; null when it is within the bounds.</summary>
     public static (string Reason, Mark At)? Check(string text)
     {
@@ -26,10 +36,13 @@ internal static class YamlBounds
         var sizes = new Dictionary<AnchorName, (long Nodes, int Height)>();
         // Each open mapping or sequence: its anchor, the nodes counted before it began, the height of its deepest child.
         var open = new List<(AnchorName Anchor, long Before, int Height)>();
-        long counted = 0;
+        long counted = 0, written = 0;
+        Mark firstAlias = default;
+        var aliased = false;
         while (parser.MoveNext())
         {
             var current = parser.Current!;
+            if (current is NodeEvent or AnchorAlias) written++;
             AnchorName anchor;
             long nodes;
             int height;
@@ -52,6 +65,7 @@ internal static class YamlBounds
                 case AnchorAlias alias:
                     // An unknown anchor is the deserializer's error to report; here it is one node.
                     anchor = AnchorName.Empty;
+                    if (!aliased) (firstAlias, aliased) = (current.Start, true);
                     (nodes, height) = sizes.GetValueOrDefault(alias.Value, (1, 1));
                     if (open.Count + height > MaxDepth) return ($"the alias *{alias.Value} makes it nested more than {MaxDepth} levels deep", current.Start);
                     counted += nodes;
@@ -64,6 +78,8 @@ internal static class YamlBounds
             if (!anchor.IsEmpty) sizes[anchor] = (nodes, height);
             if (open.Count > 0 && open[^1].Height < height) open[^1] = open[^1] with { Height = height };
         }
+        if (counted > AliasAllowance && counted > AliasFactor * written)
+            return ($"its aliases make its {written:N0} values {counted:N0} once read as what they name (more than {AliasFactor} times as many)", firstAlias);
         return null;
     }
 }

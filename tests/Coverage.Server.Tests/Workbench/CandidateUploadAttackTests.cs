@@ -43,6 +43,23 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
         Assert.Equal(HttpStatusCode.OK, (await anyone.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>
+    /// A smaller bomb, far below the bound on one file's nodes (2^16 conditions), is refused as well: aliases may not
+    /// multiply a file, or an archive of a thousand such policies would still be billions of nodes to walk.
+    /// </summary>
+    [Fact]
+    public async Task AliasesThatMultiplyAFile_AreRefused_EvenBelowTheBoundOnItsNodes()
+    {
+        var bomb = new StringBuilder("when: { allOf: [ &w0 { fact: ageYears, atLeast: 70 }");
+        for (var i = 1; i <= 16; i++) bomb.Append($", &w{i} {{ allOf: [ *w{i - 1}, *w{i - 1} ] }}");
+        bomb.Append(" ] }");
+
+        var (status, page, _) = await UploadAsync(Archive(PolicyWith(bomb.ToString())));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("more than 10 times as many", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task YamlNestedDeeperThanAnyPolicy_IsRefused_AndTheServerGoesOn()
     {
