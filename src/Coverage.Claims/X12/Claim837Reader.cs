@@ -6,7 +6,7 @@ namespace Coverage.Claims.X12;
 /// <summary>
 /// Reads the claims of X12 837 professional files (005010X222A1) as a stream of records, in file order, with
 /// bounded memory: the records of one transaction set are held until its SE shows the set arrived whole (at most
-/// <see cref="MaxClaimsPerTransaction"/> claims). Several interchanges, functional groups and transaction sets
+/// <see cref="MaxClaimsPerTransaction"/> claims and <see cref="MaxHeldRecords"/> records). Several interchanges, functional groups and transaction sets
 /// per file are read; the envelopes are checked (SE01 segment count, ST02/SE02, GS06/GE02, ISA13/IEA02, GE01 and
 /// IEA01 counts) and each problem becomes a rejected record of its own, positioned at its segment. A transaction
 /// set that does not close exactly (no SE: the file was cut off, or the next ISA, GS or ST came first; or an SE
@@ -32,6 +32,13 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
     /// claims of a larger set are rejected, naming the limit, rather than held without bound.
     /// </summary>
     public const int MaxClaimsPerTransaction = 10_000;
+
+    /// <summary>
+    /// The records of one transaction set held until its SE, claims and rejected records alike: every malformed
+    /// segment outside a claim is a rejected record of its own, so a set of millions of them (a few bytes each)
+    /// must not be held either. Beyond this many the set is released as it is read, its claims rejected.
+    /// </summary>
+    public const int MaxHeldRecords = 2 * MaxClaimsPerTransaction;
 
     public IEnumerable<ClaimRecord> Read()
     {
@@ -313,11 +320,15 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
                 Output.Enqueue(record);
                 return;
             }
-            if (!record.IsRejected && st.TooLarge is null && ++st.Claims > MaxClaimsPerTransaction)
+            if (st.TooLarge is null)
             {
-                st.TooLarge = $"transaction set {st.Control} (ST at segment {st.Segment}) holds more than {MaxClaimsPerTransaction:N0} claims, more than are " +
-                    "held until its SE shows it whole (the guide recommends at most 5,000 claims a set); split it into smaller sets";
-                Release(st, st.TooLarge);
+                if (!record.IsRejected && ++st.Claims > MaxClaimsPerTransaction)
+                    st.TooLarge = $"transaction set {st.Control} (ST at segment {st.Segment}) holds more than {MaxClaimsPerTransaction:N0} claims, more than are " +
+                        "held until its SE shows it whole (the guide recommends at most 5,000 claims a set); split it into smaller sets";
+                else if (st.Held.Count >= MaxHeldRecords)
+                    st.TooLarge = $"transaction set {st.Control} (ST at segment {st.Segment}) holds more than {MaxHeldRecords:N0} records (claims and " +
+                        "rejected records), more than are held until its SE shows it whole; it cannot be decided as a whole";
+                if (st.TooLarge is not null) Release(st, st.TooLarge);
             }
             if (st.TooLarge is not null) Output.Enqueue(Refused(record, st.TooLarge));
             else st.Held.Add(record);

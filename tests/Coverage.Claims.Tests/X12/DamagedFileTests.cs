@@ -158,4 +158,36 @@ public class DamagedFileTests
         Assert.Equal(claims.Length, records.Count);
         Assert.All(records, r => Assert.Contains("holds more than 10,000 claims", Assert.Single(r.Errors).Message, StringComparison.Ordinal));
     }
+    [Fact]
+    public void ATransactionSetOfMoreRejectedRecordsThanAreHeld_IsReleasedAsItIsRead_NotHeldUntilItsSe()
+    {
+        // Every malformed segment outside a claim is a rejected record of its own: 210 MB of "N@~" in one set took
+        // 15 GB when they were all held until the SE. Past the limit the records come out as the set is read.
+        var malformed = string.Concat(Enumerable.Repeat("N@~", 3 * Claim837Reader.MaxHeldRecords));
+        var text = Interchange("000000001", Group("1", Transaction("0001", malformed, Provider, Subscriber(), Claim("AFTER"))));
+        var input = new ConsumedReader(text);
+
+        using (var records = new Claim837Reader(input).Read().GetEnumerator())
+        {
+            Assert.True(records.MoveNext());
+            Assert.True(input.Consumed < text.IndexOf("CLM*AFTER", StringComparison.Ordinal), $"the first record came after {input.Consumed} of {text.Length} characters");
+        }
+        var all = Read(text);
+        Assert.Equal(3 * Claim837Reader.MaxHeldRecords, all.Count(r => r.Errors[0].Message.Contains("'N@' is not a segment id", StringComparison.Ordinal)));
+        var after = Assert.Single(all, r => r.ClaimId == "AFTER");
+        Assert.Contains("holds more than 20,000 records", Assert.Single(after.Errors).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Counts how much of its text has been read.</summary>
+    private sealed class ConsumedReader(string text) : StringReader(text)
+    {
+        public long Consumed { get; private set; }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var read = base.Read(buffer, index, count);
+            Consumed += read;
+            return read;
+        }
+    }
 }
