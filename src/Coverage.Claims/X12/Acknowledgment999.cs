@@ -114,7 +114,7 @@ public static class Acknowledgment999
         var elements = new List<ElementError>();
         if (segment.Error is not null)
             for (var i = 1; i < segment.Elements.Count; i++)
-                if (segment.Elements[i].Any(c => char.IsControl(c) && !(segment.Delimiters is { } d && (c == d.Component || c == d.Repetition))))
+                if (segment.Elements[i].Any(c => char.IsControl(c) && !(segment.Delimiters is { } d && d.IsInsideSegment(c))))
                     elements.Add(new ElementError(i, "6")); // invalid character in data element
         foreach (var error in errors)
         {

@@ -9,6 +9,13 @@ public sealed record X12Delimiters(char Element, char Component, char Repetition
 {
     /// <summary>The usual ones: * : ^ ~.</summary>
     public static X12Delimiters Default { get; } = new('*', ':', '^', '~');
+
+    /// <summary>
+    /// A delimiter that may stand inside a segment: the element, component or repetition separator. An interchange
+    /// without a repetition separator (ISA11 the letter U before 00501) has '\0' there, which must not let a NUL
+    /// byte pass as a delimiter: a value holding one cannot be read exactly.
+    /// </summary>
+    public bool IsInsideSegment(char ch) => ch == Element || ch == Component || (ch == Repetition && Repetition != '\0');
 }
 
 /// <summary>

@@ -144,7 +144,7 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
             var i = from + found;
             var ch = span[i];
             from = i + 1;
-            if (ch == d.Element || ch == d.Component || ch == d.Repetition) continue;
+            if (d.IsInsideSegment(ch)) continue;
             var element = 0;
             for (var j = 0; j < _count && _ends[j] < i; j++) element++;
             return string.Create(CultureInfo.InvariantCulture,

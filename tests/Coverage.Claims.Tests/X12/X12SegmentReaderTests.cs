@@ -140,6 +140,18 @@ public class X12SegmentReaderTests
     }
 
     [Fact]
+    public void Read_NulInAnElement_WhenIsa11IsNotARepetitionSeparator_IsStillAControlCharacter()
+    {
+        // ISA11 'U' (the standards identifier before 00501) is no separator; the reader records none as '\0', and that
+        // must not let a NUL byte through: REF*F8 "ORIG\0 1" reached the adjustments CSV's original_claim.
+        var isa = X12Text.Isa().Replace("*^*00501*", "*U*00501*", StringComparison.Ordinal);
+        var segments = Segments(isa + "REF*F8*ORIG\01~IEA*0*000000001~");
+
+        var reference = Assert.Single(segments, s => s.Id == "REF");
+        Assert.Equal("REF02 holds a control character (U+0000); a value with one cannot be read exactly", reference.Error);
+    }
+
+    [Fact]
     public void Read_EmptySegment_SaysSo()
     {
         var segments = Segments(X12Text.File(X12Text.Subscriber(), "CLM*C1*1~~"));
