@@ -72,6 +72,11 @@ public sealed class RequestNdjsonReader(Stream input, int maxLineBytes = Request
         {
             // Malformed JSON: the engine's reader says what is wrong with it.
         }
+        catch (InvalidOperationException)
+        {
+            // An id that is not valid UTF-8 cannot be read as text (GetString throws): the record has no id, and the
+            // engine's reader rejects its JSON; one bad line must not stop the batch.
+        }
         return null;
     }
 }

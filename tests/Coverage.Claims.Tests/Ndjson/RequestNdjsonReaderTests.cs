@@ -36,6 +36,25 @@ public class RequestNdjsonReaderTests
     }
 
     [Fact]
+    public void Read_InvalidUtf8InTheRequestId_IsRejectedAtItsLine_AndReadingGoesOn()
+    {
+        // Reading the id of "R\xFF1" threw (the JSON reader cannot transcode it) and stopped the whole batch.
+        var bad = Encoding.UTF8.GetBytes(Request).AsSpan().ToArray();
+        bad[Request.IndexOf("R1", StringComparison.Ordinal) + 1] = 0xFF;
+        var text = bad.Concat("\n"u8.ToArray()).Concat(Encoding.UTF8.GetBytes(Request.Replace("R1", "R2", StringComparison.Ordinal))).ToArray();
+
+        var records = new RequestNdjsonReader(new MemoryStream(text)).Read().ToList();
+
+        Assert.Equal(2, records.Count);
+        Assert.Null(records[0].ClaimId);
+        var (request, errors) = records[0].Validate(TestCatalogue.Catalogue);
+        Assert.Null(request);
+        Assert.Equal(RecordPosition.Line(1), Assert.Single(errors).Position);
+        Assert.Equal("R2", records[1].ClaimId);
+        Assert.NotNull(records[1].Validate(TestCatalogue.Catalogue).Request);
+    }
+
+    [Fact]
     public void Read_InvalidRequest_KeepsItsIdAndNamesTheField()
     {
         var record = Assert.Single(Read(Request.Replace("2026-05-04", "2026-13-40", StringComparison.Ordinal)));
