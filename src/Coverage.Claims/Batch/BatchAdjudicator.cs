@@ -119,8 +119,8 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
 
     private IEnumerable<ClaimRecord> Records(Stream stream) => options.Format switch
     {
-        ClaimFileFormat.X12 => new Claim837Reader(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), options.PlanMap).Read(),
-        ClaimFileFormat.Csv => new ClaimCsvReader(new StreamReader(stream, Encoding.UTF8, true, 1 << 16)).Read(),
+        ClaimFileFormat.X12 => new Claim837Reader(ClaimFileText.Reader(stream), options.PlanMap).Read(),
+        ClaimFileFormat.Csv => new ClaimCsvReader(ClaimFileText.Reader(stream)).Read(),
         ClaimFileFormat.Ndjson => new RequestNdjsonReader(stream).Read(),
         _ => throw new InvalidOperationException($"Unknown format {options.Format}."),
     };

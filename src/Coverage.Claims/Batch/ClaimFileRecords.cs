@@ -1,4 +1,3 @@
-using System.Text;
 using Coverage.Claims.Csv;
 using Coverage.Claims.Ndjson;
 using Coverage.Claims.X12;
@@ -21,8 +20,8 @@ public static class ClaimFileRecords
         using var stream = new CountingStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), progress);
         var records = format switch
         {
-            ClaimFileFormat.X12 => new Claim837Reader(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), plans).Read(),
-            ClaimFileFormat.Csv => new ClaimCsvReader(new StreamReader(stream, Encoding.UTF8, true, 1 << 16)).Read(),
+            ClaimFileFormat.X12 => new Claim837Reader(ClaimFileText.Reader(stream), plans).Read(),
+            ClaimFileFormat.Csv => new ClaimCsvReader(ClaimFileText.Reader(stream)).Read(),
             ClaimFileFormat.Ndjson => new RequestNdjsonReader(stream).Read(),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };

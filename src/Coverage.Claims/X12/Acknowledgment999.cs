@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Coverage.Engine.Catalogue;
 
 namespace Coverage.Claims.X12;
@@ -26,7 +25,7 @@ public static class Acknowledgment999
         // Pass 1: every claim's errors, by the segment each was found at; and which claims were decided.
         var errors = new Dictionary<long, List<RecordError>>();
         var claims = new List<(long Segment, bool Decided)>();
-        using (var reader = new StreamReader(inputPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        using (var reader = new StreamReader(inputPath, ClaimFileText.Encoding, detectEncodingFromByteOrderMarks: true))
         {
             foreach (var record in new Claim837Reader(reader, planMap).Read())
             {
@@ -45,7 +44,7 @@ public static class Acknowledgment999
         Interchange? interchange = null;
         Group? group = null;
         TransactionSet? set = null;
-        using (var reader = new StreamReader(inputPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        using (var reader = new StreamReader(inputPath, ClaimFileText.Encoding, detectEncodingFromByteOrderMarks: true))
         {
             foreach (var segment in new X12SegmentReader(reader).ReadSegments())
             {
