@@ -58,6 +58,18 @@ internal static class AdjudicateCommand
         return command;
     }
 
+    /// <summary>
+    /// The file a path names, through a symbolic link: an output linked to the input is the input, and writing it
+    /// would truncate the file being read.
+    /// </summary>
+    private static string TruePath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        // An output not yet written is no link (resolving a path that does not exist throws).
+        var file = new FileInfo(full);
+        return file.LinkTarget is null ? full : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+    }
+
     private sealed record Request(
         string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue,
         bool AdjudicateEncounters, string? Acknowledgment);
@@ -71,8 +83,8 @@ internal static class AdjudicateCommand
         if (format is null) return Usage(stderr, $"the input '{request.Input}' cannot be read as a claim file: {problem}");
         if (request.Workers is < 1) return Usage(stderr, "--workers must be at least 1");
         if (request.Acknowledgment is not null && format != ClaimFileFormat.X12) return Usage(stderr, "--ack writes an X12 999, which acknowledges X12 input only");
-        var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(Path.GetFullPath).ToList();
-        if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(Path.GetFullPath(request.Input), StringComparer.Ordinal))
+        var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(TruePath).ToList();
+        if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(TruePath(request.Input), StringComparer.Ordinal))
             return Usage(stderr, "the results, adjustments and errors files must be three different files, none of them the input");
 
         var (catalogue, catalogueErrors) = CatalogueLoader.TryLoad(CatalogueLocator.Resolve(request.Catalogue));

@@ -242,6 +242,22 @@ public sealed class AdjudicateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Adjudicate_AnOutputThatIsASymlinkToTheInput_IsAUsageError_AndTheInputIsKept()
+    {
+        // The paths differ, the file is the same: --adjustments through a link truncated the input it was reading.
+        var input = File("claims.837");
+        System.IO.File.Copy(CliRunner.Sample("claims-small.837"), input);
+        var before = System.IO.File.ReadAllBytes(input);
+        System.IO.File.CreateSymbolicLink(File("adjustments.csv"), input);
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--adjustments", File("adjustments.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("three different files", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(input));
+    }
+
+    [Fact]
     public void Adjudicate_ResumeOfAnotherInput_IsAUsageError()
     {
         CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.csv"), "--out", File("results.ndjson"));
