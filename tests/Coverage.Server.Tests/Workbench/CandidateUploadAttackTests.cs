@@ -25,15 +25,19 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     private const string PolicyFile = "policies/0540-ablative-breast/policy.yaml";
     private const string Condition = "when: { fact: ageYears, atLeast: 70 }";
 
+    /// <summary>A condition whose <paramref name="levels"/> anchors each name the one before twice: 2^levels conditions.</summary>
+    private static string AliasBomb(int levels)
+    {
+        var bomb = new StringBuilder("when: { allOf: [ &w0 { fact: ageYears, atLeast: 70 }");
+        for (var i = 1; i <= levels; i++) bomb.Append($", &w{i} {{ allOf: [ *w{i - 1}, *w{i - 1} ] }}");
+        return bomb.Append(" ] }").ToString();
+    }
+
     [Fact]
     public async Task AnAliasBomb_IsRefusedQuickly_SayingTheFileIsTooLarge()
     {
         // 40 anchors, each naming the one before twice: 2^40 conditions for the loader to walk, in 1 KB of YAML.
-        var bomb = new StringBuilder("when: { allOf: [ &w0 { fact: ageYears, atLeast: 70 }");
-        for (var i = 1; i <= 40; i++) bomb.Append($", &w{i} {{ allOf: [ *w{i - 1}, *w{i - 1} ] }}");
-        bomb.Append(" ] }");
-
-        var (status, page, took) = await UploadAsync(Archive(PolicyWith(bomb.ToString())));
+        var (status, page, took) = await UploadAsync(Archive(PolicyWith(AliasBomb(40))));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("too large to read", page, StringComparison.Ordinal);
@@ -50,11 +54,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     [Fact]
     public async Task AliasesThatMultiplyAFile_AreRefused_EvenBelowTheBoundOnItsNodes()
     {
-        var bomb = new StringBuilder("when: { allOf: [ &w0 { fact: ageYears, atLeast: 70 }");
-        for (var i = 1; i <= 16; i++) bomb.Append($", &w{i} {{ allOf: [ *w{i - 1}, *w{i - 1} ] }}");
-        bomb.Append(" ] }");
-
-        var (status, page, _) = await UploadAsync(Archive(PolicyWith(bomb.ToString())));
+        var (status, page, _) = await UploadAsync(Archive(PolicyWith(AliasBomb(16))));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("more than 10 times as many", page, StringComparison.Ordinal);
