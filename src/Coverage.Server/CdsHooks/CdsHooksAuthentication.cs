@@ -92,6 +92,11 @@ public sealed partial class CdsHooksAuthenticator(
         }
         if (!AsymmetricAlgorithms.Contains(token.Alg, StringComparer.Ordinal))
             return TokenCheck.Fail("algorithm", $"alg '{Bounded.Text(token.Alg, 16)}' is not accepted: the token must be signed with the client's private key (RS/ES/PS)");
+        // CDS Hooks 2.0 fixes the header's typ at "JWT". A token that names another type (an OAuth access token,
+        // "at+jwt", or a logout or ID token) was made for something else and is not a CDS client's assertion, whatever
+        // else it carries. A token without typ is still read: RFC 7519 makes the header optional, and its aud decides.
+        if (!string.IsNullOrEmpty(token.Typ) && !string.Equals(token.Typ, "JWT", StringComparison.OrdinalIgnoreCase))
+            return TokenCheck.Fail("type", $"typ '{Bounded.Text(token.Typ, 32)}' is not accepted: a CDS client's token is typ JWT");
         var issuer = options.Issuers.FirstOrDefault(i => i.Issuer == token.Issuer);
         if (issuer is null) return TokenCheck.Fail("issuer", $"issuer '{Bounded.Text(token.Issuer, 64)}' is not on the allow-list");
 

@@ -173,6 +173,8 @@ public sealed class TokenForgeryAttackTests : IAsyncLifetime
         yield return ("no iss", Jwt(Header("cds-key", typ: "JWT"), With(good, "iss", null), Rs256(CdsKey)));
         yield return ("wrong iss", Jwt(Header("cds-key", typ: "JWT"), With(good, "iss", "https://ehr.attacker.test"), Rs256(CdsKey)));
         yield return ("no jti", Jwt(Header("cds-key", typ: "JWT"), With(good, "jti", null), Rs256(CdsKey)));
+        yield return ("the client's own claims and key, typ of an access token", Jwt(Header("cds-key", typ: "at+jwt"), good, Rs256(CdsKey)));
+        yield return ("the client's own claims and key, typ of a logout token", Jwt(Header("cds-key", typ: "logout+jwt"), good, Rs256(CdsKey)));
         yield return ("API access token", Jwt(Header("api-key"), ApiPayload("coverage/cases.read coverage/cases.write"), Rs256(ApiKey)));
         yield return ("API access token with the service as audience", Jwt(Header("api-key"), ApiPayload(audience: CdsAudience), Rs256(ApiKey)));
     }
@@ -212,6 +214,18 @@ public sealed class TokenForgeryAttackTests : IAsyncLifetime
         }
 
         Assert.True(accepted.Count == 0, "not refused: " + string.Join("; ", accepted));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("JWT")]
+    [InlineData("jwt")]
+    public async Task ACdsTokenWithoutTypOrTypJwt_IsAccepted(string? typ)
+    {
+        // RFC 7519 makes typ optional; CDS Hooks fixes it at JWT when sent (media types compare case-insensitively).
+        var header = new Dictionary<string, object?> { ["alg"] = "RS256", ["typ"] = typ, ["kid"] = "cds-key" };
+        var (status, body, _) = await _server.SendAsync(HttpMethod.Post, CdsPath, Jwt(header, CdsPayload(), Rs256(CdsKey)), OrderSign);
+        Assert.True(status == HttpStatusCode.OK, body);
     }
 
     [Fact]
