@@ -14,15 +14,22 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
 {
     public DateTime Now() => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Subscriptions with a notification due now and no live lease, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Subscriptions with a notification due now and no live lease, at most <paramref name="limit"/>: those whose
+    /// oldest due notification has waited longest first, so that with more due than the limit none waits behind the
+    /// others for ever (and the database is not left to pick an arbitrary few).
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> DueAsync(int limit, CancellationToken cancellationToken)
     {
         var now = Now();
         return await db.Set<SubscriptionDeliveryRecord>().AsNoTracking()
             .Where(d => d.State == SubscriptionStates.Pending && d.NextAttemptAt <= now)
-            .Join(db.Set<PasSubscriptionRecord>(), d => d.SubscriptionId, s => s.Id, (d, s) => s)
-            .Where(s => s.LeaseUntil == null || s.LeaseUntil < now)
-            .Select(s => s.Id).Distinct().Take(limit).ToListAsync(cancellationToken);
+            .Join(db.Set<PasSubscriptionRecord>(), d => d.SubscriptionId, s => s.Id, (d, s) => new { s.Id, s.LeaseUntil, d.NextAttemptAt })
+            .Where(x => x.LeaseUntil == null || x.LeaseUntil < now)
+            .GroupBy(x => x.Id)
+            .Select(g => new { Id = g.Key, Oldest = g.Min(x => x.NextAttemptAt) })
+            .OrderBy(x => x.Oldest).ThenBy(x => x.Id)
+            .Select(x => x.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -38,6 +45,7 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
             .Where(s => s.Status == SubscriptionStates.Active && s.DeletedAt == null && s.HeartbeatSeconds != null
                 && s.NextHeartbeatAt != null && s.NextHeartbeatAt <= now && (s.End == null || s.End > now))
             .Where(s => !db.Set<SubscriptionDeliveryRecord>().Any(d => d.SubscriptionId == s.Id && d.State == SubscriptionStates.Pending))
+            .OrderBy(s => s.NextHeartbeatAt).ThenBy(s => s.Id) // the longest overdue first, as deliveries are
             .Select(s => new { s.Id, Period = s.HeartbeatSeconds!.Value, Due = s.NextHeartbeatAt })
             .Take(limit).ToListAsync(cancellationToken);
         var enqueued = 0;
