@@ -39,4 +39,18 @@ public sealed class CoverageApp(Storage storage, FakeTimeProvider clock, Action<
     public static string RepositoryRoot => Coverage.Testing.RepositoryRoot.Path;
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "samples", name));
+
+    /// <summary>Works on the server's database directly, with a context of its own scope (rows a test sets up or checks).</summary>
+    public async Task<T> WithDbAsync<T>(Func<Coverage.Store.CoverageDbContext, Task<T>> work)
+    {
+        using var scope = Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<Coverage.Store.CoverageDbContext>());
+    }
+
+    /// <inheritdoc cref="WithDbAsync{T}"/>
+    public Task WithDbAsync(Func<Coverage.Store.CoverageDbContext, Task> work) => WithDbAsync(async db =>
+    {
+        await work(db);
+        return true;
+    });
 }

@@ -37,7 +37,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
             ApiTokens.Configure(builder);
             if (!background) builder.UseSetting("Retention:Enabled", "false"); // the test runs the purge itself
         });
-        WithDb(app, db => db.Set<MaintenanceLeaseRecord>().ExecuteDeleteAsync()).GetAwaiter().GetResult();
+        app.WithDbAsync(db => db.Set<MaintenanceLeaseRecord>().ExecuteDeleteAsync()).GetAwaiter().GetResult();
         return app;
     }
 
@@ -59,7 +59,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         var t0 = clock.GetUtcNow().UtcDateTime;
         var live = Subscription(t0, deleted: null);
         var gone = Subscription(t0, deleted: t0);
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.AddRange(live, gone);
             db.AddRange(
@@ -72,21 +72,21 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         });
         clock.Advance(TimeSpan.FromDays(400));
         var now = clock.GetUtcNow().UtcDateTime;
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.AddRange(
                 Delivery(live.Id, SubscriptionStates.EventNotification, SubscriptionStates.Delivered, now.AddDays(-89), decided, 3),
                 Delivery(live.Id, SubscriptionStates.Heartbeat, SubscriptionStates.Delivered, now.AddHours(-20)));
             await db.SaveChangesAsync();
         });
-        var auditBefore = await WithDb(app, db => db.AuditEvents.CountAsync(a => a.CaseId == decided));
+        var auditBefore = await app.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.CaseId == decided));
 
         var purge = app.Services.GetRequiredService<RetentionPurgeService>();
         var run = await purge.RunIfDueAsync(CancellationToken.None);
 
         Assert.NotNull(run);
         Assert.Equal((2, 2, 1, 1), (run.EventNotifications, run.OtherNotifications, run.PasRequestBundles, run.DeletedSubscriptions));
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             var left = await db.Set<SubscriptionDeliveryRecord>().Where(d => d.SubscriptionId == live.Id).OrderBy(d => d.Id).Select(d => new { d.Kind, d.State, d.EventNumber }).ToListAsync();
             Assert.Equal(
@@ -118,7 +118,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         var again = await purge.RunIfDueAsync(CancellationToken.None);
         Assert.Equal(0, again!.Total);
         var later = clock.GetUtcNow().UtcDateTime;
-        Assert.False(await WithDb(app, db => db.AuditEvents.AnyAsync(a => a.Subject == RetentionPurge.AuditSubject && a.At > now && a.At <= later)));
+        Assert.False(await app.WithDbAsync(db => db.AuditEvents.AnyAsync(a => a.Subject == RetentionPurge.AuditSubject && a.At > now && a.At <= later)));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         var t0 = clock.GetUtcNow().UtcDateTime;
         var subscription = Subscription(t0, deleted: null);
         var heartbeat = Delivery(subscription.Id, SubscriptionStates.Heartbeat, SubscriptionStates.Delivered, t0);
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.AddRange(subscription, heartbeat);
             await db.SaveChangesAsync();
@@ -155,7 +155,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
 
         clock.Advance(TimeSpan.FromHours(25));
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await WithDb(app, db => db.Set<SubscriptionDeliveryRecord>().AnyAsync(d => d.Id == heartbeat.Id)))
+        while (await app.WithDbAsync(db => db.Set<SubscriptionDeliveryRecord>().AnyAsync(d => d.Id == heartbeat.Id)))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The background purge did not remove the day-old heartbeat.");
             await Task.Delay(50);
@@ -175,7 +175,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         using var app = App(clock);
         var now = clock.GetUtcNow().UtcDateTime;
         var subscription = Subscription(now, deleted: null);
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.Add(subscription);
             await db.SaveChangesAsync();
@@ -188,7 +188,7 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         watch.Stop();
 
         Assert.Equal(rows, run!.OtherNotifications);
-        Assert.Equal(1000, await WithDb(app, db => db.Set<SubscriptionDeliveryRecord>().CountAsync(d => d.SubscriptionId == subscription.Id)));
+        Assert.Equal(1000, await app.WithDbAsync(db => db.Set<SubscriptionDeliveryRecord>().CountAsync(d => d.SubscriptionId == subscription.Id)));
         Console.WriteLine($"Retention purge ({_storage.Provider}): {rows} rows in {watch.Elapsed.TotalSeconds:0.00} s.");
     }
 
@@ -240,18 +240,6 @@ public abstract class RetentionTests<TStorage> : IClassFixture<TStorage> where T
         CaseId = caseId, EventNumber = number,
         Attempts = state == SubscriptionStates.Pending ? 0 : 1, DeliveredAt = state == SubscriptionStates.Delivered ? at : null,
     };
-
-    private static async Task<T> WithDb<T>(CoverageApp app, Func<CoverageDbContext, Task<T>> work)
-    {
-        using var scope = app.Services.CreateScope();
-        return await work(scope.ServiceProvider.GetRequiredService<CoverageDbContext>());
-    }
-
-    private static Task<bool> WithDb(CoverageApp app, Func<CoverageDbContext, Task> work) => WithDb(app, async db =>
-    {
-        await work(db);
-        return true;
-    });
 }
 
 public sealed class SqliteRetentionTests(SqliteStorage storage) : RetentionTests<SqliteStorage>(storage);

@@ -1,7 +1,6 @@
 using Coverage.Store;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Task = System.Threading.Tasks.Task;
 
@@ -26,7 +25,7 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
     {
         using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start));
         var (first, second, third, leased) = (Subscription(), Subscription(), Subscription(), Subscription(leasedUntil: Ahead.AddMinutes(5)));
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.AddRange(first, second, third, leased);
             db.AddRange(
@@ -39,8 +38,8 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
             await db.SaveChangesAsync();
         });
 
-        var two = await WithDb(app, db => Deliveries(db).DueAsync(2, CancellationToken.None));
-        var all = await WithDb(app, db => Deliveries(db).DueAsync(10, CancellationToken.None));
+        var two = await app.WithDbAsync(db => Deliveries(db).DueAsync(2, CancellationToken.None));
+        var all = await app.WithDbAsync(db => Deliveries(db).DueAsync(10, CancellationToken.None));
 
         // The class's other test leaves a heartbeat due at the clock's now (waiting least): only this test's are compared in the full list.
         Assert.Equal([first.Id, second.Id], two);
@@ -52,14 +51,14 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
     {
         using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start));
         var (lately, longAgo) = (Subscription(heartbeatDue: Ahead.AddMinutes(-1)), Subscription(heartbeatDue: Ahead.AddHours(-3)));
-        await WithDb(app, async db =>
+        await app.WithDbAsync(async db =>
         {
             db.AddRange(lately, longAgo);
             await db.SaveChangesAsync();
         });
 
-        var enqueued = await WithDb(app, db => Deliveries(db).EnqueueHeartbeatsAsync(1, CancellationToken.None));
-        var heartbeats = await WithDb(app, db => db.Set<SubscriptionDeliveryRecord>()
+        var enqueued = await app.WithDbAsync(db => Deliveries(db).EnqueueHeartbeatsAsync(1, CancellationToken.None));
+        var heartbeats = await app.WithDbAsync(db => db.Set<SubscriptionDeliveryRecord>()
             .Where(d => d.Kind == SubscriptionStates.Heartbeat && (d.SubscriptionId == lately.Id || d.SubscriptionId == longAgo.Id))
             .Select(d => d.SubscriptionId).ToListAsync());
 
@@ -84,18 +83,6 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
         SubscriptionId = subscription.Id, Kind = SubscriptionStates.EventNotification, State = SubscriptionStates.Pending,
         CreatedAt = CoverageApp.Start.UtcDateTime, NextAttemptAt = due,
     };
-
-    private static async Task<T> WithDb<T>(CoverageApp app, Func<CoverageDbContext, Task<T>> work)
-    {
-        using var scope = app.Services.CreateScope();
-        return await work(scope.ServiceProvider.GetRequiredService<CoverageDbContext>());
-    }
-
-    private static Task<bool> WithDb(CoverageApp app, Func<CoverageDbContext, Task> work) => WithDb(app, async db =>
-    {
-        await work(db);
-        return true;
-    });
 }
 
 public sealed class SqliteSubscriptionDeliveriesTests(SqliteStorage storage) : SubscriptionDeliveriesTests<SqliteStorage>(storage);
