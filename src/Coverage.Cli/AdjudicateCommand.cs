@@ -76,7 +76,7 @@ internal static class AdjudicateCommand
 
     private static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
-        if (!File.Exists(request.Input)) return Usage(stderr, $"the input '{request.Input}' does not exist");
+        if (InputFile.Problem(request.Input, "the input") is { } missing) return Usage(stderr, missing);
         var stated = request.Format is null ? null : ClaimFileFormats.Parse(request.Format);
         if (request.Format is not null && stated is null) return Usage(stderr, $"--input-format '{request.Format}' is not 837, csv or ndjson");
         var (format, problem) = ClaimFileFormats.Inspect(request.Input, stated);

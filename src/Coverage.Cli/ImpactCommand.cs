@@ -64,7 +64,7 @@ internal static class ImpactCommand
         ClaimFileFormat? format = null;
         if (request.Claims is not null)
         {
-            if (!File.Exists(request.Claims)) return Usage(stderr, $"the input '{request.Claims}' does not exist");
+            if (InputFile.Problem(request.Claims, "the input") is { } missing) return Usage(stderr, missing);
             var (inspected, problem) = ClaimFileFormats.Inspect(request.Claims, ClaimFileFormats.Parse(request.InputFormat));
             if (inspected is null) return Usage(stderr, $"the input '{request.Claims}' cannot be read as a claim file: {problem}");
             format = inspected;
@@ -86,7 +86,7 @@ internal static class ImpactCommand
         BilledAmounts? billed = null;
         if (request.Charges is not null)
         {
-            if (!File.Exists(request.Charges)) return Usage(stderr, $"the charges file '{request.Charges}' does not exist");
+            if (InputFile.Problem(request.Charges, "the charges file") is { } missing) return Usage(stderr, missing);
             using var reader = File.OpenText(request.Charges);
             var (amounts, problems) = BilledAmounts.Parse(reader);
             if (amounts is null) return Usage(stderr, $"the charges file '{request.Charges}' is invalid: {string.Join("; ", problems)}");

@@ -13,7 +13,7 @@ internal static class PlanMapFile
     public static (PlanMap? Map, string? Problem) Read(string? path, PolicyCatalogue? known = null)
     {
         if (path is null) return (PlanMap.Empty, null);
-        if (!File.Exists(path)) return (null, $"the plan map '{path}' does not exist");
+        if (InputFile.Problem(path, "the plan map") is { } missing) return (null, missing);
         using var reader = File.OpenText(path);
         var (map, problems) = PlanMap.Parse(reader);
         if (map is null) return (null, $"the plan map '{path}' is invalid: {string.Join("; ", problems)}");

@@ -120,6 +120,26 @@ public sealed class AdjudicateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Adjudicate_InputThatIsADirectory_SaysItIsADirectory()
+    {
+        // File.Exists is false for a directory: it was reported as "does not exist", a folder the operator can see.
+        var result = CliRunner.Run("adjudicate", _folder, "--out", File("results.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"the input '{_folder}' is a directory, not a file", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adjudicate_PlanMapThatIsADirectory_SaysItIsADirectory()
+    {
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--plan-map", _folder);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"the plan map '{_folder}' is a directory, not a file", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Adjudicate_WithAck_WritesTheX12999OfTheInput()
     {
         var ack = File("ack.999");

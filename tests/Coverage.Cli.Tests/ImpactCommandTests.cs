@@ -166,6 +166,7 @@ public sealed class ImpactCommandTests : IDisposable
     [Theory]
     [InlineData(new string[0], "give one input")]
     [InlineData(new[] { "--claims", "no-such-file.837" }, "does not exist")]
+    [InlineData(new[] { "--claims", "/" }, "the input '/' is a directory, not a file")]
     [InlineData(new[] { "--claims", "x", "--cases", "Data Source=x.db" }, "give one input")]
     [InlineData(new[] { "--cases", "Data Source=x.db", "--plan-map", "m.csv" }, "describe a claim file")]
     [InlineData(new[] { "--cases", "Data Source=x.db", "--out", "/no-such-folder/report.json" }, "--out '/no-such-folder/report.json': its folder does not exist")]
