@@ -83,6 +83,10 @@ internal static class AdjudicateCommand
         if (format is null) return Usage(stderr, $"the input '{request.Input}' cannot be read as a claim file: {problem}");
         if (request.Workers is < 1) return Usage(stderr, "--workers must be at least 1");
         if (request.Acknowledgment is not null && format != ClaimFileFormat.X12) return Usage(stderr, "--ack writes an X12 999, which acknowledges X12 input only");
+        // Said before the run, not after it: a directory cannot take an output (opening it failed as "access denied",
+        // and an --ack only once every claim had been decided).
+        foreach (var (option, path) in new[] { ("--out", request.Results), ("--adjustments", request.Adjustments), ("--errors", request.Errors), ("--ack", request.Acknowledgment) })
+            if (path is not null && Directory.Exists(path)) return Usage(stderr, $"{option} '{path}' is a directory; name the file to write");
         var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(TruePath).ToList();
         if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(TruePath(request.Input), StringComparer.Ordinal))
             return Usage(stderr, "the results, adjustments and errors files must be three different files, none of them the input");
@@ -126,16 +130,26 @@ internal static class AdjudicateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"coverage: adjudicate: {e.Message}");
-            stderr.WriteLine("The outputs hold every claim up to the last checkpoint; run again with --resume to finish.");
+            // A write that failed midway (a full disk: ENOSPC): what was synced before the last checkpoint stands.
+            stderr.WriteLine($"coverage: adjudicate: writing the outputs failed: {e.Message}");
+            stderr.WriteLine("The outputs hold every claim up to the last checkpoint; once the problem is fixed, run again with --resume to finish.");
             return ExitCodes.InputError;
         }
         stdout.Write(BatchConsole.Summary(summary));
         if (request.Acknowledgment is not null)
         {
-            // The 999 reads the input again, structurally (Acknowledgment999): the batch's own outputs stay as they are.
-            using (var ack = new StreamWriter(request.Acknowledgment, append: false, new System.Text.UTF8Encoding(false)))
-                Acknowledgment999.Write(request.Input, ack, catalogue, plans, DateTimeOffset.UtcNow);
+            try
+            {
+                // The 999 reads the input again, structurally (Acknowledgment999): the batch's own outputs stay as they are.
+                using (var ack = new StreamWriter(request.Acknowledgment, append: false, new System.Text.UTF8Encoding(false)))
+                    Acknowledgment999.Write(request.Input, ack, catalogue, plans, DateTimeOffset.UtcNow);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"coverage: adjudicate: cannot write the acknowledgment {request.Acknowledgment}: {e.Message}");
+                stderr.WriteLine("The results, adjustments and errors are complete: run again with --resume (nothing is decided again) and a writable --ack.");
+                return ExitCodes.InputError;
+            }
             stdout.WriteLine($"  acknowledgment: {request.Acknowledgment} (X12 999)");
         }
         return summary.Totals.Rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;

@@ -277,6 +277,82 @@ public sealed class AdjudicateCommandTests : IDisposable
         Assert.Equal(before, System.IO.File.ReadAllBytes(input));
     }
 
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("--adjustments")]
+    [InlineData("--errors")]
+    [InlineData("--ack")]
+    public void Adjudicate_AnOutputThatIsADirectory_IsAUsageErrorBeforeAnythingIsDecided(string option)
+    {
+        var folder = Directory.CreateDirectory(File("a-folder")).FullName;
+        string[] outputs = option == "--out" ? ["--out", folder] : ["--out", File("results.ndjson"), option, folder];
+
+        var result = CliRunner.Run(["adjudicate", CliRunner.Sample("claims-small.837"), .. outputs]);
+
+        // It was "Access to the path is denied" with advice to resume, and for --ack an unhandled exception once
+        // every claim had been decided.
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"coverage: adjudicate: {option} '{folder}' is a directory; name the file to write\n", result.Stderr.ReplaceLineEndings("\n"));
+        Assert.False(System.IO.File.Exists(File("results.ndjson")));
+    }
+
+    [Fact]
+    public void Adjudicate_ErrorsToAFullDevice_IsAnIOErrorSaidClearly_AndTheInputIsKept()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /dev/full: every write fails with ENOSPC, as on a full disk
+        var input = File("claims.837");
+        System.IO.File.Copy(CliRunner.Sample("claims-small.837"), input);
+        var before = System.IO.File.ReadAllBytes(input);
+
+        // The sample's one rejected record is the first write to the errors file.
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--errors", "/dev/full");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("writing the outputs failed: No space left on device", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("run again with --resume", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void Adjudicate_AdjustmentsToAFullDevice_CannotBeWritten_AndNothingIsDecided()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        // The adjustments header is written when the file is opened: the run stops before deciding anything.
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--adjustments", "/dev/full");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot write /dev/full: No space left on device", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was decided", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public void Adjudicate_AckToAFullDevice_IsAnIOErrorAfterTheCompleteOutputs()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--ack", "/dev/full");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot write the acknowledgment /dev/full: No space left on device", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(7, System.IO.File.ReadAllLines(File("results.ndjson")).Length);
+    }
+
+    [Fact]
+    public void Adjudicate_OutputsToDevNull_AreDiscarded_AndTheRunCompletes()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+
+        // A device has no length to cut: truncating /dev/null failed with EINVAL ("Invalid argument").
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--errors", "/dev/null");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(7, System.IO.File.ReadAllLines(File("results.ndjson")).Length);
+        Assert.Equal(12, System.IO.File.ReadAllLines(File("results.adjustments.csv")).Length);
+    }
+
     [Fact]
     public void Adjudicate_ResumeOfAnotherInput_IsAUsageError()
     {

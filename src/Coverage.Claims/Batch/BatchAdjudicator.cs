@@ -295,41 +295,62 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
             _options = options;
             _time = time;
             _input = input;
-            foreach (var path in new[] { options.ResultsPath, options.AdjustmentsPath, options.ErrorsPath, options.EffectiveCheckpointPath })
+            var opened = new List<FileStream>(3);
+            string? current = null;
+            try
             {
-                var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (directory is not null) Directory.CreateDirectory(directory);
+                foreach (var path in new[] { options.ResultsPath, options.AdjustmentsPath, options.ErrorsPath, options.EffectiveCheckpointPath })
+                {
+                    current = path;
+                    var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+                    if (directory is not null) Directory.CreateDirectory(directory);
+                }
+                opened.Add(_results = Open(current = options.ResultsPath, previous?.Results));
+                opened.Add(_adjustments = Open(current = options.AdjustmentsPath, previous?.Adjustments));
+                opened.Add(_errors = Open(current = options.ErrorsPath, previous?.Errors));
+                if (previous is null)
+                {
+                    current = options.AdjustmentsPath;
+                    _adjustments.Write(Encoding.UTF8.GetBytes(ResultFormats.AdjustmentsHeader + "\n"));
+                    current = options.EffectiveCheckpointPath;
+                    Commit(new BatchTotals(), complete: false);
+                }
+                else
+                {
+                    _lastPosition = previous.LastPosition;
+                    _lastClaimId = previous.LastClaimId;
+                }
             }
-            _results = Open(options.ResultsPath, previous?.Results);
-            _adjustments = Open(options.AdjustmentsPath, previous?.Adjustments);
-            _errors = Open(options.ErrorsPath, previous?.Errors);
-            if (previous is null)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _adjustments.Write(Encoding.UTF8.GetBytes(ResultFormats.AdjustmentsHeader + "\n"));
-                Commit(new BatchTotals(), complete: false);
+                // Nothing was decided yet: a file that cannot be opened, created or written (a read-only folder, a
+                // path through a file, a full disk) is said as such, not as a run to resume.
+                foreach (var stream in opened) stream.Dispose();
+                throw new ClaimFileException($"cannot write {current}: {e.Message}; nothing was decided", e);
             }
-            else
+            catch
             {
-                _lastPosition = previous.LastPosition;
-                _lastClaimId = previous.LastClaimId;
+                foreach (var stream in opened) stream.Dispose();
+                throw;
             }
         }
 
-        /// <summary>A fresh run truncates; a resumed one cuts each file back to the length its checkpoint vouches for.</summary>
+        /// <summary>
+        /// A fresh run truncates; a resumed one cuts each file back to the length its checkpoint vouches for. Only a
+        /// file longer than wanted is cut: a device (/dev/null) has no length and cannot be truncated (EINVAL), and
+        /// opening one as an output is not an error of its own.
+        /// </summary>
         private static FileStream Open(string path, OutputState? previous)
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0);
-            if (previous is null) stream.SetLength(0);
-            else
+            var length = previous?.Length ?? 0;
+            if (stream.Length < length)
             {
-                if (stream.Length < previous.Length)
-                {
-                    stream.Dispose();
-                    throw new ClaimFileException(
-                        $"{path} holds {new FileInfo(path).Length} bytes but the checkpoint vouches for {previous.Length}: it was changed since; run without --resume to start over");
-                }
-                stream.SetLength(previous.Length);
+                stream.Dispose();
+                throw new ClaimFileException(
+                    $"{path} holds {new FileInfo(path).Length} bytes but the checkpoint vouches for {length}: it was changed since; run without --resume to start over");
             }
+            if (stream.Length > length) stream.SetLength(length);
             stream.Seek(0, SeekOrigin.End);
             return stream;
         }
