@@ -58,18 +58,6 @@ internal static class AdjudicateCommand
         return command;
     }
 
-    /// <summary>
-    /// The file a path names, through a symbolic link: an output linked to the input is the input, and writing it
-    /// would truncate the file being read.
-    /// </summary>
-    private static string TruePath(string path)
-    {
-        var full = Path.GetFullPath(path);
-        // An output not yet written is no link (resolving a path that does not exist throws).
-        var file = new FileInfo(full);
-        return file.LinkTarget is null ? full : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
-    }
-
     private sealed record Request(
         string Input, string Results, ResultsMode Mode, string Adjustments, string Errors, bool Resume, string? Format, string? PlanMap, int? Workers, string? Catalogue,
         bool AdjudicateEncounters, string? Acknowledgment);
@@ -87,9 +75,20 @@ internal static class AdjudicateCommand
         // and an --ack only once every claim had been decided).
         foreach (var (option, path) in new[] { ("--out", request.Results), ("--adjustments", request.Adjustments), ("--errors", request.Errors), ("--ack", request.Acknowledgment) })
             if (path is not null && Directory.Exists(path)) return Usage(stderr, $"{option} '{path}' is a directory; name the file to write");
-        var outputs = new[] { request.Results, request.Adjustments, request.Errors }.Select(TruePath).ToList();
-        if (outputs.Distinct(StringComparer.Ordinal).Count() < 3 || outputs.Contains(TruePath(request.Input), StringComparer.Ordinal))
-            return Usage(stderr, "the results, adjustments and errors files must be three different files, none of them the input");
+
+        var options = new BatchOptions
+        {
+            InputPath = request.Input,
+            Format = format.Value,
+            ResultsPath = request.Results,
+            Results = request.Mode,
+            AdjustmentsPath = request.Adjustments,
+            ErrorsPath = request.Errors,
+            Resume = request.Resume,
+            Workers = request.Workers ?? Environment.ProcessorCount,
+            AdjudicateEncounters = request.AdjudicateEncounters,
+        };
+        if (SameFile(options, request.Acknowledgment) is { } clash) return Usage(stderr, clash);
 
         var (catalogue, catalogueErrors) = CatalogueLoader.TryLoad(CatalogueLocator.Resolve(request.Catalogue));
         if (catalogue is null)
@@ -102,19 +101,7 @@ internal static class AdjudicateCommand
         var (plans, planProblem) = PlanMapFile.Read(request.PlanMap, catalogue);
         if (plans is null) return Usage(stderr, planProblem!);
 
-        var options = new BatchOptions
-        {
-            InputPath = request.Input,
-            Format = format.Value,
-            ResultsPath = request.Results,
-            Results = request.Mode,
-            AdjustmentsPath = request.Adjustments,
-            ErrorsPath = request.Errors,
-            Resume = request.Resume,
-            PlanMap = plans,
-            Workers = request.Workers ?? Environment.ProcessorCount,
-            AdjudicateEncounters = request.AdjudicateEncounters,
-        };
+        options = options with { PlanMap = plans };
         var adjudicator = new BatchAdjudicator(new Evaluator(catalogue, TimeProvider.System), options);
         BatchSummary summary;
         try
@@ -153,6 +140,26 @@ internal static class AdjudicateCommand
             stdout.WriteLine($"  acknowledgment: {request.Acknowledgment} (X12 999)");
         }
         return summary.Totals.Rejected > 0 ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Two of the files a run writes that are one file, or one that is the input (through a symbolic or a hard link):
+    /// writing it would truncate the file being read, or mix two outputs in one.
+    /// </summary>
+    private static string? SameFile(BatchOptions options, string? acknowledgment)
+    {
+        List<(string Name, string Path)> writes = [.. options.Writes];
+        if (acknowledgment is not null) writes.Add(("--ack", acknowledgment));
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (FileIdentity.Same(writes[i].Path, options.InputPath))
+                return $"{writes[i].Name} '{writes[i].Path}' is the input '{options.InputPath}' (the same file): writing it would destroy the claims being read; name another file";
+            for (var j = 0; j < i; j++)
+                if (FileIdentity.Same(writes[i].Path, writes[j].Path))
+                    return $"{writes[j].Name} '{writes[j].Path}' and {writes[i].Name} '{writes[i].Path}' are the same file; the results, adjustments, errors, " +
+                        "acknowledgment and checkpoint must be different files, none of them the input";
+        }
+        return null;
     }
 
     private static int Usage(TextWriter stderr, string message)

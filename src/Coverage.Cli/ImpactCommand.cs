@@ -70,7 +70,7 @@ internal static class ImpactCommand
             format = inspected;
         }
         foreach (var path in new[] { request.Out, request.Lines })
-            if (path is not null && request.Claims is not null && Path.GetFullPath(path) == Path.GetFullPath(request.Claims))
+            if (path is not null && request.Claims is not null && FileIdentity.Same(path, request.Claims))
                 return Usage(stderr, "the report and the changed lines must not overwrite the input");
         // Said before the run, not after it: a long run whose report cannot be written is a run lost.
         foreach (var (option, path) in new[] { ("--out", request.Out), ("--lines", request.Lines) })

@@ -258,7 +258,7 @@ public sealed class AdjudicateCommandTests : IDisposable
         var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--errors", File("results.ndjson"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("three different files", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"--out '{File("results.ndjson")}' and --errors '{File("results.ndjson")}' are the same file", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -273,7 +273,55 @@ public sealed class AdjudicateCommandTests : IDisposable
         var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--adjustments", File("adjustments.csv"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("three different files", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"--adjustments '{File("adjustments.csv")}' is the input", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void Adjudicate_AnOutputThatIsAHardLinkToTheInput_IsAUsageError_AndTheInputIsKept()
+    {
+        // A hard link is no link to follow: another name of the same inode, which comparing paths missed, and the
+        // adjustments header was written over the claims being read.
+        var input = File("claims.837");
+        System.IO.File.Copy(CliRunner.Sample("claims-small.837"), input);
+        var before = System.IO.File.ReadAllBytes(input);
+        FileIdentityTests.HardLink(input, File("adjustments.csv"));
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--adjustments", File("adjustments.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--adjustments '{File("adjustments.csv")}' is the input '{input}' (the same file)", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void Adjudicate_AckThatIsTheInput_IsAUsageError_AndTheInputIsKept()
+    {
+        // The 999 was written after the run, over the input it then read again: the claims file became an empty 999.
+        var input = File("claims.837");
+        System.IO.File.Copy(CliRunner.Sample("claims-small.837"), input);
+        var before = System.IO.File.ReadAllBytes(input);
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"), "--ack", input);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--ack '{input}' is the input", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(input));
+        Assert.False(System.IO.File.Exists(File("results.ndjson")));
+    }
+
+    [Fact]
+    public void Adjudicate_InputNamedLikeTheCheckpoint_IsAUsageError_AndTheInputIsKept()
+    {
+        // The checkpoint is renamed over RESULTS.checkpoint: an input of that name was replaced by it.
+        var input = File("results.ndjson.checkpoint");
+        System.IO.File.Copy(CliRunner.Sample("claims-small.837"), input);
+        var before = System.IO.File.ReadAllBytes(input);
+
+        var result = CliRunner.Run("adjudicate", input, "--input-format", "837", "--out", File("results.ndjson"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"the checkpoint '{input}' is the input", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, System.IO.File.ReadAllBytes(input));
     }
 

@@ -181,6 +181,22 @@ public sealed class ImpactCommandTests : IDisposable
     }
 
     [Fact]
+    public void LinesFileThatIsAHardLinkToTheClaims_IsAnInputError_AndTheClaimsAreKept()
+    {
+        // The changed-lines file is opened (truncated) before the claims are read: a second name of the input was emptied.
+        var input = FilePath("claims.csv");
+        File.Copy(CliRunner.Sample("claims-small.csv"), input);
+        var before = File.ReadAllBytes(input);
+        FileIdentityTests.HardLink(input, FilePath("changed.csv"));
+
+        var result = CliRunner.Run("impact", "--claims", input, "--lines", FilePath("changed.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("must not overwrite the input", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(input));
+    }
+
+    [Fact]
     public void ClaimFileWithBadRecords_ReportsThemAndKeepsTheGoodOnes()
     {
         var input = FilePath("mixed.csv");

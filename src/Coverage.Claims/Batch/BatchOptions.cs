@@ -44,6 +44,16 @@ public sealed record BatchOptions
 
     public string EffectiveCheckpointPath => CheckpointPath ?? ResultsPath + ".checkpoint";
 
+    /// <summary>
+    /// Every file a run writes or replaces, named as the command line names them: none may be the input, and no two
+    /// may be the same file (the checkpoint is renamed over from a temporary file beside it).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Path)> Writes =>
+    [
+        ("--out", ResultsPath), ("--adjustments", AdjustmentsPath), ("--errors", ErrorsPath),
+        ("the checkpoint", EffectiveCheckpointPath), ("the checkpoint's temporary file", Checkpoint.TemporaryPath(EffectiveCheckpointPath)),
+    ];
+
     /// <summary>The default companion files of a results file: results.ndjson → results.adjustments.csv, results.errors.ndjson.</summary>
     public static (string Adjustments, string Errors) CompanionPaths(string resultsPath)
     {

@@ -59,9 +59,12 @@ internal sealed record Checkpoint
         }
     }
 
+    /// <summary>The file a checkpoint is written to before it is renamed over <paramref name="path"/>.</summary>
+    public static string TemporaryPath(string path) => path + ".tmp";
+
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
+        var temporary = TemporaryPath(path);
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(stream, this, Json);
