@@ -412,6 +412,26 @@ public sealed class AdjudicateCommandTests : IDisposable
         Assert.Contains("run without --resume to start over", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"results\": {", "\"results\": null, \"was\": {", "it names no results file")] // was a NullReferenceException
+    [InlineData("\"records\": 8", "\"records\": -8", "records -8 is negative")] // decided every claim again after those written
+    [InlineData("\"complete\": true", "\"complete\": tru", "cannot be read")]
+    public void Adjudicate_ResumeWithATamperedCheckpoint_IsAUsageErrorNamingWhatIsWrong(string from, string to, string message)
+    {
+        CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"));
+        var checkpoint = File("results.ndjson.checkpoint");
+        var text = System.IO.File.ReadAllText(checkpoint);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        System.IO.File.WriteAllText(checkpoint, text.Replace(from, to, StringComparison.Ordinal));
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--resume");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"coverage: adjudicate: the checkpoint {checkpoint} ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+    }
+
     [Fact]
     public void Adjudicate_ResultsCompact_WritesCompactDeterminationsAndTheSameAdjustments()
     {

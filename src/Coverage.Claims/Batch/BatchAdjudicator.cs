@@ -40,6 +40,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         if (previous is not null) CheckSameRun(previous, input);
         if (previous is { Complete: true })
         {
+            CheckComplete(previous);
             Progress.Read(input.Length);
             Progress.Written(previous.Totals());
             return Summary(previous.Totals(), stopwatch.Elapsed, previous.Records, linesThisRun: 0, alreadyComplete: true);
@@ -115,6 +116,22 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
             || previous.Errors.Path != Path.GetFullPath(options.ErrorsPath))
             throw new ClaimFileException(
                 $"the interrupted run wrote {previous.Results.Path}, {previous.Adjustments.Path} and {previous.Errors.Path}; resume it with the same --out and --errors");
+    }
+
+    /// <summary>
+    /// A complete run's outputs are exactly as long as its checkpoint says: nothing is appended after the end. Outputs
+    /// removed, cut or grown since are said so, rather than a summary of files that are no longer there.
+    /// </summary>
+    private static void CheckComplete(Checkpoint previous)
+    {
+        foreach (var output in new[] { previous.Results, previous.Adjustments, previous.Errors })
+        {
+            var file = new FileInfo(output.Path);
+            if (!file.Exists || file.Length != output.Length)
+                throw new ClaimFileException(
+                    $"the checkpoint says the run is complete with {output.Length} bytes in {output.Path}, but it {(file.Exists ? $"holds {file.Length}" : "does not exist")}: " +
+                    "it was changed since; run without --resume to start over");
+        }
     }
 
     private IEnumerable<ClaimRecord> Records(Stream stream) => options.Format switch
@@ -350,9 +367,24 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
                 throw new ClaimFileException(
                     $"{path} holds {new FileInfo(path).Length} bytes but the checkpoint vouches for {length}: it was changed since; run without --resume to start over");
             }
+            if (length > 0 && !EndsALine(path, length))
+            {
+                stream.Dispose();
+                throw new ClaimFileException(
+                    $"{path}: the checkpoint vouches for its first {length} bytes, which end inside a line, not after one: the checkpoint or the file " +
+                    "was changed since; run without --resume to start over");
+            }
             if (stream.Length > length) stream.SetLength(length);
             stream.Seek(0, SeekOrigin.End);
             return stream;
+        }
+
+        /// <summary>Whether the file's first <paramref name="length"/> bytes end with a line break: every output is whole lines up to each checkpoint.</summary>
+        private static bool EndsALine(string path, long length)
+        {
+            using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            read.Seek(length - 1, SeekOrigin.Begin);
+            return read.ReadByte() == '\n';
         }
 
         public void Append(Batch batch)
