@@ -217,7 +217,39 @@ public sealed class AdjudicateCommandTests : IDisposable
         var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("it is UTF-16 text; claim files are read as UTF-8", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it is UTF-16 (little-endian) text, which is not read: convert it to UTF-8", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adjudicate_Utf32_IsRefusedNamingUtf32()
+    {
+        var input = File("claims.837");
+        System.IO.File.WriteAllBytes(input, [.. System.Text.Encoding.UTF32.GetPreamble(), .. System.Text.Encoding.UTF32.GetBytes(System.IO.File.ReadAllText(CliRunner.Sample("claims-small.837")))]);
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("results.ndjson"));
+
+        // Its byte order mark begins like UTF-16's: it was called UTF-16.
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("it is UTF-32 (little-endian) text, which is not read: convert it to UTF-8", result.Stderr, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(File("results.ndjson")));
+    }
+
+    [Theory]
+    [InlineData("claims-small.837")]
+    [InlineData("claims-small.csv")]
+    [InlineData("claims-small.ndjson")]
+    public void Adjudicate_Utf8WithAByteOrderMark_IsDecidedAsWithout(string sample)
+    {
+        var input = File(sample);
+        System.IO.File.WriteAllBytes(input, [0xEF, 0xBB, 0xBF, .. System.IO.File.ReadAllBytes(CliRunner.Sample(sample))]);
+        var plain = CliRunner.Run("adjudicate", CliRunner.Sample(sample), "--out", File("plain.ndjson"), "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        var result = CliRunner.Run("adjudicate", input, "--out", File("bom.ndjson"), "--plan-map", CliRunner.Sample("plan-map.csv"));
+
+        Assert.Equal(1, result.ExitCode); // the sample's one bad record, as without the mark
+        Assert.Equal(plain.ExitCode, result.ExitCode);
+        Assert.Equal(System.IO.File.ReadAllText(File("plain.adjustments.csv")), System.IO.File.ReadAllText(File("bom.adjustments.csv")));
+        Assert.Equal(System.IO.File.ReadAllText(File("plain.errors.ndjson")), System.IO.File.ReadAllText(File("bom.errors.ndjson")));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public static class ClaimFileFormats
     };
 
     /// <summary>
-    /// The format of a file, or why it cannot be read as a claim file: empty (no claims), UTF-16 text (the readers
+    /// The format of a file, or why it cannot be read as a claim file: empty (no claims), UTF-16 or UTF-32 text (the readers
     /// take UTF-8), content of no known format, or content that is not what its name or <paramref name="stated"/>
     /// format says (an .837 that does not start with an ISA header). One rule for every input, so that an empty or
     /// unrecognisable file is always a usage error, whatever it is called.
@@ -44,8 +44,8 @@ public static class ClaimFileFormats
         int read;
         using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var bytes = head.AsSpan(0, read);
-        if (LooksLikeUtf16(bytes))
-            return (null, "it is UTF-16 text; claim files are read as UTF-8 (or ASCII): save it as UTF-8");
+        if (WideEncoding(bytes) is { } encoding)
+            return (null, $"it is {encoding} text, which is not read: convert it to UTF-8 (claim files are UTF-8 or ASCII)");
         var text = Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes).TrimStart(' ', '\t', '\r', '\n', '\0', '\u001a');
         if (text.Length == 0) return (null, "it is empty: there are no claims to decide");
         var content = text.StartsWith("ISA", StringComparison.Ordinal) ? ClaimFileFormat.X12
@@ -75,16 +75,32 @@ public static class ClaimFileFormats
         _ => "NDJSON (one JSON request per line)",
     };
 
-    /// <summary>Text without a byte order mark whose every other byte is NUL: UTF-16, little or big endian.</summary>
-    private static bool LooksLikeUtf16(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// UTF-32 or UTF-16 text, named with its byte order, by its byte order mark or, without one, by where its NUL bytes
+    /// are: claim text is ASCII almost throughout, which UTF-32 writes with three NULs in every four bytes and UTF-16
+    /// with one in every two. Null for anything else. Read as UTF-8, such a file was a run of records each rejected
+    /// for its NULs (UTF-32 was named UTF-16, its byte order mark beginning like UTF-16's).
+    /// </summary>
+    internal static string? WideEncoding(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return true;
-        if (bytes.Length < 8) return false;
-        int evenNuls = 0, oddNuls = 0;
-        for (var i = 0; i < Math.Min(bytes.Length, 200); i++)
-            if (bytes[i] == 0) { if (i % 2 == 0) evenNuls++; else oddNuls++; }
-        var pairs = Math.Min(bytes.Length, 200) / 2;
-        return evenNuls > pairs * 3 / 4 || oddNuls > pairs * 3 / 4;
+        // UTF-32's little-endian mark begins with UTF-16's: it is looked for first.
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])) return "UTF-32 (little-endian)";
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])) return "UTF-32 (big-endian)";
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return "UTF-16 (little-endian)";
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return "UTF-16 (big-endian)";
+        var sample = bytes[..(Math.Min(bytes.Length, 400) / 4 * 4)];
+        if (sample.Length < 8) return null;
+        // NULs at each position of a four-byte group; a position is "NUL" when most of its bytes are.
+        var nuls = new int[4];
+        for (var i = 0; i < sample.Length; i++)
+            if (sample[i] == 0) nuls[i % 4]++;
+        var groups = sample.Length / 4;
+        var nul = nuls.Select(count => count > groups * 3 / 4).ToArray();
+        if (nul is [false, true, true, true]) return "UTF-32 (little-endian)";
+        if (nul is [true, true, true, false]) return "UTF-32 (big-endian)";
+        if (nul is [false, true, false, true]) return "UTF-16 (little-endian)";
+        if (nul is [true, false, true, false]) return "UTF-16 (big-endian)";
+        return null;
     }
 
     private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '·' : c).ToArray());
