@@ -94,7 +94,7 @@ internal static class AdjudicateCommand
         if (catalogue is null)
         {
             stderr.WriteLine($"coverage: cannot load the policy catalogue from {CatalogueLocator.Resolve(request.Catalogue)}:");
-            foreach (var error in catalogueErrors) stderr.WriteLine($"  {error}");
+            CatalogueProblems.Write(stderr, catalogueErrors);
             return ExitCodes.CatalogueError;
         }
 

@@ -120,7 +120,7 @@ internal static class CoverageCommand
         if (catalogue is null)
         {
             stderr.WriteLine($"coverage: the catalogue in {root} is invalid ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
-            foreach (var error in errors) stderr.WriteLine($"  {error}");
+            CatalogueProblems.Write(stderr, errors);
             return ExitCodes.Failed;
         }
         stdout.WriteLine($"ok: {catalogue.Policies.Count} polic{(catalogue.Policies.Count == 1 ? "y" : "ies")} " +
@@ -148,7 +148,7 @@ internal static class CoverageCommand
         if (loaded is null)
         {
             stderr.WriteLine($"coverage: cannot load the policy catalogue from {root}:");
-            foreach (var error in errors) stderr.WriteLine($"  {error}");
+            CatalogueProblems.Write(stderr, errors);
             catalogue = null!;
             return false;
         }

@@ -18,7 +18,7 @@ internal static class DraftValidation
         if (read.Errors.Count > 0)
         {
             stderr.WriteLine($"coverage: the policy in {dir} is invalid ({read.Errors.Count} problem{(read.Errors.Count == 1 ? "" : "s")}):");
-            foreach (var error in read.Errors) stderr.WriteLine($"  {error}");
+            CatalogueProblems.Write(stderr, read.Errors);
             return ExitCodes.Failed;
         }
         var policy = read.Policy!;

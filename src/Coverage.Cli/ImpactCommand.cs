@@ -232,7 +232,7 @@ internal static class ImpactCommand
         catalogue = loaded!;
         if (loaded is not null) return true;
         stderr.WriteLine($"coverage: impact: the {role} catalogue in {root} is invalid ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
-        foreach (var error in errors) stderr.WriteLine($"  {error}");
+        CatalogueProblems.Write(stderr, errors);
         return false;
     }
 

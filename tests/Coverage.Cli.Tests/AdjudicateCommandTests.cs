@@ -140,6 +140,24 @@ public sealed class AdjudicateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Adjudicate_CatalogueProblemsArePrintedBounded()
+    {
+        var catalogue = PolicyCommandTests.CatalogueWithAMegabyteValue();
+        try
+        {
+            var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--catalogue", catalogue);
+
+            Assert.Equal(3, result.ExitCode);
+            Assert.Contains("more characters)", result.Stderr, StringComparison.Ordinal);
+            Assert.True(result.Stderr.Length < 3 * CatalogueProblems.MaxLength, $"{result.Stderr.Length} characters");
+        }
+        finally
+        {
+            Directory.Delete(catalogue, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Adjudicate_WithAck_WritesTheX12999OfTheInput()
     {
         var ack = File("ack.999");

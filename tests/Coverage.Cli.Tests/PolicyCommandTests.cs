@@ -92,6 +92,36 @@ public class PolicyCommandTests
         }
     }
 
+    /// <summary>A copy of the repository's catalogue whose standard plan has a megabyte-long line of business.</summary>
+    internal static string CatalogueWithAMegabyteValue()
+    {
+        var copy = CopyCatalogue();
+        var plan = Path.Combine(copy, "plans", "standard.yaml");
+        File.WriteAllText(plan, File.ReadAllText(plan).Replace("provisions: []", $"lineOfBusiness: {new string('X', 1_000_000)}\nprovisions: []", StringComparison.Ordinal));
+        return copy;
+    }
+
+    [Fact]
+    public void Validate_AMegabyteLongValue_IsPrintedBounded()
+    {
+        var copy = CatalogueWithAMegabyteValue();
+        try
+        {
+            var result = CliRunner.Run("policy", "validate", copy);
+
+            // The problem quotes the value: it was echoed whole, a megabyte to the terminal.
+            Assert.Equal(1, result.ExitCode);
+            var problem = Assert.Single(result.Stderr.Split('\n'), l => l.Contains("lineOfBusiness", StringComparison.Ordinal));
+            Assert.StartsWith("  plans/standard.yaml: lineOfBusiness: 'XXX", problem, StringComparison.Ordinal);
+            Assert.True(problem.Length < CatalogueProblems.MaxLength + 100, $"{problem.Length} characters");
+            Assert.Contains("more characters)", problem, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     [Fact]
     public void List_PrintsPoliciesAndPlans()
     {

@@ -1,3 +1,5 @@
+using Coverage.Engine.Text;
+
 namespace Coverage.Server.Security;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Coverage.Engine.Text;
 using Coverage.Server.Workbench;
 
 namespace Coverage.Server.Security;

@@ -1,3 +1,4 @@
+using Coverage.Engine.Text;
 using Coverage.Store;
 
 namespace Coverage.Server.Security;

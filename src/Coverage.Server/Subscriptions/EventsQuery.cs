@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Server.Endpoints;
 using Hl7.Fhir.Model;
@@ -26,7 +27,7 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
                 var parameters = FhirJson.Parse<Parameters>(System.Text.Encoding.UTF8.GetString(bytes), out var problems);
                 if (parameters is null) return (null, FhirResults.Outcome(problems!, 400));
                 if (parameters.Parameter.FirstOrDefault(p => p.Name is not ("eventsSinceNumber" or "eventsUntilNumber" or "content")) is { } unknown)
-                    return Invalid($"$events takes eventsSinceNumber, eventsUntilNumber and content; not '{Security.Bounded.Text(unknown.Name ?? "", 64)}'.", "Parameters.parameter");
+                    return Invalid($"$events takes eventsSinceNumber, eventsUntilNumber and content; not '{Bounded.Text(unknown.Name ?? "", 64)}'.", "Parameters.parameter");
                 (since, until, content) = (Single(parameters, "eventsSinceNumber"), Single(parameters, "eventsUntilNumber"), Single(parameters, "content"));
             }
         }
@@ -38,7 +39,7 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
         if (!TryNumber(until, out var to)) return Invalid("eventsUntilNumber must be an event number (a whole number from 1).", "eventsUntilNumber");
         if (from > to) return Invalid($"eventsSinceNumber ({from}) is after eventsUntilNumber ({to}).", "eventsSinceNumber");
         if (content is not (null or "empty" or "id-only" or "full-resource"))
-            return Invalid($"content must be empty, id-only or full-resource, not '{Security.Bounded.Text(content, 32)}'.", "content");
+            return Invalid($"content must be empty, id-only or full-resource, not '{Bounded.Text(content, 32)}'.", "content");
         return (new EventsQuery(from, to, content != "empty"), null);
     }
 

@@ -1,3 +1,4 @@
+using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Server.Endpoints;
 using Hl7.Fhir.Model;
@@ -34,7 +35,7 @@ internal sealed record StatusQuery(IReadOnlyList<string> Ids, IReadOnlyList<stri
                 {
                     var list = parameter.Name switch { "id" => ids, "status" => statuses, _ => null };
                     if (list is null)
-                        return Invalid($"$status takes id and status; not '{Security.Bounded.Text(parameter.Name ?? "", 64)}'.", "Parameters.parameter");
+                        return Invalid($"$status takes id and status; not '{Bounded.Text(parameter.Name ?? "", 64)}'.", "Parameters.parameter");
                     if (parameter.Value is not PrimitiveType { } value || value.ToString() is not { Length: > 0 } text)
                         return Invalid($"{parameter.Name} must be given as a value (valueId, valueCode or valueString).", parameter.Name!);
                     list.Add(text);
@@ -48,7 +49,7 @@ internal sealed record StatusQuery(IReadOnlyList<string> Ids, IReadOnlyList<stri
         }
         if (ids.Count + statuses.Count > MaxValues) return Invalid($"$status takes at most {MaxValues} values of id and status together.", ids.Count > statuses.Count ? "id" : "status");
         if (statuses.FirstOrDefault(s => !StatusCodes.Contains(s, StringComparer.Ordinal)) is { } unknown)
-            return Invalid($"status must be one of {string.Join(", ", StatusCodes)}, not '{Security.Bounded.Text(unknown, 32)}'.", "status");
+            return Invalid($"status must be one of {string.Join(", ", StatusCodes)}, not '{Bounded.Text(unknown, 32)}'.", "status");
         return (new StatusQuery(ids, statuses), null);
     }
 

@@ -1,3 +1,4 @@
+using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;

@@ -1,3 +1,4 @@
+using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.Endpoints;
@@ -27,7 +28,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
         var subscription = FhirJson.Parse<Subscription>(System.Text.Encoding.UTF8.GetString(bytes), out var problems);
         if (subscription is null) return Refuse(problems!, 400);
         if (id is not null && subscription.Id is { } bodyId && bodyId != id)
-            return Invalid($"Subscription.id '{Security.Bounded.Text(bodyId, 64)}' is not the id in the URL.", "Subscription.id");
+            return Invalid($"Subscription.id '{Bounded.Text(bodyId, 64)}' is not the id in the URL.", "Subscription.id");
 
         var read = SubscriptionRequest.Read(subscription, options.AllowHttp, time.GetUtcNow(), out var error);
         if (read is null) return Refuse(error!, 400);
@@ -35,7 +36,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
         if (options.OrganisationIdentifiers.TryGetValue(caller.Tenant, out var own)
             && read.OrganisationIdentifiers.FirstOrDefault(i => !own.Contains(i, StringComparer.Ordinal)) is { } foreign)
             return Refuse(Outcomes.Of(OperationOutcome.IssueType.Forbidden,
-                $"Subscription.criteria.extension: org-identifier '{Security.Bounded.Text(foreign, 64)}' is not a sending system of your organisation; a subscription may only watch your own requests.",
+                $"Subscription.criteria.extension: org-identifier '{Bounded.Text(foreign, 64)}' is not a sending system of your organisation; a subscription may only watch your own requests.",
                 "Subscription.criteria.extension"), 403);
 
         var (_, refusal) = await guard.ResolveAsync(read.Endpoint.IdnHost, cancellationToken);
@@ -43,7 +44,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
 
         return (new NewSubscription(
             SubscriptionRequest.Topic, read.FilterCriteria, read.Endpoint.AbsoluteUri, read.ContentType, SubscriptionRequest.FullResource,
-            channelHeaders.Protect(read.Headers), Security.Bounded.Column(read.Reason, 1024), read.End?.UtcDateTime,
+            channelHeaders.Protect(read.Headers), Bounded.Column(read.Reason, 1024), read.End?.UtcDateTime,
             Math.Clamp(read.TimeoutSeconds ?? options.TimeoutSeconds, 1, options.TimeoutSeconds), read.HeartbeatSeconds), null);
     }
 

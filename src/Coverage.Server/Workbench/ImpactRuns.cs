@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Coverage.Cases.Impact;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
-using Coverage.Server.Security;
+using Coverage.Engine.Text;
 using Microsoft.Extensions.Options;
 
 namespace Coverage.Server.Workbench;

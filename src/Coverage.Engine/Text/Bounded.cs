@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Coverage.Server.Security;
+namespace Coverage.Engine.Text;
 
 /// <summary>
 /// Text an outsider chose (a token's issuer, a query string), made fit for an audit row or a log line: at most a
 /// fixed number of characters, with how many were cut said in the text, and no control characters (no forged
-/// lines in a log). Whatever an attacker sends, what we keep of it has a fixed size.
+/// lines in a log). Whatever an attacker sends, what we keep of it has a fixed size. Shared by the server and the
+/// command line, which prints catalogue problems through it as the server's impact page shows them.
 /// </summary>
 public static class Bounded
 {
