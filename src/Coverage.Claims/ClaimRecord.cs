@@ -32,7 +32,32 @@ public readonly record struct RecordPosition(PositionUnit Unit, long Number)
 /// <summary>One problem with a record: where it is, the request field it concerns (if any) and what is wrong.</summary>
 public sealed record RecordError(RecordPosition Position, string? Field, string Message)
 {
+    /// <summary>
+    /// What is wrong, bounded as the engine bounds what its errors echo (<see cref="InputEcho.Message"/>): a value it
+    /// quotes at most 64 characters, the whole at most 512. The readers quote what they could not read ("SV104: '…'
+    /// is not a number"), and an element may be 64 KiB: a record keeps up to 100 problems, held until its
+    /// transaction set closes and then written to the errors file, each of which was as long as what it quoted.
+    /// </summary>
+    public string Message { get; } = Bound(Message);
+
     public override string ToString() => Field is null ? Message : $"{Field}: {Message}";
+
+    /// <summary>
+    /// The message as <see cref="InputEcho.Message"/> leaves it. Most are short and quote short values, and a file
+    /// can hold millions of bad records: one with no 65 characters between quotes and at most 512 in all is already
+    /// bounded, and is kept without the regular expression.
+    /// </summary>
+    private static string Bound(string message)
+    {
+        if (message.Length > InputEcho.MaxMessage) return InputEcho.Message(message);
+        var run = 0;
+        foreach (var c in message)
+        {
+            run = c == '\'' ? 0 : run + 1;
+            if (run > InputEcho.MaxValue) return InputEcho.Message(message);
+        }
+        return message;
+    }
 }
 
 /// <summary>

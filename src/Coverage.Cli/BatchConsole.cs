@@ -65,7 +65,9 @@ internal static class BatchConsole
         text.AppendLine(culture, $"  elapsed:        {summary.Elapsed.TotalSeconds:0.00} s, {summary.LinesPerSecond:N0} lines/s");
         text.AppendLine(culture, $"  results:        {summary.ResultsPath}");
         text.AppendLine(culture, $"  adjustments:    {summary.AdjustmentsPath}");
-        text.AppendLine(culture, $"  errors:         {summary.ErrorsPath}{(totals.Rejected > 0 ? "" : " (none)")}");
+        var brief = totals.Rejected - summary.ErrorsInFull;
+        text.AppendLine(culture, $"  errors:         {summary.ErrorsPath}{(totals.Rejected == 0 ? " (none)" : brief <= 0 ? ""
+            : $" (the first {summary.ErrorsInFull:N0} rejected records in full, the other {brief:N0} by record number, claim id and position)")}");
         return text.ToString();
     }
 

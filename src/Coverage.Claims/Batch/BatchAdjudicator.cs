@@ -43,7 +43,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
             CheckComplete(previous);
             Progress.Read(input.Length);
             Progress.Written(previous.Totals());
-            return Summary(previous.Totals(), stopwatch.Elapsed, previous.Records, linesThisRun: 0, alreadyComplete: true);
+            return Summary(previous.Totals(), stopwatch.Elapsed, previous.Records, linesThisRun: 0, alreadyComplete: true, previous.ErrorsInFull ?? previous.Rejected);
         }
 
         using var outputs = new Outputs(options, input, previous, time ?? TimeProvider.System);
@@ -97,7 +97,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         outputs.Commit(totals, complete: _readError is null);
         if (_readError is not null)
             throw _readError as ClaimFileException ?? new ClaimFileException($"reading {options.InputPath} failed: {_readError.Message}", _readError);
-        return Summary(totals, stopwatch.Elapsed, skip, totals.Lines - linesBefore, alreadyComplete: false);
+        return Summary(totals, stopwatch.Elapsed, skip, totals.Lines - linesBefore, alreadyComplete: false, outputs.ErrorsInFull);
     }
 
     private void CheckSameRun(Checkpoint previous, FileInfo input)
@@ -214,8 +214,9 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         }
     }
 
-    private BatchSummary Summary(BatchTotals totals, TimeSpan elapsed, long resumedAfter, long linesThisRun, bool alreadyComplete) => new()
+    private BatchSummary Summary(BatchTotals totals, TimeSpan elapsed, long resumedAfter, long linesThisRun, bool alreadyComplete, long errorsInFull) => new()
     {
+        ErrorsInFull = errorsInFull,
         Input = options.InputPath,
         Format = options.Format,
         Totals = totals,
@@ -257,6 +258,9 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         public ArrayBufferWriter<byte> Errors => Buffers.Errors;
         public BatchTotals Totals { get; } = new();
 
+        /// <summary>The batch's rejected records, each with where its full line is in <see cref="Errors"/>.</summary>
+        public List<Rejection> Rejections { get; } = [];
+
         public void Evaluate(Evaluator evaluator, Utf8JsonWriter json)
         {
             for (var i = 0; i < Records.Count; i++)
@@ -286,7 +290,10 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
 
         private void Reject(Utf8JsonWriter json, long number, string? claimId, IReadOnlyList<RecordError> errors)
         {
+            // Written in full here, in parallel; the writer decides, in input order, whether the file takes it in full.
+            var start = Errors.WrittenCount;
             ResultFormats.WriteError(json, Errors, number, claimId, errors);
+            Rejections.Add(new Rejection(number, claimId, errors[0].Position, start, Errors.WrittenCount - start));
             Totals.Reject();
         }
     }
@@ -304,6 +311,10 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         private readonly FileStream _adjustments;
         private readonly FileStream _errors;
         private readonly TimeProvider _time;
+        private readonly ErrorsOutput _errorsOutput;
+        // What a batch appends to the errors file, assembled by the writer: its records in full or in brief.
+        private readonly ArrayBufferWriter<byte> _errorLines = new(256);
+        private readonly Utf8JsonWriter _errorJson = new(new ArrayBufferWriter<byte>(1), ResultFormats.Compact);
         private string? _lastPosition;
         private string? _lastClaimId;
 
@@ -312,6 +323,8 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
             _options = options;
             _time = time;
             _input = input;
+            _errorsOutput = new ErrorsOutput(previous is null ? 0 : previous.ErrorsInFull ?? previous.Rejected, previous?.Errors.Length ?? 0,
+                options.MaxErrorsInFull, options.MaxErrorBytesInFull);
             var opened = new List<FileStream>(3);
             string? current = null;
             try
@@ -391,7 +404,9 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         {
             _results.Write(batch.Results.WrittenSpan);
             _adjustments.Write(batch.Adjustments.WrittenSpan);
-            _errors.Write(batch.Errors.WrittenSpan);
+            _errorLines.ResetWrittenCount();
+            _errorsOutput.Write(_errorLines, _errorJson, batch.Errors.WrittenSpan, batch.Rejections);
+            _errors.Write(_errorLines.WrittenSpan);
             var last = batch.Records[^1];
             _lastPosition = last.Position.ToString();
             _lastClaimId = last.ClaimId;
@@ -420,14 +435,19 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
                 Rejected = totals.Rejected,
                 Voided = totals.Voided,
                 Encounters = totals.Encounters,
+                ErrorsInFull = _errorsOutput.InFull,
                 LineOutcomes = totals.LineOutcomes,
                 ClaimOutcomes = totals.ClaimOutcomes,
                 UpdatedAt = _time.GetUtcNow(),
             }.Save(_options.EffectiveCheckpointPath);
         }
 
+        /// <summary>Rejected records the errors file holds in full.</summary>
+        public long ErrorsInFull => _errorsOutput.InFull;
+
         public void Dispose()
         {
+            _errorJson.Dispose();
             _results.Dispose();
             _adjustments.Dispose();
             _errors.Dispose();
@@ -451,6 +471,9 @@ public sealed record BatchSummary
 
     /// <summary>The checkpoint said the run was already complete: nothing was read or written.</summary>
     public bool AlreadyComplete { get; init; }
+
+    /// <summary>Rejected records the errors file holds in full; the others by record number, claim id and position (docs/batch.md, "Errors").</summary>
+    public long ErrorsInFull { get; init; }
 
     public required string ResultsPath { get; init; }
     public required string AdjustmentsPath { get; init; }

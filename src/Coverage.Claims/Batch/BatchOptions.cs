@@ -33,6 +33,16 @@ public sealed record BatchOptions
     /// <summary>Evaluating workers; by default one per core.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Rejected records the errors file holds in full (every problem, field and reason); after them, or once the file
+    /// reaches <see cref="MaxErrorBytesInFull"/>, each is written by its record number, claim id and position only
+    /// (<see cref="ErrorsOutput"/>).
+    /// </summary>
+    public long MaxErrorsInFull { get; init; } = 10_000;
+
+    /// <summary>The errors file's length up to which rejected records are written in full.</summary>
+    public long MaxErrorBytesInFull { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>Claims handed to a worker at a time, and written (and flushed) together.</summary>
     public int BatchSize { get; init; } = 256;
 

@@ -41,6 +41,9 @@ internal sealed record Checkpoint
     public long Rejected { get; init; }
     public long Voided { get; init; }
     public long Encounters { get; init; }
+
+    /// <summary>Rejected records the errors file holds in full (<see cref="ErrorsOutput"/>); absent in checkpoints from before the bound, which held every one in full.</summary>
+    public long? ErrorsInFull { get; init; }
     public IReadOnlyDictionary<string, long>? LineOutcomes { get; init; }
     public IReadOnlyDictionary<string, long>? ClaimOutcomes { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -99,6 +102,7 @@ internal sealed record Checkpoint
         // Every record is a decided claim, a rejected record, a void or an encounter.
         if (Claims + Rejected + Voided + Encounters != Records)
             return $"records {Records} is not claims {Claims} + rejected {Rejected} + voided {Voided} + encounters {Encounters}";
+        if (ErrorsInFull is < 0 || ErrorsInFull > Rejected) return $"errorsInFull {ErrorsInFull} is not from 0 to rejected {Rejected}";
         if (Outcomes("lineOutcomes", LineOutcomes, Enum.GetValues<LineOutcome>().Select(o => o.ToWire()), Lines, "lines") is { } lines) return lines;
         if (Outcomes("claimOutcomes", ClaimOutcomes, Enum.GetValues<RequestOutcome>().Select(o => o.ToWire()), Claims, "claims") is { } claims) return claims;
         if (Records > 0 && !IsPosition(LastPosition)) return $"lastPosition '{LastPosition}' is not the position of a record (segment N or line N)";

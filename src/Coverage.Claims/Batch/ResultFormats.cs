@@ -86,10 +86,6 @@ public static class ResultFormats
     }
 
     /// <summary>
-    /// A rejected record as one JSON line: its number in the input (from 1), its claim id, where its first problem
-    /// is (segment or line), that problem's field and reason, and every problem.
-    /// </summary>
-    /// <summary>
     /// A void or an encounter in the results, in place of a determination: the claim id, what it is, the payer's
     /// claim a void withdraws (REF*F8) where given, and that nothing was decided.
     /// </summary>
@@ -115,6 +111,10 @@ public static class ResultFormats
         output.Write("\n"u8);
     }
 
+    /// <summary>
+    /// A rejected record as one JSON line: its number in the input (from 1), its claim id, where its first problem
+    /// is (segment or line), that problem's field and reason, and every problem.
+    /// </summary>
     internal static void WriteError(Utf8JsonWriter json, IBufferWriter<byte> output, long record, string? claimId, IReadOnlyList<RecordError> errors)
     {
         json.Reset(output);
@@ -135,6 +135,40 @@ public static class ResultFormats
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        output.Write("\n"u8);
+    }
+
+    /// <summary>
+    /// A rejected claim past the records the errors file holds in full (<see cref="ErrorsOutput"/>): its number in the
+    /// input, its claim id and where it begins; no reasons.
+    /// </summary>
+    internal static void WriteBriefError(Utf8JsonWriter json, IBufferWriter<byte> output, long record, string? claimId, RecordPosition position)
+    {
+        json.Reset(output);
+        json.WriteStartObject();
+        json.WriteNumber("record", record);
+        json.WriteString("claimId", claimId);
+        json.WriteNumber(Unit(position), position.Number);
+        json.WriteEndObject();
+        json.Flush();
+        output.Write("\n"u8);
+    }
+
+    /// <summary>
+    /// Consecutive rejected records without a claim id past those held in full (<see cref="ErrorsOutput"/>): the first
+    /// and last record and where each is; every record from the one to the other was rejected.
+    /// </summary>
+    internal static void WriteErrorRange(Utf8JsonWriter json, IBufferWriter<byte> output, long first, RecordPosition firstAt, long last, RecordPosition lastAt)
+    {
+        json.Reset(output);
+        json.WriteStartObject();
+        json.WriteNumber("record", first);
+        json.WriteNull("claimId");
+        json.WriteNumber(Unit(firstAt), firstAt.Number);
+        json.WriteNumber("toRecord", last);
+        json.WriteNumber(lastAt.Unit == PositionUnit.Segment ? "toSegment" : "toLine", lastAt.Number);
         json.WriteEndObject();
         json.Flush();
         output.Write("\n"u8);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Coverage.Engine.Model;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Claims.X12;
 
@@ -344,7 +345,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null)
         /// <summary>A claim the reader read but cannot let be decided: rejected, naming the claim and the reason.</summary>
         private static ClaimRecord Refused(ClaimRecord record, string reason) =>
             record.IsRejected ? record : ClaimRecord.Rejected(record.Position, record.ClaimId,
-                [new RecordError(record.Position, null, $"claim {record.ClaimId ?? "without an id"}: {reason}")]);
+                // The id as errors quote a value (the record carries it whole): a long one must not push the reason past the message's bound.
+                [new RecordError(record.Position, null, $"claim {(record.ClaimId is { } id ? InputEcho.Truncate(id) : "without an id")}: {reason}")]);
 
         private void CloseGroup(string by)
         {
