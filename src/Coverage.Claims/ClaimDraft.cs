@@ -40,6 +40,16 @@ internal sealed class ClaimDraft(RecordPosition start)
     /// <summary>A claim holds at most this many lines (the 837P allows 50); beyond them it is rejected, not held.</summary>
     public const int MaxLines = 999;
 
+    /// <summary>
+    /// A claim holds at most this many diagnoses, and a line this many modifiers; beyond them it is rejected, not held.
+    /// The request rules accept 25 diagnoses and 4 modifiers, and say how many a claim has up to here; an 837P has 12
+    /// diagnoses in its HI, but a claim may repeat HI segments (and a CSV field list codes) without end.
+    /// </summary>
+    public const int MaxListed = 99;
+
+    /// <summary>The claim listed more diagnoses than <see cref="MaxListed"/>: the rest were not kept.</summary>
+    public bool TooManyDiagnoses { get; private set; }
+
     public void Error(RecordPosition position, string? field, string message) => Error(new RecordError(position, field, message));
 
     public void Error(RecordError error)
@@ -49,6 +59,12 @@ internal sealed class ClaimDraft(RecordPosition start)
 
     public void AddDiagnosis(string code, RecordPosition at)
     {
+        if (Diagnoses.Count >= MaxListed)
+        {
+            if (!TooManyDiagnoses) Error(at, "diagnoses", $"the claim has more than {MaxListed} diagnoses");
+            TooManyDiagnoses = true;
+            return;
+        }
         if (_diagnosesAt is null && at != Start)
         {
             _diagnosesAt = new List<RecordPosition>(Diagnoses.Count + 4);

@@ -85,6 +85,17 @@ public sealed record ClaimRecord
     /// </summary>
     public IReadOnlyList<decimal?> LineCharges => Draft is { } draft ? [.. draft.Lines.Select(l => l.Charge)] : [];
 
+    /// <summary>The service lines an 837P or CSV claim holds in memory until it is decided; 0 for other records.</summary>
+    internal int LineCount => Draft?.Lines.Count ?? 0;
+
+    /// <summary>
+    /// About how many service lines the record will be decided on, to cut batches by the memory they take (a full
+    /// determination is some kilobytes a line): an 837P or CSV claim's lines; an NDJSON request, not parsed until a
+    /// worker takes it, one per 128 bytes of its JSON (a service line of a request takes more, with the claim's own
+    /// fields around them), so that a batch of them is bounded by its size too (a line may be 1 MiB).
+    /// </summary>
+    internal int LinesToDecide => Draft is { } draft ? draft.Lines.Count : RequestJson.Length / 128;
+
     /// <summary>Problems the reader found; a record with any is rejected without evaluation.</summary>
     public IReadOnlyList<RecordError> Errors { get; init; } = [];
 

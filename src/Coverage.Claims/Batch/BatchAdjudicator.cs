@@ -154,6 +154,7 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
         {
             long ordinal = 0;
             var batch = new List<ClaimRecord>(options.BatchSize);
+            var lines = 0L;
             var first = skip;
             foreach (var record in records)
             {
@@ -169,11 +170,14 @@ public sealed class BatchAdjudicator(Evaluator evaluator, BatchOptions options, 
                 }
                 batch.Add(record);
                 ordinal++;
-                if (batch.Count == options.BatchSize)
+                lines += record.LinesToDecide;
+                // Cut by lines too: what a batch holds until it is written grows with its lines, not its claims.
+                if (batch.Count == options.BatchSize || lines >= options.MaxBatchLines)
                 {
                     await Send(new Batch(first, batch, RentBuffers(), options.Results, options.AdjudicateEncounters)).ConfigureAwait(false);
                     first = ordinal;
                     batch = new List<ClaimRecord>(options.BatchSize);
+                    lines = 0;
                 }
             }
             if (ordinal < skip)

@@ -103,7 +103,7 @@ public sealed class ClaimCsvReader(TextReader input)
         Same("birth_date", "member.birthDate", claim.BirthDate);
         Same("plan_id", "member.planId", claim.PlanId);
         var diagnoses = Field(row, columns, "diagnoses").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (diagnoses.Length > 0 && !diagnoses.SequenceEqual(claim.Diagnoses, StringComparer.Ordinal))
+        if (diagnoses.Length > 0 && !claim.TooManyDiagnoses && !diagnoses.SequenceEqual(claim.Diagnoses, StringComparer.Ordinal))
             claim.Error(at, "diagnoses", $"diagnoses '{string.Join(";", diagnoses)}' differ from the claim's first row (line {firstLine}): '{string.Join(";", claim.Diagnoses)}'");
 
         void Same(string column, string field, string? first)
@@ -136,7 +136,10 @@ public sealed class ClaimCsvReader(TextReader input)
         }
         line.Code = Field(row, columns, "code").Trim();
         if (line.Code.Length == 0) claim.Error(at, $"serviceLines[{index}].code", "code: required (the CPT or HCPCS code)");
-        line.Modifiers.AddRange(Field(row, columns, "modifiers").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var modifiers = Field(row, columns, "modifiers").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // An 8 KiB field lists thousands: beyond ClaimDraft.MaxListed the line is rejected rather than held (an 837P has four).
+        if (modifiers.Length > ClaimDraft.MaxListed) claim.Error(at, $"serviceLines[{index}].modifiers", $"modifiers: more than {ClaimDraft.MaxListed}");
+        line.Modifiers.AddRange(modifiers.Take(ClaimDraft.MaxListed));
         line.Description = Optional(row, columns, "description");
         var units = Field(row, columns, "units").Trim();
         if (units.Length > 0)

@@ -18,6 +18,24 @@ public class ClaimCsvReaderTests
     }
 
     [Fact]
+    public void Read_ListsLongerThanAreHeld_RejectTheClaim()
+    {
+        // An 8 KiB field lists thousands of codes, each kept on each of 999 lines.
+        var many = string.Join(";", Enumerable.Repeat("Z17.0", 150));
+        var modifiers = string.Join(";", Enumerable.Repeat("LT", 150));
+
+        var records = Read(Header +
+            $"C1,1,M1,,,C50.411;{many},2026-05-04,0581T,,,1\n" +
+            $"C1,2,,,,C50.411;{many},2026-05-04,76942,,,1\n" +
+            $"C2,1,M2,,,C50.411,2026-05-04,0581T,{modifiers},,1\n");
+
+        var diagnoses = Assert.Single(records[0].Errors);
+        Assert.Equal(("diagnoses", "the claim has more than 99 diagnoses"), (diagnoses.Field, diagnoses.Message));
+        var modifier = Assert.Single(records[1].Errors);
+        Assert.Equal(("serviceLines[0].modifiers", "modifiers: more than 99"), (modifier.Field, modifier.Message));
+    }
+
+    [Fact]
     public void Read_ConsecutiveRows_FormOneClaimWithClaimLevelColumnsFromTheFirst()
     {
         var records = Read(Header +

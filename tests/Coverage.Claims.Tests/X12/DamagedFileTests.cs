@@ -178,6 +178,39 @@ public class DamagedFileTests
         Assert.Contains("holds more than 20,000 records", Assert.Single(after.Errors).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ATransactionSetOfMoreLinesThanAreHeld_IsRejectedWithTheLimit_AndTheNextSetIsDecided()
+    {
+        // The claims limit alone let 10,000 claims of 999 lines, about 3 GB, be held until the SE.
+        var large = Transaction("0001", Provider, Subscriber(), FourLineClaim("L1"), FourLineClaim("L2"), FourLineClaim("L3"));
+        var next = Transaction("0002", Provider, Subscriber(), FourLineClaim("N1"), FourLineClaim("N2"));
+        var text = Interchange("000000001", Group("1", large, next));
+
+        var records = new Claim837Reader(new StringReader(text), maxHeldLines: 10).Read().Where(r => r.ClaimId is not null).ToList();
+
+        Assert.Equal(["L1", "L2", "L3", "N1", "N2"], records.Select(r => r.ClaimId));
+        Assert.All(records.Take(3), r => Assert.Contains("transaction set 0001 (ST at segment 3) holds more than 10 service lines", Assert.Single(r.Errors).Message, StringComparison.Ordinal));
+        Assert.All(records.Skip(3), r => Assert.False(r.IsRejected, string.Join("; ", r.Errors)));
+    }
+
+    [Fact]
+    public void TheLinesHeld_AreTheGuidesLargestRecommendedSet()
+    {
+        Assert.Equal(5_000 * 50, Claim837Reader.MaxHeldLines);
+    }
+
+    [Fact]
+    public void AClaimRepeatingHiSegments_IsRejectedPastTheDiagnosesHeld_NotHeldWithoutBound()
+    {
+        // An HI holds 12 diagnoses, but nothing stopped a claim from repeating HI; each was kept until the claim closed.
+        var his = string.Concat(Enumerable.Range(0, 10).Select(_ => "HI*" + string.Join("*", Enumerable.Repeat("ABF:Z170", 12)) + "~"));
+        var claim = Claim("MANY").Replace("HI*ABK:C50411*ABF:Z170~", "HI*ABK:C50411~" + his, StringComparison.Ordinal);
+
+        var record = Assert.Single(Read(File(Subscriber(), claim)));
+
+        Assert.Contains(record.Errors, e => e.Field == "diagnoses" && e.Message == $"the claim has more than {Coverage.Claims.ClaimDraft.MaxListed} diagnoses");
+    }
+
     /// <summary>Counts how much of its text has been read.</summary>
     private sealed class ConsumedReader(string text) : StringReader(text)
     {
