@@ -19,10 +19,19 @@ public static class Acknowledgment999
 {
     public const string ImplementationGuide = "005010X231A1";
 
+    /// <summary>
+    /// The segment errors (IK3) one acknowledgment lists, and holds in memory while it is built. Each was held until
+    /// the end: a file of a million malformed segments took half a gigabyte for 3 MB of input. Past the bound, each
+    /// set's verdict (IK5, AK9) still counts every error; only the listing stops.
+    /// </summary>
+    public const int MaxListedErrors = 100_000;
+
     /// <summary>Writes the acknowledgment of <paramref name="inputPath"/> (two streaming passes over the file).</summary>
-    public static void Write(string inputPath, TextWriter output, PolicyCatalogue catalogue, PlanMap? planMap, DateTimeOffset now)
+    public static void Write(string inputPath, TextWriter output, PolicyCatalogue catalogue, PlanMap? planMap, DateTimeOffset now,
+        int maxListedErrors = MaxListedErrors)
     {
-        // Pass 1: every claim's errors, by the segment each was found at; and which claims were decided.
+        // Pass 1: every claim's errors, by the segment each was found at (the first segments, up to the bound); and
+        // which claims were decided.
         var errors = new Dictionary<long, List<RecordError>>();
         var claims = new List<(long Segment, bool Decided)>();
         using (var reader = new StreamReader(inputPath, ClaimFileText.Encoding, detectEncodingFromByteOrderMarks: true))
@@ -33,7 +42,11 @@ public static class Acknowledgment999
                 if (record.ClaimId is not null) claims.Add((record.Position.Number, problems.Count == 0));
                 foreach (var problem in problems)
                 {
-                    if (!errors.TryGetValue(problem.Position.Number, out var list)) errors[problem.Position.Number] = list = [];
+                    if (!errors.TryGetValue(problem.Position.Number, out var list))
+                    {
+                        if (errors.Count >= maxListedErrors) continue;
+                        errors[problem.Position.Number] = list = [];
+                    }
                     list.Add(problem);
                 }
             }
@@ -44,6 +57,7 @@ public static class Acknowledgment999
         Interchange? interchange = null;
         Group? group = null;
         TransactionSet? set = null;
+        var listed = 0L;
         using (var reader = new StreamReader(inputPath, ClaimFileText.Encoding, detectEncodingFromByteOrderMarks: true))
         {
             foreach (var segment in new X12SegmentReader(reader).ReadSegments())
@@ -77,10 +91,10 @@ public static class Acknowledgment999
                         continue;
                 }
                 if (set is null) continue;
-                if (errors.TryGetValue(segment.Number, out var found))
-                    set.Errors.Add(ErrorOf(segment, (int)(segment.Number - set.Start + 1), found));
-                else if (segment.Error is not null)
-                    set.Errors.Add(ErrorOf(segment, (int)(segment.Number - set.Start + 1), []));
+                var inError = errors.TryGetValue(segment.Number, out var found);
+                if (!inError && segment.Error is null) continue;
+                set.ErrorCount++;
+                if (listed++ < maxListedErrors) set.Errors.Add(ErrorOf(segment, (int)(segment.Number - set.Start + 1), found ?? []));
             }
         }
         // Each set's claims by their CLM segment: sorted once and searched, not scanned per set (a file holds thousands of sets).
@@ -208,7 +222,7 @@ public static class Acknowledgment999
         if (set.Trailer is not { } trailer) return ("R", "2");
         if (trailer.Control != set.Control) return ("R", "3");
         if (trailer.Count != trailer.Counted.ToString(CultureInfo.InvariantCulture)) return ("R", "4");
-        if (set.Errors.Count == 0 && set.Decided == set.Claims) return ("A", "");
+        if (set.ErrorCount == 0 && set.Decided == set.Claims) return ("A", "");
         return set.Decided > 0 ? ("E", "5") : ("R", "5");
     }
 
@@ -233,7 +247,10 @@ public static class Acknowledgment999
         public string Control { get; } = control;
         public string Guide { get; } = guide;
         public (string Count, string Control, long Counted)? Trailer { get; set; }
+        /// <summary>The segment errors listed (IK3), at most <see cref="MaxListedErrors"/> in the whole acknowledgment.</summary>
         public List<SegmentError> Errors { get; } = [];
+        /// <summary>The segments in error, listed or not: what the verdict counts.</summary>
+        public long ErrorCount { get; set; }
         public int Claims { get; set; }
         public int Decided { get; set; }
     }

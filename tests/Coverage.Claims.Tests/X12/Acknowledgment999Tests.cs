@@ -13,12 +13,12 @@ public sealed class Acknowledgment999Tests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private List<string> Acknowledge(string x12)
+    private List<string> Acknowledge(string x12, int maxListedErrors = Acknowledgment999.MaxListedErrors)
     {
         var input = _temp.File("claims.837");
         System.IO.File.WriteAllText(input, x12);
         using var output = new StringWriter();
-        Acknowledgment999.Write(input, output, TestCatalogue.Catalogue, null, new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        Acknowledgment999.Write(input, output, TestCatalogue.Catalogue, null, new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero), maxListedErrors);
         return [.. output.ToString().Split('~', StringSplitOptions.RemoveEmptyEntries)];
     }
 
@@ -64,6 +64,21 @@ public sealed class Acknowledgment999Tests : IDisposable
         Assert.Contains($"IK3*SV1*{position}**8", segments);
         Assert.Contains(ik4, segments);
         Assert.Contains("IK5*E*5", segments);
+    }
+
+    [Fact]
+    public void SegmentErrorsPastTheBound_AreNotListed_ButTheVerdictCountsThem()
+    {
+        // Every error was held until the end: a million malformed segments took half a gigabyte for 3 MB of input.
+        var malformed = string.Concat(Enumerable.Repeat("N@~", 5));
+        var first = Transaction("0001", Provider, malformed, Subscriber(), Claim("A"));
+        var second = Transaction("0002", Provider, "N@~", Subscriber(), Claim("B"));
+
+        var segments = Acknowledge(Interchange("000000001", Group("1", first, second)), maxListedErrors: 3);
+
+        Assert.Equal(3, segments.Count(s => s.StartsWith("IK3*", StringComparison.Ordinal)));
+        // The second set's one error is past the bound: unlisted, and still no "accepted".
+        Assert.Equal(["IK5*E*5", "IK5*E*5"], segments.Where(s => s.StartsWith("IK5*", StringComparison.Ordinal)));
     }
 
     [Fact]
