@@ -51,9 +51,13 @@ internal static class CaseEndpoints
         return TypedResults.Ok(CaseResponse.From(result.Value!, await requested.OfOpenRequestAsync(result.Value!, cancellationToken)));
     }
 
+    private static readonly string[] ListParameters = ["status", "modality", "policy", "page", "pageSize"];
+
     private static async Task<IResult> List(
         string? status, string? modality, string? policy, string? page, string? pageSize, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
+        if (QueryParameters.Problem(context.Request.Query, ListParameters) is { } wrong)
+            return ApiProblems.Invalid("Invalid query.", [new InputError(wrong.Name, wrong.Message)]);
         var errors = new List<InputError>();
         var pageNumber = Number(page, "page", 1, errors);
         var size = Number(pageSize, "pageSize", 20, errors);

@@ -33,10 +33,15 @@ internal static class FhirEndpoints
         return app;
     }
 
+    /// <summary>What the AuditEvent search reads; <c>_format</c> is the content negotiation's.</summary>
+    private static readonly string[] AuditEventParameters = ["entity", "subject", "_count", "_format"];
+
     private static async Task<IResult> AuditEventSearch(
         string? entity, string? subject, string? _count, HttpRequest request, ServiceAudit audit, ServiceCallJournal journal, CrdSettings settings,
         CancellationToken cancellationToken)
     {
+        if (QueryParameters.Problem(request.Query, AuditEventParameters) is { } wrong)
+            return FhirResults.Outcome(Outcomes.Invalid(wrong.Message, wrong.Name), 400);
         Guid? caseId = null;
         if (entity is not null)
         {

@@ -1,0 +1,25 @@
+using Coverage.Server.Security;
+
+namespace Coverage.Server.Endpoints;
+
+/// <summary>
+/// The query parameters a search takes. A parameter the search does not know was silently passed over, so that
+/// <c>?date=ge2026-01-01</c>, <c>?agent=…</c> or <c>?member=…</c> answered every row as if it had been applied, and a
+/// repeated one was read as its values joined by commas: the caller believed it had narrowed what it read. Each is
+/// refused instead, naming the parameter (bounded: the caller writes it).
+/// </summary>
+internal static class QueryParameters
+{
+    /// <summary>The first parameter that is not one of <paramref name="known"/> or is given more than once; null when there is none.</summary>
+    public static (string Name, string Message)? Problem(IQueryCollection query, IReadOnlyCollection<string> known)
+    {
+        foreach (var (name, values) in query)
+        {
+            var shown = Bounded.Text(name, 64);
+            if (!known.Contains(name, StringComparer.Ordinal))
+                return (shown, $"'{shown}' is not a parameter of this search (it takes {string.Join(", ", known)})");
+            if (values.Count > 1) return (shown, $"'{shown}' is given {values.Count} times; give it once");
+        }
+        return null;
+    }
+}
