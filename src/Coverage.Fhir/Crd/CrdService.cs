@@ -64,7 +64,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         // encounter-start and encounter-discharge are offered (the IG calls them optional for a server): this payer's
         // policies address orders, so they are answered with nothing to say (docs/decisions.md "CRD encounter hooks").
         if (!IsOrderHook(request.Hook))
-            return new CrdResult(200, NothingToSay, null, $"{request.Hook} {request.HookInstance}: nothing to assess");
+            return new CrdResult(200, NothingToSay, null, $"{Named(request)}: nothing to assess");
 
         var access = request.FhirAccess is { } a && IsAllowed(a.Server) ? a : null;
         var known = new List<Resource>();
@@ -74,7 +74,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         if (ordersError is not null) return ordersError;
         if (!request.Configuration.WantsAnything)
             return new CrdResult(200, NothingToSay, null,
-                $"{request.Hook} {request.HookInstance}: {orders!.Count} order(s), nothing wanted (davinci-crd.configuration: every option false)");
+                $"{Named(request)}: {orders!.Count} order(s), nothing wanted (davinci-crd.configuration: every option false)");
 
         // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
         var patient = await Optional<Patient>(request, "patient", access, $"Patient/{Uri.EscapeDataString(request.PatientId ?? "")}", cancellationToken);
@@ -203,11 +203,14 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        var detail = $"{request.Hook} {request.HookInstance}: {orders.Count} order(s), {actions.Count} with coverage information" +
+        var detail = $"{Named(request)}: {orders.Count} order(s), {actions.Count} with coverage information" +
             (unchanged > 0 ? $", {unchanged} unchanged" : "") + (actions.Count > 0 ? ": " + string.Join("; ", actions) : "") +
             (cards.Count > 0 ? $"; cards: {string.Join(", ", cards.Select(c => c.Topic.Code))}" : "");
         return new CrdResult(200, stream.ToArray(), null, detail);
     }
+
+    /// <summary>The call as its audit detail names it: the hook and its instance, which the client writes (a UUID, if it keeps to CDS Hooks), cut short.</summary>
+    private static string Named(CdsHookRequest request) => $"{request.Hook} {InputEcho.Truncate(request.HookInstance)}";
 
     /// <summary>
     /// The cards beside the coverage information, as the call's configuration wants them: a link to each policy that decided

@@ -32,6 +32,9 @@ internal static class CdsHooksEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.Ok<CdsDiscovery> Discovery(Evaluator evaluator) => TypedResults.Ok(new CdsDiscovery(
         CdsServices.For(evaluator.Catalogue.Facts).Select(s => new CdsServiceDescription(s.Hook, s.Id, s.Title, s.Description, s.Prefetch, CrdExtension)).ToList()));
 
+    /// <summary>The most of a hook call's audit detail kept: a hundred orders' codes and outcomes fit well within it.</summary>
+    private const int MaxAuditDetail = 8_000;
+
     private static async Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,
         CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator, ServiceCallJournal journal,
@@ -97,7 +100,9 @@ internal static class CdsHooksEndpoints
 
         async Task<IResult> Answer(string? action, string? detail, IResult answer)
         {
-            var own = action is null ? null : new ServiceCallEvent(subject, action, actor, detail!);
+            // The detail holds what the client wrote (its hookInstance, a hook name it got wrong, its orders' codes):
+            // bounded and without control characters, as every audited text an outsider chooses.
+            var own = action is null ? null : new ServiceCallEvent(subject, action, actor, Bounded.Text(detail, MaxAuditDetail));
             if (own is null && token is null) return answer;
             // A replay writes no row of its own: it is a refusal, counted like the others.
             var fresh = await journal.RecordAsync(new(own, token), cancellationToken);

@@ -174,6 +174,29 @@ public sealed class CdsHooksAttackTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
+    /// <summary>
+    /// An authenticated client's hook call is audited in a row of its own, and what the client wrote went into it whole:
+    /// a 400 KB hookInstance (CDS Hooks: a UUID) or hook name, line breaks included, was a 400 KB row per call.
+    /// </summary>
+    [Theory]
+    [InlineData("hookInstance")]
+    [InlineData("hook")]
+    public async Task WhatAClientWritesInAHookCall_IsAuditedOnlyInPart(string where)
+    {
+        await using var server = await SecureServer.StartAsync();
+        var huge = "x\nforged: " + new string('h', 400_000);
+        var call = Ehr.OrderSign(Ehr.Order("0581T"));
+        if (where == "hook") call["hook"] = huge;
+        else call["hookInstance"] = huge;
+
+        var (status, body, _) = await server.SendAsync(HttpMethod.Post, Path, SecureServer.CdsToken(Service), call.ToJsonString());
+
+        Assert.True(status == (where == "hook" ? HttpStatusCode.BadRequest : HttpStatusCode.OK), $"{(int)status}: {body[..Math.Min(body.Length, 300)]}");
+        var row = Assert.Single(await AuditTable.ReadAsync(server), r => r.Subject == $"cds-hooks/{Service}" && r.Action is "hook-answered" or "hook-refused");
+        Assert.True(row.Detail.Length <= 10_000, $"{row.Action}: {row.Detail.Length} characters");
+        Assert.DoesNotContain('\n', row.Detail);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("http://coverage.payer.test")]
