@@ -120,21 +120,38 @@ internal static class DtrEndpoints
     public static DtrCanonicals Canonicals(CrdSettings settings) => settings.Dtr();
 
     /// <summary>
+    /// Context ids one call may name. A DTR client names the one context of the order it fills a form for; each id is a
+    /// case read (audited, a transaction of its own), so the count is bounded before any is read: 13,500 copies of one
+    /// case number in a 1 MB body held the server for six minutes and wrote as many audit rows.
+    /// </summary>
+    public const int MaxContexts = 10;
+
+    /// <summary>
     /// DTR's <c>context</c> parameter ("Context ID from CRD or CDex"): this payer's context id is the case number a PAS
     /// CommunicationRequest carries as its tracking number when a reviewer asks for a questionnaire (docs/dtr.md). Each
     /// becomes the <c>questionnaire</c> canonicals the case's open request names — a case the caller may read (the read
-    /// is audited), else 404 naming the parameter, as for any case of another organisation.
+    /// is audited, once however often the call names it), else 404 naming the parameter, as for any case of another
+    /// organisation. More than <see cref="MaxContexts"/> is 400.
     /// </summary>
     private static async Task<IResult?> ResolveContextsAsync(
         Parameters parameters, Store.CaseService cases, InformationRequestQuestionnaires requested, Caller caller, CancellationToken cancellationToken)
     {
-        foreach (var context in parameters.Parameter.Where(p => p.Name == "context").ToList())
+        var contexts = parameters.Parameter.Where(p => p.Name == "context").ToList();
+        if (contexts.Count > MaxContexts)
+            return FhirResults.Outcome(Outcomes.Invalid(
+                $"Parameters.parameter[context]: {contexts.Count} context ids; at most {MaxContexts} are taken in one call.", "Parameters.parameter"), 400);
+        var resolved = new Dictionary<Guid, IReadOnlyList<RequestedQuestionnaire>>();
+        foreach (var context in contexts)
         {
             var text = (context.Value as FhirString)?.Value;
             if (!Guid.TryParse(text, out var caseId))
                 return FhirResults.Outcome(Outcomes.Invalid("Parameters.parameter[context]: a context id of this payer is a case number (from a PAS CommunicationRequest's identifier).", "Parameters.parameter"), 400);
-            var found = await cases.GetAsync(caseId, caller, cancellationToken);
-            var named = found.Value is { } view ? await requested.OfOpenRequestAsync(view, cancellationToken) : [];
+            if (!resolved.TryGetValue(caseId, out var named))
+            {
+                var found = await cases.GetAsync(caseId, caller, cancellationToken);
+                named = found.Value is { } view ? await requested.OfOpenRequestAsync(view, cancellationToken) : [];
+                resolved[caseId] = named;
+            }
             if (named.Count == 0)
                 return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound,
                     $"Parameters.parameter[context]: no open request for information of yours names a questionnaire under context '{caseId}'.", "Parameters.parameter"), 404);

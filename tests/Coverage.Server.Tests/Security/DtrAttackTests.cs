@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coverage.Fhir;
+
+namespace Coverage.Server.Tests.Security;
+
+/// <summary>
+/// An attack script's DTR calls against a Production-configured server: <c>$questionnaire-package</c> with thousands of
+/// <c>context</c> ids (each one an audited case read) or another organisation's case number, canonicals and searches
+/// whose <c>version</c> is not a catalogue digest but text of the caller's (a log line of its own), and hostile
+/// QuestionnaireResponses to <c>$next-question</c>. What a client sends is bounded before it costs the server work, and
+/// another organisation's case is not found, as if it did not exist, with the attempt on that case's trail.
+/// </summary>
+public sealed class DtrAttackTests : IAsyncLifetime
+{
+    private const string Scopes = "system/Questionnaire.r coverage/cases.read coverage/cases.write";
+    private SecureServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await SecureServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>A case of <paramref name="client"/>'s organisation whose open request for information names the FDA label's questionnaire.</summary>
+    private async Task<string> CaseAskedForAQuestionnaireAsync(string client)
+    {
+        var request = JsonNode.Parse(Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()))!;
+        request["member"]!["planId"] = "example-fda-cryo-rider";
+        request["clinical"] = new JsonObject();
+        var (created, body, _) = await _server.SendAsync(HttpMethod.Post, "/api/v1/determinations", SecureServer.Token(Scopes, client), request.ToJsonString());
+        Assert.True(created == HttpStatusCode.Created, body);
+        var caseId = JsonDocument.Parse(body).RootElement.Str("caseId");
+        var physician = SecureServer.Token("coverage/cases.decide", SecureServer.ReviewApp, subject: SecureServer.Physician);
+        var (asked, answer, _) = await _server.SendAsync(HttpMethod.Post, $"/api/v1/cases/{caseId}/information-requests", physician, """{"needed":"The device's labeled indication."}""");
+        Assert.True(asked == HttpStatusCode.OK && answer.Contains("0540-fda-prosense", StringComparison.Ordinal), answer);
+        return caseId;
+    }
+
+    private static string PackageRequest(IEnumerable<JsonObject> parameters)
+    {
+        var all = new JsonArray(new JsonObject { ["name"] = "coverage", ["resource"] = Ehr.Node(Ehr.Coverage("example-fda-cryo-rider")) });
+        foreach (var parameter in parameters) all.Add(parameter);
+        return new JsonObject { ["resourceType"] = "Parameters", ["parameter"] = all }.ToJsonString();
+    }
+
+    private static JsonObject Context(string id) => new() { ["name"] = "context", ["valueString"] = id };
+
+    private Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> Post(string client, string operation, string body) =>
+        _server.SendAsync(HttpMethod.Post, $"/fhir/Questionnaire/${operation}", SecureServer.Token(Scopes, client), body, "application/fhir+json");
+
+    private async Task<List<AuditRow>> TrailOf(string caseId) =>
+        [.. (await AuditTable.ReadAsync(_server)).Where(r => string.Equals(r.CaseId, caseId, StringComparison.OrdinalIgnoreCase))];
+
+    [Fact]
+    public async Task ContextIdsByTheThousand_AreRefusedAtOnce_AndOneNamedTwiceIsReadOnce()
+    {
+        var caseId = await CaseAskedForAQuestionnaireAsync(SecureServer.PortalB);
+        var reads = (await TrailOf(caseId)).Count(r => r.Action == "case-read");
+
+        // Until this audit each context was read (and its read audited, one transaction each) before anything else:
+        // 13,500 copies of one case number in a 1 MB body held the server for six minutes and wrote 13,500 audit rows.
+        var clock = Stopwatch.StartNew();
+        var (flooded, floodBody, _) = await Post(SecureServer.PortalB, "questionnaire-package", PackageRequest(Enumerable.Range(0, 1_000).Select(_ => Context(caseId))));
+        clock.Stop();
+
+        Assert.True(flooded == HttpStatusCode.BadRequest, floodBody[..Math.Min(floodBody.Length, 300)]);
+        Assert.Equal("Parameters.parameter", JsonDocument.Parse(floodBody).RootElement.GetProperty("issue")[0].GetProperty("expression")[0].GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed}");
+        Assert.Equal(reads, (await TrailOf(caseId)).Count(r => r.Action == "case-read"));
+
+        var (twice, twiceBody, _) = await Post(SecureServer.PortalB, "questionnaire-package", PackageRequest([Context(caseId), Context(caseId)]));
+        Assert.True(twice == HttpStatusCode.OK, twiceBody[..Math.Min(twiceBody.Length, 300)]);
+        Assert.Contains("PackageBundle", twiceBody, StringComparison.Ordinal);
+        Assert.Equal(reads + 1, (await TrailOf(caseId)).Count(r => r.Action == "case-read"));
+    }
+
+    [Fact]
+    public async Task AnotherOrganisationsCaseNumberAsContext_IsNotFound_LikeOneNeverIssued_AndTheAttemptIsOnItsTrail()
+    {
+        var caseOfB = await CaseAskedForAQuestionnaireAsync(SecureServer.PortalB);
+        var never = Guid.NewGuid().ToString();
+
+        var (theirs, theirsBody, _) = await Post(SecureServer.PortalA, "questionnaire-package", PackageRequest([Context(caseOfB)]));
+        var (missing, missingBody, _) = await Post(SecureServer.PortalA, "questionnaire-package", PackageRequest([Context(never)]));
+
+        Assert.Equal(HttpStatusCode.NotFound, theirs);
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal(missingBody.Replace(never, caseOfB, StringComparison.Ordinal), theirsBody);
+        Assert.DoesNotContain("0540-fda-prosense", theirsBody, StringComparison.Ordinal);
+        var refused = Assert.Single(await TrailOf(caseOfB), r => r.Action == "access-refused");
+        Assert.Equal(SecureServer.PortalA, refused.ActorClient);
+    }
+
+    [Theory]
+    [InlineData("nested deeper than FHIR JSON is read")]
+    [InlineData("one fact answered 5,000 times")]
+    [InlineData("one fact stated twice, differently")]
+    [InlineData("an answer of the wrong type, deep in groups")]
+    public async Task HostileQuestionnaireResponses_AreRefusedQuickly(string what)
+    {
+        static JsonObject Size(double cm) => new() { ["valueQuantity"] = new JsonObject { ["value"] = cm, ["unit"] = "cm", ["system"] = "http://unitsofmeasure.org", ["code"] = "cm" } };
+        static JsonObject Item(JsonObject answer) => new() { ["linkId"] = "tumorSizeCm", ["answer"] = new JsonArray(answer) };
+        static JsonObject Nested(JsonObject inner, int depth)
+        {
+            for (var i = 0; i < depth; i++) inner = new JsonObject { ["linkId"] = $"group-{i}", ["item"] = new JsonArray(inner) };
+            return inner;
+        }
+        var items = what switch
+        {
+            "nested deeper than FHIR JSON is read" => new JsonArray(Nested(Item(Size(1.2)), 70)),
+            "one fact answered 5,000 times" => new JsonArray(new JsonObject { ["linkId"] = "tumorSizeCm", ["answer"] = new JsonArray([.. Enumerable.Range(0, 5_000).Select(_ => (JsonNode)Size(1.2))]) }),
+            "one fact stated twice, differently" => new JsonArray(Item(Size(1.2)), Item(Size(4.5))),
+            _ => new JsonArray(Nested(Item(new JsonObject { ["valueString"] = "small" }), 20)),
+        };
+        var response = new JsonObject
+        {
+            ["resourceType"] = "QuestionnaireResponse", ["status"] = "in-progress",
+            ["questionnaire"] = $"{SecureServer.PublicBaseUrl}/fhir/Questionnaire/0540-fda-prosense", ["item"] = items,
+        };
+
+        var clock = Stopwatch.StartNew();
+        var (status, body, _) = await Post(SecureServer.PortalB, "next-question", response.ToJsonString());
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {(int)status} {body[..Math.Min(body.Length, 300)]}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{what}: {clock.Elapsed}");
+        Assert.Equal("OperationOutcome", FhirJson.Parse<Hl7.Fhir.Model.Resource>(body, out _)?.TypeName);
+        Assert.True(body.Length < 8_000, $"{what}: an answer of {body.Length} characters");
+    }
+}
