@@ -23,6 +23,7 @@ public sealed partial class CatalogueVersions(PolicyCatalogue current, IServiceS
     public async Task<PolicyCatalogue?> FindAsync(string? digest, CancellationToken cancellationToken)
     {
         if (digest is null || digest == current.Digest) return current;
+        if (!IsDigest(digest)) return null;
         var load = _loaded.GetOrAdd(digest, d => new Lazy<Task<PolicyCatalogue?>>(() => LoadAsync(d)));
         try
         {
@@ -36,6 +37,16 @@ public sealed partial class CatalogueVersions(PolicyCatalogue current, IServiceS
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether the text has the shape of a catalogue digest: "sha256:" and 64 lower-case hex digits. A DTR canonical's
+    /// version or a search's <c>version</c> is the caller's text; anything else names no catalogue, so it is neither
+    /// looked up in the store nor logged — it was logged whole as "not kept", line breaks and all.
+    /// </summary>
+    private static bool IsDigest(string text) =>
+        text.Length == 71 && text.StartsWith("sha256:", StringComparison.Ordinal) && !text.AsSpan(7).ContainsAnyExcept(LowerHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private async Task<PolicyCatalogue?> LoadAsync(string digest)
     {

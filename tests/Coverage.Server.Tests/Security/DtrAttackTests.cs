@@ -92,6 +92,32 @@ public sealed class DtrAttackTests : IAsyncLifetime
         Assert.Equal(SecureServer.PortalA, refused.ActorClient);
     }
 
+    [Fact]
+    public async Task AVersionThatIsNoCatalogueDigest_MatchesNothing_AndNeverReachesTheLog()
+    {
+        const string Forged = "FORGED-LOG-LINE";
+        // A search parameter may hold a line break (a log line of the caller's own); a canonical in a body may not
+        // (FHIR's uri has no whitespace), but may be long.
+        var inQuery = new string('v', 3_000) + "\nerror: " + Forged;
+        var canonical = $"{SecureServer.PublicBaseUrl}/fhir/Questionnaire/0540-fda-prosense|{new string('v', 3_000)}{Forged}";
+
+        var (search, searchBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/Questionnaire?version={Uri.EscapeDataString(inQuery)}", SecureServer.Token(Scopes, SecureServer.PortalB));
+        var (package, _, _) = await Post(SecureServer.PortalB, "questionnaire-package",
+            PackageRequest([new JsonObject { ["name"] = "questionnaire", ["valueCanonical"] = canonical }]));
+        var (next, _, _) = await Post(SecureServer.PortalB, "next-question",
+            new JsonObject { ["resourceType"] = "QuestionnaireResponse", ["status"] = "in-progress", ["questionnaire"] = canonical }.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, search);
+        Assert.Equal(0, JsonDocument.Parse(searchBody).RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, package);
+        Assert.Equal(HttpStatusCode.NotFound, next);
+        await Task.Delay(1_000); // the console logger writes on its own thread
+        string output;
+        lock (_server.Output) output = _server.Output.ToString();
+        Assert.DoesNotContain(Forged, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('v', 200), output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("nested deeper than FHIR JSON is read")]
     [InlineData("one fact answered 5,000 times")]
