@@ -40,7 +40,29 @@ internal sealed class FindForInquiry(CaseRecords records)
             found.Add(view);
             records.Audit(record, now, "case-read", caller.Actor, "The case was read by a PAS inquiry naming it.");
         }
-        if (found.Count > 0) await records.SaveChangesAsync(cancellationToken);
+        var refused = await RefuseOthersAsync(caseNumbers, candidates, caller, now, cancellationToken);
+        if (found.Count > 0 || refused > 0) await records.SaveChangesAsync(cancellationToken);
         return StoreResult<IReadOnlyList<CaseView>>.Ok(found);
+    }
+
+    /// <summary>
+    /// A case number is issued to the organisation that submitted the case; quoted by a caller who may not see that
+    /// case, it is an attempt on it, as a read of it by id is: answered as if the case did not exist, and recorded on
+    /// the case's own trail (access refused). Returns how many were recorded.
+    /// </summary>
+    private async Task<int> RefuseOthersAsync(IReadOnlyList<Guid> caseNumbers, List<Entities.CaseRecord> candidates, Caller caller, DateTime now, CancellationToken cancellationToken)
+    {
+        var unanswered = caseNumbers.Except(candidates.Select(c => c.Id)).ToList();
+        if (unanswered.Count == 0) return 0;
+        var others = await records.Db.Cases.AsNoTracking()
+            .Where(c => unanswered.Contains(c.Id) && c.Tenant != caller.Tenant)
+            .OrderBy(c => c.ReceivedAt)
+            .Take(MaxCandidates)
+            .ToListAsync(cancellationToken);
+        var refused = others.Where(c => !caller.MaySee(c.Tenant)).ToList();
+        foreach (var record in refused)
+            records.Audit(record, now, "access-refused", caller.Actor,
+                "The case's number was quoted in a PAS inquiry by a caller of another organisation; the inquiry was answered as if the case did not exist.");
+        return refused.Count;
     }
 }
