@@ -58,8 +58,16 @@ internal static class FhirEndpoints
         {
             if (caseId is null || subject is not null)
                 return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.Forbidden, "Only payer staff search the whole audit trail; name one of your cases with entity=<case id>."), 403);
-            if (await audit.CaseTenantAsync(caseId.Value, cancellationToken) is not { } tenant || !caller.MaySee(tenant))
+            var tenant = await audit.CaseTenantAsync(caseId.Value, cancellationToken);
+            if (tenant is null || !caller.MaySee(tenant))
+            {
+                // Another organisation's case is answered as a missing one, and the attempt is on that case's trail,
+                // as a read of it by id is.
+                if (tenant is not null)
+                    await journal.RecordAsync(new(new ServiceCallEvent(null, "access-refused", AuditActor.Of(request.HttpContext),
+                        "The case's audit trail was asked for by a caller of another organisation; it was answered as not found.") { CaseId = caseId }), cancellationToken);
                 return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No case {caseId}."), 404);
+            }
         }
         var found = await audit.SearchAsync(caseId, subject, count, cancellationToken);
         await AuditTheSearch(request, journal, caseId is { } id && await audit.CaseExistsAsync(id, cancellationToken) ? id : null, found.Count, cancellationToken);

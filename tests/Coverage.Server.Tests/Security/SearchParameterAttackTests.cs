@@ -78,6 +78,21 @@ public sealed class SearchParameterAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAuditEventSearchNamingAnotherOrganisationsCase_IsNotFound_AndTheAttemptIsOnThatCasesTrail()
+    {
+        var never = Guid.NewGuid().ToString();
+
+        var (theirs, theirsBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?entity={_caseOfA}", SecureServer.Token("coverage/audit.read", SecureServer.PortalB));
+        var (missing, missingBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?entity={never}", SecureServer.Token("coverage/audit.read", SecureServer.PortalB));
+
+        Assert.Equal(HttpStatusCode.NotFound, theirs);
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal(missingBody.Replace(never, _caseOfA, StringComparison.Ordinal), theirsBody);
+        var refused = Assert.Single(await AuditTable.ReadAsync(_server), r => string.Equals(r.CaseId, _caseOfA, StringComparison.OrdinalIgnoreCase) && r.Action == "access-refused");
+        Assert.Equal(SecureServer.PortalB, refused.ActorClient);
+    }
+
+    [Fact]
     public async Task TheSearchesItDoesApply_StillAnswer_AndOnlyWithTheCallersRows()
     {
         var (list, listBody, _) = await _server.SendAsync(HttpMethod.Get, "/api/v1/cases?status=pending-physician-review&page=1&pageSize=100",
