@@ -6,8 +6,9 @@ namespace Coverage.Server.Subscriptions;
 /// <summary>
 /// Guards the calls a subscription makes the server send (server-side request forgery): an endpoint must resolve to
 /// public addresses only — not loopback, private, link-local (169.254.169.254, the cloud metadata service),
-/// carrier-grade NAT, multicast or reserved — unless the operator's <see cref="SubscriptionOptions.AllowedNetworks"/>
-/// name it. The check is made when the subscription is created and again on every connection, on the addresses the
+/// carrier-grade NAT, multicast, reserved, or IPv6 that reaches IPv4 through a translator or tunnel (NAT64,
+/// IPv4-compatible, 6to4, Teredo; an IPv4-mapped address is judged as its IPv4 address) — unless the operator's
+/// <see cref="SubscriptionOptions.AllowedNetworks"/> name it. The check is made when the subscription is created and again on every connection, on the addresses the
 /// connection then uses (a name that later resolves elsewhere is checked anew and cannot slip past).
 /// </summary>
 public sealed class EndpointGuard(SubscriptionOptions options)
@@ -23,6 +24,10 @@ public sealed class EndpointGuard(SubscriptionOptions options)
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24",
             "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
             "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+            // IPv6 forms that carry an IPv4 address and may reach it through a translator or tunnel, as NAT64 above
+            // does: IPv4-compatible (deprecated, ::a.b.c.d), Teredo and 6to4. No public receiver lives there; an operator
+            // may allow one. Until the FHIR attack audit, https://[::127.0.0.1]/ and https://[2002:a9fe:a9fe::1]/ passed.
+            "::/96", "2001::/32", "2002::/16",
         }.Select(n => IPNetwork.Parse(n)),
     ];
 

@@ -20,6 +20,9 @@ public sealed class SubscriptionGuardTests
     [InlineData("fe80::1")]
     [InlineData("fd00::1")]
     [InlineData("::ffff:169.254.169.254")]
+    [InlineData("::127.0.0.1")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    [InlineData("2001:0:a9fe:a9fe::1")]
     public void InternalAddresses_AreNotCalled_UnlessAllowListed(string address)
     {
         var ip = IPAddress.Parse(address);
