@@ -197,6 +197,38 @@ public sealed class CdsHooksAttackTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.DoesNotContain('\n', row.Detail);
     }
 
+    /// <summary>
+    /// A hook call that names an internal FHIR server (a listener on loopback, the cloud metadata address, IPv6
+    /// loopback, loopback in decimal) with an EHR access token, and no Coverage prefetched: none is on
+    /// Coverage:AllowedFhirServers, so nothing is read (412: the listener hears nothing), and the token is in neither the
+    /// answer nor the audit trail.
+    /// </summary>
+    [Fact]
+    public async Task FhirAccessToInternalServers_IsNotUsed_AndItsTokenIsNeverEchoed()
+    {
+        await using var listener = await Subscriptions.NotificationReceiver.StartAsync();
+        await using var server = await SecureServer.StartAsync();
+        const string Secret = "ehr-access-token-that-must-not-leak";
+        var port = new Uri(listener.BaseUrl).Port;
+        var servers = new[] { $"{listener.BaseUrl}/fhir", "http://169.254.169.254/latest/meta-data", $"http://[::1]:{port}/fhir", $"http://2130706433:{port}/fhir" };
+        var problems = new List<string>();
+
+        foreach (var fhirServer in servers)
+        {
+            var call = Ehr.HookRequest("order-sign", new System.Text.Json.Nodes.JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+            call["fhirServer"] = fhirServer;
+            call["fhirAuthorization"] = new System.Text.Json.Nodes.JsonObject { ["access_token"] = Secret, ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "crd" };
+            var (status, body, _) = await server.SendAsync(HttpMethod.Post, Path, SecureServer.CdsToken(Service), call.ToJsonString());
+            if (status != HttpStatusCode.PreconditionFailed) problems.Add($"{fhirServer}: {(int)status}");
+            if (body.Contains(Secret, StringComparison.Ordinal)) problems.Add($"{fhirServer}: the answer holds the token");
+        }
+
+        var rows = await AuditTable.ReadAsync(server);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.DoesNotContain(rows, r => r.Detail.Contains(Secret, StringComparison.Ordinal));
+        Assert.Empty(listener.Requests);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("http://coverage.payer.test")]
