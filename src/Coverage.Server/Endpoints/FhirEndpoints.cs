@@ -41,7 +41,7 @@ internal static class FhirEndpoints
         CancellationToken cancellationToken)
     {
         if (QueryParameters.Problem(request.Query, AuditEventParameters) is { } wrong)
-            return FhirResults.Outcome(Outcomes.Invalid(wrong.Message, wrong.Name), 400);
+            return FhirResults.Outcome(Outcomes.Invalid($"{wrong.Name}: {wrong.Message}", wrong.Name), 400);
         Guid? caseId = null;
         if (entity is not null)
         {

@@ -10,15 +10,18 @@ namespace Coverage.Server.Endpoints;
 /// </summary>
 internal static class QueryParameters
 {
-    /// <summary>The first parameter that is not one of <paramref name="known"/> or is given more than once; null when there is none.</summary>
+    /// <summary>
+    /// The first parameter that is not one of <paramref name="known"/> or is given more than once, and what is wrong with
+    /// it (a phrase to follow its name); null when there is none.
+    /// </summary>
     public static (string Name, string Message)? Problem(IQueryCollection query, IReadOnlyCollection<string> known)
     {
         foreach (var (name, values) in query)
         {
             var shown = Bounded.Text(name, 64);
             if (!known.Contains(name, StringComparer.Ordinal))
-                return (shown, $"'{shown}' is not a parameter of this search (it takes {string.Join(", ", known)})");
-            if (values.Count > 1) return (shown, $"'{shown}' is given {values.Count} times; give it once");
+                return (shown, $"is not a parameter of this search (it takes {string.Join(", ", known)})");
+            if (values.Count > 1) return (shown, $"is given {values.Count} times; give it once");
         }
         return null;
     }

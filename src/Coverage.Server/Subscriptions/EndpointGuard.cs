@@ -8,8 +8,9 @@ namespace Coverage.Server.Subscriptions;
 /// public addresses only — not loopback, private, link-local (169.254.169.254, the cloud metadata service),
 /// carrier-grade NAT, multicast, reserved, or IPv6 that reaches IPv4 through a translator or tunnel (NAT64,
 /// IPv4-compatible, 6to4, Teredo; an IPv4-mapped address is judged as its IPv4 address) — unless the operator's
-/// <see cref="SubscriptionOptions.AllowedNetworks"/> name it. The check is made when the subscription is created and again on every connection, on the addresses the
-/// connection then uses (a name that later resolves elsewhere is checked anew and cannot slip past).
+/// <see cref="SubscriptionOptions.AllowedNetworks"/> name it. The check is made when the subscription is created and
+/// again on every connection, on the addresses the connection then uses (a name that later resolves elsewhere is
+/// checked anew and cannot slip past).
 /// </summary>
 public sealed class EndpointGuard(SubscriptionOptions options)
 {

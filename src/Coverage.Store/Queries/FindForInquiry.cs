@@ -7,7 +7,8 @@ namespace Coverage.Store.Queries;
 /// request ids or being one of the case numbers (preAuthRef, administration reference number) it quotes, and
 /// answering the inquiry's own test (provider, items), followed by the appeals of each (an appeal is a case of its
 /// own with the same request: its answer is the request's current result once an appeal or its external review
-/// changed it). Each case returned is a read and is audited; a case only looked at is not.
+/// changed it). Each case returned is a read and is audited; a case only looked at is not; a quoted case number of a
+/// case the caller may not see is recorded on that case as an access refused.
 /// </summary>
 internal sealed class FindForInquiry(CaseRecords records)
 {
