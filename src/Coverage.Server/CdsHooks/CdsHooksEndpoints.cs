@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Crd;
 using Coverage.Server.Endpoints;

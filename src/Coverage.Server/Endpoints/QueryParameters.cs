@@ -1,4 +1,4 @@
-using Coverage.Server.Security;
+using Coverage.Engine.Text;
 
 namespace Coverage.Server.Endpoints;
 
