@@ -121,6 +121,29 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Contains("considered not medically necessary", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// CDS Hooks makes the hookInstance a UUID, but a client's longer or non-ASCII one is still a valid call: it was part
+    /// of each order's request id (at most 128 printable ASCII characters), so from about 45 characters on, or with one
+    /// accented letter, every order came back "not assessed" although nothing about it was wrong.
+    /// </summary>
+    [Theory]
+    [InlineData(110)]
+    [InlineData(128)]
+    [InlineData(4_000)]
+    [InlineData(-1)]
+    public async Task OrderSign_HookInstanceThatIsNotAUuid_IsAnsweredAsWithOne(int length)
+    {
+        var call = Ehr.OrderSign(Ehr.Order("0581T", "US-guided cryoablation, left breast"));
+        call["hookInstance"] = length < 0 ? $"séance-{Guid.NewGuid()}" : new string('h', length);
+
+        var (status, body) = await Call("order-sign", call);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var info = CoverageInformation(Resource<ServiceRequest>(Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource")));
+        Assert.Equal(("not-covered", "no-auth"), (Code(info, "covered"), Code(info, "pa-needed")));
+        Assert.Contains("0540", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OrderSign_OrderThePolicyDoesNotAddress_IsConditionalWithoutPriorAuthorization_AndNoCard()
     {

@@ -17,7 +17,7 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
 {
     private static readonly DateOnly EarliestBirthDate = new(1880, 1, 1);
     public const int MaxTextLength = 2000;
-    public const int MaxIdLength = 128;
+    public const int MaxIdLength = Identifiers.MaxLength;
     public const int MaxCodeLength = 16;
     public const int MaxModifierLength = 8;
     public const int MaxModifiers = 4;

@@ -135,7 +135,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 string? unreadable = null;
                 foreach (var billingCode in facts.BillingCodes)
                 {
-                    var draft = OrderMapper.ToRequest(facts, billingCode, $"{request.HookInstance}/{order.TypeName}/{order.Id}", memberId, birthDate, planId, today, clinical.Value!.Facts);
+                    var draft = OrderMapper.ToRequest(facts, billingCode, OrderRequestId.For(request.HookInstance, order.TypeName, order.Id), memberId, birthDate, planId, today, clinical.Value!.Facts);
                     var read = RequestValidator.Validate(draft, evaluator.Catalogue);
                     if (read.Errors.FirstOrDefault(e => e.Field.StartsWith("clinical.", StringComparison.Ordinal)) is { } factError)
                     {
