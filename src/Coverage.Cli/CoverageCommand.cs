@@ -9,7 +9,7 @@ namespace Coverage.Cli;
 /// <summary>The `coverage` command line: evaluate, policy show, policy validate, policy import (PolicyImportCommand), adjudicate (batch claim files), report (prior-authorization metrics of a case store).</summary>
 internal static class CoverageCommand
 {
-    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr)
     {
         var catalogueOption = new Option<string?>("--catalogue")
         {
@@ -57,16 +57,12 @@ internal static class CoverageCommand
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static int Evaluate(string path, string format, string? catalogueDir, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    private static int Evaluate(string path, string format, string? catalogueDir, Stream stdin, TextWriter stdout, TextWriter stderr)
     {
-        string json;
-        try
+        var (json, problem) = RequestFile.Read(path, stdin);
+        if (json is null)
         {
-            json = path == "-" ? stdin.ReadToEnd() : File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            stderr.WriteLine($"coverage: cannot read the request '{path}': {e.Message}");
+            stderr.WriteLine($"coverage: {problem}");
             return ExitCodes.InputError;
         }
 

@@ -21,6 +21,9 @@ namespace Coverage.Cli;
 /// </summary>
 internal static class ImpactCommand
 {
+    /// <summary>The most a --charges file may hold: a line per procedure code and its billed amount.</summary>
+    private const int MaxChargesBytes = 256 * 1024 * 1024;
+
     public static Command Create(Option<string?> catalogueOption, TextWriter stdout, TextWriter stderr)
     {
         var baseline = new Option<string?>("--baseline") { Description = "The catalogue decided with today (default: the catalogue shipped with the program)" };
@@ -86,8 +89,9 @@ internal static class ImpactCommand
         BilledAmounts? billed = null;
         if (request.Charges is not null)
         {
-            if (InputFile.Problem(request.Charges, "the charges file") is { } missing) return Usage(stderr, missing);
-            using var reader = File.OpenText(request.Charges);
+            var (charges, unreadable) = InputFile.ReadUtf8(request.Charges, "the charges file", MaxChargesBytes);
+            if (charges is null) return Usage(stderr, unreadable!);
+            using var reader = new StringReader(Encoding.UTF8.GetString(charges));
             var (amounts, problems) = BilledAmounts.Parse(reader);
             if (amounts is null) return Usage(stderr, $"the charges file '{request.Charges}' is invalid: {string.Join("; ", problems)}");
             billed = amounts;

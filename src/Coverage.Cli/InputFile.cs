@@ -1,9 +1,14 @@
+using System.Buffers;
+using Coverage.Engine.Text;
+
 namespace Coverage.Cli;
 
 /// <summary>
-/// Why a path a command reads cannot be opened as a file, in the words the command prints, or null when it can.
-/// File.Exists is false for a directory too, and "does not exist" for a folder the operator can see sends them
-/// looking for a typo instead of at the argument.
+/// The files a command reads besides claim files (a request, a plan map, a charges file): why a path cannot be opened
+/// as a file, in the words the command prints, and the file's text read exactly — UTF-8 (a byte order mark allowed),
+/// bounded — or refused saying why. File.Exists is false for a directory too, and "does not exist" for a folder the
+/// operator can see sends them looking for a typo instead of at the argument; and text decoded leniently turns a stray
+/// byte into U+FFFD, so that a member id or a description no longer reads as written and is matched or decided on a guess.
 /// </summary>
 internal static class InputFile
 {
@@ -12,4 +17,46 @@ internal static class InputFile
         Directory.Exists(path) ? $"{what} '{path}' is a directory, not a file"
         : !File.Exists(path) ? $"{what} '{path}' does not exist"
         : null;
+
+    /// <summary>The file's UTF-8 bytes without a byte order mark, or why they cannot be read exactly.</summary>
+    /// <param name="what">What the file is to the command: "the request", "the plan map".</param>
+    public static (byte[]? Utf8, string? Problem) ReadUtf8(string path, string what, int maxBytes)
+    {
+        if (Problem(path, what) is { } problem) return (null, problem);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ReadUtf8(stream, $"{what} '{path}'", maxBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read {what} '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>The stream's UTF-8 bytes without a byte order mark, or why they cannot be read exactly.</summary>
+    /// <param name="named">The input as the message names it: "the request on standard input".</param>
+    public static (byte[]? Utf8, string? Problem) ReadUtf8(Stream stream, string named, int maxBytes)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81_920);
+        try
+        {
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > maxBytes) return (null, $"{named} is larger than {maxBytes:N0} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        var bytes = buffer.ToArray();
+        if (WideEncodings.Of(bytes) is { } encoding) return (null, $"{named} is {encoding} text; convert it to UTF-8");
+        var text = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
+        if (Utf8Text.FirstInvalidByte(text) is { } at) return (null, $"{named} is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character)");
+        return (text, null);
+    }
 }

@@ -1,3 +1,3 @@
 using Coverage.Cli;
 
-return CoverageCommand.Run(args, Console.In, Console.Out, Console.Error);
+return CoverageCommand.Run(args, Console.OpenStandardInput(), Console.Out, Console.Error);

@@ -1,5 +1,6 @@
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Text;
 using Coverage.Fhir.Crd;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
@@ -49,15 +50,20 @@ internal static class ServerSetup
     {
         if (configuration["Pas:ReviewReasonCodesPath"] is not { Length: > 0 } configured) return ReviewReasonCodes.None;
         var path = Path.GetFullPath(configured, environment.ContentRootPath);
-        string json;
+        byte[] bytes;
         try
         {
-            json = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} cannot be read ({e.Message}).", e);
         }
+        // Read exactly: a stray byte would put U+FFFD into a reason's display that every provider is sent.
+        var utf8 = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+        if (Utf8Text.FirstInvalidByte(utf8) is { } at)
+            throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character).");
+        var json = System.Text.Encoding.UTF8.GetString(utf8);
         return ReviewReasonCodes.Read(json, out var problem) ?? throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} is invalid: {problem}.");
     }
 

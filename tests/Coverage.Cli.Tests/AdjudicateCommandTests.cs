@@ -302,6 +302,23 @@ public sealed class AdjudicateCommandTests : IDisposable
         Assert.Contains("unknown plans gold", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A group number with a stray byte read as U+FFFD matched no claim, so that group's claims were silently decided
+    /// under the default plan; the map is now read exactly or refused.
+    /// </summary>
+    [Fact]
+    public void Adjudicate_PlanMapThatIsNotUtf8_IsAUsageErrorSayingWhere()
+    {
+        var map = File("plans.csv");
+        System.IO.File.WriteAllBytes(map, [.. "group_number,plan_id\n1003"u8, 0xB1, .. "0,example-fda-cryo-rider\n"u8]);
+
+        var result = CliRunner.Run("adjudicate", CliRunner.Sample("claims-small.837"), "--out", File("results.ndjson"), "--plan-map", map);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"the plan map '{map}' is not UTF-8 text (byte 26 is not part of a UTF-8 character)", result.Stderr, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(File("results.ndjson")));
+    }
+
     [Fact]
     public void Adjudicate_OutputsThatCollide_AreAUsageError()
     {

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Coverage.Cli.Tests;
 
 /// <summary>Runs the `coverage` command in-process with captured standard streams.</summary>
@@ -5,9 +7,11 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result RunWithInput(string stdin, params string[] args)
+    public static Result RunWithInput(string stdin, params string[] args) => RunWithInput(Encoding.UTF8.GetBytes(stdin), args);
+
+    public static Result RunWithInput(byte[] stdin, params string[] args)
     {
-        using var input = new StringReader(stdin);
+        using var input = new MemoryStream(stdin);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = CoverageCommand.Run(args, input, output, error);

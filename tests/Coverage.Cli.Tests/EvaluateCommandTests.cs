@@ -83,7 +83,7 @@ public class EvaluateCommandTests
         var result = CliRunner.Run("evaluate", "/no/such/request.json");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("cannot read the request", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("coverage: the request '/no/such/request.json' does not exist\n", result.Stderr.ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class HostileInputTests
         {
             count++;
             var text = Encoding.UTF8.GetString(input);
-            var result = CliRunner.RunWithInput(text, "evaluate", "-");
+            var result = CliRunner.RunWithInput(input, "evaluate", "-");
             Assert.True(result.ExitCode is 0 or 2, $"exit {result.ExitCode} for {text[..Math.Min(200, text.Length)]}: {result.Stderr}");
             if (result.ExitCode == 2)
             {

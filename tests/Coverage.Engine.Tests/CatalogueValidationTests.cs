@@ -359,6 +359,45 @@ public sealed partial class CatalogueValidationTests : IDisposable
 
     // ------------------------------------------------------------ helpers
 
+    /// <summary>
+    /// A stray byte in a policy file (here in a synonym the description reader matches) was read as U+FFFD and the
+    /// policy loaded saying something other than its file; the file is now refused, saying where the byte is.
+    /// </summary>
+    [Fact]
+    public void Load_AFileThatIsNotUtf8_IsRefusedSayingWhereTheByteIs()
+    {
+        var file = Path.Combine(_root, PolicyFile);
+        var bytes = File.ReadAllBytes(file);
+        var at = bytes.AsSpan().IndexOf("cryotherapy"u8) + 3;
+        bytes[at] = 0xE9; // "cryothérapy" in Latin-1: not UTF-8
+
+        File.WriteAllBytes(file, bytes);
+
+        var error = AssertError(PolicyFile, "", $"the file is not UTF-8 text (byte {at + 1:N0} is not part of a UTF-8 character)");
+        Assert.DoesNotContain('\uFFFD', error.Message);
+    }
+
+    [Fact]
+    public void Load_AFileInUtf16_IsRefusedNamingTheEncoding()
+    {
+        var file = Path.Combine(_root, PolicyFile);
+        File.WriteAllText(file, File.ReadAllText(file), System.Text.Encoding.Unicode);
+
+        AssertError(PolicyFile, "", "the file is UTF-16 (little-endian) text; save it as UTF-8");
+    }
+
+    [Fact]
+    public void Load_AFileWithAUtf8ByteOrderMark_LoadsAsWithout()
+    {
+        var file = Path.Combine(_root, PolicyFile);
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(file)]);
+
+        var (catalogue, errors) = CatalogueLoader.TryLoad(_root);
+
+        Assert.Empty(errors);
+        Assert.Equal("0540", Assert.Single(catalogue!.Policies).Id);
+    }
+
     private void Replace(string relativeFile, string oldText, string newText)
     {
         var file = Path.Combine(_root, relativeFile);

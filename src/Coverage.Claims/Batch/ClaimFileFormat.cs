@@ -1,4 +1,5 @@
 using System.Text;
+using Coverage.Engine.Text;
 
 namespace Coverage.Claims.Batch;
 
@@ -44,7 +45,7 @@ public static class ClaimFileFormats
         int read;
         using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var bytes = head.AsSpan(0, read);
-        if (WideEncoding(bytes) is { } encoding)
+        if (WideEncodings.Of(bytes) is { } encoding)
             return (null, $"it is {encoding} text, which is not read: convert it to UTF-8 (claim files are UTF-8 or ASCII)");
         var text = Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes).TrimStart(' ', '\t', '\r', '\n', '\0', '\u001a');
         if (text.Length == 0) return (null, "it is empty: there are no claims to decide");
@@ -74,34 +75,6 @@ public static class ClaimFileFormats
         ClaimFileFormat.Csv => "CSV with a claim_id header",
         _ => "NDJSON (one JSON request per line)",
     };
-
-    /// <summary>
-    /// UTF-32 or UTF-16 text, named with its byte order, by its byte order mark or, without one, by where its NUL bytes
-    /// are: claim text is ASCII almost throughout, which UTF-32 writes with three NULs in every four bytes and UTF-16
-    /// with one in every two. Null for anything else. Read as UTF-8, such a file was a run of records each rejected
-    /// for its NULs (UTF-32 was named UTF-16, its byte order mark beginning like UTF-16's).
-    /// </summary>
-    internal static string? WideEncoding(ReadOnlySpan<byte> bytes)
-    {
-        // UTF-32's little-endian mark begins with UTF-16's: it is looked for first.
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])) return "UTF-32 (little-endian)";
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])) return "UTF-32 (big-endian)";
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return "UTF-16 (little-endian)";
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return "UTF-16 (big-endian)";
-        var sample = bytes[..(Math.Min(bytes.Length, 400) / 4 * 4)];
-        if (sample.Length < 8) return null;
-        // NULs at each position of a four-byte group; a position is "NUL" when most of its bytes are.
-        var nuls = new int[4];
-        for (var i = 0; i < sample.Length; i++)
-            if (sample[i] == 0) nuls[i % 4]++;
-        var groups = sample.Length / 4;
-        var nul = nuls.Select(count => count > groups * 3 / 4).ToArray();
-        if (nul is [false, true, true, true]) return "UTF-32 (little-endian)";
-        if (nul is [true, true, true, false]) return "UTF-32 (big-endian)";
-        if (nul is [false, true, false, true]) return "UTF-16 (little-endian)";
-        if (nul is [true, false, true, false]) return "UTF-16 (big-endian)";
-        return null;
-    }
 
     private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '·' : c).ToArray());
 }

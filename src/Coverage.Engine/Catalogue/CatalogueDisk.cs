@@ -20,7 +20,20 @@ internal static class CatalogueDisk
     public static string[] Files(string path, string pattern, bool recursive = false) =>
         Directory.GetFiles(path, pattern, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly);
 
-    public static string ReadText(string path) => File.ReadAllText(path);
+    /// <summary>
+    /// The file's text, read exactly: UTF-8, a byte order mark allowed; any other byte is a <see cref="CatalogueTextException"/>
+    /// naming where it is. (Decoded leniently, a stray byte in a code list or a keyword became U+FFFD, and the policy
+    /// loaded saying something other than its file.)
+    /// </summary>
+    public static string ReadText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (Text.WideEncodings.Of(bytes) is { } encoding) throw new CatalogueTextException($"the file is {encoding} text; save it as UTF-8");
+        var text = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+        if (Text.Utf8Text.FirstInvalidByte(text) is { } at)
+            throw new CatalogueTextException($"the file is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character)");
+        return System.Text.Encoding.UTF8.GetString(text);
+    }
 
     public static byte[] ReadBytes(string path) => File.ReadAllBytes(path);
 

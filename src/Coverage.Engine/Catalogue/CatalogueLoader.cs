@@ -1143,6 +1143,11 @@ public static partial class CatalogueLoader
             if (dto is null) problems.Add(file, "", "the file is empty");
             return dto;
         }
+        catch (CatalogueTextException e)
+        {
+            problems.Add(file, "", e.Message);
+            return null;
+        }
         catch (YamlException e)
         {
             var reason = e.InnerException switch

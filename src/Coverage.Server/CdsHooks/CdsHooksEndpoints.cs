@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
 using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Crd;
@@ -77,7 +78,7 @@ internal static class CdsHooksEndpoints
         if (!request.HasJsonContentType())
             return await Answer(null, null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the CDS Hooks request as application/json."), StatusCodes.Status415UnsupportedMediaType));
         var body = await RequestBody.ReadAsync(request, cancellationToken);
-        if (RequestBody.CheckText(body) is { } invalid) return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400));
+        if (JsonText.Check(body) is { } invalid) return await Answer(null, null, FhirResults.Outcome(Outcomes.Invalid($"The request is invalid: {invalid.Message}."), 400));
         JsonDocument document;
         try
         {

@@ -31,7 +31,7 @@ internal static class DeterminationEndpoints
     {
         if (!request.HasJsonContentType()) return ApiProblems.UnsupportedMediaType();
         var body = await RequestBody.ReadAsync(request, cancellationToken);
-        if (RequestBody.CheckText(body) is { } invalid) return ApiProblems.Invalid("The coverage request is invalid.", [invalid]);
+        if (JsonText.Check(body) is { } invalid) return ApiProblems.Invalid("The coverage request is invalid.", [invalid]);
         var read = RequestReader.Read(body, catalogue);
         if (!read.IsValid) return ApiProblems.Invalid("The coverage request is invalid.", read.Errors);
 

@@ -1,4 +1,5 @@
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
 using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Coverage.Server.CdsHooks;
@@ -169,7 +170,7 @@ internal static class DtrEndpoints
             return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), $"Send {expected} as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is empty; send {expected}."), 400));
-        if (RequestBody.CheckText(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is invalid: {invalid.Message}."), 400));
+        if (JsonText.Check(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is invalid: {invalid.Message}."), 400));
         var resource = FhirJson.Parse<Resource>(bytes, out var problems);
         return resource is null ? (null, FhirResults.Outcome(problems!, 400)) : (resource, null);
     }

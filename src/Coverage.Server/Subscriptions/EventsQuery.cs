@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coverage.Engine.Json;
 using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Server.Endpoints;
@@ -23,7 +24,7 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
             if (bytes.Length == 0) (since, until, content) = (null, null, null);
             else
             {
-                if (RequestBody.CheckText(bytes, 32) is { } invalid) return Invalid($"The Parameters are invalid: {invalid.Message}.", "Parameters");
+                if (JsonText.Check(bytes, 32) is { } invalid) return Invalid($"The Parameters are invalid: {invalid.Message}.", "Parameters");
                 var parameters = FhirJson.Parse<Parameters>(System.Text.Encoding.UTF8.GetString(bytes), out var problems);
                 if (parameters is null) return (null, FhirResults.Outcome(problems!, 400));
                 if (parameters.Parameter.FirstOrDefault(p => p.Name is not ("eventsSinceNumber" or "eventsUntilNumber" or "content")) is { } unknown)

@@ -1,3 +1,4 @@
+using Coverage.Engine.Json;
 using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Server.Endpoints;
@@ -28,7 +29,7 @@ internal sealed record StatusQuery(IReadOnlyList<string> Ids, IReadOnlyList<stri
             (ids, statuses) = ([], []);
             if (bytes.Length > 0)
             {
-                if (RequestBody.CheckText(bytes, 32) is { } invalid) return Invalid($"The Parameters are invalid: {invalid.Message}.", "Parameters");
+                if (JsonText.Check(bytes, 32) is { } invalid) return Invalid($"The Parameters are invalid: {invalid.Message}.", "Parameters");
                 var parameters = FhirJson.Parse<Parameters>(System.Text.Encoding.UTF8.GetString(bytes), out var problems);
                 if (parameters is null) return (null, FhirResults.Outcome(problems!, 400));
                 foreach (var parameter in parameters.Parameter)

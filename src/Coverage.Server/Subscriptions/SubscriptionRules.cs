@@ -1,3 +1,4 @@
+using Coverage.Engine.Json;
 using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
@@ -24,7 +25,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
             return Refuse(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Subscription as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType);
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return Invalid("The body is empty; send a Subscription.", "Subscription");
-        if (RequestBody.CheckText(bytes, 32) is { } invalid) return Invalid($"The Subscription is invalid: {invalid.Message}.", "Subscription");
+        if (JsonText.Check(bytes, 32) is { } invalid) return Invalid($"The Subscription is invalid: {invalid.Message}.", "Subscription");
         var subscription = FhirJson.Parse<Subscription>(System.Text.Encoding.UTF8.GetString(bytes), out var problems);
         if (subscription is null) return Refuse(problems!, 400);
         if (id is not null && subscription.Id is { } bodyId && bodyId != id)

@@ -112,6 +112,24 @@ public sealed class ReviewReasonCodeTests : IClassFixture<SqliteStorage>
         }
     }
 
+    /// <summary>A stray byte in a reason's display would have been sent to every provider as U+FFFD: the file is refused.</summary>
+    [Fact]
+    public void AMappingFileThatIsNotUtf8_StopsTheServer_SayingWhere()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"reasons-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(file, [.. File.ReadAllBytes(FixturePath)[..2], 0xC0, .. File.ReadAllBytes(FixturePath)[2..]]);
+        try
+        {
+            using var app = App(file);
+            var refused = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+            Assert.Contains($"{file} is not UTF-8 text (byte 3 is not part of a UTF-8 character)", refused.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Submits, checks the answer against PAS 2.2.1 (errors only: 886 cannot be expanded offline, a warning), and returns its ClaimResponse.</summary>
     private static async Task<ClaimResponse> SubmitAsync(HttpClient client, string bundle)
     {

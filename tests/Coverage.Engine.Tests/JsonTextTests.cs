@@ -1,15 +1,15 @@
 using System.Text;
-using Coverage.Server.Endpoints;
+using Coverage.Engine.Json;
 
-namespace Coverage.Server.Tests;
+namespace Coverage.Engine.Tests;
 
 /// <summary>
-/// The body check reuses one set of names per depth and reads only escaped strings: the same bodies are refused as
+/// The JSON text check reuses one set of names per depth and reads only escaped strings: the same bodies are refused as
 /// when each object had its own set and every string was read.
 /// </summary>
-public sealed class RequestBodyTests
+public sealed class JsonTextTests
 {
-    private static string? Check(string json) => RequestBody.CheckText(Encoding.UTF8.GetBytes(json))?.Message;
+    private static string? Check(string json) => JsonText.Check(Encoding.UTF8.GetBytes(json))?.Message;
 
     [Fact]
     public void ANameGivenTwice_IsRefusedInTheObjectItIsIn_NotAcrossSiblingObjects()
@@ -39,6 +39,6 @@ public sealed class RequestBodyTests
     {
         var body = Encoding.UTF8.GetBytes("""{"a": "xx"}""");
         body[7] = 0xff;
-        Assert.Equal("the body is not valid UTF-8 text", RequestBody.CheckText(body)!.Message);
+        Assert.Equal("the body is not valid UTF-8 text", JsonText.Check(body)!.Message);
     }
 }
