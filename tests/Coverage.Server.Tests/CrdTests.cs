@@ -350,6 +350,36 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
 
     // ------------------------------------------------------------------ errors
 
+    /// <summary>
+    /// A Coverage read back from the EHR with a byte that is not UTF-8 (in its plan's class value) was decoded with U+FFFD
+    /// and used; it is now a read that failed (412, the Coverage could not be read), and the same bytes made valid are read.
+    /// </summary>
+    [Fact]
+    public async Task FhirServerAnsweringBytesThatAreNotUtf8_IsAReadThatFailed()
+    {
+        _fhirServer.Add("Patient/pat-1", Ehr.Patient());
+        var coverage = Encoding.UTF8.GetBytes(FhirJson.Serialize(Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion"))));
+        var at = coverage.AsSpan().IndexOf("ablation-exclusion"u8);
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, prefetch: false);
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "token-123", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/Patient.read patient/Coverage.read", ["subject"] = "coverage-crd" };
+
+        byte[] withAStrayByte = [.. coverage[..at], 0xE1, .. coverage[(at + 1)..]];
+        _fhirServer.AddRaw("Coverage?patient=pat-1&status=active", withAStrayByte);
+        var (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Contains("could not be read from the FHIR server", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
+
+        _fhirServer.AddRaw("Coverage?patient=pat-1&status=active", [0xEF, 0xBB, 0xBF, .. coverage]);
+        request["hookInstance"] = Guid.NewGuid().ToString();
+        (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Contains("excluded by the member's plan", Sub<CodeableConcept>(info, "reason").Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoPrefetchAndNoFhirAccess_Is412WithOperationOutcome()
     {
@@ -545,6 +575,11 @@ internal sealed class FakeFhirServer : HttpMessageHandler
 
     private readonly Dictionary<string, int> _oversized = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
+
+    /// <summary>Answers the read with exactly these bytes (e.g. a resource with a byte that is not UTF-8).</summary>
+    public void AddRaw(string relativeUrl, byte[] body) => _raw[$"{BaseUrl}/{relativeUrl}"] = body;
+
     /// <summary>Answers the read with a Patient of about <paramref name="bytes"/> bytes (a server answering far more than was asked).</summary>
     public void AddOversized(string relativeUrl, int bytes) => _oversized[$"{BaseUrl}/{relativeUrl}"] = bytes;
 
@@ -566,6 +601,12 @@ internal sealed class FakeFhirServer : HttpMessageHandler
             {
                 Content = new StringContent($"{{\"resourceType\":\"Patient\",\"id\":\"{new string('x', bytes)}\"}}", Encoding.UTF8, new MediaTypeHeaderValue("application/fhir+json")),
             });
+        if (_raw.TryGetValue(url, out var raw))
+        {
+            var content = new ByteArrayContent(raw);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json") { CharSet = "utf-8" };
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        }
         if (!_resources.TryGetValue(url, out var resource))
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
         var response = new HttpResponseMessage(HttpStatusCode.OK)

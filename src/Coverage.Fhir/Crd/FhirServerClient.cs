@@ -6,7 +6,7 @@ namespace Coverage.Fhir.Crd;
 /// <summary>
 /// Reads resources back from the EHR's FHIR server with the token the hook call carried, when the
 /// prefetch lacks them (CDS Hooks 2.0, "FHIR resource access"). Redirects are not followed (the host's handler is set
-/// so): a read answered with one elsewhere is a read that failed.
+/// so): a read answered with one elsewhere is a read that failed, as is an answer that is not UTF-8 FHIR JSON.
 /// </summary>
 public sealed class FhirServerClient(HttpClient http)
 {
@@ -24,7 +24,10 @@ public sealed class FhirServerClient(HttpClient http)
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode) return null;
-        var json = await response.Content.ReadAsStringAsync(cancellationToken);
-        return FhirJson.Parse<Resource>(json, out _);
+        // Read as the bytes sent: decoded as text, a byte that is not UTF-8 became U+FFFD and the resource was used as
+        // if the EHR had written that; such a read is a read that failed (FHIR JSON is UTF-8; a byte order mark is allowed).
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var json = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+        return System.Text.Unicode.Utf8.IsValid(json) ? FhirJson.Parse<Resource>(json, out _) : null;
     }
 }
