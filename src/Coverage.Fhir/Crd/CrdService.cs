@@ -67,7 +67,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             return new CrdResult(200, NothingToSay, null, $"{Named(request)}: nothing to assess");
 
         var access = request.FhirAccess is { } a && IsAllowed(a.Server) ? a : null;
-        var known = new List<Resource>();
+        var known = new KnownResources();
 
         // The orders of the hook.
         var (orders, ordersError) = await Orders(request, access, known, cancellationToken);
@@ -83,7 +83,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         if (coverages.Error is not null) return coverages.Error;
         foreach (var (key, element) in request.Prefetch)
             if (Prefetched(key, element, out _) is { } resource and not OperationOutcome) known.Add(resource);
-        var candidates = coverages.Value!.Where(c => options.Payer.Serves(c, r => Resolve(r, known)) != false).ToList();
+        var candidates = coverages.Value!.Where(c => options.Payer.Serves(c, known.Find) != false).ToList();
         if (coverages.Value!.Count > 0 && candidates.Count == 0)
             return CrdResult.Fail(400, $"The patient's Coverage is with another payer ({string.Join(", ", coverages.Value.SelectMany(c => c.Payor).Select(p => p.Display ?? p.Identifier?.Value ?? p.Reference).OfType<string>())}); " +
                 $"this server answers for {options.Payer.Name} only.", "Coverage.payor");
@@ -116,7 +116,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             if (order is Appointment appointment) await ReadBasedOn(appointment, known, access, cancellationToken);
             CoverageAssertion assertion;
             PolicyReference? decidedBy = null;
-            var reading = OrderMapper.Read(order, reference => Resolve(reference, known), ClinicalToBilling)!;
+            var reading = OrderMapper.Read(order, known.Find, ClinicalToBilling)!;
             if (coverageNotFound is not null) assertion = coverageNotFound with { BillingCode = reading.Facts?.BillingCodes[0] };
             else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.NeedsCode);
             else
@@ -278,12 +278,12 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// The orders an Appointment is basedOn, when the call does not carry them: read from the FHIR server (within the
     /// call's read budget), so that an appointment for an order is assessed by the order's code.
     /// </summary>
-    private async System.Threading.Tasks.Task ReadBasedOn(Appointment appointment, List<Resource> known, FhirAccess? access, CancellationToken cancellationToken)
+    private async System.Threading.Tasks.Task ReadBasedOn(Appointment appointment, KnownResources known, FhirAccess? access, CancellationToken cancellationToken)
     {
         if (access is null || appointment.ServiceType.Any(s => s.Coding.Any(c => FhirSystems.IsOrderBillingSystem(c.System)))) return;
         foreach (var basedOn in appointment.BasedOn)
         {
-            if (basedOn.Reference is not { } target || Resolve(basedOn, known) is not null || _reads >= MaxObservationReads) continue;
+            if (basedOn.Reference is not { } target || known.Find(basedOn) is not null || _reads >= MaxObservationReads) continue;
             if (!target.StartsWith("ServiceRequest/", StringComparison.Ordinal) && !target.StartsWith("DeviceRequest/", StringComparison.Ordinal)) continue;
             _reads++;
             if (await TryReadReference(access, target, cancellationToken) is { } read and not OperationOutcome)
@@ -295,7 +295,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     }
 
     private async Task<(List<Resource>? Orders, CrdResult? Error)> Orders(
-        CdsHookRequest request, FhirAccess? access, List<Resource> known, CancellationToken cancellationToken)
+        CdsHookRequest request, FhirAccess? access, KnownResources known, CancellationToken cancellationToken)
     {
         var context = request.Context;
         switch (request.Hook)
@@ -529,7 +529,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// the order cites must agree with itself; it overrides the record.
     /// </summary>
     private async Task<Fetched<OrderClinical>> Clinical(
-        Resource order, List<Resource> known, ClinicalFactReader history, FhirAccess? access, CancellationToken cancellationToken)
+        Resource order, KnownResources known, ClinicalFactReader history, FhirAccess? access, CancellationToken cancellationToken)
     {
         var (references, element) = order switch
         {
@@ -540,18 +540,23 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         };
         var cited = new ClinicalFactReader(evaluator.Catalogue.Facts);
         var orderPath = PathOf(order);
+        // Where each contained resource is, by "#id" (the first of an id given twice, as a search from the start found):
+        // looked up once per reference, not searched for, so that an order citing all it contains costs no more per citation.
+        var contained = new Dictionary<string, int>(StringComparer.Ordinal);
+        var containedResources = ((DomainResource)order).Contained;
+        for (var c = 0; c < containedResources.Count; c++) contained.TryAdd("#" + containedResources[c].Id, c);
         for (var i = 0; i < references.Count; i++)
         {
             var target = references[i].Reference;
             if (target is null) continue;
             Resource? resource;
             string path;
-            var containedIndex = target.StartsWith('#') ? ((DomainResource)order).Contained.FindIndex(c => "#" + c.Id == target) : -1;
+            var containedIndex = contained.GetValueOrDefault(target, -1);
             if (containedIndex >= 0)
-                (resource, path) = (((DomainResource)order).Contained[containedIndex], $"{orderPath}.contained[{containedIndex}]");
+                (resource, path) = (containedResources[containedIndex], $"{orderPath}.contained[{containedIndex}]");
             else
             {
-                resource = Resolve(references[i], known);
+                resource = known.Find(references[i]);
                 if (resource is null && access is not null && target.StartsWith("Observation/", StringComparison.Ordinal) && _reads < MaxObservationReads)
                 {
                     _reads++;
@@ -587,15 +592,4 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         new(400, null, Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression))),
             // The audit names the elements, not the clinical values (member data stays out of the audit).
             $"refused (400): clinical facts that cannot be read at {string.Join(", ", reader.Problems.Select(p => p.Expression).Distinct(StringComparer.Ordinal).Take(5))}");
-
-    private static Resource? Resolve(ResourceReference reference, List<Resource> known)
-    {
-        var target = reference.Reference;
-        if (target is null) return null;
-        // The hook's resources, and the entries of the Bundles among them (a prefetched search).
-        var resources = known.SelectMany(r => r is Bundle bundle ? [r, .. bundle.Entry.Select(e => e.Resource).OfType<Resource>()] : new[] { r }).ToList();
-        return resources.FirstOrDefault(r => $"{r.TypeName}/{r.Id}" == target)
-            ?? resources.FirstOrDefault(r => r.Id is not null && target.EndsWith($"/{r.TypeName}/{r.Id}", StringComparison.Ordinal))
-            ?? known.OfType<DomainResource>().SelectMany(r => r.Contained).FirstOrDefault(c => "#" + c.Id == target);
-    }
 }
