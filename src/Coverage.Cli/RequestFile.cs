@@ -20,7 +20,7 @@ internal static class RequestFile
             ? InputFile.ReadUtf8(stdin, "the request on standard input", MaxBytes)
             : InputFile.ReadUtf8(path, "the request", MaxBytes);
         if (json is null) return (null, problem);
-        if (JsonText.Check(json) is { } invalid) return (null, $"invalid request: {invalid.Message.Replace("the body", "the request", StringComparison.Ordinal)}");
+        if (JsonText.Check(json, what: "the request") is { } invalid) return (null, $"invalid request: {invalid.Message}");
         return (json, null);
     }
 }

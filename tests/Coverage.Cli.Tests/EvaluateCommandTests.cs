@@ -62,7 +62,7 @@ public class EvaluateCommandTests
         var result = CliRunner.RunWithInput("{ \"requestId\": ", "evaluate", "-");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("not valid JSON", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("coverage: invalid request: the request is not valid JSON (", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,4 +41,13 @@ public sealed class JsonTextTests
         body[7] = 0xff;
         Assert.Equal("the body is not valid UTF-8 text", JsonText.Check(body)!.Message);
     }
+
+    [Fact]
+    public void TheTextIsNamedAsTheCallerNamesIt()
+    {
+        Assert.Equal("the body is not valid UTF-8 text", JsonText.Check([0xFF])!.Message);
+        Assert.Equal("the request is not valid UTF-8 text", JsonText.Check([0xFF], what: "the request")!.Message);
+        Assert.StartsWith("the request is not valid JSON (", JsonText.Check("{"u8.ToArray(), what: "the request")!.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the request holds a string that is not valid Unicode", JsonText.Check(Encoding.UTF8.GetBytes("""{"a": "\ud800"}"""), what: "the request")!.Message, StringComparison.Ordinal);
+    }
 }

@@ -14,12 +14,13 @@ namespace Coverage.Engine.Json;
 public static class JsonText
 {
     /// <summary>
-    /// Null when the body is well-formed JSON whose every string and name is valid Unicode; else the error.
+    /// Null when the body is well-formed JSON whose every string and name is valid Unicode; else the error, naming the
+    /// text as <paramref name="what"/> ("the body" of a request to the server, "the request" of a file the CLI reads).
     /// (System.Text.Json checks strings only when they are read, so an invalid one would surface later as an exception.)
     /// </summary>
-    public static InputError? Check(byte[] body, int maxDepth = 64)
+    public static InputError? Check(byte[] body, int maxDepth = 64, string what = "the body")
     {
-        if (!Utf8.IsValid(body)) return new InputError("$", "the body is not valid UTF-8 text");
+        if (!Utf8.IsValid(body)) return new InputError("$", $"{what} is not valid UTF-8 text");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
         // The names seen in each open object (a name given twice is ambiguous, so it is refused): one set per depth,
         // reused by the next object at that depth. A name is kept as its UTF-8 bytes, unescaped: a slice of the body
@@ -57,11 +58,11 @@ public static class JsonText
         }
         catch (JsonException e)
         {
-            return new InputError("$", $"the body is not valid JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
+            return new InputError("$", $"{what} is not valid JSON ({e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]})");
         }
         catch (InvalidOperationException)
         {
-            return new InputError("$", $"the body holds a string that is not valid Unicode (near byte {reader.TokenStartIndex})");
+            return new InputError("$", $"{what} holds a string that is not valid Unicode (near byte {reader.TokenStartIndex})");
         }
         return null;
     }
