@@ -55,8 +55,8 @@ internal static class InputFile
         }
         var bytes = buffer.ToArray();
         if (WideEncodings.Of(bytes) is { } encoding) return (null, $"{named} is {encoding} text; convert it to UTF-8");
-        var text = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
-        if (Utf8Text.FirstInvalidByte(text) is { } at) return (null, $"{named} is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character)");
-        return (text, null);
+        var text = Utf8Text.WithoutByteOrderMark(bytes);
+        if (Utf8Text.Problem(text) is { } problem) return (null, $"{named} {problem}");
+        return (text.Length == bytes.Length ? bytes : text.ToArray(), null);
     }
 }

@@ -60,9 +60,8 @@ internal static class ServerSetup
             throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} cannot be read ({e.Message}).", e);
         }
         // Read exactly: a stray byte would put U+FFFD into a reason's display that every provider is sent.
-        var utf8 = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
-        if (Utf8Text.FirstInvalidByte(utf8) is { } at)
-            throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character).");
+        var utf8 = Utf8Text.WithoutByteOrderMark(bytes);
+        if (Utf8Text.Problem(utf8) is { } notUtf8) throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} {notUtf8}.");
         var json = System.Text.Encoding.UTF8.GetString(utf8);
         return ReviewReasonCodes.Read(json, out var problem) ?? throw new InvalidOperationException($"Pas:ReviewReasonCodesPath: {path} is invalid: {problem}.");
     }

@@ -47,7 +47,7 @@ public static class ClaimFileFormats
         var bytes = head.AsSpan(0, read);
         if (WideEncodings.Of(bytes) is { } encoding)
             return (null, $"it is {encoding} text, which is not read: convert it to UTF-8 (claim files are UTF-8 or ASCII)");
-        var text = Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes).TrimStart(' ', '\t', '\r', '\n', '\0', '\u001a');
+        var text = Encoding.UTF8.GetString(Utf8Text.WithoutByteOrderMark(bytes)).TrimStart(' ', '\t', '\r', '\n', '\0', '\u001a');
         if (text.Length == 0) return (null, "it is empty: there are no claims to decide");
         var content = text.StartsWith("ISA", StringComparison.Ordinal) ? ClaimFileFormat.X12
             : text.StartsWith('{') ? ClaimFileFormat.Ndjson

@@ -29,9 +29,8 @@ internal static class CatalogueDisk
     {
         var bytes = File.ReadAllBytes(path);
         if (Text.WideEncodings.Of(bytes) is { } encoding) throw new CatalogueTextException($"the file is {encoding} text; save it as UTF-8");
-        var text = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
-        if (Text.Utf8Text.FirstInvalidByte(text) is { } at)
-            throw new CatalogueTextException($"the file is not UTF-8 text (byte {at:N0} is not part of a UTF-8 character)");
+        var text = Text.Utf8Text.WithoutByteOrderMark(bytes);
+        if (Text.Utf8Text.Problem(text) is { } problem) throw new CatalogueTextException($"the file {problem}");
         return System.Text.Encoding.UTF8.GetString(text);
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Coverage.Engine.Text;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir.Crd;
@@ -27,7 +28,7 @@ public sealed class FhirServerClient(HttpClient http)
         // Read as the bytes sent: decoded as text, a byte that is not UTF-8 became U+FFFD and the resource was used as
         // if the EHR had written that; such a read is a read that failed (FHIR JSON is UTF-8; a byte order mark is allowed).
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var json = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
-        return System.Text.Unicode.Utf8.IsValid(json) ? FhirJson.Parse<Resource>(json, out _) : null;
+        var json = Utf8Text.WithoutByteOrderMark(bytes);
+        return Utf8Text.Problem(json) is null ? FhirJson.Parse<Resource>(json, out _) : null;
     }
 }
