@@ -199,7 +199,8 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
     {
         // The ISA is fixed-width, so a line break inside it (a file wrapped at 80 columns) is not part of it. Its last
         // character is the segment terminator, which may itself be a line break: a line break there followed by a
-        // segment id ends the ISA; followed by anything else, it was a wrap, and what follows is the terminator.
+        // segment id — after more line breaks, and the spaces or tabs of an indented file — ends the ISA; followed by
+        // anything else, it was a wrap, and what follows the line breaks is the terminator.
         var isa = new char[IsaLength];
         var count = 0;
         while (count < IsaLength - 1 && Peek(0) >= 0)
@@ -212,11 +213,13 @@ public sealed class X12SegmentReader(TextReader input, int maxSegmentLength = X1
             var last = (char)Read();
             if (last is '\r' or '\n')
             {
-                var ahead = 0;
-                while (Peek(ahead) is '\r' or '\n') ahead++;
+                var breaks = 0;
+                while (Peek(breaks) is '\r' or '\n') breaks++;
+                var ahead = breaks;
+                while (Peek(ahead) is '\r' or '\n' or ' ' or '\t') ahead++;
                 if (Peek(ahead) is var next && next >= 0 && !char.IsAsciiLetterUpper((char)next))
                 {
-                    for (var i = 0; i < ahead; i++) Read();
+                    for (var i = 0; i < breaks; i++) Read();
                     last = (char)Read();
                 }
             }

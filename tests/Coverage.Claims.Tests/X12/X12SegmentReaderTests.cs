@@ -61,6 +61,38 @@ public class X12SegmentReaderTests
         Assert.Equal("000000001", segments[^1][2]);
     }
 
+    [Theory]
+    [InlineData("\r\n", "    ")] // CR the terminator, as in a public 837P (ST1309-XX.txt, OopFactory X12 Parser): LF and indentation after each
+    [InlineData("\n", "\t\t")]
+    public void Read_LineBreakTerminatorFollowedByIndentation_EndsTheIsaThere(string lineBreak, string indentation)
+    {
+        var plain = Segments(X12Text.File(X12Text.Subscriber(), X12Text.Claim()));
+        var text = X12Text.File(X12Text.Subscriber(), X12Text.Claim()).Replace("~", lineBreak + indentation, StringComparison.Ordinal);
+        var reader = new X12SegmentReader(new StringReader("\uFEFF" + text));
+
+        var segments = reader.ReadSegments().ToList();
+
+        // Before, the indentation after the ISA read as a file wrapped at its last character, and a space became the
+        // segment terminator: every name with a space in it split into "segments" ('Health' is not a segment id).
+        Assert.Equal(lineBreak[0], reader.Delimiters!.Segment);
+        Assert.All(segments, s => Assert.Null(s.Error));
+        Assert.Equal(plain.Select(s => s.ToString()), segments.Select(s => s.ToString()));
+    }
+
+    [Fact]
+    public void Read_AFileWrappedJustBeforeTheIsaTerminator_TakesTheCharacterAfterTheWrap()
+    {
+        var plain = X12Text.File(X12Text.Subscriber(), X12Text.Claim());
+        var wrapped = plain[..(X12SegmentReader.IsaLength - 1)] + "\r\n" + plain[(X12SegmentReader.IsaLength - 1)..];
+        var reader = new X12SegmentReader(new StringReader(wrapped));
+
+        var segments = reader.ReadSegments().ToList();
+
+        Assert.Equal('~', reader.Delimiters!.Segment);
+        Assert.All(segments, s => Assert.Null(s.Error));
+        Assert.Equal(Segments(plain).Select(s => s.ToString()), segments.Select(s => s.ToString()));
+    }
+
     [Fact]
     public void Read_SeveralInterchangesWithTheirOwnDelimiters_AreEachReadWithTheirs()
     {
