@@ -111,6 +111,8 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
         public string? Sex { get; set; }
         public string? Group { get; set; }
         public RecordPosition? GroupAt { get; set; }
+        /// <summary>Whether the subscriber loop had its SBR (required: without it the group, and so the plan, is unknown).</summary>
+        public bool HasSbr { get; set; }
         public List<RecordError> Errors { get; } = [];
         public int Claims { get; set; }
 
@@ -436,6 +438,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
                     var group = s.Span(3).Trim();
                     _subscriber.Group = group.Length == 0 ? null : new string(group);
                     _subscriber.GroupAt = s.Position;
+                    _subscriber.HasSbr = true;
                     break;
                 case "NM1":
                     var entity = s.Span(1);
@@ -521,22 +524,44 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
             // The subscriber's member id is required (2010BA NM1*IL NM109): without it the claim is nobody's.
             if (claim.MemberId is null)
                 claim.Error(_subscriber.Start, "member.id", "2010BA NM1*IL NM109 is required: the subscriber's member id (the subscriber loop has no NM1*IL, or its NM109 is empty)");
+            // 2000B SBR is required: a claim without it has no group number to find its plan by, and would be decided
+            // under the default plan on a guess. (A group-less SBR is valid: SBR03 is situational.)
+            if (!_subscriber.HasSbr)
+                claim.Error(_subscriber.Start, null, "2000B SBR is required: the subscriber's payer responsibility and group number (the subscriber loop has no SBR)");
             claim.BirthDate = person.BirthDate;
             claim.BirthDateAt = person.BirthAt ?? person.Start;
             claim.Sex = person.Sex;
-            // CLM05-1: the place of service of every line (SV105 may name another for one line).
+            // The patient's DMG is required (2010BA when the subscriber is the patient, 2010CA otherwise): the birth date
+            // and gender a policy's criteria may read are the patient's, and a claim without them is not read exactly.
+            if (person.BirthDate is null && !person.Errors.Any(e => e.Field == "member.birthDate"))
+                claim.Error(person.Start, "member.birthDate", person == _subscriber
+                    ? "2010BA DMG is required when the subscriber is the patient: the patient's birth date (DMG02) and gender (DMG03)"
+                    : "2010CA DMG is required: the patient's birth date (DMG02) and gender (DMG03)");
+            // CLM05, required with its three components: CLM05-1 the place of service of every line (SV105 may name
+            // another for one line), CLM05-2 B (that CLM05-1 is a place of service code, as in every professional claim)
+            // and CLM05-3 the claim frequency. None is assumed: a claim whose frequency is missing might be a void.
             var facility = new X12Components(s.Span(5), s.Delimiters!.Component);
-            if (facility.Next(out var place) && !place.Trim().IsEmpty)
+            facility.Next(out var place);
+            place = place.Trim();
+            if (place.IsEmpty) claim.Error(s.Position, "placeOfService", "CLM05-1: required (the place of service, e.g. 11 office, 22 outpatient hospital)");
+            else
             {
-                claim.PlaceOfService = new string(place.Trim());
+                claim.PlaceOfService = new string(place);
                 claim.PlaceOfServiceAt = s.Position;
             }
+            facility.Next(out var qualifier);
+            if (qualifier.Trim() is not "B")
+                claim.Error(s.Position, "placeOfService", qualifier.Trim().IsEmpty
+                    ? "CLM05-2: required (B: CLM05-1 is a place of service code)"
+                    : $"CLM05-2 '{new string(qualifier.Trim())}' is not B (a place of service code, as a professional claim's CLM05-1 is)");
             // CLM05-3, the claim frequency: a new claim, or the replacement or void of one the payer holds.
-            facility.Next(out _);
             var frequency = facility.Next(out var code) ? code.Trim() : default;
             switch (frequency)
             {
-                case "" or "1": break;
+                case "":
+                    claim.Error(s.Position, null, "CLM05-3: required (the claim frequency: 1 original, 7 replacement, 8 void)");
+                    break;
+                case "1": break;
                 case "7": claim.Frequency = ClaimFrequency.Replacement; break;
                 case "8": claim.Frequency = ClaimFrequency.Void; break;
                 default:
@@ -592,7 +617,9 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
                     "ABK" when claim.Diagnoses.Count > 0 => "-1: ABK (the principal diagnosis) after other diagnoses; it must come first, once",
                     "ABF" when claim.Diagnoses.Count == 0 => "-1: ABF (another diagnosis) before the principal diagnosis (ABK)",
                     "ABK" or "ABF" => code.IsEmpty ? "-2: required (the ICD-10-CM code)" : null,
-                    "BK" or "BF" => $"-1: '{qualifier}' is an ICD-9-CM qualifier; claims carry ICD-10-CM (ABK, ABF)",
+                    // Before 1 October 2015 ICD-9-CM was the code set: such a claim is validly coded, but the policies' criteria
+                    // are ICD-10-CM codes, and a diagnosis translated by us would be a guess (docs/decisions.md).
+                    "BK" or "BF" => $"-1: '{qualifier}' is an ICD-9-CM qualifier: diagnoses are read in ICD-10-CM (ABK, ABF), the code set of dates of service from 1 October 2015 and of the policies' criteria; a claim coded in ICD-9-CM is not decided",
                     _ => $"-1: '{qualifier}' is not a diagnosis qualifier (ABK principal, ABF other)" + SeparatorHint(qualifier, separator),
                 };
                 if (problem is not null) claim.Error(s.Position, "diagnoses", s.Name(i) + problem);

@@ -213,7 +213,7 @@ public class Claim837ReaderTests
     }
 
     [Theory]
-    [InlineData("HI*BK:1749", "ICD-9-CM")]
+    [InlineData("HI*BK:1749", "'BK' is an ICD-9-CM qualifier: diagnoses are read in ICD-10-CM")]
     [InlineData("HI*ABF:Z170*ABK:C50411", "before the principal diagnosis")]
     [InlineData("HI*ABK:C50411*ABK:C50412", "must come first, once")]
     [InlineData("HI*APR:C50411", "not a diagnosis qualifier")]
