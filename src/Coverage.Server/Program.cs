@@ -33,6 +33,7 @@ builder.Services.AddWorkbench(builder.Configuration, builder.Environment);
 builder.Services.AddKeyProtection(builder.Configuration, builder.Environment);
 builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
+builder.Services.AddCrossOrigin(builder.Configuration);
 builder.Services.AddErrorResponses();
 builder.Services.AddHealthEndpoints();
 builder.Services.AddTelemetry(builder.Configuration);
@@ -62,6 +63,7 @@ app.UseSwaggerUI(options =>
     options.DocumentTitle = "Coverage API reference";
 });
 
+app.UseCrossOrigin(app.Configuration); // a preflight carries no token: answered before authentication
 app.UseAuthentication();
 app.UseRateLimits(); // after authentication, so that an API client is limited as itself (see RateLimits)
 app.UseAuthorization();
