@@ -27,8 +27,9 @@ internal static class CrossOrigin
                 if (origins.Length > 1) throw new InvalidOperationException("Cors:AllowedOrigins: '*' (any origin) must stand alone.");
                 continue;
             }
+            // An origin is its URL's scheme and authority and nothing more (a trailing slash is already a path).
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/') || origin.EndsWith('/'))
+                || !string.Equals(uri.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException(
                     $"Cors:AllowedOrigins: '{origin}' is not an origin: scheme, host and optional port only (e.g. https://ehr.example.org), or '*'.");
         }

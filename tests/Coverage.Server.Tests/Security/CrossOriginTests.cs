@@ -154,6 +154,16 @@ public sealed class CrossOriginTests(SqliteStorage storage) : IClassFixture<Sqli
         Assert.Contains($"'{origin}' {reason}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://EHR.example.org")]
+    [InlineData("http://localhost:3000")]
+    public void AnOriginWithAPortOrCapitals_IsOne(string origin)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }).Build();
+
+        Assert.Equal([origin], CrossOrigin.Origins(configuration));
+    }
+
     [Fact]
     public void AStarBesideOrigins_StopsTheServer()
     {
