@@ -29,6 +29,10 @@ public sealed class CrossOriginTests(SqliteStorage storage) : IClassFixture<Sqli
         return request;
     }
 
+    /// <summary>Cors:AllowedOrigins as the server reads it from its settings.</summary>
+    private static IConfiguration Settings(params string[] origins) => new ConfigurationBuilder()
+        .AddInMemoryCollection(origins.Select((origin, i) => KeyValuePair.Create($"Cors:AllowedOrigins:{i}", (string?)origin))).Build();
+
     private static string? AllowedOrigin(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
 
@@ -147,9 +151,7 @@ public sealed class CrossOriginTests(SqliteStorage storage) : IClassFixture<Sqli
     [InlineData("ftp://ehr.example.org", "is not an origin")]
     public void AnOriginThatIsNotOne_StopsTheServerNamingIt(string origin, string reason)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }).Build();
-
-        var error = Assert.Throws<InvalidOperationException>(() => CrossOrigin.Origins(configuration));
+        var error = Assert.Throws<InvalidOperationException>(() => CrossOrigin.Origins(Settings(origin)));
 
         Assert.Contains($"'{origin}' {reason}", error.Message, StringComparison.Ordinal);
     }
@@ -159,20 +161,12 @@ public sealed class CrossOriginTests(SqliteStorage storage) : IClassFixture<Sqli
     [InlineData("http://localhost:3000")]
     public void AnOriginWithAPortOrCapitals_IsOne(string origin)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }).Build();
-
-        Assert.Equal([origin], CrossOrigin.Origins(configuration));
+        Assert.Equal([origin], CrossOrigin.Origins(Settings(origin)));
     }
 
     [Fact]
     public void AStarBesideOrigins_StopsTheServer()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Cors:AllowedOrigins:0"] = Ehr,
-            ["Cors:AllowedOrigins:1"] = "*",
-        }).Build();
-
-        Assert.Throws<InvalidOperationException>(() => CrossOrigin.Origins(configuration));
+        Assert.Throws<InvalidOperationException>(() => CrossOrigin.Origins(Settings(Ehr, "*")));
     }
 }
