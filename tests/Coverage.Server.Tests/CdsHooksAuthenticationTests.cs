@@ -82,6 +82,31 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
         return response.StatusCode;
     }
 
+    private async Task<HttpStatusCode> Feedback(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/cds-services/order-sign/feedback")
+        {
+            Content = new StringContent(
+                $"{{\"feedback\":[{{\"card\":\"{Guid.NewGuid()}\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"2026-11-25T09:30:00Z\"}}]}}",
+                Encoding.UTF8, "application/json"),
+        };
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await _client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Feedback_IsAuthenticatedAsTheServiceIs_ItsTokenSingleUse()
+    {
+        // The feedback endpoint is part of the service: its JWT's aud is the service's URL, and its jti is spent.
+        var token = Token();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Feedback(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Feedback(Token(audience: "http://localhost/cds-services/order-select")));
+        Assert.Equal(HttpStatusCode.OK, await Feedback(token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Feedback(token));
+    }
+
     [Fact]
     public async Task GoodToken_Passes() => Assert.Equal(HttpStatusCode.OK, await Call(Token()));
 

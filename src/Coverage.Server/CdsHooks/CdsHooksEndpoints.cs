@@ -20,6 +20,8 @@ internal static class CdsHooksEndpoints
         var group = app.MapGroup("/cds-services").WithTags("CDS Hooks (Da Vinci CRD)");
         group.MapGet("/", Discovery).WithName("CdsDiscovery").WithSummary("CDS Hooks discovery: the CRD services and their prefetch templates");
         group.MapPost("/{id}", Call).WithName("CdsServiceCall").WithSummary("Call a CRD service with a CDS Hooks request (application/json)");
+        group.MapPost("/{id}/feedback", Feedback).WithName("CdsServiceFeedback")
+            .WithSummary("CDS Hooks feedback: what the user did with the service's cards (accepted, overridden and why), audited");
         return app;
     }
 
@@ -37,10 +39,48 @@ internal static class CdsHooksEndpoints
     /// <summary>The most of a hook call's audit detail kept: a hundred orders' codes and outcomes fit well within it.</summary>
     private const int MaxAuditDetail = 8_000;
 
-    private static async Task<IResult> Call(
+    private static Task<IResult> Call(
         string id, HttpRequest request, Evaluator evaluator, FhirServerClient fhir, TimeProvider time, CrdSettings settings,
         CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator, ServiceCallJournal journal,
-        SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment, CancellationToken cancellationToken)
+        SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment, CancellationToken cancellationToken) =>
+        Serve(id, request, settings, authOptions, authenticator, journal, securityEvents, limits, environment, async (service, root) =>
+        {
+            var hookRequest = CdsHookRequest.Read(root, service.Hook, out var error);
+            if (hookRequest is null) return ("hook-refused", $"Malformed request: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400));
+            var crd = new CrdService(evaluator, fhir, time, settings.Crd());
+            var result = await crd.HandleAsync(hookRequest, cancellationToken);
+            return (result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
+                ? TypedResults.Bytes(result.Response!, "application/json")
+                : FhirResults.Outcome(result.Error!, result.Status));
+        }, cancellationToken);
+
+    /// <summary>
+    /// CDS Hooks 2.0 feedback (a MAY for services): what the user did with cards this service returned — accepted, or
+    /// overridden and why — kept as an audit event of the service (<c>hook-feedback</c>), authenticated and rate-limited
+    /// as a hook call is, its token single-use alike. The utilization-management team reads it with the AuditEvent
+    /// search (subject <c>cds-hooks/{id}</c>): which prior-authorization cards clinicians override, and with what reason.
+    /// </summary>
+    private static Task<IResult> Feedback(
+        string id, HttpRequest request, CrdSettings settings, CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator,
+        ServiceCallJournal journal, SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment, CancellationToken cancellationToken) =>
+        Serve(id, request, settings, authOptions, authenticator, journal, securityEvents, limits, environment, (_, root) =>
+        {
+            var feedback = CdsFeedback.Read(root, out var error);
+            return System.Threading.Tasks.Task.FromResult<(string, string?, IResult)>(feedback is null
+                ? ("feedback-refused", $"Malformed feedback: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400))
+                : ("hook-feedback", CdsFeedback.AuditDetail(feedback), TypedResults.Ok()));
+        }, cancellationToken);
+
+    /// <summary>
+    /// What every call of a service goes through, whatever it asks: the service found, the client authenticated (its
+    /// JWT's aud is the service's URL) and within its rate, an application/json body that is valid JSON; then
+    /// <paramref name="handle"/> answers, and the answer is audited with the token's use (a replayed token turns it into
+    /// a refusal).
+    /// </summary>
+    private static async Task<IResult> Serve(
+        string id, HttpRequest request, CrdSettings settings, CdsHooksAuthenticationOptions authOptions, CdsHooksAuthenticator authenticator,
+        ServiceCallJournal journal, SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment,
+        Func<CdsService, JsonElement, Task<(string Action, string? Detail, IResult Answer)>> handle, CancellationToken cancellationToken)
     {
         var service = CdsServices.Find(id);
         if (service is null) return FhirResults.Outcome(Outcomes.Of(OperationOutcome.IssueType.NotFound, $"No CDS service '{id}'."), 404);
@@ -90,14 +130,8 @@ internal static class CdsHooksEndpoints
         }
         using (document)
         {
-            var hookRequest = CdsHookRequest.Read(document.RootElement, service.Hook, out var error);
-            if (hookRequest is null)
-                return await Answer("hook-refused", $"Malformed request: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400));
-            var crd = new CrdService(evaluator, fhir, time, settings.Crd());
-            var result = await crd.HandleAsync(hookRequest, cancellationToken);
-            return await Answer(result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
-                ? TypedResults.Bytes(result.Response!, "application/json")
-                : FhirResults.Outcome(result.Error!, result.Status));
+            var (action, detail, handled) = await handle(service, document.RootElement);
+            return await Answer(action, detail, handled);
         }
 
         async Task<IResult> Answer(string? action, string? detail, IResult answer)

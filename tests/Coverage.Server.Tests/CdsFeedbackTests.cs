@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Coverage.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coverage.Server.Tests;
+
+/// <summary>
+/// CDS Hooks 2.0 feedback (POST /cds-services/{id}/feedback): what the user did with the service's cards, kept as an
+/// audit event of the service; a body that is not Feedback is refused naming the field.
+/// </summary>
+public sealed class CdsFeedbackTests : IClassFixture<SqliteStorage>, IDisposable
+{
+    private const string Card = "9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f";
+    private readonly CoverageApp _app;
+    private readonly HttpClient _client;
+
+    public CdsFeedbackTests(SqliteStorage storage)
+    {
+        _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        _client = _app.CreateClient();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> Send(string service, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri($"/cds-services/{service}/feedback", UriKind.Relative), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<List<AuditEventView>> Audited(string service)
+    {
+        using var scope = _app.Services.CreateScope();
+        return [.. (await scope.ServiceProvider.GetRequiredService<ServiceAudit>().SearchAsync(null, $"cds-hooks/{service}", 50, CancellationToken.None)).Select(e => e.Event)];
+    }
+
+    [Fact]
+    public async Task AnOverrideWithItsReason_IsAnsweredAndAudited()
+    {
+        var (status, _) = await Send("order-sign", $$$"""
+            {"feedback":[{"card":"{{{Card}}}","outcome":"overridden","outcomeTimestamp":"2026-11-25T09:30:00Z",
+              "overrideReason":{"reason":{"system":"http://example.org/override-reasons","code":"urgent","display":"Urgent: treat now"},
+                                "userComment":"Tumour board decision already made"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var audited = Assert.Single(await Audited("order-sign"), e => e.Action == "hook-feedback");
+        Assert.Equal($"card {Card}: overridden at 2026-11-25T09:30:00Z; reason http://example.org/override-reasons|urgent (Urgent: treat now); comment \"Tumour board decision already made\"", audited.Detail);
+    }
+
+    [Fact]
+    public async Task AnAcceptanceWithSuggestions_AndSeveralEntries_AreOneAuditEvent()
+    {
+        var (status, _) = await Send("order-select", $$$"""
+            {"feedback":[{"card":"{{{Card}}}","outcome":"accepted","acceptedSuggestions":[{"id":"s-1"}],"outcomeTimestamp":"2026-11-25T10:00:00.250+01:00"},
+                         {"card":"{{{Guid.Empty}}}","outcome":"overridden","outcomeTimestamp":"2026-11-25T09:01:00Z"}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var audited = Assert.Single(await Audited("order-select"), e => e.Action == "hook-feedback");
+        Assert.Equal($"card {Card}: accepted at 2026-11-25T09:00:00Z; suggestions s-1 / card {Guid.Empty}: overridden at 2026-11-25T09:01:00Z", audited.Detail);
+    }
+
+    [Theory]
+    [InlineData("[]", "The feedback must be a JSON object.")]
+    [InlineData("{}", "feedback: required (an array of Feedback entries)")]
+    [InlineData("""{"feedback":[]}""", "feedback: at least one entry")]
+    [InlineData("""{"feedback":[{"outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].card: required (the card's uuid)")]
+    [InlineData("""{"feedback":[{"card":"card-1","outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].card: 'card-1' is not the uuid of a card")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"ignored","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].outcome: 'ignored' is not accepted or overridden")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"accepted"}]}""", "feedback[0].outcomeTimestamp: required (when the user acted)")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"accepted","outcomeTimestamp":"2026-11-25"}]}""", "feedback[0].outcomeTimestamp: '2026-11-25' is not an instant")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00"}]}""", "is not an instant")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","acceptedSuggestions":[{"id":"s-1"}],"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].acceptedSuggestions: only with the outcome accepted (cds-fb-1)")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"accepted","overrideReason":{"userComment":"x"},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason: only with the outcome overridden (cds-fb-2)")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason: a reason or a userComment (cds-fb-3)")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{"reason":{"code":"x"}},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason.reason: system and code required")]
+    public async Task FeedbackThatIsNotFeedback_Is400NamingTheField(string body, string reason)
+    {
+        var (status, text) = await Send("order-sign", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = JsonDocument.Parse(text).RootElement.GetProperty("issue")[0];
+        Assert.Contains(reason, issue.GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
+        Assert.Contains(await Audited("order-sign"), e => e.Action == "feedback-refused" && e.Detail.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TooManyEntries_AreRefused()
+    {
+        var entry = $$$"""{"card":"{{{Card}}}","outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}""";
+        var (status, text) = await Send("order-sign", $"{{\"feedback\":[{string.Join(",", Enumerable.Repeat(entry, 101))}]}}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("at most 100 entries", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownService_Is404()
+    {
+        var (status, _) = await Send("no-such-service", $$$"""{"feedback":[{"card":"{{{Card}}}","outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+}
