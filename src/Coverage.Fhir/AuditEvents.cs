@@ -24,7 +24,7 @@ public static class AuditEvents
         {
             "case-read" or "case-listed" or "audit-read" or "notice-produced" => ("read", AuditEvent.AuditEventAction.R),
             "case-created" => ("create", AuditEvent.AuditEventAction.C),
-            "hook-answered" or "hook-refused" => ("operation", AuditEvent.AuditEventAction.E),
+            "hook-answered" or "hook-refused" or "hook-feedback" or "feedback-refused" => ("operation", AuditEvent.AuditEventAction.E),
             _ => ("update", AuditEvent.AuditEventAction.U),
         };
         var refused = record.Action.EndsWith("-refused", StringComparison.Ordinal);

@@ -69,6 +69,19 @@ public sealed class CdsFeedbackTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal($"card {Card}: accepted at 2026-11-25T09:00:00Z; suggestions s-1 / card {Guid.Empty}: overridden at 2026-11-25T09:01:00Z", audited.Detail);
     }
 
+    [Fact]
+    public async Task Feedback_IsAnOperationInTheFhirAuditEvents()
+    {
+        await Send("encounter-start", $$$"""{"feedback":[{"card":"{{{Card}}}","outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""");
+
+        var bundle = JsonDocument.Parse(await _client.GetStringAsync(new Uri("/fhir/AuditEvent?subject=cds-hooks/encounter-start", UriKind.Relative))).RootElement;
+
+        var audit = bundle.GetProperty("entry")[0].GetProperty("resource");
+        Assert.Equal("operation", audit.GetProperty("subtype")[0].GetProperty("code").GetString());
+        Assert.Equal("hook-feedback", audit.GetProperty("subtype")[1].GetProperty("code").GetString());
+        Assert.Equal("E", audit.GetProperty("action").GetString());
+    }
+
     [Theory]
     [InlineData("[]", "The feedback must be a JSON object.")]
     [InlineData("{}", "feedback: required (an array of Feedback entries)")]
