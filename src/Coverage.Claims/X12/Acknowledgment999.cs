@@ -134,6 +134,9 @@ public static class Acknowledgment999
             if (error.Field is null) continue;
             // A required segment the claim lacks (its HI) is named by the segment that should hold it.
             if (error.Field == "diagnoses" && segment.Id == "CLM") return new SegmentError("HI", position, "3", []);
+            // So are the subscriber's SBR and the patient's DMG, by the loop (HL) that should hold them.
+            if (error.Field == "member.planId" && segment.Id == "HL") return new SegmentError("SBR", position, "3", []);
+            if (error.Field == "member.birthDate" && segment.Id == "HL") return new SegmentError("DMG", position, "3", []);
             var element = ElementOf(error.Field, segment.Id);
             if (element == 0 || elements.Any(e => e.Position == element)) continue;
             var value = segment[element];
@@ -167,7 +170,7 @@ public static class Acknowledgment999
             ("DMG", "birthDate") => 2,
             ("DMG", "sex") => 3,
             ("CLM", "requestId") => 1,
-            ("CLM", "placeOfService") => 5,
+            ("CLM", "placeOfService" or "claimFrequency") => 5,
             ("SBR", "planId") => 3,
             _ => 0,
         };

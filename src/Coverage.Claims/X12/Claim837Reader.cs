@@ -527,7 +527,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
             // 2000B SBR is required: a claim without it has no group number to find its plan by, and would be decided
             // under the default plan on a guess. (A group-less SBR is valid: SBR03 is situational.)
             if (!_subscriber.HasSbr)
-                claim.Error(_subscriber.Start, null, "2000B SBR is required: the subscriber's payer responsibility and group number (the subscriber loop has no SBR)");
+                claim.Error(_subscriber.Start, "member.planId", "2000B SBR is required: the subscriber's payer responsibility and group number (the subscriber loop has no SBR)");
             claim.BirthDate = person.BirthDate;
             claim.BirthDateAt = person.BirthAt ?? person.Start;
             claim.Sex = person.Sex;
@@ -559,7 +559,7 @@ public sealed class Claim837Reader(TextReader input, PlanMap? planMap = null, in
             switch (frequency)
             {
                 case "":
-                    claim.Error(s.Position, null, "CLM05-3: required (the claim frequency: 1 original, 7 replacement, 8 void)");
+                    claim.Error(s.Position, "claimFrequency", "CLM05-3: required (the claim frequency: 1 original, 7 replacement, 8 void)");
                     break;
                 case "1": break;
                 case "7": claim.Frequency = ClaimFrequency.Replacement; break;

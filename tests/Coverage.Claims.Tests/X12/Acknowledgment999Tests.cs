@@ -66,6 +66,35 @@ public sealed class Acknowledgment999Tests : IDisposable
         Assert.Contains("IK5*E*5", segments);
     }
 
+    [Theory]
+    [InlineData("SBR*P*18*100200******CI~", "SBR")]
+    [InlineData("DMG*D8*19500301*F~", "DMG")]
+    public void ARequiredSegmentTheSubscriberLoopLacks_IsNamedAsMissingAtItsHl(string removed, string id)
+    {
+        var text = File(Subscriber().Replace(removed, "", StringComparison.Ordinal), Claim("A"));
+        var position = SegmentNumber(text, "HL*2*") - SegmentNumber(text, "ST*") + 1;
+
+        var segments = Acknowledge(text);
+
+        // It was "IK3*HL*…**8" (an element error in the HL) with no element named.
+        Assert.Contains($"IK3*{id}*{position}**3", segments);
+        Assert.Contains("IK5*R*5", segments);
+    }
+
+    [Theory]
+    [InlineData("CLM*A*6200***11:B*Y*A*Y*Y", "IK4*5**7")]
+    [InlineData("CLM*A*6200****Y*A*Y*Y", "IK4*5**1")]
+    public void AnIncompleteClm05_IsAnElementErrorAtClm05(string clm, string ik4)
+    {
+        var text = File(Subscriber(), Claim("A").Replace("CLM*A*6200***11:B:1*Y*A*Y*Y", clm, StringComparison.Ordinal));
+        var position = SegmentNumber(text, "CLM*") - SegmentNumber(text, "ST*") + 1;
+
+        var segments = Acknowledge(text);
+
+        Assert.Contains($"IK3*CLM*{position}**8", segments);
+        Assert.Contains(ik4, segments);
+    }
+
     [Fact]
     public void SegmentErrorsPastTheBound_AreNotListed_ButTheVerdictCountsThem()
     {
