@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Coverage.Engine.Text;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Fhir.Crd;
@@ -16,6 +17,9 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
 {
     /// <summary>The most entries one call may carry: a user acts on a handful of cards at a time.</summary>
     public const int MaxEntries = 100;
+
+    /// <summary>The most of a value the client sent that an error repeats.</summary>
+    private const int MaxShown = 64;
 
     /// <summary>The longest user comment kept.</summary>
     public const int MaxComment = 1_000;
@@ -55,14 +59,14 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
         if (entry.ValueKind != JsonValueKind.Object) return NoEntry($"{path}: must be an object", out error);
         var card = Text(entry, "card");
         if (card is null) return NoEntry($"{path}.card: required (the card's uuid)", out error);
-        if (!Guid.TryParseExact(card, "D", out var cardId)) return NoEntry($"{path}.card: '{Shown(card)}' is not the uuid of a card", out error);
+        if (!Guid.TryParseExact(card, "D", out var cardId)) return NoEntry($"{path}.card: '{Bounded.Text(card, MaxShown)}' is not the uuid of a card", out error);
         var outcome = Text(entry, "outcome");
         if (outcome is not ("accepted" or "overridden"))
-            return NoEntry($"{path}.outcome: {(outcome is null ? "required" : $"'{Shown(outcome)}' is not accepted or overridden")}", out error);
+            return NoEntry($"{path}.outcome: {(outcome is null ? "required" : $"'{Bounded.Text(outcome, MaxShown)}' is not accepted or overridden")}", out error);
         var timestamp = Text(entry, "outcomeTimestamp");
         if (timestamp is null) return NoEntry($"{path}.outcomeTimestamp: required (when the user acted)", out error);
         if (!Instant.IsMatch(timestamp) || !DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-            return NoEntry($"{path}.outcomeTimestamp: '{Shown(timestamp)}' is not an instant (e.g. 2026-12-05T10:15:00Z)", out error);
+            return NoEntry($"{path}.outcomeTimestamp: '{Bounded.Text(timestamp, MaxShown)}' is not an instant (e.g. 2026-12-05T10:15:00Z)", out error);
 
         List<string> suggestions = [];
         if (entry.TryGetProperty("acceptedSuggestions", out var accepted))
@@ -108,9 +112,6 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
 
     private static string? Text(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
-
-    /// <summary>A value the client sent, shown in an error: at most 64 characters.</summary>
-    private static string Shown(string value) => value.Length <= 64 ? value : value[..63] + "…";
 
     private static IReadOnlyList<CdsFeedback>? NoFeedback(string message, out string? error)
     {
