@@ -74,6 +74,60 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         }
     }
 
+    /// <summary>
+    /// The database restarted or failed over, as PostgreSQL itself says it: every connection to it ended by the server
+    /// ("terminating connection due to administrator command") and new ones refused with an error ("is not currently
+    /// accepting connections") — server errors, where the proxy above drops sockets. Each interface answers 503 with
+    /// Retry-After; the server recovers by itself; nothing acknowledged is lost (bench/soak.sh OUTAGE_AT runs this under
+    /// load).
+    /// </summary>
+    [Fact]
+    public async Task DatabaseRefusingConnections_Is503WithRetryAfter_ThenRecoversLosingNothing()
+    {
+        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+        var acknowledged = new List<string>();
+        async Task<HttpStatusCode> Submit()
+        {
+            var (status, body, response) = await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
+            if (status == HttpStatusCode.Created) acknowledged.Add(body.Str("caseId"));
+            if (status == HttpStatusCode.ServiceUnavailable) Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+            return status;
+        }
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
+
+        await storage.AdministerAsync($"ALTER DATABASE \"{storage.DatabaseName}\" WITH ALLOW_CONNECTIONS false");
+        try
+        {
+            await storage.AdministerAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{storage.DatabaseName}'");
+            for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.ServiceUnavailable, await Submit());
+            var bundle = CoverageApp.Sample("pas-submit-bundle.json").Replace("PA-20260504-0001", Api.NewId(), StringComparison.Ordinal);
+            var fhir = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
+            ErrorResponseTests.AssertOutcome(HttpStatusCode.ServiceUnavailable, "transient", (fhir.StatusCode, await fhir.Content.ReadAsStringAsync(), fhir));
+            var hook = await client.PostAsync(new Uri("/cds-services/order-sign", UriKind.Relative),
+                new StringContent(CoverageApp.Sample("cds-order-sign.json"), System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, hook.StatusCode);
+            Assert.Equal("5", hook.Headers.RetryAfter!.ToString());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Api.Get(client, "/health/ready")).Status);
+        }
+        finally
+        {
+            await storage.AdministerAsync($"ALTER DATABASE \"{storage.DatabaseName}\" WITH ALLOW_CONNECTIONS true");
+        }
+
+        var recovered = false;
+        for (var attempt = 0; attempt < 20 && !recovered; attempt++)
+        {
+            var status = await Submit();
+            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, status.ToString());
+            recovered = status == HttpStatusCode.Created;
+            if (!recovered) await Task.Delay(250);
+        }
+        Assert.True(recovered, "the server recovers by itself once the database accepts connections again");
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/ready")).Status);
+        foreach (var caseId in acknowledged) Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, $"/api/v1/cases/{caseId}")).Status);
+    }
+
     /// <summary>The database of the fixture, reached through the proxy.</summary>
     private sealed class FixedPostgres : Storage
     {

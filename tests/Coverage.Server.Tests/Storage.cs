@@ -46,6 +46,21 @@ public sealed class PostgresStorage : Storage
 
     public override string Provider => "postgres";
 
+    /// <summary>
+    /// Runs one statement on the server as the role that made this class's database, connected to another database
+    /// (e.g. to stop this one accepting connections, as an outage does).
+    /// </summary>
+    public async Task AdministerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>This class's database.</summary>
+    public string DatabaseName => _database;
+
     public override async Task InitializeAsync()
     {
         _admin = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured ? configured : LocalDefault;
