@@ -3,15 +3,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-// soak BASE-URL SECONDS RPS SAMPLES-DIR: a mixed load on 127.0.0.1 at a fixed rate, bounded in time.
+// soak BASE-URL SECONDS RPS SAMPLES-DIR [--outage]: a mixed load on 127.0.0.1 at a fixed rate, bounded in time.
 // Every request is one of: submit a prior authorization (new request id), read that case, list the queue,
-// a CRD order-sign, a PAS $submit (new Claim identifier), GET /health. Prints one line per kind and exits 1
-// if any answer was not a success.
-if (args.Length < 4)
+// a CRD order-sign, a PAS $submit (new Claim identifier), GET /health. Prints one line per kind; then reads back
+// every case a submission acknowledged (201/200 with its case id), each of which must still be there. Exits 1 if any
+// answer was not a success, or an acknowledged case is missing. With --outage (the database is taken away for a while
+// during the run, bench/soak.sh OUTAGE_AT), a 503 with Retry-After is the expected answer meanwhile ("nothing was
+// recorded, send it again"): counted apart, with when the first and the last came; anything else still fails the run,
+// and so does an outage no answer showed.
+if (args.Length < 4 || (args.Length > 4 && args[4] != "--outage"))
 {
-    Console.Error.WriteLine("usage: soak BASE-URL SECONDS RPS SAMPLES-DIR");
+    Console.Error.WriteLine("usage: soak BASE-URL SECONDS RPS SAMPLES-DIR [--outage]");
     return 2;
 }
+var outageExpected = args.Length > 4;
 var baseUrl = new Uri(args[0]);
 var seconds = double.Parse(args[1], CultureInfo.InvariantCulture);
 var rate = double.Parse(args[2], CultureInfo.InvariantCulture);
@@ -27,13 +32,17 @@ var hook = File.ReadAllText(Path.Combine(samples, "cds-order-sign.json"));
 var pas = File.ReadAllText(Path.Combine(samples, "pas-submit-bundle.json"));
 using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
 var cases = new System.Collections.Concurrent.ConcurrentQueue<string>();
-var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, (long Ok, long Failed)>();
+var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, (long Ok, long Unavailable, long Failed)>();
 var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+var unavailableAt = new System.Collections.Concurrent.ConcurrentBag<double>();
+var clock = new Stopwatch();
 
 async Task One(long n)
 {
     var kind = (n % 6) switch { 0 => "submit", 1 => "read", 2 => "list", 3 => "order-sign", 4 => "pas-submit", _ => "health" };
     HttpResponseMessage response;
+    var readId = kind == "read" && cases.TryPeek(out var first) ? first : null;
+    var health = kind == "health" || (kind == "read" && readId is null);
     try
     {
         switch (kind)
@@ -46,9 +55,7 @@ async Task One(long n)
                     cases.Enqueue(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["caseId"]!.GetValue<string>());
                 break;
             case "read":
-                response = cases.TryPeek(out var id)
-                    ? await http.GetAsync(new Uri($"/api/v1/cases/{id}", UriKind.Relative))
-                    : await http.GetAsync(new Uri("/health", UriKind.Relative));
+                response = await http.GetAsync(new Uri(readId is null ? "/health" : $"/api/v1/cases/{readId}", UriKind.Relative));
                 break;
             case "list":
                 response = await http.GetAsync(new Uri("/api/v1/cases?status=pending-physician-review&pageSize=20", UriKind.Relative));
@@ -69,19 +76,31 @@ async Task One(long n)
     }
     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
     {
-        counts.AddOrUpdate(kind, (0, 1), (_, c) => (c.Ok, c.Failed + 1));
-        failures.Enqueue($"{kind}: {e.GetType().Name}");
+        counts.AddOrUpdate(kind, (0, 0, 1), (_, c) => (c.Ok, c.Unavailable, c.Failed + 1));
+        failures.Enqueue($"{kind}: {e.GetType().Name} at {clock.Elapsed.TotalSeconds:F1} s");
         return;
     }
     using (response)
     {
-        var ok = response.IsSuccessStatusCode;
-        counts.AddOrUpdate(kind, ok ? (1, 0) : (0, 1), (_, c) => ok ? (c.Ok + 1, c.Failed) : (c.Ok, c.Failed + 1));
-        if (!ok) failures.Enqueue($"{kind}: {(int)response.StatusCode}");
+        // A 503 that says when to come back is the server's answer while its database is away; /health's 503 (its
+        // readiness says the database is down) has no Retry-After and is the right answer too.
+        var unavailable = response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable
+            && (response.Headers.RetryAfter is not null || health);
+        if (response.IsSuccessStatusCode) counts.AddOrUpdate(kind, (1, 0, 0), (_, c) => (c.Ok + 1, c.Unavailable, c.Failed));
+        else if (unavailable && outageExpected)
+        {
+            counts.AddOrUpdate(kind, (0, 1, 0), (_, c) => (c.Ok, c.Unavailable + 1, c.Failed));
+            unavailableAt.Add(clock.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            counts.AddOrUpdate(kind, (0, 0, 1), (_, c) => (c.Ok, c.Unavailable, c.Failed + 1));
+            failures.Enqueue($"{kind}: {(int)response.StatusCode} at {clock.Elapsed.TotalSeconds:F1} s");
+        }
     }
 }
 
-var clock = Stopwatch.StartNew();
+clock.Start();
 var inFlight = new List<Task>();
 long sent = 0;
 var interval = TimeSpan.FromSeconds(1 / rate);
@@ -95,10 +114,29 @@ while (clock.Elapsed.TotalSeconds < seconds)
 }
 await Task.WhenAll(inFlight);
 
-var total = counts.Values.Sum(c => c.Ok + c.Failed);
+var elapsed = clock.Elapsed.TotalSeconds;
+var total = counts.Values.Sum(c => c.Ok + c.Unavailable + c.Failed);
 var failed = counts.Values.Sum(c => c.Failed);
-foreach (var (kind, (ok, bad)) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
-    Console.WriteLine($"soak: {kind,-11} {ok,8} ok {bad,6} failed");
-Console.WriteLine($"soak: {total} requests in {clock.Elapsed.TotalSeconds:F0} s ({total / clock.Elapsed.TotalSeconds:F0}/s), {failed} failed");
+var refused = counts.Values.Sum(c => c.Unavailable);
+foreach (var (kind, (ok, away, bad)) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+    Console.WriteLine($"soak: {kind,-11} {ok,8} ok {away,6} unavailable (503, retry) {bad,6} failed");
+Console.WriteLine($"soak: {total} requests in {elapsed:F0} s ({total / elapsed:F0}/s), {failed} failed");
+// An outage no answer showed tested nothing: that run fails too.
+var outageUnseen = outageExpected && unavailableAt.IsEmpty;
+if (outageExpected)
+    Console.WriteLine(outageUnseen
+        ? "soak: no answer was 503: the outage was not seen"
+        : $"soak: {refused} answers 503 (unavailable), the first at {unavailableAt.Min():F1} s, the last at {unavailableAt.Max():F1} s");
 foreach (var failure in failures.Take(10)) Console.WriteLine($"soak: failure {failure}");
-return failed == 0 ? 0 : 1;
+
+// Every acknowledged case must still be there, whatever happened meanwhile.
+var acknowledged = cases.ToArray();
+var missing = new System.Collections.Concurrent.ConcurrentQueue<string>();
+await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, token) =>
+{
+    using var read = await http.GetAsync(new Uri($"/api/v1/cases/{id}", UriKind.Relative), token);
+    if (read.StatusCode != System.Net.HttpStatusCode.OK) missing.Enqueue($"{id}: {(int)read.StatusCode}");
+});
+Console.WriteLine($"soak: {acknowledged.Length} acknowledged cases read back, {missing.Count} missing");
+foreach (var lost in missing.Take(10)) Console.WriteLine($"soak: missing {lost}");
+return failed == 0 && missing.IsEmpty && !outageUnseen ? 0 : 1;
