@@ -114,5 +114,6 @@ fi
 # Memory: the first sample after the first minute against the last; the maximum.
 awk -v start="$(head -n 1 "$tmp/rss.txt" | cut -d' ' -f1)" '
   { t = $1 - start; if (t >= 60 && first == "") first = $2; last = $2; if ($2 > max) max = $2; n++ }
-  END { printf "soak: server memory (RSS) after 1 min %.0f MB, at the end %.0f MB, maximum %.0f MB, %d samples\n", first/1024, last/1024, max/1024, n }' "$tmp/rss.txt"
+  END { after = first == "" ? "no sample (a run under a minute)" : sprintf("%.0f MB", first/1024)
+        printf "soak: server memory (RSS) after 1 min %s, at the end %.0f MB, maximum %.0f MB, %d samples\n", after, last/1024, max/1024, n }' "$tmp/rss.txt"
 exit "$status"

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 // soak BASE-URL SECONDS RPS SAMPLES-DIR [--outage]: a mixed load on 127.0.0.1 at a fixed rate, bounded in time.
 // Every request is one of: submit a prior authorization (new request id), read that case, list the queue,
 // a CRD order-sign, a PAS $submit (new Claim identifier), GET /health. Prints one line per kind; then reads back
-// every case a submission acknowledged (201/200 with its case id), each of which must still be there. Exits 1 if any
+// every case a submission acknowledged (REST 201 and PAS 200, with their case ids), each of which must still be there. Exits 1 if any
 // answer was not a success, or an acknowledged case is missing. With --outage (the database is taken away for a while
 // during the run, bench/soak.sh OUTAGE_AT), a 503 with Retry-After is the expected answer meanwhile ("nothing was
 // recorded, send it again"): counted apart, with when the first and the last came; anything else still fails the run,
@@ -32,6 +32,7 @@ var hook = File.ReadAllText(Path.Combine(samples, "cds-order-sign.json"));
 var pas = File.ReadAllText(Path.Combine(samples, "pas-submit-bundle.json"));
 using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
 var cases = new System.Collections.Concurrent.ConcurrentQueue<string>();
+var pasCases = new System.Collections.Concurrent.ConcurrentQueue<string>();
 var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, (long Ok, long Unavailable, long Failed)>();
 var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
 var unavailableAt = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -68,6 +69,9 @@ async Task One(long n)
             case "pas-submit":
                 var bundle = pas.Replace("PA-20260504-0001", $"SOAK-{Guid.NewGuid():N}", StringComparison.Ordinal);
                 response = await http.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, Encoding.UTF8, "application/fhir+json"));
+                // The ClaimResponse (the answer's first entry) names the case it made by its identifier.
+                if (response.IsSuccessStatusCode)
+                    pasCases.Enqueue(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["entry"]![0]!["resource"]!["identifier"]![0]!["value"]!.GetValue<string>());
                 break;
             default:
                 response = await http.GetAsync(new Uri("/health", UriKind.Relative));
@@ -129,8 +133,8 @@ if (outageExpected)
         : $"soak: {refused} answers 503 (unavailable), the first at {unavailableAt.Min():F1} s, the last at {unavailableAt.Max():F1} s");
 foreach (var failure in failures.Take(10)) Console.WriteLine($"soak: failure {failure}");
 
-// Every acknowledged case must still be there, whatever happened meanwhile.
-var acknowledged = cases.ToArray();
+// Every acknowledged case (REST and PAS) must still be there, whatever happened meanwhile.
+string[] acknowledged = [.. cases, .. pasCases];
 var missing = new System.Collections.Concurrent.ConcurrentQueue<string>();
 await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, token) =>
 {
