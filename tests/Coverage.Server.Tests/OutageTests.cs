@@ -128,6 +128,67 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         foreach (var caseId in acknowledged) Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, $"/api/v1/cases/{caseId}")).Status);
     }
 
+    /// <summary>
+    /// The connection is lost after the database received a COMMIT and before the server heard its reply: the case is
+    /// written, but the server cannot know it. Its 503 must not say that nothing was recorded; it says to send the
+    /// request again with the same request id, and that repeat returns the case the lost commit wrote (200), not a second.
+    /// </summary>
+    [Fact]
+    public async Task ACommitWhoseReplyIsLost_Is503SayingToRepeat_AndTheRepeatReturnsTheCaseItWrote()
+    {
+        var target = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
+        await using var proxy = new TcpProxy(target.Host!, target.Port);
+        proxy.Start();
+        // In clear (the proxy reads the protocol to find the COMMIT; Debian's PostgreSQL offers TLS, which Npgsql prefers).
+        var viaProxy = new NpgsqlConnectionStringBuilder(storage.ConnectionString)
+            { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5, SslMode = SslMode.Disable };
+        using var app = new CoverageApp(new FixedPostgres(viaProxy.ConnectionString), new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()))).Status);
+
+        var request = Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId());
+        proxy.HoldRepliesAfterNextCommit();
+        var (lost, problem, answer) = await Api.Post(client, "/api/v1/determinations", request);
+        proxy.ReleaseReplies();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost);
+        Assert.Equal("5", answer.Headers.RetryAfter!.ToString());
+        var detail = problem.Str("detail");
+        Assert.DoesNotContain("nothing was recorded", detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("same request id", detail, StringComparison.Ordinal);
+
+        HttpStatusCode status;
+        System.Text.Json.JsonElement body;
+        var attempts = 0;
+        do (status, body, _) = await Api.Post(client, "/api/v1/determinations", request);
+        while (status == HttpStatusCode.ServiceUnavailable && ++attempts < 20 && await Task.Delay(250).ContinueWith(_ => true));
+        Assert.True(status == HttpStatusCode.OK, $"{status}: {body}"); // the case the lost commit wrote, not a new one (201)
+        var (_, audit, _) = await Api.Get(client, $"/api/v1/cases/{body.Str("caseId")}/audit");
+        Assert.Equal("case-created", audit.GetProperty("events")[0].Str("action"));
+
+        // PAS: the same for a $submit whose commit reply is lost — the OperationOutcome says to resubmit the same Claim
+        // identifier, and that resubmission is answered with the request the lost commit recorded.
+        var bundle = CoverageApp.Sample("pas-submit-bundle.json").Replace("PA-20260504-0001", Api.NewId(), StringComparison.Ordinal);
+        async Task<int> CaseCount() => (await Api.Get(client, "/api/v1/cases?pageSize=1")).Body.GetProperty("total").GetInt32();
+        var before = await CaseCount();
+        proxy.HoldRepliesAfterNextCommit();
+        var pas = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
+        proxy.ReleaseReplies();
+        var outcome = await pas.Content.ReadAsStringAsync();
+        ErrorResponseTests.AssertOutcome(HttpStatusCode.ServiceUnavailable, "transient", (pas.StatusCode, outcome, pas));
+        Assert.Contains("same Claim identifier", outcome, StringComparison.Ordinal);
+        Assert.Equal(before + 1, await CaseCount()); // answered 503, yet written
+        HttpResponseMessage again;
+        attempts = 0;
+        do again = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
+        while (again.StatusCode == HttpStatusCode.ServiceUnavailable && ++attempts < 20 && await Task.Delay(250).ContinueWith(_ => true));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var caseNumber = System.Text.Json.JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("entry")[0].GetProperty("resource").GetProperty("identifier")[0].GetProperty("value").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, $"/api/v1/cases/{caseNumber}")).Status);
+        Assert.Equal(before + 1, await CaseCount()); // the lost commit's case, answered again: not a second one
+    }
+
     /// <summary>The database of the fixture, reached through the proxy.</summary>
     private sealed class FixedPostgres : Storage
     {

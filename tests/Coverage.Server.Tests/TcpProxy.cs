@@ -5,13 +5,19 @@ namespace Coverage.Server.Tests;
 
 /// <summary>
 /// A TCP proxy in front of the database, so that a test can cut the network to a real PostgreSQL and
-/// restore it, on its own port, without stopping the server other tests share.
+/// restore it, on its own port, without stopping the server other tests share; or lose the reply to one COMMIT (the
+/// database commits, the client never hears so), the one failure after which the client cannot know what happened.
 /// </summary>
 public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposable
 {
+    /// <summary>How a PostgreSQL client commits: a simple-query message whose text is COMMIT (as Npgsql sends it).</summary>
+    private static readonly byte[] Commit = "COMMIT\0"u8.ToArray();
+
     private readonly List<TcpClient> _connections = [];
+    private readonly List<TaskCompletionSource> _heldReplies = [];
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
+    private int _holdNextCommit;
 
     public int Port { get; private set; }
 
@@ -34,6 +40,22 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
         {
             foreach (var connection in _connections) connection.Dispose();
             _connections.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The next connection that sends COMMIT has it delivered, but every reply after it held back (until
+    /// <see cref="ReleaseReplies"/>): the transaction is committed and its client waits for an answer that does not come.
+    /// </summary>
+    public void HoldRepliesAfterNextCommit() => Interlocked.Exchange(ref _holdNextCommit, 1);
+
+    /// <summary>Delivers the replies held back, to a connection that is still open.</summary>
+    public void ReleaseReplies()
+    {
+        lock (_heldReplies)
+        {
+            foreach (var held in _heldReplies) held.TrySetResult();
+            _heldReplies.Clear();
         }
     }
 
@@ -66,16 +88,30 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
                 _connections.Add(client);
                 _connections.Add(server);
             }
-            _ = Pump(client.GetStream(), server.GetStream(), client, server);
-            _ = Pump(server.GetStream(), client.GetStream(), client, server);
+            var link = new Link();
+            _ = Pump(client.GetStream(), server.GetStream(), client, server, link, fromClient: true);
+            _ = Pump(server.GetStream(), client.GetStream(), client, server, link, fromClient: false);
         }
     }
 
-    private static async Task Pump(NetworkStream from, NetworkStream to, TcpClient a, TcpClient b)
+    private async Task Pump(NetworkStream from, NetworkStream to, TcpClient a, TcpClient b, Link link, bool fromClient)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.CopyToAsync(to);
+            int read;
+            while ((read = await from.ReadAsync(buffer)) > 0)
+            {
+                // Held before the COMMIT is passed on, so that its reply cannot slip through.
+                if (fromClient && buffer.AsSpan(0, read).IndexOf(Commit) >= 0 && Interlocked.Exchange(ref _holdNextCommit, 0) == 1)
+                    lock (_heldReplies)
+                    {
+                        link.Replies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        _heldReplies.Add(link.Replies);
+                    }
+                if (!fromClient && link.Replies is { } held) await held.Task;
+                await to.WriteAsync(buffer.AsMemory(0, read));
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
@@ -84,8 +120,22 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
         b.Dispose();
     }
 
+    /// <summary>One proxied connection: whether its replies are held back.</summary>
+    private sealed class Link
+    {
+        private TaskCompletionSource? _replies;
+
+        /// <summary>Set by the client's pump, read by the server's, each on its own thread.</summary>
+        public TaskCompletionSource? Replies
+        {
+            get => Volatile.Read(ref _replies);
+            set => Volatile.Write(ref _replies, value);
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
+        ReleaseReplies();
         Cut();
         _stop.Dispose();
         return ValueTask.CompletedTask;

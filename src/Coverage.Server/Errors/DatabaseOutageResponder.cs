@@ -5,7 +5,8 @@ namespace Coverage.Server.Errors;
 
 /// <summary>
 /// When the database is unreachable the server answers 503 with Retry-After, not 500: the request can
-/// be sent again, nothing was acknowledged, and the server recovers by itself when the database returns.
+/// be sent again (nothing was acknowledged, though a write may have landed: <see cref="Detail"/>), and the server
+/// recovers by itself when the database returns.
 /// </summary>
 public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogger<DatabaseOutageResponder> logger)
 {
@@ -24,11 +25,25 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Results.Problem(
-                detail: $"The case store is unavailable; nothing was recorded. Try again in {RetryAfterSeconds} seconds.",
+                detail: Detail(context.Request),
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Service unavailable.").ExecuteAsync(context);
         }
     }
+
+    /// <summary>
+    /// What the caller should do. A write cannot be said to have left nothing behind: when the connection is lost after
+    /// the database received the COMMIT and before its reply, the case is written and the server cannot know it. So the
+    /// answer says to repeat the request unchanged — the same request id, or PAS's same Claim identifier, is answered
+    /// with the case a first attempt made, never a second one. A hook call is simply made again (with a new token: its
+    /// first may have been recorded as used).
+    /// </summary>
+    private static string Detail(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            ? $"The case store is unavailable. Try again in {RetryAfterSeconds} seconds."
+            : request.Path.StartsWithSegments("/cds-services")
+                ? $"The case store is unavailable; the call was not answered. Call the service again in {RetryAfterSeconds} seconds, with a new token."
+                : $"The case store could not be reached, so this request may or may not have been recorded. Send it again unchanged in {RetryAfterSeconds} seconds, with the same request id (PAS: the same Claim identifier): a request that was recorded is answered with the case it made, never recorded twice.";
 
     /// <summary>A failure to reach or use the database (not a bug): any DbException, or EF's wrappers of one.</summary>
     public static bool IsOutage(Exception e) => e switch
