@@ -13,21 +13,12 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
     [Fact]
     public async Task DatabaseOutage_Is503WithRetryAfter_ThenRecoversLosingNothing()
     {
-        var target = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
-        await using var proxy = new TcpProxy(target.Host!, target.Port);
-        proxy.Start();
-        var viaProxy = new NpgsqlConnectionStringBuilder(storage.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5 };
-        using var app = new CoverageApp(new FixedPostgres(viaProxy.ConnectionString), new FakeTimeProvider(CoverageApp.Start));
+        await using var proxy = StartProxy();
+        using var app = new CoverageApp(ThroughProxy(proxy), new FakeTimeProvider(CoverageApp.Start));
         using var client = app.CreateClient();
 
         var acknowledged = new List<string>();
-        async Task<HttpStatusCode> Submit()
-        {
-            var (status, body, response) = await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
-            if (status == HttpStatusCode.Created) acknowledged.Add(body.Str("caseId"));
-            if (status == HttpStatusCode.ServiceUnavailable) Assert.Equal("5", response.Headers.RetryAfter!.ToString());
-            return status;
-        }
+        Task<HttpStatusCode> Submit() => SubmitAsync(client, acknowledged);
 
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
 
@@ -53,15 +44,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/live")).Status);
 
         proxy.Start();
-        var recovered = false;
-        for (var attempt = 0; attempt < 20 && !recovered; attempt++)
-        {
-            var status = await Submit();
-            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, status.ToString());
-            recovered = status == HttpStatusCode.Created;
-            if (!recovered) await Task.Delay(250);
-        }
-        Assert.True(recovered, "the server recovers by itself once the database is back");
+        Assert.True(await RecoversAsync(Submit), "the server recovers by itself once the database is back");
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
         Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/ready")).Status);
 
@@ -87,13 +70,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
         using var client = app.CreateClient();
         var acknowledged = new List<string>();
-        async Task<HttpStatusCode> Submit()
-        {
-            var (status, body, response) = await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
-            if (status == HttpStatusCode.Created) acknowledged.Add(body.Str("caseId"));
-            if (status == HttpStatusCode.ServiceUnavailable) Assert.Equal("5", response.Headers.RetryAfter!.ToString());
-            return status;
-        }
+        Task<HttpStatusCode> Submit() => SubmitAsync(client, acknowledged);
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, await Submit());
 
         await storage.AdministerAsync($"ALTER DATABASE \"{storage.DatabaseName}\" WITH ALLOW_CONNECTIONS false");
@@ -115,15 +92,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
             await storage.AdministerAsync($"ALTER DATABASE \"{storage.DatabaseName}\" WITH ALLOW_CONNECTIONS true");
         }
 
-        var recovered = false;
-        for (var attempt = 0; attempt < 20 && !recovered; attempt++)
-        {
-            var status = await Submit();
-            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, status.ToString());
-            recovered = status == HttpStatusCode.Created;
-            if (!recovered) await Task.Delay(250);
-        }
-        Assert.True(recovered, "the server recovers by itself once the database accepts connections again");
+        Assert.True(await RecoversAsync(Submit), "the server recovers by itself once the database accepts connections again");
         Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, "/health/ready")).Status);
         foreach (var caseId in acknowledged) Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, $"/api/v1/cases/{caseId}")).Status);
     }
@@ -136,13 +105,9 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
     [Fact]
     public async Task ACommitWhoseReplyIsLost_Is503SayingToRepeat_AndTheRepeatReturnsTheCaseItWrote()
     {
-        var target = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
-        await using var proxy = new TcpProxy(target.Host!, target.Port);
-        proxy.Start();
-        // In clear (the proxy reads the protocol to find the COMMIT; Debian's PostgreSQL offers TLS, which Npgsql prefers).
-        var viaProxy = new NpgsqlConnectionStringBuilder(storage.ConnectionString)
-            { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5, SslMode = SslMode.Disable };
-        using var app = new CoverageApp(new FixedPostgres(viaProxy.ConnectionString), new FakeTimeProvider(CoverageApp.Start));
+        await using var proxy = StartProxy();
+        // In clear: the proxy reads the protocol to find the COMMIT (Debian's PostgreSQL offers TLS, which Npgsql prefers).
+        using var app = new CoverageApp(ThroughProxy(proxy, SslMode.Disable), new FakeTimeProvider(CoverageApp.Start));
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Created, (await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()))).Status);
 
@@ -157,11 +122,7 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         Assert.DoesNotContain("nothing was recorded", detail, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("same request id", detail, StringComparison.Ordinal);
 
-        HttpStatusCode status;
-        System.Text.Json.JsonElement body;
-        var attempts = 0;
-        do (status, body, _) = await Api.Post(client, "/api/v1/determinations", request);
-        while (status == HttpStatusCode.ServiceUnavailable && ++attempts < 20 && await Task.Delay(250).ContinueWith(_ => true));
+        var (status, body, _) = await RepeatWhileUnavailableAsync(() => Api.Post(client, "/api/v1/determinations", request), a => a.Status);
         Assert.True(status == HttpStatusCode.OK, $"{status}: {body}"); // the case the lost commit wrote, not a new one (201)
         var (_, audit, _) = await Api.Get(client, $"/api/v1/cases/{body.Str("caseId")}/audit");
         Assert.Equal("case-created", audit.GetProperty("events")[0].Str("action"));
@@ -178,15 +139,61 @@ public sealed class OutageTests(PostgresStorage storage) : IClassFixture<Postgre
         ErrorResponseTests.AssertOutcome(HttpStatusCode.ServiceUnavailable, "transient", (pas.StatusCode, outcome, pas));
         Assert.Contains("same Claim identifier", outcome, StringComparison.Ordinal);
         Assert.Equal(before + 1, await CaseCount()); // answered 503, yet written
-        HttpResponseMessage again;
-        attempts = 0;
-        do again = await client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json"));
-        while (again.StatusCode == HttpStatusCode.ServiceUnavailable && ++attempts < 20 && await Task.Delay(250).ContinueWith(_ => true));
+        using var again = await RepeatWhileUnavailableAsync(
+            () => client.PostAsync(new Uri("/fhir/Claim/$submit", UriKind.Relative), new StringContent(bundle, System.Text.Encoding.UTF8, "application/fhir+json")),
+            a => a.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var caseNumber = System.Text.Json.JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement
             .GetProperty("entry")[0].GetProperty("resource").GetProperty("identifier")[0].GetProperty("value").GetString();
         Assert.Equal(HttpStatusCode.OK, (await Api.Get(client, $"/api/v1/cases/{caseNumber}")).Status);
         Assert.Equal(before + 1, await CaseCount()); // the lost commit's case, answered again: not a second one
+    }
+
+    private TcpProxy StartProxy()
+    {
+        var target = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
+        var proxy = new TcpProxy(target.Host!, target.Port);
+        proxy.Start();
+        return proxy;
+    }
+
+    /// <summary>The fixture's database through the proxy, with short timeouts (a lost connection is noticed in seconds).</summary>
+    private FixedPostgres ThroughProxy(TcpProxy proxy, SslMode ssl = SslMode.Prefer) =>
+        new(new NpgsqlConnectionStringBuilder(storage.ConnectionString)
+            { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5, SslMode = ssl }.ConnectionString);
+
+    /// <summary>Submits a new prior authorization, keeping the case id of one acknowledged; a 503 must say when to come back.</summary>
+    private static async Task<HttpStatusCode> SubmitAsync(HttpClient client, List<string> acknowledged)
+    {
+        var (status, body, response) = await Api.Post(client, "/api/v1/determinations", Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId()));
+        if (status == HttpStatusCode.Created) acknowledged.Add(body.Str("caseId"));
+        if (status == HttpStatusCode.ServiceUnavailable) Assert.Equal("5", response.Headers.RetryAfter!.ToString());
+        return status;
+    }
+
+    /// <summary>Submits until one is acknowledged (at most 20 tries, 250 ms apart), each meanwhile answered 503.</summary>
+    private static async Task<bool> RecoversAsync(Func<Task<HttpStatusCode>> submit)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var status = await submit();
+            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, status.ToString());
+            if (status == HttpStatusCode.Created) return true;
+            await Task.Delay(250);
+        }
+        return false;
+    }
+
+    /// <summary>Sends until the answer is not 503 (at most 20 tries, 250 ms apart), as a client told to repeat does.</summary>
+    private static async Task<T> RepeatWhileUnavailableAsync<T>(Func<Task<T>> send, Func<T, HttpStatusCode> status)
+    {
+        var answer = await send();
+        for (var attempt = 1; attempt < 20 && status(answer) == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            await Task.Delay(250);
+            answer = await send();
+        }
+        return answer;
     }
 
     /// <summary>The database of the fixture, reached through the proxy.</summary>
