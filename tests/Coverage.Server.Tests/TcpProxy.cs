@@ -18,6 +18,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
     private int _holdNextCommit;
+    private TaskCompletionSource _commitHeld = new();
 
     public int Port { get; private set; }
 
@@ -47,7 +48,14 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     /// The next connection that sends COMMIT has it delivered, but every reply after it held back (until
     /// <see cref="ReleaseReplies"/>): the transaction is committed and its client waits for an answer that does not come.
     /// </summary>
-    public void HoldRepliesAfterNextCommit() => Interlocked.Exchange(ref _holdNextCommit, 1);
+    public void HoldRepliesAfterNextCommit()
+    {
+        _commitHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _holdNextCommit, 1);
+    }
+
+    /// <summary>Completes once the COMMIT <see cref="HoldRepliesAfterNextCommit"/> waits for is seen (passed on, its reply held).</summary>
+    public Task CommitHeld => _commitHeld.Task;
 
     /// <summary>Delivers the replies held back, to a connection that is still open.</summary>
     public void ReleaseReplies()
@@ -108,6 +116,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
                     {
                         link.Replies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         _heldReplies.Add(link.Replies);
+                        _commitHeld.TrySetResult();
                     }
                 if (!fromClient && link.Replies is { } held) await held.Task;
                 await to.WriteAsync(buffer.AsMemory(0, read));

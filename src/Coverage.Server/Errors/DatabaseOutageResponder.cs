@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coverage.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Server.Errors;
@@ -51,6 +52,7 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
         DbException => true,
         TimeoutException => true,
         DbUpdateException { InnerException: { } inner } => IsOutage(inner),
+        CommitOutcomeUnknownException { InnerException: { } inner } => IsOutage(inner),
         InvalidOperationException { InnerException: { } inner } => IsOutage(inner),
         System.Net.Sockets.SocketException => true,
         IOException { InnerException: { } inner } => IsOutage(inner),

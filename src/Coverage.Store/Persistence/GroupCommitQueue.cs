@@ -7,7 +7,9 @@ namespace Coverage.Store;
 /// (<see cref="NewCaseWriter"/>): the entries queued while a transaction is being written wait for the next one,
 /// which commits up to <c>maxBatch</c> of them at once, and each enqueuer is answered only once its own entry is
 /// committed. A transaction that fails is retried one entry at a time, each in a transaction of its own, so that an
-/// entry the store refuses fails only its own enqueuer, with the store's exception; the others are written.
+/// entry the store refuses fails only its own enqueuer, with the store's exception; the others are written. Not one
+/// whose COMMIT failed (<see cref="CommitOutcomeUnknownException"/>): it may have been committed, and every enqueuer
+/// of the batch gets that exception.
 /// </summary>
 /// <typeparam name="TEntry">What one enqueuer asks to have written.</typeparam>
 /// <typeparam name="TResult">What the commit says of each entry (e.g. whether its token was fresh).</typeparam>
@@ -57,14 +59,16 @@ internal sealed class GroupCommitQueue<TEntry, TResult>
             {
                 Answer(batch, await _commit([.. batch.Select(p => p.Entry)]).ConfigureAwait(false));
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception e) when (batch.Count > 1 && e is not CommitOutcomeUnknownException)
             {
                 // One entry the store refuses must not fail the others: each again, in a transaction of its own.
                 foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                batch[0].Done.TrySetException(e);
+                // A failed COMMIT may have committed everything: writing the entries again would find them written
+                // (a duplicate, a replayed token). Each caller hears that it is not known.
+                foreach (var pending in batch) pending.Done.TrySetException(e);
             }
         }
     }

@@ -158,7 +158,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
             _metrics.NewCasesCommitted(batch.Count, committed: false);
             throw new DbUpdateException($"The store refused the new case(s): {e.Message}", e);
         }
-        await transaction.CommitAsync().ConfigureAwait(false);
+        await CommitOutcomeUnknownException.CommitAsync(transaction).ConfigureAwait(false);
         return free;
     }
 

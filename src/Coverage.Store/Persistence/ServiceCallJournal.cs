@@ -142,7 +142,7 @@ public sealed class ServiceCallJournal : IAsyncDisposable
             var connection = db.Database.GetDbConnection();
             var fresh = await InsertTokensAsync(sql, connection, transaction.GetDbTransaction(), batch).ConfigureAwait(false);
             await InsertEventsAsync(sql, connection, transaction.GetDbTransaction(), batch, fresh).ConfigureAwait(false);
-            await transaction.CommitAsync().ConfigureAwait(false);
+            await CommitOutcomeUnknownException.CommitAsync(transaction).ConfigureAwait(false);
             committed = true;
             return fresh;
         }
