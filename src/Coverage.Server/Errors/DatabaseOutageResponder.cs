@@ -36,15 +36,16 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
     /// What the caller should do. A write cannot be said to have left nothing behind: when the connection is lost after
     /// the database received the COMMIT and before its reply, the case is written and the server cannot know it. So the
     /// answer says to repeat the request unchanged — the same request id, or PAS's same Claim identifier, is answered
-    /// with the case a first attempt made, never a second one. A hook call is simply made again (with a new token: its
-    /// first may have been recorded as used).
+    /// with the case a first attempt made, never a second one; a change to an existing case (a decision, information)
+    /// is checked against the case first. A hook call is simply made again (with a new token: its first may have been
+    /// recorded as used).
     /// </summary>
     private static string Detail(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
             ? $"The case store is unavailable. Try again in {RetryAfterSeconds} seconds."
             : request.Path.StartsWithSegments("/cds-services")
                 ? $"The case store is unavailable; the call was not answered. Call the service again in {RetryAfterSeconds} seconds, with a new token."
-                : $"The case store could not be reached, so this request may or may not have been recorded. Send it again unchanged in {RetryAfterSeconds} seconds, with the same request id (PAS: the same Claim identifier): a request that was recorded is answered with the case it made, never recorded twice.";
+                : $"The case store could not be reached, so this request may or may not have been recorded. Send it again unchanged in {RetryAfterSeconds} seconds: a submission with the same request id (PAS: the same Claim identifier) is answered with the case it made, never recorded twice; before repeating a change to an existing case, read the case to see whether it was made.";
 
     /// <summary>A failure to reach or use the database (not a bug): any DbException, or EF's wrappers of one.</summary>
     public static bool IsOutage(Exception e) => e switch
