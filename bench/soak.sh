@@ -38,8 +38,16 @@ dotnet build bench/Coverage.Soak -c Release --nologo -v quiet >/dev/null
 tmp=$(mktemp -d)
 server_pid=""
 database=""
+outage_pid=""
+soak_pid=""
 cleanup() {
+  if [ -n "$soak_pid" ]; then kill "$soak_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$outage_pid" ]; then
+    # Interrupted during an outage: the cluster is started again whatever state it was left in.
+    kill "$outage_pid" 2>/dev/null || true
+    if [ "$OUTAGE" = cluster ]; then pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true; fi
+  fi
   if [ -n "$database" ]; then
     psql -d postgres -qc "ALTER DATABASE $database WITH ALLOW_CONNECTIONS true" 2>/dev/null || true
     psql -d postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
@@ -53,6 +61,11 @@ if [ "$STORAGE" = postgres ]; then
   ensure_postgres
   field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
   export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+  pg_version="" pg_cluster=""
+  if command -v pg_lsclusters >/dev/null 2>&1; then read -r pg_version pg_cluster _ < <(pg_lsclusters -h | awk -v port="$PGPORT" '$3 == port') || true; fi
+  if [ "$OUTAGE" = cluster ] && [ -n "$OUTAGE_AT" ] && [ -z "$pg_cluster" ]; then
+    echo "soak.sh: OUTAGE=cluster needs a local cluster on port $PGPORT (pg_lsclusters shows none)" >&2; exit 2
+  fi
   database="coverage_soak_$$"
   psql -d postgres -qc "CREATE DATABASE $database"
   store=(--Storage:Provider=postgres "--Storage:ConnectionString=Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$database")
@@ -77,11 +90,10 @@ if [ -n "$OUTAGE_AT" ]; then
   (
     sleep "$OUTAGE_AT"
     if [ "$OUTAGE" = cluster ]; then
-      read -r version cluster _ < <(pg_lsclusters -h | awk -v port="$PGPORT" '$3 == port')
-      echo "soak: $(date +%T) PostgreSQL $version/$cluster stops (fast shutdown) for $OUTAGE_SECONDS s"
-      pg_ctlcluster "$version" "$cluster" stop -m fast
+      echo "soak: $(date +%T) PostgreSQL $pg_version/$pg_cluster stops (fast shutdown) for $OUTAGE_SECONDS s"
+      pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast
       sleep "$OUTAGE_SECONDS"
-      pg_ctlcluster "$version" "$cluster" start
+      pg_ctlcluster "$pg_version" "$pg_cluster" start
     else
       echo "soak: $(date +%T) the database goes away (no new connections, every connection ended) for $OUTAGE_SECONDS s"
       psql -d postgres -qc "ALTER DATABASE $database WITH ALLOW_CONNECTIONS false"
@@ -96,16 +108,19 @@ fi
 
 status=0
 echo "soak: $(date +%T) $SECONDS_TOTAL s at $RATE requests/s against $STORAGE"
-dotnet bench/Coverage.Soak/bin/Release/net10.0/Coverage.Soak.dll "http://127.0.0.1:$PORT" "$SECONDS_TOTAL" "$RATE" samples "${outage[@]}" || status=$?
+dotnet bench/Coverage.Soak/bin/Release/net10.0/Coverage.Soak.dll "http://127.0.0.1:$PORT" "$SECONDS_TOTAL" "$RATE" samples "${outage[@]}" &
+soak_pid=$!
+wait "$soak_pid" || status=$?
+soak_pid=""
 kill "$sampler" 2>/dev/null || true
-if [ -n "$OUTAGE_AT" ]; then wait "$outage_pid" || status=1; fi
+if [ -n "$OUTAGE_AT" ]; then wait "$outage_pid" || status=1; outage_pid=""; fi
 if ! kill -0 "$server_pid" 2>/dev/null; then echo "soak: the server is no longer running"; status=1; fi
 # Errors the server logged, by category. While the database is away EF Core logs each failed connection and query as
 # an error of its own (the answers are 503s, counted above); any other error, or any error without an outage, fails.
 if grep -qE "^(fail|crit):" "$tmp/server.log"; then
   echo "soak: errors the server logged, by category:"
   grep -oE "^(fail|crit): [^[]+" "$tmp/server.log" | sort | uniq -c | sed 's/^/soak:   /'
-  unexpected=$(grep -E "^(fail|crit):" "$tmp/server.log" | grep -cvE "^fail: Microsoft\.EntityFrameworkCore\.(Database\.Connection|Query|Update|Database\.Command)\[" || true)
+  unexpected=$(grep -E "^(fail|crit):" "$tmp/server.log" | grep -cvE "^fail: Microsoft\.EntityFrameworkCore\.(Database\.Connection|Database\.Command|Database\.Transaction|Query|Update)\[" || true)
   if [ -z "$OUTAGE_AT" ] || [ "$unexpected" -gt 0 ]; then
     grep -E -A3 "^(fail|crit):" "$tmp/server.log" | grep -vE "^fail: Microsoft\.EntityFrameworkCore" | head -20; status=1
   fi
