@@ -66,10 +66,7 @@ public sealed class PostgresStorage : Storage
         _admin = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured ? configured : LocalDefault;
         try
         {
-            await using var connection = new NpgsqlConnection(_admin);
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
+            await AdministerAsync($"CREATE DATABASE \"{_database}\"");
         }
         catch (NpgsqlException e)
         {
@@ -90,10 +87,7 @@ public sealed class PostgresStorage : Storage
         {
             try
             {
-                await using var connection = new NpgsqlConnection(_admin);
-                await connection.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-                await drop.ExecuteNonQueryAsync();
+                await AdministerAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
                 return;
             }
             catch (NpgsqlException e) when (attempt < 6)
