@@ -51,12 +51,13 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
     /// <summary>
     /// A provider's update or cancellation of a request it submitted (PAS Claim update), on the existing case with its
-    /// history (see <see cref="UpdateCase"/>). <paramref name="externalKey"/> names the provider, which must be the case's.
+    /// history (see <see cref="UpdateCase"/>). <paramref name="updatesCase"/> says whether a case's external key names
+    /// the request the update updates (its provider, its identifier).
     /// </summary>
     public Task<StoreResult<CaseView>> UpdateAsync(
-        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller, CancellationToken cancellationToken,
+        CaseUpdate update, string memberKey, Func<string?, bool> updatesCase, Caller caller, CancellationToken cancellationToken,
         IReadOnlyList<JsonObject>? answers = null) =>
-        new UpdateCase(_records, evaluator).HandleAsync(update, memberKey, externalKey, providerOf, caller, answers ?? [], cancellationToken);
+        new UpdateCase(_records, evaluator).HandleAsync(update, memberKey, updatesCase, caller, answers ?? [], cancellationToken);
 
     /// <summary>Cases matching the query, a page at a time; each case listed is a read and is audited.</summary>
     public Task<StoreResult<CasePage>> ListAsync(CaseQuery query, Caller caller, CancellationToken cancellationToken) =>

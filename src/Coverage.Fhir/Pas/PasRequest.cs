@@ -43,6 +43,8 @@ public sealed record PasRequest
     /// id of the request it updates (the prior Claim's identifier, else its own); null for a new request.
     /// </summary>
     public string? Updates { get; init; }
+    /// <summary>The identifier system the update names the request it updates with, when it names one (see <see cref="UpdatesCase"/>).</summary>
+    public string? UpdatesSystem { get; init; }
     /// <summary>Items the update cancels (X12 1322 certificationType 3 on the item), by sequence and code.</summary>
     public IReadOnlyList<(int Sequence, string Code)> CancelledItems { get; init; } = [];
     /// <summary>The update cancels the whole request (certificationType 3 on the Claim, or on every item).</summary>
@@ -162,7 +164,7 @@ public sealed record PasRequest
         }
         if (earliest is null && claim.BillablePeriod?.Start is { } billable && DateTimeOffset.TryParse(billable, CultureInfo.InvariantCulture, out var billableStart))
             earliest = DateOnly.FromDateTime(billableStart.DateTime);
-        var updates = UpdatedRequestId(bundle, claim, identifier);
+        var updates = UpdatedRequest(bundle, claim, identifier);
         cancelsAll = cancelsAll || (updates is not null && lines.Count == 0 && cancelled.Count > 0 && businessErrors.Count == 0);
         if (earliest is null && lines.Count > 0)
             businessErrors.Add(new PasError(PasError.InvalidOrMissingDateOfService, "Claim.item.serviced[x]",
@@ -189,7 +191,8 @@ public sealed record PasRequest
             ExternalKey = ExternalKeyOf(identifier, providerKey),
             ProviderKey = providerKey,
             BusinessErrors = businessErrors,
-            Updates = updates,
+            Updates = updates?.Value,
+            UpdatesSystem = string.IsNullOrEmpty(updates?.System) ? null : updates.System,
             CancelledItems = cancelled,
             CancelsAll = cancelsAll,
             AppealPriority = AppealOf(claim.Extension),
@@ -213,6 +216,16 @@ public sealed record PasRequest
     public static string ExternalKeyOf(Identifier identifier, string providerKey) =>
         $"Claim.identifier={identifier.System}|{identifier.Value}; provider={providerKey}";
 
+    /// <summary>
+    /// Whether the case with this external key (found by the updated request id within the caller's organisation and
+    /// the member) is the request this update updates: the same provider, and — when the update names the request's
+    /// identifier system — the same Claim.identifier, system and value (docs/decisions.md "A Claim update names its
+    /// request").
+    /// </summary>
+    public bool UpdatesCase(string? caseExternalKey) =>
+        ProviderOf(caseExternalKey) == ProviderKey
+        && (UpdatesSystem is null || caseExternalKey == ExternalKeyOf(new Identifier(UpdatesSystem, Updates), ProviderKey));
+
     /// <summary>The provider part of a stored external key (<see cref="ExternalKeyOf"/>); null when it has none.</summary>
     public static string? ProviderOf(string? externalKey)
     {
@@ -235,22 +248,22 @@ public sealed record PasRequest
         };
 
     /// <summary>
-    /// The request id a Claim update updates: the identifier of the prior Claim it relates to (in the Bundle, or named
+    /// The request a Claim update updates: the identifier of the prior Claim it relates to (in the Bundle, or named
     /// by identifier), else its own. Null when the Claim is not an update: no Claim.related, no cancellation. An item's
     /// infoChanged alone does not make one: the kit's and the IG's first submissions carry it too.
     /// </summary>
-    private static string? UpdatedRequestId(Bundle bundle, Claim claim, Identifier own)
+    private static Identifier? UpdatedRequest(Bundle bundle, Claim claim, Identifier own)
     {
         var related = claim.Related.FirstOrDefault(r => r.Claim is not null);
         var isUpdate = related is not null || IsCancel(claim.Extension) || claim.Item.Any(i => IsCancel(i.Extension)) || AppealOf(claim.Extension) is not null;
         if (!isUpdate) return null;
         if (related?.Claim is { } reference)
         {
-            var prior = (Find(bundle, reference)?.Resource as Claim)?.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value))?.Value
-                ?? reference.Identifier?.Value;
-            if (!string.IsNullOrWhiteSpace(prior)) return prior;
+            var prior = (Find(bundle, reference)?.Resource as Claim)?.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value))
+                ?? reference.Identifier;
+            if (!string.IsNullOrWhiteSpace(prior?.Value)) return prior;
         }
-        return own.Value;
+        return own;
     }
 
     /// <summary>The day an item is for: servicedDate, or the start of servicedPeriod.</summary>

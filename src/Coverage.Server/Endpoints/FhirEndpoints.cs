@@ -130,7 +130,7 @@ internal static class FhirEndpoints
         if (pas.Updates is { } updated)
         {
             var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll, pas.AppealPriority);
-            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.ExternalKey, PasRequest.ProviderOf, caller, cancellationToken, pas.QuestionnaireAnswers);
+            result = await cases.UpdateAsync(update, coverageRequest?.Member.Id ?? pas.MemberId ?? "", pas.UpdatesCase, caller, cancellationToken, pas.QuestionnaireAnswers);
             // An update of a request this payer does not hold: with services left to decide it is a new request (the
             // provider wants a decision); a cancellation of nothing is an error (docs/decisions.md).
             if (result.Error is { Kind: StoreErrorKind.NotFound } missing)

@@ -16,17 +16,16 @@ namespace Coverage.Store.Commands;
 /// </summary>
 internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
 {
-    /// <param name="externalKey">The update's own name of the request (Claim.identifier, provider); the provider must be the case's.</param>
-    /// <param name="providerOf">Reads the provider out of an external key: the case's and the update's must agree.</param>
+    /// <param name="updatesCase">Whether a case's external key names the request the update updates (the submitter's name of it: provider, identifier).</param>
     /// <param name="answers">Questionnaire answers the update carried (information documents), kept in the case's information history.</param>
     public async Task<StoreResult<CaseView>> HandleAsync(
-        CaseUpdate update, string memberKey, string externalKey, Func<string?, string?> providerOf, Caller caller,
+        CaseUpdate update, string memberKey, Func<string?, bool> updatesCase, Caller caller,
         IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
     {
         var record = await records.FindByRequestIdAsync(caller.Tenant, memberKey, update.RequestId, cancellationToken);
-        if (record is null || providerOf(record.ExternalKey) != providerOf(externalKey))
+        if (record is null || !updatesCase(record.ExternalKey))
             return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound,
-                $"No case of yours holds request id '{Engine.Validation.InputEcho.Truncate(update.RequestId)}' for this member and provider; submit it as a new request.");
+                $"No case of yours holds request id '{Engine.Validation.InputEcho.Truncate(update.RequestId)}' (under the identifier system the update names) for this member and provider; submit it as a new request.");
         if (CaseWorkflow.Contests(update))
             return await new FileAppeal(records, evaluator).HandleAsync(record.Id,
                 new AppealSubmission(AppealFilers.Pas, "Appeal filed through PAS: a Claim update contesting the determination (X12 1322 certification type " +
@@ -61,7 +60,7 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
         else
         {
             record.RequestJson = RequestWriter.ToJson(live);
-            record.RequestHash = SubmitCase.Hash(record.RequestJson + "\n" + externalKey);
+            record.RequestHash = SubmitCase.Hash(record.RequestJson + "\n" + record.ExternalKey);
             var evaluated = CaseRecordState.TakeDetermination(record, evaluator.Evaluate(live), now);
             CaseRecordState.Keep(record, CaseWorkflow.AfterUpdate(evaluated, now));
             records.Audit(record, now, "case-updated", caller.Actor,

@@ -371,6 +371,34 @@ public sealed class PasKitTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal([1, 2], asNew.Item.Select(i => i.ItemSequence!.Value));
     }
 
+    [Fact]
+    public async Task AnUpdate_NamingTheSameValueUnderAnotherIdentifierSystem_DoesNotTouchTheCase()
+    {
+        var id = Api.NewId();
+        var initial = ClaimResponseOf(Assert.IsType<Bundle>((await Post("submit", Fresh(Kit("pas-kit/claim-update-initial-submit-payload.adapted.json"), id))).Body));
+        var caseId = initial.Identifier.Single().Value;
+        var cancel = Fresh(Adapt(Kit("pas-kit/claim-update-cancel-all-submit-payload.json")), id);
+        foreach (var claim in Claims(cancel)) claim["identifier"]![0]!["system"] = "http://another-system.example/prior-auth";
+
+        var (status, body, _) = await Post("submit", cancel);
+
+        Assert.True(status == HttpStatusCode.OK, (body as OperationOutcome)?.Issue[0].Diagnostics);
+        var response = ClaimResponseOf(Assert.IsType<Bundle>(body));
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        Assert.Equal("AA", Assert.Single(response.Error).Code.Coding.Single().Code);
+        var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        Assert.NotEqual("cancelled", theCase.Str("status"));
+
+        // The same cancellation under the request's own identifier system cancels it (after the kit's step adding the
+        // line 2 it cancels).
+        await Post("submit", Fresh(Kit("pas-kit/claim-update-add-item-submit-payload.adapted.json"), id));
+        var (_, ownBody, _) = await Post("submit", Fresh(Adapt(Kit("pas-kit/claim-update-cancel-all-submit-payload.json")), id));
+        Assert.True(ownBody is Bundle, (ownBody as OperationOutcome)?.Issue[0].Diagnostics);
+        Assert.All(ClaimResponseOf(Assert.IsType<Bundle>(ownBody)).Item, i => Assert.Equal("C", ActionCode(i)));
+        var (_, after, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        Assert.Equal("cancelled", after.Str("status"));
+    }
+
     // ------------------------------------------------------------------ item 8: Parameters-wrapped input, 406
 
     [Fact]
