@@ -52,7 +52,7 @@ app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseErrorResponses();
-app.UseMiddleware<UnsupportedContentCoding>();
+app.UseMiddleware<UnsupportedBodyEncoding>();
 app.UseMiddleware<RequestBodyDeadline>();
 app.UsePrometheusScraping();
 

@@ -7,7 +7,9 @@ namespace Coverage.Server.Endpoints;
 
 /// <summary>
 /// Reads request bodies ourselves, bounded in size; each endpoint then checks the text (<see cref="JsonText.Check"/>, as
-/// the CLI checks a request file), so that no odd byte reaches a parser as a crash.
+/// the CLI checks a request file), so that no odd byte reaches a parser as a crash. A UTF-8 byte order mark at the start
+/// is dropped, as the CLI and the catalogue drop one from a file (RFC 8259 §8.1: a parser may ignore it); the text after
+/// it is read exactly.
 /// </summary>
 internal static class RequestBody
 {
@@ -24,7 +26,7 @@ internal static class RequestBody
             var filled = 0;
             int got;
             while (filled < body.Length && (got = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0) filled += got;
-            return filled == body.Length ? body : body[..filled];
+            return WithoutByteOrderMark(filled == body.Length ? body : body[..filled]);
         }
         using var buffer = new MemoryStream();
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -41,8 +43,12 @@ internal static class RequestBody
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
-        return buffer.ToArray();
+        return WithoutByteOrderMark(buffer.ToArray());
     }
+
+    /// <summary>The body without a leading UTF-8 byte order mark (a copy only when it has one).</summary>
+    private static byte[] WithoutByteOrderMark(byte[] body) =>
+        body.AsSpan().StartsWith("\uFEFF"u8) ? body[3..] : body;
 
     private static BadHttpRequestException TooLarge() =>
         new($"The request body is larger than {MaxBytes:N0} bytes.", StatusCodes.Status413PayloadTooLarge);

@@ -6,11 +6,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace Coverage.Server.Tests;
 
 /// <summary>
-/// A request body with a content coding the server does not undo is refused with 415 and Accept-Encoding: identity
-/// (RFC 9110 §15.5.16, RFC 7694), on every surface in its own error form — whether the body really is compressed or
-/// only labelled so: the server never reads coded bytes as if they were plain.
+/// A request body with a content coding the server does not undo (refused with 415 and Accept-Encoding: identity, RFC
+/// 9110 §15.5.16, RFC 7694) or in a charset other than UTF-8 (415) is refused on every surface in its own error form —
+/// whether the body really is so encoded or only labelled so: the server never reads such bytes as if they were plain
+/// UTF-8. A UTF-8 byte order mark before the JSON is ignored (RFC 8259 §8.1).
 /// </summary>
-public sealed class UnsupportedContentCodingTests(SqliteStorage storage) : IClassFixture<SqliteStorage>
+public sealed class UnsupportedBodyEncodingTests(SqliteStorage storage) : IClassFixture<SqliteStorage>
 {
     private static string Body(string path) => path switch
     {
@@ -21,10 +22,11 @@ public sealed class UnsupportedContentCodingTests(SqliteStorage storage) : IClas
 
     private static string ContentType(string path) => path.StartsWith("/fhir", StringComparison.Ordinal) ? "application/fhir+json" : "application/json";
 
-    private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> Post(HttpClient client, string path, byte[] body, string? coding)
+    private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> Post(
+        HttpClient client, string path, byte[] body, string? coding, string? charset = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(ContentType(path));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType(path) + (charset is null ? "" : $"; charset={charset}"));
         if (coding is not null) request.Content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
         var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
@@ -78,6 +80,58 @@ public sealed class UnsupportedContentCodingTests(SqliteStorage storage) : IClas
         var answer = await Post(client, "/api/v1/determinations", Encoding.UTF8.GetBytes(Body("/api/v1/determinations")), "identity");
 
         Assert.Equal(HttpStatusCode.Created, answer.Status);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/determinations", "utf-16")]
+    [InlineData("/fhir/Claim/$submit", "iso-8859-1")]
+    [InlineData("/cds-services/order-sign", "\"windows-1252\"")]
+    public async Task ABodyInACharsetOtherThanUtf8_Is415_NamingTheCharset_AndNothingIsRecorded(string path, string charset)
+    {
+        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+        var text = Body(path);
+        var before = await CaseCount(client);
+
+        // UTF-16 really is another encoding; the others are labels on bytes that would read as UTF-8 (ASCII): refused all the same.
+        var answer = await Post(client, path, charset == "utf-16" ? Encoding.Unicode.GetBytes(text) : Encoding.UTF8.GetBytes(text), null, charset);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.Status);
+        Assert.Contains($"'{charset.Trim('"')}'", answer.Body, StringComparison.Ordinal);
+        if (path.StartsWith("/api", StringComparison.Ordinal)) ErrorResponseTests.AssertProblem(HttpStatusCode.UnsupportedMediaType, answer);
+        else ErrorResponseTests.AssertOutcome(HttpStatusCode.UnsupportedMediaType, "not-supported", answer);
+        Assert.Equal(before, await CaseCount(client));
+    }
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("UTF8")]
+    [InlineData("\"utf-8\"")]
+    public async Task Utf8_HoweverSpelled_IsTaken(string charset)
+    {
+        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+
+        var answer = await Post(client, "/api/v1/determinations", Encoding.UTF8.GetBytes(Body("/api/v1/determinations")), null, charset);
+
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/determinations", HttpStatusCode.Created)]
+    [InlineData("/fhir/Claim/$submit", HttpStatusCode.OK)]
+    public async Task AByteOrderMarkBeforeTheJson_IsIgnored(string path, HttpStatusCode expected)
+    {
+        using var app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
+        using var client = app.CreateClient();
+        var text = Body(path);
+
+        var answer = await Post(client, path, [.. "\uFEFF"u8, .. Encoding.UTF8.GetBytes(text)], null);
+
+        Assert.True(answer.Status == expected, answer.Body);
+        // The case keeps the request as read after the mark: a repeat without it is the same request.
+        var repeat = await Post(client, path, Encoding.UTF8.GetBytes(text), null);
+        Assert.Equal(HttpStatusCode.OK, repeat.Status);
     }
 
     private static async Task<int> CaseCount(HttpClient client)
