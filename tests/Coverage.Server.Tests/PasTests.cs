@@ -372,6 +372,95 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("Claim.use", Assert.IsType<OperationOutcome>(resource).Issue[0].Expression.Single());
     }
 
+    [Theory]
+    [InlineData("submit", Bundle.BundleType.Transaction)]
+    [InlineData("submit", Bundle.BundleType.Batch)]
+    [InlineData("inquire", Bundle.BundleType.Transaction)]
+    public async Task ABundleThatIsNoCollection_Is400NamingBundleType(string operation, Bundle.BundleType type)
+    {
+        var bundle = PasBundle(Api.NewId());
+        bundle.Type = type;
+
+        var (status, resource) = await Post(operation, bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Bundle.type", Assert.IsType<OperationOutcome>(resource).Issue[0].Expression.Single());
+    }
+
+    [Theory]
+    [InlineData("diagnosisSequence")]
+    [InlineData("informationSequence")]
+    [InlineData("careTeamSequence")]
+    public async Task Submit_ItemPointingAtNoEntryOfTheClaim_Is400NamingThePointer(string element)
+    {
+        var bundle = PasBundle(Api.NewId());
+        var item = ((Claim)bundle.Entry[0].Resource!).Item[0];
+        switch (element)
+        {
+            case "diagnosisSequence": item.DiagnosisSequence = [9]; break;
+            case "informationSequence": item.InformationSequence = [9]; break;
+            default: item.CareTeamSequence = [9]; break;
+        }
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = Assert.IsType<OperationOutcome>(resource).Issue.Single();
+        Assert.Equal($"Claim.item[0].{element}", issue.Expression.Single());
+        Assert.Contains("9 names no", issue.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_ItemPointingAtItsDiagnosis_IsAnswered()
+    {
+        var bundle = PasBundle(Api.NewId());
+        ((Claim)bundle.Entry[0].Resource!).Item[0].DiagnosisSequence = [1];
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("100000")]
+    [InlineData("1.2345")]
+    public async Task Submit_AQuantityThatIsNoNumberOfUnits_IsABusinessErrorNamingTheQuantity_NeverOneUnit(string quantity)
+    {
+        var bundle = PasBundle(Api.NewId());
+        ((Claim)bundle.Entry[0].Resource!).Item[0].Quantity = new Quantity { Value = decimal.Parse(quantity, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        var error = Assert.Single(response.Error);
+        Assert.Equal(1, error.ItemSequence);
+        Assert.Equal("Claim.item[0].quantity", Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value);
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("1.5")]
+    public async Task Submit_AQuantityOfUnits_IsTheLinesUnits(string quantity)
+    {
+        var bundle = PasBundle(Api.NewId());
+        var units = decimal.Parse(quantity, System.Globalization.CultureInfo.InvariantCulture);
+        ((Claim)bundle.Entry[0].Resource!).Item[0].Quantity = new Quantity { Value = units };
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+        var request = Coverage.Fhir.Pas.PasRequest.Read(bundle, Catalogue.Facts, out _)!.Validate(Catalogue).Request!;
+        Assert.Equal(units, request.ServiceLines[0].Units);
+    }
+
+    private static readonly Coverage.Engine.Catalogue.PolicyCatalogue Catalogue = Coverage.Engine.Catalogue.CatalogueLoader.Load(CoverageApp.RepositoryRoot);
+
     [Fact]
     public async Task Submit_ItemWithoutCptOrHcpcs_IsABusinessErrorNamingTheItem()
     {

@@ -26,6 +26,7 @@ public sealed record PasInquiry
         error = null;
         if (bundle.Entry.Count == 0) { error = Outcomes.Invalid("The Bundle has no entries; a PAS inquiry starts with a Claim.", "Bundle.entry"); return null; }
         if (bundle.Entry.Count > PasRequest.MaxEntries) { error = Outcomes.Invalid($"The Bundle has {bundle.Entry.Count} entries; at most {PasRequest.MaxEntries} are accepted.", "Bundle.entry"); return null; }
+        if (bundle.Type != Bundle.BundleType.Collection) { error = Outcomes.Invalid(PasRequest.NotACollection, "Bundle.type"); return null; }
         if (bundle.Entry[0].Resource is not Claim claim) { error = Outcomes.Invalid("The first entry of a PAS inquiry Bundle must be the Claim.", "Bundle.entry[0].resource"); return null; }
         if (!claim.Identifier.Any(i => !string.IsNullOrWhiteSpace(i.Value))) { error = Outcomes.Invalid("Claim.identifier: required, it names the request inquired about.", "Claim.identifier"); return null; }
         var patientEntry = PasRequest.Find(bundle, claim.Patient);

@@ -76,6 +76,7 @@ public sealed record PasRequest
 
         if (bundle.Entry.Count == 0) { error = Fail("The Bundle has no entries; a PAS request starts with a Claim.", "Bundle.entry"); return null; }
         if (bundle.Entry.Count > MaxEntries) { error = Fail($"The Bundle has {bundle.Entry.Count} entries; at most {MaxEntries} are accepted.", "Bundle.entry"); return null; }
+        if (bundle.Type != Bundle.BundleType.Collection) { error = Fail(NotACollection, "Bundle.type"); return null; }
         if (bundle.Entry[0].Resource is not Claim claim) { error = Fail("The first entry of a PAS request Bundle must be the Claim.", "Bundle.entry[0].resource"); return null; }
         if (claim.Use != ClaimUseCode.Preauthorization) { error = Fail("Claim.use must be 'preauthorization' for a prior authorization request.", "Claim.use"); return null; }
         var identifier = claim.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value));
@@ -83,6 +84,7 @@ public sealed record PasRequest
         var patientEntry = Find(bundle, claim.Patient);
         if (patientEntry?.Resource is not Patient patient) { error = Fail("Claim.patient must reference a Patient in the Bundle.", "Claim.patient"); return null; }
         if (claim.Item.Count == 0) { error = Fail("Claim.item: at least one item is required.", "Claim.item"); return null; }
+        if (DanglingItemPointer(claim) is { } dangling) { error = Fail(dangling.Message, dangling.Expression); return null; }
 
         var coverage = claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
         var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
@@ -157,7 +159,8 @@ public sealed record PasRequest
             {
                 Sequence = sequence,
                 Code = coding.Code,
-                Units = item.Quantity?.Value is { } q && q >= 1 && q <= 999 && q == Math.Floor(q) ? (int)q : 1,
+                // As given: the request rules refuse what is not a number of units (0, negative, too many), never a guess.
+                Units = item.Quantity?.Value ?? 1,
                 Description = string.IsNullOrWhiteSpace(item.ProductOrService!.Text) ? null : item.ProductOrService.Text,
                 DateOfService = date is { } lineDate ? IsoDate.ToString(lineDate) : null,
             });
@@ -207,6 +210,33 @@ public sealed record PasRequest
             FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
             QuestionnaireAnswers = answers,
         };
+    }
+
+    /// <summary>Why a Bundle of another type is refused (profile-pas-request-bundle and profile-pas-inquiry-request-bundle fix it).</summary>
+    public const string NotACollection = "Bundle.type must be 'collection': a PAS request or inquiry Bundle is a collection of the Claim and what it references.";
+
+    /// <summary>
+    /// An item's diagnosisSequence, informationSequence or careTeamSequence that names no Claim.diagnosis,
+    /// supportingInfo or careTeam of that sequence: a reference inside the Claim to nothing, refused as a reference to a
+    /// resource the Bundle lacks is. Null when every one names something.
+    /// </summary>
+    public static (string Message, string Expression)? DanglingItemPointer(Claim claim)
+    {
+        for (var i = 0; i < claim.Item.Count; i++)
+        {
+            var item = claim.Item[i];
+            var pointers = new (string Element, IEnumerable<int?> Sequences, string Target, Func<int, bool> Names)[]
+            {
+                ("diagnosisSequence", item.DiagnosisSequence, "Claim.diagnosis", n => claim.Diagnosis.Any(d => d.Sequence == n)),
+                ("informationSequence", item.InformationSequence, "Claim.supportingInfo", n => claim.SupportingInfo.Any(s => s.Sequence == n)),
+                ("careTeamSequence", item.CareTeamSequence, "Claim.careTeam", n => claim.CareTeam.Any(c => c.Sequence == n)),
+            };
+            foreach (var (element, sequences, target, names) in pointers)
+                foreach (var n in sequences.OfType<int>())
+                    if (!names(n))
+                        return ($"Claim.item[{i}].{element}: {n} names no {target} (none has sequence {n}).", $"Claim.item[{i}].{element}");
+        }
+        return null;
     }
 
     /// <summary>
@@ -374,6 +404,9 @@ public sealed record PasRequest
         "dateOfService" => "Claim.item.serviced[x]",
         var f when f.StartsWith("diagnoses", StringComparison.Ordinal) => "Claim.diagnosis",
         var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".code", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".code".Length] + ".productOrService",
+        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".units", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".units".Length] + ".quantity",
+        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".dateOfService", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".dateOfService".Length] + ".serviced[x]",
+        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".description", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".description".Length] + ".productOrService.text",
         var f when f.StartsWith("serviceLines", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..],
         "requestId" => "Claim.identifier",
         _ => requestField,
