@@ -463,6 +463,73 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Contains("No active Coverage", AssertOutcome(body).Issue[0].Diagnostics, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Patient/pat-2")]
+    [InlineData("https://ehr.example/fhir/Patient/pat-2")]
+    [InlineData("Patient/pat-2/_history/3")]
+    public async Task AnOrderForAnotherPatient_Is400NamingItsSubject(string subject)
+    {
+        var order = Ehr.Order("0581T");
+        order.Subject = new ResourceReference(subject);
+
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(order)) }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = AssertOutcome(body).Issue.Single();
+        Assert.Equal("context.draftOrders.entry[0].resource.subject", issue.Expression.Single());
+        Assert.Contains("not the hook's patient", issue.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAppointmentWithAnotherPatient_Is400NamingTheParticipant()
+    {
+        var appointment = new Appointment
+        {
+            Id = "appt-1",
+            Status = Appointment.AppointmentStatus.Proposed,
+            ServiceType = [new CodeableConcept(Ehr.Cpt, "0581T")],
+            Start = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero),
+            Participant = [new Appointment.ParticipantComponent { Actor = new ResourceReference("Patient/pat-2"), Status = ParticipationStatus.Accepted }],
+        };
+
+        var (status, body) = await Call("appointment-book", Ehr.HookRequest("appointment-book", new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(appointment)) }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.EndsWith(".participant[0].actor", AssertOutcome(body).Issue.Single().Expression.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APrefetchedPatientWhoIsAnotherPatient_Is400()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, patient: Ehr.Patient(id: "pat-2")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("prefetch.patient", AssertOutcome(body).Issue.Single().Expression.Single());
+    }
+
+    [Fact]
+    public async Task AnotherPatientsCoverage_IsNeverUsed_400NamingTheBeneficiary()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) }, coverage: Ehr.SearchSet(Ehr.Coverage(patientId: "pat-2"))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Coverage.beneficiary", AssertOutcome(body).Issue.Single().Expression.Single());
+    }
+
+    [Fact]
+    public async Task OfTwoCoverages_AnotherPatientsIsLeftOut_AndThePatientsOwnAnswers()
+    {
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign",
+            new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(Ehr.Order("0581T"))) },
+            coverage: Ehr.SearchSet(Ehr.Coverage(id: "cov-other", patientId: "pat-2"), Ehr.Coverage(id: "cov-own"))));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var order = Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource"));
+        Assert.Equal("Coverage/cov-own", Sub<ResourceReference>(CoverageInformation(order), "coverage").Reference);
+    }
+
     [Fact]
     public async Task TwoActiveCoverages_Is400()
     {

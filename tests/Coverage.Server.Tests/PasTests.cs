@@ -411,6 +411,20 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Submit_ACoverageOfAnotherPatient_Is400NamingTheBeneficiary()
+    {
+        var bundle = PasBundle(Api.NewId());
+        var other = $"urn:uuid:{Guid.NewGuid()}";
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = other, Resource = Ehr.Patient(id: "pat-2", memberId: "M-OTHER") });
+        bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().Single().Beneficiary = new ResourceReference(other);
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Coverage.beneficiary", Assert.IsType<OperationOutcome>(resource).Issue.Single().Expression.Single());
+    }
+
+    [Fact]
     public async Task Submit_ItemPointingAtItsDiagnosis_IsAnswered()
     {
         var bundle = PasBundle(Api.NewId());

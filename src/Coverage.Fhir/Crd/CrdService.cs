@@ -79,6 +79,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         // The patient (optional: without it the member id comes from the Coverage) and the one Coverage.
         var patient = await Optional<Patient>(request, "patient", access, $"Patient/{Uri.EscapeDataString(request.PatientId ?? "")}", cancellationToken);
         if (patient.Error is not null) return patient.Error;
+        if (AboutAnotherPatient(request, orders!, patient.Value) is { } mismatch) return mismatch;
         var coverages = await Coverages(request, access, cancellationToken);
         if (coverages.Error is not null) return coverages.Error;
         foreach (var (key, element) in request.Prefetch)
@@ -460,7 +461,33 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             Hl7.Fhir.Model.Coverage single => [single],
             _ => [],
         };
-        return new(coverages.Where(c => c.Status is null or FinancialResourceStatusCodes.Active).ToList(), null);
+        var active = coverages.Where(c => c.Status is null or FinancialResourceStatusCodes.Active).ToList();
+        // Another patient's Coverage is not this patient's, whatever the EHR put in the slot.
+        var theirs = active.Where(c => !HookPatient.NamesAnother(c.Beneficiary, request.PatientId)).ToList();
+        if (active.Count > 0 && theirs.Count == 0)
+            return new(null, CrdResult.Fail(400,
+                $"The Coverage given is for another patient (Coverage.beneficiary {InputEcho.Truncate(active[0].Beneficiary.Reference)}), not the hook's patient (context.patientId '{InputEcho.Truncate(request.PatientId)}').",
+                "Coverage.beneficiary"));
+        return new(theirs, null);
+    }
+
+    /// <summary>
+    /// A 400 when an order, or the prefetched Patient, is about a patient other than the hook's (context.patientId):
+    /// nothing of one patient is answered with another's data (<see cref="HookPatient"/>). Null when all agree.
+    /// </summary>
+    private CrdResult? AboutAnotherPatient(CdsHookRequest request, IReadOnlyList<Resource> orders, Patient? patient)
+    {
+        if (request.PatientId is not { } patientId) return null;
+        foreach (var order in orders)
+            foreach (var (reference, element) in HookPatient.OfOrder(order))
+                if (HookPatient.NamesAnother(reference, patientId))
+                    return CrdResult.Fail(400,
+                        $"{PathOf(order)}.{element} names {InputEcho.Truncate(reference.Reference)}, not the hook's patient (context.patientId '{InputEcho.Truncate(patientId)}'): an order is answered for the patient of the call only.",
+                        $"{PathOf(order)}.{element}");
+        if (patient?.Id is { } id && id != patientId)
+            return CrdResult.Fail(400,
+                $"prefetch.patient is Patient/{InputEcho.Truncate(id)}, not the hook's patient (context.patientId '{InputEcho.Truncate(patientId)}').", "prefetch.patient");
+        return null;
     }
 
     // ------------------------------------------------------------------ clinical facts

@@ -87,6 +87,13 @@ public sealed record PasRequest
         if (DanglingItemPointer(claim) is { } dangling) { error = Fail(dangling.Message, dangling.Expression); return null; }
 
         var coverage = claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
+        // The Coverage must be the patient's: one whose beneficiary is another Patient of the Bundle would answer this
+        // patient's request with another member's plan (docs/decisions.md "CRD: one patient per call").
+        if (coverage is not null && Find(bundle, coverage.Beneficiary) is { Resource: Patient beneficiary } && !ReferenceEquals(beneficiary, patient))
+        {
+            error = Fail("Coverage.beneficiary names another Patient than Claim.patient: the request's Coverage must be the patient's.", "Coverage.beneficiary");
+            return null;
+        }
         var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
         var memberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id;
 

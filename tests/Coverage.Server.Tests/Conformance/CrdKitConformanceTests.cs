@@ -209,10 +209,11 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
                  })
         {
             var order = FhirJson.Parse<Resource>(File.ReadAllText(Path.Combine(IgValidator.FixturesFolder, "crd-ig", "2.0.1", file)), out _)!;
+            // The examples are about Patient/example: the call is too (an order of another patient is refused).
             var context = hook == "appointment-book"
-                ? new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(order)) }
-                : new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(order)) };
-            (status, body) = await Call(hook, Ehr.HookRequest(hook, context));
+                ? new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(order)), ["patientId"] = "example" }
+                : new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(order)), ["patientId"] = "example" };
+            (status, body) = await Call(hook, Ehr.HookRequest(hook, context, Ehr.Patient(id: "example"), Ehr.SearchSet(Ehr.Coverage(patientId: "example"))));
             Assert.True(status == HttpStatusCode.OK, $"{file}: {status} {body}");
             AssertKitValid(hook, body);
         }
