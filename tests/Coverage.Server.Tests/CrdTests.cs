@@ -264,17 +264,7 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     [Fact]
     public async Task AppointmentBook_AppointmentForCryoablation_GetsCoverageInformation()
     {
-        var appointment = new Appointment
-        {
-            Id = "appt-1",
-            Status = Appointment.AppointmentStatus.Proposed,
-            ServiceType = [new CodeableConcept(Ehr.Cpt, "0581T")],
-            ReasonCode = [new CodeableConcept(Ehr.Icd10, "C50.412")],
-            Start = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero),
-            End = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero),
-            Participant = [new Appointment.ParticipantComponent { Actor = new ResourceReference("Patient/pat-1"), Status = ParticipationStatus.Accepted }],
-        };
-        var context = new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(appointment)) };
+        var context = new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(CryoablationAppointment("Patient/pat-1"))) };
 
         var (status, body) = await Call("appointment-book", Ehr.HookRequest("appointment-book", context));
 
@@ -283,6 +273,18 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         FhirValidation.AssertValid(updated);
         Assert.Equal("not-covered", Code(CoverageInformation(updated), "covered"));
     }
+
+    /// <summary>An appointment for a cryoablation (0581T, C50.412) on 4 May 2026, the patient a participant.</summary>
+    private static Appointment CryoablationAppointment(string patient) => new()
+    {
+        Id = "appt-1",
+        Status = Appointment.AppointmentStatus.Proposed,
+        ServiceType = [new CodeableConcept(Ehr.Cpt, "0581T")],
+        ReasonCode = [new CodeableConcept(Ehr.Icd10, "C50.412")],
+        Start = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero),
+        End = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero),
+        Participant = [new Appointment.ParticipantComponent { Actor = new ResourceReference(patient), Status = ParticipationStatus.Accepted }],
+    };
 
     [Theory]
     [InlineData("ServiceRequest/sr-9")]
@@ -483,16 +485,9 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
     [Fact]
     public async Task AnAppointmentWithAnotherPatient_Is400NamingTheParticipant()
     {
-        var appointment = new Appointment
-        {
-            Id = "appt-1",
-            Status = Appointment.AppointmentStatus.Proposed,
-            ServiceType = [new CodeableConcept(Ehr.Cpt, "0581T")],
-            Start = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero),
-            Participant = [new Appointment.ParticipantComponent { Actor = new ResourceReference("Patient/pat-2"), Status = ParticipationStatus.Accepted }],
-        };
+        var context = new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(CryoablationAppointment("Patient/pat-2"))) };
 
-        var (status, body) = await Call("appointment-book", Ehr.HookRequest("appointment-book", new JsonObject { ["appointments"] = Ehr.Node(Ehr.Collection(appointment)) }));
+        var (status, body) = await Call("appointment-book", Ehr.HookRequest("appointment-book", context));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.EndsWith(".participant[0].actor", AssertOutcome(body).Issue.Single().Expression.Single(), StringComparison.Ordinal);
