@@ -493,6 +493,23 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.EndsWith(".participant[0].actor", AssertOutcome(body).Issue.Single().Expression.Single(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", "conditional")]
+    [InlineData("100000", "conditional")]
+    [InlineData("2", "not-covered")]
+    [InlineData("1.5", "not-covered")]
+    public async Task AnOrdersQuantity_IsItsUnitsAsGiven_NoNumberOfUnitsIsNotAssessed(string quantity, string covered)
+    {
+        var order = Ehr.Order("0581T");
+        order.Quantity = new Quantity { Value = decimal.Parse(quantity, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var (status, body) = await Call("order-sign", Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(order)) }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var info = CoverageInformation(Resource<ServiceRequest>(body.GetProperty("systemActions")[0].GetProperty("resource")));
+        Assert.Equal(covered, Code(info, "covered"));
+    }
+
     [Fact]
     public async Task APrefetchedPatientWhoIsAnotherPatient_Is400()
     {

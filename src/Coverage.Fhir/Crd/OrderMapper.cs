@@ -9,7 +9,7 @@ namespace Coverage.Fhir.Crd;
 /// What CRD needs of an order: the CPT/HCPCS codes it may be billed as (the first is its own code, the others billing
 /// options), description, reasons and date.
 /// </summary>
-public sealed record OrderFacts(Resource Order, IReadOnlyList<Coding> BillingCodes, string? Description, IReadOnlyList<string> Diagnoses, DateOnly? Date, int Units);
+public sealed record OrderFacts(Resource Order, IReadOnlyList<Coding> BillingCodes, string? Description, IReadOnlyList<string> Diagnoses, DateOnly? Date, decimal Units);
 
 /// <summary>
 /// One order as CRD reads it: its facts, or — for an order this payer's policies cannot assess — why not, and whether
@@ -79,7 +79,7 @@ public static class OrderMapper
 
     private static OrderReading FromCode(
         Resource order, CodeableConcept? code, List<CodeableConcept> reasonCodes, List<ResourceReference> reasonReferences,
-        DataType? occurrence, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling, int units)
+        DataType? occurrence, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling, decimal units)
     {
         var billing = BillingCodes(code, clinicalToBilling);
         if (billing.Count == 0)
@@ -137,8 +137,12 @@ public static class OrderMapper
         _ => null,
     };
 
-    private static int Units(DataType? quantity) =>
-        quantity is Quantity { Value: { } value } && value >= 1 && value <= 999 && value == Math.Floor(value) ? (int)value : 1;
+    /// <summary>
+    /// The order's quantity as the line's units, as given: the request rules refuse what is no number of units (0, too
+    /// many), and the order is then not assessed rather than assessed as one unit. A ratio or range names no one number
+    /// and no quantity means one: 1.
+    /// </summary>
+    private static decimal Units(DataType? quantity) => quantity is Quantity { Value: { } value } ? value : 1;
 
     /// <summary>The coverage request for one order and one of its billing codes, as a draft for the same request validator as every interface.</summary>
     public static RequestDraft ToRequest(
