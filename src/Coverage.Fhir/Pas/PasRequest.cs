@@ -232,17 +232,20 @@ public sealed record PasRequest
         for (var i = 0; i < claim.Item.Count; i++)
         {
             var item = claim.Item[i];
-            var pointers = new (string Element, IEnumerable<int?> Sequences, string Target, Func<int, bool> Names)[]
-            {
-                ("diagnosisSequence", item.DiagnosisSequence, "Claim.diagnosis", n => claim.Diagnosis.Any(d => d.Sequence == n)),
-                ("informationSequence", item.InformationSequence, "Claim.supportingInfo", n => claim.SupportingInfo.Any(s => s.Sequence == n)),
-                ("careTeamSequence", item.CareTeamSequence, "Claim.careTeam", n => claim.CareTeam.Any(c => c.Sequence == n)),
-            };
-            foreach (var (element, sequences, target, names) in pointers)
-                foreach (var n in sequences.OfType<int>())
-                    if (!names(n))
-                        return ($"Claim.item[{i}].{element}: {n} names no {target} (none has sequence {n}).", $"Claim.item[{i}].{element}");
+            var dangling = Unnamed(item.DiagnosisSequence, claim.Diagnosis.Select(d => d.Sequence), i, "diagnosisSequence", "Claim.diagnosis")
+                ?? Unnamed(item.InformationSequence, claim.SupportingInfo.Select(s => s.Sequence), i, "informationSequence", "Claim.supportingInfo")
+                ?? Unnamed(item.CareTeamSequence, claim.CareTeam.Select(c => c.Sequence), i, "careTeamSequence", "Claim.careTeam");
+            if (dangling is not null) return dangling;
         }
+        return null;
+    }
+
+    /// <summary>The first of an item's pointers that names none of the sequences, as the error saying so.</summary>
+    private static (string Message, string Expression)? Unnamed(IEnumerable<int?> pointers, IEnumerable<int?> sequences, int item, string element, string target)
+    {
+        foreach (var n in pointers.OfType<int>())
+            if (!sequences.Contains(n))
+                return ($"Claim.item[{item}].{element}: {n} names no {target} (none has sequence {n}).", $"Claim.item[{item}].{element}");
         return null;
     }
 
@@ -403,6 +406,10 @@ public sealed record PasRequest
             ? path
             : ElementOfField(requestField);
 
+    /// <summary>A service line's fields and the elements of the Claim item that give them.</summary>
+    private static readonly (string Field, string Element)[] LineElements =
+        [(".code", ".productOrService"), (".units", ".quantity"), (".dateOfService", ".serviced[x]"), (".description", ".productOrService.text")];
+
     /// <summary>Names the PAS element behind a field of the coverage request, for error messages.</summary>
     public static string ElementOfField(string requestField) => requestField switch
     {
@@ -410,10 +417,8 @@ public sealed record PasRequest
         "member.birthDate" => "Patient.birthDate",
         "dateOfService" => "Claim.item.serviced[x]",
         var f when f.StartsWith("diagnoses", StringComparison.Ordinal) => "Claim.diagnosis",
-        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".code", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".code".Length] + ".productOrService",
-        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".units", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".units".Length] + ".quantity",
-        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".dateOfService", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".dateOfService".Length] + ".serviced[x]",
-        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && f.EndsWith(".description", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..^".description".Length] + ".productOrService.text",
+        var f when f.StartsWith("serviceLines[", StringComparison.Ordinal) && LineElements.FirstOrDefault(e => f.EndsWith(e.Field, StringComparison.Ordinal)) is ({ } field, { } element) =>
+            "Claim.item" + f["serviceLines".Length..^field.Length] + element,
         var f when f.StartsWith("serviceLines", StringComparison.Ordinal) => "Claim.item" + f["serviceLines".Length..],
         "requestId" => "Claim.identifier",
         _ => requestField,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coverage.Engine.Json;
+using Coverage.Engine.Text;
 using Coverage.Engine.Validation;
 
 namespace Coverage.Server.Endpoints;
@@ -48,7 +49,7 @@ internal static class RequestBody
 
     /// <summary>The body without a leading UTF-8 byte order mark (a copy only when it has one).</summary>
     private static byte[] WithoutByteOrderMark(byte[] body) =>
-        body.AsSpan().StartsWith("\uFEFF"u8) ? body[3..] : body;
+        Utf8Text.WithoutByteOrderMark(body) is var text && text.Length == body.Length ? body : text.ToArray();
 
     private static BadHttpRequestException TooLarge() =>
         new($"The request body is larger than {MaxBytes:N0} bytes.", StatusCodes.Status413PayloadTooLarge);
