@@ -11,11 +11,13 @@ namespace Coverage.Server.Tests;
 /// <summary>Da Vinci PAS: $submit and $inquire over HTTP with Bundles built as a provider system builds them.</summary>
 public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 {
+    private readonly SqliteStorage _storage;
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
 
     public PasTests(SqliteStorage storage)
     {
+        _storage = storage;
         _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
         _client = _app.CreateClient();
     }
@@ -80,10 +82,13 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         return bundle;
     }
 
-    private async Task<(HttpStatusCode Status, Resource Body)> Post(string operation, string body, string contentType = "application/fhir+json")
+    private Task<(HttpStatusCode Status, Resource Body)> Post(string operation, string body, string contentType = "application/fhir+json") =>
+        Post(_client, operation, body, contentType);
+
+    private static async Task<(HttpStatusCode Status, Resource Body)> Post(HttpClient client, string operation, string body, string contentType = "application/fhir+json")
     {
         using var content = new StringContent(body, Encoding.UTF8, contentType);
-        using var response = await _client.PostAsync(new Uri($"/fhir/Claim/${operation}", UriKind.Relative), content);
+        using var response = await client.PostAsync(new Uri($"/fhir/Claim/${operation}", UriKind.Relative), content);
         var text = await response.Content.ReadAsStringAsync();
         var resource = FhirJson.Parse<Resource>(text, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
         FhirValidation.AssertValid(resource);
@@ -487,6 +492,86 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("AG", error.Code.Coding.Single().Code);
         Assert.Equal(1, error.ItemSequence);
         Assert.Equal("Claim.item[0].productOrService", Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value);
+    }
+
+    // ------------------------------------------------------------------ a request for another payer
+
+    /// <summary>The server told who its payer is (Coverage:Payer), as the CRD conformance tests configure it.</summary>
+    private CoverageApp PayerApp() => new(_storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+    {
+        builder.UseSetting("Coverage:Payer:Name", "Example payer");
+        builder.UseSetting("Coverage:Payer:Identifiers:0", "http://payer.example/payer-id|EXAMPLE");
+    });
+
+    /// <summary>The Organization the request's Claim.insurer names.</summary>
+    private static Organization Insurer(Bundle bundle) =>
+        (Organization)bundle.Entry.Single(e => e.FullUrl == ((Claim)bundle.Entry[0].Resource!).Insurer!.Reference).Resource!;
+
+    private static string ErrorPath(ClaimResponse.ErrorComponent error) =>
+        Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value!;
+
+    [Fact]
+    public async Task Submit_AddressedToAnotherPayer_IsABusinessError79NamingTheInsurer_AndMakesNoCase()
+    {
+        using var app = PayerApp();
+        using var client = app.CreateClient();
+        var bundle = PasBundle(Api.NewId());
+        Insurer(bundle).Name = "Another insurer";
+
+        var (status, resource) = await Post(client, "submit", FhirJson.Serialize(bundle));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        var error = Assert.Single(response.Error);
+        Assert.Equal("79", error.Code.Coding.Single().Code);
+        Assert.Equal("Claim.insurer", ErrorPath(error));
+        Assert.Contains("Another insurer", Assert.Single(response.ProcessNote).Text, StringComparison.Ordinal);
+        Assert.All(response.Item, item => Assert.Empty(item.Adjudication));
+
+        // No case was made: the same request, sent to this payer, is decided (not a conflict with a request already held).
+        Insurer(bundle).Name = "Example payer";
+        (status, resource) = await Post(client, "submit", FhirJson.Serialize(bundle));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+    }
+
+    [Fact]
+    public async Task Submit_ACoverageWithAnotherPayer_IsABusinessError79NamingCoveragePayor()
+    {
+        using var app = PayerApp();
+        using var client = app.CreateClient();
+        var bundle = PasBundle(Api.NewId());
+        bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().Single().Payor = [new ResourceReference { Display = "Another insurer" }];
+
+        var (status, resource) = await Post(client, "submit", FhirJson.Serialize(bundle));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var error = Assert.Single(ClaimResponseOf(resource).Error);
+        Assert.Equal("79", error.Code.Coding.Single().Code);
+        Assert.Equal("Coverage.payor", ErrorPath(error));
+    }
+
+    [Fact]
+    public async Task Submit_AnInsurerNamedByThePayersIdentifier_IsDecided_AndAServerNotToldItsPayerDecidesAny()
+    {
+        using var app = PayerApp();
+        using var client = app.CreateClient();
+        var bundle = PasBundle(Api.NewId());
+        var insurer = Insurer(bundle);
+        insurer.Name = "Example payer's trade name";
+        insurer.Identifier = [new Identifier("http://payer.example/payer-id", "EXAMPLE")];
+
+        var (status, resource) = await Post(client, "submit", FhirJson.Serialize(bundle));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+
+        // Without Coverage:Payer the server cannot tell another payer from its own, and decides (as CRD answers).
+        var elsewhere = PasBundle(Api.NewId());
+        Insurer(elsewhere).Name = "Another insurer";
+        (status, resource) = await Post("submit", elsewhere);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
     }
 
     [Fact]

@@ -19,12 +19,19 @@ public sealed record PayerIdentity(string Name, IReadOnlyList<string> Identifier
     /// another one; null when no payor says who it is (a bare reference to an Organization the call does not carry):
     /// then the call is answered, as a payer cannot tell and the EHR sent the call to this payer.
     /// </summary>
-    public bool? Serves(Hl7.Fhir.Model.Coverage coverage, Func<ResourceReference, Resource?> resolve)
+    public bool? Serves(Hl7.Fhir.Model.Coverage coverage, Func<ResourceReference, Resource?> resolve) => Serves(coverage.Payor, resolve);
+
+    /// <summary>
+    /// Whether the payers named by <paramref name="references"/> (a Coverage's payors, a PAS Claim's insurer) include
+    /// this one: true, false when every one that says who it is names another payer, null when none says who it is.
+    /// </summary>
+    public bool? Serves(IEnumerable<ResourceReference?> references, Func<ResourceReference, Resource?> resolve)
     {
         if (!CanRecognise) return null;
         var anyKnown = false;
-        foreach (var payor in coverage.Payor)
+        foreach (var payor in references)
         {
+            if (payor is null) continue;
             var organization = resolve(payor) as Organization;
             var identifiers = new List<Identifier>();
             if (payor.Identifier is { } identifier) identifiers.Add(identifier);
@@ -38,4 +45,10 @@ public sealed record PayerIdentity(string Name, IReadOnlyList<string> Identifier
         }
         return anyKnown ? false : null;
     }
+
+    /// <summary>How the payers a reference list names are shown in an error (display, identifier value or reference).</summary>
+    public static string Named(IEnumerable<ResourceReference?> references, Func<ResourceReference, Resource?> resolve) =>
+        string.Join(", ", references.OfType<ResourceReference>()
+            .Select(r => r.Display ?? (resolve(r) as Organization)?.Name ?? r.Identifier?.Value ?? r.Reference)
+            .OfType<string>().Distinct().Take(3));
 }

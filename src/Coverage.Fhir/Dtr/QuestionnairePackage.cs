@@ -26,7 +26,7 @@ public static class QuestionnairePackage
 
     /// <summary>The output Parameters, or an error OperationOutcome with the HTTP status to answer it with.</summary>
     public static async Task<(Parameters? Output, OperationOutcome? Error, int Status)> RunAsync(
-        Parameters input, Evaluator evaluator, CatalogueByDigest catalogues, DtrCanonicals canonicals, DateTimeOffset now)
+        Parameters input, Evaluator evaluator, CatalogueByDigest catalogues, DtrCanonicals canonicals, DateTimeOffset now, PayerIdentity payer)
     {
         var catalogue = evaluator.Catalogue;
         var coverages = input.Parameter.Where(p => p.Name == "coverage").ToList();
@@ -43,11 +43,24 @@ public static class QuestionnairePackage
         if (orders.Count == 0 && canonicalsAsked.Count == 0)
             return Fail("Parameters.parameter: name at least one 'order' (a request resource) or 'questionnaire' (a canonical) (dtr-1)", "Parameters.parameter");
 
-        var coverage = (Hl7.Fhir.Model.Coverage)coverages[0].Resource!;
+        // The member's Coverage with this payer (docs/decisions.md "A request for another payer"): the others (a
+        // secondary payer's) are not ours to answer for, and several of ours naming different plans leave no one plan.
+        var ours = coverages.Where(c => payer.Serves((Hl7.Fhir.Model.Coverage)c.Resource!, ContainedIn((Hl7.Fhir.Model.Coverage)c.Resource!)) != false).ToList();
+        if (ours.Count == 0)
+        {
+            var first = (Hl7.Fhir.Model.Coverage)coverages[0].Resource!;
+            var path = $"Parameters.parameter[{input.Parameter.IndexOf(coverages[0])}].resource.payor";
+            return Fail($"{path}: every Coverage given is with another payer ({InputEcho.Truncate(PayerIdentity.Named(first.Payor, ContainedIn(first)))}); " +
+                $"this server's questionnaires are for {payer.Name} members only", path);
+        }
+        if (ours.Select(c => FhirMapping.PlanId((Hl7.Fhir.Model.Coverage)c.Resource!)).Distinct().Count() > 1)
+            return Fail($"Parameters.parameter: {ours.Count} Coverages with this payer name different plans; give the one the order is for", "Parameters.parameter");
+        var coverageIndex = input.Parameter.IndexOf(ours[0]);
+        var coverage = (Hl7.Fhir.Model.Coverage)ours[0].Resource!;
         var planId = FhirMapping.PlanId(coverage);
         if (planId is not null && catalogue.FindPlan(planId) is null)
-            return Fail($"Parameters.parameter[{input.Parameter.IndexOf(coverages[0])}].resource.class: the plan '{planId}' is not a plan this payer administers",
-                $"Parameters.parameter[{input.Parameter.IndexOf(coverages[0])}].resource.class", OperationOutcome.IssueType.NotFound, 404);
+            return Fail($"Parameters.parameter[{coverageIndex}].resource.class: the plan '{planId}' is not a plan this payer administers",
+                $"Parameters.parameter[{coverageIndex}].resource.class", OperationOutcome.IssueType.NotFound, 404);
 
         var bundles = new List<(string Key, Bundle Bundle)>();
         var notes = new List<string>();
@@ -57,6 +70,11 @@ public static class QuestionnairePackage
             var path = $"Parameters.parameter[{index}].resource";
             if (parameter.Resource is not { } order || !OrderMapper.IsOrder(order))
                 return Fail($"{path}: 'order' must hold a request resource (ServiceRequest, DeviceRequest, MedicationRequest…)", path);
+            // The order and the Coverage must be about one patient: another's Coverage would decide this patient's order.
+            if (HookPatient.IdOf(coverage.Beneficiary) is { } member
+                && HookPatient.OfOrder(order).FirstOrDefault(p => HookPatient.NamesAnother(p.Reference, member)) is { Reference: not null } other)
+                return Fail($"{path}.{other.Element}: the order is for Patient/{InputEcho.Truncate(HookPatient.IdOf(other.Reference))}, the Coverage's beneficiary is Patient/{InputEcho.Truncate(member)}; " +
+                    "the order and the Coverage must be about one patient", $"{path}.{other.Element}");
             var line = Decide(order, coverage, planId, evaluator, today, out var why);
             if (line is null)
             {
@@ -154,6 +172,10 @@ public static class QuestionnairePackage
     }
 
     private static string Wire(LineOutcome outcome) => outcome.ToWire();
+
+    /// <summary>A Coverage's payor may be an Organization it contains (<c>#id</c>); nothing else is resolved here.</summary>
+    private static Func<ResourceReference, Resource?> ContainedIn(Hl7.Fhir.Model.Coverage coverage) =>
+        reference => reference.Reference is ['#', .. var id] ? coverage.Contained.FirstOrDefault(r => r.Id == id) : null;
 
     private static (Parameters?, OperationOutcome?, int) Fail(string message, string expression, OperationOutcome.IssueType type = OperationOutcome.IssueType.Invalid, int status = 400) =>
         (null, Outcomes.Of(type, message, expression), status);

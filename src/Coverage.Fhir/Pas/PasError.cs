@@ -21,6 +21,7 @@ public sealed record PasError(string Code, string Element, string Message, int? 
         InvalidOrMissingProcedure => "Invalid/Missing Procedure Code(s)",
         InputErrors => "Input Errors",
         PriorRequestNotFound => "Authorization Number Not Found",
+        InvalidParticipant => "Invalid Participant Identification",
         _ => code,
     };
 
@@ -31,6 +32,8 @@ public sealed record PasError(string Code, string Element, string Message, int? 
     public const string InvalidOrMissingDiagnosis = "AF";
     public const string InvalidOrMissingProcedure = "AG";
     public const string InputErrors = "33";
+    /// <summary>The request names another payer as its insurer or its Coverage's payor.</summary>
+    public const string InvalidParticipant = "79";
     /// <summary>A Claim update names a request this payer does not hold for the member and provider.</summary>
     public const string PriorRequestNotFound = "AA";
 }

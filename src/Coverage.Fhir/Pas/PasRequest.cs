@@ -2,6 +2,7 @@ using System.Globalization;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
+using Coverage.Fhir.Crd;
 using Hl7.Fhir.Model;
 using RequestPriority = Coverage.Engine.Model.RequestPriority;
 
@@ -15,6 +16,8 @@ public sealed record PasRequest
     public required Bundle.EntryComponent PatientEntry { get; init; }
     public Bundle.EntryComponent? InsurerEntry { get; init; }
     public Bundle.EntryComponent? ProviderEntry { get; init; }
+    /// <summary>The Coverage the Claim's insurance names (the first the Bundle holds), when any.</summary>
+    public Hl7.Fhir.Model.Coverage? Coverage { get; init; }
     public required string RequestId { get; init; }
     public string? MemberId { get; init; }
     /// <summary>
@@ -211,12 +214,31 @@ public sealed record PasRequest
             PatientEntry = patientEntry,
             InsurerEntry = Find(bundle, claim.Insurer),
             ProviderEntry = providerEntry,
+            Coverage = coverage,
             RequestId = identifier.Value!,
             MemberId = memberId,
             Draft = draft,
             FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
             QuestionnaireAnswers = answers,
         };
+    }
+
+    /// <summary>
+    /// Why this payer cannot act on the request when it is addressed to another payer: Claim.insurer, or the payor of the
+    /// Coverage it names, is a payer other than <paramref name="payer"/> (X12 901 <c>79</c>, invalid participant, at the
+    /// element that names it; docs/decisions.md "A request for another payer"). Null when they name this payer, or say
+    /// nothing of who the payer is, or this server is not told its own identity (Coverage:Payer).
+    /// </summary>
+    public PasError? ForAnotherPayer(PayerIdentity payer)
+    {
+        Resource? Resolve(ResourceReference reference) => Find(Bundle, reference)?.Resource;
+        if (payer.Serves([Claim.Insurer], Resolve) == false)
+            return new PasError(PasError.InvalidParticipant, "Claim.insurer",
+                $"Claim.insurer names {InputEcho.Truncate(PayerIdentity.Named([Claim.Insurer], Resolve))}: this server decides prior authorization requests for {payer.Name} only; send the request to the patient's payer.");
+        if (Coverage is { } coverage && payer.Serves(coverage, Resolve) == false)
+            return new PasError(PasError.InvalidParticipant, "Coverage.payor",
+                $"Coverage.payor names {InputEcho.Truncate(PayerIdentity.Named(coverage.Payor, Resolve))}: the request's Coverage is with another payer; this server decides requests for {payer.Name} members only.");
+        return null;
     }
 
     /// <summary>Why a Bundle of another type is refused (profile-pas-request-bundle and profile-pas-inquiry-request-bundle fix it).</summary>

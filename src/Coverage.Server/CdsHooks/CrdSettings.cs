@@ -26,6 +26,9 @@ public sealed class CrdSettings
     /// </summary>
     public PayerSettings? Payer { get; set; }
 
+    /// <summary><see cref="Payer"/> as the adapters check it (CRD's Coverage.payor, PAS's Claim.insurer, DTR's coverage).</summary>
+    public PayerIdentity PayerIdentity => Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed;
+
     /// <summary>
     /// Coverage:AdaptiveForms: this payer uses DTR adaptive forms — the questionnaire canonical CRD and a reviewer's
     /// request name, and the package an order gets, is each questionnaire's adaptive form (questions from
@@ -52,7 +55,7 @@ public sealed class CrdSettings
         PolicyBaseUrl = $"{BaseUrl}/policies",
         QuestionnairesFor = Dtr().QuestionnairesFor,
         AllowedFhirServers = _allowedFhirServers ??= new FhirServerAllowList(AllowedFhirServers),
-        Payer = Payer is { Name: { Length: > 0 } name } ? new PayerIdentity(name, Payer.Identifiers) : PayerIdentity.Unnamed,
+        Payer = PayerIdentity,
         PasSubmitUrl = $"{BaseUrl}/fhir/Claim/$submit",
         DecisionTimeframes = (catalogue, planId) =>
         {

@@ -114,7 +114,7 @@ internal static class DtrEndpoints
             return FhirResults.Outcome(Outcomes.Invalid($"Expected a Parameters, got a {resource.TypeName}.", "Parameters"), 400);
         if (await ResolveContextsAsync(parameters, cases, requested, request.HttpContext.Caller(), cancellationToken) is { } unresolved) return unresolved;
         var (output, error, status) = await QuestionnairePackage.RunAsync(parameters, evaluator,
-            digest => versions.FindAsync(digest, cancellationToken), Canonicals(settings), time.GetUtcNow());
+            digest => versions.FindAsync(digest, cancellationToken), Canonicals(settings), time.GetUtcNow(), settings.PayerIdentity);
         return output is not null ? FhirResults.Resource(output) : FhirResults.Outcome(error!, status);
     }
 

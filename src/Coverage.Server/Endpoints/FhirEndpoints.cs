@@ -115,6 +115,8 @@ internal static class FhirEndpoints
         var pas = PasRequest.Read(bundle, catalogue.Facts, out var error);
         if (pas is null) return FhirResults.Outcome(error!, 400);
         var now = time.GetUtcNow();
+        // A request for another payer is not this payer's to decide, whatever else is wrong with it.
+        if (pas.ForAnotherPayer(settings.PayerIdentity) is { } elsewhere) return FhirResults.Resource(PasResponse.Error(pas.Parties, [elsewhere], now));
         if (pas.BusinessErrors.Count > 0) return FhirResults.Resource(PasResponse.Error(pas.Parties, pas.BusinessErrors, now));
 
         var caller = request.HttpContext.Caller();

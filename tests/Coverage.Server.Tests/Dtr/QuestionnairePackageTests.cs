@@ -15,11 +15,13 @@ namespace Coverage.Server.Tests.Dtr;
 /// </summary>
 public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, IDisposable
 {
+    private readonly SqliteStorage _storage;
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
 
     public QuestionnairePackageTests(SqliteStorage storage)
     {
+        _storage = storage;
         _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start));
         _client = _app.CreateClient();
     }
@@ -37,6 +39,54 @@ public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, ID
         var (status, resource) = await Dtr.PostAsync(_client, Path, input);
         Assert.True(status == HttpStatusCode.OK, FhirJson.Serialize(resource));
         return Assert.IsType<Parameters>(resource);
+    }
+
+    /// <summary>The expression of the one issue of an error answer, after asserting its status.</summary>
+    private static async Task<string> Refused(HttpClient client, Parameters input, HttpStatusCode expected)
+    {
+        var (status, resource) = await Dtr.PostAsync(client, Path, input);
+        Assert.True(status == expected, FhirJson.Serialize(resource));
+        return Assert.Single(Assert.IsType<OperationOutcome>(resource).Issue).Expression.Single()!;
+    }
+
+    [Fact]
+    public async Task AServerToldItsPayer_PackagesForItsOwnCoverage_AndRefusesAnotherPayersAlone()
+    {
+        using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+            builder.UseSetting("Coverage:Payer:Name", "Example payer"));
+        using var client = app.CreateClient();
+        var theirs = Ehr.Coverage("example-fda-cryo-rider", id: "cov-other");
+        theirs.Payor = [new ResourceReference { Display = "Another insurer" }];
+        var order = Ehr.Order("0581T", diagnosis: "C50.412");
+
+        // Another payer's Coverage alone: none of this payer's questionnaires applies to it.
+        Assert.Equal("Parameters.parameter[0].resource.payor", await Refused(client, Dtr.PackageRequest(theirs, order), HttpStatusCode.BadRequest));
+
+        // With the member's Coverage with this payer beside it (a secondary payer's first), ours decides: the rider's questionnaire.
+        var input = Dtr.PackageRequest(theirs, order);
+        input.Parameter.Insert(1, new Parameters.ParameterComponent { Name = "coverage", Resource = Ehr.Coverage("example-fda-cryo-rider") });
+        var (status, resource) = await Dtr.PostAsync(client, Path, input);
+        Assert.True(status == HttpStatusCode.OK, FhirJson.Serialize(resource));
+        Assert.Equal("0540-fda-prosense", Dtr.QuestionnaireOf(Assert.Single(Dtr.Bundles(Assert.IsType<Parameters>(resource)))).Id);
+    }
+
+    [Fact]
+    public async Task TwoOfThisPayersCoveragesNamingDifferentPlans_AreRefused_NotDecidedByTheFirst()
+    {
+        var input = Dtr.PackageRequest(Ehr.Coverage("standard"), Ehr.Order("0581T", diagnosis: "C50.412"));
+        input.Parameter.Add(new Parameters.ParameterComponent { Name = "coverage", Resource = Ehr.Coverage("example-fda-cryo-rider", id: "cov-2") });
+
+        Assert.Equal("Parameters.parameter", await Refused(_client, input, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task AnOrderForAnotherPatientThanTheCoverages_IsRefusedNamingItsSubject()
+    {
+        var order = Ehr.Order("0581T", diagnosis: "C50.412");
+        order.Subject = new ResourceReference("Patient/pat-2");
+
+        Assert.Equal("Parameters.parameter[1].resource.subject",
+            await Refused(_client, Dtr.PackageRequest(Ehr.Coverage("example-fda-cryo-rider"), order), HttpStatusCode.BadRequest));
     }
 
     [Fact]
