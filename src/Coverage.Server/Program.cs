@@ -47,6 +47,10 @@ builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCo
 
 var app = builder.Build();
 
+// HEAD is routed as the GET it stands for; routing comes right after (where it would be by default).
+app.UseMiddleware<HeadRequests>();
+app.UseRouting();
+
 // Forwarded headers only from configured proxies; then the headers every response carries, errors included.
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();

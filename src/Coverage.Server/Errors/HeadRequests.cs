@@ -1,0 +1,18 @@
+namespace Coverage.Server.Errors;
+
+/// <summary>
+/// HEAD answered as GET without the content (RFC 9110 §9.3.2: "identical to GET except that the server MUST NOT send
+/// content in the response"; §9.1: every general-purpose server supports GET and HEAD). Minimal API routes name GET
+/// only, so a HEAD was a 405 on every resource. The method the application sees becomes GET before routing, so a HEAD
+/// is routed, authenticated, authorised, rate-limited and audited exactly as the GET it stands for; Kestrel still
+/// knows the request line said HEAD and sends the headers only (the same Content-Length, no content). An endpoint
+/// that takes no GET answers a HEAD with 405 and its Allow header, as before.
+/// </summary>
+public sealed class HeadRequests(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (HttpMethods.IsHead(context.Request.Method)) context.Request.Method = HttpMethods.Get;
+        return next(context);
+    }
+}
