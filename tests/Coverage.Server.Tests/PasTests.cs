@@ -575,6 +575,32 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Submit_IsDecidedUnderTheFocalInsurance_NotAnotherCoverageListedBeforeIt()
+    {
+        // The member's other coverage (a plan this payer does not administer) listed first, not focal; ours second, focal.
+        var bundle = PasBundle(Api.NewId());
+        var claim = (Claim)bundle.Entry[0].Resource!;
+        var other = Ehr.Coverage("gold");
+        other.Id = null;
+        other.Beneficiary = claim.Patient;
+        var otherUrl = $"urn:uuid:{Guid.NewGuid()}";
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = otherUrl, Resource = other });
+        claim.Insurance.Insert(0, new Claim.InsuranceComponent { Sequence = 2, Focal = false, Coverage = new ResourceReference(otherUrl) });
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+
+        // Two focal insurances name no one Coverage to decide under.
+        claim.Identifier[0].Value = Api.NewId();
+        claim.Insurance[0].Focal = true;
+        (status, resource) = await Post("submit", bundle);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Claim.insurance", Assert.IsType<OperationOutcome>(resource).Issue.Single().Expression.Single());
+    }
+
+    [Fact]
     public async Task Submit_UnknownPlan_IsABusinessErrorThatListsNoPlans()
     {
         var (status, resource) = await Post("submit", PasBundle(Api.NewId(), plan: "gold"));

@@ -32,7 +32,7 @@ public sealed record PasInquiry
         var patientEntry = PasRequest.Find(bundle, claim.Patient);
         if (patientEntry?.Resource is not Patient patient) { error = Outcomes.Invalid("Claim.patient must reference a Patient in the Bundle.", "Claim.patient"); return null; }
 
-        var coverage = claim.Insurance.Select(i => PasRequest.Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
+        var coverage = PasRequest.FocalCoverage(bundle, claim);
         var providerEntry = PasRequest.Find(bundle, claim.Provider);
         var numbers = new List<Guid>();
         void Quote(IEnumerable<Extension> extensions)

@@ -89,7 +89,12 @@ public sealed record PasRequest
         if (claim.Item.Count == 0) { error = Fail("Claim.item: at least one item is required.", "Claim.item"); return null; }
         if (DanglingItemPointer(claim) is { } dangling) { error = Fail(dangling.Message, dangling.Expression); return null; }
 
-        var coverage = claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
+        if (claim.Insurance.Count(i => i.Focal == true) > 1)
+        {
+            error = Fail("Claim.insurance: more than one insurance is focal; exactly one Coverage is to be used for this request.", "Claim.insurance");
+            return null;
+        }
+        var coverage = FocalCoverage(bundle, claim);
         // The Coverage must be the patient's: one whose beneficiary is another Patient of the Bundle would answer this
         // patient's request with another member's plan (docs/decisions.md "CRD: one patient per call").
         if (coverage is not null && Find(bundle, coverage.Beneficiary) is { Resource: Patient beneficiary } && !ReferenceEquals(beneficiary, patient))
@@ -240,6 +245,16 @@ public sealed record PasRequest
                 $"Coverage.payor names {InputEcho.Truncate(PayerIdentity.Named(coverage.Payor, Resolve))}: the request's Coverage is with another payer; this server decides requests for {payer.Name} members only.");
         return null;
     }
+
+    /// <summary>
+    /// The Coverage the request is to be decided under: that of the insurance marked <c>focal</c> ("to be used for
+    /// adjudication"), never another's in its place; with none marked, the first the Bundle holds. A member's other
+    /// coverages may be listed before it (coordination of benefits).
+    /// </summary>
+    public static Hl7.Fhir.Model.Coverage? FocalCoverage(Bundle bundle, Claim claim) =>
+        claim.Insurance.FirstOrDefault(i => i.Focal == true) is { } focal
+            ? Find(bundle, focal.Coverage)?.Resource as Hl7.Fhir.Model.Coverage
+            : claim.Insurance.Select(i => Find(bundle, i.Coverage)?.Resource).OfType<Hl7.Fhir.Model.Coverage>().FirstOrDefault();
 
     /// <summary>Why a Bundle of another type is refused (profile-pas-request-bundle and profile-pas-inquiry-request-bundle fix it).</summary>
     public const string NotACollection = "Bundle.type must be 'collection': a PAS request or inquiry Bundle is a collection of the Claim and what it references.";
