@@ -430,6 +430,28 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Submit_AnItemCodedWithTwoProcedureCodes_IsABusinessErrorNamingIt_TheSameCodeTwiceIsNot()
+    {
+        var bundle = PasBundle(Api.NewId());
+        var service = ((Claim)bundle.Entry[0].Resource!).Item[0].ProductOrService;
+        service.Coding.Add(new Coding(Ehr.Cpt, "19499"));
+
+        var (status, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var error = Assert.Single(ClaimResponseOf(resource).Error);
+        Assert.Equal("AG", error.Code.Coding.Single().Code);
+        Assert.Equal(1, error.ItemSequence);
+
+        // One code given under both of its systems (CPT is HCPCS Level I) is one service.
+        ((Claim)bundle.Entry[0].Resource!).Identifier[0].Value = Api.NewId();
+        service.Coding[1] = new Coding(FhirSystems.Hcpcs, "0581T");
+        (status, resource) = await Post("submit", bundle);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
+    }
+
+    [Fact]
     public async Task Submit_ItemPointingAtItsDiagnosis_IsAnswered()
     {
         var bundle = PasBundle(Api.NewId());

@@ -155,11 +155,19 @@ public sealed record PasRequest
         {
             var item = claim.Item[i];
             var sequence = item.Sequence ?? i + 1;
-            var coding = item.ProductOrService?.Coding.FirstOrDefault(c => FhirSystems.IsProcedureSystem(c.System));
+            var procedures = item.ProductOrService?.Coding.Where(c => FhirSystems.IsProcedureSystem(c.System) && !string.IsNullOrWhiteSpace(c.Code)).ToList() ?? [];
+            var coding = procedures.FirstOrDefault();
             if (coding?.Code is null)
             {
                 businessErrors.Add(new PasError(PasError.InvalidOrMissingProcedure, $"Claim.item[{i}].productOrService",
                     $"Item {sequence}: a CPT or HCPCS procedure code is required (system {FhirSystems.Cpt} or {FhirSystems.Hcpcs}); a service type category cannot be decided.", sequence));
+                continue;
+            }
+            // A line is one service: two different procedure codes leave which one to decide to a guess.
+            if (procedures.Select(c => c.Code).Distinct(StringComparer.OrdinalIgnoreCase).Count() > 1)
+            {
+                businessErrors.Add(new PasError(PasError.InvalidOrMissingProcedure, $"Claim.item[{i}].productOrService",
+                    $"Item {sequence}: more than one procedure code ({InputEcho.Truncate(string.Join(", ", procedures.Select(c => c.Code)))}); an item is one service, coded once (send one item per service).", sequence));
                 continue;
             }
             if (cancelsAll || IsCancel(item.Extension))
