@@ -50,6 +50,7 @@ var app = builder.Build();
 // HEAD is routed as the GET it stands for; routing comes right after (where it would be by default).
 app.UseMiddleware<HeadRequests>();
 app.UseRouting();
+app.UseMiddleware<FhirPathCase>(); // FHIR's names are case-sensitive; routing is not
 
 // Forwarded headers only from configured proxies; then the headers every response carries, errors included.
 app.UseForwardedHeaders();
