@@ -16,7 +16,7 @@ public sealed record PasRequest
     public required Bundle.EntryComponent PatientEntry { get; init; }
     public Bundle.EntryComponent? InsurerEntry { get; init; }
     public Bundle.EntryComponent? ProviderEntry { get; init; }
-    /// <summary>The Coverage the Claim's insurance names (the first the Bundle holds), when any.</summary>
+    /// <summary>The Coverage the request is decided under (<see cref="FocalCoverage"/>), when the Bundle holds it.</summary>
     public Hl7.Fhir.Model.Coverage? Coverage { get; init; }
     public required string RequestId { get; init; }
     public string? MemberId { get; init; }
