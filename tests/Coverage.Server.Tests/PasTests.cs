@@ -451,6 +451,21 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
     }
 
+    [Theory]
+    [InlineData(FinancialResourceStatusCodes.Cancelled)]
+    [InlineData(FinancialResourceStatusCodes.EnteredInError)]
+    [InlineData(FinancialResourceStatusCodes.Draft)]
+    public async Task Submit_UnderACoverageThatIsNotActive_Is400NamingItsStatus(FinancialResourceStatusCodes status)
+    {
+        var bundle = PasBundle(Api.NewId());
+        bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().Single().Status = status;
+
+        var (answer, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer);
+        Assert.Equal("Coverage.status", Assert.IsType<OperationOutcome>(resource).Issue.Single().Expression.Single());
+    }
+
     [Fact]
     public async Task Submit_ItemPointingAtItsDiagnosis_IsAnswered()
     {

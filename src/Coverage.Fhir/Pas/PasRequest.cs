@@ -4,6 +4,7 @@ using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 using Coverage.Fhir.Crd;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Utility;
 using RequestPriority = Coverage.Engine.Model.RequestPriority;
 
 namespace Coverage.Fhir.Pas;
@@ -95,6 +96,13 @@ public sealed record PasRequest
             return null;
         }
         var coverage = FocalCoverage(bundle, claim);
+        // PAS's Coverage profile fixes status 'active': a request under a cancelled (draft, entered-in-error) Coverage
+        // is the provider's own statement that there is no coverage to decide under.
+        if (coverage?.Status is { } status && status != FinancialResourceStatusCodes.Active)
+        {
+            error = Fail($"Coverage.status is '{status.GetLiteral()}': a prior authorization request is made under an active Coverage (PAS profile-coverage fixes status 'active').", "Coverage.status");
+            return null;
+        }
         // The Coverage must be the patient's: one whose beneficiary is another Patient of the Bundle would answer this
         // patient's request with another member's plan (docs/decisions.md "CRD: one patient per call").
         if (coverage is not null && Find(bundle, coverage.Beneficiary) is { Resource: Patient beneficiary } && !ReferenceEquals(beneficiary, patient))
