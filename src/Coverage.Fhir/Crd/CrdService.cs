@@ -86,7 +86,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             if (Prefetched(key, element, out _) is { } resource and not OperationOutcome) known.Add(resource);
         var candidates = coverages.Value!.Where(c => options.Payer.Serves(c, known.Find) != false).ToList();
         if (coverages.Value!.Count > 0 && candidates.Count == 0)
-            return CrdResult.Fail(400, $"The patient's Coverage is with another payer ({string.Join(", ", coverages.Value.SelectMany(c => c.Payor).Select(p => p.Display ?? p.Identifier?.Value ?? p.Reference).OfType<string>())}); " +
+            return CrdResult.Fail(400, $"The patient's Coverage is with another payer ({InputEcho.Truncate(PayerIdentity.Named(coverages.Value.SelectMany(c => c.Payor), known.Find))}); " +
                 $"this server answers for {options.Payer.Name} only.", "Coverage.payor");
         if (candidates.Count != 1)
             return CrdResult.Fail(400, candidates.Count == 0

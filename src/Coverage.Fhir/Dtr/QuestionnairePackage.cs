@@ -45,18 +45,19 @@ public static class QuestionnairePackage
 
         // The member's Coverage with this payer (docs/decisions.md "A request for another payer"): the others (a
         // secondary payer's) are not ours to answer for, and several of ours naming different plans leave no one plan.
-        var ours = coverages.Where(c => payer.Serves((Hl7.Fhir.Model.Coverage)c.Resource!, ContainedIn((Hl7.Fhir.Model.Coverage)c.Resource!)) != false).ToList();
+        static Hl7.Fhir.Model.Coverage CoverageOf(Parameters.ParameterComponent parameter) => (Hl7.Fhir.Model.Coverage)parameter.Resource!;
+        var ours = coverages.Where(c => payer.Serves(CoverageOf(c), ContainedIn(CoverageOf(c))) != false).ToList();
         if (ours.Count == 0)
         {
-            var first = (Hl7.Fhir.Model.Coverage)coverages[0].Resource!;
+            var first = CoverageOf(coverages[0]);
             var path = $"Parameters.parameter[{input.Parameter.IndexOf(coverages[0])}].resource.payor";
             return Fail($"{path}: every Coverage given is with another payer ({InputEcho.Truncate(PayerIdentity.Named(first.Payor, ContainedIn(first)))}); " +
                 $"this server's questionnaires are for {payer.Name} members only", path);
         }
-        if (ours.Select(c => FhirMapping.PlanId((Hl7.Fhir.Model.Coverage)c.Resource!)).Distinct().Count() > 1)
+        if (ours.Select(c => FhirMapping.PlanId(CoverageOf(c))).Distinct().Count() > 1)
             return Fail($"Parameters.parameter: {ours.Count} Coverages with this payer name different plans; give the one the order is for", "Parameters.parameter");
         var coverageIndex = input.Parameter.IndexOf(ours[0]);
-        var coverage = (Hl7.Fhir.Model.Coverage)ours[0].Resource!;
+        var coverage = CoverageOf(ours[0]);
         var planId = FhirMapping.PlanId(coverage);
         if (planId is not null && catalogue.FindPlan(planId) is null)
             return Fail($"Parameters.parameter[{coverageIndex}].resource.class: the plan '{planId}' is not a plan this payer administers",
