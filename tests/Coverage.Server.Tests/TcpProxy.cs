@@ -19,6 +19,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     private CancellationTokenSource _stop = new();
     private int _holdNextCommit;
     private TaskCompletionSource _commitHeld = new();
+    private TaskCompletionSource _flowing = Flowing();
 
     public int Port { get; private set; }
 
@@ -42,6 +43,23 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             foreach (var connection in _connections) connection.Dispose();
             _connections.Clear();
         }
+    }
+
+    /// <summary>
+    /// A network partition: nothing passes any more, in either direction, and nothing is closed — open connections keep
+    /// their sockets with every byte sent held back, and new ones are accepted but never reach the database (as when the
+    /// database's host stops answering and no reset comes). <see cref="Heal"/> lets everything held through.
+    /// </summary>
+    public void Partition() => Interlocked.Exchange(ref _flowing, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Ends the partition: what was held passes on, in order, to whichever connections are still open.</summary>
+    public void Heal() => Volatile.Read(ref _flowing).TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
     }
 
     /// <summary>
@@ -83,6 +101,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             var server = new TcpClient();
             try
             {
+                await Volatile.Read(ref _flowing).Task.WaitAsync(stop);
                 await server.ConnectAsync(targetHost, targetPort, stop);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -97,8 +116,11 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
                 _connections.Add(server);
             }
             var link = new Link();
-            _ = Pump(client.GetStream(), server.GetStream(), client, server, link, fromClient: true);
-            _ = Pump(server.GetStream(), client.GetStream(), client, server, link, fromClient: false);
+            // Both streams first: a pump can run to its end before the other starts (a client that gave up while the
+            // connection waited to be accepted has sent everything and closed), disposing both sockets.
+            var (clientStream, serverStream) = (client.GetStream(), server.GetStream());
+            _ = Pump(clientStream, serverStream, client, server, link, fromClient: true);
+            _ = Pump(serverStream, clientStream, client, server, link, fromClient: false);
         }
     }
 
@@ -119,6 +141,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
                         _commitHeld.TrySetResult();
                     }
                 if (!fromClient && link.Replies is { } held) await held.Task;
+                await Volatile.Read(ref _flowing).Task;
                 await to.WriteAsync(buffer.AsMemory(0, read));
             }
         }
@@ -144,6 +167,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
 
     public ValueTask DisposeAsync()
     {
+        Heal();
         ReleaseReplies();
         Cut();
         _stop.Dispose();

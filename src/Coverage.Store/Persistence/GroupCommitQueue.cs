@@ -9,7 +9,9 @@ namespace Coverage.Store;
 /// committed. A transaction that fails is retried one entry at a time, each in a transaction of its own, so that an
 /// entry the store refuses fails only its own enqueuer, with the store's exception; the others are written. Not one
 /// whose COMMIT failed (<see cref="CommitOutcomeUnknownException"/>): it may have been committed, and every enqueuer
-/// of the batch gets that exception.
+/// of the batch gets that exception. Nor one that failed because the store could not be reached
+/// (<see cref="StoreUnreachable"/>): each entry alone would wait out the same timeout in turn, so every enqueuer of the
+/// batch gets that exception at once, and so does every enqueuer that queued meanwhile.
 /// </summary>
 /// <typeparam name="TEntry">What one enqueuer asks to have written.</typeparam>
 /// <typeparam name="TResult">What the commit says of each entry (e.g. whether its token was fresh).</typeparam>
@@ -59,7 +61,7 @@ internal sealed class GroupCommitQueue<TEntry, TResult>
             {
                 Answer(batch, await _commit([.. batch.Select(p => p.Entry)]).ConfigureAwait(false));
             }
-            catch (Exception e) when (batch.Count > 1 && e is not CommitOutcomeUnknownException)
+            catch (Exception e) when (batch.Count > 1 && e is not CommitOutcomeUnknownException && !StoreUnreachable.Is(e))
             {
                 // One entry the store refuses must not fail the others: each again, in a transaction of its own.
                 foreach (var pending in batch) await CommitAloneAsync(pending).ConfigureAwait(false);
@@ -67,10 +69,22 @@ internal sealed class GroupCommitQueue<TEntry, TResult>
             catch (Exception e)
             {
                 // A failed COMMIT may have committed everything: writing the entries again would find them written
-                // (a duplicate, a replayed token). Each caller hears that it is not known.
+                // (a duplicate, a replayed token). Each caller hears that it is not known. A store out of reach is out
+                // of reach for each entry alone too: each caller hears so now, not one timeout after another.
                 foreach (var pending in batch) pending.Done.TrySetException(e);
+                if (StoreUnreachable.Is(e)) FailQueued(e);
             }
         }
+    }
+
+    /// <summary>
+    /// Answers every entry queued while a transaction found the store out of reach with that failure: each has already
+    /// waited out one of the store's timeouts, and would otherwise wait out another before its caller heard anything
+    /// (its caller is told to try again). Entries queued from now on are tried as usual.
+    /// </summary>
+    private void FailQueued(Exception unreachable)
+    {
+        while (_queue.Reader.TryRead(out var waiting)) waiting.Done.TrySetException(unreachable);
     }
 
     private async Task CommitAloneAsync(Pending pending)

@@ -1,0 +1,110 @@
+using System.Net.Sockets;
+using Coverage.Store;
+using Npgsql;
+
+namespace Coverage.Server.Tests.Store;
+
+/// <summary>
+/// The group commit's failure rules (<see cref="GroupCommitQueue{TEntry, TResult}"/>): an entry the store refuses fails
+/// alone (the batch is retried an entry at a time); a store out of reach fails the batch, and every entry that queued
+/// meanwhile, at once — none is tried again alone to wait out the same timeout in turn.
+/// </summary>
+public sealed class GroupCommitQueueTests
+{
+    /// <summary>A queue whose commits are recorded and answered by the test, one at a time.</summary>
+    private sealed class Store
+    {
+        private readonly System.Threading.Channels.Channel<TaskCompletionSource<string[]>> _begun =
+            System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource<string[]>>();
+
+        public Store() => Queue = new GroupCommitQueue<string, string>(maxBatch: 64, Commit);
+
+        public GroupCommitQueue<string, string> Queue { get; }
+
+        /// <summary>The entries of each commit the writer began, in order.</summary>
+        public List<string[]> Commits { get; } = [];
+
+        private Task<string[]> Commit(IReadOnlyList<string> batch)
+        {
+            var answer = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (Commits) Commits.Add([.. batch]);
+            Assert.True(_begun.Writer.TryWrite(answer));
+            return answer.Task;
+        }
+
+        /// <summary>Waits for the next commit the writer begins and writes each of its entries.</summary>
+        public async Task WriteNextAsync() =>
+            (await NextAsync()).SetResult([.. Commits[^1].Select(entry => entry + " written")]);
+
+        /// <summary>Waits for the next commit the writer begins and fails it.</summary>
+        public async Task FailNextAsync(Exception failure) => (await NextAsync()).SetException(failure);
+
+        public bool BeganAnother => _begun.Reader.Count > 0;
+
+        private async Task<TaskCompletionSource<string[]>> NextAsync() =>
+            await _begun.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The entry's answer; a test that would wait longer fails instead (an entry nobody answers).</summary>
+    private static Task<string> Answered(Task<string> entry) => entry.WaitAsync(TimeSpan.FromSeconds(10));
+
+    private static Task WaitUntilQueuedAsync(GroupCommitQueue<string, string> queue, int count) =>
+        Task.Run(async () => { while (queue.Count < count) await Task.Delay(5); }).WaitAsync(TimeSpan.FromSeconds(10));
+
+    public static TheoryData<string> Unreachable => ["connect timeout", "connection lost", "database shutting down"];
+
+    private static NpgsqlException UnreachableFailure(string kind) => kind switch
+    {
+        "connect timeout" => new NpgsqlException("Failed to connect to 127.0.0.1:5432", new TimeoutException("The operation has timed out.")),
+        "connection lost" => new NpgsqlException("Exception while reading from stream", new IOException("reset", new SocketException((int)SocketError.ConnectionReset))),
+        _ => new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreachable))]
+    public async Task AStoreOutOfReach_FailsTheBatchAndEveryEntryQueuedMeanwhile_AtOnce_WithoutTryingThemAlone(string kind)
+    {
+        var store = new Store();
+        var a = store.Queue.EnqueueAsync("a", CancellationToken.None);
+        var b = store.Queue.EnqueueAsync("b", CancellationToken.None);
+        var writer = Task.Run(store.Queue.RunAsync);
+        // The writer holds a and b in one transaction; c and d queue behind it while it waits for the store.
+        await Task.Delay(50);
+        var c = store.Queue.EnqueueAsync("c", CancellationToken.None);
+        var d = store.Queue.EnqueueAsync("d", CancellationToken.None);
+        await WaitUntilQueuedAsync(store.Queue, 2);
+        var failure = UnreachableFailure(kind);
+        await store.FailNextAsync(failure);
+
+        foreach (var entry in new[] { a, b, c, d }) Assert.Same(failure, await Assert.ThrowsAnyAsync<Exception>(() => Answered(entry)));
+        Assert.Equal(["a", "b"], Assert.Single(store.Commits));
+
+        // The next entry is tried as usual: the store may be back.
+        var e = store.Queue.EnqueueAsync("e", CancellationToken.None);
+        await store.WriteNextAsync();
+        Assert.Equal("e written", await Answered(e));
+        Assert.Equal([["a", "b"], ["e"]], store.Commits);
+        store.Queue.Complete();
+        await writer;
+    }
+
+    [Fact]
+    public async Task AnEntryTheStoreRefuses_FailsAlone_TheBatchTriedAgainAnEntryAtATime()
+    {
+        var store = new Store();
+        var a = store.Queue.EnqueueAsync("a", CancellationToken.None);
+        var b = store.Queue.EnqueueAsync("b", CancellationToken.None);
+        var writer = Task.Run(store.Queue.RunAsync);
+        var refused = new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", "23505");
+        await store.FailNextAsync(refused);
+        await store.FailNextAsync(refused); // a alone: refused again
+        await store.WriteNextAsync(); // b alone: written
+
+        Assert.Same(refused, await Assert.ThrowsAnyAsync<PostgresException>(() => Answered(a)));
+        Assert.Equal("b written", await Answered(b));
+        Assert.Equal([["a", "b"], ["a"], ["b"]], store.Commits);
+        Assert.False(store.BeganAnother);
+        store.Queue.Complete();
+        await writer;
+    }
+}
