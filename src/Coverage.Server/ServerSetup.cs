@@ -87,6 +87,7 @@ internal static class ServerSetup
         // Outside Development the server does not start without a usable public base URL (no URL from Host headers).
         if (CrdSettings.Check(crd.PublicBaseUrl, environment.IsDevelopment()) is { } invalid) throw new InvalidOperationException(invalid);
         if (crd.AllowedFhirServers.Select(FhirServerAllowList.Problem).OfType<string>().FirstOrDefault() is { } badServer) throw new InvalidOperationException(badServer);
+        if (CrdSettings.CheckReadBudget(crd.FhirReadBudgetSeconds) is { } badBudget) throw new InvalidOperationException(badBudget);
         services.AddSingleton(crd);
         services.AddSingleton(ReviewReasonCodesFile(configuration, environment));
         services.AddHostedService<CrdSettings.ListeningAddress>();

@@ -24,8 +24,11 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
 
+    private readonly SqliteStorage _storage;
+
     public CrdClinicalFactTests(SqliteStorage storage)
     {
+        _storage = storage;
         _app = new CoverageApp(storage, new FakeTimeProvider(CoverageApp.Start), builder =>
         {
             builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", "with-related-resources"));
@@ -229,6 +232,53 @@ public sealed class CrdClinicalFactTests : IClassFixture<SqliteStorage>, IDispos
 
         Assert.Equal("covered", Code(Information(AnsweredOrder(body)), "covered"));
         Assert.Contains(_fhirServer.Requests, r => r.Url.Contains("/Observation?patient=pat-1&code=", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A FHIR server that stops answering holds a call no longer than the call's read budget, all its reads together
+    /// (Coverage:FhirReadBudgetSeconds): the Observations still unread are missing, their facts unknown, and the answer
+    /// comes. It used to wait out each read's timeout in turn — twenty cited Observations, ten seconds each.
+    /// </summary>
+    [Fact]
+    public async Task OrderSign_AFhirServerThatStopsAnswering_HoldsTheCallNoLongerThanItsReadBudget()
+    {
+        using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+        {
+            builder.UseSetting("Catalogue:Path", Path.Combine(CoverageApp.RepositoryRoot, "catalogues", "with-related-resources"));
+            builder.UseSetting("Coverage:AllowedFhirServers:0", FakeFhirServer.BaseUrl);
+            builder.UseSetting("Coverage:FhirReadBudgetSeconds", "1");
+            builder.ConfigureTestServices(services =>
+                services.AddHttpClient<FhirServerClient>().ConfigurePrimaryHttpMessageHandler(() => _fhirServer));
+        });
+        using var client = app.CreateClient();
+        _fhirServer.Silent = true;
+        var order = Order("C9734", "C79.51");
+        order.SupportingInfo.AddRange(Enumerable.Range(0, CrdService.MaxObservationReads).Select(i => new ResourceReference($"Observation/silent-{i}")));
+        var request = Ehr.OrderSign(order);
+        request["fhirServer"] = FakeFhirServer.BaseUrl;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "token-9", ["token_type"] = "Bearer" };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/cds-services/order-sign", UriKind.Relative), content).WaitAsync(TimeSpan.FromSeconds(60));
+        var took = clock.Elapsed;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("conditional", Code(Information(AnsweredOrder(body)), "covered"));
+        Assert.True(took < TimeSpan.FromSeconds(5), $"the call took {took.TotalSeconds:0.0} s with a read budget of 1 s");
+        Assert.Single(_fhirServer.Requests); // the first read spent the budget; none was begun after it
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("61")]
+    public void AReadBudgetOutsideOneToSixtySeconds_StopsTheServerStarting_NamingTheSetting(string seconds)
+    {
+        using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start), builder =>
+            builder.UseSetting("Coverage:FhirReadBudgetSeconds", seconds));
+        var refused = Assert.Throws<InvalidOperationException>(() => app.CreateClient());
+        Assert.Contains("Coverage:FhirReadBudgetSeconds", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -650,6 +650,9 @@ internal sealed class FakeFhirServer : HttpMessageHandler
     /// <summary>When set, every request fails as a server that cannot be reached does (the connection is refused).</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>When set, no request is ever answered: each waits until its sender gives up (a server that stopped answering).</summary>
+    public bool Silent { get; set; }
+
     public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
 
     private readonly Dictionary<string, int> _oversized = new(StringComparer.Ordinal);
@@ -670,28 +673,34 @@ internal sealed class FakeFhirServer : HttpMessageHandler
         return response.IsSuccessStatusCode ? FhirJson.Parse<Resource>(await response.Content.ReadAsStringAsync(), out _) : null;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var url = Uri.UnescapeDataString(request.RequestUri!.AbsoluteUri);
-        Requests.Add((url, request.Headers.Authorization?.ToString(), request.RequestUri.AbsoluteUri));
+        lock (Requests) Requests.Add((url, request.Headers.Authorization?.ToString(), request.RequestUri.AbsoluteUri));
         if (Unreachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (the test's unreachable FHIR server).");
+        if (Silent) await Task.Delay(Timeout.Infinite, cancellationToken);
+        return Answer(url);
+    }
+
+    private HttpResponseMessage Answer(string url)
+    {
         if (_oversized.TryGetValue(url, out var bytes))
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            return new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent($"{{\"resourceType\":\"Patient\",\"id\":\"{new string('x', bytes)}\"}}", Encoding.UTF8, new MediaTypeHeaderValue("application/fhir+json")),
-            });
+            };
         if (_raw.TryGetValue(url, out var raw))
         {
             var content = new ByteArrayContent(raw);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json") { CharSet = "utf-8" };
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
         }
         if (!_resources.TryGetValue(url, out var resource))
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            return new HttpResponseMessage(HttpStatusCode.NotFound);
         var response = new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StringContent(FhirJson.Serialize(resource), Encoding.UTF8, new MediaTypeHeaderValue("application/fhir+json")),
         };
-        return Task.FromResult(response);
+        return response;
     }
 }

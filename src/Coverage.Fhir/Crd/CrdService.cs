@@ -29,6 +29,16 @@ public sealed record CrdOptions
     /// wires its decision clocks; CRD does not know the regulations). Null: no such card.
     /// </summary>
     public Func<PolicyCatalogue, string?, (TimeSpan Standard, TimeSpan Expedited)>? DecisionTimeframes { get; init; }
+    /// <summary>
+    /// The most time one hook call spends reading from the EHR's FHIR server, all its reads together: once it is spent,
+    /// what is still unread is missing, as a read that failed is (a required resource: 412; a cited Observation: its fact
+    /// unknown). Each read is bounded too (the host's client timeout); without this, a server that stops answering held
+    /// a call for every read it made in turn.
+    /// </summary>
+    public TimeSpan FhirReadBudget { get; init; } = DefaultFhirReadBudget;
+
+    /// <summary>Five seconds: an EHR waits little longer for a CDS Hooks answer.</summary>
+    public static readonly TimeSpan DefaultFhirReadBudget = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>The result of a hook call: a response body, or an error status with its OperationOutcome.</summary>
@@ -256,17 +266,29 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// A read from the EHR's FHIR server that fails — refused, not found, unreachable, timed out — gives null: each caller
     /// decides what a missing resource means (412, or an answer without it), never a 400 or 500 for the EHR's outage.
     /// </summary>
+    /// <remarks>
+    /// The call's reads share <see cref="CrdOptions.FhirReadBudget"/>, counted from its first read: a read is cut off when
+    /// the budget runs out, and none is begun after.
+    /// </remarks>
     private async Task<Resource?> TryRead(FhirAccess access, string relativeUrl, CancellationToken cancellationToken)
     {
+        if (_firstRead == 0) _firstRead = System.Diagnostics.Stopwatch.GetTimestamp();
+        var left = options.FhirReadBudget - System.Diagnostics.Stopwatch.GetElapsedTime(_firstRead);
+        if (left <= TimeSpan.Zero) return null;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(left);
         try
         {
-            return await fhir.ReadAsync(access, relativeUrl, cancellationToken);
+            return await fhir.ReadAsync(access, relativeUrl, budget.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
     }
+
+    /// <summary>When the call's first read from the FHIR server began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0: none yet).</summary>
+    private long _firstRead;
 
     /// <summary>
     /// The resource a reference from the call names, read from the FHIR server as <see cref="TryRead"/> reads; only a

@@ -16,6 +16,12 @@ public sealed class CrdSettings
     public string? PublicBaseUrl { get; set; }
     public List<string> AllowedFhirServers { get; set; } = [];
 
+    /// <summary>
+    /// Coverage:FhirReadBudgetSeconds: the most time one hook call spends reading from the EHR's FHIR server, all its
+    /// reads together (1–60; default 5). Checked at start (<see cref="CheckReadBudget"/>).
+    /// </summary>
+    public double FhirReadBudgetSeconds { get; set; } = CrdOptions.DefaultFhirReadBudget.TotalSeconds;
+
     /// <summary><see cref="AllowedFhirServers"/> parsed once (the options are built for every hook call).</summary>
     private FhirServerAllowList? _allowedFhirServers;
 
@@ -57,6 +63,7 @@ public sealed class CrdSettings
         AllowedFhirServers = _allowedFhirServers ??= new FhirServerAllowList(AllowedFhirServers),
         Payer = PayerIdentity,
         PasSubmitUrl = $"{BaseUrl}/fhir/Claim/$submit",
+        FhirReadBudget = TimeSpan.FromSeconds(FhirReadBudgetSeconds),
         DecisionTimeframes = (catalogue, planId) =>
         {
             // The plan's line of business chooses the regulation's clocks; a plan we do not know, or one naming none, gets the shortest.
@@ -65,6 +72,10 @@ public sealed class CrdSettings
                 Cases.DecisionClocks.For(lineOfBusiness, Engine.Model.RequestPriority.Expedited, appeal: false).Timeframe);
         },
     };
+
+    /// <summary>Why <see cref="FhirReadBudgetSeconds"/> cannot be used, naming the setting; null when it can.</summary>
+    public static string? CheckReadBudget(double seconds) =>
+        seconds is >= 1 and <= 60 ? null : $"Coverage:FhirReadBudgetSeconds must be 1 to 60 (seconds); it is {seconds}.";
 
     /// <summary>
     /// Why the public base URL cannot be used, naming the setting; null when it can. It must be an absolute http(s)
