@@ -216,6 +216,71 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
         Assert.Contains(AllowedJku, _jwks.Requested);
     }
 
+    private string JkuToken(RsaSecurityKey? key = null) => Token(
+        issuer: "https://jku-only.test", header: new Dictionary<string, object> { ["jku"] = AllowedJku },
+        credentials: key is null ? null : new SigningCredentials(key, SecurityAlgorithms.RsaSha384));
+
+    private int Fetches => _jwks.Requested.Count(u => u == AllowedJku);
+
+    [Fact]
+    public async Task CallsArrivingTogether_FetchTheKeySetOnce()
+    {
+        _jwks.Delay = TimeSpan.FromMilliseconds(300);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Call(JkuToken())));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(1, Fetches);
+    }
+
+    [Fact]
+    public async Task AKeyTheSetDidNotHave_IsFetchedAtOnce_SoAnEhrCanRotateItsKeys_ButNotAgainWithinThirtySeconds()
+    {
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken()));
+        // The EHR publishes its next key beside the old one and signs with it, minutes before the set would expire.
+        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var next = new RsaSecurityKey(OtherKey) { KeyId = "client-key-2" };
+        _jwks.Jwks = $$"""{"keys":[{{Key(ClientKey, "client-key-1")}},{{Key(OtherKey, "client-key-2")}}]}""";
+
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken(next)));
+        Assert.Equal(2, Fetches);
+
+        // A key id no set has (the caller's text) makes no fetch within thirty seconds of the last.
+        var unknown = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "client-key-3" };
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(JkuToken(unknown)));
+        Assert.Equal(2, Fetches);
+        _app.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(JkuToken(unknown)));
+        Assert.Equal(3, Fetches);
+    }
+
+    [Fact]
+    public async Task AKeyServerThatIsDown_TheSetLastFetchedServesForAnHour_ThenCallsAre401()
+    {
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken()));
+        _jwks.Failing = true;
+        _app.Clock.Advance(TimeSpan.FromMinutes(11)); // the set has expired; its server fails
+
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken()));
+        Assert.Equal(2, Fetches);
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken())); // right after a failure: not asked again
+        Assert.Equal(2, Fetches);
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(50)); // 61 minutes after the last fetch that worked
+        Assert.Equal(HttpStatusCode.Unauthorized, await Call(JkuToken()));
+        Assert.Equal(3, Fetches);
+
+        _jwks.Failing = false;
+        _app.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HttpStatusCode.OK, await Call(JkuToken()));
+    }
+
+    private static string Key(RSA rsa, string kid)
+    {
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
+        return $$"""{"kty":"RSA","kid":"{{kid}}","use":"sig","alg":"RS384","n":"{{jwk.N}}","e":"{{jwk.E}}"}""";
+    }
+
     [Fact]
     public async Task JkuNotOnTheAllowList_Is401AndIsNotFetched()
     {
@@ -242,15 +307,31 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
     /// <summary>Serves the client's JWK Set at its jku URL and records which URLs were asked for.</summary>
     private sealed class FakeJwksServer(string url, string jwks) : HttpMessageHandler
     {
-        public List<string> Requested { get; } = [];
+        private readonly List<string> _requested = [];
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public List<string> Requested
+        {
+            get { lock (_requested) return [.. _requested]; }
+        }
+
+        /// <summary>The set served (an EHR rotating its keys publishes a new one).</summary>
+        public string Jwks { get; set; } = jwks;
+
+        /// <summary>When set, every fetch fails as a key server that is down does (503).</summary>
+        public bool Failing { get; set; }
+
+        /// <summary>How long each answer takes.</summary>
+        public TimeSpan Delay { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var asked = request.RequestUri!.AbsoluteUri;
-            Requested.Add(asked);
-            return Task.FromResult(asked == url
-                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(jwks, Encoding.UTF8, "application/json") }
-                : new HttpResponseMessage(HttpStatusCode.NotFound));
+            lock (_requested) _requested.Add(asked);
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
+            if (Failing) return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            return asked == url
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Jwks, Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.NotFound);
         }
     }
 }

@@ -63,13 +63,14 @@ public sealed partial class CdsHooksAuthenticator(
         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
     ];
 
-    private static readonly ConcurrentDictionary<string, (DateTimeOffset Fetched, IList<SecurityKey> Keys)> FetchedKeySets = new(StringComparer.Ordinal);
     /// <summary>
     /// The signing keys of each configured inline JWK Set, parsed once: parsing a set and creating its keys on
     /// every call costs a native key object per request (and its finalizer), the first cost under load.
     /// </summary>
     private static readonly ConcurrentDictionary<string, IList<SecurityKey>> InlineKeySets = new(StringComparer.Ordinal);
-    private static readonly TimeSpan KeySetLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The key sets fetched from the clients' URLs (jwks_uri, an allowed jku).</summary>
+    private readonly KeySetCache _keySets = new(httpClients, time, logger);
 
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -105,7 +106,7 @@ public sealed partial class CdsHooksAuthenticator(
         {
             keys = await KeysFor(issuer, token, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException or KeySetUnavailableException)
         {
             KeySetUnavailable(logger, issuer.Issuer, e.Message);
             return TokenCheck.Fail("keys", "the issuer's keys could not be obtained");
@@ -182,10 +183,10 @@ public sealed partial class CdsHooksAuthenticator(
         {
             // A jku is followed only when the allow-list names that exact URL for this issuer.
             if (!issuer.AllowedJku.Contains(jku, StringComparer.Ordinal)) return [];
-            keys = await Fetch(jku, cancellationToken);
+            keys = await _keySets.KeysAsync(jku, token.Kid, cancellationToken);
         }
         else if (issuer.Jwks is not null) keys = InlineKeySets.GetOrAdd(issuer.Jwks, static jwks => new JsonWebKeySet(jwks).GetSigningKeys());
-        else if (issuer.JwksUri is not null) keys = await Fetch(issuer.JwksUri, cancellationToken);
+        else if (issuer.JwksUri is not null) keys = await _keySets.KeysAsync(issuer.JwksUri, token.Kid, cancellationToken);
         else return [];
 
         return string.IsNullOrEmpty(token.Kid) ? keys : KeysWithId(keys, token.Kid);
@@ -201,16 +202,6 @@ public sealed partial class CdsHooksAuthenticator(
         var matching = keys.Where(k => k.KeyId == kid).ToList();
         // Only ids the set has are remembered: a token's kid is the caller's text, and must not grow the cache.
         return matching.Count == 0 ? matching : byId.GetOrAdd(kid, matching);
-    }
-
-    private async Task<IList<SecurityKey>> Fetch(string url, CancellationToken cancellationToken)
-    {
-        if (FetchedKeySets.TryGetValue(url, out var cached) && time.GetUtcNow() - cached.Fetched < KeySetLifetime) return cached.Keys;
-        using var client = httpClients.CreateClient("cds-jwks");
-        var json = await client.GetStringAsync(new Uri(url), cancellationToken);
-        var keys = new JsonWebKeySet(json).GetSigningKeys();
-        FetchedKeySets[url] = (time.GetUtcNow(), keys);
-        return keys;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not obtain the JWK Set of CDS client {Issuer}: {Reason}")]
