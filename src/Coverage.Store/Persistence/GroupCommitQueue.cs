@@ -72,7 +72,8 @@ internal sealed class GroupCommitQueue<TEntry, TResult>
                 // (a duplicate, a replayed token). Each caller hears that it is not known. A store out of reach is out
                 // of reach for each entry alone too: each caller hears so now, not one timeout after another.
                 foreach (var pending in batch) pending.Done.TrySetException(e);
-                if (StoreUnreachable.Is(e)) FailQueued(e);
+                // Those queued were never tried: whatever this commit's outcome, theirs is known (not written).
+                if (StoreUnreachable.Is(e)) FailQueued(e is CommitOutcomeUnknownException { InnerException: { } unreachable } ? unreachable : e);
             }
         }
     }

@@ -89,6 +89,25 @@ public sealed class GroupCommitQueueTests
     }
 
     [Fact]
+    public async Task ACommitLostWithItsConnection_LeavesItsBatchUnknown_ButTheEntriesQueuedMeanwhileWereNeverWritten()
+    {
+        var store = new Store();
+        var a = store.Queue.EnqueueAsync("a", CancellationToken.None);
+        var writer = Task.Run(store.Queue.RunAsync);
+        await Task.Delay(50);
+        var b = store.Queue.EnqueueAsync("b", CancellationToken.None);
+        await WaitUntilQueuedAsync(store.Queue, 1);
+        var lost = new IOException("Connection reset by peer");
+        await store.FailNextAsync(new CommitOutcomeUnknownException(lost));
+
+        await Assert.ThrowsAsync<CommitOutcomeUnknownException>(() => Answered(a)); // may have been committed
+        Assert.Same(lost, await Assert.ThrowsAsync<IOException>(() => Answered(b))); // was not: never tried
+        Assert.Equal(["a"], Assert.Single(store.Commits));
+        store.Queue.Complete();
+        await writer;
+    }
+
+    [Fact]
     public async Task AnEntryTheStoreRefuses_FailsAlone_TheBatchTriedAgainAnEntryAtATime()
     {
         var store = new Store();
