@@ -41,6 +41,15 @@ public sealed class GroupCommitQueueTests
 
         public bool BeganAnother => _begun.Reader.Count > 0;
 
+        /// <summary>Returns once the writer has begun this many commits (their entries are then fixed).</summary>
+        public Task BegunAsync(int commits) =>
+            Task.Run(async () => { while (Began < commits) await Task.Delay(5); }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        private int Began
+        {
+            get { lock (Commits) return Commits.Count; }
+        }
+
         private async Task<TaskCompletionSource<string[]>> NextAsync() =>
             await _begun.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -69,7 +78,7 @@ public sealed class GroupCommitQueueTests
         var b = store.Queue.EnqueueAsync("b", CancellationToken.None);
         var writer = Task.Run(store.Queue.RunAsync);
         // The writer holds a and b in one transaction; c and d queue behind it while it waits for the store.
-        await Task.Delay(50);
+        await store.BegunAsync(1);
         var c = store.Queue.EnqueueAsync("c", CancellationToken.None);
         var d = store.Queue.EnqueueAsync("d", CancellationToken.None);
         await WaitUntilQueuedAsync(store.Queue, 2);
@@ -94,7 +103,7 @@ public sealed class GroupCommitQueueTests
         var store = new Store();
         var a = store.Queue.EnqueueAsync("a", CancellationToken.None);
         var writer = Task.Run(store.Queue.RunAsync);
-        await Task.Delay(50);
+        await store.BegunAsync(1);
         var b = store.Queue.EnqueueAsync("b", CancellationToken.None);
         await WaitUntilQueuedAsync(store.Queue, 1);
         var lost = new IOException("Connection reset by peer");
