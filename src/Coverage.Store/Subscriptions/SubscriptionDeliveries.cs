@@ -15,20 +15,22 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
     public DateTime Now() => time.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// Subscriptions with a notification due now and no live lease, at most <paramref name="limit"/>: those whose
-    /// oldest due notification has waited longest first, so that with more due than the limit none waits behind the
-    /// others for ever (and the database is not left to pick an arbitrary few).
+    /// Subscriptions whose next notification is due now and no live lease, at most <paramref name="limit"/>: those whose
+    /// next notification has waited longest first, so that with more due than the limit none waits behind the others for
+    /// ever (and the database is not left to pick an arbitrary few). A subscription's next notification is its oldest
+    /// pending one (<see cref="NextAsync"/>: the rest wait behind it, in order); while that one waits for its retry the
+    /// subscription is not due, however long the ones behind it have waited — else a subscriber whose endpoint is down
+    /// would be "due" at every poll, ahead of everyone, and twenty of them would starve every other subscriber.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> DueAsync(int limit, CancellationToken cancellationToken)
     {
         var now = Now();
-        return await db.Set<SubscriptionDeliveryRecord>().AsNoTracking()
-            .Where(d => d.State == SubscriptionStates.Pending && d.NextAttemptAt <= now)
+        var pending = db.Set<SubscriptionDeliveryRecord>().AsNoTracking().Where(d => d.State == SubscriptionStates.Pending);
+        return await pending
+            .Where(d => d.NextAttemptAt <= now && !pending.Any(earlier => earlier.SubscriptionId == d.SubscriptionId && earlier.Id < d.Id))
             .Join(db.Set<PasSubscriptionRecord>(), d => d.SubscriptionId, s => s.Id, (d, s) => new { s.Id, s.LeaseUntil, d.NextAttemptAt })
             .Where(x => x.LeaseUntil == null || x.LeaseUntil < now)
-            .GroupBy(x => x.Id)
-            .Select(g => new { Id = g.Key, Oldest = g.Min(x => x.NextAttemptAt) })
-            .OrderBy(x => x.Oldest).ThenBy(x => x.Id)
+            .OrderBy(x => x.NextAttemptAt).ThenBy(x => x.Id)
             .Select(x => x.Id).Take(limit).ToListAsync(cancellationToken);
     }
 

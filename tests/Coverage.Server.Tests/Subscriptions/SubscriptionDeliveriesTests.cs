@@ -21,29 +21,52 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
     private static readonly DateTime Ahead = CoverageApp.Start.UtcDateTime.AddYears(10);
 
     [Fact]
-    public async Task Due_TheLongestWaitingFirst_ByItsOldestNotification_AndNoneUnderALiveLease()
+    public async Task Due_TheLongestWaitingFirst_ByItsNextNotification_AndNoneUnderALiveLease()
     {
         using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start));
         var (first, second, third, leased) = (Subscription(), Subscription(), Subscription(), Subscription(leasedUntil: Ahead.AddMinutes(5)));
         await app.WithDbAsync(async db =>
         {
             db.AddRange(first, second, third, leased);
-            db.AddRange(
-                Pending(second, Ahead.AddHours(-2)),
-                Pending(first, Ahead.AddMinutes(-1)), // a recent one: its subscription ranks by its oldest
-                Pending(first, Ahead.AddHours(-3)),
-                Pending(third, Ahead.AddHours(-1)),
-                Pending(leased, Ahead.AddHours(-9)),
-                Pending(third, Ahead.AddHours(1))); // not due yet
+            db.AddRange(Pending(second, Ahead.AddHours(-2)), Pending(first, Ahead.AddHours(-3)), Pending(third, Ahead.AddHours(-1)), Pending(leased, Ahead.AddHours(-9)));
+            await db.SaveChangesAsync();
+            // Queued behind the first ones: a recent one (its subscription ranks by the one ahead of it), one not due yet.
+            db.AddRange(Pending(first, Ahead.AddMinutes(-1)), Pending(third, Ahead.AddHours(1)));
             await db.SaveChangesAsync();
         });
 
         var two = await app.WithDbAsync(db => Deliveries(db).DueAsync(2, CancellationToken.None));
         var all = await app.WithDbAsync(db => Deliveries(db).DueAsync(10, CancellationToken.None));
 
-        // The class's other test leaves a heartbeat due at the clock's now (waiting least): only this test's are compared in the full list.
+        // The class's other tests leave rows due on this clock too: only this test's are compared in the full list.
         Assert.Equal([first.Id, second.Id], two);
         Assert.Equal([first.Id, second.Id, third.Id], all.Where(id => id == first.Id || id == second.Id || id == third.Id || id == leased.Id));
+    }
+
+    [Fact]
+    public async Task Due_NotWhileItsNextNotificationWaitsForItsRetry_SoSubscribersWhoseEndpointsAreDown_DoNotStarveTheOthers()
+    {
+        using var app = new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start));
+        // Long before everything else: their endpoints failed, and the notification at the head of each waits an hour
+        // for its retry while those queued behind it have waited a year.
+        var down = Enumerable.Range(0, 3).Select(_ => Subscription()).ToList();
+        var up = Subscription();
+        await app.WithDbAsync(async db =>
+        {
+            db.AddRange(down);
+            db.Add(up);
+            db.AddRange(down.Select(s => Pending(s, Ahead.AddHours(1), attempts: 3)));
+            await db.SaveChangesAsync();
+            db.AddRange(down.Select(s => Pending(s, Ahead.AddYears(-1))));
+            db.Add(Pending(up, Ahead.AddYears(-1).AddDays(1)));
+            await db.SaveChangesAsync();
+        });
+
+        var one = await app.WithDbAsync(db => Deliveries(db).DueAsync(1, CancellationToken.None));
+        var all = await app.WithDbAsync(db => Deliveries(db).DueAsync(100, CancellationToken.None));
+
+        Assert.Equal([up.Id], one);
+        Assert.Empty(all.Intersect(down.Select(s => s.Id)));
     }
 
     [Fact]
@@ -78,10 +101,10 @@ public abstract class SubscriptionDeliveriesTests<TStorage> : IClassFixture<TSto
         HeartbeatSeconds = heartbeatDue is null ? null : 60, NextHeartbeatAt = heartbeatDue,
     };
 
-    private static SubscriptionDeliveryRecord Pending(PasSubscriptionRecord subscription, DateTime due) => new()
+    private static SubscriptionDeliveryRecord Pending(PasSubscriptionRecord subscription, DateTime due, int attempts = 0) => new()
     {
         SubscriptionId = subscription.Id, Kind = SubscriptionStates.EventNotification, State = SubscriptionStates.Pending,
-        CreatedAt = CoverageApp.Start.UtcDateTime, NextAttemptAt = due,
+        CreatedAt = CoverageApp.Start.UtcDateTime, NextAttemptAt = due, Attempts = attempts,
     };
 }
 
