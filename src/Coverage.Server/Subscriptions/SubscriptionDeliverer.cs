@@ -27,27 +27,45 @@ public sealed partial class SubscriptionDeliverer(
 
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
+    /// <summary>The subscriptions whose turn is running here now, each with its task (awaited when the host stops).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, System.Threading.Tasks.Task> _turns = new();
+
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await DeliverDueAsync(stoppingToken);
+                try
+                {
+                    await StartDueTurnsAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Usually the store is away; the notifications wait in it. A failure must not stop the host.
+                    var kind = e.GetType().Name;
+                    NotDelivered(logger, kind);
+                }
+                await wake.WaitAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Usually the store is away; the notifications wait in it. A failure must not stop the host.
-                var kind = e.GetType().Name;
-                NotDelivered(logger, kind);
-            }
-            await wake.WaitAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
+        }
+        finally
+        {
+            // Each turn hears the cancellation (its send is cut) and gives its lease back before the host goes.
+            await System.Threading.Tasks.Task.WhenAll(_turns.Values);
         }
     }
 
-    /// <summary>One poll: every subscription with a notification due whose lease this server gets.</summary>
-    public async System.Threading.Tasks.Task DeliverDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One poll: starts a turn for each subscription with a notification due, up to
+    /// <see cref="SubscriptionOptions.ConcurrentDeliveries"/> running at once, and does not wait for them — so that an
+    /// endpoint that takes a notification and never answers holds up its own subscription only, for its timeout, not
+    /// every other subscriber's notifications nor a new subscription's handshake.
+    /// </summary>
+    private async System.Threading.Tasks.Task StartDueTurnsAsync(CancellationToken cancellationToken)
     {
+        var free = options.ConcurrentDeliveries - _turns.Count;
+        if (free <= 0) return;
         IReadOnlyList<Guid> due;
         using (var scope = scopes.CreateScope())
         {
@@ -57,23 +75,48 @@ public sealed partial class SubscriptionDeliverer(
         }
         foreach (var subscription in due)
         {
+            if (free == 0) break;
+            // Running here already (the lease, taken, keeps it out of what is due; this covers the moment before).
+            if (_turns.ContainsKey(subscription)) continue;
+            var turn = new TaskCompletionSource();
+            if (!_turns.TryAdd(subscription, turn.Task)) continue;
+            free--;
+            _ = RunTurnAsync(subscription, turn, cancellationToken);
+        }
+    }
+
+    /// <summary>A subscription's turn, if this server gets its lease: a few of its notifications, in order.</summary>
+    private async System.Threading.Tasks.Task RunTurnAsync(Guid subscription, TaskCompletionSource turn, CancellationToken cancellationToken)
+    {
+        await System.Threading.Tasks.Task.Yield(); // the poll goes on starting the others
+        try
+        {
             using var scope = scopes.CreateScope();
             var deliveries = scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>();
-            if (!await deliveries.TryLeaseAsync(subscription, _owner, Lease, cancellationToken)) continue;
+            if (!await deliveries.TryLeaseAsync(subscription, _owner, Lease, cancellationToken)) return;
             try
             {
                 await TakeTurnAsync(deliveries, subscription, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One subscription's trouble (its store row, its data) must not hold up the others' notifications.
-                var kind = e.GetType().Name;
-                TurnFailed(logger, subscription, kind);
             }
             finally
             {
                 await deliveries.ReleaseAsync(subscription, _owner, CancellationToken.None);
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: what was not delivered is still pending in the store.
+        }
+        catch (Exception e)
+        {
+            // One subscription's trouble (its store row, its data, the store away) must not hold up the others' notifications.
+            var kind = e.GetType().Name;
+            TurnFailed(logger, subscription, kind);
+        }
+        finally
+        {
+            _turns.TryRemove(subscription, out _);
+            turn.SetResult();
         }
     }
 

@@ -29,6 +29,11 @@ public sealed class SubscriptionOptions
     public int TimeoutSeconds { get; set; } = 10;
     /// <summary>How often the deliverer looks for notifications due (a new subscription's handshake wakes it at once).</summary>
     public int PollMilliseconds { get; set; } = 1000;
+    /// <summary>
+    /// Subscriptions served at once by one server: an endpoint that never answers holds one of these places for its
+    /// timeout, and the others' notifications go on.
+    /// </summary>
+    public int ConcurrentDeliveries { get; set; } = 8;
     /// <summary>A notification larger than this is not sent (it is dropped, and audited).</summary>
     public int MaxNotificationBytes { get; set; } = 4 * 1024 * 1024;
     /// <summary>Live subscriptions one organisation may hold.</summary>
@@ -46,6 +51,7 @@ public sealed class SubscriptionOptions
         if (RetryBaseSeconds is < 0 or > 3600) problems.Add($"{Section}:RetryBaseSeconds must be 0 to 3600.");
         if (TimeoutSeconds is < 1 or > 120) problems.Add($"{Section}:TimeoutSeconds must be 1 to 120.");
         if (PollMilliseconds is < 10 or > 60000) problems.Add($"{Section}:PollMilliseconds must be 10 to 60000.");
+        if (ConcurrentDeliveries is < 1 or > 64) problems.Add($"{Section}:ConcurrentDeliveries must be 1 to 64.");
         if (MaxNotificationBytes < 64 * 1024) problems.Add($"{Section}:MaxNotificationBytes must be at least 65536.");
         if (MaxPerOrganisation < 1) problems.Add($"{Section}:MaxPerOrganisation must be at least 1.");
         return problems;

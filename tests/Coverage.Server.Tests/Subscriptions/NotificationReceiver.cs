@@ -16,6 +16,9 @@ public sealed class NotificationReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _statuses = new();
+    private readonly ConcurrentDictionary<string, bool> _held = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _holding;
 
     public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 
@@ -36,6 +39,24 @@ public sealed class NotificationReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Requests.Enqueue(new Received(context.Request.Path.Value ?? "", headers, body));
+            if (receiver._held.ContainsKey(context.Request.Path.Value ?? ""))
+            {
+                // Takes the notification and never answers, until the caller gives up (or the receiver stops).
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, receiver._stopping.Token);
+                Interlocked.Increment(ref receiver._holding);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, either.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref receiver._holding);
+                }
+                return;
+            }
             var status = receiver._statuses.GetValueOrDefault(context.Request.Path.Value ?? "", 200);
             context.Response.StatusCode = status;
             if (status is >= 300 and < 400) context.Response.Headers.Location = "/followed";
@@ -49,6 +70,12 @@ public sealed class NotificationReceiver : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
 
     public void Answer(string path, int status) => _statuses[path] = status;
+
+    /// <summary>Requests to <paramref name="path"/> are read and kept, and never answered.</summary>
+    public void Hold(string path) => _held[path] = true;
+
+    /// <summary>Requests being held now: their callers have not given up yet.</summary>
+    public int Holding => Volatile.Read(ref _holding);
 
     public IReadOnlyList<Received> At(string path) => [.. Requests.Where(r => r.Path == path)];
 
@@ -67,7 +94,9 @@ public sealed class NotificationReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _stopping.Dispose();
     }
 }

@@ -54,4 +54,12 @@ public sealed class SubscriptionGuardTests
     [Fact]
     public void AnAllowListThatIsNotANetwork_StopsTheServer() =>
         Assert.Contains(new SubscriptionOptions { AllowedNetworks = ["localhost"] }.Problems(), p => p.Contains("CIDR", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(64, true)]
+    [InlineData(65, false)]
+    public void ConcurrentDeliveries_AreOneToSixtyFour(int concurrent, bool accepted) =>
+        Assert.Equal(accepted, !new SubscriptionOptions { ConcurrentDeliveries = concurrent }.Problems().Any(p => p.Contains("ConcurrentDeliveries", StringComparison.Ordinal)));
 }

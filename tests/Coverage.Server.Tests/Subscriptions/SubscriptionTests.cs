@@ -570,6 +570,21 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     [Fact]
+    public async Task AnEndpointThatNeverAnswers_HoldsUpItsOwnSubscriptionOnly_NotAnotherSubscribersHandshake()
+    {
+        _receiver.Hold("/held");
+        using var client = Client(OrgD);
+        await CreateAsync(client, "/held");
+        await _receiver.WaitForAsync("/held", 1);
+
+        // The held call waits out its timeout (10 s): the other subscriber's handshake must arrive while it still waits.
+        var other = await CreateAsync(client, "/beside-held");
+        await _receiver.WaitForAsync("/beside-held", 1);
+        Assert.Equal(1, _receiver.Holding);
+        await WaitForStatusAsync(client, other.Id!, Subscription.SubscriptionStatus.Active);
+    }
+
+    [Fact]
     public async Task UndeliveredNotifications_SurviveARestart()
     {
         _receiver.Answer("/restart", 503);
