@@ -15,6 +15,8 @@ public sealed class AccessDeniedAudit(RequestDelegate next, SecurityEvents event
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // Taken before the pipeline runs: a HEAD is routed as the GET it stands for (HeadRequests), and the trail says HEAD.
+        var requestMethod = context.Request.Method;
         await next(context);
         var status = context.Response.StatusCode;
         if (status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)) return;
@@ -25,7 +27,7 @@ public sealed class AccessDeniedAudit(RequestDelegate next, SecurityEvents event
 
         // The route pattern, not the path: a fixed set of subjects, whatever ids the caller put in the URL.
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.Trim('/') ?? "(no endpoint)";
-        var method = Bounded.Text(context.Request.Method, 16);
+        var method = Bounded.Text(requestMethod, 16);
         var (action, kind, why) = status switch
         {
             StatusCodes.Status401Unauthorized when context.Request.Headers.Authorization.Count == 0 => ("authentication-failed", "no-token", "no bearer token"),

@@ -69,6 +69,20 @@ public sealed class AuditAttackTests
     }
 
     [Fact]
+    public async Task ARefusedHead_IsAuditedAsAHead_NotAsTheGetItIsRoutedAs()
+    {
+        await using var server = await SecureServer.StartAsync();
+        var before = (await AuditTable.ReadAsync(server)).Count;
+
+        var (status, _, _) = await server.SendAsync(HttpMethod.Head, $"/api/v1/cases/{Guid.NewGuid()}", null);
+        await server.StopGracefullyAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        var row = Assert.Single((await AuditTable.ReadAsync(server)).Skip(before), r => r.Action == "authentication-failed");
+        Assert.Contains("401 on HEAD /api/v1/cases/", row.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CaseIdProbing_IsAuditedAsOneAggregatedRowNamingTheCaller()
     {
         await using var server = await SecureServer.StartAsync(s => s["Audit:SecurityEvents:WindowSeconds"] = "3600");
