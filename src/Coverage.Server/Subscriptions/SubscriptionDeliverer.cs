@@ -20,12 +20,20 @@ public sealed partial class SubscriptionDeliverer(
     IServiceScopeFactory scopes, SubscriptionOptions options, NotificationSender sender, ChannelHeaders channelHeaders, SubscriptionWake wake,
     PasCaseResponses responses, CrdSettings settings, TimeProvider time, ILogger<SubscriptionDeliverer> logger) : BackgroundService
 {
-    /// <summary>Longer than the most one subscription's turn can take (a few notifications, each bounded by its timeout).</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private const int NotificationsPerTurn = 5;
     private const int SubscriptionsPerPoll = 20;
 
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly TimeSpan _lease = LeaseFor(options);
+
+    /// <summary>
+    /// The lease a turn takes: longer than the longest turn the settings allow — each of its notifications bounded by
+    /// the timeout — with a minute for the store's reads and writes between them, and never less than two minutes. A
+    /// turn that outlived its lease could be taken up by another server halfway, and the subscription's notifications
+    /// sent twice or out of order. (A server that dies holding one delays its subscription as long.)
+    /// </summary>
+    public static TimeSpan LeaseFor(SubscriptionOptions options) =>
+        TimeSpan.FromSeconds(Math.Max(120, NotificationsPerTurn * options.TimeoutSeconds + 60));
 
     /// <summary>The subscriptions whose turn is running here now, each with its task (awaited when the host stops).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, System.Threading.Tasks.Task> _turns = new();
@@ -93,7 +101,7 @@ public sealed partial class SubscriptionDeliverer(
         {
             using var scope = scopes.CreateScope();
             var deliveries = scope.ServiceProvider.GetRequiredService<SubscriptionDeliveries>();
-            if (!await deliveries.TryLeaseAsync(subscription, _owner, Lease, cancellationToken)) return;
+            if (!await deliveries.TryLeaseAsync(subscription, _owner, _lease, cancellationToken)) return;
             try
             {
                 await TakeTurnAsync(deliveries, subscription, cancellationToken);

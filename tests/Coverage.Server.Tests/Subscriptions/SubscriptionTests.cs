@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Coverage.Fhir;
 using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Task = System.Threading.Tasks.Task;
 
@@ -41,9 +42,10 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     /// <summary>The server with API authentication on and subscriptions that may call the local receiver (allow-listed) over http.</summary>
-    private CoverageApp App(bool allowList, FakeTimeProvider? clock = null) => new(_storage, clock ?? new FakeTimeProvider(CoverageApp.Start), builder =>
+    private CoverageApp App(bool allowList, FakeTimeProvider? clock = null, int? timeoutSeconds = null) => new(_storage, clock ?? new FakeTimeProvider(CoverageApp.Start), builder =>
     {
         ApiTokens.Configure(builder);
+        if (timeoutSeconds is { } timeout) builder.UseSetting("Subscriptions:TimeoutSeconds", timeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Subscriptions:AllowHttp", "true");
         if (allowList) builder.UseSetting("Subscriptions:AllowedNetworks:0", "127.0.0.1/32");
         builder.UseSetting("Subscriptions:PollMilliseconds", "50");
@@ -582,6 +584,23 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         await _receiver.WaitForAsync("/beside-held", 1);
         Assert.Equal(1, _receiver.Holding);
         await WaitForStatusAsync(client, other.Id!, Subscription.SubscriptionStatus.Active);
+    }
+
+    [Fact]
+    public async Task ATurnsLease_OutlastsTheLongestTurnTheTimeoutAllows_SoNoOtherServerTakesItUpHalfway()
+    {
+        // The operator allows 100 s a notification; a turn sends up to five: its lease must outlast 500 s of sending.
+        using var patient = App(allowList: true, timeoutSeconds: 100);
+        _receiver.Hold("/held-lease");
+        using var client = Client(OrgD, patient);
+        var created = await CreateAsync(client, "/held-lease");
+        await _receiver.WaitForAsync("/held-lease", 1);
+
+        var id = Guid.Parse(created.Id!);
+        var leaseUntil = await patient.WithDbAsync(db => db.Set<Coverage.Store.Entities.PasSubscriptionRecord>()
+            .Where(s => s.Id == id).Select(s => s.LeaseUntil).SingleAsync());
+        Assert.NotNull(leaseUntil);
+        Assert.True(leaseUntil >= patient.Clock.GetUtcNow().UtcDateTime.AddSeconds(5 * 100), $"the lease runs to {leaseUntil:O}, the clock says {patient.Clock.GetUtcNow():O}");
     }
 
     [Fact]
