@@ -574,12 +574,15 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     [Fact]
     public async Task AnEndpointThatNeverAnswers_HoldsUpItsOwnSubscriptionOnly_NotAnotherSubscribersHandshake()
     {
+        // A timeout the operator set long (the kit's Subscription asks for 60 s), so that however slow this machine, the
+        // held call still waits when the other handshake arrives.
+        using var server = App(allowList: true, timeoutSeconds: 100);
         _receiver.Hold("/held");
-        using var client = Client(OrgD);
+        using var client = Client(OrgD, server);
         await CreateAsync(client, "/held");
         await _receiver.WaitForAsync("/held", 1);
 
-        // The held call waits out its timeout (10 s): the other subscriber's handshake must arrive while it still waits.
+        // The held call waits out its timeout (60 s): the other subscriber's handshake must arrive while it still waits.
         var other = await CreateAsync(client, "/beside-held");
         await _receiver.WaitForAsync("/beside-held", 1);
         Assert.Equal(1, _receiver.Holding);
