@@ -40,7 +40,7 @@ internal sealed partial class KeySetCache(IHttpClientFactory httpClients, TimePr
     {
         var now = time.GetUtcNow();
         _sets.TryGetValue(url, out var set);
-        if (set?.Keys is { } keys && now - set.Fetched < Lifetime && (string.IsNullOrEmpty(keyId) || keys.Any(k => k.KeyId == keyId))) return keys;
+        if (set?.Keys is { } keys && now - set.Fetched < Lifetime && (string.IsNullOrEmpty(keyId) || Holds(keys, keyId))) return keys;
 
         // Expired, or the token names a key the set lacks: ask the server again — unless it was asked a moment ago (a
         // set that expired then was not fetched then: that attempt failed).
@@ -59,6 +59,14 @@ internal sealed partial class KeySetCache(IHttpClientFactory httpClients, TimePr
             }
             throw;
         }
+    }
+
+    /// <summary>Whether the set has a key with that id (a loop, not a lambda: this runs on every authenticated hook call).</summary>
+    private static bool Holds(IList<SecurityKey> keys, string keyId)
+    {
+        foreach (var key in keys)
+            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     /// <summary>The set's keys while they may still be used in place of a newer set: fetched less than <see cref="StaleLimit"/> ago.</summary>

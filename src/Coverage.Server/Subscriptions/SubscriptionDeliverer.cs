@@ -84,8 +84,7 @@ public sealed partial class SubscriptionDeliverer(
         foreach (var subscription in due)
         {
             if (free == 0) break;
-            // Running here already (the lease, taken, keeps it out of what is due; this covers the moment before).
-            if (_turns.ContainsKey(subscription)) continue;
+            // Not when running here already (the lease, once taken, keeps it out of what is due; this covers the moment before).
             var turn = new TaskCompletionSource();
             if (!_turns.TryAdd(subscription, turn.Task)) continue;
             free--;
