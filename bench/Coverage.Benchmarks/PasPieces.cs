@@ -67,7 +67,7 @@ public sealed class PasPieces
         return SHA256.HashData(Encoding.UTF8.GetBytes(json + "\n" + _pas.ExternalKey)).Length;
     }
 
-    public int DeterminationJson() => DeterminationWriter.ToJson(_determination).Length;
+    public int DeterminationJson() => DeterminationWriter.ToUtf8Json(_determination).Utf8.Length;
 
     public Bundle Respond() => PasResponse.Build(_pas.Parties,
         PriorAuthorizationCase.Of(Guid.Empty, "final", Now, _determination, []), "urn:ietf:rfc:3986", Now);

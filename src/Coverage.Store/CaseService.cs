@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coverage.Engine.Evaluation;
+using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Store.Commands;
 using Coverage.Store.Queries;
@@ -29,7 +30,7 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     /// <param name="pasRequestBundle">A PAS submission's request Bundle as sent: kept with the case, in its transaction, when the case is not final.</param>
     /// <param name="answers">Questionnaire answers that came with the request (PAS: QuestionnaireResponses in supportingInfo), each an information document kept in the case's information history.</param>
     public Task<StoreResult<CaseView>> SubmitAsync(
-        CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, string? pasRequestBundle = null,
+        CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, Utf8Json? pasRequestBundle = null,
         IReadOnlyList<JsonObject>? answers = null) =>
         new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, answers ?? [], cancellationToken);
 

@@ -84,7 +84,7 @@ public sealed class DeterminationCounting(CoverageMetrics metrics) : SaveChanges
     }
 
     /// <summary>Each line's outcome and policy id, read by the contract's one reader.</summary>
-    private void CountLines(string determinationJson)
+    private void CountLines(Utf8Json determinationJson)
     {
         try
         {

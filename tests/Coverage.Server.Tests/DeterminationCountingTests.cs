@@ -28,7 +28,7 @@ public sealed class DeterminationCountingTests
             ? Coverage.Fhir.Pas.PasRequest.Read(Coverage.Fhir.FhirJson.Parse<Hl7.Fhir.Model.Bundle>(text, out _)!, Catalogue.Facts, out _)!.Validate(Catalogue).Request!
             : RequestReader.Read(text, Catalogue).Request!;
         var determination = new Evaluator(Catalogue, new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero))).Evaluate(request);
-        var record = new CaseRecord { DeterminationJson = DeterminationWriter.ToJson(determination, indented: false) };
+        var record = new CaseRecord { DeterminationJson = DeterminationWriter.ToUtf8Json(determination) };
 
         var fromObject = Counted(counting => counting.Kept(determination));
         var fromJson = Counted(counting => counting.Kept([record]));

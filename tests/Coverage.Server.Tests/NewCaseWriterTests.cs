@@ -195,6 +195,40 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
     }
 
     /// <summary>
+    /// A document kept as UTF-8 (a case's determination, a PAS request Bundle) is stored as the column's text, not as
+    /// bytes: SQL reads it as text (SQLite would otherwise keep the bound bytes as a BLOB), the same text, byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task ADocumentKeptAsUtf8_IsStoredAsText_TheSameText()
+    {
+        var text = "{\"lines\":[{\"rationale\":\"Résumé — ✓ 𝄞\"}]}";
+        var record = Filled<CaseRecord>();
+        (record.Tenant, record.DeterminationJson) = (_submitter.Tenant, Utf8Json.FromUtf8(System.Text.Encoding.UTF8.GetBytes(text)));
+        var created = Filled<AuditEventRecord>();
+        (created.Id, created.CaseId) = (0, record.Id);
+        var bundle = Filled<PasRequestBundleRecord>();
+        (bundle.CaseId, bundle.BundleJson) = (record.Id, Utf8Json.FromUtf8(System.Text.Encoding.UTF8.GetBytes(text)));
+        using (var scope = _services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<NewCaseWriter>().WriteAsync(record, [created], [bundle], CancellationToken.None);
+
+        using var read = _services.CreateScope();
+        var db = read.ServiceProvider.GetRequiredService<CoverageDbContext>();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        // The key as a literal both stores read as theirs (SQLite keeps EF's Guid as upper-case text, PostgreSQL a uuid).
+        var id = record.Id.ToString().ToUpperInvariant();
+        foreach (var sql in new[] { $"""SELECT "DeterminationJson" FROM cases WHERE "Id" = '{id}'""", $"""SELECT "BundleJson" FROM pas_request_bundles WHERE "CaseId" = '{id}'""" })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(typeof(string), reader.GetFieldType(0));
+            Assert.Equal(text, reader.GetString(0));
+        }
+    }
+
+    /// <summary>
     /// Transaction after transaction the writer reuses what it prepared (on SQLite: its own connection, its INSERTs and
     /// its request-id lookup): each case read back holds its own values, not the previous one's; a transaction the
     /// store refuses (a case id already taken) fails its own writer alone, and the next one is written.
@@ -207,7 +241,7 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
         for (var i = 0; i < 3; i++)
         {
             var record = Filled<CaseRecord>();
-            (record.Tenant, record.RequestId, record.DeterminationJson) = (_submitter.Tenant, $"SEQ-{i}", $"{{\"n\":{i}}}");
+            (record.Tenant, record.RequestId, record.DeterminationJson) = (_submitter.Tenant, $"SEQ-{i}", Utf8Json.FromText($"{{\"n\":{i}}}"));
             var created = Filled<AuditEventRecord>();
             (created.Id, created.CaseId) = (0, record.Id);
             await writer.WriteAsync(record, [created], [], CancellationToken.None);
@@ -245,6 +279,8 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
                 _ when type == typeof(long) => 1000L + n,
                 _ when type == typeof(bool) => true,
                 _ when type == typeof(Guid) => Guid.NewGuid(),
+                // Bytes beyond ASCII (two-, three- and four-byte UTF-8): kept and read back as the same text.
+                _ when type == typeof(Utf8Json) => Utf8Json.FromUtf8(System.Text.Encoding.UTF8.GetBytes($"{{\"{property.Name}\":\"{n} é ✓ 𝄞\"}}")),
                 // Microseconds: what PostgreSQL's timestamp keeps.
                 _ when type == typeof(DateTime) => new DateTime(2026, 12, 3, 9, n % 60, 7, DateTimeKind.Utc).AddTicks(1234560),
                 _ => null,

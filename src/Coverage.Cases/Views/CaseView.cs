@@ -28,7 +28,8 @@ public sealed record CaseView
     public string? ExternalKey { get; init; }
     public required int Revision { get; init; }
     public required string RequestJson { get; init; }
-    public required string DeterminationJson { get; init; }
+    /// <summary>The determination as the case keeps it: the contract's JSON, as UTF-8 bytes (read it with the determination reader).</summary>
+    public required Coverage.Engine.Json.Utf8Json DeterminationJson { get; init; }
     /// <summary>
     /// The determination <see cref="DeterminationJson"/> was written from, when this view was made right after the
     /// evaluation (a new case): an adapter answering at once uses it instead of reading the JSON back. Null otherwise.

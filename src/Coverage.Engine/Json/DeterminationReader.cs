@@ -38,6 +38,9 @@ public static class DeterminationReader
         return Read(document.RootElement);
     }
 
+    /// <summary>The determination a case keeps (read from its bytes).</summary>
+    public static Determination Read(Utf8Json json) => Read(json.Utf8);
+
     /// <summary>The determination of a parsed document, for a caller that holds one already.</summary>
     public static Determination Read(JsonElement root)
     {
@@ -60,7 +63,18 @@ public static class DeterminationReader
     public static IReadOnlyList<DeterminationLineSummary> ReadLineSummaries(string json)
     {
         using var document = Parse(() => JsonDocument.Parse(json, Options));
-        var root = document.RootElement;
+        return LineSummaries(document.RootElement);
+    }
+
+    /// <inheritdoc cref="ReadLineSummaries(string)"/>
+    public static IReadOnlyList<DeterminationLineSummary> ReadLineSummaries(Utf8Json json)
+    {
+        using var document = Parse(() => JsonDocument.Parse(json.Utf8, Options));
+        return LineSummaries(document.RootElement);
+    }
+
+    private static List<DeterminationLineSummary> LineSummaries(JsonElement root)
+    {
         Expect(root, JsonValueKind.Object, "$");
         if (!root.TryGetProperty("lines", out var lines)) throw Missing("lines");
         Expect(lines, JsonValueKind.Array, "lines");

@@ -59,6 +59,9 @@ public static partial class DeterminationWriter
 
     public static string ToJson(Determination determination, bool indented = true) => JsonScratch.ToString(indented ? Indented : Compact, writer => Write(writer, determination));
 
+    /// <summary>The determination as compact UTF-8 JSON, as a case keeps it (no UTF-16 copy on the way to the store).</summary>
+    public static Utf8Json ToUtf8Json(Determination determination) => Utf8Json.FromUtf8(JsonScratch.ToBytes(Compact, writer => Write(writer, determination)));
+
     public static void Write(Utf8JsonWriter writer, Determination determination)
     {
         // Pre-encoded text holds the escaping of one encoder: used only with the one it was made with.

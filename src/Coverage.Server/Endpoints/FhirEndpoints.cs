@@ -209,7 +209,7 @@ internal static class FhirEndpoints
     private sealed record ReceivedBundle(Bundle Bundle, byte[]? Body)
     {
         /// <summary>The Bundle as sent (what a pended case keeps for its notifications); written out only when it was wrapped.</summary>
-        public string Json() => Body is not null ? System.Text.Encoding.UTF8.GetString(Body) : FhirJson.Serialize(Bundle);
+        public Utf8Json Json() => Body is not null ? Utf8Json.FromUtf8(Body) : Utf8Json.FromText(FhirJson.Serialize(Bundle));
     }
 
     private static async Task<(ReceivedBundle? Received, IResult? Failure)> ReceiveBundle(HttpRequest request, CancellationToken cancellationToken)

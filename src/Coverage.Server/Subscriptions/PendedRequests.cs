@@ -9,7 +9,7 @@ namespace Coverage.Server.Subscriptions;
 /// </summary>
 internal static class PendedRequests
 {
-    public static async System.Threading.Tasks.Task KeepAsync(HttpContext context, CaseView theCase, string requestJson, CancellationToken cancellationToken)
+    public static async System.Threading.Tasks.Task KeepAsync(HttpContext context, CaseView theCase, Coverage.Engine.Json.Utf8Json requestJson, CancellationToken cancellationToken)
     {
         if (theCase.Status == CaseStatus.Final) return;
         await context.RequestServices.GetRequiredService<PasSubscriptions>().KeepPasRequestAsync(theCase.Id, requestJson, cancellationToken);

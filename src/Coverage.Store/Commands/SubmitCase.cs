@@ -23,7 +23,7 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
     /// </param>
     /// <param name="answers">Questionnaire answers the request carried (information documents), kept in the case's information history.</param>
     public async Task<StoreResult<CaseView>> HandleAsync(
-        CoverageRequest request, Caller caller, string? externalKey, string? pasRequestBundle, IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
+        CoverageRequest request, Caller caller, string? externalKey, Utf8Json? pasRequestBundle, IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
     {
         var requestJson = RequestWriter.ToJson(request);
         var hash = Hash(requestJson + "\n" + externalKey);

@@ -17,7 +17,7 @@ internal static class CaseRecordState
         record.Decisions.Select(d => new DecidedLine(d.Sequence, d.Action)).ToList());
 
     /// <summary>The determination's lines, by sequence, as the workflow weighs them (read by the contract's one reader).</summary>
-    private static Dictionary<int, CaseLine> Lines(string determinationJson) =>
+    private static Dictionary<int, CaseLine> Lines(Utf8Json determinationJson) =>
         DeterminationReader.ReadLineSummaries(determinationJson).ToDictionary(
             line => line.Sequence,
             line => new CaseLine(line.Sequence, line.Outcome.ToWire(), line.Outcome, line.RequiresPhysicianReview));
@@ -45,7 +45,7 @@ internal static class CaseRecordState
     /// </summary>
     public static CaseState TakeDetermination(CaseRecord record, Determination determination, DateTime now)
     {
-        record.DeterminationJson = DeterminationWriter.ToJson(determination, indented: false);
+        record.DeterminationJson = DeterminationWriter.ToUtf8Json(determination);
         record.Outcome = determination.Outcome.ToWire();
         var state = CaseWorkflow.AfterEvaluation(record.Id, determination, record.Decisions.Select(d => new DecidedLine(d.Sequence, d.Action)).ToList(), now);
         Keep(record, state);

@@ -32,6 +32,7 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.Outcome).HasMaxLength(32);
         cases.Property(c => c.FinalOutcome).HasMaxLength(32);
         cases.Property(c => c.RequestHash).HasMaxLength(80);
+        cases.Property(c => c.DeterminationJson).HasConversion(Utf8JsonMapping.Converter, Utf8JsonMapping.Comparer);
         cases.Property(c => c.Revision).IsConcurrencyToken();
         cases.Property(c => c.Tenant).HasMaxLength(256);
         cases.Property(c => c.SubmittedBy).HasMaxLength(256);

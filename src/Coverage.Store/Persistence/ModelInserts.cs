@@ -1,7 +1,10 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using System.Text;
+using Coverage.Engine.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -23,8 +26,11 @@ namespace Coverage.Store;
 /// holds the property's sentinel (for a constant default, that default is written). Store-generated values are not
 /// read back: nothing that writes through here reads them. Rows are inserted table by table in the order each table
 /// first appears in the list, so callers list principals (the cases) before the rows that refer to them.
+/// A <see cref="Utf8Json"/> property is written on SQLite as its bytes, cast to the column's text by the statement
+/// (SQLite reads a BLOB cast to TEXT as text in the database's encoding, UTF-8): the same text EF's conversion writes,
+/// without the UTF-16 string and the second UTF-8 copy the provider's text binding makes of it.
 /// </remarks>
-internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool rowByRow) : IDisposable
+internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool sqlite) : IDisposable
 {
     /// <summary>At most this many parameters in one statement (SQLite's limit is 32,766, PostgreSQL's 65,535).</summary>
     public const int MaxParameters = 30_000;
@@ -58,7 +64,7 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         {
             foreach (var group in table.GroupByColumns(byTable[table]))
             {
-                if (rowByRow)
+                if (sqlite)
                 {
                     await InsertRowByRowAsync(connection, transaction, table, group.Columns, group.Rows).ConfigureAwait(false);
                     continue;
@@ -97,7 +103,7 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         foreach (var row in rows)
         {
             command.Parameters.Clear();
-            foreach (var column in columns) column.Parameter(command, $"@p{command.Parameters.Count}", row);
+            foreach (var column in columns) column.Parameter(command, ParameterName(command.Parameters.Count), row);
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
     }
@@ -137,15 +143,22 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
     }
 
     private Table TableOf(Type type) => _tables.GetOrAdd(type, t => new Table(
-        model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not an entity of the store's model."), sql));
+        model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not an entity of the store's model."), sql, sqlite));
+
+    /// <summary>The names of the first parameters of a statement, made once (a row-by-row insert names each column's parameter again per row).</summary>
+    private static readonly string[] ParameterNames = [.. Enumerable.Range(0, 256).Select(i => $"@p{i}")];
+
+    private static string ParameterName(int index) => index < ParameterNames.Length ? ParameterNames[index] : $"@p{index}";
 
     /// <summary>One entity type's table: its columns as the model maps them, and the navigations through which its rows hold others.</summary>
     private sealed class Table
     {
         private readonly string _name;
         private readonly IReadOnlyList<Column> _columns;
+        // The columns a row may leave to the store: a row's shape is which of these it leaves (a bit each).
+        private readonly Column[] _mayBeLeftToStore;
 
-        public Table(IEntityType type, ISqlGenerationHelper sql)
+        public Table(IEntityType type, ISqlGenerationHelper sql, bool sqlite)
         {
             var tableName = type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} is not mapped to a table.");
             var store = StoreObjectIdentifier.Table(tableName, type.GetSchema());
@@ -153,7 +166,10 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
             var shadow = type.GetProperties().FirstOrDefault(p => p.IsShadowProperty());
             if (shadow is not null)
                 throw new NotSupportedException($"{type.DisplayName()}.{shadow.Name} is a shadow property; rows are written from their CLR properties only.");
-            _columns = [.. type.GetProperties().Select(p => new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), (RelationalTypeMapping)p.GetTypeMapping()))];
+            _columns = [.. type.GetProperties().Select(p => new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), (RelationalTypeMapping)p.GetTypeMapping(), sqlite))];
+            _mayBeLeftToStore = [.. _columns.Where(c => c.MayBeLeftToStore)];
+            if (_mayBeLeftToStore.Length > 64)
+                throw new NotSupportedException($"{type.DisplayName()} has more than 64 columns the store may generate; rows are grouped by a 64-bit shape.");
             Held = [.. type.GetNavigations().Where(n => n.IsCollection && !n.IsOnDependent)];
         }
 
@@ -162,12 +178,15 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         /// <summary>The rows grouped by the columns they write: a row leaves a generated column to the store only when it holds the sentinel.</summary>
         public List<(IReadOnlyList<Column> Columns, List<object> Rows)> GroupByColumns(List<object> rows)
         {
-            var groups = new Dictionary<string, (IReadOnlyList<Column> Columns, List<object> Rows)>(StringComparer.Ordinal);
+            // A table none of whose columns the store generates writes every column of every row: one group.
+            if (_mayBeLeftToStore.Length == 0) return [(_columns, rows)];
+            var groups = new Dictionary<ulong, (IReadOnlyList<Column> Columns, List<object> Rows)>();
             foreach (var row in rows)
             {
-                var written = _columns.Where(c => !c.LeftToStore(row)).ToList();
-                var shape = string.Join(',', written.Select(c => c.Name));
-                if (!groups.TryGetValue(shape, out var group)) groups[shape] = group = (written, []);
+                var shape = 0UL;
+                for (var c = 0; c < _mayBeLeftToStore.Length; c++)
+                    if (_mayBeLeftToStore[c].LeftToStore(row)) shape |= 1UL << c;
+                if (!groups.TryGetValue(shape, out var group)) groups[shape] = group = (_columns.Where(c => !c.LeftToStore(row)).ToList(), []);
                 group.Rows.Add(row);
             }
             return [.. groups.Values];
@@ -176,7 +195,7 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         /// <summary>INSERT INTO table (columns) VALUES (@p0, @p1, …): one row, its parameters named in column order.</summary>
         public string Insert(IReadOnlyList<Column> columns) =>
             new StringBuilder("INSERT INTO ").Append(_name).Append(" (").AppendJoin(", ", columns.Select(c => c.Name)).Append(") VALUES (")
-                .AppendJoin(", ", columns.Select((_, c) => $"@p{c}")).Append(')').ToString();
+                .AppendJoin(", ", columns.Select((column, c) => column.Placeholder(ParameterName(c)))).Append(')').ToString();
 
         /// <summary>INSERT INTO table (columns) VALUES (…), (…) for rows [start, start + count), with its parameters added to the command.</summary>
         public string Insert(DbCommand command, IReadOnlyList<Column> columns, List<object> rows, int start, int count)
@@ -189,7 +208,7 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
                 for (var c = 0; c < columns.Count; c++)
                 {
                     if (c > 0) text.Append(", ");
-                    text.Append(columns[c].Parameter(command, $"@p{command.Parameters.Count}", rows[start + r]));
+                    text.Append(columns[c].Parameter(command, ParameterName(command.Parameters.Count), rows[start + r]));
                 }
                 text.Append(')');
             }
@@ -198,15 +217,23 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
     }
 
     /// <summary>One mapped property: its quoted column name, how its value is read, and how the model maps it to a parameter.</summary>
-    private sealed class Column(IProperty property, string name, RelationalTypeMapping mapping)
+    private sealed class Column(IProperty property, string name, RelationalTypeMapping mapping, bool sqlite)
     {
         private readonly IClrPropertyGetter _getter = property.GetGetter();
         private readonly bool _generated = property.ValueGenerated != ValueGenerated.Never;
+        // On SQLite a document kept as UTF-8 is bound as its bytes and cast to text by the statement (see the class).
+        private readonly bool _utf8AsText = sqlite && property.ClrType == typeof(Utf8Json);
         // GetDefaultValue() answers the CLR default when none is configured: only the annotation says one was.
         private readonly bool _constantDefault = property.FindAnnotation(RelationalAnnotationNames.DefaultValue) is not null;
         private readonly object? _default = property.GetDefaultValue();
 
         public string Name { get; } = name;
+
+        /// <summary>Whether a row may leave this column's value to the store (see <see cref="LeftToStore"/>).</summary>
+        public bool MayBeLeftToStore => _generated && !_constantDefault;
+
+        /// <summary>Where the statement takes this column's value from its parameter.</summary>
+        public string Placeholder(string parameterName) => _utf8AsText ? $"CAST({parameterName} AS TEXT)" : parameterName;
 
         /// <summary>Whether the store makes this row's value (an identity key, a default written as SQL): the property is generated and the row holds its sentinel.</summary>
         public bool LeftToStore(object row) => _generated && !_constantDefault && HoldsSentinel(row);
@@ -215,10 +242,20 @@ internal sealed class ModelInserts(IModel model, ISqlGenerationHelper sql, bool 
         public string Parameter(DbCommand command, string parameterName, object row)
         {
             var value = _getter.GetClrValueUsingContainingEntity(row);
+            if (_utf8AsText && value is Utf8Json json)
+            {
+                var bytes = command.CreateParameter();
+                bytes.ParameterName = parameterName;
+                bytes.DbType = DbType.Binary;
+                bytes.Value = MemoryMarshal.TryGetArray(json.Utf8, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+                    ? whole.Array : json.Utf8.ToArray();
+                command.Parameters.Add(bytes);
+                return Placeholder(parameterName);
+            }
             if (_generated && _constantDefault && HoldsSentinel(row)) value = _default;
             var parameter = mapping.CreateParameter(command, parameterName, value, property.IsNullable);
             command.Parameters.Add(parameter);
-            return parameterName;
+            return Placeholder(parameterName);
         }
 
         private bool HoldsSentinel(object row) => Equals(_getter.GetClrValueUsingContainingEntity(row), property.Sentinel);

@@ -45,6 +45,7 @@ internal static class SubscriptionModel
         var requests = modelBuilder.Entity<PasRequestBundleRecord>();
         requests.ToTable("pas_request_bundles");
         requests.HasKey(r => r.CaseId);
+        requests.Property(r => r.BundleJson).HasConversion(Utf8JsonMapping.Converter, Utf8JsonMapping.Comparer);
         requests.HasOne<CaseRecord>().WithMany().HasForeignKey(r => r.CaseId).OnDelete(DeleteBehavior.Restrict);
     }
 }

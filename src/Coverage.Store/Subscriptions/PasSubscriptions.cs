@@ -1,3 +1,4 @@
+using Coverage.Engine.Json;
 using Coverage.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -165,7 +166,7 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
     /// Keeps the PAS request Bundle of a case that is not final, once: its decision's notification carries the PAS
     /// response Bundle built from it. A resubmission keeps the first.
     /// </summary>
-    public async Task KeepPasRequestAsync(Guid caseId, string bundleJson, CancellationToken cancellationToken)
+    public async Task KeepPasRequestAsync(Guid caseId, Utf8Json bundleJson, CancellationToken cancellationToken)
     {
         if (await db.Set<PasRequestBundleRecord>().AnyAsync(r => r.CaseId == caseId, cancellationToken)) return;
         db.Set<PasRequestBundleRecord>().Add(new PasRequestBundleRecord { CaseId = caseId, BundleJson = bundleJson, KeptAt = time.GetUtcNow().UtcDateTime });

@@ -143,8 +143,9 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
     public async Task<string?> PasRequestAsync(Guid caseId, CancellationToken cancellationToken)
     {
         var appealOf = await db.Cases.Where(c => c.Id == caseId).Select(c => c.AppealOf).FirstOrDefaultAsync(cancellationToken);
-        return await db.Set<PasRequestBundleRecord>().Where(r => r.CaseId == caseId || r.CaseId == appealOf)
+        var kept = await db.Set<PasRequestBundleRecord>().Where(r => r.CaseId == caseId || r.CaseId == appealOf)
             .OrderBy(r => r.CaseId == caseId ? 0 : 1).Select(r => r.BundleJson).FirstOrDefaultAsync(cancellationToken);
+        return kept?.ToString();
     }
 
     /// <summary>The case as it stands now: a notification carries the current response.</summary>

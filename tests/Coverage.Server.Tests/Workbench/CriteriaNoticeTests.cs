@@ -51,7 +51,7 @@ public sealed class CriteriaNoticeTests
             Id = Guid.NewGuid(), RequestId = read.Request!.RequestId, MemberId = read.Request.Member.Id, Kind = "prior-authorization", Priority = "standard",
             Status = CaseStatus.Final, Outcome = "not-covered",
             ReceivedAt = CoverageApp.Start.UtcDateTime, DueAt = CoverageApp.Start.UtcDateTime.AddDays(7), UpdatedAt = CoverageApp.Start.UtcDateTime, Revision = 1,
-            RequestJson = RequestWriter.ToJson(read.Request), DeterminationJson = DeterminationWriter.ToJson(determination, indented: false),
+            RequestJson = RequestWriter.ToJson(read.Request), DeterminationJson = DeterminationWriter.ToUtf8Json(determination),
             Decisions = [new DecisionView(1, DecisionActions.Uphold, "The criteria of the policy are not met.", "dr-lee", "Dr. Grace Lee", "physician",
                 CoverageApp.Start.UtcDateTime.AddHours(2))],
         };

@@ -32,7 +32,7 @@ public sealed class NoticeBuilderTests
             Id = Guid.NewGuid(), RequestId = request.RequestId, MemberId = request.Member.Id, Kind = "prior-authorization", Priority = "standard",
             Status = action is null ? CaseStatus.PendingPhysicianReview : CaseStatus.Final, Outcome = "not-covered",
             ReceivedAt = CoverageApp.Start.UtcDateTime, DueAt = CoverageApp.Start.UtcDateTime.AddDays(7), UpdatedAt = DecidedAt, Revision = 1,
-            RequestJson = RequestWriter.ToJson(request), DeterminationJson = DeterminationWriter.ToJson(determination, indented: false),
+            RequestJson = RequestWriter.ToJson(request), DeterminationJson = DeterminationWriter.ToUtf8Json(determination),
             Decisions = action is null ? [] : [new DecisionView(1, action, rationale, "dr-lee", "Dr. Grace Lee", "physician", DecidedAt)],
         };
         return CaseDetails.From(view, Catalogue);

@@ -1,3 +1,5 @@
+using Coverage.Engine.Json;
+
 namespace Coverage.Store.Entities;
 
 /// <summary>A case: one coverage request, its latest determination and what reviewers decided.</summary>
@@ -46,7 +48,8 @@ public sealed class CaseRecord
     /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";
-    public string DeterminationJson { get; set; } = "";
+    /// <summary>The determination as the contract's JSON, kept as its UTF-8 bytes (stored as text; <see cref="Utf8Json"/>).</summary>
+    public Utf8Json DeterminationJson { get; set; } = Utf8Json.Empty;
     /// <summary>The member's benefit plan as the request named it (the catalogue's default when it named none).</summary>
     public string? PlanId { get; set; }
     /// <summary>The plan's line of business when the case was received (null: the plan named none): it chose the clock.</summary>

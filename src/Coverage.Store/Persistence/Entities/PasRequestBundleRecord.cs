@@ -1,3 +1,5 @@
+using Coverage.Engine.Json;
+
 namespace Coverage.Store.Entities;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Coverage.Store.Entities;
 public sealed class PasRequestBundleRecord
 {
     public Guid CaseId { get; set; }
-    public string BundleJson { get; set; } = "";
+    /// <summary>The Bundle's JSON as sent, kept as its UTF-8 bytes (stored as text; <see cref="Utf8Json"/>).</summary>
+    public Utf8Json BundleJson { get; set; } = Utf8Json.Empty;
     public DateTime KeptAt { get; set; }
 }
