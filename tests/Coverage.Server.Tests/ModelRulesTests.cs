@@ -110,6 +110,25 @@ public sealed class ModelRulesTests
         Assert.True(ModelRules.AreMet(SyntaxOnlyRead(json)!, NarrativeValidation));
     }
 
+    /// <summary>
+    /// An element that holds nothing is not met, as Firely's object check says ("an element cannot be empty"); one that
+    /// holds only its id is (a JSON read never makes either: it refuses an empty object itself, so these are built).
+    /// </summary>
+    [Fact]
+    public void AnEmptyElement_IsNotMet_OneWithOnlyItsId_Is()
+    {
+        var empty = new Patient { Name = [new HumanName()] };
+        var onlyId = new Patient { Name = [new HumanName { ElementId = "n1" }] };
+
+        Assert.False(ModelRules.AreMet(empty, NarrativeValidation));
+        Assert.True(ModelRules.AreMet(onlyId, NarrativeValidation));
+        Assert.NotEmpty(Hl7.Fhir.Validation.FhirAttributeValidator.Default.ValidateObject(empty.Name[0], Hl7.Fhir.Model.ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(HumanName))!, Context(empty)));
+        Assert.Empty(Hl7.Fhir.Validation.FhirAttributeValidator.Default.ValidateObject(onlyId.Name[0], Hl7.Fhir.Model.ModelInfo.ModelInspector.FindOrImportClassMapping(typeof(HumanName))!, Context(onlyId)));
+    }
+
+    private static Hl7.Fhir.Validation.PocoValidationContext Context(Resource resource) =>
+        new(resource, Hl7.Fhir.Model.ModelInfo.ModelInspector, static () => "", null, null, NarrativeValidation);
+
     [Fact]
     public void AnUnknownElement_IsNotMet_ThoughTheReadWithoutValidationKeepsIt()
     {
