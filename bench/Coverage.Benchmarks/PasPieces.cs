@@ -72,7 +72,18 @@ public sealed class PasPieces
     public Bundle Respond() => PasResponse.Build(_pas.Parties,
         PriorAuthorizationCase.Of(Guid.Empty, "final", Now, _determination, []), "urn:ietf:rfc:3986", Now);
 
-    public int WriteResponse() => FhirJson.SerializeToUtf8Bytes(_response).Length;
+    /// <summary>The response written and copied out of the writer's buffer, as the server copies it into the response's pipe.</summary>
+    public int WriteResponse()
+    {
+        FhirJson.SerializeInto(_response, _sink, static (json, sink) =>
+        {
+            sink.ResetWrittenCount();
+            System.Buffers.BuffersExtensions.Write(sink, json);
+        });
+        return _sink.WrittenCount;
+    }
+
+    private readonly System.Buffers.ArrayBufferWriter<byte> _sink = new();
 
     /// <summary>The `pas-pieces` command: each step in turns (<see cref="PieceTimer"/>), CPU time and bytes allocated per operation.</summary>
     public static int Measure(int operations)

@@ -129,7 +129,12 @@ public static class FhirJson
     public static string Serialize(Base resource) => JsonScratch.ToString(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null));
 
     /// <summary>The resource as FHIR JSON, UTF-8 encoded (what a response body holds).</summary>
-    public static byte[] SerializeToUtf8Bytes(Base resource) => JsonScratch.ToBytes(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null));
+    /// <summary>
+    /// Hands the resource's UTF-8 JSON to <paramref name="use"/> from the writer's buffer (a response body copied into
+    /// its pipe as it is, without an array of its own); <paramref name="use"/> must not keep the span.
+    /// </summary>
+    public static void SerializeInto<TState>(Base resource, TState state, JsonScratch.Utf8Use<TState> use) =>
+        JsonScratch.Use(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null), state, use);
 
     /// <summary>Writes the resource as the next value of <paramref name="writer"/> (e.g. a property of a larger answer).</summary>
     public static void Write(Base resource, Utf8JsonWriter writer) => Serializer.Serialize(resource, writer, static () => null);

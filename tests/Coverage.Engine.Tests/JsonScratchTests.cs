@@ -25,6 +25,17 @@ public sealed class JsonScratchTests
         $"{{\"name\":\"{name}\",\"items\":[{string.Join(',', Enumerable.Range(0, items))}]}}";
 
     [Fact]
+    public void Use_HandsOverExactlyTheDocumentWritten_FromTheBuffer()
+    {
+        JsonScratch.ToString(Compact, w => Document(w, "large", 5000));
+        string? handed = null;
+
+        JsonScratch.Use(Compact, w => Document(w, "small", 3), "state", (json, state) => handed = state + ":" + System.Text.Encoding.UTF8.GetString(json));
+
+        Assert.Equal("state:" + Expected("small", 3), handed);
+    }
+
+    [Fact]
     public void EachDocument_IsExactlyWhatWasWritten_WhateverWasWrittenBefore()
     {
         Assert.Equal(Expected("large", 5000), JsonScratch.ToString(Compact, w => Document(w, "large", 5000)));

@@ -30,6 +30,16 @@ public static class JsonScratch
     public static byte[] ToBytes(JsonWriterOptions options, Action<Utf8JsonWriter> write) =>
         Write(options, write, static bytes => bytes.ToArray());
 
+    /// <summary>
+    /// Hands the document <paramref name="write"/> writes to <paramref name="use"/> while it is still in the buffer (e.g.
+    /// to copy it into a response's pipe), so that no array of it is made. <paramref name="use"/> must not keep the span.
+    /// </summary>
+    public static void Use<TState>(JsonWriterOptions options, Action<Utf8JsonWriter> write, TState state, Utf8Use<TState> use) =>
+        Write(options, write, bytes => { use(bytes, state); return true; });
+
+    /// <summary>What <see cref="Use{TState}"/> does with a written document.</summary>
+    public delegate void Utf8Use<in TState>(ReadOnlySpan<byte> document, TState state);
+
     private static T Write<T>(JsonWriterOptions options, Action<Utf8JsonWriter> write, Func<ReadOnlySpan<byte>, T> copy)
     {
         var buffer = _buffer ?? new ArrayBufferWriter<byte>(4096);
