@@ -11,6 +11,18 @@ public sealed class JsonTextTests
 {
     private static string? Check(string json) => JsonText.Check(Encoding.UTF8.GetBytes(json))?.Message;
 
+    /// <summary>The sets of names a thread keeps from one body to the next hold nothing of the last body.</summary>
+    [Fact]
+    public void OneBodysNames_AreNotSeenInTheNext_AfterAnErrorOrAManyNamedObject()
+    {
+        Assert.NotNull(Check("""{"a":{"b":1,"b":2}}"""));
+        Assert.Null(Check("""{"a":{"b":1}}"""));
+        var many = "{" + string.Join(',', Enumerable.Range(0, 3000).Select(i => $"\"n{i}\":{i}")) + "}";
+        Assert.Null(Check(many));
+        Assert.Null(Check("""{"n1":{"n2":1},"n3":[{"n1":1}]}"""));
+        Assert.NotNull(Check("""{"n1":1,"n2":{"n1":1},"n1":2}"""));
+    }
+
     [Fact]
     public void ANameGivenTwice_IsRefusedInTheObjectItIsIn_NotAcrossSiblingObjects()
     {

@@ -24,8 +24,10 @@ public static class JsonText
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
         // The names seen in each open object (a name given twice is ambiguous, so it is refused): one set per depth,
         // reused by the next object at that depth. A name is kept as its UTF-8 bytes, unescaped: a slice of the body
-        // itself unless it was written with escapes (rare), so no string is made per name.
-        var names = new List<HashSet<ReadOnlyMemory<byte>>>();
+        // itself unless it was written with escapes (rare), so no string is made per name. The sets are the thread's,
+        // kept from one body to the next (emptied after each, so no body is held by them).
+        var names = _names ?? [];
+        _names = null;
         var depth = 0;
         try
         {
@@ -64,7 +66,27 @@ public static class JsonText
         {
             return new InputError("$", $"{what} holds a string that is not valid Unicode (near byte {reader.TokenStartIndex})");
         }
+        finally
+        {
+            Keep(names);
+        }
         return null;
+    }
+
+    /// <summary>The sets of names of the thread's last body, empty, for its next (none while a check runs).</summary>
+    [ThreadStatic] private static List<HashSet<ReadOnlyMemory<byte>>>? _names;
+
+    /// <summary>The largest set kept for the next body: one grown by an object of many names is let go.</summary>
+    private const int MaxKeptNames = 1024;
+
+    private static void Keep(List<HashSet<ReadOnlyMemory<byte>>> names)
+    {
+        foreach (var set in names)
+        {
+            if (set.Count > MaxKeptNames) return;
+            set.Clear();
+        }
+        _names = names;
     }
 
     /// <summary>JSON names compared as their UTF-8 bytes (hashed with the process's randomised seed, so a body cannot
