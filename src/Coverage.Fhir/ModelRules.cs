@@ -49,7 +49,7 @@ public static class ModelRules
         var any = false;
         foreach (var element in rules.Elements)
         {
-            if (!node.TryGetValue(element.Name, out var value)) continue;
+            if (!element.Value.TryGet(node, out var value)) continue;
             any |= PresenceRules.Holds(value);
             foreach (var attribute in element.Attributes)
                 if (attribute.Validate(value, context).Count != 0) return false;
@@ -94,7 +94,7 @@ public static class ModelRules
     {
         public static NodeRules Of(ClassMapping mapping) => new(
             mapping,
-            [.. mapping.PropertyMappings.Where(p => !p.IsPrimitive).Select(p => new ElementRules(p.Name, p.ValidationAttributes))],
+            [.. mapping.PropertyMappings.Where(p => !p.IsPrimitive).Select(p => new ElementRules(ElementFields.Of(p), p.ValidationAttributes))],
             typeof(PrimitiveType).IsAssignableFrom(mapping.NativeType)
                 && mapping.NativeType != typeof(XHtml)
                 && mapping.ValidationAttributes.Length == 0
@@ -112,15 +112,15 @@ public static class ModelRules
     /// </summary>
     /// <param name="Mandatory">The elements the type requires (Firely's mandatory elements).</param>
     /// <param name="AttributeElements">The elements the walk does not look at (an element's id, an extension's url): a presence of their own.</param>
-    private sealed record PresenceRules(string[] Mandatory, string[] AttributeElements)
+    private sealed record PresenceRules(ElementFields[] Mandatory, ElementFields[] AttributeElements)
     {
         public bool AreMet(Base node, bool anyElement)
         {
-            foreach (var name in Mandatory)
-                if (!node.TryGetValue(name, out var value) || !Holds(value)) return false;
+            foreach (var element in Mandatory)
+                if (!element.TryGet(node, out var value) || !Holds(value)) return false;
             if (anyElement) return true;
-            foreach (var name in AttributeElements)
-                if (node.TryGetValue(name, out var value) && Holds(value)) return true;
+            foreach (var element in AttributeElements)
+                if (element.TryGet(node, out var value) && Holds(value)) return true;
             return false;
         }
 
@@ -135,12 +135,12 @@ public static class ModelRules
                 || mapping.ValidationAttributes.Length != 0 || invariants?.DeclaringType != typeof(Base))
                 return null;
             return new PresenceRules(
-                [.. mapping.PropertyMappings.Where(p => p.ValidationAttributes.OfType<CardinalityAttribute>().Any(c => c.Min > 0)).Select(p => p.Name)],
-                [.. mapping.PropertyMappings.Where(p => p.IsPrimitive).Select(p => p.Name)]);
+                [.. mapping.PropertyMappings.Where(p => p.ValidationAttributes.OfType<CardinalityAttribute>().Any(c => c.Min > 0)).Select(ElementFields.Of)],
+                [.. mapping.PropertyMappings.Where(p => p.IsPrimitive).Select(ElementFields.Of)]);
         }
     }
 
-    /// <param name="Name">The element's name, as the POCO's TryGetValue knows it.</param>
+    /// <param name="Value">How the element's value is read (from its field, else by name).</param>
     /// <param name="Attributes">Firely's validation attributes on the property (those its property check runs).</param>
-    private sealed record ElementRules(string Name, ValidatingFhirModelAttribute[] Attributes);
+    private sealed record ElementRules(ElementFields Value, ValidatingFhirModelAttribute[] Attributes);
 }

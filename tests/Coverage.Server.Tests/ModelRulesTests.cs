@@ -210,7 +210,7 @@ public sealed class ModelRulesTests
     /// Every distinct resource (any JSON object with a <c>resourceType</c>, at any depth: Bundle entries, contained
     /// resources, CDS Hooks context and prefetch) of the conformance fixtures and the samples, named by file and path.
     /// </summary>
-    private static List<(string Source, string Json)> CorpusResources()
+    internal static List<(string Source, string Json)> CorpusResources()
     {
         var files = Directory.EnumerateFiles(IgValidator.FixturesFolder, "*.json", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(Coverage.Testing.RepositoryRoot.Path, "samples"), "*.json"))
