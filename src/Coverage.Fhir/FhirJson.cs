@@ -128,7 +128,6 @@ public static class FhirJson
     /// <summary>The resource as FHIR JSON text.</summary>
     public static string Serialize(Base resource) => JsonScratch.ToString(WriterOptions, writer => Serializer.Serialize(resource, writer, static () => null));
 
-    /// <summary>The resource as FHIR JSON, UTF-8 encoded (what a response body holds).</summary>
     /// <summary>
     /// Hands the resource's UTF-8 JSON to <paramref name="use"/> from the writer's buffer (a response body copied into
     /// its pipe as it is, without an array of its own); <paramref name="use"/> must not keep the span.
