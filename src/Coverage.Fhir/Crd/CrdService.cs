@@ -274,7 +274,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     {
         if (_firstRead == 0) _firstRead = System.Diagnostics.Stopwatch.GetTimestamp();
         var left = options.FhirReadBudget - System.Diagnostics.Stopwatch.GetElapsedTime(_firstRead);
-        if (left <= TimeSpan.Zero) return null;
+        if (_budgetSpent || left <= TimeSpan.Zero) return null;
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(left);
         try
@@ -283,9 +283,15 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // The timer that cut the read off counts in coarser ticks than the Stopwatch above and may fire a little
+            // before the Stopwatch says the budget is gone: a read cut off by the budget spends it, whatever is left.
+            if (budget.IsCancellationRequested) _budgetSpent = true;
             return null;
         }
     }
+
+    /// <summary>Whether a read was cut off by the call's read budget: no read is begun after it.</summary>
+    private bool _budgetSpent;
 
     /// <summary>When the call's first read from the FHIR server began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0: none yet).</summary>
     private long _firstRead;
