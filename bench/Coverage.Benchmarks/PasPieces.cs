@@ -15,7 +15,7 @@ namespace Coverage.Benchmarks;
 /// The steps of a PAS <c>$submit</c> that do not touch the store, one by one, on the sample request
 /// (samples/pas-submit-bundle.json): Firely reading the Bundle, the PAS mapping reading it into a request,
 /// the request rules, the evaluator, the canonical request JSON and its hash (what a case keeps), the PAS
-/// response built and written. The `pas-pieces` command: CPU time per operation, each step in turns.
+/// response built and written (with Firely's own serializer beside it, for comparison). The `pas-pieces` command: CPU time per operation, each step in turns.
 /// </summary>
 public sealed class PasPieces
 {
@@ -83,6 +83,21 @@ public sealed class PasPieces
         return _sink.WrittenCount;
     }
 
+    /// <summary>The response written by Firely's own serializer (as FhirJson wrote it before session 29), for comparison in the same run.</summary>
+    public int WriteResponseWithFirely()
+    {
+        _sink.ResetWrittenCount();
+        using var writer = new System.Text.Json.Utf8JsonWriter(_sink, FirelyWriterOptions);
+        FirelySerializer.Serialize(_response, writer);
+        writer.Flush();
+        return _sink.WrittenCount;
+    }
+
+    private static readonly BaseFhirJsonSerializer FirelySerializer = new(ModelInfo.ModelInspector);
+
+    private static readonly System.Text.Json.JsonWriterOptions FirelyWriterOptions =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     private readonly System.Buffers.ArrayBufferWriter<byte> _sink = new();
 
     /// <summary>The `pas-pieces` command: each step in turns (<see cref="PieceTimer"/>), CPU time and bytes allocated per operation.</summary>
@@ -101,7 +116,8 @@ public sealed class PasPieces
             ("request JSON + SHA-256 (the case's hash)", () => pieces.RequestJsonAndHash()),
             ("determination JSON (what the case keeps)", () => pieces.DeterminationJson()),
             ("PAS response: build", () => pieces.Respond()),
-            ("Firely: write the response Bundle", () => pieces.WriteResponse()),
+            ("write the response Bundle", () => pieces.WriteResponse()),
+            ("(for comparison: Firely's serializer)", () => pieces.WriteResponseWithFirely()),
         ];
         var measured = PieceTimer.Measure(all, operations);
         for (var p = 0; p < all.Length; p++)

@@ -142,7 +142,7 @@ public sealed class ModelRulesTests
     /// Places damaged per resource: 15 in every run (about 20,000 copies); set COVERAGE_MODELRULES_PLACES (e.g. 60, about
     /// 85,000 copies, a minute and a half) for a deeper run of the same comparison.
     /// </summary>
-    private static readonly int MutationsPerResource =
+    internal static readonly int MutationsPerResource =
         int.TryParse(Environment.GetEnvironmentVariable("COVERAGE_MODELRULES_PLACES"), out var places) && places > 0 ? places : 15;
 
     internal static readonly Hl7.Fhir.Validation.NarrativeValidationKind NarrativeValidation = new DeserializerSettings().NarrativeValidation;
@@ -256,7 +256,7 @@ public sealed class ModelRulesTests
     /// of another JSON kind, an empty one, a malformed literal; an array emptied, given a null, or unwrapped; an object
     /// emptied.
     /// </summary>
-    private static IEnumerable<(string Damage, string Json)> Damaged(string json, int count)
+    internal static IEnumerable<(string Damage, string Json)> Damaged(string json, int count)
     {
         var places = Places(JsonNode.Parse(json)!);
         var step = Math.Max(1, places.Count / count);
