@@ -18,8 +18,8 @@ namespace Coverage.Fhir;
 /// <remarks>
 /// What Firely decides is left to Firely: the JSON of a primitive's value is its own <c>SerializePrimitiveValue</c>
 /// (base64, decimals, dates), empty objects and arrays are dropped by the same rules (<see cref="PruningJsonWriter"/>).
-/// A resource holding anything in an overflow (an element the model does not know, only a lenient read keeps one) and a
-/// lone primitive are written by Firely itself; the resource is written into a buffer first, so that one found to hold
+/// A resource holding anything in an overflow (an element the model does not know, only a lenient read keeps one), a
+/// lone primitive and anything written into an indented writer are written by Firely itself; the resource is written into a buffer first, so that one found to hold
 /// an overflow on the way is thrown away whole. <c>PocoJsonWriterTests</c> holds the two byte for byte equal on every
 /// resource of the kits', IGs' and samples' payloads, on thousands of damaged copies of them as Firely's lenient read
 /// leaves them, and on crafted edge cases (primitives with only extensions, lists of primitives with gaps, empty
@@ -38,7 +38,8 @@ internal static class PocoJsonWriter
     /// <summary>Writes <paramref name="instance"/> as the next value of <paramref name="writer"/>, as Firely's serializer would.</summary>
     public static void Write(Base instance, Utf8JsonWriter writer)
     {
-        if (instance is not PrimitiveType && TryWrite(instance, writer.Options) is { } json)
+        // A raw value keeps its own layout: into an indented writer, Firely writes (indented, as the writer asks).
+        if (instance is not PrimitiveType && !writer.Options.Indented && TryWrite(instance, writer.Options) is { } json)
         {
             writer.WriteRawValue(json.Span, skipInputValidation: true);
             // A buffer grown for a large resource (a search result, a long Bundle) is not kept by the thread.

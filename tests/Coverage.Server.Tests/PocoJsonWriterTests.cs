@@ -119,10 +119,19 @@ public sealed class PocoJsonWriterTests
         Assert.Contains("\"nickname\":\"B\"", FhirJson.Serialize(resource), StringComparison.Ordinal);
     }
 
-    private static void AssertWrittenAsFirelyWrites(string what, Base instance)
+    [Fact]
+    public void IntoAnIndentedWriter_AResourceIsWrittenIndentedAsFirelyWritesIt()
     {
-        var expected = Write(writer => Firely.Serialize(instance, writer));
-        var actual = Write(writer => PocoJsonWriter.Write(instance, writer));
+        var patient = new Patient { Id = "1", Name = [new HumanName { Family = "A", Given = ["B"] }] };
+
+        AssertWrittenAsFirelyWrites("an indented patient", patient, Options with { Indented = true });
+        Assert.Contains("\n", Write(writer => PocoJsonWriter.Write(patient, writer), Options with { Indented = true }), StringComparison.Ordinal);
+    }
+
+    private static void AssertWrittenAsFirelyWrites(string what, Base instance, JsonWriterOptions? options = null)
+    {
+        var expected = Write(writer => Firely.Serialize(instance, writer), options ?? Options);
+        var actual = Write(writer => PocoJsonWriter.Write(instance, writer), options ?? Options);
         if (expected == actual) return;
         var at = 0;
         while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
@@ -131,10 +140,10 @@ public sealed class PocoJsonWriterTests
 
     private static string Around(string json, int at) => json[Math.Max(0, at - 60)..Math.Min(json.Length, at + 60)];
 
-    private static string Write(Action<Utf8JsonWriter> write)
+    private static string Write(Action<Utf8JsonWriter> write, JsonWriterOptions options)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Options)) write(writer);
+        using (var writer = new Utf8JsonWriter(buffer, options)) write(writer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
