@@ -13,9 +13,10 @@ namespace Coverage.Fhir;
 /// inside a larger JSON document is read from that document's own bytes, and a resource inside a larger answer is
 /// written into that answer's writer, with no JSON text in between (docs/benchmarks.md: Firely is the costliest step of
 /// a hook call). Writing is <see cref="PocoJsonWriter"/>'s: the bytes Firely's serializer writes, at half its CPU.
-/// A resource is read first without Firely's model validation and then checked against the same rules
-/// (<see cref="ModelRules"/>); only one that does not meet them all is read again with validation on, so that what is
-/// wrong with it is reported by Firely itself, as before.
+/// A resource is read first without Firely's model validation — by <see cref="PocoJsonReader"/> when it reads it exactly
+/// as Firely's reader would, else by Firely's — and then checked against the same rules (<see cref="ModelRules"/>); only
+/// one that does not meet them all is read again with validation on, so that what is wrong with it is reported by Firely
+/// itself, as before.
 /// </summary>
 public static class FhirJson
 {
@@ -97,8 +98,7 @@ public static class FhirJson
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8Json);
-            var resource = SyntaxOnly.DeserializeResource(ref reader);
+            var resource = PocoJsonReader.TryRead(utf8Json) ?? ReadSyntaxOnly(utf8Json);
             return ModelRules.AreMet(resource, Validating.NarrativeValidation) ? resource : null;
         }
         catch (Exception)
@@ -106,6 +106,13 @@ public static class FhirJson
             // Whatever went wrong, the validating read that follows finds it again and says what it is.
             return null;
         }
+    }
+
+    /// <summary>Firely's read without its validator: what <see cref="PocoJsonReader"/> gives back is read this way.</summary>
+    private static Resource ReadSyntaxOnly(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        return SyntaxOnly.DeserializeResource(ref reader);
     }
 
     /// <summary>
