@@ -133,14 +133,24 @@ public static class FhirJson
     }
 
     /// <summary>The resource as FHIR JSON text.</summary>
-    public static string Serialize(Base resource) => JsonScratch.ToString(WriterOptions, writer => PocoJsonWriter.Write(resource, writer));
+    public static string Serialize(Base resource)
+    {
+        string? text = null;
+        if (PocoJsonWriter.TryUse(resource, WriterOptions, 0, (json, _) => text = System.Text.Encoding.UTF8.GetString(json))) return text!;
+        return JsonScratch.ToString(WriterOptions, writer => PocoJsonWriter.Write(resource, writer));
+    }
 
     /// <summary>
-    /// Hands the resource's UTF-8 JSON to <paramref name="use"/> from the writer's buffer (a response body copied into
-    /// its pipe as it is, without an array of its own); <paramref name="use"/> must not keep the span.
+    /// Hands the resource's UTF-8 JSON to <paramref name="use"/> from the buffer it was written into (a response body
+    /// copied into its pipe as it is, without an array of its own); <paramref name="use"/> must neither keep the span nor
+    /// write a resource itself.
     /// </summary>
-    public static void SerializeInto<TState>(Base resource, TState state, JsonScratch.Utf8Use<TState> use) =>
-        JsonScratch.Use(WriterOptions, writer => PocoJsonWriter.Write(resource, writer), state, use);
+    public static void SerializeInto<TState>(Base resource, TState state, JsonScratch.Utf8Use<TState> use)
+    {
+        // Written once, by PocoJsonWriter into its buffer; only what Firely writes goes through a writer of its own.
+        if (!PocoJsonWriter.TryUse(resource, WriterOptions, state, use))
+            JsonScratch.Use(WriterOptions, writer => PocoJsonWriter.Write(resource, writer), state, use);
+    }
 
     /// <summary>Writes the resource as the next value of <paramref name="writer"/> (e.g. a property of a larger answer).</summary>
     public static void Write(Base resource, Utf8JsonWriter writer) => PocoJsonWriter.Write(resource, writer);

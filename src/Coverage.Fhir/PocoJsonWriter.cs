@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Coverage.Engine.Json;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -39,16 +40,29 @@ internal static class PocoJsonWriter
     public static void Write(Base instance, Utf8JsonWriter writer)
     {
         // A raw value keeps its own layout: into an indented writer, Firely writes (indented, as the writer asks).
-        if (instance is not PrimitiveType && !writer.Options.Indented && TryWrite(instance, writer.Options) is { } json)
+        if (!TryUse(instance, writer.Options, writer, static (json, writer) => writer.WriteRawValue(json, skipInputValidation: true)))
+            Serializer.Serialize(instance, writer);
+    }
+
+    /// <summary>
+    /// Hands <paramref name="instance"/>'s JSON to <paramref name="use"/> from this thread's buffer (for a response body,
+    /// copied into its pipe as it is) and says true; false, having written nothing, for what Firely is to write (a
+    /// resource holding an overflow, a lone primitive, an indented layout). <paramref name="use"/> must neither keep the
+    /// span nor write a resource itself (it would write into the same buffer).
+    /// </summary>
+    public static bool TryUse<TState>(Base instance, JsonWriterOptions options, TState state, JsonScratch.Utf8Use<TState> use)
+    {
+        if (instance is PrimitiveType || options.Indented || TryWrite(instance, options) is not { } json) return false;
+        try
         {
-            writer.WriteRawValue(json.Span, skipInputValidation: true);
+            use(json.Span, state);
+        }
+        finally
+        {
             // A buffer grown for a large resource (a search result, a long Bundle) is not kept by the thread.
             if (json.Length > KeptBufferBytes) t_scratch = null;
         }
-        else
-        {
-            Serializer.Serialize(instance, writer);
-        }
+        return true;
     }
 
     /// <summary>The largest buffer a thread keeps between writes (a PAS response is about 8 kB).</summary>

@@ -132,6 +132,14 @@ public sealed class PocoJsonWriterTests
     {
         var expected = Write(writer => Firely.Serialize(instance, writer), options ?? Options);
         var actual = Write(writer => PocoJsonWriter.Write(instance, writer), options ?? Options);
+        if (options is null)
+        {
+            // What the server sends (a response body, a notification, a kept Bundle): the same bytes, whichever writes them.
+            Assert.Equal(expected, FhirJson.Serialize(instance));
+            var body = "";
+            FhirJson.SerializeInto(instance, 0, (json, _) => body = Encoding.UTF8.GetString(json));
+            Assert.Equal(expected, body);
+        }
         if (expected == actual) return;
         var at = 0;
         while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
