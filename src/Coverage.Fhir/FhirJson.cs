@@ -137,7 +137,7 @@ public static class FhirJson
     {
         string? text = null;
         if (PocoJsonWriter.TryUse(resource, WriterOptions, 0, (json, _) => text = System.Text.Encoding.UTF8.GetString(json))) return text!;
-        return JsonScratch.ToString(WriterOptions, writer => PocoJsonWriter.Write(resource, writer));
+        return JsonScratch.ToString(WriterOptions, writer => PocoJsonWriter.WriteWithFirely(resource, writer));
     }
 
     /// <summary>
@@ -149,7 +149,7 @@ public static class FhirJson
     {
         // Written once, by PocoJsonWriter into its buffer; only what Firely writes goes through a writer of its own.
         if (!PocoJsonWriter.TryUse(resource, WriterOptions, state, use))
-            JsonScratch.Use(WriterOptions, writer => PocoJsonWriter.Write(resource, writer), state, use);
+            JsonScratch.Use(WriterOptions, writer => PocoJsonWriter.WriteWithFirely(resource, writer), state, use);
     }
 
     /// <summary>Writes the resource as the next value of <paramref name="writer"/> (e.g. a property of a larger answer).</summary>

@@ -41,8 +41,11 @@ internal static class PocoJsonWriter
     {
         // A raw value keeps its own layout: into an indented writer, Firely writes (indented, as the writer asks).
         if (!TryUse(instance, writer.Options, writer, static (json, writer) => writer.WriteRawValue(json, skipInputValidation: true)))
-            Serializer.Serialize(instance, writer);
+            WriteWithFirely(instance, writer);
     }
+
+    /// <summary>Firely's serializer itself: for what <see cref="TryUse{TState}"/> declined, without walking it again.</summary>
+    public static void WriteWithFirely(Base instance, Utf8JsonWriter writer) => Serializer.Serialize(instance, writer);
 
     /// <summary>
     /// Hands <paramref name="instance"/>'s JSON to <paramref name="use"/> from this thread's buffer (for a response body,
