@@ -20,6 +20,11 @@
 #                                       ping-rate: GET /ping at the same rates — the floor of a call's CPU at that rate)
 #   SERVER_DLL=/elsewhere/Coverage.Server.dll PING=/cds-services bench/load.sh   another build (a baseline), another trivial endpoint
 #   PERF=/tmp/profiles bench/load.sh    also a CPU profile of the server during each measured run (perf record -g; PERF/NAME.data)
+#   STORE=postgres bench/load.sh        the case store in PostgreSQL (the production store, docs/scaling.md) instead of SQLite
+#                                       in a temporary folder: a database of its own on the local cluster (scripts/postgres.sh),
+#                                       dropped after; PostgreSQL's own CPU per call is reported beside the server's
+#   LOAD_SENDER=httpclient bench/load.sh  fixed-rate runs sent through .NET's HttpClient (sessions 13-30) instead of the lean
+#                                       sender (raw sockets; bench/Coverage.Load/LeanSender.cs), for a comparison
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +43,7 @@ SERVER_DLL=${SERVER_DLL:-}        # default: this repository's server, built her
 PERF=${PERF:-}                    # a folder: perf record the server during each measured run
 PING=${PING:-/ping}               # the server's trivial endpoint
 PORT=${PORT:-5090}                # another port when 5090 is taken (e.g. two checkouts measuring at once)
+STORE=${STORE:-sqlite}            # sqlite (a file in a temporary folder) or postgres (a database of its own, dropped after)
 BASE="http://127.0.0.1:$PORT"
 ISSUER="https://load-client.test"
 API_ISSUER="https://load-auth.test"
@@ -59,11 +65,27 @@ LOADTOOL="dotnet bench/Coverage.Load/bin/Release/net10.0/Coverage.Load.dll"
 
 tmp=$(mktemp -d)
 server_pid=""
+database=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$database" ]; then psql -d postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+case $STORE in
+  sqlite) store_args=(--Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db") ;;
+  postgres)
+    source scripts/postgres.sh
+    ensure_postgres
+    field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
+    export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+    database="coverage_load_$$"
+    psql -d postgres -qc "CREATE DATABASE $database"
+    store_args=(--Storage:Provider=postgres --Storage:ConnectionString="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$database")
+    ;;
+  *) echo "load.sh: STORE is sqlite or postgres, not '$STORE'"; exit 2 ;;
+esac
 
 # Development, as the brief for these measurements asks (ENVIRONMENT=Production works too with AUTH=on;
 # switching authentication off is for Development only).
@@ -91,7 +113,7 @@ perf_env=()
 # With PERF, the runtime writes /tmp/perf-PID.map so that perf names the JIT-compiled methods.
 [ -n "$PERF" ] && mkdir -p "$PERF" && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 env "${perf_env[@]}" ASPNETCORE_ENVIRONMENT=$ENVIRONMENT dotnet "$SERVER_DLL" \
-  --urls "$BASE" --Coverage:PublicBaseUrl="$BASE" --Storage:Provider=sqlite --Storage:ConnectionString="Data Source=$tmp/coverage.db" \
+  --urls "$BASE" --Coverage:PublicBaseUrl="$BASE" "${store_args[@]}" \
   --Logging:LogLevel:Default=Warning "${auth_args[@]}" "${rate_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
@@ -112,6 +134,13 @@ tokens_for() { # SECONDS
 
 # CPU time the server process has used so far, in milliseconds (user + system, from /proc).
 server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$server_pid/stat"; }
+# With STORE=postgres: CPU time all PostgreSQL processes have used so far (its backends, WAL writer, checkpointer...), in milliseconds.
+postgres_cpu_ms() {
+  local pids; pids=$(pgrep -d' ' -x postgres || true)
+  [ -z "$pids" ] && { echo 0; return; }
+  (for pid in $pids; do cat "/proc/$pid/stat" 2>/dev/null; done) |
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%d", t * 1000 / hz }'
+}
 
 run() { # NAME SCRIPT SECONDS [BODY] [PATH] — one wrk run, its summary line kept, with the server's CPU per request
   local name=$1 script=$2 seconds=$3 cpu line requests
@@ -145,7 +174,7 @@ wants pas-submit || wants pas-rate && run warm-pas-submit pas-submit.lua "$WARMU
 wants determinations && run warm-determinations determinations.lua "$WARMUP" samples/cryoablation-prior-auth.json >/dev/null
 : >"$results"
 
-echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH; $ENVIRONMENT"
+echo "load.sh: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; auth $AUTH; $ENVIRONMENT; store $STORE; fixed-rate sender ${LOAD_SENDER:-lean}"
 wants ping && run ping get.lua "$DURATION" "" "$PING"
 wants ping && run health get.lua "$DURATION" "" /health
 for endpoint in order-sign pas-submit determinations; do
@@ -183,15 +212,17 @@ if wants rate || wants pas-rate || wants ping-rate; then
       if [ -n "$PERF" ]; then
         perf record -q -F 499 -g -p "$server_pid" -o "$PERF/rate-$endpoint-$rate.data" -- sleep "$(( RATE_WARMUP + RATE_SECONDS ))" >/dev/null 2>&1 & perf_pid=$!
       fi
-      cpu=$(server_cpu_ms)
+      cpu=$(server_cpu_ms) pg_cpu=$(postgres_cpu_ms)
       $LOADTOOL rate "$url" "$body" "$rate" "$RATE_SECONDS" "$RATE_WARMUP" "${token_args[@]}" | tee -a "$results" || true
-      used=$(( $(server_cpu_ms) - cpu )) requests=$(( rate * (RATE_SECONDS + RATE_WARMUP) ))
+      used=$(( $(server_cpu_ms) - cpu )) pg_used=$(( $(postgres_cpu_ms) - pg_cpu )) requests=$(( rate * (RATE_SECONDS + RATE_WARMUP) ))
       [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
       echo "rate: $endpoint: the server used $used ms of CPU for $requests requests: $(awk -v c="$used" -v r="$requests" 'BEGIN { printf "%.3f", c / r }') ms per request" | tee -a "$results"
+      [ "$STORE" = postgres ] && echo "rate: $endpoint: PostgreSQL used $pg_used ms of CPU for them: $(awk -v c="$pg_used" -v r="$requests" 'BEGIN { printf "%.3f", c / r }') ms per request" | tee -a "$results"
     done
   done
 fi
 
-cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?")
+if [ "$STORE" = postgres ]; then cases=$(psql -d "$database" -tAc 'SELECT COUNT(*) FROM cases' 2>/dev/null || echo "?")
+else cases=$(sqlite3 "$tmp/coverage.db" 'SELECT COUNT(*) FROM Cases' 2>/dev/null || echo "?"); fi
 echo "load.sh: done; $cases cases stored; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if grep -q 'Exception\|fail:' "$tmp/server.log"; then echo "load.sh: the server logged errors:"; grep -m 20 'Exception\|fail:' "$tmp/server.log"; fi

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -127,13 +128,29 @@ internal static class FixedRate
             Console.Error.WriteLine($"rate: signed {total} tokens in {sw.Elapsed.TotalSeconds:N1} s");
         }
 
-        using var client = LeanClient();
-
         var latencies = new double[total];
         var statuses = new int[total];
-        var elapsed = await Schedule(rps, total, (i, scheduled) => pas is null
-            ? Send(client, url, body, "application/json", tokens?[i], scheduled, i, latencies, statuses)
-            : Send(client, url, pas.Bodies[i], PasSubmissions.ContentType, pas.AccessToken, scheduled, i, latencies, statuses));
+        double elapsed;
+        // LOAD_SENDER=httpclient: the HttpClient sender of sessions 13-30, for a comparison in the same run.
+        var sender = Environment.GetEnvironmentVariable("LOAD_SENDER") == "httpclient" ? "HttpClient" : "lean";
+        if (sender == "lean")
+        {
+            var requests = new LeanSender.Request[total];
+            for (var i = 0; i < total; i++)
+            {
+                var (requestBody, contentType, bearer) = pas is null ? (body, "application/json", tokens?[i]) : (pas.Bodies[i], PasSubmissions.ContentType, pas.AccessToken);
+                requests[i] = new LeanSender.Request(LeanSender.Head(url, requestBody, contentType, bearer), requestBody ?? []);
+            }
+            var address = IPAddress.TryParse(url.Host, out var literal) ? literal : (await Dns.GetHostAddressesAsync(url.Host))[0];
+            elapsed = LeanSender.Run(new IPEndPoint(address, url.Port), requests, rps, latencies, statuses);
+        }
+        else
+        {
+            using var client = LeanClient();
+            elapsed = await Schedule(rps, total, (i, scheduled) => pas is null
+                ? Send(client, url, body, "application/json", tokens?[i], scheduled, i, latencies, statuses)
+                : Send(client, url, pas.Bodies[i], PasSubmissions.ContentType, pas.AccessToken, scheduled, i, latencies, statuses));
+        }
 
         var measured = latencies.Skip(skip).Order().ToArray();
         var ok = statuses.Skip(skip).Count(s => s is >= 200 and < 300);
@@ -142,7 +159,10 @@ internal static class FixedRate
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rate: {url} at {rps:N0}/s for {seconds:N0} s (after {warmup:N0} s warm-up, not counted): {measured.Length} requests, {ok} 2xx" +
             $"{(ok == measured.Length ? "" : " (" + string.Join(", ", failures) + ")")}; latency ms p50 {P(50):N2}, p90 {P(90):N2}, p99 {P(99):N2}, p99.9 {P(99.9):N2}, max {measured[^1]:N2}; " +
-            $"achieved {total / elapsed:N0}/s overall"));
+            $"achieved {total / elapsed:N0}/s overall; sender {sender}"));
+        // RATE_DUMP=FILE: every request's latency in ms, in the order of the schedule (for a look at how stalls begin and drain).
+        if (Environment.GetEnvironmentVariable("RATE_DUMP") is { Length: > 0 } dump)
+            await File.WriteAllLinesAsync(dump, latencies.Select((ms, i) => string.Create(CultureInfo.InvariantCulture, $"{i} {ms:F3} {statuses[i]}")));
         if (Environment.GetEnvironmentVariable("RATE_TIMELINE") == "1")
         {
             // Per second of schedule: the worst latency of the requests scheduled in it (where a stall began).
