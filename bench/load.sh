@@ -25,6 +25,8 @@
 #                                       dropped after; PostgreSQL's own CPU per call is reported beside the server's
 #   LOAD_SENDER=httpclient bench/load.sh  fixed-rate runs sent through .NET's HttpClient (sessions 13-30) instead of the lean
 #                                       sender (raw sockets; bench/Coverage.Load/LeanSender.cs), for a comparison
+#   RATE_DUMP=/tmp/latencies.txt RATE_TIMELINE=1 bench/load.sh   each fixed-rate run also writes every latency, in schedule
+#                                       order, to that file (the last run's is kept), and prints each second's worst and median
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
