@@ -16,7 +16,8 @@ namespace Coverage.Fhir;
 /// A resource is read first without Firely's model validation — by <see cref="PocoJsonReader"/> when it reads it exactly
 /// as Firely's reader would, else by Firely's — and then checked against the same rules (<see cref="ModelRules"/>); only
 /// one that does not meet them all is read again with validation on, so that what is wrong with it is reported by Firely
-/// itself, as before.
+/// itself, as before. One thing Firely's reader accepts is refused before it: a <c>resourceType</c> naming a resource in
+/// the wrong case (<see cref="MiscasedResourceType"/>).
 /// </summary>
 public static class FhirJson
 {
@@ -35,7 +36,14 @@ public static class FhirJson
     public static T? Parse<T>(ReadOnlySpan<byte> utf8Json, out OperationOutcome? problems) where T : Resource
     {
         problems = null;
-        if (ReadWithoutValidation(utf8Json) is { } read) return OfType<T>(read, out problems);
+        var exact = ReadExactly(utf8Json);
+        // Firely's reader, which reads what ours hands back, takes a resource type's name in any case: refused here first.
+        if (exact is null && MiscasedResourceType.Find(utf8Json) is { } miscased)
+        {
+            problems = miscased;
+            return null;
+        }
+        if (ReadWithoutValidation(utf8Json, exact) is { } read) return OfType<T>(read, out problems);
         if (EmptyNameAt(utf8Json) is { } at)
         {
             // Firely's reader indexes a name's first character and fails on an empty one (IndexOutOfRangeException).
@@ -94,16 +102,31 @@ public static class FhirJson
     /// The resource read without Firely's model validation when it meets every rule that validation applies
     /// (<see cref="ModelRules"/>); otherwise null, and the caller reads it again with validation on.
     /// </summary>
-    private static Resource? ReadWithoutValidation(ReadOnlySpan<byte> utf8Json)
+    /// <param name="exact">What <see cref="PocoJsonReader"/> read, if it did.</param>
+    private static Resource? ReadWithoutValidation(ReadOnlySpan<byte> utf8Json, Resource? exact)
     {
         try
         {
-            var resource = PocoJsonReader.TryRead(utf8Json) ?? ReadSyntaxOnly(utf8Json);
+            var resource = exact ?? ReadSyntaxOnly(utf8Json);
             return ModelRules.AreMet(resource, Validating.NarrativeValidation) ? resource : null;
         }
         catch (Exception)
         {
             // Whatever went wrong, the validating read that follows finds it again and says what it is.
+            return null;
+        }
+    }
+
+    /// <summary><see cref="PocoJsonReader"/>'s read, or null: what it hands back, or anything it throws, goes to Firely's reader.</summary>
+    private static Resource? ReadExactly(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            return PocoJsonReader.TryRead(utf8Json);
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong, Firely's reads that follow find it again and say what it is.
             return null;
         }
     }

@@ -345,6 +345,9 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     [InlineData("""{"resourceType":"Patient","id":"p"}""", "Bundle")]
     [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p"}}]}""", "Claim")]
     [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Claim","bogus":true}}]}""", "bogus")]
+    // Resource type names are case-sensitive: Firely's reader would read these as a Bundle and a Claim.
+    [InlineData("""{"resourceType":"bundle","type":"collection","entry":[{"resource":{"resourceType":"Claim","id":"c"}}]}""", "'Bundle'")]
+    [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"claim","id":"c"}}]}""", "case-sensitive")]
     // The SDK throws (rather than reports) on a single contained resource where a list is: a 500 before session 15.
     [InlineData("""{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Claim","contained":{"resourceType":"Organization"}}}]}""", "collection")]
     public async Task Submit_MalformedBundle_Is400WithOperationOutcome(string body, string mentions)
