@@ -23,7 +23,7 @@ internal static class LeanSender
     /// <summary>What one request is on the wire: its head (request line and headers) and its body (shared between requests when they send the same).</summary>
     public readonly record struct Request(byte[] Head, byte[] Body);
 
-    /// <summary>How long a request may take before it counts as failed (as the HTTP client's timeout).</summary>
+    /// <summary>How long the sender waits, after its last request, for the answers still out; those it does not get count as failed (status 0).</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
