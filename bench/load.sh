@@ -80,8 +80,7 @@ case $STORE in
   postgres)
     source scripts/postgres.sh
     ensure_postgres
-    field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
-    export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+    export_postgres_client_env
     database="coverage_load_$$"
     psql -d postgres -qc "CREATE DATABASE $database"
     store_args=(--Storage:Provider=postgres --Storage:ConnectionString="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$database")

@@ -27,8 +27,7 @@ source scripts/postgres.sh
 ensure_postgres
 command -v wrk >/dev/null 2>&1 || { echo "scale-out.sh: installing wrk (Debian package)"; apt_install wrk; }
 
-field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+export_postgres_client_env
 database="coverage_bench_$$"
 psql -d postgres -qc "CREATE DATABASE $database"
 # Each server's connection pool is capped so that the two together stay under PostgreSQL's max_connections

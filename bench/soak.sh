@@ -59,8 +59,7 @@ trap cleanup EXIT
 if [ "$STORAGE" = postgres ]; then
   source scripts/postgres.sh
   ensure_postgres
-  field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
-  export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+  export_postgres_client_env
   pg_version="" pg_cluster=""
   if command -v pg_lsclusters >/dev/null 2>&1; then read -r pg_version pg_cluster _ < <(pg_lsclusters -h | awk -v port="$PGPORT" '$3 == port') || true; fi
   if [ "$OUTAGE" = cluster ] && [ -n "$OUTAGE_AT" ] && [ -z "$pg_cluster" ]; then

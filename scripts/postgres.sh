@@ -39,3 +39,9 @@ ensure_postgres() {
   POSTGRES_ADMIN="Host=127.0.0.1;Port=$port;Username=coverage;Password=coverage;Database=postgres"
   echo "postgres: PostgreSQL $version/$cluster on port $port"
 }
+
+# After ensure_postgres: psql's environment (PGHOST, PGPORT, PGUSER, PGPASSWORD) from POSTGRES_ADMIN, for the bench scripts.
+export_postgres_client_env() {
+  field() { sed -E "s/.*(^|;)$1=([^;]*).*/\2/" <<<"$POSTGRES_ADMIN"; }
+  export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+}

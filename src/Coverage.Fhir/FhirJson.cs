@@ -16,8 +16,8 @@ namespace Coverage.Fhir;
 /// A resource is read first without Firely's model validation — by <see cref="PocoJsonReader"/> when it reads it exactly
 /// as Firely's reader would, else by Firely's — and then checked against the same rules (<see cref="ModelRules"/>); only
 /// one that does not meet them all is read again with validation on, so that what is wrong with it is reported by Firely
-/// itself, as before. One thing Firely's reader accepts is refused before it: a <c>resourceType</c> naming a resource in
-/// the wrong case (<see cref="MiscasedResourceType"/>).
+/// itself, as before. The names Firely's reader gets wrong (an empty one, a resource type in the wrong case) are refused
+/// before it reads (<see cref="NamesFirelyMisreads"/>).
 /// </summary>
 public static class FhirJson
 {
@@ -37,19 +37,13 @@ public static class FhirJson
     {
         problems = null;
         var exact = ReadExactly(utf8Json);
-        // Firely's reader, which reads what ours hands back, takes a resource type's name in any case: refused here first.
-        if (exact is null && MiscasedResourceType.Find(utf8Json) is { } miscased)
+        // What ours hands back Firely's reader reads: the names it gets wrong are refused here first.
+        if (exact is null && NamesFirelyMisreads.Find(utf8Json) is { } misread)
         {
-            problems = miscased;
+            problems = misread;
             return null;
         }
         if (ReadWithoutValidation(utf8Json, exact) is { } read) return OfType<T>(read, out problems);
-        if (EmptyNameAt(utf8Json) is { } at)
-        {
-            // Firely's reader indexes a name's first character and fails on an empty one (IndexOutOfRangeException).
-            problems = Outcomes.Invalid($"Not a FHIR resource: a property name is empty (at byte {at}); every FHIR JSON property names an element.");
-            return null;
-        }
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
@@ -71,22 +65,6 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
             return null;
         }
-    }
-
-    /// <summary>Where the first property named "" starts, if any (only looked for once a resource failed the fast read).</summary>
-    private static long? EmptyNameAt(ReadOnlySpan<byte> utf8Json)
-    {
-        var reader = new Utf8JsonReader(utf8Json);
-        try
-        {
-            while (reader.Read())
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueSpan.IsEmpty) return reader.TokenStartIndex;
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the validating read says so, with its position.
-        }
-        return null;
     }
 
     /// <summary>The resource read, when it is a <typeparamref name="T"/>; otherwise null, saying what it is instead.</summary>

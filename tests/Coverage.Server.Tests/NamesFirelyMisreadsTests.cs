@@ -8,9 +8,10 @@ namespace Coverage.Server.Tests;
 
 /// <summary>
 /// A <c>resourceType</c> naming a resource in the wrong case is refused, wherever it is, with the name that was meant —
-/// though Firely's reader, validating or not, reads it as the resource so named.
+/// though Firely's reader, validating or not, reads it as the resource so named. (The other name Firely misreads, an
+/// empty one: <c>FhirJsonTests.Parse_AnEmptyPropertyName_IsRefusedSayingWhere</c>.)
 /// </summary>
-public sealed class MiscasedResourceTypeTests
+public sealed class NamesFirelyMisreadsTests
 {
     public static TheoryData<string, string, string> Miscased => new()
     {
