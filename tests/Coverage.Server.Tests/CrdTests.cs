@@ -653,6 +653,9 @@ internal sealed class FakeFhirServer : HttpMessageHandler
     /// <summary>When set, no request is ever answered: each waits until its sender gives up (a server that stopped answering).</summary>
     public bool Silent { get; set; }
 
+    /// <summary>When set, every request is answered with this status and no body (e.g. 503: a server failing).</summary>
+    public HttpStatusCode? FailWith { get; set; }
+
     public void Add(string relativeUrl, Resource resource) => _resources[$"{BaseUrl}/{relativeUrl}"] = resource;
 
     private readonly Dictionary<string, int> _oversized = new(StringComparer.Ordinal);
@@ -679,6 +682,7 @@ internal sealed class FakeFhirServer : HttpMessageHandler
         lock (Requests) Requests.Add((url, request.Headers.Authorization?.ToString(), request.RequestUri.AbsoluteUri));
         if (Unreachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (the test's unreachable FHIR server).");
         if (Silent) await Task.Delay(Timeout.Infinite, cancellationToken);
+        if (FailWith is { } status) return new HttpResponseMessage(status);
         return Answer(url);
     }
 

@@ -124,11 +124,15 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         foreach (var order in orders!)
         {
             if (!OrderMapper.IsOrder(order)) continue;
-            if (order is Appointment appointment) await ReadBasedOn(appointment, known, access, cancellationToken);
+            var basedOnUnread = order is Appointment appointment ? await ReadBasedOn(appointment, known, access, cancellationToken) : null;
             CoverageAssertion assertion;
             PolicyReference? decidedBy = null;
             var reading = OrderMapper.Read(order, known.Find, ClinicalToBilling)!;
             if (coverageNotFound is not null) assertion = coverageNotFound with { BillingCode = reading.Facts?.BillingCodes[0] };
+            // The order the appointment is for could not be read because of the EHR's server, not because of the order:
+            // a technical failure, said as such (resp-43), rather than an order without a code.
+            else if (reading.Facts is null && basedOnUnread is not null)
+                assertion = CoverageInformation.Technical($"{basedOnUnread}, which the appointment is based on, could not be read from the EHR's FHIR server");
             else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.NeedsCode);
             else
             {
@@ -272,9 +276,14 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// </remarks>
     private async Task<Resource?> TryRead(FhirAccess access, string relativeUrl, CancellationToken cancellationToken)
     {
+        _lastReadFailedTechnically = false;
         if (_firstRead == 0) _firstRead = System.Diagnostics.Stopwatch.GetTimestamp();
         var left = options.FhirReadBudget - System.Diagnostics.Stopwatch.GetElapsedTime(_firstRead);
-        if (_budgetSpent || left <= TimeSpan.Zero) return null;
+        if (_budgetSpent || left <= TimeSpan.Zero)
+        {
+            _lastReadFailedTechnically = true;
+            return null;
+        }
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(left);
         try
@@ -286,9 +295,17 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             // The timer that cut the read off counts in coarser ticks than the Stopwatch above and may fire a little
             // before the Stopwatch says the budget is gone: a read cut off by the budget spends it, whatever is left.
             if (budget.IsCancellationRequested) _budgetSpent = true;
+            _lastReadFailedTechnically = true;
             return null;
         }
     }
+
+    /// <summary>
+    /// Whether the last <see cref="TryRead"/> failed because of the server or the time it took — unreachable, failing
+    /// (5xx), too slow, or not begun once the read budget was spent — rather than because the resource is not there or not
+    /// ours to read.
+    /// </summary>
+    private bool _lastReadFailedTechnically;
 
     /// <summary>Whether a read was cut off by the call's read budget: no read is begun after it.</summary>
     private bool _budgetSpent;
@@ -300,16 +317,22 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     /// The resource a reference from the call names, read from the FHIR server as <see cref="TryRead"/> reads; only a
     /// relative literal reference is read (<see cref="RelativeReference"/>), anything else gives null without a request.
     /// </summary>
-    private Task<Resource?> TryReadReference(FhirAccess access, string reference, CancellationToken cancellationToken) =>
-        RelativeReference.IsLiteral(reference) ? TryRead(access, reference, cancellationToken) : System.Threading.Tasks.Task.FromResult<Resource?>(null);
+    private Task<Resource?> TryReadReference(FhirAccess access, string reference, CancellationToken cancellationToken)
+    {
+        if (RelativeReference.IsLiteral(reference)) return TryRead(access, reference, cancellationToken);
+        _lastReadFailedTechnically = false;
+        return System.Threading.Tasks.Task.FromResult<Resource?>(null);
+    }
 
     /// <summary>
     /// The orders an Appointment is basedOn, when the call does not carry them: read from the FHIR server (within the
-    /// call's read budget), so that an appointment for an order is assessed by the order's code.
+    /// call's read budget), so that an appointment for an order is assessed by the order's code. Returns the reference of
+    /// one that could not be read for a technical reason (<see cref="_lastReadFailedTechnically"/>), null when none.
     /// </summary>
-    private async System.Threading.Tasks.Task ReadBasedOn(Appointment appointment, KnownResources known, FhirAccess? access, CancellationToken cancellationToken)
+    private async Task<string?> ReadBasedOn(Appointment appointment, KnownResources known, FhirAccess? access, CancellationToken cancellationToken)
     {
-        if (access is null || appointment.ServiceType.Any(s => s.Coding.Any(c => FhirSystems.IsOrderBillingSystem(c.System)))) return;
+        if (access is null || appointment.ServiceType.Any(s => s.Coding.Any(c => FhirSystems.IsOrderBillingSystem(c.System)))) return null;
+        string? unread = null;
         foreach (var basedOn in appointment.BasedOn)
         {
             if (basedOn.Reference is not { } target || known.Find(basedOn) is not null || _reads >= MaxObservationReads) continue;
@@ -320,7 +343,9 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 Remember(read, $"{target} (read from the FHIR server)");
                 known.Add(read);
             }
+            else if (_lastReadFailedTechnically) unread ??= target;
         }
+        return unread;
     }
 
     private async Task<(List<Resource>? Orders, CrdResult? Error)> Orders(

@@ -7,7 +7,8 @@ namespace Coverage.Fhir.Crd;
 /// <summary>
 /// Reads resources back from the EHR's FHIR server with the token the hook call carried, when the
 /// prefetch lacks them (CDS Hooks 2.0, "FHIR resource access"). Redirects are not followed (the host's handler is set
-/// so): a read answered with one elsewhere is a read that failed, as is an answer that is not UTF-8 FHIR JSON.
+/// so): a read answered with one elsewhere is a read that failed (null), as is an answer that is not UTF-8 FHIR JSON; a
+/// server error (5xx) throws <see cref="HttpRequestException"/>, as a server that cannot be reached does.
 /// </summary>
 public sealed class FhirServerClient(HttpClient http)
 {
@@ -24,6 +25,10 @@ public sealed class FhirServerClient(HttpClient http)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access.AccessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         using var response = await http.SendAsync(request, cancellationToken);
+        // A server error is the server's failure, not an answer about the resource: thrown, as a connection that fails is,
+        // so that a caller can tell it from a resource that is not there or not ours to read (null).
+        if ((int)response.StatusCode >= 500)
+            throw new HttpRequestException($"The FHIR server answered {(int)response.StatusCode} to a read.", null, response.StatusCode);
         if (!response.IsSuccessStatusCode) return null;
         // Read as the bytes sent: decoded as text, a byte that is not UTF-8 became U+FFFD and the resource was used as
         // if the EHR had written that; such a read is a read that failed (FHIR JSON is UTF-8; a byte order mark is allowed).

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -460,6 +461,40 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
         (status, body) = await Call("order-select", KitBodies("order-select-request-bodies.adapted.json")[0]!);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.NotEmpty(body.GetProperty("systemActions").EnumerateArray());
+    }
+
+    /// <summary>
+    /// resp-43: when a technical failure keeps the service from assessing an order, the coverage information says so
+    /// (2.2's indeterminate / technical; 2.0.1 has no indeterminate, so conditional with the reason) — here the order an
+    /// appointment is based on, which the EHR's server could not give (unreachable, or failing with a 5xx). A server that
+    /// answers that the order is not there is no technical failure: the appointment is then one without a code.
+    /// </summary>
+    [Theory]
+    [InlineData("unreachable", true)]
+    [InlineData("503", true)]
+    [InlineData("500", true)]
+    [InlineData("404", false)]
+    public async Task Item9_AnAppointmentWhoseOrderTheServerCannotGive_IsATechnicalFailure_ButAMissingOrderIsNot(string server, bool technical)
+    {
+        var kit = KitBodies("appointment-book-request-bodies.adapted.json")[0]!.DeepClone().AsObject();
+        kit["fhirServer"] = FakeFhirServer.BaseUrl;
+        var appointment = kit["context"]!["appointments"]!["entry"]![0]!["resource"]!;
+        (appointment["start"], appointment["end"]) = ("2026-05-04T09:00:00Z", "2026-05-04T11:00:00Z");
+        kit["fhirAuthorization"] = new JsonObject { ["access_token"] = "ehr-token", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "user/*.read", ["subject"] = "crd" };
+        if (server == "unreachable") _fhirServer.Unreachable = true;
+        else if (server != "404") _fhirServer.FailWith = (HttpStatusCode)int.Parse(server, CultureInfo.InvariantCulture);
+
+        var (status, body) = await Call("appointment-book", kit);
+        (_fhirServer.Unreachable, _fhirServer.FailWith) = (false, null);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(_fhirServer.Requests, r => r.Url == $"{FakeFhirServer.BaseUrl}/ServiceRequest/servreq-g0180-1");
+        AssertKitValid("appointment-book", body);
+        var info = Assert.Single(Infos(Assert.Single(Updates(body))));
+        Assert.Equal(("conditional", "conditional"), (Sub(info, "covered"), Sub(info, "pa-needed")));
+        var reason = Sub(info, "reason")!;
+        Assert.Equal(technical, reason.StartsWith("Technical: coverage could not be assessed because ServiceRequest/servreq-g0180-1, which the appointment is based on, could not be read from the EHR's FHIR server.", StringComparison.Ordinal));
+        if (!technical) Assert.DoesNotContain("Technical", reason, StringComparison.Ordinal);
     }
 
     // ------------------------------------------------------------------ item 12: configuration
