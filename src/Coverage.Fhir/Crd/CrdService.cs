@@ -262,7 +262,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
     private string? PolicyUrl(LineDetermination line) => line.Policy is null ? null : PolicyUrl(line.Policy);
 
     private string? PolicyUrl(PolicyReference policy) =>
-        options.PolicyBaseUrl is null ? null : $"{options.PolicyBaseUrl.TrimEnd('/')}/{policy.Id}?version={Uri.EscapeDataString(policy.Version)}";
+        options.PolicyBaseUrl is null ? null : PolicyPageLink.For(options.PolicyBaseUrl, policy.Id, policy.Version);
 
     private bool IsAllowed(Uri server) => options.AllowedFhirServers.Allows(server);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Coverage.Engine.Catalogue;
+using Coverage.Fhir;
 
 namespace Coverage.Server.Endpoints;
 
@@ -42,7 +43,7 @@ internal static class PolicyPages
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{H(code.System)} {H(code.Code)}</td><td>{H(code.Description)}</td><td>{H(code.Validity.From is { } f ? "from " + f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "long-standing")}</td></tr>");
         html.Append("</table><h2>Revision history</h2><ul>");
         foreach (var v in policy.Versions.Reverse())
-            html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/policies/{H(policy.Id)}?version={H(v.Version)}\">{H(v.Version)}</a>: {H(v.ReviewType)}: {H(v.Changes)}</li>");
+            html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{H(PolicyPageLink.For("/policies", policy.Id, v.Version))}\">{H(v.Version)}</a>: {H(v.ReviewType)}: {H(v.Changes)}</li>");
         html.Append("</ul></main></body></html>");
         return TypedResults.Content(html.ToString(), "text/html; charset=utf-8");
     }
