@@ -162,8 +162,8 @@ public static class PasResponse
             Use = ClaimUseCode.Preauthorization,
             Patient = new ResourceReference(request.PatientEntry.FullUrl ?? $"Patient/{request.PatientEntry.Resource!.Id}"),
             Created = now.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            Insurer = claim.Insurer ?? new ResourceReference { Display = "Coverage payer" },
-            Requestor = claim.Provider,
+            Insurer = Echoed(request.InsurerEntry, claim.Insurer) ?? new ResourceReference { Display = "Coverage payer" },
+            Requestor = Echoed(request.ProviderEntry, claim.Provider),
             // The Claim as the request Bundle named it (its fullUrl), and its identifier without the assigner: an
             // identifier-only reference fails ref-1 in Firely, and the request's assigner reference would too.
             Request = new ResourceReference
@@ -172,6 +172,19 @@ public static class PasResponse
                 Identifier = new Identifier(claimIdentifier.System, claimIdentifier.Value),
             },
         };
+    }
+
+    /// <summary>
+    /// A reference of the Claim to a resource the response Bundle echoes, made to name that entry by its fullUrl: the
+    /// ClaimResponse's own entry has a urn:uuid fullUrl, from which a relative reference ("Organization/x") does not
+    /// resolve (FHIR R4 Bundle reference resolution). Without an echoed entry, the Claim's reference as it was.
+    /// </summary>
+    private static ResourceReference? Echoed(Bundle.EntryComponent? entry, ResourceReference? reference)
+    {
+        if (reference is null || entry?.FullUrl is not { } fullUrl || entry.Resource is null) return reference;
+        var echoed = (ResourceReference)reference.DeepCopy();
+        echoed.Reference = fullUrl;
+        return echoed;
     }
 
     /// <summary>
@@ -275,7 +288,7 @@ public static class PasResponse
                 Status = RequestStatus.Active,
                 Medium = [new CodeableConcept(PasSystems.X12ReportTransmission, PasSystems.ElectronicallyOnly, "Electronically Only")],
                 Requester = response.Insurer,
-                Sender = request.ProviderEntry?.Resource is Organization ? request.Claim.Provider : null,
+                Sender = request.ProviderEntry?.Resource is Organization ? response.Requestor : null,
                 Payload = [payload],
                 Note = [new Annotation { Text = new Markdown($"{asked.Needed.TrimEnd('.')}. Questionnaire: {questionnaire.Canonical} ({questionnaire.Title}).") }],
             };

@@ -207,6 +207,41 @@ public sealed class PasKitTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Empty(IgValidator.Pas201.Errors(requestor, "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-requestor"));
     }
 
+    [Theory]
+    [InlineData("pas-kit/approval-pa-submit-request-payload.adapted.json")]
+    [InlineData("pas-kit/approval-pa-submit-request-payload.json")]
+    public async Task TheClaimResponsesReferences_ResolveInTheResponseBundle_ByFhirsBundleRules(string payload)
+    {
+        // The kit's Claims name the patient, insurer and provider relatively ("Organization/InsurerExample") beside RESTful
+        // fullUrls; the ClaimResponse's entry is a urn:uuid, from which a relative reference does not resolve (FHIR R4
+        // Bundle reference resolution; the HL7 validator the kit runs reports it as an error when it validates a
+        // notification's focus Bundle). ClaimResponse.request names the Claim, which the response does not carry.
+        var (_, body, _) = await Post("submit", Fresh(Kit(payload), Api.NewId()));
+
+        var bundle = Assert.IsType<Bundle>(body);
+        var response = ClaimResponseOf(bundle);
+        var holder = Assert.IsType<string>(bundle.Entry[0].FullUrl);
+        foreach (var reference in new[] { response.Patient, response.Insurer, response.Requestor }.Select(r => Assert.IsType<string>(r?.Reference)))
+            Assert.True(Resolves(bundle, holder, reference), $"{reference} does not resolve from {holder}");
+        // Resolved, they are what the kit then validates them against (ClaimResponse.insurer → profile-insurer,
+        // ClaimResponse.requestor → profile-requestor, as its generated claimresponse metadata names them).
+        var insurer = Assert.IsType<Organization>(bundle.Entry.Single(e => e.FullUrl == response.Insurer.Reference).Resource);
+        var requestor = Assert.IsType<Organization>(bundle.Entry.Single(e => e.FullUrl == response.Requestor!.Reference).Resource);
+        Assert.Equal(("InsurerExample", "UMOExample"), (insurer.Id, requestor.Id));
+        Assert.Empty(IgValidator.Pas221.Errors(insurer, "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-insurer"));
+        Assert.Empty(IgValidator.Pas221.Errors(requestor, "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-requestor"));
+    }
+
+    /// <summary>FHIR R4 Bundle reference resolution: an absolute reference names an entry's fullUrl; a relative one resolves only against a RESTful fullUrl of the entry holding it.</summary>
+    private static bool Resolves(Bundle bundle, string holderFullUrl, string reference)
+    {
+        if (Uri.TryCreate(reference, UriKind.Absolute, out _)) return bundle.Entry.Count(e => e.FullUrl == reference) == 1;
+        var parts = holderFullUrl.Split('/');
+        if (!holderFullUrl.StartsWith("http", StringComparison.Ordinal) || parts.Length < 3) return false;
+        var root = string.Join('/', parts[..^2]);
+        return bundle.Entry.Count(e => e.FullUrl == $"{root}/{reference}") == 1;
+    }
+
     [Fact]
     public async Task APendedAnswer_IsCompleteWithA4_NoPreAuthRef_AndSaysNoHumanReviewedIt()
     {
