@@ -270,17 +270,24 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task Update_OfALineAPhysicianDecided_Is409_ButTheRequestMayBeCancelled_KeepingTheDecision()
+    public async Task Update_OfALineAPhysicianDecided_IsAnErrorClaimResponse_ButTheRequestMayBeCancelled_KeepingTheDecision()
     {
         var requestId = Api.NewId();
         var caseId = AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body).Item[0]);
         await Api.Post(_client, $"/api/v1/cases/{caseId}/decisions", Api.Decision((1, "uphold", "Not medically necessary for this member.")));
 
-        var (changed, outcome) = await Post("submit", AsUpdate(PasBundle(requestId, date: "2026-05-11")));
+        var (changed, refusal) = await Post("submit", AsUpdate(PasBundle(requestId, date: "2026-05-11")));
         var (cancelled, body) = await Post("submit", AsUpdate(PasBundle(requestId), cancel: true));
 
-        Assert.Equal(HttpStatusCode.Conflict, changed);
-        Assert.Contains("decision stands", Assert.IsType<OperationOutcome>(outcome).Issue[0].Diagnostics, StringComparison.Ordinal);
+        // As the IG's RejectionResponseExample answers an update it cannot take: 200, outcome error, X12 901 33.
+        Assert.Equal(HttpStatusCode.OK, changed);
+        var refused = ClaimResponseOf(refusal);
+        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
+        var error = Assert.Single(refused.Error);
+        Assert.Equal("33", error.Code.Coding.Single().Code);
+        Assert.Equal("Claim.related", ErrorPath(error));
+        Assert.Contains("decision stands", Assert.Single(refused.ProcessNote).Text, StringComparison.Ordinal);
+        Assert.Empty(refused.Item);
         Assert.Equal(HttpStatusCode.OK, cancelled);
         var response = ClaimResponseOf(body);
         Assert.Equal("C", ReviewAction(Assert.Single(response.Item)).Code);
@@ -656,15 +663,28 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task Submit_SameIdentifierDifferentRequest_Is409()
+    public async Task Submit_SameIdentifierDifferentRequest_IsAnErrorClaimResponse_AndTheFirstRequestKeepsItsAnswer()
     {
         var requestId = Api.NewId();
-        await Post("submit", PasBundle(requestId));
+        var first = ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body);
 
         var (status, resource) = await Post("submit", PasBundle(requestId, date: "2026-05-05"));
 
-        Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.IsType<OperationOutcome>(resource);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var refused = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
+        var error = Assert.Single(refused.Error);
+        Assert.Equal(("https://codesystem.x12.org/005010/901", "33"), (error.Code.Coding.Single().System, error.Code.Coding.Single().Code));
+        Assert.Equal("Claim.identifier", ErrorPath(error));
+        var note = Assert.Single(refused.ProcessNote).Text;
+        Assert.Contains($"Claim identifier '{requestId}' was already used for this member with a different request", note, StringComparison.Ordinal);
+        Assert.DoesNotContain(AdministrationNumber(first.Item[0])!, FhirJson.Serialize(resource), StringComparison.Ordinal);
+        // No second case; the first request's answer is unchanged, and the same Bundle again still gets it.
+        var again = ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body);
+        Assert.Equal(AdministrationNumber(first.Item[0]), AdministrationNumber(again.Item[0]));
+        Assert.Equal(ReviewAction(first.Item[0]), ReviewAction(again.Item[0]));
+        var (_, inquired) = await Post("inquire", PasBundle(requestId));
+        Assert.Single(Assert.IsType<Parameters>(inquired).Parameter);
     }
 
     [Fact]

@@ -319,6 +319,18 @@ public sealed record PasRequest
         ProviderOf(caseExternalKey) == ProviderKey
         && (UpdatesSystem is null || caseExternalKey == ExternalKeyOf(new Identifier(UpdatesSystem, Updates), ProviderKey));
 
+    /// <summary>
+    /// The business error for a request the payer's cases refuse: a Claim identifier already used for this member with a
+    /// different request (<paramref name="asNewRequest"/>), or an update its case cannot take (the request was cancelled,
+    /// a physician decided the line it changes; <paramref name="reason"/> says which). X12 901 33 (input errors), as the
+    /// IG's own RejectionResponseExample answers an update it cannot take (docs/decisions.md, "Session 33").
+    /// </summary>
+    public PasError Refused(string reason, bool asNewRequest) => asNewRequest
+        ? new PasError(PasError.InputErrors, "Claim.identifier",
+            $"Claim identifier '{InputEcho.Truncate(RequestId)}' was already used for this member with a different request, which keeps its answer. "
+            + "Submit a new request under a new identifier, or change that request with a Claim update (Claim.related).")
+        : new PasError(PasError.InputErrors, "Claim.related", reason);
+
     /// <summary>The provider part of a stored external key (<see cref="ExternalKeyOf"/>); null when it has none.</summary>
     public static string? ProviderOf(string? externalKey)
     {

@@ -129,6 +129,7 @@ internal static class FhirEndpoints
         }
 
         StoreResult<CaseView> result;
+        var asNewRequest = pas.Updates is null;
         if (pas.Updates is { } updated)
         {
             var update = new CaseUpdate(updated, coverageRequest, [.. pas.CancelledItems.Select(c => new CancelledLine(c.Sequence, c.Code))], pas.CancelsAll, pas.AppealPriority);
@@ -140,6 +141,7 @@ internal static class FhirEndpoints
                 if (coverageRequest is null || pas.AppealPriority is not null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
                 result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
+                asNewRequest = true;
             }
             else if (result.Error is null)
             {
@@ -151,6 +153,11 @@ internal static class FhirEndpoints
             // A new case keeps its request Bundle, when pended, in its own transaction.
             result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
         }
+        // What the cases refuse (an identifier reused for a different request, an update its case cannot take) is a
+        // business error in PAS, answered in a ClaimResponse as the IG's RejectionResponseExample answers one; the REST
+        // API answers the same refusals 409 / 422.
+        if (result.Error is { Kind: StoreErrorKind.Conflict or StoreErrorKind.Unprocessable } refused)
+            return FhirResults.Resource(PasResponse.Error(pas.Parties, [pas.Refused(refused.Message, asNewRequest)], now));
         if (result.Error is not null) return FhirErrors.From(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas.Parties, await PasCases.OfAsync(result.Value!, requested, cancellationToken), CaseSystem(settings), now, reasons));
     }

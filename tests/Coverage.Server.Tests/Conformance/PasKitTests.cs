@@ -392,6 +392,29 @@ public sealed class PasKitTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task ThePresetsClaimUpdateInitial_UnderTheApprovalWorkflowsIdentifier_IsAValidErrorClaimResponse_NotA409()
+    {
+        // The server preset gives the approval workflow and the claim-update group's initial request one Claim
+        // identifier (111099) for one member, with other services: the second is a different request under a used
+        // identifier. claim_operation_logic.rb wants 200/201 and a response Bundle valid against PAS 2.2.1.
+        var id = Api.NewId();
+        var approved = ClaimResponseOf(Assert.IsType<Bundle>((await Post("submit", Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), id))).Body));
+
+        var (status, body, _) = await Post("submit", Fresh(Kit("pas-kit/claim-update-initial-submit-payload.adapted.json"), id));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var bundle = Assert.IsType<Bundle>(body);
+        AssertValid(bundle, ResponseBundle);
+        var refused = ClaimResponseOf(bundle);
+        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
+        Assert.Equal("33", Assert.Single(refused.Error).Code.Coding.Single().Code);
+        Assert.Equal(id, refused.Request?.Identifier?.Value);
+        // The approval keeps its answer: the update the preset sends next (Claim.related 111099) changes that request.
+        var (_, again, _) = await Post("submit", Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), id));
+        Assert.Equal(approved.Identifier.Single().Value, ClaimResponseOf(Assert.IsType<Bundle>(again)).Identifier.Single().Value);
+    }
+
+    [Fact]
     public async Task ACancellation_OfARequestWeDoNotHold_IsAnErrorClaimResponse_AnUpdateWithServicesIsANewRequest()
     {
         var (status, body, _) = await Post("submit", Fresh(Adapt(Kit("pas-kit/claim-update-cancel-all-submit-payload.json")), Api.NewId()));
