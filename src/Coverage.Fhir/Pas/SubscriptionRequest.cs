@@ -95,8 +95,14 @@ public sealed record SubscriptionRequest(
         if (given.Count > MaxHeaders) Problem($"at most {MaxHeaders} headers.", "Subscription.channel.header");
         for (var i = 0; i < given.Count && i < MaxHeaders; i++)
         {
-            // Never echo a header back: it is usually a secret.
-            if (Header(given[i]) is { } header) headers.Add(header);
+            // Never echo a header back: it is usually a secret. A name given twice is refused, not sent twice: the
+            // receiver would get the values joined into one (an Authorization of "Bearer a, Bearer b" matches neither).
+            if (Header(given[i]) is { } header)
+            {
+                if (headers.Any(h => string.Equals(h.Key, header.Key, StringComparison.OrdinalIgnoreCase)))
+                    Problem($"header {i + 1} names '{header.Key}' again; a notification carries each header once.", $"Subscription.channel.header[{i}]");
+                else headers.Add(header);
+            }
             else Problem($"header {i + 1} is not 'Name: value' with a token name that the server does not set itself, at most {MaxHeaderLength} characters on one line.", $"Subscription.channel.header[{i}]");
         }
 

@@ -152,6 +152,7 @@ public sealed partial class SubscriptionDeliverer(
                 return;
             }
             var timeout = TimeSpan.FromSeconds(Math.Clamp(subscription.TimeoutSeconds, 1, options.TimeoutSeconds));
+            var sentAt = deliveries.Now();
             var (delivered, detail) = await sender.SendAsync(new Uri(subscription.Endpoint), subscription.ContentType, headers, body, timeout, cancellationToken);
             if (delivered)
             {
@@ -161,7 +162,7 @@ public sealed partial class SubscriptionDeliverer(
                     SubscriptionStates.Heartbeat => "Heartbeat",
                     _ => $"Notification of event {delivery.EventNumber} (case {delivery.CaseId})",
                 };
-                await deliveries.SucceededAsync(subscription, delivery, $"{what} delivered: {detail}, attempt {delivery.Attempts + 1}.", cancellationToken);
+                await deliveries.SucceededAsync(subscription, delivery, $"{what} delivered: {detail}, attempt {delivery.Attempts + 1}.", sentAt, cancellationToken);
                 continue;
             }
             await deliveries.FailedAsync(subscription, delivery, detail, options.MaxAttempts, options.RetryAfter(delivery.Attempts + 1), cancellationToken);

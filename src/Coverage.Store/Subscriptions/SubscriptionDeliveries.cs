@@ -157,7 +157,8 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
     }
 
     /// <summary>The receiver accepted it: a handshake makes the subscription active.</summary>
-    public async Task SucceededAsync(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string detail, CancellationToken cancellationToken)
+    /// <param name="sentAt">When the notification was sent: the next heartbeat is a period from then.</param>
+    public async Task SucceededAsync(PasSubscriptionRecord subscription, SubscriptionDeliveryRecord delivery, string detail, DateTime sentAt, CancellationToken cancellationToken)
     {
         var now = Now();
         delivery.Attempts++;
@@ -166,8 +167,9 @@ public sealed class SubscriptionDeliveries(CoverageDbContext db, TimeProvider ti
         delivery.LastError = null;
         subscription.LastError = null;
         if (delivery.Kind == SubscriptionStates.Handshake && subscription.Status == SubscriptionStates.Requested) subscription.Status = SubscriptionStates.Active;
-        // Whatever reached the receiver is a sign of life: the next heartbeat is a period from now.
-        if (subscription.HeartbeatSeconds is { } period && subscription.Status == SubscriptionStates.Active) subscription.NextHeartbeatAt = now.AddSeconds(period);
+        // Whatever reached the receiver is a sign of life: the next heartbeat is a period from when it was sent — not from
+        // when its answer is recorded, which a slow receiver or a busy server would push later each time.
+        if (subscription.HeartbeatSeconds is { } period && subscription.Status == SubscriptionStates.Active) subscription.NextHeartbeatAt = sentAt.AddSeconds(period);
         if (delivery.Kind != SubscriptionStates.Heartbeat)
             Audit(subscription, delivery, now, delivery.Kind == SubscriptionStates.Handshake ? "subscription-handshake" : "subscription-notified", detail);
         await db.SaveChangesAsync(cancellationToken);

@@ -17,6 +17,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _statuses = new();
     private readonly ConcurrentDictionary<string, bool> _held = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _holding;
 
@@ -57,6 +58,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
                 }
                 return;
             }
+            if (receiver._delays.TryGetValue(context.Request.Path.Value ?? "", out var delay)) await Task.Delay(delay, receiver._stopping.Token);
             var status = receiver._statuses.GetValueOrDefault(context.Request.Path.Value ?? "", 200);
             context.Response.StatusCode = status;
             if (status is >= 300 and < 400) context.Response.Headers.Location = "/followed";
@@ -70,6 +72,9 @@ public sealed class NotificationReceiver : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
 
     public void Answer(string path, int status) => _statuses[path] = status;
+
+    /// <summary>Requests to <paramref name="path"/> are kept at once and answered after <paramref name="delay"/> (real time).</summary>
+    public void Delay(string path, TimeSpan delay) => _delays[path] = delay;
 
     /// <summary>Requests to <paramref name="path"/> are read and kept, and never answered.</summary>
     public void Hold(string path) => _held[path] = true;

@@ -427,6 +427,9 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
 
         await Task.Delay(300);
         Assert.Single(_receiver.At("/heartbeat")); // the handshake only: nothing is due before the period
+        // The receiver answers two seconds after it has the heartbeat, and the clock moves on meanwhile (below): the
+        // next period counts from when the heartbeat was sent, not from when its answer came.
+        _receiver.Delay("/heartbeat", TimeSpan.FromSeconds(2));
         _app.Clock.Advance(TimeSpan.FromSeconds(61));
         var heartbeat = Parse((await _receiver.WaitForAsync("/heartbeat", 2))[1]);
 
@@ -787,6 +790,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     [InlineData("payload", "Subscription.channel.payload")]
     [InlineData("https", "Subscription.channel.endpoint")]
     [InlineData("header", "Subscription.channel.header[1]")]
+    [InlineData("header-again", "Subscription.channel.header[1]")]
     public async Task InvalidSubscriptions_Get400_NamingTheElement(string what, string expression)
     {
         using var client = Client(OrgA);
@@ -802,6 +806,8 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
                 case "payload": s["channel"]!["payload"] = "application/fhir+xml"; break;
                 case "https": break;
                 case "header": s["channel"]!["header"]!.AsArray().Add("Host: evil.example"); break;
+                // What the subscriptions kit does to a Subscription whose Authorization is not its own token: it appends one.
+                case "header-again": s["channel"]!["header"]!.AsArray().Add("authorization: Bearer evil.example"); break;
             }
         });
         using var app = what == "https" ? new CoverageApp(_storage, new FakeTimeProvider(CoverageApp.Start), ApiTokens.Configure) : null;
