@@ -282,10 +282,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         // As the IG's RejectionResponseExample answers an update it cannot take: 200, outcome error, X12 901 33.
         Assert.Equal(HttpStatusCode.OK, changed);
         var refused = ClaimResponseOf(refusal);
-        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
-        var error = Assert.Single(refused.Error);
-        Assert.Equal("33", error.Code.Coding.Single().Code);
-        Assert.Equal("Claim.related", ErrorPath(error));
+        TheError(refused, "33", "Claim.related");
         Assert.Contains("decision stands", Assert.Single(refused.ProcessNote).Text, StringComparison.Ordinal);
         Assert.Empty(refused.Item);
         Assert.Equal(HttpStatusCode.OK, cancelled);
@@ -557,6 +554,16 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     private static string ErrorPath(ClaimResponse.ErrorComponent error) =>
         Assert.IsType<FhirString>(error.Extension.Single(e => e.Url!.EndsWith("extension-errorPath", StringComparison.Ordinal)).Value).Value!;
 
+    /// <summary>A business-error answer with one error: outcome error, the X12 901 code and the element at fault.</summary>
+    private static ClaimResponse.ErrorComponent TheError(ClaimResponse response, string code, string errorPath)
+    {
+        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
+        var error = Assert.Single(response.Error);
+        Assert.Equal((Coverage.Fhir.Pas.PasSystems.X12RejectReason, code), (error.Code.Coding.Single().System, error.Code.Coding.Single().Code));
+        Assert.Equal(errorPath, ErrorPath(error));
+        return error;
+    }
+
     [Fact]
     public async Task Submit_AddressedToAnotherPayer_IsABusinessError79NamingTheInsurer_AndMakesNoCase()
     {
@@ -569,10 +576,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
         var response = ClaimResponseOf(resource);
-        Assert.Equal(ClaimProcessingCodes.Error, response.Outcome);
-        var error = Assert.Single(response.Error);
-        Assert.Equal("79", error.Code.Coding.Single().Code);
-        Assert.Equal("Claim.insurer", ErrorPath(error));
+        TheError(response, "79", "Claim.insurer");
         Assert.Contains("Another insurer", Assert.Single(response.ProcessNote).Text, StringComparison.Ordinal);
         Assert.All(response.Item, item => Assert.Empty(item.Adjudication));
 
@@ -672,10 +676,7 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
         var refused = ClaimResponseOf(resource);
-        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
-        var error = Assert.Single(refused.Error);
-        Assert.Equal(("https://codesystem.x12.org/005010/901", "33"), (error.Code.Coding.Single().System, error.Code.Coding.Single().Code));
-        Assert.Equal("Claim.identifier", ErrorPath(error));
+        TheError(refused, "33", "Claim.identifier");
         var note = Assert.Single(refused.ProcessNote).Text;
         Assert.Contains($"Claim identifier '{requestId}' was already used for this member with a different request", note, StringComparison.Ordinal);
         Assert.DoesNotContain(AdministrationNumber(first.Item[0])!, FhirJson.Serialize(resource), StringComparison.Ordinal);
