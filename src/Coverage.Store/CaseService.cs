@@ -23,23 +23,19 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
 
     /// <summary>
     /// Evaluates and stores a new case of the caller's organisation, or returns the case of that organisation
-    /// already holding this request id for this member. <paramref name="externalKey"/> is how the submitter's
-    /// system names the request beyond its id (PAS: Claim.identifier system and value, provider); an inquiry must
-    /// name it again.
+    /// already holding this request under its request id for this member. <paramref name="externalKey"/> is how the
+    /// submitter's system names the request beyond its id (PAS: Claim.identifier system and value, provider); an
+    /// inquiry must name it again. <paramref name="usedIds"/> says what a different request under a used id is.
     /// </summary>
     /// <param name="pasRequestBundle">A PAS submission's request Bundle as sent: kept with the case, in its transaction, when the case is not final.</param>
     /// <param name="answers">Questionnaire answers that came with the request (PAS: QuestionnaireResponses in supportingInfo), each an information document kept in the case's information history.</param>
     public Task<StoreResult<CaseView>> SubmitAsync(
         CoverageRequest request, Caller caller, CancellationToken cancellationToken, string? externalKey = null, Utf8Json? pasRequestBundle = null,
-        IReadOnlyList<JsonObject>? answers = null) =>
-        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, answers ?? [], cancellationToken);
+        IReadOnlyList<JsonObject>? answers = null, UsedRequestIds usedIds = UsedRequestIds.Conflict) =>
+        new SubmitCase(_records, evaluator).HandleAsync(request, caller, externalKey, pasRequestBundle, answers ?? [], usedIds, cancellationToken);
 
     public Task<StoreResult<CaseView>> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
         new ReadCase(_records).ByIdAsync(id, caller, cancellationToken);
-
-    /// <summary>The case of a request id for a member (PAS $inquire), within the caller's organisation; a read, audited.</summary>
-    public Task<StoreResult<CaseView>> FindByRequestAsync(string? memberId, string requestId, string? externalKey, Caller caller, CancellationToken cancellationToken) =>
-        new ReadCase(_records).ByRequestAsync(memberId, requestId, externalKey, caller, cancellationToken);
 
     /// <summary>
     /// The cases of the caller's organisation a PAS inquiry names (request ids or case numbers, for the member) that

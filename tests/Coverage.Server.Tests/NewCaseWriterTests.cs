@@ -43,19 +43,32 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
-    private static CoverageRequest Request(string requestId)
+    /// <summary>The sample request under this id; <paramref name="lineText"/>, when given, makes it a different request.</summary>
+    private static CoverageRequest Request(string requestId, string? lineText = null)
     {
-        var read = RequestReader.Read(Sample.Replace("\"REQ-1001\"", $"\"{requestId}\"", StringComparison.Ordinal), Catalogue);
+        var json = Sample.Replace("\"REQ-1001\"", $"\"{requestId}\"", StringComparison.Ordinal);
+        var read = RequestReader.Read(json, Catalogue);
         Assert.True(read.IsValid, string.Join("; ", read.Errors));
-        return read.Request!;
+        var request = read.Request!;
+        return lineText is null ? request : request with { ServiceLines = [.. request.ServiceLines.Select(l => l with { Description = lineText })] };
     }
 
     /// <summary>One submission as a request makes it: a scope (and a context) of its own.</summary>
-    private async Task<StoreResult<CaseView>> Submit(string requestId)
+    private async Task<StoreResult<CaseView>> Submit(string requestId, string? lineText = null, UsedRequestIds usedIds = UsedRequestIds.Conflict)
     {
         await Task.Yield();
         using var scope = _services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<CaseService>().SubmitAsync(Request(requestId), _submitter, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<CaseService>().SubmitAsync(
+            Request(requestId, lineText), _submitter, CancellationToken.None, usedIds: usedIds);
+    }
+
+    private async Task<List<(Guid Id, int Use)>> CasesUnder(string requestId)
+    {
+        using var scope = _services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<CoverageDbContext>().Cases
+            .Where(c => c.Tenant == _submitter.Tenant && c.RequestId == requestId)
+            .Select(c => new { c.Id, c.RequestIdUse }).ToListAsync())
+            .Select(c => (c.Id, c.RequestIdUse)).OrderBy(c => c.RequestIdUse).ToList();
     }
 
     private async Task<List<(Guid CaseId, string Action)>> CreatedEvents()
@@ -144,6 +157,45 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
             Assert.Equal(0, failed);
             Assert.Equal(20, committed.Sum());
         }
+    }
+
+    [Fact]
+    public async Task ADifferentRequestUnderAUsedId_IsAConflict_WhereIdsAreIdempotencyKeys_TheFirstCaseKeptAlone()
+    {
+        var first = await Submit("ONCE-1");
+
+        var other = await Submit("ONCE-1", lineText: "another service");
+
+        Assert.True(first.Created);
+        Assert.Equal(Coverage.Cases.StoreErrorKind.Conflict, other.Error?.Kind);
+        Assert.Contains(first.Value!.Id.ToString(), other.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal([(first.Value.Id, 0)], await CasesUnder("ONCE-1"));
+    }
+
+    [Fact]
+    public async Task DifferentRequestsUnderOneId_WhereIdsMayNameMore_AreCasesOfTheirOwn_UnderSuccessiveUses_EachResubmissionItsOwn()
+    {
+        var first = await Submit("PAS-ID-1", usedIds: UsedRequestIds.NewRequest);
+        var second = await Submit("PAS-ID-1", lineText: "second request", usedIds: UsedRequestIds.NewRequest);
+        // Two more, racing for the next use: each loser looks again and takes the use after the winner's.
+        var racing = await Task.WhenAll(
+            Task.Run(() => Submit("PAS-ID-1", lineText: "third request", usedIds: UsedRequestIds.NewRequest)),
+            Task.Run(() => Submit("PAS-ID-1", lineText: "fourth request", usedIds: UsedRequestIds.NewRequest)));
+        var firstAgain = await Submit("PAS-ID-1", usedIds: UsedRequestIds.NewRequest);
+        var secondAgain = await Submit("PAS-ID-1", lineText: "second request", usedIds: UsedRequestIds.NewRequest);
+
+        Assert.All([first, second, .. racing], r => Assert.True(r.Created && r.Error is null));
+        var under = await CasesUnder("PAS-ID-1");
+        Assert.Equal([0, 1, 2, 3], under.Select(c => c.Use));
+        Assert.Equal([first.Value!.Id, second.Value!.Id], under.Take(2).Select(c => c.Id));
+        Assert.Equal(racing.Select(r => r.Value!.Id).Order(), under.Skip(2).Select(c => c.Id).Order());
+        Assert.True(!firstAgain.Created && firstAgain.Value!.Id == first.Value.Id);
+        Assert.True(!secondAgain.Created && secondAgain.Value!.Id == second.Value.Id);
+        Assert.Equal(4, (await CreatedEvents()).Count);
+        using var scope = _services.CreateScope();
+        var detail = await scope.ServiceProvider.GetRequiredService<CoverageDbContext>().AuditEvents
+            .Where(e => e.CaseId == second.Value.Id && e.Action == "case-created").Select(e => e.Detail).SingleAsync();
+        Assert.Contains($"already used for this member with other requests (latest: case {first.Value.Id}); this is a new request under it.", detail, StringComparison.Ordinal);
     }
 
     /// <summary>

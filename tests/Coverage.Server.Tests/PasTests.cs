@@ -667,25 +667,38 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task Submit_SameIdentifierDifferentRequest_IsAnErrorClaimResponse_AndTheFirstRequestKeepsItsAnswer()
+    public async Task Submit_SameIdentifierDifferentRequest_IsANewRequest_EachKeepsItsAnswer_AndAnUpdateChangesTheLatest()
     {
         var requestId = Api.NewId();
         var first = ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body);
 
         var (status, resource) = await Post("submit", PasBundle(requestId, date: "2026-05-05"));
 
+        // A provider's system may send another request under a Claim identifier it used (the PAS kit's presets do): a
+        // case of its own, answered as any new request is.
         Assert.Equal(HttpStatusCode.OK, status);
-        var refused = ClaimResponseOf(resource);
-        TheError(refused, "33", "Claim.identifier");
-        var note = Assert.Single(refused.ProcessNote).Text;
-        Assert.Contains($"Claim identifier '{requestId}' was already used for this member with a different request", note, StringComparison.Ordinal);
-        Assert.DoesNotContain(AdministrationNumber(first.Item[0])!, FhirJson.Serialize(resource), StringComparison.Ordinal);
-        // No second case; the first request's answer is unchanged, and the same Bundle again still gets it.
-        var again = ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body);
-        Assert.Equal(AdministrationNumber(first.Item[0]), AdministrationNumber(again.Item[0]));
-        Assert.Equal(ReviewAction(first.Item[0]), ReviewAction(again.Item[0]));
-        var (_, inquired) = await Post("inquire", PasBundle(requestId));
-        Assert.Single(Assert.IsType<Parameters>(inquired).Parameter);
+        var second = ClaimResponseOf(resource);
+        Assert.Equal(ClaimProcessingCodes.Complete, second.Outcome);
+        Assert.Equal("A4", ReviewAction(second.Item[0]).Code);
+        var (firstCase, secondCase) = (AdministrationNumber(first.Item[0])!, AdministrationNumber(second.Item[0])!);
+        Assert.NotEqual(firstCase, secondCase);
+        // Each Bundle sent again is a resubmission of its own request, not a third case.
+        Assert.Equal(firstCase, AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId))).Body).Item[0]));
+        Assert.Equal(secondCase, AdministrationNumber(ClaimResponseOf((await Post("submit", PasBundle(requestId, date: "2026-05-05"))).Body).Item[0]));
+        // An inquiry naming the identifier and one request's service finds that request.
+        var (_, inquired) = await Post("inquire", PasBundle(requestId, date: "2026-05-05"));
+        Assert.Equal(secondCase, AdministrationNumber(ClaimResponseOf(inquired).Item[0]));
+
+        // An update under the identifier changes the request the provider sent last; the first stays as it was.
+        var (updated, _) = await Post("submit", AsUpdate(PasBundle(requestId, date: "2026-05-06")));
+
+        Assert.Equal(HttpStatusCode.OK, updated);
+        var (_, secondAudit, _) = await Api.Get(_client, $"/api/v1/cases/{secondCase}/audit");
+        var (_, firstAudit, _) = await Api.Get(_client, $"/api/v1/cases/{firstCase}/audit");
+        var secondActions = secondAudit.GetProperty("events").EnumerateArray().Select(e => (Action: e.Str("action"), Detail: e.Str("detail"))).ToList();
+        Assert.Single(secondActions, e => e.Action == "case-updated");
+        Assert.Contains("this is a new request under it", secondActions.Single(e => e.Action == "case-created").Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(firstAudit.GetProperty("events").EnumerateArray(), e => e.Str("action") == "case-updated");
     }
 
     [Fact]

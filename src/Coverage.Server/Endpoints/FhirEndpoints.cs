@@ -140,7 +140,7 @@ internal static class FhirEndpoints
             {
                 if (coverageRequest is null || pas.AppealPriority is not null)
                     return FhirResults.Resource(PasResponse.Error(pas.Parties, [new PasError(PasError.PriorRequestNotFound, "Claim.related", missing.Message)], now));
-                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
+                result = await cases.SubmitAsync(coverageRequest, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers, UsedRequestIds.NewRequest);
                 asNewRequest = true;
             }
             else if (result.Error is null)
@@ -150,10 +150,12 @@ internal static class FhirEndpoints
         }
         else
         {
-            // A new case keeps its request Bundle, when pended, in its own transaction.
-            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers);
+            // A new case keeps its request Bundle, when pended, in its own transaction. A Claim identifier the provider
+            // used before for this member with another request names a new request too (docs/decisions.md).
+            result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers, UsedRequestIds.NewRequest);
         }
-        // What the cases refuse (an identifier reused for a different request, an update its case cannot take) is a
+        // What the cases refuse (an update its case cannot take; a new request under a used identifier that kept losing
+        // the race for it to others) is a
         // business error in PAS, answered in a ClaimResponse as the IG's RejectionResponseExample answers one; the REST
         // API answers the same refusals 409 / 422.
         if (result.Error is { Kind: StoreErrorKind.Conflict or StoreErrorKind.Unprocessable } refused)

@@ -12,7 +12,9 @@ namespace Coverage.Store.Commands;
 
 /// <summary>
 /// Evaluates and stores a new case of the caller's organisation, or answers the case of that organisation already
-/// holding this request id for this member (a resubmission; a different request under a used id is a conflict).
+/// holding this request for this member under its request id (a resubmission). A different request under a used id is
+/// a conflict — unless the submitter's ids may name more than one request (PAS Claim identifiers): then it is a new
+/// case under the next use of the id (<see cref="CaseRecord.RequestIdUse"/>).
 /// </summary>
 internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
 {
@@ -22,8 +24,10 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
     /// built from it), in the case's own transaction: a pended case is never without it, and it costs no commit of its own.
     /// </param>
     /// <param name="answers">Questionnaire answers the request carried (information documents), kept in the case's information history.</param>
+    /// <param name="usedIds">What a different request under a used request id is: a conflict (REST API) or a new request (PAS).</param>
     public async Task<StoreResult<CaseView>> HandleAsync(
-        CoverageRequest request, Caller caller, string? externalKey, Utf8Json? pasRequestBundle, IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
+        CoverageRequest request, Caller caller, string? externalKey, Utf8Json? pasRequestBundle, IReadOnlyList<JsonObject> answers, UsedRequestIds usedIds,
+        CancellationToken cancellationToken)
     {
         var requestJson = RequestWriter.ToJson(request);
         var hash = Hash(requestJson + "\n" + externalKey);
@@ -65,27 +69,38 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
         if (pasRequestBundle is not null && record.Status != CaseStatus.Final)
             keptWith.Add(new PasRequestBundleRecord { CaseId = record.Id, BundleJson = pasRequestBundle, KeptAt = now });
         keptWith.AddRange(answers.Select(a => CaseInformationRecord.Of(record.Id, now, caller, a)));
-        try
+        // The first use of the id is tried without a look first (the writer refuses a used one); each refusal looks at
+        // what the id already names, and a new request under it (when the submitter's ids allow one) tries the next use.
+        // A few tries at most: each lost race is another submission of the same id that got there first.
+        var createdDetail = created.Detail;
+        for (var attempt = 0; ; attempt++)
         {
-            await records.AddNewAsync(record, created, keptWith, cancellationToken, determination);
+            try
+            {
+                await records.AddNewAsync(record, created, keptWith, cancellationToken, determination);
+                return StoreResult<CaseView>.Ok(CaseViews.View(record) with { Evaluated = determination }, created: true);
+            }
+            catch (DbUpdateException) when (request.RequestId is not null)
+            {
+                records.Db.ChangeTracker.Clear();
+                var named = await records.UnderRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
+                if (named.Count == 0) throw;
+                // The same request again (a resubmission, or another submission of it that won the race): its case.
+                if (named.FirstOrDefault(c => c.RequestHash == hash) is { } same) return await Resubmitted(same, actor, cancellationToken);
+                if (usedIds == UsedRequestIds.Conflict || attempt == MaxUsesTried)
+                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
+                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was already used for this member with a different request (case {named[0].Id}); use a new request id.");
+                record.RequestIdUse = named[0].RequestIdUse + 1;
+                created.Detail = createdDetail + $" The request id was already used for this member with other requests (latest: case {named[0].Id}); this is a new request under it.";
+            }
         }
-        catch (DbUpdateException) when (request.RequestId is not null)
-        {
-            // The store holds a case for this request id (a resubmission, or another submission of it that won the
-            // race): answer with that case.
-            records.Db.ChangeTracker.Clear();
-            var winner = await records.FindByRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
-            if (winner is null) throw;
-            return await Resubmitted(winner, hash, actor, cancellationToken);
-        }
-        return StoreResult<CaseView>.Ok(CaseViews.View(record) with { Evaluated = determination }, created: true);
     }
 
-    private async Task<StoreResult<CaseView>> Resubmitted(CaseRecord existing, string hash, Actor actor, CancellationToken cancellationToken)
+    /// <summary>How many times a new request under a used id is tried again after losing a race for the next use.</summary>
+    private const int MaxUsesTried = 4;
+
+    private async Task<StoreResult<CaseView>> Resubmitted(CaseRecord existing, Actor actor, CancellationToken cancellationToken)
     {
-        if (existing.RequestHash != hash)
-            return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                $"Request id '{InputEcho.Truncate(existing.RequestId)}' was already used for this member with a different request (case {existing.Id}); use a new request id.");
         records.Audit(existing, records.Now(), "case-resubmitted", actor, "The same request was submitted again; the existing case was returned.");
         await records.SaveChangesAsync(cancellationToken);
         return StoreResult<CaseView>.Ok(CaseViews.View(existing));

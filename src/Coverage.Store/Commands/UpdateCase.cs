@@ -22,8 +22,11 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
         CaseUpdate update, string memberKey, Func<string?, bool> updatesCase, Caller caller,
         IReadOnlyList<JsonObject> answers, CancellationToken cancellationToken)
     {
-        var record = await records.FindByRequestIdAsync(caller.Tenant, memberKey, update.RequestId, cancellationToken);
-        if (record is null || !updatesCase(record.ExternalKey))
+        // The latest request under the id that the update names (provider, identifier system): a PAS Claim identifier
+        // may name more than one request of the member, and a provider updates the one it sent last.
+        var named = await records.UnderRequestIdAsync(caller.Tenant, memberKey, update.RequestId, cancellationToken);
+        var record = named.FirstOrDefault(c => updatesCase(c.ExternalKey));
+        if (record is null)
             return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound,
                 $"No case of yours holds request id '{Engine.Validation.InputEcho.Truncate(update.RequestId)}' (under the identifier system the update names) for this member and provider; submit it as a new request.");
         if (CaseWorkflow.Contests(update))
@@ -59,8 +62,9 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
         }
         else
         {
+            // The request hash still names the submission that made the case: that submission sent again is a
+            // resubmission of this case, not a new request under its id.
             record.RequestJson = RequestWriter.ToJson(live);
-            record.RequestHash = SubmitCase.Hash(record.RequestJson + "\n" + record.ExternalKey);
             var evaluated = CaseRecordState.TakeDetermination(record, evaluator.Evaluate(live), now);
             CaseRecordState.Keep(record, CaseWorkflow.AfterUpdate(evaluated, now));
             records.Audit(record, now, "case-updated", caller.Actor,

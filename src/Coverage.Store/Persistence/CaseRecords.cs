@@ -30,23 +30,28 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
         return null;
     }
 
-    /// <summary>Request ids are the submitter's own: they are looked up only within its organisation.</summary>
-    public Task<CaseRecord?> FindByRequestIdAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
-        ByRequestId(db, tenant, memberKey, requestId, cancellationToken);
+    /// <summary>
+    /// The cases under a request id for a member, latest first (a PAS Claim identifier may name more than one request:
+    /// <see cref="CaseRecord.RequestIdUse"/>). Request ids are the submitter's own: they are looked up only within its
+    /// organisation.
+    /// </summary>
+    public async Task<List<CaseRecord>> UnderRequestIdAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        await UnderRequestId(db, tenant, memberKey, requestId).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The lookup every submission makes (PAS $submit, the REST API), compiled once per model: EF Core would otherwise
-    /// build and match the query's expression tree, includes and all, on every call. A compiled query belongs to the
-    /// model it was compiled against, and SQLite's and PostgreSQL's models differ (both may live in one process), so
-    /// there is one per model. The same query as <see cref="Cases"/>.
+    /// The lookup of updates and of refused submissions, compiled once per model: EF Core would otherwise build and
+    /// match the query's expression tree, includes and all, on every call. A compiled query belongs to the model it was
+    /// compiled against, and SQLite's and PostgreSQL's models differ (both may live in one process), so there is one per
+    /// model. The same includes as <see cref="Cases"/>.
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
-        Func<CoverageDbContext, string, string, string, CancellationToken, Task<CaseRecord?>>> ByRequestIdQueries = [];
+        Func<CoverageDbContext, string, string, string, IAsyncEnumerable<CaseRecord>>> UnderRequestIdQueries = [];
 
-    private static Task<CaseRecord?> ByRequestId(CoverageDbContext db, string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
-        ByRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
+    private static IAsyncEnumerable<CaseRecord> UnderRequestId(CoverageDbContext db, string tenant, string memberKey, string requestId) =>
+        UnderRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery<CoverageDbContext, string, string, string, CaseRecord>((context, t, m, r) =>
             context.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
-                .FirstOrDefault(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)))(db, tenant, memberKey, requestId, cancellationToken);
+                .Where(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)
+                .OrderByDescending(c => c.RequestIdUse)))(db, tenant, memberKey, requestId);
 
     /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>

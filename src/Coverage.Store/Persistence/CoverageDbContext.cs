@@ -37,9 +37,10 @@ public abstract class CoverageDbContext(DbContextOptions options) : DbContext(op
         cases.Property(c => c.Tenant).HasMaxLength(256);
         cases.Property(c => c.SubmittedBy).HasMaxLength(256);
         cases.Property(c => c.ExternalKey).HasMaxLength(1024);
-        // Idempotent submission: one case per submitting organisation, member and request id (null request
-        // ids are never equal). Request ids are the submitter's own: another organisation's never collide.
-        cases.HasIndex(c => new { c.Tenant, c.MemberKey, c.RequestId }).IsUnique();
+        // Idempotent submission: one case per submitting organisation, member, request id and use of it (null
+        // request ids are never equal; only PAS uses an id again, for a different request: CaseRecord.RequestIdUse).
+        // Request ids are the submitter's own: another organisation's never collide.
+        cases.HasIndex(c => new { c.Tenant, c.MemberKey, c.RequestId, c.RequestIdUse }).IsUnique();
         // A submitter's own cases, oldest first.
         cases.HasIndex(c => new { c.Tenant, c.ReceivedAt });
         cases.HasIndex(c => new { c.Status, c.ReceivedAt });

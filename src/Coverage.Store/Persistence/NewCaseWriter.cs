@@ -162,10 +162,10 @@ public sealed class NewCaseWriter : IAsyncDisposable
         return free;
     }
 
-    /// <summary>A case's place in the unique index of request ids: organisation, member, request id.</summary>
-    private readonly record struct RequestKey(string Tenant, string MemberKey, string RequestId)
+    /// <summary>A case's place in the unique index of request ids: organisation, member, request id, its use.</summary>
+    private readonly record struct RequestKey(string Tenant, string MemberKey, string RequestId, int Use)
     {
-        public static RequestKey Of(CaseRecord record) => new(record.Tenant, record.MemberKey, record.RequestId!);
+        public static RequestKey Of(CaseRecord record) => new(record.Tenant, record.MemberKey, record.RequestId!, record.RequestIdUse);
     }
 
     /// <summary>
@@ -176,12 +176,12 @@ public sealed class NewCaseWriter : IAsyncDisposable
     {
         HashSet<RequestKey> held = [];
         foreach (var key in batch.Where(c => c.Record.RequestId is not null).Select(c => RequestKey.Of(c.Record)).Distinct())
-            if (await connection.HoldsAsync(transaction, key.Tenant, key.MemberKey, key.RequestId).ConfigureAwait(false)) held.Add(key);
+            if (await connection.HoldsAsync(transaction, key.Tenant, key.MemberKey, key.RequestId, key.Use).ConfigureAwait(false)) held.Add(key);
         return held;
     }
 
     /// <summary>
-    /// The request ids the store holds among those asked (any organisation, member and id of the lists), compiled once
+    /// The request ids (with their uses) the store holds among those asked (any organisation, member and id of the lists), compiled once
     /// per model as <see cref="CaseRecords"/> compiles its lookup: EF would otherwise match the query's expression tree
     /// on every transaction.
     /// </summary>
@@ -190,8 +190,8 @@ public sealed class NewCaseWriter : IAsyncDisposable
 
     /// <summary>
     /// On PostgreSQL, the batch's request ids the store holds: one query for the batch (one round trip), inside its
-    /// transaction, with organisations, members and ids as lists (the unique index's three columns); the combinations
-    /// that were not asked for are dropped by the caller's test of each case.
+    /// transaction, with organisations, members and ids as lists (the unique index's first three columns); the
+    /// combinations and uses that were not asked for are dropped by the caller's test of each case.
     /// </summary>
     private static async Task<HashSet<RequestKey>> HeldRequestIdsAsync(CoverageDbContext db, IReadOnlyList<NewCase> batch)
     {
@@ -203,7 +203,7 @@ public sealed class NewCaseWriter : IAsyncDisposable
         var ids = asked.Select(r => r.RequestId!).Distinct().ToList();
         var query = HeldRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, List<string> t, List<string> m, List<string> r) =>
             context.Cases.AsNoTracking().Where(c => t.Contains(c.Tenant) && m.Contains(c.MemberKey) && r.Contains(c.RequestId!))
-                .Select(c => new RequestKey(c.Tenant, c.MemberKey, c.RequestId!))));
+                .Select(c => new RequestKey(c.Tenant, c.MemberKey, c.RequestId!, c.RequestIdUse))));
         await foreach (var key in query(db, tenants, members, ids).ConfigureAwait(false)) held.Add(key);
         return held;
     }

@@ -50,16 +50,17 @@ internal sealed class SqliteWriterConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether the store holds a case of this organisation and member under this request id: one prepared SELECT over
-    /// the unique index (names from the model), in the writer's transaction.
+    /// Whether the store holds a case of this organisation and member under this request id and use of it: one
+    /// prepared SELECT over the unique index (names from the model), in the writer's transaction.
     /// </summary>
-    public async Task<bool> HoldsAsync(DbTransaction transaction, string tenant, string memberKey, string requestId)
+    public async Task<bool> HoldsAsync(DbTransaction transaction, string tenant, string memberKey, string requestId, int use)
     {
         var lookup = _lookup ??= Lookup();
         lookup.Transaction = transaction;
         lookup.Parameters[0].Value = tenant;
         lookup.Parameters[1].Value = memberKey;
         lookup.Parameters[2].Value = requestId;
+        lookup.Parameters[3].Value = use;
         return await lookup.ExecuteScalarAsync().ConfigureAwait(false) is not null;
     }
 
@@ -73,8 +74,9 @@ internal sealed class SqliteWriterConnection : IAsyncDisposable
 
         var command = Db.Database.GetDbConnection().CreateCommand();
         command.CommandText = $"SELECT 1 FROM {sql.DelimitIdentifier(table, cases.GetSchema())} WHERE {Column(nameof(CaseRecord.Tenant))} = @tenant "
-            + $"AND {Column(nameof(CaseRecord.MemberKey))} = @member AND {Column(nameof(CaseRecord.RequestId))} = @request LIMIT 1";
-        foreach (var name in (string[])["@tenant", "@member", "@request"])
+            + $"AND {Column(nameof(CaseRecord.MemberKey))} = @member AND {Column(nameof(CaseRecord.RequestId))} = @request "
+            + $"AND {Column(nameof(CaseRecord.RequestIdUse))} = @use LIMIT 1";
+        foreach (var name in (string[])["@tenant", "@member", "@request", "@use"])
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;

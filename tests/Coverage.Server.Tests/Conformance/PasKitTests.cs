@@ -392,26 +392,36 @@ public sealed class PasKitTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
-    public async Task ThePresetsClaimUpdateInitial_UnderTheApprovalWorkflowsIdentifier_IsAValidErrorClaimResponse_NotA409()
+    public async Task ThePresetsWorkflows_UnderOneClaimIdentifier_AreEachANewRequest_AndTheClaimUpdatesChangeTheLast()
     {
-        // The server preset gives the approval workflow and the claim-update group's initial request one Claim
-        // identifier (111099) for one member, with other services: the second is a different request under a used
-        // identifier. claim_operation_logic.rb wants 200/201 and a response Bundle valid against PAS 2.2.1.
+        // The server preset gives every workflow and the claim-update group's initial request one Claim identifier
+        // (111099) for one member; the approval and the initial request name other services. Each is a request of its
+        // own, answered as the kit asserts (claim_operation_logic.rb: 200/201, a response Bundle valid against PAS
+        // 2.2.1; spec-34 and spec-46 on the updates), and the group's update (Claim.related 111099) changes the request
+        // sent last.
         var id = Api.NewId();
-        var approved = ClaimResponseOf(Assert.IsType<Bundle>((await Post("submit", Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), id))).Body));
+        var approval = await Post("submit", Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), id));
+        var initial = await Post("submit", Fresh(Kit("pas-kit/claim-update-initial-submit-payload.adapted.json"), id));
+        var added = await Post("submit", Fresh(Kit("pas-kit/claim-update-add-item-submit-payload.adapted.json"), id));
 
-        var (status, body, _) = await Post("submit", Fresh(Kit("pas-kit/claim-update-initial-submit-payload.adapted.json"), id));
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        var bundle = Assert.IsType<Bundle>(body);
-        AssertValid(bundle, ResponseBundle);
-        var refused = ClaimResponseOf(bundle);
-        Assert.Equal(ClaimProcessingCodes.Error, refused.Outcome);
-        Assert.Equal("33", Assert.Single(refused.Error).Code.Coding.Single().Code);
-        Assert.Equal(id, refused.Request?.Identifier?.Value);
-        // The approval keeps its answer: the update the preset sends next (Claim.related 111099) changes that request.
+        var answers = new[] { approval, initial, added }.Select(a =>
+        {
+            Assert.Equal(HttpStatusCode.OK, a.Status);
+            var bundle = Assert.IsType<Bundle>(a.Body);
+            AssertValid(bundle, ResponseBundle);
+            var response = ClaimResponseOf(bundle);
+            Assert.Equal(ClaimProcessingCodes.Complete, response.Outcome);
+            Assert.Equal(id, response.Request?.Identifier?.Value);
+            return response;
+        }).ToList();
+        var cases = answers.Select(r => r.Identifier.Single().Value).ToList();
+        Assert.NotEqual(cases[0], cases[1]);
+        Assert.Equal(cases[1], cases[2]);
+        // spec-46: the update's answer covers every item of the request as it now stands, by sequence.
+        Assert.Equal([1, 2], answers[2].Item.Select(i => i.ItemSequence!.Value));
+        // The approval keeps its answer: its Bundle again is a resubmission of its own case.
         var (_, again, _) = await Post("submit", Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), id));
-        Assert.Equal(approved.Identifier.Single().Value, ClaimResponseOf(Assert.IsType<Bundle>(again)).Identifier.Single().Value);
+        Assert.Equal(cases[0], ClaimResponseOf(Assert.IsType<Bundle>(again)).Identifier.Single().Value);
     }
 
     [Fact]

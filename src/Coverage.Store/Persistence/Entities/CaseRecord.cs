@@ -9,6 +9,13 @@ public sealed class CaseRecord
     /// <summary>The submitter's request id; with <see cref="Tenant"/> and <see cref="MemberKey"/>, the idempotency key.</summary>
     public string? RequestId { get; set; }
     /// <summary>
+    /// Which request under <see cref="RequestId"/> this is, for the member and organisation: 0 for the first; 1, 2…
+    /// for each later request a PAS submitter sent under the same Claim identifier with other content (a new request,
+    /// not a resubmission: docs/decisions.md "A PAS Claim identifier used again"). The REST API's request ids are
+    /// idempotency keys and are never used twice. Lookups by request id take the latest.
+    /// </summary>
+    public int RequestIdUse { get; set; }
+    /// <summary>
     /// The organisation the case belongs to: the submitting client's configured organisation (from its
     /// token, never from the body). Submitters see only their own organisation's cases; payer staff see all.
     /// </summary>
@@ -45,7 +52,10 @@ public sealed class CaseRecord
     /// longer in the request or its determination; PAS still answers them, as cancelled (spec-46).
     /// </summary>
     public string? CancelledLines { get; set; }
-    /// <summary>SHA-256 of the canonical request JSON: tells a true resubmission from a reused request id.</summary>
+    /// <summary>
+    /// SHA-256 of the canonical request JSON as submitted (and the external key): tells a true resubmission from a
+    /// reused request id. It names the submission that made the case, so a later Claim update does not change it.
+    /// </summary>
     public string RequestHash { get; set; } = "";
     public string RequestJson { get; set; } = "";
     /// <summary>The determination as the contract's JSON, kept as its UTF-8 bytes (stored as text; <see cref="Utf8Json"/>).</summary>

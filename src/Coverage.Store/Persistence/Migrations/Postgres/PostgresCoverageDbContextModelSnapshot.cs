@@ -306,6 +306,9 @@ namespace Coverage.Store.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<int>("RequestIdUse")
+                        .HasColumnType("integer");
+
                     b.Property<string>("RequestJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -348,7 +351,7 @@ namespace Coverage.Store.Persistence.Migrations.Postgres
 
                     b.HasIndex("Tenant", "ReceivedAt");
 
-                    b.HasIndex("Tenant", "MemberKey", "RequestId")
+                    b.HasIndex("Tenant", "MemberKey", "RequestId", "RequestIdUse")
                         .IsUnique();
 
                     b.ToTable("cases", (string)null);

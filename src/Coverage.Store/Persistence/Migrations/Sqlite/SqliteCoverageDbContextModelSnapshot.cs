@@ -297,6 +297,9 @@ namespace Coverage.Store.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RequestIdUse")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RequestJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -339,7 +342,7 @@ namespace Coverage.Store.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Tenant", "ReceivedAt");
 
-                    b.HasIndex("Tenant", "MemberKey", "RequestId")
+                    b.HasIndex("Tenant", "MemberKey", "RequestId", "RequestIdUse")
                         .IsUnique();
 
                     b.ToTable("cases", (string)null);

@@ -1,0 +1,18 @@
+namespace Coverage.Store;
+
+/// <summary>What a submission of a different request under a request id its submitter already used for the member is.</summary>
+public enum UsedRequestIds
+{
+    /// <summary>
+    /// A conflict: the id is an idempotency key and names one request only (the REST API: 409). The case it names
+    /// keeps its answer.
+    /// </summary>
+    Conflict,
+
+    /// <summary>
+    /// A new request under the same id (PAS: a provider's system may send more than one request under one Claim
+    /// identifier). It becomes a case of its own; the earlier ones keep theirs; an update or an inquiry by the id names
+    /// the latest (docs/decisions.md "A PAS Claim identifier used again").
+    /// </summary>
+    NewRequest,
+}
