@@ -12,7 +12,10 @@ namespace Coverage.Store.Queries;
 /// </summary>
 internal sealed class FindForInquiry(CaseRecords records)
 {
-    /// <summary>Cases one inquiry can name: a provider reuses its ids rarely; more is a sign of a bad query.</summary>
+    /// <summary>
+    /// Cases one inquiry can name: a provider uses one id for more than one request rarely (CaseRecord.RequestIdUse);
+    /// more is a sign of a bad query. Beyond it, the latest are the ones answered.
+    /// </summary>
     public const int MaxCandidates = 50;
 
     public async Task<StoreResult<IReadOnlyList<CaseView>>> HandleAsync(
@@ -22,9 +25,10 @@ internal sealed class FindForInquiry(CaseRecords records)
         var candidates = await records.Db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
             .Where(c => c.Tenant == caller.Tenant && c.MemberKey == memberKey
                         && ((c.RequestId != null && requestIds.Contains(c.RequestId)) || caseNumbers.Contains(c.Id)))
-            .OrderBy(c => c.ReceivedAt)
+            .OrderByDescending(c => c.ReceivedAt)
             .Take(MaxCandidates)
             .ToListAsync(cancellationToken);
+        candidates.Reverse(); // answered oldest first
         var named = candidates.Select(c => (Guid?)c.Id).ToList();
         if (named.Count > 0)
             candidates.AddRange(await records.Db.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
