@@ -11,8 +11,9 @@ public enum UsedRequestIds
 
     /// <summary>
     /// A new request under the same id (PAS: a provider's system may send more than one request under one Claim
-    /// identifier). It becomes a case of its own; the earlier ones keep theirs; an update or an inquiry by the id names
-    /// the latest (docs/decisions.md "A PAS Claim identifier used again").
+    /// identifier), up to <see cref="Commands.SubmitCase.MaxUsesPerRequestId"/> of them. It becomes a case of its own;
+    /// the earlier ones keep theirs; an update by the id changes the latest, an inquiry finds each it matches
+    /// (docs/decisions.md, "Session 34: a PAS Claim identifier used again").
     /// </summary>
     NewRequest,
 }

@@ -198,6 +198,23 @@ public abstract class NewCaseWriterTests<TStorage> : IClassFixture<TStorage>, IA
         Assert.Contains($"already used for this member with other requests (latest: case {first.Value.Id}); this is a new request under it.", detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnIdNamingAsManyRequestsAsOneMay_TakesNoOther_ButItsRequestsAreStillResubmissions()
+    {
+        for (var n = 0; n < Coverage.Store.Commands.SubmitCase.MaxUsesPerRequestId; n++)
+            Assert.True((await Submit("NOISY-1", lineText: $"request {n}", usedIds: UsedRequestIds.NewRequest)).Created);
+
+        var another = await Submit("NOISY-1", lineText: "one more", usedIds: UsedRequestIds.NewRequest);
+        var again = await Submit("NOISY-1", lineText: "request 7", usedIds: UsedRequestIds.NewRequest);
+
+        Assert.Equal(Coverage.Cases.StoreErrorKind.Conflict, another.Error?.Kind);
+        Assert.Contains($"already names {Coverage.Store.Commands.SubmitCase.MaxUsesPerRequestId} different requests of this member", another.Error!.Message, StringComparison.Ordinal);
+        Assert.True(again.Error is null && !again.Created);
+        var under = await CasesUnder("NOISY-1");
+        Assert.Equal(Enumerable.Range(0, Coverage.Store.Commands.SubmitCase.MaxUsesPerRequestId), under.Select(c => c.Use));
+        Assert.Equal(under[7].Id, again.Value!.Id);
+    }
+
     /// <summary>
     /// The writer's SQL is built from the EF model (ModelInserts), not by EF: a case with every mapped property set,
     /// its filter rows and a decision, its audit event (identity key and defaulted column left to the store), and the

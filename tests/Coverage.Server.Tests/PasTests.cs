@@ -702,6 +702,26 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
     }
 
     [Fact]
+    public async Task Submit_UnderAnIdentifierNamingAsManyRequestsAsOneMay_IsAnErrorClaimResponse_AtClaimIdentifier()
+    {
+        var requestId = Api.NewId();
+        var day = new DateOnly(2026, 5, 4);
+        for (var n = 0; n < Coverage.Store.Commands.SubmitCase.MaxUsesPerRequestId; n++)
+            Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf((await Post("submit", PasBundle(requestId, date: $"{day.AddDays(n):yyyy-MM-dd}"))).Body).Outcome);
+
+        var (status, resource) = await Post("submit", PasBundle(requestId, date: "2026-12-01"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var refused = ClaimResponseOf(resource);
+        TheError(refused, "33", "Claim.identifier");
+        Assert.Contains($"already names {Coverage.Store.Commands.SubmitCase.MaxUsesPerRequestId} different requests of this member",
+            Assert.Single(refused.ProcessNote).Text, StringComparison.Ordinal);
+        Assert.Empty(refused.Item);
+        // Each of the requests it names is still answered when sent again.
+        Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf((await Post("submit", PasBundle(requestId, date: "2026-05-04"))).Body).Outcome);
+    }
+
+    [Fact]
     public async Task Inquire_UnknownRequest_Is200WithNoResponseBundle()
     {
         var (status, resource) = await Post("inquire", PasBundle(Api.NewId()));

@@ -320,17 +320,14 @@ public sealed record PasRequest
         && (UpdatesSystem is null || caseExternalKey == ExternalKeyOf(new Identifier(UpdatesSystem, Updates), ProviderKey));
 
     /// <summary>
-    /// The business error for a request the payer's cases refuse: a new request (<paramref name="asNewRequest"/>) under
-    /// a Claim identifier that other requests of the member took each time it tried the next use of it (submissions
-    /// racing under one identifier), or an update its case cannot take (the request was cancelled, a physician decided
-    /// the line it changes; <paramref name="reason"/> says which). X12 901 33 (input errors), as the IG's own
-    /// RejectionResponseExample answers an update it cannot take (docs/decisions.md, "Session 33").
+    /// The business error for a request the payer's cases refuse, <paramref name="reason"/> saying why: a new request
+    /// (<paramref name="asNewRequest"/>) under a Claim identifier that cannot name another request (it names as many as
+    /// one may, or others submitted at the same moment kept taking its next use), or an update its case cannot take (the
+    /// request was cancelled, a physician decided the line it changes). X12 901 33 (input errors), as the IG's own
+    /// RejectionResponseExample answers an update it cannot take (docs/decisions.md, "Session 33"), at the element at fault.
     /// </summary>
-    public PasError Refused(string reason, bool asNewRequest) => asNewRequest
-        ? new PasError(PasError.InputErrors, "Claim.identifier",
-            $"Claim identifier '{InputEcho.Truncate(RequestId)}' was being taken by other requests of this member submitted at the same moment; "
-            + "this request was not kept. Send it again.")
-        : new PasError(PasError.InputErrors, "Claim.related", reason);
+    public static PasError Refused(string reason, bool asNewRequest) =>
+        new(PasError.InputErrors, asNewRequest ? "Claim.identifier" : "Claim.related", reason);
 
     /// <summary>The provider part of a stored external key (<see cref="ExternalKeyOf"/>); null when it has none.</summary>
     public static string? ProviderOf(string? externalKey)

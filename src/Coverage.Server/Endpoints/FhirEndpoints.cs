@@ -154,12 +154,11 @@ internal static class FhirEndpoints
             // used before for this member with another request names a new request too (docs/decisions.md).
             result = await cases.SubmitAsync(coverageRequest!, caller, cancellationToken, pas.ExternalKey, received.Json(), pas.QuestionnaireAnswers, UsedRequestIds.NewRequest);
         }
-        // What the cases refuse (an update its case cannot take; a new request under a used identifier that kept losing
-        // the race for it to others) is a
-        // business error in PAS, answered in a ClaimResponse as the IG's RejectionResponseExample answers one; the REST
-        // API answers the same refusals 409 / 422.
+        // What the cases refuse (an update its case cannot take; a new request under an identifier that names as many
+        // requests as one may, or that kept losing the race for its next use) is a business error in PAS, answered in a
+        // ClaimResponse as the IG's RejectionResponseExample answers one; the REST API answers the same refusals 409 / 422.
         if (result.Error is { Kind: StoreErrorKind.Conflict or StoreErrorKind.Unprocessable } refused)
-            return FhirResults.Resource(PasResponse.Error(pas.Parties, [pas.Refused(refused.Message, asNewRequest)], now));
+            return FhirResults.Resource(PasResponse.Error(pas.Parties, [PasRequest.Refused(refused.Message, asNewRequest)], now));
         if (result.Error is not null) return FhirErrors.From(result.Error);
         return FhirResults.Resource(PasResponse.Build(pas.Parties, await PasCases.OfAsync(result.Value!, requested, cancellationToken), CaseSystem(settings), now, reasons));
     }

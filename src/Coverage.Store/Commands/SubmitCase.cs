@@ -83,18 +83,30 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
             catch (DbUpdateException) when (request.RequestId is not null)
             {
                 records.Db.ChangeTracker.Clear();
-                var named = await records.UnderRequestIdAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken);
-                if (named.Count == 0) throw;
                 // The same request again (a resubmission, or another submission of it that won the race): its case.
-                if (named.FirstOrDefault(c => c.RequestHash == hash) is { } same) return await Resubmitted(same, actor, cancellationToken);
-                if (usedIds == UsedRequestIds.Conflict || attempt == MaxUsesTried)
+                if (await records.SameRequestAsync(caller.Tenant, memberKey, request.RequestId, hash, cancellationToken) is { } same)
+                    return await Resubmitted(same, actor, cancellationToken);
+                if (await records.LatestUseAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken) is not { } latest) throw;
+                if (usedIds == UsedRequestIds.Conflict)
                     return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was already used for this member with a different request (case {named[0].Id}); use a new request id.");
-                record.RequestIdUse = named[0].RequestIdUse + 1;
-                created.Detail = createdDetail + $" The request id was already used for this member with other requests (latest: case {named[0].Id}); this is a new request under it.";
+                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was already used for this member with a different request (case {latest.Id}); use a new request id.");
+                if (latest.Use + 1 >= MaxUsesPerRequestId)
+                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
+                        $"Request id '{InputEcho.Truncate(request.RequestId)}' already names {MaxUsesPerRequestId} different requests of this member, the most one id may name; use a new request id.");
+                if (attempt == MaxUsesTried)
+                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
+                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was being taken by other requests of this member submitted at the same moment; this request was not kept: send it again.");
+                record.RequestIdUse = latest.Use + 1;
+                created.Detail = createdDetail + $" The request id was already used for this member with other requests (latest: case {latest.Id}); this is a new request under it.";
             }
         }
     }
+
+    /// <summary>
+    /// How many different requests one request id may name for a member (PAS): a provider's system that sends more under
+    /// one Claim identifier is sending noise, and each refused write looks the id up again.
+    /// </summary>
+    public const int MaxUsesPerRequestId = 100;
 
     /// <summary>How many times a new request under a used id is tried again after losing a race for the next use.</summary>
     private const int MaxUsesTried = 4;

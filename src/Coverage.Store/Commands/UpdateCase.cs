@@ -24,8 +24,7 @@ internal sealed class UpdateCase(CaseRecords records, Evaluator evaluator)
     {
         // The latest request under the id that the update names (provider, identifier system): a PAS Claim identifier
         // may name more than one request of the member, and a provider updates the one it sent last.
-        var named = await records.UnderRequestIdAsync(caller.Tenant, memberKey, update.RequestId, cancellationToken);
-        var record = named.FirstOrDefault(c => updatesCase(c.ExternalKey));
+        var record = await records.LatestNamedAsync(caller.Tenant, memberKey, update.RequestId, updatesCase, cancellationToken);
         if (record is null)
             return StoreResult<CaseView>.Fail(StoreErrorKind.NotFound,
                 $"No case of yours holds request id '{Engine.Validation.InputEcho.Truncate(update.RequestId)}' (under the identifier system the update names) for this member and provider; submit it as a new request.");

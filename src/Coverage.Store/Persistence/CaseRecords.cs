@@ -31,27 +31,55 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     }
 
     /// <summary>
-    /// The cases under a request id for a member, latest first (a PAS Claim identifier may name more than one request:
-    /// <see cref="CaseRecord.RequestIdUse"/>). Request ids are the submitter's own: they are looked up only within its
-    /// organisation.
+    /// The case under a request id for a member that holds this very request (its request hash): a resubmission's. A
+    /// PAS Claim identifier may name more than one request (<see cref="CaseRecord.RequestIdUse"/>). Request ids are the
+    /// submitter's own: they are looked up only within its organisation.
     /// </summary>
-    public async Task<List<CaseRecord>> UnderRequestIdAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
-        await UnderRequestId(db, tenant, memberKey, requestId).ToListAsync(cancellationToken);
+    public Task<CaseRecord?> SameRequestAsync(string tenant, string memberKey, string requestId, string requestHash, CancellationToken cancellationToken) =>
+        SameRequestQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, string h, CancellationToken _) =>
+            context.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
+                .FirstOrDefault(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r && c.RequestHash == h)))(db, tenant, memberKey, requestId, requestHash, cancellationToken);
+
+    /// <summary>The latest use of a request id for a member (its case and the use's number), when the id names any: one row of the unique index.</summary>
+    public async Task<(Guid Id, int Use)?> LatestUseAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        await LatestUseQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
+            context.Cases.Where(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)
+                .OrderByDescending(c => c.RequestIdUse)
+                .Select(c => new RequestIdUse(c.Id, c.RequestIdUse))
+                .FirstOrDefault()))(db, tenant, memberKey, requestId, cancellationToken) is { } latest
+            ? (latest.Id, latest.Use)
+            : null;
 
     /// <summary>
-    /// The lookup of updates and of refused submissions, compiled once per model: EF Core would otherwise build and
-    /// match the query's expression tree, includes and all, on every call. A compiled query belongs to the model it was
-    /// compiled against, and SQLite's and PostgreSQL's models differ (both may live in one process), so there is one per
-    /// model. The same includes as <see cref="Cases"/>.
+    /// The latest case under a request id for a member whose external key <paramref name="names"/> accepts (an update
+    /// names its request by provider and identifier system), with its decisions and filter rows; among the latest
+    /// <see cref="UsesLookedAt"/> uses only, so that an id used many times costs no more to look up.
     /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
-        Func<CoverageDbContext, string, string, string, IAsyncEnumerable<CaseRecord>>> UnderRequestIdQueries = [];
+    public async Task<CaseRecord?> LatestNamedAsync(string tenant, string memberKey, string requestId, Func<string?, bool> names, CancellationToken cancellationToken)
+    {
+        var uses = await db.Cases.AsNoTracking()
+            .Where(c => c.Tenant == tenant && c.MemberKey == memberKey && c.RequestId == requestId)
+            .OrderByDescending(c => c.RequestIdUse)
+            .Take(UsesLookedAt)
+            .Select(c => new { c.Id, c.ExternalKey })
+            .ToListAsync(cancellationToken);
+        return uses.FirstOrDefault(c => names(c.ExternalKey)) is { } named ? await LoadLinkedAsync(named.Id, cancellationToken) : null;
+    }
 
-    private static IAsyncEnumerable<CaseRecord> UnderRequestId(CoverageDbContext db, string tenant, string memberKey, string requestId) =>
-        UnderRequestIdQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery<CoverageDbContext, string, string, string, CaseRecord>((context, t, m, r) =>
-            context.Cases.Include(c => c.Decisions).Include(c => c.Filters).AsSingleQuery()
-                .Where(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)
-                .OrderByDescending(c => c.RequestIdUse)))(db, tenant, memberKey, requestId);
+    /// <summary>How many of an id's latest uses an update looks at for the request it names.</summary>
+    public const int UsesLookedAt = 50;
+
+    /// <summary>A case's use of its request id, as <see cref="LatestUseAsync"/> reads it.</summary>
+    private sealed record RequestIdUse(Guid Id, int Use);
+
+    // Compiled once per model: EF Core would otherwise build and match the query's expression tree, includes and all, on
+    // every call. A compiled query belongs to the model it was compiled against, and SQLite's and PostgreSQL's models
+    // differ (both may live in one process), so there is one per model.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<CoverageDbContext, string, string, string, string, CancellationToken, Task<CaseRecord?>>> SameRequestQueries = [];
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<CoverageDbContext, string, string, string, CancellationToken, Task<RequestIdUse?>>> LatestUseQueries = [];
 
     /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>

@@ -11,8 +11,8 @@ public sealed class CaseRecord
     /// <summary>
     /// Which request under <see cref="RequestId"/> this is, for the member and organisation: 0 for the first; 1, 2…
     /// for each later request a PAS submitter sent under the same Claim identifier with other content (a new request,
-    /// not a resubmission: docs/decisions.md "A PAS Claim identifier used again"). The REST API's request ids are
-    /// idempotency keys and are never used twice. Lookups by request id take the latest.
+    /// not a resubmission: docs/decisions.md, "Session 34: a PAS Claim identifier used again"). The REST API's request
+    /// ids are idempotency keys and are never used twice. An update by request id changes the latest.
     /// </summary>
     public int RequestIdUse { get; set; }
     /// <summary>
