@@ -87,15 +87,15 @@ internal sealed class SubmitCase(CaseRecords records, Evaluator evaluator)
                 if (await records.SameRequestAsync(caller.Tenant, memberKey, request.RequestId, hash, cancellationToken) is { } same)
                     return await Resubmitted(same, actor, cancellationToken);
                 if (await records.LatestUseAsync(caller.Tenant, memberKey, request.RequestId, cancellationToken) is not { } latest) throw;
-                if (usedIds == UsedRequestIds.Conflict)
-                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was already used for this member with a different request (case {latest.Id}); use a new request id.");
-                if (latest.Use + 1 >= MaxUsesPerRequestId)
-                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                        $"Request id '{InputEcho.Truncate(request.RequestId)}' already names {MaxUsesPerRequestId} different requests of this member, the most one id may name; use a new request id.");
-                if (attempt == MaxUsesTried)
-                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict,
-                        $"Request id '{InputEcho.Truncate(request.RequestId)}' was being taken by other requests of this member submitted at the same moment; this request was not kept: send it again.");
+                var refusal = usedIds == UsedRequestIds.Conflict
+                    ? $"was already used for this member with a different request (case {latest.Id}); use a new request id."
+                    : latest.Use + 1 >= MaxUsesPerRequestId
+                        ? $"already names {MaxUsesPerRequestId} different requests of this member, the most one id may name; use a new request id."
+                        : attempt == MaxUsesTried
+                            ? "was being taken by other requests of this member submitted at the same moment; this request was not kept: send it again."
+                            : null;
+                if (refusal is not null)
+                    return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Request id '{InputEcho.Truncate(request.RequestId)}' {refusal}");
                 record.RequestIdUse = latest.Use + 1;
                 created.Detail = createdDetail + $" The request id was already used for this member with other requests (latest: case {latest.Id}); this is a new request under it.";
             }

@@ -45,7 +45,7 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
         await LatestUseQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
             context.Cases.Where(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)
                 .OrderByDescending(c => c.RequestIdUse)
-                .Select(c => new RequestIdUse(c.Id, c.RequestIdUse))
+                .Select(c => new IdUse(c.Id, c.RequestIdUse))
                 .FirstOrDefault()))(db, tenant, memberKey, requestId, cancellationToken) is { } latest
             ? (latest.Id, latest.Use)
             : null;
@@ -70,7 +70,7 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     public const int UsesLookedAt = 50;
 
     /// <summary>A case's use of its request id, as <see cref="LatestUseAsync"/> reads it.</summary>
-    private sealed record RequestIdUse(Guid Id, int Use);
+    private sealed record IdUse(Guid Id, int Use);
 
     // Compiled once per model: EF Core would otherwise build and match the query's expression tree, includes and all, on
     // every call. A compiled query belongs to the model it was compiled against, and SQLite's and PostgreSQL's models
@@ -79,7 +79,7 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
         Func<CoverageDbContext, string, string, string, string, CancellationToken, Task<CaseRecord?>>> SameRequestQueries = [];
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel,
-        Func<CoverageDbContext, string, string, string, CancellationToken, Task<RequestIdUse?>>> LatestUseQueries = [];
+        Func<CoverageDbContext, string, string, string, CancellationToken, Task<IdUse?>>> LatestUseQueries = [];
 
     /// <summary>Adds an audit event on the case, saved with the next SaveChanges: the change or read it records.</summary>
     public void Audit(CaseRecord record, DateTime at, string action, Actor actor, string detail) =>
