@@ -41,14 +41,12 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
                 .FirstOrDefault(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r && c.RequestHash == h)))(db, tenant, memberKey, requestId, requestHash, cancellationToken);
 
     /// <summary>The latest use of a request id for a member (its case and the use's number), when the id names any: one row of the unique index.</summary>
-    public async Task<(Guid Id, int Use)?> LatestUseAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
-        await LatestUseQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
+    public Task<IdUse?> LatestUseAsync(string tenant, string memberKey, string requestId, CancellationToken cancellationToken) =>
+        LatestUseQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((CoverageDbContext context, string t, string m, string r, CancellationToken _) =>
             context.Cases.Where(c => c.Tenant == t && c.MemberKey == m && c.RequestId == r)
                 .OrderByDescending(c => c.RequestIdUse)
                 .Select(c => new IdUse(c.Id, c.RequestIdUse))
-                .FirstOrDefault()))(db, tenant, memberKey, requestId, cancellationToken) is { } latest
-            ? (latest.Id, latest.Use)
-            : null;
+                .FirstOrDefault()))(db, tenant, memberKey, requestId, cancellationToken);
 
     /// <summary>
     /// The latest case under a request id for a member whose external key <paramref name="names"/> accepts (an update
@@ -70,7 +68,7 @@ internal sealed class CaseRecords(CoverageDbContext db, TimeProvider time, NewCa
     public const int UsesLookedAt = 50;
 
     /// <summary>A case's use of its request id, as <see cref="LatestUseAsync"/> reads it.</summary>
-    private sealed record IdUse(Guid Id, int Use);
+    public sealed record IdUse(Guid Id, int Use);
 
     // Compiled once per model: EF Core would otherwise build and match the query's expression tree, includes and all, on
     // every call. A compiled query belongs to the model it was compiled against, and SQLite's and PostgreSQL's models
