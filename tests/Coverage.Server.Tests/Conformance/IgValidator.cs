@@ -30,8 +30,8 @@ public sealed record IgIssue(OperationOutcome.IssueSeverity Severity, string Loc
 /// Known limit (Firely.Fhir.Validation 3.6.0): PAS's Claim profiles (profile-claim, profile-claim-inquiry,
 /// profile-claim-update) cannot be compiled — their <c>Claim.careTeam:OverallClaimMember</c> slice has a discriminator
 /// the validator does not support — so request Bundles validate everything but the Claim; the ClaimResponse profiles
-/// and the response Bundles validate fully. PAS 2.2.1 is not loaded: its profiles are built on US Core 7.0.0, CRD 2.2.1
-/// and the R4 extensions pack 5.x, none of which the kits carry (see Packages/SOURCES.md).
+/// and the response Bundles validate fully. What each guide is loaded with, and what it is not (CRD 2.2.1, HRex, the
+/// terminology and extensions packs: no kit carries them), is in Packages/SOURCES.md.
 /// </summary>
 public sealed class IgValidator
 {
@@ -44,6 +44,12 @@ public sealed class IgValidator
 
     /// <summary>SDC 3.0.0 rebuilt from the guide's source, not the published package (tools/Coverage.SdcPackage).</summary>
     public const string Sdc300Package = "hl7.fhir.uv.sdc-3.0.0.tgz";
+
+    /// <summary>
+    /// The Subscriptions R5 Backport 1.1.0 for R4 (which PAS 2.2.1 depends on) rebuilt from the guide's source, not the
+    /// published package (tools/Coverage.SdcPackage/rebuild-backport.sh).
+    /// </summary>
+    public const string SubscriptionsBackport110Package = "hl7.fhir.uv.subscriptions-backport.r4-1.1.0.tgz";
 
     private static readonly Lazy<IgValidator> SharedDtr201 = new(() => new IgValidator(UsCore311, Crd201Package, Sdc300Package, Dtr201Package));
 
@@ -62,12 +68,13 @@ public sealed class IgValidator
     /// <summary>Da Vinci PAS 2.0.1 (with US Core 3.1.1).</summary>
     public static IgValidator Pas201 => SharedPas201.Value;
 
-    private static readonly Lazy<IgValidator> SharedPas221 = new(() => new IgValidator([UsCore311, UsCore700, Pas221Package], [DataAbsentReasonStandIn()]));
+    private static readonly Lazy<IgValidator> SharedPas221 = new(() => new IgValidator([UsCore311, UsCore700, SubscriptionsBackport110Package, Pas221Package], [DataAbsentReasonStandIn()]));
 
     /// <summary>
-    /// Da Vinci PAS 2.2.1 (with US Core 3.1.1 and 7.0.0, and the one extension of the R4 extensions pack its response
-    /// profiles pin: <see cref="DataAbsentReasonStandIn"/>). CRD 2.2.1, HRex, CDex and SDC are not loaded (no kit
-    /// carries them); the response profiles do not need them (Packages/SOURCES.md).
+    /// Da Vinci PAS 2.2.1 (with US Core 3.1.1 and 7.0.0, the Subscriptions R5 Backport 1.1.0 its subscription profile and
+    /// notifications build on, and the one extension of the R4 extensions pack its response profiles pin:
+    /// <see cref="DataAbsentReasonStandIn"/>). CRD 2.2.1, HRex, CDex and SDC are not loaded (no kit carries them); the
+    /// response profiles do not need them (Packages/SOURCES.md).
     /// </summary>
     public static IgValidator Pas221 => SharedPas221.Value;
 
@@ -123,6 +130,14 @@ public sealed class IgValidator
                 string.Join(", ", i.Expression ?? []), i.Details?.Text ?? i.Diagnostics ?? ""))
             .ToList();
     }
+
+    /// <summary>
+    /// Whether the message is Firely's <c>bdl-3b</c>: R5's rule that a history Bundle's GET entry carries no resource.
+    /// R4's Bundle has no such rule (bdl-3 asks only for <c>request</c> in a history), the backport's and PAS's own
+    /// notification examples carry the SubscriptionStatus in a GET entry as R4 allows, and the validator applies the R5
+    /// rule to R4 all the same (<c>IgValidatorTests.Backport110_TheGuidesOwnNotification_FailsOnlyTheR5HistoryRule</c>).
+    /// </summary>
+    public static bool IsR5HistoryEntryRule(IgIssue issue) => issue.Message.Contains("constraint bdl-3b ", StringComparison.Ordinal);
 
     /// <summary>Only the errors (and fatal issues).</summary>
     public IReadOnlyList<IgIssue> Errors(Resource resource, string profile) =>

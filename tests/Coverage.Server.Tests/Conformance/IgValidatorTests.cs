@@ -180,4 +180,40 @@ public sealed class IgValidatorTests
 
         Assert.Contains(errors, e => e.Location.EndsWith(".outcome[0]", StringComparison.Ordinal) && e.Message.Contains("queued", StringComparison.Ordinal));
     }
+
+    private const string BackportNotification = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-notification-r4";
+    private const string BackportStatus = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-status-r4";
+
+    [Fact]
+    public void Backport110_TheGuidesOwnStatus_IsValid_AndOneWithoutItsType_IsNot()
+    {
+        // The Subscriptions R5 Backport 1.1.0 rebuilt from its source (Packages/SOURCES.md): its profiles compile with
+        // PAS 2.2.1, which builds its subscription profile on them, and the guide's own R4 example validates.
+        Assert.True(IgValidator.Pas221.Defines(BackportStatus));
+        Assert.True(IgValidator.Pas221.Defines("http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-subscription"));
+        var json = JsonNode.Parse(Fixture("backport-ig/Parameters-r4-notification-status.json"))!.AsObject();
+
+        var asGiven = IgValidator.Pas221.Errors(Parse<Parameters>(json.ToJsonString()), BackportStatus);
+        Assert.True(asGiven.Count == 0, Errors(asGiven));
+
+        // The profile asks for exactly one "type" parameter: without it, the slice's minimum is the error.
+        var parameters = json["parameter"]!.AsArray();
+        parameters.Remove(parameters.Single(p => p!["name"]!.GetValue<string>() == "type"));
+        var errors = IgValidator.Pas221.Errors(Parse<Parameters>(json.ToJsonString()), BackportStatus);
+        Assert.Contains(errors, e => e.Message.Contains("required slice: 'parameter:type'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Backport110_TheGuidesOwnNotification_FailsOnlyTheR5HistoryRule()
+    {
+        // The guide's own full-resource notification carries its SubscriptionStatus in a GET entry, as R4 allows; Firely's
+        // validator applies R5's bdl-3b (a GET entry has no resource) to R4 all the same. That is the only error, so the
+        // tests set exactly that one aside (IgValidator.IsR5HistoryEntryRule) and nothing else.
+        var bundle = Parse<Bundle>(Fixture("backport-ig/Bundle-r4-notification-full-resource.json"));
+
+        var errors = IgValidator.Pas221.Errors(bundle, BackportNotification);
+
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.True(IgValidator.IsR5HistoryEntryRule(e), e.ToString()));
+    }
 }

@@ -129,12 +129,18 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     }
 
     /// <summary>
-    /// Valid against base FHIR R4. The backport and PAS profiles the resources claim (meta.profile) are not in the offline
-    /// packages (Conformance/Packages has no subscriptions-backport package), so the claims are set aside for this check;
-    /// what the Inferno kits assert of those profiles is asserted by the tests themselves.
+    /// Valid against base FHIR R4 and against each profile the resource claims (meta.profile: the backport's notification
+    /// Bundle and SubscriptionStatus, PAS's Subscription), with the PAS 2.2.1 packages and the Subscriptions R5 Backport
+    /// 1.1.0 rebuilt from its source (Conformance/Packages/SOURCES.md) — the profiles the Inferno subscriptions and PAS
+    /// kits validate these resources against.
     /// </summary>
     private static void AssertValidR4(Resource resource)
     {
+        foreach (var profile in resource.Meta?.Profile.OfType<string>() ?? [])
+        {
+            var errors = Conformance.IgValidator.Pas221.Errors(resource, profile).Where(e => !Conformance.IgValidator.IsR5HistoryEntryRule(e)).ToList();
+            Assert.True(errors.Count == 0, $"{resource.TypeName} against {profile}:\n" + string.Join("\n", errors));
+        }
         var json = JsonNode.Parse(FhirJson.Serialize(resource))!;
         static void Strip(JsonNode? node)
         {
