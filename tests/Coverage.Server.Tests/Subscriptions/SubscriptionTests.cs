@@ -87,7 +87,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var resource = text.Length == 0 ? new OperationOutcome() : FhirJson.Parse<Resource>(text, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
-        if (text.Length > 0) AssertValidR4(resource);
+        if (text.Length > 0) AssertValid(resource);
         return (response.StatusCode, resource, response);
     }
 
@@ -134,7 +134,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     /// 1.1.0 rebuilt from its source (Conformance/Packages/SOURCES.md) — the profiles the Inferno subscriptions and PAS
     /// kits validate these resources against.
     /// </summary>
-    private static void AssertValidR4(Resource resource)
+    private static void AssertValid(Resource resource)
     {
         foreach (var profile in resource.Meta?.Profile.OfType<string>() ?? [])
         {
@@ -178,7 +178,7 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
     private static Bundle Parse(NotificationReceiver.Received received)
     {
         var bundle = FhirJson.Parse<Bundle>(received.Body, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
-        AssertValidR4(bundle);
+        AssertValid(bundle);
         return bundle;
     }
 
