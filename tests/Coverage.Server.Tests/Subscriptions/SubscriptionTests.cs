@@ -839,6 +839,9 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
             subscription.Interaction.Select(i => i.Code!.Value));
         Assert.Contains(subscription.Operation, o => o.Name == "status" && o.Definition == "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status");
         Assert.Contains(subscription.Operation, o => o.Name == "events" && o.Definition == "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events");
+        // The topic's extension checked against its definition in the backport package (value type, context).
+        var errors = Conformance.IgValidator.Pas221.Errors(body, "http://hl7.org/fhir/StructureDefinition/CapabilityStatement");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     /// <summary>
