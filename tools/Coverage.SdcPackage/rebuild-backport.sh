@@ -28,8 +28,9 @@ tool=(dotnet "$root/tools/Coverage.SdcPackage/bin/Release/net10.0/sdc-package.dl
 "${tool[@]}" r4-core-for-sushi "$work/home/.fhir/packages/hl7.fhir.r4.core#4.0.1"
 
 npm install --prefix "$work/sushi" --no-save --no-fund --no-audit --no-update-notifier --loglevel=error "fsh-sushi@$sushi_version" >/dev/null
-# SUSHI's package cache is $HOME/.fhir: the one written above, nothing downloaded. Its automatic dependencies (tools,
-# terminology and extensions packs) cannot be loaded offline; it warns and builds without them.
+# SUSHI's package cache is $HOME/.fhir: the one written above. Its automatic dependencies (tools, terminology and
+# extensions packs) are not in it and cannot be downloaded here; it warns and builds without them, as the checked-in
+# package was built (the guide's profiles and extensions name nothing from them).
 HOME="$work/home" "$work/sushi/node_modules/.bin/sushi" build "$work/ig" | tail -n 4
 
 "${tool[@]}" backport "$work/ig/fsh-generated/resources" "$commit" "$output"
