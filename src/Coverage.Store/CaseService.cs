@@ -87,6 +87,15 @@ public sealed class CaseService(CoverageDbContext db, Evaluator evaluator, TimeP
     public Task<StoreResult<CaseView>> FileAppealAsync(Guid id, AppealSubmission submission, Caller caller, CancellationToken cancellationToken) =>
         new FileAppeal(_records, evaluator).HandleAsync(id, submission, caller, cancellationToken);
 
+    /// <summary>
+    /// Why the case cannot be appealed now (the rules <see cref="FileAppealAsync"/> applies: final, adverse, no appeal
+    /// open or decided, within the window), or null when it can; not found when the caller may not see it. Nothing is written.
+    /// </summary>
+    public async Task<StoreError?> AppealRefusalAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+        await _records.LoadForAsync(id, caller, cancellationToken) is { } original
+            ? await FileAppeal.CheckAsync(_records, evaluator, original, _records.Now(), cancellationToken)
+            : new StoreError(StoreErrorKind.NotFound, $"No case {id}.");
+
     /// <summary>A physician records a peer-to-peer discussion with the requesting provider on a case.</summary>
     public Task<StoreResult<CaseView>> RecordPeerToPeerAsync(Guid id, PeerToPeerSubmission submission, Caller caller, CancellationToken cancellationToken) =>
         new RecordPeerToPeer(_records).HandleAsync(id, submission, caller, cancellationToken);

@@ -1,3 +1,4 @@
+using Coverage.Engine.Catalogue;
 using Coverage.Engine.Model;
 using static Coverage.Cases.Tests.Cases;
 
@@ -26,10 +27,43 @@ public sealed class AppealTests
     [Fact]
     public void CheckAppeal_WithinTheWindow_ElseUnprocessable()
     {
-        Assert.Null(CaseWorkflow.CheckAppeal(Original(), isAppeal: false, hasOpenAppeal: false, Now, 180, Now.AddDays(180)));
-        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), false, false, Now, 180, Now.AddDays(180).AddSeconds(1))!.Kind);
-        Assert.Equal(StoreErrorKind.Conflict, CaseWorkflow.CheckAppeal(Original(), false, hasOpenAppeal: true, Now, 180, Now)!.Kind);
-        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), isAppeal: true, false, Now, 180, Now)!.Kind);
+        Assert.Null(CaseWorkflow.CheckAppeal(Original(), isAppeal: false, hasOpenAppeal: false, [], LinesOfBusiness.Erisa, Now, 180, Now.AddDays(180)));
+        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), false, false, [], LinesOfBusiness.Erisa, Now, 180, Now.AddDays(180).AddSeconds(1))!.Kind);
+        Assert.Equal(StoreErrorKind.Conflict, CaseWorkflow.CheckAppeal(Original(), false, hasOpenAppeal: true, [], LinesOfBusiness.Erisa, Now, 180, Now)!.Kind);
+        Assert.Equal(StoreErrorKind.Unprocessable, CaseWorkflow.CheckAppeal(Original(), isAppeal: true, false, [], LinesOfBusiness.Erisa, Now, 180, Now)!.Kind);
+    }
+
+    /// <summary>Session 38 (F4): every line of business gives one level of internal appeal; a decided appeal's result goes to external review.</summary>
+    [Theory]
+    [InlineData(LinesOfBusiness.Erisa, AppealResults.Upheld, "external review")]
+    [InlineData(LinesOfBusiness.Erisa, AppealResults.PartiallyOverturned, "2560.503-1")]
+    [InlineData(LinesOfBusiness.MedicareAdvantage, AppealResults.Upheld, "Independent Review Entity")]
+    [InlineData(LinesOfBusiness.Medicaid, AppealResults.Upheld, "State fair hearing")]
+    [InlineData(LinesOfBusiness.Chip, AppealResults.PartiallyOverturned, "438.402(b)")]
+    [InlineData(null, AppealResults.Upheld, "external review")]
+    [InlineData(LinesOfBusiness.Erisa, AppealResults.Overturned, "nothing is left to appeal")]
+    [InlineData(LinesOfBusiness.MedicareAdvantage, AppealResults.Overturned, "nothing is left to appeal")]
+    public void CheckAppeal_AfterTheAppealWasDecided_IsAConflict_WhateverItFound(string? lineOfBusiness, string result, string says)
+    {
+        var appeal = Guid.NewGuid();
+        var refused = CaseWorkflow.CheckAppeal(Original(), false, false, [new DecidedAppeal(appeal, result)], lineOfBusiness, Now, 180, Now.AddDays(1));
+
+        Assert.NotNull(refused);
+        Assert.Equal(StoreErrorKind.Conflict, refused.Kind);
+        Assert.Contains($"appeal {appeal} is decided ({result})", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(says, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppealLevels_EveryLineOfBusiness_GivesOneLevel_WithItsSource()
+    {
+        foreach (var line in LinesOfBusiness.All.Append(null))
+        {
+            var levels = AppealLevels.Of(line);
+            Assert.Equal(1, levels.Levels);
+            Assert.False(string.IsNullOrWhiteSpace(levels.Source));
+            Assert.False(string.IsNullOrWhiteSpace(levels.NextStep));
+        }
     }
 
     [Fact]

@@ -43,12 +43,17 @@ public static partial class CaseWorkflow
 
     /// <summary>
     /// The rule an appeal breaks, if any: only a final initial determination with an adverse line is appealed (an
-    /// appeal's own result goes to external review), one open appeal at a time, within the plan's filing window from
-    /// the decision's notice (29 CFR 2560.503-1(h)(3)(i): at least 180 days).
+    /// appeal's own result goes to external review), one open appeal at a time, no more decided appeals than the line
+    /// of business gives levels of internal appeal (<see cref="AppealLevels"/>: one, whatever the appeal found),
+    /// within the plan's filing window from the decision's notice (29 CFR 2560.503-1(h)(3)(i): at least 180 days).
     /// </summary>
     /// <param name="isAppeal">The case is itself an appeal.</param>
+    /// <param name="decidedAppeals">The appeals of the case that were decided (a withdrawn, cancelled appeal is not one).</param>
+    /// <param name="lineOfBusiness">The case's line of business: how many levels of internal appeal it gives.</param>
     /// <param name="noticeAt">When the adverse decision (and its notice) was made.</param>
-    public static StoreError? CheckAppeal(CaseState original, bool isAppeal, bool hasOpenAppeal, DateTime? noticeAt, int windowDays, DateTime now)
+    public static StoreError? CheckAppeal(
+        CaseState original, bool isAppeal, bool hasOpenAppeal, IReadOnlyList<DecidedAppeal> decidedAppeals, string? lineOfBusiness,
+        DateTime? noticeAt, int windowDays, DateTime now)
     {
         if (isAppeal)
             return new StoreError(StoreErrorKind.Unprocessable, $"Case {original.Id} is an appeal; its decision is contested by asking for an external review.");
@@ -58,6 +63,13 @@ public static partial class CaseWorkflow
             return new StoreError(StoreErrorKind.Unprocessable, $"Case {original.Id} has no adverse line; there is nothing to appeal.");
         if (hasOpenAppeal)
             return new StoreError(StoreErrorKind.Conflict, $"Case {original.Id} has an appeal under review; wait for its decision.");
+        var levels = AppealLevels.Of(lineOfBusiness);
+        if (decidedAppeals.Count >= levels.Levels && decidedAppeals[^1] is { } decided)
+            return new StoreError(StoreErrorKind.Conflict,
+                $"Case {original.Id} was appealed and its appeal {decided.Id} is decided ({decided.Result}); a determination has {levels.Levels} level of internal appeal ({levels.Source}). " +
+                (decided.Result == AppealResults.Overturned
+                    ? "The appeal overturned every appealed line: nothing is left to appeal."
+                    : $"The appeal's result goes to external review, not to a second appeal: {levels.NextStep}; record it on the appeal (POST /api/v1/cases/{decided.Id}/external-review)."));
         if (noticeAt is { } notice && now > notice.AddDays(windowDays))
             return new StoreError(StoreErrorKind.Unprocessable,
                 $"The filing window of case {original.Id} closed on {notice.AddDays(windowDays):yyyy-MM-dd} ({windowDays} days from the notice of {notice:yyyy-MM-dd}).");

@@ -24,9 +24,7 @@ internal sealed class FileAppeal(CaseRecords records, Evaluator evaluator)
         if (original is null) return CaseRecords.NotFound<CaseView>(originalId);
         var state = CaseRecordState.Of(original);
         var now = records.Now();
-        var window = evaluator.Catalogue.Plans.FirstOrDefault(p => p.Id == original.PlanId)?.AppealWindowDays ?? Engine.Catalogue.BenefitPlan.DefaultAppealWindowDays;
-        var open = await records.Db.Cases.AnyAsync(c => c.AppealOf == original.Id && c.Status != CaseStatus.Final, cancellationToken);
-        if (CaseWorkflow.CheckAppeal(state, original.AppealOf is not null, open, original.FirstDecidedAt ?? original.FinalizedAt, window, now) is { } broken)
+        if (await CheckAsync(records, evaluator, original, now, cancellationToken) is { } broken)
             return StoreResult<CaseView>.Fail(broken);
 
         var appealed = CaseWorkflow.AdverseLines(state);
@@ -63,5 +61,23 @@ internal sealed class FileAppeal(CaseRecords records, Evaluator evaluator)
         var onOriginal = CaseRecords.AuditEvent(original, now, "appealed", caller.Actor, $"Appeal {appeal.Id} filed by the {submission.FiledBy}.");
         await records.AddNewAsync(appeal, [filed, onOriginal], cancellationToken);
         return StoreResult<CaseView>.Ok(CaseViews.View(appeal), created: true);
+    }
+
+    /// <summary>
+    /// Why the case cannot be appealed now, or null when it can (the workflow's <see cref="CaseWorkflow.CheckAppeal"/>
+    /// applied to the stored case and its appeals): what filing checks, and what the workbench asks before it offers
+    /// the appeal form.
+    /// </summary>
+    public static async Task<StoreError?> CheckAsync(CaseRecords records, Evaluator evaluator, CaseRecord original, DateTime now, CancellationToken cancellationToken)
+    {
+        var window = evaluator.Catalogue.Plans.FirstOrDefault(p => p.Id == original.PlanId)?.AppealWindowDays ?? Engine.Catalogue.BenefitPlan.DefaultAppealWindowDays;
+        // A cancelled appeal (the provider withdrew it through PAS) is neither under review nor decided.
+        var appeals = await records.Db.Cases.Where(c => c.AppealOf == original.Id && c.Status != CaseStatus.Cancelled)
+            .Select(c => new { c.Id, c.Status, c.AppealResult, c.ReceivedAt }).ToListAsync(cancellationToken);
+        var open = appeals.Any(a => a.Status != CaseStatus.Final);
+        var decided = appeals.Where(a => a.Status == CaseStatus.Final).OrderBy(a => a.ReceivedAt)
+            .Select(a => new DecidedAppeal(a.Id, a.AppealResult ?? AppealResults.Upheld)).ToList();
+        return CaseWorkflow.CheckAppeal(CaseRecordState.Of(original), original.AppealOf is not null, open, decided, original.LineOfBusiness,
+            original.FirstDecidedAt ?? original.FinalizedAt, window, now);
     }
 }

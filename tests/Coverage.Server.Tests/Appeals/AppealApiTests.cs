@@ -123,4 +123,39 @@ public sealed class AppealApiTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.True(periodProblem.GetProperty("errors").TryGetProperty("from", out _));
         Assert.Equal(HttpStatusCode.Forbidden, (await Api.Get(_portal, "/api/v1/reports/prior-authorization?from=2026-11-01&to=2026-12-01")).Status);
     }
+
+    /// <summary>
+    /// Session 38 (F4): one level of internal appeal. Once the appeal is decided — upheld or overturned — a second
+    /// appeal of the original is 409 saying where the appeal's result goes, and the workbench offers no appeal form.
+    /// </summary>
+    [Theory]
+    [InlineData("example-erisa-group", "uphold", "upheld", "external review")]
+    [InlineData("example-erisa-group", "overturn", "overturned", "nothing is left to appeal")]
+    [InlineData("example-medicare-advantage", "uphold", "upheld", "Independent Review Entity")]
+    public async Task Appeal_AfterTheAppealWasDecided_IsAConflict_AndTheWorkbenchOffersNoAppeal(string plan, string onAppeal, string result, string says)
+    {
+        var (_, submitted, _) = await Api.Post(_portal, "/api/v1/determinations", Request(plan));
+        var id = submitted.Str("caseId");
+        Assert.Equal(HttpStatusCode.OK, (await Api.Post(_physician, $"/api/v1/cases/{id}/decisions", Api.Decision((1, "uphold", "Criteria not met.")))).Status);
+        var (filed, appeal, _) = await Api.Post(_payer, $"/api/v1/cases/{id}/appeals", """{"filedBy": "member", "reason": "First appeal."}""");
+        Assert.Equal(HttpStatusCode.Created, filed);
+        var appealId = appeal.Str("caseId");
+        var (decided, final, _) = await Api.Post(_second, $"/api/v1/cases/{appealId}/decisions", Api.Decision((1, onAppeal, "Decided on appeal.")));
+        Assert.Equal(HttpStatusCode.OK, decided);
+        Assert.Equal(result, final.GetProperty("appeal").Str("result"));
+
+        var (again, problem, response) = await Api.Post(_payer, $"/api/v1/cases/{id}/appeals", """{"filedBy": "member", "reason": "Again."}""");
+        Assert.Equal(HttpStatusCode.Conflict, again);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains($"appeal {appealId} is decided ({result})", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains(says, problem.Str("detail"), StringComparison.Ordinal);
+        var (byPortal, _, _) = await Api.Post(_portal, $"/api/v1/cases/{id}/appeals", """{"filedBy": "provider", "reason": "Again."}""");
+        Assert.Equal(HttpStatusCode.Conflict, byPortal);
+
+        using var browser = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await Workbench.WorkbenchFormSignIn.AsDevelopmentPhysicianAsync(browser);
+        var page = await browser.GetStringAsync(new Uri($"/workbench/cases/{id}", UriKind.Relative));
+        Assert.DoesNotContain("id=\"appeal-form\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"no-appeal\"", page, StringComparison.Ordinal);
+    }
 }

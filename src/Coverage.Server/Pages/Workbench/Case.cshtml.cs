@@ -32,6 +32,8 @@ public sealed partial class CaseModel(
     public IReadOnlyList<Coverage.Fhir.Dtr.RequestedQuestionnaire> QuestionnairesRequested { get; private set; } = [];
     public DateTime Now { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>Why an appeal of this final, adverse case would be refused (one open, one decided, the window closed); null when it would be taken.</summary>
+    public StoreError? AppealRefusal { get; private set; }
 
     [TempData]
     public string? Done { get; set; }
@@ -148,6 +150,10 @@ public sealed partial class CaseModel(
         QuestionnairesToComplete = await requested.ToCompleteAsync(result.Value!, cancellationToken);
         QuestionnairesRequested = await requested.OfOpenRequestAsync(result.Value!, cancellationToken);
         Audit = (await cases.GetAuditAsync(Id, caller, cancellationToken)).Value ?? [];
+        // The appeal form is offered only when the server would take the appeal (the same rules as filing it).
+        AppealRefusal = result.Value!.Status == CaseStatus.Final && result.Value.Appeal is null && Details.Lines.Any(l => l.IsAdverse)
+            ? await cases.AppealRefusalAsync(Id, caller, cancellationToken)
+            : null;
         return true;
     }
 
