@@ -26,14 +26,19 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
+        // Probes are never rate-limited (they do no work a flood could use; a liveness probe behind the same NAT as a
+        // noisy client must not see 429 and restart the pod), and answer GET and HEAD only: MapHealthChecks maps every
+        // method, so the GET metadata makes routing answer any other with 405 and Allow, as every route does.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).DisableRateLimiting()
             .WithName("Liveness").WithTags("Health").WithSummary("Liveness: the process answers (no dependency is checked)");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = HealthResponses.WriteAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).DisableRateLimiting()
             .WithName("Readiness").WithTags("Health").WithSummary("Readiness: database, catalogue and journal (503 when one is unhealthy)");
         app.MapGet("/health", Health).WithName("Health").WithTags("Health").WithSummary("Database and catalogue status")
             .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         // The cheapest answer the server can give (no database, no catalogue): liveness, and the baseline of bench/load.sh.
-        app.MapGet("/ping", Ping).WithName("Ping").WithTags("Health").WithSummary("Liveness: answers \"pong\" without touching the database");
+        app.MapGet("/ping", Ping).DisableRateLimiting().WithName("Ping").WithTags("Health").WithSummary("Liveness: answers \"pong\" without touching the database");
         return app;
     }
 

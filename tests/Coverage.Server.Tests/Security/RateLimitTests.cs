@@ -52,4 +52,25 @@ public sealed class RateLimitTests
         // A valid client is not limited by its address's anonymous traffic.
         Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "/api/v1/cases", SecureServer.Token("coverage/cases.read", SecureServer.UmSystem), headers: from)).Status);
     }
+
+    /// <summary>
+    /// Session 38 (F9): /ping, /health/live and /health/ready are never limited — a liveness probe behind the same NAT as
+    /// a noisy client must not see 429 — while /health (a report, not a probe) and everything else still is.
+    /// </summary>
+    [Fact]
+    public async Task Probes_AreNeverLimited_WhenTheirSourceIsOverItsLimit()
+    {
+        await using var server = await SecureServer.StartAsync(s => s["RateLimits:AnonymousPerSourcePerMinute"] = "3");
+        var from = new Dictionary<string, string> { ["X-Forwarded-For"] = "198.18.250.2" };
+        for (var i = 0; i < 4; i++) await server.SendAsync(HttpMethod.Get, "/api/v1/cases", "not-a-token", headers: from);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await server.SendAsync(HttpMethod.Get, "/api/v1/cases", "not-a-token", headers: from)).Status);
+
+        for (var i = 0; i < 5; i++)
+        {
+            foreach (var probe in new[] { "/ping", "/health/live", "/health/ready" })
+                Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, probe, null, headers: from)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Head, "/ping", null, headers: from)).Status);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await server.SendAsync(HttpMethod.Get, "/health", null, headers: from)).Status);
+    }
 }
