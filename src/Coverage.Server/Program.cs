@@ -51,6 +51,7 @@ var app = builder.Build();
 app.UseMiddleware<HeadRequests>();
 app.UseRouting();
 app.UseMiddleware<FhirPathCase>(); // FHIR's names are case-sensitive; routing is not
+app.UseMiddleware<OperationMethods>(); // GET /fhir/Questionnaire/$questionnaire-package is 405, not a Questionnaire read
 
 // Forwarded headers only from configured proxies; then the headers every response carries, errors included.
 app.UseForwardedHeaders();

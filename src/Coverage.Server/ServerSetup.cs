@@ -70,6 +70,8 @@ internal static class ServerSetup
     {
         var root = CatalogueRoot(configuration);
         var catalogue = CatalogueLoader.Load(root); // an invalid catalogue stops the server with file, path and reason
+        // {id:fhir-id}: a FHIR resource id is never an operation's name ($submit, $status, …); see FhirResourceId.
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<Endpoints.FhirResourceId>(Endpoints.FhirResourceId.Name));
         services.AddSingleton(catalogue);
         services.AddSingleton(new CatalogueSource(root));
         services.AddSingleton<CatalogueVersions>();

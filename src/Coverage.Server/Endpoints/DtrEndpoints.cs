@@ -28,7 +28,7 @@ internal static class DtrEndpoints
             .WithName("DtrNextQuestion").WithSummary("DTR adaptive form: the QuestionnaireResponse so far (bare or as Parameters 'in') gets the next question, or comes back completed");
         foreach (var type in DtrResources.Types)
         {
-            fhir.MapGet($"/{type}/{{id}}", (string id, Evaluator evaluator, CrdSettings settings, TimeProvider time) => Read(type, id, evaluator, settings, time))
+            fhir.MapGet($"/{type}/{{id:{FhirResourceId.Name}}}", (string id, Evaluator evaluator, CrdSettings settings, TimeProvider time) => Read(type, id, evaluator, settings, time))
                 .RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
                 .WithName($"Dtr{type}Read").WithSummary($"DTR: read a {type} this payer generates (the current catalogue's)");
             fhir.MapGet($"/{type}", (HttpRequest request, Evaluator evaluator, CatalogueVersions versions, CrdSettings settings, TimeProvider time, CancellationToken cancellationToken) =>

@@ -34,6 +34,7 @@ internal static class FhirErrors
         StatusCodes.Status415UnsupportedMediaType => OperationOutcome.IssueType.NotSupported,
         StatusCodes.Status422UnprocessableEntity => OperationOutcome.IssueType.BusinessRule,
         StatusCodes.Status429TooManyRequests => OperationOutcome.IssueType.Throttled,
+        StatusCodes.Status501NotImplemented => OperationOutcome.IssueType.NotSupported,
         StatusCodes.Status503ServiceUnavailable => OperationOutcome.IssueType.Transient,
         >= 500 => OperationOutcome.IssueType.Exception,
         _ => OperationOutcome.IssueType.Processing,

@@ -11,12 +11,25 @@ namespace Coverage.Server.Errors;
 /// The server does not decompress or transcode request bodies, and reading such bytes as plain UTF-8 would either fail
 /// with a misleading error ("not valid UTF-8") or, for a body mislabelled, act on something other than what the client
 /// says it sent. A request without a body is not concerned (there is nothing to decode).
+/// A transfer coding other than <c>chunked</c> (<c>Transfer-Encoding: gzip, chunked</c>) is refused with 501 (RFC 9112
+/// §6.1: "A server that receives a request message with a transfer coding it does not understand SHOULD respond with
+/// 501"): Kestrel undoes the chunking only and passed the rest through. Kestrel itself refuses a request whose final
+/// coding is not chunked (400, RFC 9112 §6.3), before the application sees it.
 /// </summary>
 public sealed class UnsupportedBodyEncoding(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
+        if (request.Headers.TransferEncoding.Count > 0
+            && Codings(request.Headers.TransferEncoding).Where(c => !c.Equals("chunked", StringComparison.OrdinalIgnoreCase)).ToList() is { Count: > 0 } transfer)
+        {
+            context.Response.Headers.Connection = "close";
+            await Results.Problem(
+                detail: $"Transfer-Encoding: the transfer coding '{InputEcho.Truncate(string.Join(", ", transfer))}' is not implemented; send the body with Content-Length or chunked only.",
+                statusCode: StatusCodes.Status501NotImplemented).ExecuteAsync(context);
+            return;
+        }
         // Nearly every request names no coding and no charset: it passes without a parse.
         if ((request.Headers.ContentEncoding.Count == 0 && request.ContentType?.Contains("charset", StringComparison.OrdinalIgnoreCase) != true)
             || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })

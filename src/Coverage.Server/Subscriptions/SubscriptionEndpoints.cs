@@ -22,15 +22,15 @@ internal static class SubscriptionEndpoints
         var fhir = app.MapGroup("/fhir/Subscription").WithTags("FHIR (Da Vinci PAS)");
         fhir.MapPost("", Create).RequireAuthorization(SubscriptionScopes.CreatePolicy).WithName("PasSubscriptionCreate")
             .WithSummary("Create a PAS Subscription (rest-hook, full-resource, org-identifier filter); the server then sends its handshake");
-        fhir.MapGet("/{id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");
-        fhir.MapPut("/{id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy).WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
-        fhir.MapDelete("/{id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
+        fhir.MapGet("/{id:fhir-id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");
+        fhir.MapPut("/{id:fhir-id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy).WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
+        fhir.MapDelete("/{id:fhir-id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
         // Type level, as the backport's OperationDefinition allows (type and instance): the literal segment takes precedence over {id}.
         fhir.MapMethods("/$status", [HttpMethods.Get, HttpMethods.Post], TypeStatus).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatusAll")
             .WithSummary("The status of your Subscriptions, all or those named by id and status (a searchset Bundle with one SubscriptionStatus each)");
-        fhir.MapGet("/{id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
+        fhir.MapGet("/{id:fhir-id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
             .WithSummary("The status of one of your Subscriptions (a searchset Bundle with its SubscriptionStatus)");
-        fhir.MapMethods("/{id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionEvents")
+        fhir.MapMethods("/{id:fhir-id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionEvents")
             .WithSummary("The events of one of your Subscriptions again, by number (a history Bundle with each event's PAS response Bundle), to recover a missed notification");
         return app;
     }

@@ -103,7 +103,13 @@ public static class WorkbenchSetup
                     context.RequestAborted);
             }));
         }
-        app.MapRazorPages();
+        // A page runs one handler: "?handler=Decide&handler=Appeal" ran the first and passed the second over. Refused, naming it.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/workbench") && context.Request.Query["handler"].Count > 1, twice => twice.Run(context =>
+            Results.Problem($"handler: is given {context.Request.Query["handler"].Count} times; give it once (a page runs one action).",
+                statusCode: StatusCodes.Status400BadRequest, title: "Invalid query.").ExecuteAsync(context)));
+        // The pages take GET (and HEAD, answered as GET) and POST: any other method is 405 with Allow, as on every other
+        // route (a page endpoint otherwise takes every method: TRACE and OPTIONS rendered the sign-in page).
+        app.MapRazorPages().Add(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Post])));
         app.MapGet("/workbench/assets/{name}", WorkbenchAssets.Get).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/workbench/cases/{id:guid}/notices/{sequence:int}.pdf", NoticeEndpoints.Pdf)
             .RequireAuthorization(ReviewerPolicy)
