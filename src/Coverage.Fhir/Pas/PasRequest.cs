@@ -83,12 +83,36 @@ public sealed record PasRequest
         if (bundle.Type != Bundle.BundleType.Collection) { error = Fail(NotACollection, "Bundle.type"); return null; }
         if (bundle.Entry[0].Resource is not Claim claim) { error = Fail("The first entry of a PAS request Bundle must be the Claim.", "Bundle.entry[0].resource"); return null; }
         if (claim.Use != ClaimUseCode.Preauthorization) { error = Fail("Claim.use must be 'preauthorization' for a prior authorization request.", "Claim.use"); return null; }
+        // PAS profile-claim-base fixes Claim.status to 'active', for updates and cancellations too: a request is cancelled
+        // with certificationType 3 (docs/crd-pas.md), never by a Claim that is itself cancelled, a draft or in error.
+        if (claim.Status != FinancialResourceStatusCodes.Active)
+        {
+            error = Fail($"Claim.status is '{claim.Status?.GetLiteral()}': a PAS request Claim is 'active' (profile-claim fixes it, for updates and cancellations too; cancel a request or an item with certificationType 3).", "Claim.status");
+            return null;
+        }
+        if (PasModifierExtensions.Unknown(bundle) is { } modifier) { error = Fail(modifier.Message, modifier.Expression); return null; }
         var identifier = claim.Identifier.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value));
         if (identifier is null) { error = Fail("Claim.identifier: required, it identifies the request for resubmission and inquiry.", "Claim.identifier"); return null; }
         var patientEntry = Find(bundle, claim.Patient);
         if (patientEntry?.Resource is not Patient patient) { error = Fail("Claim.patient must reference a Patient in the Bundle.", "Claim.patient"); return null; }
         if (claim.Item.Count == 0) { error = Fail("Claim.item: at least one item is required.", "Claim.item"); return null; }
         if (DanglingItemPointer(claim) is { } dangling) { error = Fail(dangling.Message, dangling.Expression); return null; }
+        if (NotAFullDate(claim, patient) is { } partial) { error = Fail(partial.Message, partial.Expression); return null; }
+        if (ReversedPeriod(claim) is { } reversed) { error = Fail(reversed.Message, reversed.Expression); return null; }
+
+        // PAS profile-claim: insurance 1..*, each naming its Coverage (profile-coverage). A Coverage the Bundle does not
+        // carry cannot be read: the plan would be a guess (the default plan), so it is refused as Claim.patient is.
+        if (claim.Insurance.Count == 0)
+        {
+            error = Fail("Claim.insurance: required; a PAS request names the Coverage it is to be decided under (profile-claim: 1..*).", "Claim.insurance");
+            return null;
+        }
+        for (var i = 0; i < claim.Insurance.Count; i++)
+            if (Find(bundle, claim.Insurance[i].Coverage)?.Resource is not Hl7.Fhir.Model.Coverage)
+            {
+                error = Fail($"Claim.insurance[{i}].coverage must reference a Coverage in the Bundle.", $"Claim.insurance[{i}].coverage");
+                return null;
+            }
 
         if (claim.Insurance.Count(i => i.Focal == true) > 1)
         {
@@ -127,8 +151,10 @@ public sealed record PasRequest
         }
 
         var reader = new ClinicalFactReader(facts);
+        // A supportingInfo flagged infoCancelled is "no longer to be used when evaluating the request" (PAS prof-8): not read.
         for (var i = 0; i < claim.SupportingInfo.Count; i++)
-            reader.ReadSupportingInfo(claim.SupportingInfo[i], $"Claim.supportingInfo[{i}]", reference => Locate(bundle, claim, reference));
+            if (!PasModifierExtensions.IsInfoCancelled(claim.SupportingInfo[i]))
+                reader.ReadSupportingInfo(claim.SupportingInfo[i], $"Claim.supportingInfo[{i}]", reference => Locate(bundle, claim, reference));
         if (reader.Problems.Count > 0)
         {
             error = Outcomes.Invalid(reader.Problems.Select(p => (p.Message, (string?)p.Expression)));
@@ -138,7 +164,7 @@ public sealed record PasRequest
         var answers = new List<System.Text.Json.Nodes.JsonObject>();
         for (var i = 0; i < claim.SupportingInfo.Count; i++)
         {
-            if (claim.SupportingInfo[i].Value is not ResourceReference cited || Locate(bundle, claim, cited) is not { Resource: QuestionnaireResponse response } located) continue;
+            if (PasModifierExtensions.IsInfoCancelled(claim.SupportingInfo[i]) || claim.SupportingInfo[i].Value is not ResourceReference cited || Locate(bundle, claim, cited) is not { Resource: QuestionnaireResponse response } located) continue;
             var information = Dtr.QuestionnaireAnswers.ToInformation(response, facts, located.Path, out var answerProblems);
             if (answerProblems.Count > 0)
             {
@@ -159,6 +185,7 @@ public sealed record PasRequest
         var cancelled = new List<(int, string)>();
         var cancelsAll = IsCancel(claim.Extension);
         DateOnly? earliest = null;
+        var partialDates = false;
         for (var i = 0; i < claim.Item.Count; i++)
         {
             var item = claim.Item[i];
@@ -178,6 +205,12 @@ public sealed record PasRequest
                     $"Item {sequence}: more than one procedure code ({InputEcho.Truncate(string.Join(", ", procedures.Select(c => c.Code)))}); an item is one service, coded once (send one item per service).", sequence));
                 continue;
             }
+            // PAS spec-70: an item taken out of the request (infoCancelled true) is cancelled with certificationType 3.
+            if (PasModifierExtensions.IsInfoCancelled(item) && !cancelsAll && !IsCancel(item.Extension))
+            {
+                error = Fail($"Claim.item[{i}].modifierExtension: the item is flagged infoCancelled but not cancelled; an item no longer requested also carries certificationType 3 (PAS spec-70).", $"Claim.item[{i}].modifierExtension");
+                return null;
+            }
             if (cancelsAll || IsCancel(item.Extension))
             {
                 // A cancelled item is not evaluated again; the case keeps its result as cancelled.
@@ -196,11 +229,19 @@ public sealed record PasRequest
                 DateOfService = date is { } lineDate ? IsoDate.ToString(lineDate) : null,
             });
         }
-        if (earliest is null && claim.BillablePeriod?.Start is { } billable && DateTimeOffset.TryParse(billable, CultureInfo.InvariantCulture, out var billableStart))
-            earliest = DateOnly.FromDateTime(billableStart.DateTime);
+        if (earliest is null && claim.BillablePeriod?.Start is { } billable)
+        {
+            if (DayOf(billable) is { } billableStart) earliest = billableStart;
+            else if (lines.Count > 0)
+            {
+                partialDates = true;
+                businessErrors.Add(new PasError(PasError.InvalidOrMissingDateOfService, "Claim.billablePeriod.start",
+                    $"Claim.billablePeriod.start: '{InputEcho.Truncate(billable)}' is not a day; a date of service is a full date (YYYY-MM-DD)."));
+            }
+        }
         var updates = UpdatedRequest(bundle, claim, identifier);
         cancelsAll = cancelsAll || (updates is not null && lines.Count == 0 && cancelled.Count > 0 && businessErrors.Count == 0);
-        if (earliest is null && lines.Count > 0)
+        if (earliest is null && lines.Count > 0 && !partialDates)
             businessErrors.Add(new PasError(PasError.InvalidOrMissingDateOfService, "Claim.item.serviced[x]",
                 "No date of service: give Claim.item.servicedDate (or servicedPeriod) or Claim.billablePeriod."));
 
@@ -369,13 +410,76 @@ public sealed record PasRequest
         return own;
     }
 
-    /// <summary>The day an item is for: servicedDate, or the start of servicedPeriod.</summary>
+    /// <summary>
+    /// The day an item is for: servicedDate, or the start of servicedPeriod, when it names a day (a date, or a dateTime
+    /// read in its own offset); null when it is absent or names only a year or a month (<see cref="PartialDate"/>), never
+    /// the first day of it.
+    /// </summary>
     public static DateOnly? ServiceDate(DataType? serviced) => serviced switch
     {
-        Date d when d.ToSystemDate() is { } value => DateOnly.FromDateTime(value.ToDateTimeOffset(TimeSpan.Zero).DateTime),
-        Period { Start: { } start } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
+        Date d => DayOf(d.Value),
+        Period p => DayOf(p.Start),
         _ => null,
     };
+
+    /// <summary>
+    /// A date the PAS profiles require to be a full date (their FullDateRule, <c>$this.toString().length() = 10</c>) that
+    /// is not one: an item's servicedDate, servicedPeriod.start or .end (profile-claim), the patient's birthDate
+    /// (profile-beneficiary). A date of service to the year or month names no day, and its first day would pick the
+    /// policy version; a birth date to the year would leave the member's age to a guess. Null when every one is full.
+    /// </summary>
+    public static (string Message, string Expression)? NotAFullDate(Claim claim, Patient patient)
+    {
+        static (string, string)? Check(string? value, string element, string profile) =>
+            value is null || value.Length == 10 ? null
+                : ($"{element}: '{InputEcho.Truncate(value)}' is not a full date (YYYY-MM-DD), as PAS {profile} requires (FullDateRule).", element);
+        for (var i = 0; i < claim.Item.Count; i++)
+        {
+            var found = claim.Item[i].Serviced switch
+            {
+                Date d => Check(d.Value, $"Claim.item[{i}].servicedDate", "profile-claim"),
+                Period p => Check(p.Start, $"Claim.item[{i}].servicedPeriod.start", "profile-claim") ?? Check(p.End, $"Claim.item[{i}].servicedPeriod.end", "profile-claim"),
+                _ => null,
+            };
+            if (found is not null) return found;
+        }
+        return Check(patient.BirthDate, "Patient.birthDate", "profile-beneficiary");
+    }
+
+    /// <summary>
+    /// The day a FHIR date or dateTime names (its first ten characters, YYYY-MM-DD, the day in the value's own offset),
+    /// or null when it names none (a year or a month only). The value was read as FHIR, so its form is FHIR's.
+    /// </summary>
+    public static DateOnly? DayOf(string? value) =>
+        value is { Length: >= 10 } && (value.Length == 10 || value[10] == 'T')
+        && DateOnly.TryParseExact(value.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day : null;
+
+    /// <summary>
+    /// An item's servicedPeriod (or the Claim's billablePeriod) that ends before it starts: FHIR's per-1 ("start SHALL have
+    /// a lower value than end"), which the reader does not check. Compared as instants when both give a time, else at the
+    /// precision both give (a day, a month, a year); null when every period is in order.
+    /// </summary>
+    public static (string Message, string Expression)? ReversedPeriod(Claim claim)
+    {
+        for (var i = 0; i < claim.Item.Count; i++)
+            if (claim.Item[i].Serviced is Period period && EndsBeforeStart(period))
+                return ($"Claim.item[{i}].servicedPeriod: end ({InputEcho.Truncate(period.End)}) is before start ({InputEcho.Truncate(period.Start)}).", $"Claim.item[{i}].servicedPeriod");
+        if (claim.BillablePeriod is { } billable && EndsBeforeStart(billable))
+            return ($"Claim.billablePeriod: end ({InputEcho.Truncate(billable.End)}) is before start ({InputEcho.Truncate(billable.Start)}).", "Claim.billablePeriod");
+        return null;
+    }
+
+    private static bool EndsBeforeStart(Period period)
+    {
+        if (period.Start is not { Length: >= 4 } start || period.End is not { Length: >= 4 } end) return false;
+        if (start.Length > 10 && end.Length > 10
+            && DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+            && DateTimeOffset.TryParse(end, CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
+            return to < from;
+        var precision = Math.Min(Math.Min(start.Length, end.Length), 10);
+        return string.CompareOrdinal(end, 0, start, 0, precision) < 0;
+    }
 
     /// <summary>The provider's first identifier (system|value), from the referenced resource or the reference itself; else the reference.</summary>
     public static string ProviderKeyOf(Claim claim, Bundle.EntryComponent? provider)
