@@ -26,9 +26,13 @@ public static class PasModifierExtensions
     {
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
-            if (bundle.Entry[i].Resource is not { } resource) continue;
-            var path = i == 0 && resource is Claim ? "Claim" : $"Bundle.entry[{i}].resource";
-            if (Walk(resource, path) is { } found) return found;
+            if (bundle.Entry[i].Resource is not { } resource || Walk(resource) is not { } found) continue;
+            found.Path.Add(i == 0 && resource is Claim ? "Claim" : $"Bundle.entry[{i}].resource");
+            found.Path.Reverse();
+            var at = string.Concat(found.Path);
+            return found.Url is { } url
+                ? ($"{at}: the modifier extension '{InputEcho.Truncate(url)}' is not one this server understands; FHIR forbids ignoring a modifier extension, so the request cannot be read (the only one taken is PAS infoCancelled, on Claim.item and Claim.supportingInfo).", at)
+                : ($"{at}: infoCancelled takes a valueBoolean (true: the entry is no longer part of the request).", at);
         }
         return null;
     }
@@ -37,19 +41,27 @@ public static class PasModifierExtensions
     public static bool IsInfoCancelled(IModifierExtendable element) =>
         element.ModifierExtension.Any(e => e.Url == InfoCancelled && e.Value is FhirBoolean { Value: true });
 
-    private static (string Message, string Expression)? Walk(Base node, string path)
+    /// <summary>
+    /// What the walk found: the extension's URL (null: an infoCancelled without a boolean) and the path to it, its
+    /// segments added from the extension up as the walk unwinds — so the common walk, which finds nothing, makes no
+    /// path strings (it runs on every $submit).
+    /// </summary>
+    private sealed class Found(string? url, string segment)
+    {
+        public string? Url { get; } = url;
+        public List<string> Path { get; } = [segment];
+    }
+
+    private static Found? Walk(Base node)
     {
         if (node is IModifierExtendable { ModifierExtension.Count: > 0 } modified)
         {
             for (var m = 0; m < modified.ModifierExtension.Count; m++)
             {
                 var extension = modified.ModifierExtension[m];
-                var at = $"{path}.modifierExtension[{m}]";
                 var known = extension.Url == InfoCancelled && node is Claim.ItemComponent or Claim.SupportingInformationComponent;
-                if (!known)
-                    return ($"{at}: the modifier extension '{InputEcho.Truncate(extension.Url)}' is not one this server understands; FHIR forbids ignoring a modifier extension, so the request cannot be read (the only one taken is PAS infoCancelled, on Claim.item and Claim.supportingInfo).", at);
-                if (extension.Value is not FhirBoolean { Value: not null })
-                    return ($"{at}: infoCancelled takes a valueBoolean (true: the entry is no longer part of the request).", at);
+                if (!known) return new Found(extension.Url ?? "", $".modifierExtension[{m}]");
+                if (extension.Value is not FhirBoolean { Value: not null }) return new Found(null, $".modifierExtension[{m}]");
             }
         }
         foreach (var (name, value) in node.EnumerateElements())
@@ -59,13 +71,13 @@ public static class PasModifierExtensions
                 case PrimitiveType:
                     break;
                 case Base child:
-                    if (Walk(child, $"{path}.{name}") is { } found) return found;
+                    if (Walk(child) is { } found) { found.Path.Add("." + name); return found; }
                     break;
                 case IEnumerable list and not string:
                     var index = 0;
                     foreach (var item in list)
                     {
-                        if (item is Base element and not PrimitiveType && Walk(element, $"{path}.{name}[{index}]") is { } inList) return inList;
+                        if (item is Base element and not PrimitiveType && Walk(element) is { } inList) { inList.Path.Add($".{name}[{index}]"); return inList; }
                         index++;
                     }
                     break;
