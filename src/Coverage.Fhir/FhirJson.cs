@@ -43,11 +43,11 @@ public static class FhirJson
             problems = misread;
             return null;
         }
-        if (ReadWithoutValidation(utf8Json, exact) is { } read) return OfType<T>(read, out problems);
+        if (ReadWithoutValidation(utf8Json, exact) is { } read) return Checked(OfType<T>(read, out problems), utf8Json, ref problems);
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            return OfType<T>(Deserializer.DeserializeResource(ref reader), out problems);
+            return Checked(OfType<T>(Deserializer.DeserializeResource(ref reader), out problems), utf8Json, ref problems);
         }
         catch (DeserializationFailedException e)
         {
@@ -65,6 +65,14 @@ public static class FhirJson
             problems = Outcomes.Invalid($"Not a FHIR resource: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>The resource read, unless a string of it holds a control character FHIR forbids (<see cref="FhirStrings"/>): then null, naming the element.</summary>
+    private static T? Checked<T>(T? resource, ReadOnlySpan<byte> utf8Json, ref OperationOutcome? problems) where T : Resource
+    {
+        if (resource is null || FhirStrings.Forbidden(utf8Json, resource) is not { } element) return resource;
+        problems = Outcomes.Invalid($"{element}: {Coverage.Engine.Validation.ControlCharacters.Message} (FHIR strings hold no character below U+0020 but tab, carriage return and line feed).", element);
+        return null;
     }
 
     /// <summary>The resource read, when it is a <typeparamref name="T"/>; otherwise null, saying what it is instead.</summary>

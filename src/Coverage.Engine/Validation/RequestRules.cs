@@ -49,13 +49,10 @@ internal sealed class RequestRules(PolicyCatalogue catalogue)
             Error(field, $"is {text.Length} characters long; at most {maxLength} are accepted");
             return null;
         }
-        foreach (var ch in text)
+        if (ControlCharacters.In(text, prose: true))
         {
-            if (char.IsControl(ch) && ch is not ('\t' or '\r' or '\n'))
-            {
-                Error(field, "must not contain control characters");
-                return null;
-            }
+            Error(field, ControlCharacters.Message);
+            return null;
         }
         return text.Trim();
     }

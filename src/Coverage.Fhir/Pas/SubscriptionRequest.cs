@@ -66,7 +66,9 @@ public sealed record SubscriptionRequest(
             var parts = value.Split('=', 2);
             var key = parts[0].Trim();
             var ids = parts.Length == 2 ? parts[1].Split(',').Select(i => i.Trim()).ToList() : [];
-            if (value.Length > MaxFilterLength || key is not ("org-identifier" or "orgIdentifier") || ids.Count == 0 || ids.Any(i => i.Length == 0 || i.Any(char.IsWhiteSpace)))
+            if (Coverage.Engine.Validation.ControlCharacters.In(value))
+                Problem($"the filter {Coverage.Engine.Validation.ControlCharacters.Message}.", "Subscription.criteria.extension");
+            else if (value.Length > MaxFilterLength || key is not ("org-identifier" or "orgIdentifier") || ids.Count == 0 || ids.Any(i => i.Length == 0 || i.Any(char.IsWhiteSpace)))
                 Problem($"the filter '{InputEcho(value)}' is not 'org-identifier=<identifier>[,<identifier>…]'.", "Subscription.criteria.extension");
             else identifiers.AddRange(ids);
         }

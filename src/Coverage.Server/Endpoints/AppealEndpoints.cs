@@ -48,7 +48,7 @@ internal static class AppealEndpoints
         {
             var days = body["days"] is JsonValue d && d.TryGetValue<int>(out var n) ? n : (int?)null;
             if (days is null) errors.Add(new InputError("days", "required: a whole number of days"));
-            var reason = Text(body, "reason", errors, CaseWorkflow.MaxExtensionReasonLength);
+            var reason = Text(body, "reason", errors, CaseWorkflow.MaxExtensionReasonLength, prose: true);
             if (errors.Count > 0) return ApiProblems.Invalid("The extension is invalid.", errors);
             return Answer(await cases.ExtendAsync(id, new ExtensionSubmission(days!.Value, reason!), request.HttpContext.Caller(), cancellationToken));
         });
@@ -57,7 +57,7 @@ internal static class AppealEndpoints
         await WithBody(request, "The appeal is invalid.", ["filedBy", "reason", "priority"], async (body, errors) =>
         {
             var filedBy = Text(body, "filedBy", errors, 32);
-            var reason = Text(body, "reason", errors, CaseWorkflow.MaxAppealTextLength);
+            var reason = Text(body, "reason", errors, CaseWorkflow.MaxAppealTextLength, prose: true);
             var priority = RequestPriority.Standard;
             if (body.ContainsKey("priority"))
             {
@@ -75,7 +75,7 @@ internal static class AppealEndpoints
         await WithBody(request, "The peer-to-peer record is invalid.", ["with", "heldAt", "summary"], async (body, errors) =>
         {
             var with = Text(body, "with", errors, 256);
-            var summary = Text(body, "summary", errors, CaseWorkflow.MaxAppealTextLength);
+            var summary = Text(body, "summary", errors, CaseWorkflow.MaxAppealTextLength, prose: true);
             var heldText = Text(body, "heldAt", errors, 64);
             var heldAt = DateTimeOffset.TryParse(heldText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var held) ? held.UtcDateTime : (DateTime?)null;
             if (heldText is not null && heldAt is null) errors.Add(new InputError("heldAt", "must be a date and time (ISO 8601)"));
@@ -88,7 +88,7 @@ internal static class AppealEndpoints
         {
             var organisation = Text(body, "organisation", errors, 256);
             var result = body.ContainsKey("result") ? Text(body, "result", errors, 32) : null;
-            var note = body.ContainsKey("note") ? Text(body, "note", errors, CaseWorkflow.MaxAppealTextLength) : null;
+            var note = body.ContainsKey("note") ? Text(body, "note", errors, CaseWorkflow.MaxAppealTextLength, prose: true) : null;
             var lines = body.ContainsKey("lines") ? Sequences(body, "lines", errors) : null;
             if (errors.Count > 0) return ApiProblems.Invalid("The external review is invalid.", errors);
             return Answer(await cases.RecordExternalReviewAsync(id, new ExternalReviewSubmission(organisation!, result, note, lines), request.HttpContext.Caller(), cancellationToken));
@@ -136,13 +136,18 @@ internal static class AppealEndpoints
         return sequences;
     }
 
-    private static string? Text(JsonObject body, string field, List<InputError> errors, int maxLength)
+    /// <summary>
+    /// A required string of at most <paramref name="maxLength"/> characters without control characters; <paramref name="prose"/>
+    /// (a reason, a summary, a note) keeps tab and line breaks (<see cref="ControlCharacters"/>).
+    /// </summary>
+    private static string? Text(JsonObject body, string field, List<InputError> errors, int maxLength, bool prose = false)
     {
         var node = body[field];
         if (node is JsonValue value && value.TryGetValue<string>(out var text))
         {
-            if (text.Length <= maxLength) return text;
-            errors.Add(new InputError(field, $"at most {maxLength} characters ({text.Length} given)"));
+            if (text.Length > maxLength) errors.Add(new InputError(field, $"at most {maxLength} characters ({text.Length} given)"));
+            else if (ControlCharacters.In(text, prose)) errors.Add(new InputError(field, ControlCharacters.Message));
+            else return text;
             return null;
         }
         errors.Add(new InputError(field, node is null ? "required" : "must be a string"));

@@ -111,7 +111,7 @@ internal static class CaseEndpoints
         foreach (var (name, _) in body)
             if (name is not ("reviewer" or "needed")) errors.Add(new InputError(InputEcho.Truncate(name), "not a field of an information request (reviewer, needed)"));
         var named = ReadReviewer(body, errors);
-        var needed = Text(body["needed"], "needed", errors, CaseService.MaxInformationRequestLength);
+        var needed = Text(body["needed"], "needed", errors, CaseService.MaxInformationRequestLength, prose: true);
         if (errors.Count > 0) return ApiProblems.Invalid("The information request is invalid.", errors);
         var caller = request.HttpContext.Caller();
         if (NotTheCaller(named, caller) is { } refused) return refused;
@@ -192,7 +192,7 @@ internal static class CaseEndpoints
                     if (name is not ("sequence" or "action" or "rationale")) errors.Add(new InputError($"lines[{i}].{InputEcho.Truncate(name)}", "not a field of a line decision (sequence, action, rationale)"));
                 var sequence = line["sequence"] is JsonValue s && s.TryGetValue<int>(out var n) ? n : (int?)null;
                 if (sequence is null) errors.Add(new InputError($"lines[{i}].sequence", "required: the line's sequence number"));
-                lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action", errors), Text(line["rationale"], $"lines[{i}].rationale", errors)));
+                lines.Add(new LineDecisionInput(sequence ?? 0, Text(line["action"], $"lines[{i}].action", errors), Text(line["rationale"], $"lines[{i}].rationale", errors, prose: true)));
             }
         }
         else errors.Add(new InputError("lines", "required: the list of line decisions"));
@@ -200,13 +200,18 @@ internal static class CaseEndpoints
         return (errors.Count > 0 ? null : new DecisionSubmission(lines), reviewer);
     }
 
-    /// <summary>A required string of at most <paramref name="maxLength"/> characters (free text is bounded on the server, not only in a browser).</summary>
-    private static string Text(JsonNode? node, string field, List<InputError> errors, int maxLength = CaseService.MaxRationaleLength)
+    /// <summary>
+    /// A required string of at most <paramref name="maxLength"/> characters (free text is bounded on the server, not only
+    /// in a browser), without control characters; <paramref name="prose"/> (a rationale, what is needed) keeps tab and
+    /// line breaks (<see cref="ControlCharacters"/>).
+    /// </summary>
+    private static string Text(JsonNode? node, string field, List<InputError> errors, int maxLength = CaseService.MaxRationaleLength, bool prose = false)
     {
         if (node is JsonValue value && value.TryGetValue<string>(out var text))
         {
-            if (text.Length <= maxLength) return text;
-            errors.Add(new InputError(field, $"at most {maxLength} characters ({text.Length} given)"));
+            if (text.Length > maxLength) errors.Add(new InputError(field, $"at most {maxLength} characters ({text.Length} given)"));
+            else if (ControlCharacters.In(text, prose)) errors.Add(new InputError(field, ControlCharacters.Message));
+            else return text;
             return "";
         }
         errors.Add(new InputError(field, node is null ? "required" : "must be a string"));

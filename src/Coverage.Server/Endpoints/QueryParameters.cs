@@ -1,4 +1,5 @@
 using Coverage.Engine.Text;
+using Coverage.Engine.Validation;
 
 namespace Coverage.Server.Endpoints;
 
@@ -22,6 +23,8 @@ internal static class QueryParameters
             if (!known.Contains(name, StringComparer.Ordinal))
                 return (shown, $"is not a parameter of this search (it takes {string.Join(", ", known)})");
             if (values.Count > 1) return (shown, $"is given {values.Count} times; give it once");
+            // Every search value is an id, a code, a date or a number: none holds a control character (PostgreSQL refuses NUL outright).
+            if (ControlCharacters.In(values[0])) return (shown, ControlCharacters.Message);
         }
         return null;
     }

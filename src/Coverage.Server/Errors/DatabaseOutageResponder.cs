@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Coverage.Store;
-using Microsoft.EntityFrameworkCore;
 
 namespace Coverage.Server.Errors;
 
@@ -18,6 +17,19 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
         try
         {
             await next(context);
+        }
+        catch (Exception e) when (StoreFailures.DataError(e) is { } state && !context.Response.HasStarted)
+        {
+            // Not an outage, not a conflict: the database refused a value that the input checks should have refused,
+            // naming its field, before it got there. A defect of ours, said as one (500) and logged as an error.
+            Refused(logger, state, e);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await Results.Problem(
+                detail: $"The case store refused a value of this request as malformed (SQLSTATE {state}), which the server should have refused itself, naming the field; "
+                    + "the failing change was not written. Sending the request again unchanged will fail the same way.",
+                statusCode: StatusCodes.Status500InternalServerError,
+                title: "A value the server did not check.").ExecuteAsync(context);
         }
         catch (Exception e) when (IsOutage(e) && !context.Response.HasStarted)
         {
@@ -47,18 +59,33 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
                 ? $"The case store is unavailable; the call was not answered. Call the service again in {RetryAfterSeconds} seconds, with a new token."
                 : $"The case store could not be reached, so this request may or may not have been recorded. Send it again unchanged in {RetryAfterSeconds} seconds: a submission with the same request id (PAS: the same Claim identifier) is answered with the case it made, never recorded twice; before repeating a change to an existing case, read the case to see whether it was made.";
 
-    /// <summary>A failure to reach or use the database (not a bug): any DbException, or EF's wrappers of one.</summary>
-    public static bool IsOutage(Exception e) => e switch
+    /// <summary>
+    /// A failure to reach or use the database now, which a repeat may not meet (not a bug): the store could not be reached
+    /// — a connection that could not be opened, was lost or timed out, the database shutting down or taking no more
+    /// connections (<see cref="StoreUnreachable"/>) — or it was too busy to serve this request (SQLite's lock wait ran
+    /// out; PostgreSQL cancelled the statement, ran out of lock wait, or chose it as a deadlock's or serialization
+    /// failure's loser), or a COMMIT failed (its outcome is unknown). Not any DbException: one that says the database
+    /// refused a value (a data exception, SQLSTATE class 22) or a constraint is a defect, and was answered 503 "could not
+    /// be reached" to a NUL in a rationale.
+    /// </summary>
+    public static bool IsOutage(Exception e)
     {
-        DbException => true,
-        TimeoutException => true,
-        DbUpdateException { InnerException: { } inner } => IsOutage(inner),
-        CommitOutcomeUnknownException { InnerException: { } inner } => IsOutage(inner),
-        InvalidOperationException { InnerException: { } inner } => IsOutage(inner),
-        System.Net.Sockets.SocketException => true,
-        IOException { InnerException: { } inner } => IsOutage(inner),
-        _ => e.InnerException is { } inner2 && inner2 is DbException or System.Net.Sockets.SocketException,
-    };
+        if (StoreFailures.DataError(e) is not null) return false;
+        if (e is CommitOutcomeUnknownException || StoreUnreachable.Is(e)) return true;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
+                case DbException { SqlState: "57014" or "55P03" or "40001" or "40P01" }:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The case store refused a value of the request as malformed (SQLSTATE {SqlState}): a gap in the input checks; answered 500.")]
+    private static partial void Refused(ILogger logger, string sqlState, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The case store is unavailable ({Kind}); answered 503 with Retry-After.")]
     private static partial void Unavailable(ILogger logger, string kind);

@@ -53,7 +53,7 @@ internal sealed class DecideAppeal(CaseRecords records)
         {
             await records.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (StoreFailures.IsConflict(e))
         {
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Appeal {appeal.Id} was changed by someone else at the same time; reload it and decide again.");
         }

@@ -54,8 +54,9 @@ internal sealed class DecideLines(CaseRecords records)
         {
             await records.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (StoreFailures.IsConflict(e))
         {
+            // Only a lost race: a value the database refused (a data exception) is no conflict, and goes on to the error responders.
             return StoreResult<CaseView>.Fail(StoreErrorKind.Conflict, $"Case {id} was changed by someone else at the same time; reload it and decide again.");
         }
         return StoreResult<CaseView>.Ok(CaseViews.View(record));

@@ -14,7 +14,7 @@ namespace Coverage.Store;
 /// packet dropped) the entries of one batch were answered one timeout apart, the last of 24 after more than a minute.
 /// Such a failure is the whole batch's, and each caller hears it at once.
 /// </remarks>
-internal static class StoreUnreachable
+public static class StoreUnreachable
 {
     public static bool Is(Exception failure)
     {

@@ -174,7 +174,7 @@ public sealed class PasSubscriptions(CoverageDbContext db, TimeProvider time)
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (StoreFailures.IsConflict(e))
         {
             // The same case's resubmission kept it first: the first is kept.
             db.ChangeTracker.Clear();
