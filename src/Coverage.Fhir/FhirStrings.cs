@@ -48,12 +48,12 @@ public static class FhirStrings
 
     private static string? Find(Base node, string path)
     {
+        if (node is PrimitiveType { JsonValue: string own } && ControlCharacters.In(own, prose: true)) return path;
         foreach (var (name, value) in node.EnumerateElements())
         {
             switch (value)
             {
-                case string text when node is PrimitiveType:
-                    if (ControlCharacters.In(text, prose: true)) return path;
+                case string when node is PrimitiveType:
                     break;
                 case string text:
                     if (ControlCharacters.In(text, prose: true)) return $"{path}.{name}";
