@@ -170,6 +170,9 @@ public sealed class StoreDataErrorTests(PostgresStorage storage) : IClassFixture
 
         Assert.True(DatabaseOutageResponder.IsOutage(new DbUpdateException("lost", new NpgsqlException("Exception while reading from stream", new EndOfStreamException()))));
         Assert.True(DatabaseOutageResponder.IsOutage(Postgres("57P01")));
+        Assert.True(DatabaseOutageResponder.IsOutage(Postgres("55000"))); // "database … is not currently accepting connections"
+        // A request body too large or cut short is an IOException too, and the caller's (413, 400), not the store's.
+        Assert.False(DatabaseOutageResponder.IsOutage(new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", 413)));
         Assert.True(DatabaseOutageResponder.IsOutage(new CommitOutcomeUnknownException(new NpgsqlException("Exception while writing to stream", new IOException("Broken pipe")))));
         Assert.True(DatabaseOutageResponder.IsOutage(new SqliteException("database is locked", 5)));
         Assert.True(StoreFailures.IsConflict(new DbUpdateConcurrencyException("revision moved")));

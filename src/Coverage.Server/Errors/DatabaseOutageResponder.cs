@@ -68,21 +68,31 @@ public sealed partial class DatabaseOutageResponder(RequestDelegate next, ILogge
     /// refused a value (a data exception, SQLSTATE class 22) or a constraint is a defect, and was answered 503 "could not
     /// be reached" to a NUL in a rationale.
     /// </summary>
-    public static bool IsOutage(Exception e)
+    public static bool IsOutage(Exception e) => StoreFailures.DataError(e) is null && IsUnavailable(e);
+
+    private static bool IsUnavailable(Exception e) => e switch
     {
-        if (StoreFailures.DataError(e) is not null) return false;
-        if (e is CommitOutcomeUnknownException || StoreUnreachable.Is(e)) return true;
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
-                case DbException { SqlState: "57014" or "55P03" or "40001" or "40P01" }:
-                    return true;
-            }
-        }
-        return false;
-    }
+        CommitOutcomeUnknownException => true,
+        DbException db => Unavailable(db),
+        TimeoutException => true,
+        System.Net.Sockets.SocketException => true,
+        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => IsUnavailable(inner),
+        InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
+        // Not any IOException: a request body that is too large or cut short is one too (BadHttpRequestException).
+        IOException { InnerException: { } inner } => IsUnavailable(inner),
+        _ => e.InnerException is System.Net.Sockets.SocketException || (e.InnerException is DbException inner2 && Unavailable(inner2)),
+    };
+
+    /// <summary>
+    /// A database error that says the store cannot serve now: unreachable (<see cref="StoreUnreachable"/>), or what the
+    /// provider itself calls transient (Npgsql: connection failures, shutdown, too many connections, a database not
+    /// accepting connections, lock waits, deadlocks, serialization failures; Microsoft.Data.Sqlite: busy, locked), or a
+    /// statement PostgreSQL cancelled (57014, a statement timeout). Never a data exception or a constraint.
+    /// </summary>
+    private static bool Unavailable(DbException e) =>
+        StoreUnreachable.Is(e) || e.IsTransient
+        || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } // SQLITE_BUSY, SQLITE_LOCKED
+        || e.SqlState is "57014" or "55P03" or "40001" or "40P01";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The case store refused a value of the request as malformed (SQLSTATE {SqlState}): a gap in the input checks; answered 500.")]
     private static partial void Refused(ILogger logger, string sqlState, Exception exception);
