@@ -8,7 +8,9 @@ namespace Coverage.Fhir.Crd;
 /// Reads resources back from the EHR's FHIR server with the token the hook call carried, when the
 /// prefetch lacks them (CDS Hooks 2.0, "FHIR resource access"). Redirects are not followed (the host's handler is set
 /// so): a read answered with one elsewhere is a read that failed (null), as is an answer that is not UTF-8 FHIR JSON; a
-/// server error (5xx) throws <see cref="HttpRequestException"/>, as a server that cannot be reached does.
+/// server error (5xx) throws <see cref="HttpRequestException"/>, as a server that cannot be reached does. A token that
+/// cannot be sent as a bearer token is a read that failed too: nothing but <see cref="HttpRequestException"/> (or a
+/// cancellation) comes out of a read.
 /// </summary>
 public sealed class FhirServerClient(HttpClient http)
 {
@@ -21,6 +23,9 @@ public sealed class FhirServerClient(HttpClient http)
         // The relative URL is built from ids and references the caller wrote: one that climbs out of the server's base
         // ("Patient/../../admin", resolved by Uri) is not read — only the allowed FHIR server's own resources are.
         if (!FhirServerAllowList.IsUnder(url, access.Server)) return null;
+        // A token that is not an RFC 6750 b64token cannot be sent as one: CdsHookRequest refuses such a token (400), and a
+        // FhirAccess made any other way is a read that failed, never a FormatException out of the header (it was a 500).
+        if (!CdsHookRequest.IsB64Token(access.AccessToken)) return null;
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access.AccessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));

@@ -187,7 +187,8 @@ public sealed class CdsHooksAttackTests(Xunit.Abstractions.ITestOutputHelper out
         var huge = "x\nforged: " + new string('h', 400_000);
         var call = Ehr.OrderSign(Ehr.Order("0581T"));
         if (where == "hook") call["hook"] = huge;
-        else call["hookInstance"] = huge;
+        // A hookInstance with a control character is refused since session 38 (CdsHookFieldTests); a huge one is still answered.
+        else call["hookInstance"] = huge.Replace('\n', ' ');
 
         var (status, body, _) = await server.SendAsync(HttpMethod.Post, Path, SecureServer.CdsToken(Service), call.ToJsonString());
 
