@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Coverage.Server.Security;
@@ -110,6 +111,16 @@ public static class ApiAuthentication
             // The same checks as the default handler, each valid token checked once while it lives (ValidatedAccessTokens).
             bearer.TokenHandlers.Clear();
             bearer.TokenHandlers.Add(new ValidatedAccessTokens(TimeProvider.System) { MapInboundClaims = false });
+            // A token must name its client exactly once, as one string (AccessTokenClient): without one it was an
+            // organisation shared by every such token, and with a list the first entry silently became it.
+            bearer.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (AccessTokenClient.Problem(context.SecurityToken) is { } problem) context.Fail($"invalid_token: {problem}");
+                    return Task.CompletedTask;
+                },
+            };
             bearer.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuers = options.Issuers.Select(i => i.Issuer).ToList(),

@@ -39,12 +39,15 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
 
     private Caller FromToken(ClaimsPrincipal user, string issuer, string? source)
     {
-        var clientId = user.FindFirstValue("client_id") ?? user.FindFirstValue("azp");
+        // Authentication refused a token without exactly one client id (client_id, else azp), one string (AccessTokenClient):
+        // there is no unnamed client, whose tokens would all be one organisation. Were one ever to get here, it sees nothing.
+        if (AccessTokenClient.Of(user) is not { Length: > 0 } clientId)
+            return new Caller(Actor.Anonymous with { Source = source }, "anonymous", CallerAccess.Submitter);
         var subject = user.FindFirstValue("sub");
-        var client = clientId is null ? null : _clients.GetValueOrDefault((issuer, clientId));
+        var client = _clients.GetValueOrDefault((issuer, clientId));
         // A user-context token names a person as its subject; a client-credentials token names the client (or no one).
         var person = subject is not null && subject != clientId ? _people.GetValueOrDefault((issuer, subject)) : null;
-        var id = person?.Id ?? clientId ?? subject ?? "unnamed-client";
+        var id = person?.Id ?? clientId;
         // Cut to the audit columns' widths: even a signed token cannot make an audit row too long for the store.
         var actor = new Actor(Bounded.Column(id, 128)!, person?.Role ?? "api-client", Bounded.Column(issuer, 256), Bounded.Column(clientId, 256), Bounded.Column(subject, 256), source);
         if (person is not null)
@@ -52,7 +55,7 @@ public sealed class CallerDirectory(ApiAuthenticationOptions options, WorkbenchA
         if (client is not null)
             return new Caller(actor, client.Organisation, client.Access == "payer" ? CallerAccess.PayerStaff : CallerAccess.Submitter);
         // An unconfigured client is an organisation of its own: it sees only what it submitted.
-        return new Caller(actor, Bounded.Column($"client:{clientId ?? subject}@{issuer}", 256)!, CallerAccess.Submitter);
+        return new Caller(actor, Bounded.Column($"client:{clientId}@{issuer}", 256)!, CallerAccess.Submitter);
     }
 
     /// <summary>Development without authentication: the configured development account, else an anonymous payer caller.</summary>

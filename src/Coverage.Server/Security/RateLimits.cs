@@ -79,7 +79,7 @@ public static class RateLimits
         if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir")) && context.Request.Headers.Authorization.Count > 0)
         {
             var result = await context.AuthenticateAsync(ApiAuthentication.Scheme);
-            if (result.Succeeded && result.Principal.FindFirstValue("client_id") is { } client)
+            if (result.Succeeded && AccessTokenClient.Of(result.Principal) is { } client)
                 return $"client {result.Principal.FindFirstValue("iss")} {client}";
             return null;
         }

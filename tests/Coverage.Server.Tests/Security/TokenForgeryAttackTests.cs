@@ -50,6 +50,16 @@ public sealed class TokenForgeryAttackTests : IAsyncLifetime
         return input + "." + (sign is null ? "" : Base64UrlEncoder.Encode(sign(Encoding.ASCII.GetBytes(input))));
     }
 
+    private static string Payload(Dictionary<string, object?> payload) =>
+        JsonSerializer.Serialize(payload.Where(p => p.Value is not null).ToDictionary());
+
+    /// <summary>A JWT whose payload is this exact JSON text (e.g. with a member given twice).</summary>
+    private static string JwtWithPayloadText(Dictionary<string, object?> header, string payload, Func<byte[], byte[]> sign)
+    {
+        var input = Part(header.Where(p => p.Value is not null).ToDictionary()) + "." + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload));
+        return input + "." + Base64UrlEncoder.Encode(sign(Encoding.ASCII.GetBytes(input)));
+    }
+
     private static Func<byte[], byte[]> Rs256(RSA key) => data => key.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
     private static Dictionary<string, object?> Header(string kid, string alg = "RS256", string typ = "at+jwt") => new() { ["alg"] = alg, ["typ"] = typ, ["kid"] = kid };
@@ -140,6 +150,26 @@ public sealed class TokenForgeryAttackTests : IAsyncLifetime
         yield return ("wrong iss", Jwt(Header("api-key"), With(good, "iss", "https://auth.attacker.test"), Rs256(ApiKey)));
         yield return ("iss of the other issuer, signed with the API key", Jwt(Header("api-key"), With(good, "iss", OtherIssuer), Rs256(ApiKey)));
         yield return ("signature of another token", Jwt(Header("api-key"), good, Rs256(ApiKey))[..^10] + "AAAAAAAAAA");
+        // Signed by the real issuer, but naming no single client (session 38): each was accepted, the first three as one
+        // organisation shared by every such token (audited as "unnamed-client" or ""), the list as its first entry.
+        yield return ("no client_id", Jwt(Header("api-key"), With(good, "client_id", null), Rs256(ApiKey)));
+        yield return ("no client_id and no sub", Jwt(Header("api-key"), With(With(good, "client_id", null), "sub", null), Rs256(ApiKey)));
+        yield return ("client_id empty", Jwt(Header("api-key"), With(good, "client_id", ""), Rs256(ApiKey)));
+        yield return ("client_id a space", Jwt(Header("api-key"), With(good, "client_id", " "), Rs256(ApiKey)));
+        yield return ("client_id a list", Jwt(Header("api-key"), With(good, "client_id", new[] { SecureServer.PortalB, SecureServer.PortalA }), Rs256(ApiKey)));
+        yield return ("client_id a list of one", Jwt(Header("api-key"), With(good, "client_id", new[] { SecureServer.UmSystem }), Rs256(ApiKey)));
+        yield return ("client_id a number", Jwt(Header("api-key"), With(good, "client_id", 7), Rs256(ApiKey)));
+        yield return ("client_id an object", Jwt(Header("api-key"), With(good, "client_id", new Dictionary<string, object> { ["id"] = SecureServer.UmSystem }), Rs256(ApiKey)));
+        yield return ("client_id with a NUL", Jwt(Header("api-key"), With(good, "client_id", SecureServer.UmSystem + "\0"), Rs256(ApiKey)));
+        yield return ("client_id with a line break", Jwt(Header("api-key"), With(good, "client_id", SecureServer.UmSystem + "\nforged"), Rs256(ApiKey)));
+        yield return ("client_id with a trailing space", Jwt(Header("api-key"), With(good, "client_id", SecureServer.UmSystem + " "), Rs256(ApiKey)));
+        yield return ("client_id of 129 characters", Jwt(Header("api-key"), With(good, "client_id", new string('c', 129)), Rs256(ApiKey)));
+        yield return ("client_id twice", JwtWithPayloadText(Header("api-key"),
+            Payload(good).TrimEnd('}') + $",\"client_id\":\"{SecureServer.PortalA}\"}}", Rs256(ApiKey)));
+        yield return ("no client_id, azp a list", Jwt(Header("api-key"), With(With(good, "client_id", null), "azp", new[] { SecureServer.UmSystem }), Rs256(ApiKey)));
+        yield return ("no client_id, azp empty", Jwt(Header("api-key"), With(With(good, "client_id", null), "azp", ""), Rs256(ApiKey)));
+        yield return ("sub a list", Jwt(Header("api-key"), With(good, "sub", new[] { SecureServer.UmSystem }), Rs256(ApiKey)));
+        yield return ("sub empty", Jwt(Header("api-key"), With(good, "sub", ""), Rs256(ApiKey)));
         yield return ("CDS client JWT", Jwt(Header("cds-key", typ: "JWT"), CdsPayload(), Rs256(CdsKey)));
         yield return ("CDS client JWT with the API audience", Jwt(Header("cds-key", typ: "JWT"), CdsPayload(SecureServer.PublicBaseUrl), Rs256(CdsKey)));
     }
@@ -196,6 +226,27 @@ public sealed class TokenForgeryAttackTests : IAsyncLifetime
         }
 
         Assert.True(accepted.Count == 0, "not refused: " + string.Join("; ", accepted));
+    }
+
+    /// <summary>
+    /// An issuer that names the client only by OpenID Connect's azp (no client_id) is still read, as that client: a
+    /// submitter portal's token of that shape sees its organisation's case and not another's. With a client_id, the
+    /// client_id is the client, whatever azp says.
+    /// </summary>
+    [Fact]
+    public async Task AnApiTokenNamingItsClientByAzpOnly_IsThatClient()
+    {
+        var write = ApiPayload("coverage/cases.read coverage/cases.write");
+        var byAzp = Jwt(Header("api-key"), With(With(With(write, "client_id", null), "sub", null), "azp", SecureServer.PortalA), Rs256(ApiKey));
+        var json = Api.WithRequestId(CoverageApp.Sample("cryoablation-prior-auth.json"), Api.NewId());
+        var (status, body, _) = await _server.SendAsync(HttpMethod.Post, "/api/v1/determinations", byAzp, json);
+        Assert.True(status == HttpStatusCode.Created, $"{(int)status}: {body}");
+        var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString();
+
+        var portalA = Jwt(Header("api-key"), With(With(write, "client_id", SecureServer.PortalA), "sub", SecureServer.PortalA), Rs256(ApiKey));
+        var portalBWithAzpOfA = Jwt(Header("api-key"), With(With(With(write, "client_id", SecureServer.PortalB), "sub", SecureServer.PortalB), "azp", SecureServer.PortalA), Rs256(ApiKey));
+        Assert.Equal(HttpStatusCode.OK, (await _server.SendAsync(HttpMethod.Get, $"/api/v1/cases/{caseId}", portalA)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _server.SendAsync(HttpMethod.Get, $"/api/v1/cases/{caseId}", portalBWithAzpOfA)).Status);
     }
 
     [Fact]
