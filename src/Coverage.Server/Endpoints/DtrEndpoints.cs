@@ -3,7 +3,6 @@ using Coverage.Engine.Json;
 using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Coverage.Server.CdsHooks;
-using Coverage.Server.Errors;
 using Coverage.Server.Security;
 using Hl7.Fhir.Model;
 
@@ -18,10 +17,7 @@ internal static class DtrEndpoints
     public static IEndpointRouteBuilder MapDtrEndpoints(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci DTR)");
-        fhir.AddEndpointFilter(static async (context, next) => FhirResults.AcceptsJson(context.HttpContext.Request)
-            ? await next(context)
-            : FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status406NotAcceptable),
-                "This server answers in application/fhir+json only; accept it (or */*)."), StatusCodes.Status406NotAcceptable));
+        fhir.AddEndpointFilter(FhirResults.JsonOnly);
         fhir.MapPost("/Questionnaire/$questionnaire-package", Package).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
             .WithName("DtrQuestionnairePackage").WithSummary("DTR: the questionnaire package(s) for a Coverage and orders or questionnaire canonicals (Parameters, application/fhir+json)");
         fhir.MapPost("/Questionnaire/$next-question", Next).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
@@ -166,8 +162,7 @@ internal static class DtrEndpoints
     /// <summary>The operation's input: a FHIR resource in application/fhir+json; anything else is a 4xx OperationOutcome.</summary>
     private static async Task<(Resource? Resource, IResult? Failure)> ReadResource(HttpRequest request, string expected, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
-            return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), $"Send {expected} as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
+        if (!FhirResults.SendsJson(request)) return (null, FhirResults.NotJson(expected));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is empty; send {expected}."), 400));
         if (JsonText.Check(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The body is invalid: {invalid.Message}."), 400));

@@ -3,6 +3,7 @@ using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Engine.Model;
 using Coverage.Engine.Text;
+using Coverage.Engine.Validation;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.CdsHooks;
@@ -19,11 +20,7 @@ internal static class FhirEndpoints
     public static IEndpointRouteBuilder MapFhirEndpoints(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci PAS)");
-        // 406 to a client that takes only formats this server does not write (application/fhir+xml…), not JSON it did not ask for.
-        fhir.AddEndpointFilter(static async (context, next) => FhirResults.AcceptsJson(context.HttpContext.Request)
-            ? await next(context)
-            : FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status406NotAcceptable),
-                "This server answers in application/fhir+json only; accept it (or */*)."), StatusCodes.Status406NotAcceptable));
+        fhir.AddEndpointFilter(FhirResults.JsonOnly);
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("The CapabilityStatement");
         // No Accepts(...) content-type constraint: a wrong content type must be answered with an OperationOutcome, not ProblemDetails.
         fhir.MapPost("/Claim/$submit", Submit).RequireAuthorization(Security.ApiAuthentication.SubmitClaims).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
@@ -45,8 +42,10 @@ internal static class FhirEndpoints
         Guid? caseId = null;
         if (entity is not null)
         {
-            if (!Guid.TryParse(entity.Split('/')[^1], out var parsed))
-                return FhirResults.Outcome(Outcomes.Invalid($"entity: '{entity}' is not a case id", "entity"), 400);
+            // A case id, or a reference to one (Type/id): a longer path (a/b/c/<id>) is no reference, and was read by its last segment.
+            var segments = entity.Split('/');
+            if (segments.Length > 2 || (segments.Length == 2 && segments[0].Length == 0) || !Guid.TryParse(segments[^1], out var parsed))
+                return FhirResults.Outcome(Outcomes.Invalid($"entity: '{InputEcho.Truncate(entity)}' is not a case id (or a reference Type/<case id>)", "entity"), 400);
             caseId = parsed;
         }
         var count = 100;
@@ -222,8 +221,7 @@ internal static class FhirEndpoints
 
     private static async Task<(ReceivedBundle? Received, IResult? Failure)> ReceiveBundle(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
-            return (null, FhirResults.Outcome(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Bundle as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType));
+        if (!FhirResults.SendsJson(request)) return (null, FhirResults.NotJson("the Bundle"));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
         if (JsonText.Check(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));

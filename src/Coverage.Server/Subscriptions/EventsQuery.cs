@@ -20,6 +20,8 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
         string? since, until, content;
         if (HttpMethods.IsPost(request.Method))
         {
+            // A body of text/plain was read as Parameters; every other FHIR write answers 415.
+            if (request.ContentLength is not 0 && !FhirResults.SendsJson(request)) return (null, FhirResults.NotJson("the Parameters"));
             var bytes = await RequestBody.ReadAsync(request, cancellationToken);
             if (bytes.Length == 0) (since, until, content) = (null, null, null);
             else
@@ -34,6 +36,8 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
         }
         else
         {
+            // A parameter $events does not take was passed over, and one given twice read as both joined by a comma.
+            if (QueryParameters.Problem(request.Query, GetParameters) is { } wrong) return Invalid($"{wrong.Name}: {wrong.Message}.", wrong.Name);
             (since, until, content) = (request.Query["eventsSinceNumber"], request.Query["eventsUntilNumber"], request.Query["content"]);
         }
         if (!TryNumber(since, out var from)) return Invalid("eventsSinceNumber must be an event number (a whole number from 1).", "eventsSinceNumber");
@@ -54,6 +58,8 @@ internal sealed record EventsQuery(long? Since, long? Until, bool WithContent)
             _ => "\u0000", // given twice or not as a value: refused below with the parameter's name
         };
     }
+
+    private static readonly string[] GetParameters = ["eventsSinceNumber", "eventsUntilNumber", "content", "_format"];
 
     private static bool TryNumber(string? text, out long? number)
     {

@@ -25,6 +25,8 @@ internal sealed record StatusQuery(IReadOnlyList<string> Ids, IReadOnlyList<stri
         List<string> ids, statuses;
         if (HttpMethods.IsPost(request.Method))
         {
+            // A body of text/plain was read as Parameters; every other FHIR write answers 415.
+            if (request.ContentLength is not 0 && !FhirResults.SendsJson(request)) return (null, FhirResults.NotJson("the Parameters"));
             var bytes = await RequestBody.ReadAsync(request, cancellationToken);
             (ids, statuses) = ([], []);
             if (bytes.Length > 0)
@@ -45,6 +47,9 @@ internal sealed record StatusQuery(IReadOnlyList<string> Ids, IReadOnlyList<stri
         }
         else
         {
+            // id and status may repeat (joined by OR); another parameter was passed over, answering every subscription.
+            if (request.Query.Keys.FirstOrDefault(k => k is not ("id" or "status" or "_format")) is { } other)
+                return Invalid($"$status takes id and status; not '{Bounded.Text(other, 64)}'.", Bounded.Text(other, 64));
             ids = Split(request.Query["id"]);
             statuses = Split(request.Query["status"]);
         }

@@ -20,6 +20,8 @@ internal static class SubscriptionEndpoints
     public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup("/fhir/Subscription").WithTags("FHIR (Da Vinci PAS)");
+        // As every /fhir group: an Accept of application/fhir+xml was answered 200 with JSON.
+        fhir.AddEndpointFilter(FhirResults.JsonOnly);
         fhir.MapPost("", Create).RequireAuthorization(SubscriptionScopes.CreatePolicy).WithName("PasSubscriptionCreate")
             .WithSummary("Create a PAS Subscription (rest-hook, full-resource, org-identifier filter); the server then sends its handshake");
         fhir.MapGet("/{id:fhir-id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");

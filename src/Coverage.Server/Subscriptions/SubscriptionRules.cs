@@ -3,7 +3,6 @@ using Coverage.Engine.Text;
 using Coverage.Fhir;
 using Coverage.Fhir.Pas;
 using Coverage.Server.Endpoints;
-using Coverage.Server.Errors;
 using Coverage.Store;
 using Hl7.Fhir.Model;
 
@@ -21,8 +20,7 @@ internal sealed class SubscriptionRules(SubscriptionOptions options, EndpointGua
     /// <param name="id">The id in the URL of an update, which the body's id must match when it names one.</param>
     public async Task<(NewSubscription? Subscription, IResult? Failure)> ReadAsync(HttpRequest request, Caller caller, string? id, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType() && request.ContentType?.StartsWith(FhirResults.ContentType, StringComparison.OrdinalIgnoreCase) != true)
-            return Refuse(Outcomes.Of(FhirErrors.IssueOf(StatusCodes.Status415UnsupportedMediaType), "Send the Subscription as application/fhir+json."), StatusCodes.Status415UnsupportedMediaType);
+        if (!FhirResults.SendsJson(request)) return (null, FhirResults.NotJson("the Subscription"));
         var bytes = await RequestBody.ReadAsync(request, cancellationToken);
         if (bytes.Length == 0) return Invalid("The body is empty; send a Subscription.", "Subscription");
         if (JsonText.Check(bytes, 32) is { } invalid) return Invalid($"The Subscription is invalid: {invalid.Message}.", "Subscription");

@@ -302,6 +302,14 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         var none = StatusOf(Assert.IsType<Bundle>((await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?eventsSinceNumber=3")).Body), created.Id!);
         Assert.DoesNotContain(none.Parameter, p => p.Name == "notification-event");
 
+        // A parameter $events does not take, or one given twice, is refused naming it (it was passed over, or read joined by a comma).
+        var (unknownStatus, unknownOutcome, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?since=1");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownStatus);
+        Assert.Equal("since", Assert.IsType<OperationOutcome>(unknownOutcome).Issue[0].Expression.Single());
+        var (twiceStatus, twiceOutcome, _) = await Fhir(client, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events?eventsSinceNumber=1&eventsSinceNumber=2");
+        Assert.Equal(HttpStatusCode.BadRequest, twiceStatus);
+        Assert.Equal("eventsSinceNumber", Assert.IsType<OperationOutcome>(twiceOutcome).Issue[0].Expression.Single());
+
         using var other = Client(OrgB);
         Assert.Equal(HttpStatusCode.NotFound, (await Fhir(other, HttpMethod.Get, $"/fhir/Subscription/{created.Id}/$events")).Status);
 
@@ -709,6 +717,25 @@ public abstract class SubscriptionTests<TStorage> : IClassFixture<TStorage>, IAs
         (status, outcome, _) = await Fhir(owner, HttpMethod.Post, "/fhir/Subscription/$status", FhirJson.Serialize(unknown));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("Parameters.parameter", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
+        // Content negotiation as on every /fhir route: a body not declared JSON is 415, a client taking only XML or
+        // another FHIR version 406 (both were answered 200 with JSON).
+        using (var plain = new HttpRequestMessage(HttpMethod.Post, "/fhir/Subscription/$status") { Content = new StringContent(FhirJson.Serialize(unknown), Encoding.UTF8, "text/plain") })
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await owner.SendAsync(plain)).StatusCode);
+        foreach (var accept in new[] { "application/fhir+xml", "application/fhir+json; fhirVersion=3.0" })
+        {
+            using var xml = new HttpRequestMessage(HttpMethod.Get, "/fhir/Subscription/$status");
+            xml.Headers.TryAddWithoutValidation("Accept", accept);
+            Assert.Equal(HttpStatusCode.NotAcceptable, (await owner.SendAsync(xml)).StatusCode);
+        }
+        using (var r4 = new HttpRequestMessage(HttpMethod.Get, "/fhir/Subscription/$status"))
+        {
+            r4.Headers.TryAddWithoutValidation("Accept", "application/fhir+json; fhirVersion=4.0");
+            Assert.Equal(HttpStatusCode.OK, (await owner.SendAsync(r4)).StatusCode);
+        }
+        // In a query too: a parameter $status does not take was passed over, answering every subscription.
+        (status, outcome, _) = await Fhir(owner, HttpMethod.Get, "/fhir/Subscription/$status?x=1");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("x", Assert.IsType<OperationOutcome>(outcome).Issue[0].Expression.Single());
     }
 
     [Fact]
