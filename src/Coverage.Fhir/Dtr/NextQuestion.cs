@@ -27,6 +27,12 @@ public static class NextQuestion
     public static async Task<(QuestionnaireResponse? Response, OperationOutcome? Error, int Status)> RunAsync(
         Resource input, Evaluator current, QuestionnairePackage.CatalogueByDigest catalogues, TimeProvider time, DtrCanonicals canonicals)
     {
+        // $next-question takes one input, 'in' (SDC 3.0 OperationDefinition Questionnaire-next-question: 1..1): a second
+        // 'in', or another name, was passed over and the first answered.
+        if (input is Parameters given && given.Parameter.Count(p => p.Name == "in") is var ins
+            && (ins > 1 || given.Parameter.Count > ins))
+            return Fail(ins > 1 ? $"Parameters.parameter: 'in' is given {ins} times; $next-question takes one QuestionnaireResponse"
+                : "Parameters.parameter: $next-question takes one input, 'in' (the QuestionnaireResponse so far)", "Parameters.parameter");
         var response = input switch
         {
             QuestionnaireResponse bare => bare,

@@ -29,6 +29,14 @@ public static class QuestionnairePackage
         Parameters input, Evaluator evaluator, CatalogueByDigest catalogues, DtrCanonicals canonicals, DateTimeOffset now, PayerIdentity payer)
     {
         var catalogue = evaluator.Catalogue;
+        // The operation's inputs (DTR 2.0.1 OperationDefinition questionnaire-package): another name was passed over, so a
+        // caller's misspelt 'orders' or 'questionnaires' was answered as if it had not been sent.
+        for (var i = 0; i < input.Parameter.Count; i++)
+            if (input.Parameter[i].Name is not ("coverage" or "order" or "referenced" or "questionnaire" or "context" or "changedsince"))
+                return Fail($"Parameters.parameter[{i}].name: '{InputEcho.Truncate(input.Parameter[i].Name ?? "")}' is not an input of $questionnaire-package (coverage, order, referenced, questionnaire, context, changedsince)",
+                    $"Parameters.parameter[{i}].name");
+        if (input.Parameter.Count(p => p.Name == "changedsince") > 1)
+            return Fail("Parameters.parameter: 'changedsince' is given more than once (0..1)", "Parameters.parameter");
         var coverages = input.Parameter.Where(p => p.Name == "coverage").ToList();
         if (coverages.Count == 0)
             return Fail("Parameters.parameter: a 'coverage' parameter (the member's Coverage resource) is required", "Parameters.parameter");

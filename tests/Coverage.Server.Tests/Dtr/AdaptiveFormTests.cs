@@ -94,6 +94,17 @@ public sealed class AdaptiveFormTests : IClassFixture<SqliteStorage>
         Assert.Equal(FactsAskedBirthDate, item.LinkId);
         Assert.Equal($"\"{library.Name}\".\"BirthDate\"", Dtr.Value<Expression>(item, QuestionnaireBuilder.InitialExpression).Expression_);
         Assert.Equal(library.Url, Dtr.Value<Canonical>(asked, QuestionnaireBuilder.CqfLibrary).Value);
+
+        // As Parameters, 'in' once and nothing else (SDC: in 1..1): a second 'in' or another input was passed over.
+        foreach (var extra in new[] { "in", "out" })
+        {
+            var wrapped = new Parameters();
+            wrapped.Parameter.Add(new Parameters.ParameterComponent { Name = "in", Resource = start });
+            wrapped.Parameter.Add(new Parameters.ParameterComponent { Name = extra, Resource = start });
+            var (refused, outcome) = await Dtr.PostAsync(client, "/fhir/Questionnaire/$next-question", wrapped);
+            Assert.Equal(HttpStatusCode.BadRequest, refused);
+            Assert.Equal("Parameters.parameter", Assert.Single(Assert.Single(Assert.IsType<OperationOutcome>(outcome).Issue).Expression));
+        }
     }
 
     private const string FactsAskedBirthDate = "member.birthDate";

@@ -187,6 +187,28 @@ public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, ID
     }
 
     [Fact]
+    public async Task AnInputTheOperationDoesNotHave_Is400NamingIt_AndChangedSinceTwiceToo()
+    {
+        // A misspelt 'orders' was passed over: the call was answered as if only the Coverage had been sent.
+        var misspelt = Dtr.CanonicalRequest(Ehr.Coverage("example-fda-cryo-rider"), "http://localhost/fhir/Questionnaire/0540-fda-prosense");
+        misspelt.Parameter.Add(new Parameters.ParameterComponent { Name = "orders", Resource = Ehr.Order("0581T") });
+
+        var (status, resource) = await Dtr.PostAsync(_client, Path, misspelt);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = Assert.Single(Assert.IsType<OperationOutcome>(resource).Issue);
+        Assert.Contains("'orders' is not an input", issue.Diagnostics, StringComparison.Ordinal);
+        Assert.Equal("Parameters.parameter[2].name", Assert.Single(issue.Expression));
+
+        var twice = Dtr.CanonicalRequest(Ehr.Coverage("example-fda-cryo-rider"), "http://localhost/fhir/Questionnaire/0540-fda-prosense");
+        twice.Parameter.Add(new Parameters.ParameterComponent { Name = "changedsince", Value = new FhirDateTime("2026-01-01") });
+        twice.Parameter.Add(new Parameters.ParameterComponent { Name = "changedsince", Value = new FhirDateTime("2026-02-01") });
+        (status, resource) = await Dtr.PostAsync(_client, Path, twice);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("'changedsince' is given more than once", Assert.Single(Assert.IsType<OperationOutcome>(resource).Issue).Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheCapabilityStatement_DeclaresDtr201AndItsOperations()
     {
         var text = await _client.GetStringAsync(new Uri("/fhir/metadata", UriKind.Relative));
