@@ -49,6 +49,19 @@ public sealed partial class PolicyPageLinkTests : IClassFixture<SqliteStorage>, 
     }
 
     [Fact]
+    public async Task AVersionGivenTwice_Is400_NotAVersionNamedByBothJoined()
+    {
+        var link = PolicyPageLink.For("/policies", OddId, "2024-01-01");
+        using var twice = await _client.GetAsync(new Uri(link + "&version=2024-01-01", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("version: is given 2 times", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A link carrying another parameter (a mail's tracking, say) still opens the page: it is a page people read.
+        using var tracked = await _client.GetAsync(new Uri(link + "&utm_source=mail", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, tracked.StatusCode);
+    }
+
+    [Fact]
     public async Task APolicyWithAnOddId_IsReadAtItsLink_AndItsRevisionLinksLeadToIt()
     {
         using var page = await _client.GetAsync(new Uri(PolicyPageLink.For("/policies", OddId, "2024-01-01"), UriKind.Relative));

@@ -18,8 +18,12 @@ internal static class PolicyPages
         return app;
     }
 
-    private static IResult Page(string id, string? version, PolicyCatalogue catalogue)
+    private static IResult Page(string id, string? version, HttpContext context, PolicyCatalogue catalogue)
     {
+        // A version given twice was read as the two joined by a comma ("no version 2026-03-15,2026-03-15"). Other
+        // parameters are left alone: this is a page people open from a link, which may carry a tracking parameter.
+        if (context.Request.Query["version"].Count > 1)
+            return TypedResults.Problem($"version: is given {context.Request.Query["version"].Count} times; give it once.", statusCode: 400);
         var policy = catalogue.FindPolicy(id);
         if (policy is null) return TypedResults.Problem($"No policy {id}.", statusCode: 404);
         var shown = version is null ? policy.CurrentVersion : policy.Versions.FirstOrDefault(v => v.Version == version);

@@ -23,9 +23,14 @@ internal static class ReportEndpoints
         return api;
     }
 
+    private static readonly string[] ReportParameters = ["from", "to", "format", "lineOfBusiness", "plan"];
+
     private static async Task<IResult> PriorAuthorization(
         string? from, string? to, string? format, string? lineOfBusiness, string? plan, HttpContext context, CaseService cases, CancellationToken cancellationToken)
     {
+        // ?x=1 or a plan given twice was passed over: a report of every plan read as the report of one.
+        if (QueryParameters.Problem(context.Request.Query, ReportParameters) is { } wrong)
+            return ApiProblems.Invalid("The report's query is invalid.", [new InputError(wrong.Name, wrong.Message)]);
         var errors = new List<InputError>();
         var start = Instant(from, "from", errors);
         var end = Instant(to, "to", errors);

@@ -118,6 +118,14 @@ public sealed class AppealApiTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, badUnit);
         Assert.True(unitProblem.GetProperty("errors").TryGetProperty("plan", out _));
 
+        // A parameter the report does not take, or one given twice, was passed over: the report of every plan read as one plan's.
+        var (unknown, unknownProblem, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=2026-11-01&to=2026-12-01&planId=standard");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.Contains("not a parameter", unknownProblem.GetProperty("errors").GetProperty("planId")[0].GetString(), StringComparison.Ordinal);
+        var (twice, twiceProblem, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=2026-11-01&to=2026-12-01&plan=standard&plan=no-such-plan");
+        Assert.Equal(HttpStatusCode.BadRequest, twice);
+        Assert.Contains("given 2 times", twiceProblem.GetProperty("errors").GetProperty("plan")[0].GetString(), StringComparison.Ordinal);
+
         var (badPeriod, periodProblem, _) = await Api.Get(_payer, "/api/v1/reports/prior-authorization?from=November&to=2026-12-01");
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod);
         Assert.True(periodProblem.GetProperty("errors").TryGetProperty("from", out _));

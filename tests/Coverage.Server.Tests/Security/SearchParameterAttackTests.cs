@@ -37,6 +37,8 @@ public sealed class SearchParameterAttackTests : IAsyncLifetime
     [InlineData("_count=5&_count=6", "_count")]
     [InlineData("_count=99999999999999999999", "_count")]
     [InlineData("_count=0", "_count")]
+    [InlineData("entity=a/b/c/5f0c1f43-3f6e-4d53-9c59-0d1b7f2d3a11", "entity")]
+    [InlineData("entity=/5f0c1f43-3f6e-4d53-9c59-0d1b7f2d3a11", "entity")]
     public async Task AuditEventSearch_WithAParameterItDoesNotApply_Is400NamingIt(string query, string parameter)
     {
         var (status, body, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent?{query}", SecureServer.Token("coverage/audit.read", SecureServer.UmSystem));
