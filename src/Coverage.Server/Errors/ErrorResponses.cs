@@ -27,7 +27,15 @@ internal static class ErrorResponses
         });
         app.UseMiddleware<ClientErrors>();
         // A status without a body (an authentication challenge, a refused authorization, no route, a wrong method) gets one.
-        app.UseStatusCodePages();
+        var problemDetails = new StatusCodePagesOptions(); // its handler writes through the problem details service
+        app.UseStatusCodePages(new StatusCodePagesOptions
+        {
+            HandleAsync = context =>
+            {
+                HeadRequests.NameHeadInAllow(context.HttpContext.Response);
+                return problemDetails.HandleAsync(context);
+            },
+        });
         app.UseMiddleware<DatabaseOutageResponder>();
         return app;
     }

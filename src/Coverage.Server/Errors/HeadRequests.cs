@@ -15,17 +15,18 @@ public sealed class HeadRequests(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         if (HttpMethods.IsHead(context.Request.Method)) context.Request.Method = HttpMethods.Get;
-        context.Response.OnStarting(static state =>
-        {
-            var response = (HttpResponse)state;
-            if (response.StatusCode == StatusCodes.Status405MethodNotAllowed && response.Headers.Allow.ToString() is { Length: > 0 } allow)
-            {
-                var methods = allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                if (methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) && !methods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
-                    response.Headers.Allow = string.Join(", ", methods.SelectMany(m => HttpMethods.IsGet(m) ? [m, HttpMethods.Head] : new[] { m }));
-            }
-            return Task.CompletedTask;
-        }, context.Response);
         return next(context);
+    }
+
+    /// <summary>
+    /// Adds HEAD after GET in a 405's Allow header. Called by the error responses as they write the body of a 405 (every
+    /// 405 leaves routing or <see cref="OperationMethods"/> without one), so no other request pays for it.
+    /// </summary>
+    public static void NameHeadInAllow(HttpResponse response)
+    {
+        if (response.StatusCode != StatusCodes.Status405MethodNotAllowed || response.Headers.Allow.ToString() is not { Length: > 0 } allow) return;
+        var methods = allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) && !methods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+            response.Headers.Allow = string.Join(", ", methods.SelectMany(m => HttpMethods.IsGet(m) ? [m, HttpMethods.Head] : new[] { m }));
     }
 }
