@@ -42,7 +42,7 @@ public sealed partial record CdsHookRequest
         if (string.IsNullOrWhiteSpace(hookInstance)) { error = "hookInstance: required"; return null; }
         // Not required to be a UUID (docs/crd-pas.md "Errors"; the Inferno CRD kit itself sends one that is not), but text:
         // a NUL, a line break or another control character is no client's instance id.
-        if (hookInstance.Any(char.IsControl)) { error = "hookInstance: must not contain control characters (CDS Hooks: a UUID)"; return null; }
+        if (Engine.Validation.ControlCharacters.In(hookInstance)) { error = "hookInstance: must not contain control characters (CDS Hooks: a UUID)"; return null; }
         if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
         {
             error = "context: required (an object)";
