@@ -55,6 +55,9 @@ public static class NextQuestion
         if (QuestionnaireSubject.Find(catalogue, named.Id) is not { } subject)
             return Fail($"{where}: this payer has no questionnaire '{named.Id}'", where, OperationOutcome.IssueType.NotFound, 404);
         var evaluator = ReferenceEquals(catalogue, current.Catalogue) ? current : new Evaluator(catalogue, time);
+        var questions = subject.Questions(catalogue.Facts);
+        var unasked = AdaptiveAnswers.Check(response, contained, questions.Select(q => q.Fact).ToHashSet(StringComparer.Ordinal));
+        if (unasked.Count > 0) return (null, Outcomes.Invalid(unasked.Select(p => (p.Message, (string?)p.Expression))), 400);
 
         // The answers as facts, read exactly (the same reader as PAS and CRD), and within the catalogue's ranges.
         var reader = new ClinicalFactReader(catalogue.Facts);
@@ -77,7 +80,7 @@ public static class NextQuestion
         contained ??= NewContained(subject, canonical, response);
         var asked = contained.Item.Select(i => i.LinkId).ToHashSet(StringComparer.Ordinal);
         var criteria = subject.Criteria.Criteria.ToList();
-        var next = truth != Truth.Unknown ? null : subject.Questions(catalogue.Facts).FirstOrDefault(q =>
+        var next = truth != Truth.Unknown ? null : questions.FirstOrDefault(q =>
             !asked.Contains(q.Fact) && q.Criteria.Any(id => results[criteria.First(c => c.Id == id).Index] == CriterionResult.Unknown));
         if (next is null)
         {

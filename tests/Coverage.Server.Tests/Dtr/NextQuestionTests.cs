@@ -191,16 +191,99 @@ public sealed class NextQuestionTests : IClassFixture<SqliteStorage>, IDisposabl
         Assert.Single(Contained(response).Item, i => i.LinkId == "histology");
     }
 
+    /// <summary>Answers on the label until the form asks <paramref name="linkId"/> (its question left unanswered).</summary>
+    private async Task<QuestionnaireResponse> AnsweredUntilAsked(string linkId)
+    {
+        var response = await Next(Start());
+        while (Contained(response).Item[^1].LinkId != linkId)
+        {
+            var asked = Contained(response).Item[^1];
+            response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = asked.LinkId, Answer = [new() { Value = OnLabel[asked.LinkId!] }] });
+            response = await Next(response);
+            Assert.Equal(QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, response.Status);
+        }
+        return response;
+    }
+
+    private async Task<OperationOutcome> Refused(QuestionnaireResponse response)
+    {
+        var (status, resource) = await Dtr.PostAsync(_client, Path, response);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        return Assert.IsType<OperationOutcome>(resource);
+    }
+
     [Fact]
     public async Task AnUnreadableAnswer_Is400NamingTheAnswer()
     {
-        var response = await Next(Start());
+        var response = await AnsweredUntilAsked("tumorSizeCm");
         response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "tumorSizeCm", Answer = [new() { Value = new Quantity(2m, "[lb_av]", FhirSystems.Ucum) }] });
 
-        var (status, resource) = await Dtr.PostAsync(_client, Path, response);
+        var outcome = await Refused(response);
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("QuestionnaireResponse.item[0].answer[0].valueQuantity", Assert.Single(Assert.Single(Assert.IsType<OperationOutcome>(resource).Issue).Expression));
+        Assert.Equal($"QuestionnaireResponse.item[{response.Item.Count - 1}].answer[0].valueQuantity", Assert.Single(Assert.Single(outcome.Issue).Expression));
+    }
+
+    [Theory]
+    [InlineData("tumorSizeCm")] // a fact the form asks, but not yet asked: answering ahead would be read as a fact
+    [InlineData("not-a-question")] // a linkId of nothing: it was passed over
+    public async Task AnAnswerToAQuestionNotAsked_Is400NamingItsLinkId(string linkId)
+    {
+        var response = await Next(Start());
+        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [new() { Value = new Date("1950-03-01") }] });
+        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = linkId, Answer = [new() { Value = new Quantity(1.2m, "cm", FhirSystems.Ucum) }] });
+
+        var issue = Assert.Single((await Refused(response)).Issue);
+
+        Assert.Equal("QuestionnaireResponse.item[1].linkId", Assert.Single(issue.Expression));
+        Assert.Contains("not a question of the form", issue.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQuestionAnsweredTwice_OrAnItemNestedInAnAnswer_Is400()
+    {
+        var response = await Next(Start());
+        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [new() { Value = new Date("1950-03-01") }] });
+        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [new() { Value = new Date("1990-03-01") }] });
+        var nested = await Next(Start());
+        var answer = new QuestionnaireResponse.AnswerComponent { Value = new Date("1950-03-01") };
+        answer.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [new() { Value = new Date("1990-03-01") }] });
+        nested.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [answer] });
+
+        Assert.Equal("QuestionnaireResponse.item[1].linkId", Assert.Single(Assert.Single((await Refused(response)).Issue).Expression));
+        Assert.Equal("QuestionnaireResponse.item[0].answer[0].item", Assert.Single(Assert.Single((await Refused(nested)).Issue).Expression));
+    }
+
+    [Fact]
+    public async Task AContainedFormWithAQuestionThisFormDoesNotAsk_Is400NamingIt()
+    {
+        var response = await Next(Start());
+        Contained(response).Item.Add(new Questionnaire.ItemComponent { LinkId = "favouriteColour", Type = Questionnaire.QuestionnaireItemType.String, Text = "?" });
+        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "favouriteColour", Answer = [new() { Value = new FhirString("blue") }] });
+
+        var issue = Assert.Single((await Refused(response)).Issue);
+
+        Assert.Equal("QuestionnaireResponse.contained[0].item[1].linkId", Assert.Single(issue.Expression));
+    }
+
+    [Fact]
+    public async Task AFirstCallByCanonicalWithAnswers_Is400_NothingHasBeenAskedYet()
+    {
+        var start = StartByCanonical();
+        start.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "member.birthDate", Answer = [new() { Value = new Date("1950-03-01") }] });
+
+        Assert.Equal("QuestionnaireResponse.item[0].linkId", Assert.Single(Assert.Single((await Refused(start)).Issue).Expression));
+    }
+
+    [Fact]
+    public async Task ManyAnswersToNothing_AreAnsweredWithABoundedList()
+    {
+        var response = await Next(Start());
+        for (var i = 0; i < 5_000; i++) response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = $"x{i}", Answer = [new() { Value = new FhirBoolean(true) }] });
+
+        var outcome = await Refused(response);
+
+        Assert.Equal(ClinicalFactReader.MaxProblems, outcome.Issue.Count);
+        Assert.Equal("QuestionnaireResponse.item[0].linkId", Assert.Single(outcome.Issue[0].Expression));
     }
 
     [Fact]
