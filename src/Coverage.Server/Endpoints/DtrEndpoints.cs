@@ -1,5 +1,6 @@
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
+using Coverage.Engine.Validation;
 using Coverage.Fhir;
 using Coverage.Fhir.Dtr;
 using Coverage.Server.CdsHooks;
@@ -58,6 +59,9 @@ internal static class DtrEndpoints
                 return FhirResults.Outcome(Outcomes.Invalid($"{name}: {type} is searched by url and version only", name), 400);
         if (request.Query["url"].Count > 1 || request.Query["version"].Count > 1)
             return FhirResults.Outcome(Outcomes.Invalid("url and version: give each at most once", request.Query["url"].Count > 1 ? "url" : "version"), 400);
+        foreach (var name in (ReadOnlySpan<string>)["url", "version"])
+            if (ControlCharacters.In(request.Query[name].ToString()))
+                return FhirResults.Outcome(Outcomes.Invalid($"{name}: holds a control character; a canonical and a version are printable text", name), 400);
         var canonicals = Canonicals(settings);
         var url = request.Query["url"].ToString();
         var version = request.Query["version"].ToString();

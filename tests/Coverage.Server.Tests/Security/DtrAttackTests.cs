@@ -96,12 +96,13 @@ public sealed class DtrAttackTests : IAsyncLifetime
     public async Task AVersionThatIsNoCatalogueDigest_MatchesNothing_AndNeverReachesTheLog()
     {
         const string Forged = "FORGED-LOG-LINE";
-        // A search parameter may hold a line break (a log line of the caller's own); a canonical in a body may not
-        // (FHIR's uri has no whitespace), but may be long.
+        // A search parameter may hold a line break (a log line of the caller's own: refused) or be long; a canonical in a
+        // body may not hold one (FHIR's uri has no whitespace), but may be long.
         var inQuery = new string('v', 3_000) + "\nerror: " + Forged;
         var canonical = $"{SecureServer.PublicBaseUrl}/fhir/Questionnaire/0540-fda-prosense|{new string('v', 3_000)}{Forged}";
 
-        var (search, searchBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/Questionnaire?version={Uri.EscapeDataString(inQuery)}", SecureServer.Token(Scopes, SecureServer.PortalB));
+        var (search, searchBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/Questionnaire?version={Uri.EscapeDataString(new string('v', 3_000) + Forged)}", SecureServer.Token(Scopes, SecureServer.PortalB));
+        var (broken, brokenBody, _) = await _server.SendAsync(HttpMethod.Get, $"/fhir/Questionnaire?version={Uri.EscapeDataString(inQuery)}", SecureServer.Token(Scopes, SecureServer.PortalB));
         var (package, _, _) = await Post(SecureServer.PortalB, "questionnaire-package",
             PackageRequest([new JsonObject { ["name"] = "questionnaire", ["valueCanonical"] = canonical }]));
         var (next, _, _) = await Post(SecureServer.PortalB, "next-question",
@@ -109,6 +110,9 @@ public sealed class DtrAttackTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, search);
         Assert.Equal(0, JsonDocument.Parse(searchBody).RootElement.GetProperty("total").GetInt32());
+        // A line break in a search parameter is no version of anything: refused, naming the parameter.
+        Assert.Equal(HttpStatusCode.BadRequest, broken);
+        Assert.Equal("version", JsonDocument.Parse(brokenBody).RootElement.GetProperty("issue")[0].GetProperty("expression")[0].GetString());
         Assert.Equal(HttpStatusCode.NotFound, package);
         Assert.Equal(HttpStatusCode.NotFound, next);
         await Task.Delay(1_000); // the console logger writes on its own thread
