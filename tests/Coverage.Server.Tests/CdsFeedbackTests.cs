@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Coverage.Fhir.Crd;
 using Coverage.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -104,6 +105,43 @@ public sealed class CdsFeedbackTests : IClassFixture<SqliteStorage>, IDisposable
         var issue = JsonDocument.Parse(text).RootElement.GetProperty("issue")[0];
         Assert.Contains(reason, issue.GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
         Assert.Contains(await Audited("order-sign"), e => e.Action == "feedback-refused" && e.Detail.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"feedback":[{"card":5,"outcome":"accepted","outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].card", "must be a string")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":["accepted"],"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].outcome", "must be a string")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{"userComment":{"text":"x"}},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason.userComment", "must be a string")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{"userComment":"a\u0000b"},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason.userComment", "must not contain control characters")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{"reason":{"system":"https://payer.example/r","code":"a\tb"}},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""", "feedback[0].overrideReason.reason.code", "must not contain control characters")]
+    [InlineData("""{"feedback":[{"card":"9f3e0c0e-5a1c-4d7b-9d7e-1a2b3c4d5e6f","outcome":"overridden","overrideReason":{"reason":{"system":"https://payer.example/r","code":"other"},"userComment":"x"},"outcomeTimestamp":"2026-11-25T09:30:00Z"},{"card":"x"}]}""", "feedback[1].card", "is not the uuid of a card")]
+    public async Task AMemberOfTheWrongTypeOrWithAControlCharacter_Is400_TheIssueNamingItsPath(string body, string expression, string reason)
+    {
+        var (status, text) = await Send("order-sign", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var issue = JsonDocument.Parse(text).RootElement.GetProperty("issue")[0];
+        Assert.Equal(expression, issue.GetProperty("expression")[0].GetString());
+        Assert.Contains(reason, issue.GetProperty("diagnostics").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LongReasonTextsAndManySuggestions_AreRefused_NothingUnboundedReachesTheAudit()
+    {
+        var code = new string('c', 129);
+        var display = new string('d', CdsFeedback.MaxReasonText + 1);
+        var suggestions = string.Join(",", Enumerable.Range(0, CdsFeedback.MaxSuggestions + 1).Select(i => $$"""{"id":"s-{{i}}"}"""));
+
+        var (longCode, codeText) = await Send("order-sign", $$$"""{"feedback":[{"card":"{{{Card}}}","outcome":"overridden","overrideReason":{"reason":{"system":"https://payer.example/r","code":"{{{code}}}"}},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""");
+        var (longDisplay, displayText) = await Send("order-sign", $$$"""{"feedback":[{"card":"{{{Card}}}","outcome":"overridden","overrideReason":{"reason":{"system":"https://payer.example/r","code":"other","display":"{{{display}}}"}},"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""");
+        var (many, manyText) = await Send("order-sign", $$$"""{"feedback":[{"card":"{{{Card}}}","outcome":"accepted","acceptedSuggestions":[{{{suggestions}}}],"outcomeTimestamp":"2026-11-25T09:30:00Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, longCode);
+        Assert.Contains("feedback[0].overrideReason.reason.code: at most 128 characters", codeText, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, longDisplay);
+        Assert.Contains($"feedback[0].overrideReason.reason.display: at most {CdsFeedback.MaxReasonText} characters", displayText, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, many);
+        Assert.Contains($"feedback[0].acceptedSuggestions: at most {CdsFeedback.MaxSuggestions} suggestions", manyText, StringComparison.Ordinal);
+        Assert.DoesNotContain(await Audited("order-sign"), e => e.Detail.Contains("ccccccccccccccccccccccccccccccccc", StringComparison.Ordinal) || e.Detail.Contains("ddddddddddddddddddddddddddd", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public abstract class ControlCharacterTests<TStorage> : IClassFixture<TStorage>,
             "modality" => Rest(await Api.Get(_payer, $"/api/v1/cases?modality={Uri.EscapeDataString(text)}"), "modality"),
             "Claim.identifier" => Fhir(await Inquire(b => b["entry"]![0]!["resource"]!["identifier"]![0]!["value"] = text), "Bundle.entry[0].resource.identifier[0].value"),
             "subscriberId" => Fhir(await Inquire(b => b["entry"]![4]!["resource"]!["subscriberId"] = text), "subscriberId"),
+            "userComment (feedback)" => Fhir(await Feedback(new JsonObject { ["userComment"] = text }), "feedback[0].overrideReason.userComment"),
+            "display (feedback)" => Fhir(await Feedback(new JsonObject { ["reason"] = new JsonObject { ["system"] = "https://payer.example/override", ["code"] = "other", ["display"] = text } }),
+                "feedback[0].overrideReason.reason.display"),
             _ => Fhir(await Api.Send(_subscriber, HttpMethod.Post, "/fhir/Subscription", KitSubscription(s => s["_criteria"]!["extension"]![0]!["valueString"] = $"org-identifier=81{control}899"),
                 "application/fhir+json"), "Subscription.criteria.extension"),
         };
@@ -81,6 +84,7 @@ public abstract class ControlCharacterTests<TStorage> : IClassFixture<TStorage>,
         Assert.Equal(HttpStatusCode.OK, (await Api.Post(_physician, $"/api/v1/cases/{await SubmitAsync()}/peer-to-peer",
             Json(new { with = "Dr. Referring", heldAt = "2026-05-04T10:00:00Z", summary = prose }))).Status);
         Assert.Equal(HttpStatusCode.Created, (await Api.Post(_payer, $"/api/v1/cases/{await DeniedAsync()}/appeals", Json(new { filedBy = "member", reason = prose }))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Feedback(new JsonObject { ["userComment"] = prose })).Status);
         // An id is no prose: a tab in the peer's name is refused.
         Assert.Equal(HttpStatusCode.BadRequest, (await Api.Post(_physician, $"/api/v1/cases/{await SubmitAsync()}/peer-to-peer",
             Json(new { with = "Dr.\tReferring", heldAt = "2026-05-04T10:00:00Z", summary = "s" }))).Status);
@@ -100,6 +104,16 @@ public abstract class ControlCharacterTests<TStorage> : IClassFixture<TStorage>,
         change(bundle);
         return Api.Send(_payer, HttpMethod.Post, "/fhir/Claim/$inquire", bundle.ToJsonString(), "application/fhir+json");
     }
+
+    /// <summary>CDS Hooks feedback overriding a card with <paramref name="reason"/> (hook authentication is off here, as in Development).</summary>
+    private Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> Feedback(JsonObject reason) =>
+        Api.Send(_payer, HttpMethod.Post, "/cds-services/order-sign/feedback", new JsonObject
+        {
+            ["feedback"] = new JsonArray(new JsonObject
+            {
+                ["card"] = Guid.NewGuid().ToString(), ["outcome"] = "overridden", ["outcomeTimestamp"] = "2026-11-25T09:30:00Z", ["overrideReason"] = reason,
+            }),
+        }.ToJsonString(), "application/json");
 
     private static string KitSubscription(Action<JsonObject> change)
     {
@@ -134,7 +148,7 @@ public static class ControlCharacterCases
     {
         var data = new TheoryData<string, string>();
         foreach (var control in new[] { "\u0000", "\u0007", "\u001b" })
-            foreach (var field in new[] { "rationale", "needed", "with", "summary", "reason (extension)", "reason (appeal)", "subject", "modality", "Claim.identifier", "subscriberId", "filter" })
+            foreach (var field in new[] { "rationale", "needed", "with", "summary", "reason (extension)", "reason (appeal)", "subject", "modality", "Claim.identifier", "subscriberId", "filter", "userComment (feedback)", "display (feedback)" })
                 data.Add(field, control);
         return data;
     }

@@ -27,57 +27,70 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
     /// <summary>An instant: a date, a time to the second (fractions allowed) and its offset from UTC (FHIR instant).</summary>
     private static readonly Regex Instant = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>The most suggestions one entry may say were accepted: a card carries a handful.</summary>
+    public const int MaxSuggestions = 100;
+
+    /// <summary>The longest override reason's system (a URI) and display kept.</summary>
+    public const int MaxReasonText = 1_000;
+
     /// <summary>
     /// The feedback of a call (<c>{"feedback": [ … ]}</c>, one entry or more), or null with what is wrong, named by its
-    /// path: a card that is not a uuid, an outcome other than accepted or overridden, accepted suggestions on an override
-    /// or an override reason on an acceptance (cds-fb-1, cds-fb-2), an override reason with neither reason nor comment
-    /// (cds-fb-3), a timestamp that is not an instant.
+    /// path (<paramref name="expression"/>): a card that is not a uuid, an outcome other than accepted or overridden,
+    /// accepted suggestions on an override or an override reason on an acceptance (cds-fb-1, cds-fb-2), an override
+    /// reason with neither reason nor comment (cds-fb-3), a timestamp that is not an instant, a member that is not a
+    /// string, and text the audit could not keep as given: a control character (<see cref="ControlCharacters"/>; the
+    /// comment keeps tab and line breaks) or more than its bound.
     /// </summary>
-    public static IReadOnlyList<CdsFeedback>? Read(JsonElement root, out string? error)
+    public static IReadOnlyList<CdsFeedback>? Read(JsonElement root, out string? error, out string? expression)
     {
-        error = null;
-        if (root.ValueKind != JsonValueKind.Object) return NoFeedback("The feedback must be a JSON object.", out error);
+        (error, expression) = (null, null);
+        if (root.ValueKind != JsonValueKind.Object) return Refuse("The feedback must be a JSON object.", null, out error, out expression);
         if (!root.TryGetProperty("feedback", out var entries) || entries.ValueKind != JsonValueKind.Array)
-            return NoFeedback("feedback: required (an array of Feedback entries)", out error);
+            return Refuse("feedback: required (an array of Feedback entries)", "feedback", out error, out expression);
         var count = entries.GetArrayLength();
-        if (count == 0) return NoFeedback("feedback: at least one entry", out error);
-        if (count > MaxEntries) return NoFeedback($"feedback: at most {MaxEntries} entries in one call ({count} sent)", out error);
+        if (count == 0) return Refuse("feedback: at least one entry", "feedback", out error, out expression);
+        if (count > MaxEntries) return Refuse($"feedback: at most {MaxEntries} entries in one call ({count} sent)", "feedback", out error, out expression);
         var read = new List<CdsFeedback>(count);
         var index = 0;
         foreach (var entry in entries.EnumerateArray())
         {
-            var entryRead = Entry(entry, $"feedback[{index++}]", out error);
-            if (entryRead is null) return null;
+            var path = $"feedback[{index++}]";
+            var entryRead = Entry(entry, path, out var problem);
+            if (entryRead is null) return Refuse($"{problem!.Value.Path}: {problem.Value.Message}", problem.Value.Path, out error, out expression);
             read.Add(entryRead);
         }
         return read;
     }
 
-    private static CdsFeedback? Entry(JsonElement entry, string path, out string? error)
+    private readonly record struct Problem(string Path, string Message);
+
+    private static CdsFeedback? Entry(JsonElement entry, string path, out Problem? problem)
     {
-        error = null;
-        if (entry.ValueKind != JsonValueKind.Object) return NoEntry($"{path}: must be an object", out error);
-        var card = Text(entry, "card");
-        if (card is null) return NoEntry($"{path}.card: required (the card's uuid)", out error);
-        if (!Guid.TryParseExact(card, "D", out var cardId)) return NoEntry($"{path}.card: '{Bounded.Text(card, MaxShown)}' is not the uuid of a card", out error);
-        var outcome = Text(entry, "outcome");
+        problem = null;
+        if (entry.ValueKind != JsonValueKind.Object) return Fail(path, "must be an object", out problem);
+        if (!Text(entry, "card", path, MaxShown, prose: false, out var card, out problem)) return null;
+        if (card is null) return Fail($"{path}.card", "required (the card's uuid)", out problem);
+        if (!Guid.TryParseExact(card, "D", out var cardId)) return Fail($"{path}.card", $"'{Bounded.Text(card, MaxShown)}' is not the uuid of a card", out problem);
+        if (!Text(entry, "outcome", path, MaxShown, prose: false, out var outcome, out problem)) return null;
         if (outcome is not ("accepted" or "overridden"))
-            return NoEntry($"{path}.outcome: {(outcome is null ? "required" : $"'{Bounded.Text(outcome, MaxShown)}' is not accepted or overridden")}", out error);
-        var timestamp = Text(entry, "outcomeTimestamp");
-        if (timestamp is null) return NoEntry($"{path}.outcomeTimestamp: required (when the user acted)", out error);
+            return Fail($"{path}.outcome", outcome is null ? "required" : $"'{Bounded.Text(outcome, MaxShown)}' is not accepted or overridden", out problem);
+        if (!Text(entry, "outcomeTimestamp", path, MaxShown, prose: false, out var timestamp, out problem)) return null;
+        if (timestamp is null) return Fail($"{path}.outcomeTimestamp", "required (when the user acted)", out problem);
         if (!Instant.IsMatch(timestamp) || !DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-            return NoEntry($"{path}.outcomeTimestamp: '{Bounded.Text(timestamp, MaxShown)}' is not an instant (e.g. 2026-12-05T10:15:00Z)", out error);
+            return Fail($"{path}.outcomeTimestamp", $"'{Bounded.Text(timestamp, MaxShown)}' is not an instant (e.g. 2026-12-05T10:15:00Z)", out problem);
 
         List<string> suggestions = [];
         if (entry.TryGetProperty("acceptedSuggestions", out var accepted))
         {
-            if (outcome != "accepted") return NoEntry($"{path}.acceptedSuggestions: only with the outcome accepted (cds-fb-1)", out error);
-            if (accepted.ValueKind != JsonValueKind.Array) return NoEntry($"{path}.acceptedSuggestions: must be an array", out error);
+            if (outcome != "accepted") return Fail($"{path}.acceptedSuggestions", "only with the outcome accepted (cds-fb-1)", out problem);
+            if (accepted.ValueKind != JsonValueKind.Array) return Fail($"{path}.acceptedSuggestions", "must be an array", out problem);
+            if (accepted.GetArrayLength() > MaxSuggestions) return Fail($"{path}.acceptedSuggestions", $"at most {MaxSuggestions} suggestions ({accepted.GetArrayLength()} sent)", out problem);
             var n = 0;
             foreach (var suggestion in accepted.EnumerateArray())
             {
-                var id = suggestion.ValueKind == JsonValueKind.Object ? Text(suggestion, "id") : null;
-                if (id is null || id.Length > Identifiers.MaxLength || !Identifiers.IsPrintableAscii(id)) return NoEntry($"{path}.acceptedSuggestions[{n}].id: required (the suggestion's id: printable ASCII, at most {Identifiers.MaxLength} characters)", out error);
+                var id = suggestion.ValueKind == JsonValueKind.Object && suggestion.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                if (id is not { Length: > 0 } || id.Length > Identifiers.MaxLength || !Identifiers.IsPrintableAscii(id))
+                    return Fail($"{path}.acceptedSuggestions[{n}].id", $"required (the suggestion's id: printable ASCII, at most {Identifiers.MaxLength} characters)", out problem);
                 suggestions.Add(id);
                 n++;
             }
@@ -86,18 +99,21 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
         CdsOverrideReason? reason = null;
         if (entry.TryGetProperty("overrideReason", out var overridden))
         {
-            if (outcome != "overridden") return NoEntry($"{path}.overrideReason: only with the outcome overridden (cds-fb-2)", out error);
-            if (overridden.ValueKind != JsonValueKind.Object) return NoEntry($"{path}.overrideReason: must be an object", out error);
+            var reasonPath = $"{path}.overrideReason";
+            if (outcome != "overridden") return Fail(reasonPath, "only with the outcome overridden (cds-fb-2)", out problem);
+            if (overridden.ValueKind != JsonValueKind.Object) return Fail(reasonPath, "must be an object", out problem);
             string? system = null, code = null, display = null;
             if (overridden.TryGetProperty("reason", out var coding))
             {
-                if (coding.ValueKind != JsonValueKind.Object) return NoEntry($"{path}.overrideReason.reason: must be a Coding", out error);
-                (system, code, display) = (Text(coding, "system"), Text(coding, "code"), Text(coding, "display"));
-                if (system is null || code is null) return NoEntry($"{path}.overrideReason.reason: system and code required", out error);
+                var codingPath = $"{reasonPath}.reason";
+                if (coding.ValueKind != JsonValueKind.Object) return Fail(codingPath, "must be a Coding", out problem);
+                if (!Text(coding, "system", codingPath, MaxReasonText, prose: false, out system, out problem)
+                    || !Text(coding, "code", codingPath, Identifiers.MaxLength, prose: false, out code, out problem)
+                    || !Text(coding, "display", codingPath, MaxReasonText, prose: false, out display, out problem)) return null;
+                if (system is null || code is null) return Fail(codingPath, "system and code required", out problem);
             }
-            var comment = Text(overridden, "userComment");
-            if (code is null && comment is null) return NoEntry($"{path}.overrideReason: a reason or a userComment (cds-fb-3)", out error);
-            if (comment is { Length: > MaxComment }) return NoEntry($"{path}.overrideReason.userComment: at most {MaxComment} characters", out error);
+            if (!Text(overridden, "userComment", reasonPath, MaxComment, prose: true, out var comment, out problem)) return null;
+            if (code is null && comment is null) return Fail(reasonPath, "a reason or a userComment (cds-fb-3)", out problem);
             reason = new CdsOverrideReason(system, code, display, comment);
         }
         return new CdsFeedback(cardId, outcome, suggestions, reason, at);
@@ -110,18 +126,39 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
         + (f.OverrideReason is { Code: not null } r ? $"; reason {r.System}|{r.Code}{(r.Display is null ? "" : $" ({r.Display})")}" : "")
         + (f.OverrideReason?.UserComment is { } comment ? $"; comment \"{comment}\"" : "")));
 
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
-
-    private static IReadOnlyList<CdsFeedback>? NoFeedback(string message, out string? error)
+    /// <summary>
+    /// The member <paramref name="name"/> of <paramref name="parent"/>: null when absent or empty, else a string (another
+    /// JSON type is refused), at most <paramref name="max"/> characters and free of control characters (prose keeps tab
+    /// and line breaks). False with the problem when it is not.
+    /// </summary>
+    private static bool Text(JsonElement parent, string name, string path, int max, bool prose, out string? text, out Problem? problem)
     {
-        error = message;
+        (text, problem) = (null, null);
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return true;
+        var at = $"{path}.{name}";
+        var given = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+        var wrong = given is null ? "must be a string"
+            : given.Length > max ? $"at most {max} characters"
+            : ControlCharacters.In(given, prose) ? ControlCharacters.Message
+            : null;
+        if (wrong is not null)
+        {
+            problem = new Problem(at, wrong);
+            return false;
+        }
+        text = given!.Length == 0 ? null : given;
+        return true;
+    }
+
+    private static CdsFeedback? Fail(string path, string message, out Problem? problem)
+    {
+        problem = new Problem(path, message);
         return null;
     }
 
-    private static CdsFeedback? NoEntry(string message, out string? error)
+    private static IReadOnlyList<CdsFeedback>? Refuse(string message, string? path, out string? error, out string? expression)
     {
-        error = message;
+        (error, expression) = (message, path);
         return null;
     }
 }

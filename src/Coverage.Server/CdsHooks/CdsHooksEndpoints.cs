@@ -65,9 +65,9 @@ internal static class CdsHooksEndpoints
         ServiceCallJournal journal, SecurityEvents securityEvents, CdsHooksRateLimits limits, IHostEnvironment environment, CancellationToken cancellationToken) =>
         Serve(id, request, settings, authOptions, authenticator, journal, securityEvents, limits, environment, (_, root) =>
         {
-            var feedback = CdsFeedback.Read(root, out var error);
+            var feedback = CdsFeedback.Read(root, out var error, out var expression);
             return System.Threading.Tasks.Task.FromResult<(string, string?, IResult)>(feedback is null
-                ? ("feedback-refused", $"Malformed feedback: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400))
+                ? ("feedback-refused", $"Malformed feedback: {error}", FhirResults.Outcome(Outcomes.Invalid(error!, expression), 400))
                 : ("hook-feedback", CdsFeedback.AuditDetail(feedback), TypedResults.Ok()));
         }, cancellationToken);
 
