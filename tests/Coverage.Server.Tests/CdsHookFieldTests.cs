@@ -65,13 +65,15 @@ public sealed class CdsHookFieldTests : IClassFixture<SqliteStorage>, IDisposabl
         _fhirServer.Add("Coverage?patient=pat-1&status=active", Ehr.SearchSet(Ehr.Coverage("example-ablation-exclusion")));
     }
 
-    /// <summary>A 400 OperationOutcome whose diagnostics begin with the field's name.</summary>
+    /// <summary>A 400 OperationOutcome whose one issue names the field: in its expression, and first in its diagnostics.</summary>
     private static void AssertRefusedNaming(string field, HttpStatusCode status, string body)
     {
         Assert.True(status == HttpStatusCode.BadRequest, $"{(int)status}: {body[..Math.Min(body.Length, 400)]}");
         var outcome = FhirJson.Parse<OperationOutcome>(body, out var problems) ?? throw new InvalidOperationException(problems!.Issue[0].Diagnostics);
         FhirValidation.AssertValid(outcome);
-        Assert.Contains($"{field}:", Assert.Single(outcome.Issue).Diagnostics, StringComparison.Ordinal);
+        var issue = Assert.Single(outcome.Issue);
+        Assert.Contains($"{field}:", issue.Diagnostics, StringComparison.Ordinal);
+        Assert.Equal(field, Assert.Single(issue.Expression));
     }
 
     [Fact]

@@ -6,6 +6,13 @@ namespace Coverage.Fhir.Crd;
 /// <summary>The FHIR access the EHR grants with a hook call (CDS Hooks 2.0 fhirAuthorization).</summary>
 public sealed record FhirAccess(Uri Server, string AccessToken);
 
+/// <summary>Why a hook request is malformed: the member, by its path in the request (none for the request itself), and the reason.</summary>
+public sealed record HookRequestError(string? Path, string Reason)
+{
+    /// <summary>The error as said to the caller and audited: the path, then the reason.</summary>
+    public string Message => Path is null ? Reason : $"{Path}: {Reason}";
+}
+
 /// <summary>A CDS Hooks 2.0 request, read as far as CRD needs it; FHIR resources stay as JSON until mapped.</summary>
 public sealed partial record CdsHookRequest
 {
@@ -26,26 +33,26 @@ public sealed partial record CdsHookRequest
     /// is read exactly: context.patientId, context.encounterId and fhirAuthorization.patient are FHIR ids (never "." or
     /// ".."), the access token is an RFC 6750 b64token (never empty, blank, or holding a line break or NUL).
     /// </summary>
-    public static CdsHookRequest? Read(JsonElement root, string expectedHook, out string? error)
+    public static CdsHookRequest? Read(JsonElement root, string expectedHook, out HookRequestError? error)
     {
         error = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            error = "The request must be a JSON object.";
+            error = new(null, "The request must be a JSON object.");
             return null;
         }
 
         if (!Text(root, "hook", "hook", out var hook, ref error)) return null;
-        if (hook is null) { error = "hook: required"; return null; }
-        if (hook != expectedHook) { error = $"hook: this service answers '{expectedHook}', not '{hook}'"; return null; }
+        if (hook is null) { error = new("hook", "required"); return null; }
+        if (hook != expectedHook) { error = new("hook", $"this service answers '{expectedHook}', not '{hook}'"); return null; }
         if (!Text(root, "hookInstance", "hookInstance", out var hookInstance, ref error)) return null;
-        if (string.IsNullOrWhiteSpace(hookInstance)) { error = "hookInstance: required"; return null; }
+        if (string.IsNullOrWhiteSpace(hookInstance)) { error = new("hookInstance", "required"); return null; }
         // Not required to be a UUID (docs/crd-pas.md "Errors"; the Inferno CRD kit itself sends one that is not), but text:
         // a NUL, a line break or another control character is no client's instance id.
-        if (Engine.Validation.ControlCharacters.In(hookInstance)) { error = "hookInstance: must not contain control characters (CDS Hooks: a UUID)"; return null; }
+        if (Engine.Validation.ControlCharacters.In(hookInstance)) { error = new("hookInstance", "must not contain control characters (CDS Hooks: a UUID)"); return null; }
         if (!root.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object)
         {
-            error = "context: required (an object)";
+            error = new("context", "required (an object)");
             return null;
         }
         if (!Text(context, "userId", "context.userId", out _, ref error)) return null;
@@ -56,7 +63,7 @@ public sealed partial record CdsHookRequest
         Uri? server = null;
         if (fhirServer is not null && (!Uri.TryCreate(fhirServer, UriKind.Absolute, out server) || server.Scheme is not ("https" or "http")))
         {
-            error = "fhirServer: must be an absolute http(s) URL";
+            error = new("fhirServer", "must be an absolute http(s) URL");
             return null;
         }
         var access = ReadAuthorization(root, server, ref error);
@@ -72,7 +79,7 @@ public sealed partial record CdsHookRequest
             }
             else if (prefetchElement.ValueKind != JsonValueKind.Null)
             {
-                error = "prefetch: must be an object";
+                error = new("prefetch", "must be an object");
                 return null;
             }
         }
@@ -94,30 +101,30 @@ public sealed partial record CdsHookRequest
     /// integer, scope and subject strings, patient a FHIR id. The members this server does not use are optional here, as
     /// they were; each one present must have its type.
     /// </summary>
-    private static FhirAccess? ReadAuthorization(JsonElement root, Uri? server, ref string? error)
+    private static FhirAccess? ReadAuthorization(JsonElement root, Uri? server, ref HookRequestError? error)
     {
         if (!root.TryGetProperty("fhirAuthorization", out var authorization) || authorization.ValueKind == JsonValueKind.Null) return null;
-        if (authorization.ValueKind != JsonValueKind.Object) { error = "fhirAuthorization: must be an object"; return null; }
-        if (server is null) { error = "fhirServer: required with fhirAuthorization"; return null; }
+        if (authorization.ValueKind != JsonValueKind.Object) { error = new("fhirAuthorization", "must be an object"); return null; }
+        if (server is null) { error = new("fhirServer", "required with fhirAuthorization"); return null; }
         if (!Text(authorization, "access_token", "fhirAuthorization.access_token", out var token, ref error)) return null;
-        if (string.IsNullOrEmpty(token)) { error = "fhirAuthorization.access_token: required"; return null; }
+        if (string.IsNullOrEmpty(token)) { error = new("fhirAuthorization.access_token", "required"); return null; }
         if (!IsB64Token(token))
         {
             // It goes into the Authorization header of each read from the FHIR server: a CR, LF or NUL there was a 500
             // (and, sent, a header of the client's choosing); a blank one was sent as "Bearer  ".
-            error = "fhirAuthorization.access_token: must be an RFC 6750 bearer token (letters, digits and -._~+/, then any '='; no spaces or control characters)";
+            error = new("fhirAuthorization.access_token", "must be an RFC 6750 bearer token (letters, digits and -._~+/, then any '='; no spaces or control characters)");
             return null;
         }
         if (!Text(authorization, "token_type", "fhirAuthorization.token_type", out var type, ref error)) return null;
         if (type is not null && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            error = "fhirAuthorization.token_type: must be Bearer";
+            error = new("fhirAuthorization.token_type", "must be Bearer");
             return null;
         }
         if (authorization.TryGetProperty("expires_in", out var expiresIn) && expiresIn.ValueKind != JsonValueKind.Null
             && !(expiresIn.ValueKind == JsonValueKind.Number && expiresIn.TryGetInt64(out var seconds) && seconds >= 0))
         {
-            error = "fhirAuthorization.expires_in: must be an integer (seconds, not negative)";
+            error = new("fhirAuthorization.expires_in", "must be an integer (seconds, not negative)");
             return null;
         }
         if (!Text(authorization, "scope", "fhirAuthorization.scope", out _, ref error)) return null;
@@ -127,13 +134,13 @@ public sealed partial record CdsHookRequest
     }
 
     /// <summary>A member that must be a string when present (JSON null is absent): false, with the error, when it is another type.</summary>
-    private static bool Text(JsonElement parent, string name, string path, out string? value, ref string? error)
+    private static bool Text(JsonElement parent, string name, string path, out string? value, ref HookRequestError? error)
     {
         value = null;
         if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return true;
         if (element.ValueKind != JsonValueKind.String)
         {
-            error = $"{path}: must be a string, not {Kind(element.ValueKind)}";
+            error = new(path, $"must be a string, not {Kind(element.ValueKind)}");
             return false;
         }
         value = element.GetString();
@@ -144,11 +151,11 @@ public sealed partial record CdsHookRequest
     /// A member that must be a FHIR id when present ([A-Za-z0-9\-.]{1,64}, R4 §2.24.0.1), and not "." or "..": in a read's
     /// URL path, those are the path segments that name the base ({fhirServer}/Patient/.. is {fhirServer}/) instead of a resource.
     /// </summary>
-    private static bool Id(JsonElement parent, string name, string path, out string? value, ref string? error)
+    private static bool Id(JsonElement parent, string name, string path, out string? value, ref HookRequestError? error)
     {
         if (!Text(parent, name, path, out value, ref error)) return false;
         if (value is null || IsFhirId(value)) return true;
-        error = $"{path}: must be a FHIR id (1 to 64 letters, digits, '-' and '.'; not '.' or '..')";
+        error = new(path, $"must be a FHIR id (1 to 64 letters, digits, '-' and '.'; not '.' or '..')");
         value = null;
         return false;
     }

@@ -46,7 +46,7 @@ internal static class CdsHooksEndpoints
         Serve(id, request, settings, authOptions, authenticator, journal, securityEvents, limits, environment, async (service, root) =>
         {
             var hookRequest = CdsHookRequest.Read(root, service.Hook, out var error);
-            if (hookRequest is null) return ("hook-refused", $"Malformed request: {error}", FhirResults.Outcome(Outcomes.Invalid(error!), 400));
+            if (hookRequest is null) return ("hook-refused", $"Malformed request: {error!.Message}", FhirResults.Outcome(Outcomes.Invalid(error.Message, error.Path), 400));
             var crd = new CrdService(evaluator, fhir, time, settings.Crd());
             var result = await crd.HandleAsync(hookRequest, cancellationToken);
             return (result.Status == 200 ? "hook-answered" : "hook-refused", result.AuditDetail, result.Status == 200
