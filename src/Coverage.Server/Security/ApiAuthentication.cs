@@ -106,7 +106,8 @@ public static class ApiAuthentication
         services.AddAuthentication().AddJwtBearer(Scheme, bearer =>
         {
             bearer.MapInboundClaims = false;
-            // Why a token failed is said to the caller only in Development; elsewhere it is "invalid_token".
+            // Why a token failed is said to the caller only in Development; elsewhere the challenge says only
+            // error="invalid_token" (OnChallenge below), as the CDS Hooks endpoints' does.
             bearer.IncludeErrorDetails = environment.IsDevelopment();
             // The same checks as the default handler, each valid token checked once while it lives (ValidatedAccessTokens).
             bearer.TokenHandlers.Clear();
@@ -118,6 +119,13 @@ public static class ApiAuthentication
                 OnTokenValidated = context =>
                 {
                     if (AccessTokenClient.Problem(context.SecurityToken) is { } problem) context.Fail($"invalid_token: {problem}");
+                    return Task.CompletedTask;
+                },
+                // RFC 6750 §3.1: a request that presented a token which failed gets error="invalid_token" (the handler
+                // sets it only with the error details); one that presented none gets the bare challenge.
+                OnChallenge = context =>
+                {
+                    if (context.AuthenticateFailure is not null) context.Error ??= "invalid_token";
                     return Task.CompletedTask;
                 },
             };
