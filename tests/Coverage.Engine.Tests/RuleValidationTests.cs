@@ -166,10 +166,12 @@ public sealed class RuleValidationTests : IDisposable
         AssertError(HifuFacts, "facts[1].codes[0].code", "missing");
     }
 
-    [Fact]
-    public void Load_FactBindingCodeWithOuterWhitespace_NamesTheCode()
+    [Theory]
+    [InlineData(" mirels")]
+    [InlineData("mirels\\n")] // a final line break: the rule is anchored at the very end, not before a last newline
+    public void Load_FactBindingCodeWithOuterWhitespace_NamesTheCode(string code)
     {
-        Replace(HifuFacts, "  - name: mirelsScore\n", "  - name: mirelsScore\n    codes: [{ system: \"http://example.org/scores\", code: \" mirels\" }]\n");
+        Replace(HifuFacts, "  - name: mirelsScore\n", $"  - name: mirelsScore\n    codes: [{{ system: \"http://example.org/scores\", code: \"{code}\" }}]\n");
 
         AssertError(HifuFacts, "facts[1].codes[0].code", "is not a FHIR code");
     }

@@ -252,8 +252,8 @@ public static partial class CatalogueLoader
         return codes;
     }
 
-    /// <summary>FHIR's code datatype: no leading or trailing whitespace, single spaces inside.</summary>
-    [GeneratedRegex(@"^[^\s]+( [^\s]+)*$")]
+    /// <summary>FHIR's code datatype: no leading or trailing whitespace, single spaces inside (<c>\z</c>: <c>$</c> would let a final line break through).</summary>
+    [GeneratedRegex(@"^[^\s]+( [^\s]+)*\z")]
     private static partial Regex FhirCode();
 
     // ---------------------------------------------------------------- catalogues that extend others
@@ -1259,7 +1259,7 @@ public static partial class CatalogueLoader
 
     private static string Known(IEnumerable<string> names) => "known: " + string.Join(", ", names);
 
-    [GeneratedRegex("^[a-z][a-zA-Z0-9]*$")]
+    [GeneratedRegex(@"^[a-z][a-zA-Z0-9]*\z")]
     private static partial Regex CamelCase();
 
     [GeneratedRegex("^[a-z]+( [a-z]+)*\\z")]

@@ -113,6 +113,6 @@ internal sealed partial class FileProblems(Problems problems, string file)
         return list ?? [];
     }
 
-    [GeneratedRegex(@"^[a-z0-9]+(\.[0-9]+)?[a-z0-9]*(-[a-z0-9.]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(\.[0-9]+)?[a-z0-9]*(-[a-z0-9.]+)*\z")]
     private static partial Regex KebabCase();
 }

@@ -25,7 +25,7 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
     public const int MaxComment = 1_000;
 
     /// <summary>An instant: a date, a time to the second (fractions allowed) and its offset from UTC (FHIR instant).</summary>
-    private static readonly Regex Instant = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    private static readonly Regex Instant = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>The most suggestions one entry may say were accepted: a card carries a handful.</summary>
     public const int MaxSuggestions = 100;
