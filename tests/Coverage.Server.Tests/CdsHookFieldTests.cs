@@ -198,6 +198,23 @@ public sealed class CdsHookFieldTests : IClassFixture<SqliteStorage>, IDisposabl
         Assert.Empty(_fhirServer.Requests);
     }
 
+    [Fact]
+    public async Task AnotherHooksName_Is400NamingHook_AndItsEchoIsBoundedAndPrintable()
+    {
+        var longer = ReadingFromTheEhr();
+        longer["hook"] = new string('h', 2_000);
+        var broken = ReadingFromTheEhr();
+        broken["hook"] = "order-select\nforged: line";
+
+        var (longStatus, longBody) = await Call(longer);
+        var (brokenStatus, brokenBody) = await Call(broken);
+
+        AssertRefusedNaming("hook", longStatus, longBody);
+        Assert.DoesNotContain(new string('h', 200), longBody, StringComparison.Ordinal);
+        AssertRefusedNaming("hook", brokenStatus, brokenBody);
+        Assert.Contains("order-select?forged", brokenBody, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// F7: context.patientId ".." made the server read {fhirServer}/ (Patient/.. resolves to the base), "." a search of
     /// every Patient; a patientId that is not a FHIR id was sent escaped, as an id no server has. Each is now a 400.

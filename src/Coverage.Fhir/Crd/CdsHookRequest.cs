@@ -44,7 +44,7 @@ public sealed partial record CdsHookRequest
 
         if (!Text(root, "hook", "hook", out var hook, ref error)) return null;
         if (hook is null) { error = new("hook", "required"); return null; }
-        if (hook != expectedHook) { error = new("hook", $"this service answers '{expectedHook}', not '{hook}'"); return null; }
+        if (hook != expectedHook) { error = new("hook", $"this service answers '{expectedHook}', not '{Engine.Validation.InputEcho.Truncate(hook)}'"); return null; }
         if (!Text(root, "hookInstance", "hookInstance", out var hookInstance, ref error)) return null;
         if (string.IsNullOrWhiteSpace(hookInstance)) { error = new("hookInstance", "required"); return null; }
         // Not required to be a UUID (docs/crd-pas.md "Errors"; the Inferno CRD kit itself sends one that is not), but text:
