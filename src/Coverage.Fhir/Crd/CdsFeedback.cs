@@ -128,25 +128,23 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
 
     /// <summary>
     /// The member <paramref name="name"/> of <paramref name="parent"/>: null when absent or empty, else a string (another
-    /// JSON type is refused), at most <paramref name="max"/> characters and free of control characters (prose keeps tab
+    /// JSON type is refused, <see cref="JsonStringMember"/>), at most <paramref name="max"/> characters and free of control characters (prose keeps tab
     /// and line breaks). False with the problem when it is not.
     /// </summary>
     private static bool Text(JsonElement parent, string name, string path, int max, bool prose, out string? text, out Problem? problem)
     {
         (text, problem) = (null, null);
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return true;
-        var at = $"{path}.{name}";
-        var given = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
-        var wrong = given is null ? "must be a string"
+        var wrong = !JsonStringMember.TryRead(parent, name, out var given, out var notAString) ? notAString
+            : given is null ? null
             : given.Length > max ? $"at most {max} characters"
             : ControlCharacters.In(given, prose) ? ControlCharacters.Message
             : null;
         if (wrong is not null)
         {
-            problem = new Problem(at, wrong);
+            problem = new Problem($"{path}.{name}", wrong);
             return false;
         }
-        text = given!.Length == 0 ? null : given;
+        text = given is { Length: > 0 } ? given : null;
         return true;
     }
 

@@ -133,18 +133,12 @@ public sealed partial record CdsHookRequest
         return new FhirAccess(server, token);
     }
 
-    /// <summary>A member that must be a string when present (JSON null is absent): false, with the error, when it is another type.</summary>
+    /// <summary>A member that must be a string when present (<see cref="JsonStringMember"/>): false, with the error, when it is another type.</summary>
     private static bool Text(JsonElement parent, string name, string path, out string? value, ref HookRequestError? error)
     {
-        value = null;
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return true;
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            error = new(path, $"must be a string, not {Kind(element.ValueKind)}");
-            return false;
-        }
-        value = element.GetString();
-        return true;
+        if (JsonStringMember.TryRead(parent, name, out value, out var problem)) return true;
+        error = new(path, problem!);
+        return false;
     }
 
     /// <summary>
@@ -165,15 +159,6 @@ public sealed partial record CdsHookRequest
 
     /// <summary>RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".</summary>
     public static bool IsB64Token(string token) => B64TokenGrammar().IsMatch(token);
-
-    private static string Kind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => kind.ToString(),
-    };
 
     [GeneratedRegex(@"^[A-Za-z0-9\-.]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex FhirIdGrammar();
