@@ -85,7 +85,10 @@ internal sealed class GroupCommitQueue<TEntry, TResult>
     /// </summary>
     private void FailQueued(Exception unreachable)
     {
-        while (_queue.Reader.TryRead(out var waiting)) waiting.Done.TrySetException(unreachable);
+        // Only those queued when the failure came back: an entry queued while they are being answered (its caller may
+        // have heard of an earlier one's failure already) is tried as usual, not failed by a drain it raced with.
+        for (var queued = _queue.Reader.Count; queued > 0 && _queue.Reader.TryRead(out var waiting); queued--)
+            waiting.Done.TrySetException(unreachable);
     }
 
     private async Task CommitAloneAsync(Pending pending)
