@@ -54,7 +54,26 @@ public sealed class CdsFeedbackTests : IClassFixture<SqliteStorage>, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
         var audited = Assert.Single(await Audited("order-sign"), e => e.Action == "hook-feedback");
-        Assert.Equal($"card {Card}: overridden at 2026-11-25T09:30:00Z; reason http://example.org/override-reasons|urgent (Urgent: treat now); comment \"Tumour board decision already made\"", audited.Detail);
+        Assert.Equal($"card {Card}: overridden at 2026-11-25T09:30:00Z; reason \"http://example.org/override-reasons\"|\"urgent\" (\"Urgent: treat now\"); comment \"Tumour board decision already made\"", audited.Detail);
+    }
+
+    [Fact]
+    public async Task AComment_IsAuditedExactly_ItsLineBreaksQuotesAndLettersKept()
+    {
+        // Before, the comment's line breaks became '?' (an audited text has no control characters) and an emoji two
+        // '?': the audit did not say what the user wrote. Now every word the user chose is a JSON string literal.
+        const string comment = "Tumour board, 2 Dec:\n\t\"proceed\" — Ørsted 😀\\ok";
+        var (status, _) = await Send("appointment-book", JsonSerializer.Serialize(new
+        {
+            feedback = new[] { new { card = Card, outcome = "overridden", outcomeTimestamp = "2026-11-25T09:30:00Z", overrideReason = new { userComment = comment } } },
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var audited = Assert.Single(await Audited("appointment-book"), e => e.Action == "hook-feedback");
+        var literal = audited.Detail[(audited.Detail.IndexOf("; comment ", StringComparison.Ordinal) + "; comment ".Length)..];
+        Assert.Equal(comment, JsonSerializer.Deserialize<string>(literal));
+        Assert.DoesNotContain('?', audited.Detail);
+        Assert.Contains("Ørsted", audited.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +86,7 @@ public sealed class CdsFeedbackTests : IClassFixture<SqliteStorage>, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
         var audited = Assert.Single(await Audited("order-select"), e => e.Action == "hook-feedback");
-        Assert.Equal($"card {Card}: accepted at 2026-11-25T09:00:00Z; suggestions s-1 / card {Guid.Empty}: overridden at 2026-11-25T09:01:00Z", audited.Detail);
+        Assert.Equal($"card {Card}: accepted at 2026-11-25T09:00:00Z; suggestions \"s-1\" / card {Guid.Empty}: overridden at 2026-11-25T09:01:00Z", audited.Detail);
     }
 
     [Fact]

@@ -119,12 +119,25 @@ public sealed record CdsFeedback(Guid Card, string Outcome, IReadOnlyList<string
         return new CdsFeedback(cardId, outcome, suggestions, reason, at);
     }
 
-    /// <summary>What the audit keeps of a call's feedback: per entry the card, the outcome, when, the suggestions taken, the reason and comment.</summary>
+    /// <summary>
+    /// What the audit keeps of a call's feedback: per entry the card, the outcome, when, the suggestions taken, the reason
+    /// and comment. The words the user or their system chose are written as JSON string literals, so the audit keeps them
+    /// exactly — a comment's tab and line breaks as <c>\t</c> and <c>\n</c> (not the <c>?</c> an audited text's control
+    /// characters become), a quote in it as <c>\"</c> — and an auditor can tell where each ends.
+    /// </summary>
     public static string AuditDetail(IReadOnlyList<CdsFeedback> feedback) => string.Join(" / ", feedback.Select(f =>
         $"card {f.Card}: {f.Outcome} at {f.OutcomeTimestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
-        + (f.AcceptedSuggestions.Count > 0 ? $"; suggestions {string.Join(", ", f.AcceptedSuggestions)}" : "")
-        + (f.OverrideReason is { Code: not null } r ? $"; reason {r.System}|{r.Code}{(r.Display is null ? "" : $" ({r.Display})")}" : "")
-        + (f.OverrideReason?.UserComment is { } comment ? $"; comment \"{comment}\"" : "")));
+        + (f.AcceptedSuggestions.Count > 0 ? $"; suggestions {string.Join(", ", f.AcceptedSuggestions.Select(Literal))}" : "")
+        + (f.OverrideReason is { Code: not null } r ? $"; reason {Literal(r.System!)}|{Literal(r.Code)}{(r.Display is null ? "" : $" ({Literal(r.Display)})")}" : "")
+        + (f.OverrideReason?.UserComment is { } comment ? $"; comment {Literal(comment)}" : "")));
+
+    /// <summary>
+    /// A JSON string literal of <paramref name="text"/>: quoted, with its quotes, backslashes and control characters
+    /// escaped; any other character (an accented letter, a non-Latin script) as written.
+    /// </summary>
+    private static string Literal(string text) => JsonSerializer.Serialize(text, LiteralOptions);
+
+    private static readonly JsonSerializerOptions LiteralOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The member <paramref name="name"/> of <paramref name="parent"/>: null when absent or empty, else a string (another
