@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the request reader and the evaluator behind it with SharpFuzz and AFL++,
-# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request or x12; SECONDS: default 120)
+# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request, x12, fhir, pas or hook; SECONDS: default 120)
 # Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; each one
 # fixed is kept as a regression test (tests/Coverage.Engine.Tests/FuzzRegressionTests.cs).
 set -euo pipefail
@@ -19,10 +19,24 @@ dotnet build fuzz/Coverage.Fuzz -c Release -o "$out" --nologo -v quiet
 # Instrument the code under test (the engine and the claim readers, not the framework) for AFL++'s coverage feedback.
 dotnet tool run sharpfuzz "$out/Coverage.Engine.dll" >/dev/null
 dotnet tool run sharpfuzz "$out/Coverage.Claims.dll" >/dev/null
+dotnet tool run sharpfuzz "$out/Coverage.Fhir.dll" >/dev/null
 
 corpus=$(mktemp -d)
+fixtures=tests/Coverage.Server.Tests/Conformance/Fixtures
 if [ "$target" = x12 ]; then
   cp samples/*.837 "$corpus"/
+elif [ "$target" = fhir ] || [ "$target" = pas ]; then
+  # The PAS kit's and IGs' Bundles (verbatim and adapted) and our sample: real requests, mutated from there.
+  cp samples/pas-submit-bundle.json "$corpus"/
+  find "$fixtures/pas-kit" "$fixtures/pas-ig" -name '*.json' -size -64k -exec cp {} "$corpus"/ \;
+elif [ "$target" = hook ]; then
+  # Each hook request of the CRD kit's presets (an input holds an array of them) and our sample.
+  cp samples/cds-order-sign.json "$corpus"/
+  for bodies in "$fixtures"/crd-kit/*.json; do
+    python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+for i,r in enumerate(d if isinstance(d,list) else [d]): json.dump(r,open(f"{sys.argv[2]}-{i}.json","w"))' "$bodies" "$corpus/$(basename "$bodies" .json)"
+  done
 else
   cp samples/*.json "$corpus"/
   for scenario in ../shared/scenarios/*.json; do

@@ -2,6 +2,7 @@ using Coverage.Claims.X12;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
+using Coverage.Fuzz;
 using SharpFuzz;
 
 // One target per parser that takes outside input. Expected refusals (input errors) are values, not
@@ -43,8 +44,34 @@ switch (target)
                 _ = record.Validate(catalogue);
         });
         break;
+    case "fhir":
+        Fuzzer.Run(stream => FhirReadTarget.Run(Bytes(stream)));
+        break;
+    case "pas":
+        Fuzzer.Run(stream =>
+        {
+            catalogue ??= CatalogueLoader.Load(catalogueRoot);
+            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
+            PasTarget.Run(Bytes(stream), catalogue, evaluator);
+        });
+        break;
+    case "hook":
+        Fuzzer.Run(stream =>
+        {
+            catalogue ??= CatalogueLoader.Load(catalogueRoot);
+            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
+            HookTarget.Run(Bytes(stream), evaluator);
+        });
+        break;
     default:
-        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12)");
+        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12, fhir, pas, hook)");
         Environment.Exit(2);
         break;
+}
+
+static byte[] Bytes(Stream stream)
+{
+    using var buffer = new MemoryStream();
+    stream.CopyTo(buffer);
+    return buffer.ToArray();
 }

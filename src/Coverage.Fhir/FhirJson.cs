@@ -36,6 +36,12 @@ public static class FhirJson
     public static T? Parse<T>(ReadOnlySpan<byte> utf8Json, out OperationOutcome? problems) where T : Resource
     {
         problems = null;
+        // Every caller has checked the body (JsonText); a reader of any bytes still answers with the problem, not a throw.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            problems = Outcomes.Invalid("Not valid JSON: the text is not valid UTF-8.");
+            return null;
+        }
         var exact = ReadExactly(utf8Json);
         // What ours hands back Firely's reader reads: the names it gets wrong are refused here first.
         if (exact is null && NamesFirelyMisreads.Find(utf8Json) is { } misread)

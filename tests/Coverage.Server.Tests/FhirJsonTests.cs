@@ -33,6 +33,20 @@ public sealed class FhirJsonTests
     }
 
     [Fact]
+    public void Parse_BytesThatAreNotUtf8_AreRefusedWithTheProblem_NotAnException()
+    {
+        // Found by the fhir fuzz target (fuzz/run.sh fhir): a stray byte in the resource type threw from the check of
+        // the names Firely misreads. Every server path checks a body first (JsonText); the reader holds on its own too.
+        var bytes = System.Text.Encoding.UTF8.GetBytes("""{"resourceType": "Bundle", "type": "collection"}""");
+        bytes[20] = 0xF5;
+
+        var read = FhirJson.Parse<Resource>(bytes, out var problems);
+
+        Assert.Null(read);
+        Assert.Contains("not valid UTF-8", Assert.Single(problems!.Issue).Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_IntoALargerAnswer_WritesTheSameJsonAsTheTextRoundTrip()
     {
         var patient = Tricky();
