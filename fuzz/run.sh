@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the request reader and the evaluator behind it with SharpFuzz and AFL++,
-# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request, x12, fhir, pas or hook; SECONDS: default 120)
+# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request, x12, fhir, pas, hook or dtr; SECONDS: default 120)
 # Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; each one
 # fixed is kept as a regression test (tests/Coverage.Engine.Tests/FuzzRegressionTests.cs).
 set -euo pipefail
@@ -37,6 +37,9 @@ elif [ "$target" = hook ]; then
 d=json.load(open(sys.argv[1]))
 for i,r in enumerate(d if isinstance(d,list) else [d]): json.dump(r,open(f"{sys.argv[2]}-{i}.json","w"))' "$bodies" "$corpus/$(basename "$bodies" .json)"
   done
+elif [ "$target" = dtr ]; then
+  # The samples, and the steps of an adaptive form answered from the sample on (fuzz/seeds/dtr: each request as sent).
+  cp samples/dtr-*.json fuzz/seeds/dtr/*.json "$corpus"/
 else
   cp samples/*.json "$corpus"/
   for scenario in ../shared/scenarios/*.json; do

@@ -63,8 +63,16 @@ switch (target)
             HookTarget.Run(Bytes(stream), evaluator);
         });
         break;
+    case "dtr":
+        Fuzzer.Run(stream =>
+        {
+            catalogue ??= CatalogueLoader.Load(catalogueRoot);
+            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
+            DtrTarget.Run(Bytes(stream), evaluator);
+        });
+        break;
     default:
-        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12, fhir, pas, hook)");
+        Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12, fhir, pas, hook, dtr)");
         Environment.Exit(2);
         break;
 }
