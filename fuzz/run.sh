@@ -50,7 +50,13 @@ fi
 findings="fuzz/findings/$target"
 mkdir -p "$findings"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
-afl-fuzz -V "$seconds" -t 5000 -m none -i "$corpus" -o "$findings" -- dotnet "$out/Coverage.Fuzz.dll" "$target" "$out/catalogue" \
+# JSON targets get a dictionary of the seeds' names and codes (fuzz/dictionary.py), so mutations splice whole tokens.
+dictionary=()
+if [ "$target" != x12 ]; then
+  python3 fuzz/dictionary.py "$corpus" > "$corpus.dict"
+  dictionary=(-x "$corpus.dict")
+fi
+afl-fuzz -V "$seconds" -t 5000 -m none "${dictionary[@]}" -i "$corpus" -o "$findings" -- dotnet "$out/Coverage.Fuzz.dll" "$target" "$out/catalogue" \
   > "$findings/afl.log" 2>&1 || true
 
 stats="$findings/default/fuzzer_stats"

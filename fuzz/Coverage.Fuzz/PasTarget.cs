@@ -1,4 +1,3 @@
-using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Fhir;
@@ -18,8 +17,9 @@ internal static class PasTarget
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
-    public static void Run(byte[] input, PolicyCatalogue catalogue, Evaluator evaluator)
+    public static void Run(byte[] input, Evaluator evaluator)
     {
+        var catalogue = evaluator.Catalogue;
         if (input.Length == 0 || JsonText.Check(input, 128) is not null) return;
         var bundle = FhirJson.Parse<Resource>(input, out _) switch
         {

@@ -48,28 +48,13 @@ switch (target)
         Fuzzer.Run(stream => FhirReadTarget.Run(Bytes(stream)));
         break;
     case "pas":
-        Fuzzer.Run(stream =>
-        {
-            catalogue ??= CatalogueLoader.Load(catalogueRoot);
-            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
-            PasTarget.Run(Bytes(stream), catalogue, evaluator);
-        });
+        Fuzzer.Run(stream => PasTarget.Run(Bytes(stream), LoadedEvaluator()));
         break;
     case "hook":
-        Fuzzer.Run(stream =>
-        {
-            catalogue ??= CatalogueLoader.Load(catalogueRoot);
-            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
-            HookTarget.Run(Bytes(stream), evaluator);
-        });
+        Fuzzer.Run(stream => HookTarget.Run(Bytes(stream), LoadedEvaluator()));
         break;
     case "dtr":
-        Fuzzer.Run(stream =>
-        {
-            catalogue ??= CatalogueLoader.Load(catalogueRoot);
-            evaluator ??= new Evaluator(catalogue, TimeProvider.System);
-            DtrTarget.Run(Bytes(stream), evaluator);
-        });
+        Fuzzer.Run(stream => DtrTarget.Run(Bytes(stream), LoadedEvaluator()));
         break;
     default:
         Console.Error.WriteLine($"coverage-fuzz: unknown target '{target}' (request, x12, fhir, pas, hook, dtr)");
@@ -82,4 +67,11 @@ static byte[] Bytes(Stream stream)
     using var buffer = new MemoryStream();
     stream.CopyTo(buffer);
     return buffer.ToArray();
+}
+
+// The evaluator of the catalogue, loaded on the first input (see above).
+Evaluator LoadedEvaluator()
+{
+    catalogue ??= CatalogueLoader.Load(catalogueRoot);
+    return evaluator ??= new Evaluator(catalogue, TimeProvider.System);
 }
