@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the request reader and the evaluator behind it with SharpFuzz and AFL++,
-# bounded in time: ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request, x12, fhir, pas, hook or dtr; SECONDS: default 120)
-# Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; each one
-# fixed is kept as a regression test (tests/Coverage.Engine.Tests/FuzzRegressionTests.cs).
+# Coverage-guided fuzzing with SharpFuzz and AFL++ of the readers that take outside input and what runs behind them
+# (docs/security.md, "Coverage-guided fuzzing"), bounded in time:
+#   ./fuzz/run.sh [TARGET] [SECONDS]   (TARGET: request, x12, fhir, pas, hook or dtr; SECONDS: default 120)
+# Findings (inputs that crash or hang) are left in fuzz/findings/TARGET/default/{crashes,hangs}; replay one with
+# `dotnet fuzz/Coverage.Fuzz/bin/Release/net10.0/Coverage.Fuzz.dll TARGET fuzz/Coverage.Fuzz/bin/Release/net10.0/catalogue < FILE`.
+# Each one fixed is kept as a regression test beside the code it broke (e.g. FhirJsonTests, RequestLimitTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:-request}"
@@ -28,7 +30,10 @@ if [ "$target" = x12 ]; then
 elif [ "$target" = fhir ] || [ "$target" = pas ]; then
   # The PAS kit's and IGs' Bundles (verbatim and adapted) and our sample: real requests, mutated from there.
   cp samples/pas-submit-bundle.json "$corpus"/
-  find "$fixtures/pas-kit" "$fixtures/pas-ig" -name '*.json' -size -64k -exec cp {} "$corpus"/ \;
+  # (The two IG versions hold examples of the same names: each seed is named by its path.)
+  find "$fixtures/pas-kit" "$fixtures/pas-ig" -name '*.json' -size -64k | while read -r seed; do
+    cp "$seed" "$corpus/$(echo "${seed#"$fixtures"/}" | tr / _)"
+  done
 elif [ "$target" = hook ]; then
   # Each hook request of the CRD kit's presets (an input holds an array of them) and our sample.
   cp samples/cds-order-sign.json "$corpus"/
