@@ -44,7 +44,7 @@ internal static class FhirReadTarget
 
         // The reader every request goes through: a resource or its problems, whatever the bytes.
         var parsed = FhirJson.Parse<Resource>(input, out var problems);
-        if (parsed is null == problems is null) throw new InvalidOperationException("FhirJson.Parse gave both a resource and problems, or neither");
+        if ((parsed is null) == (problems is null)) throw new InvalidOperationException("FhirJson.Parse gave both a resource and problems, or neither");
         if (parsed is not null) _ = FhirJson.Serialize(parsed);
     }
 }
