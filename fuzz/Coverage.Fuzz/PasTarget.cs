@@ -21,13 +21,7 @@ internal static class PasTarget
     {
         var catalogue = evaluator.Catalogue;
         if (input.Length == 0 || JsonText.Check(input, 128) is not null) return;
-        var bundle = FhirJson.Parse<Resource>(input, out _) switch
-        {
-            Bundle b => b,
-            Parameters p when p.Parameter.Where(x => x.Name == PasSystems.ResourceParameter).ToList() is [{ Resource: Bundle wrapped }] => wrapped,
-            _ => null,
-        };
-        if (bundle is null) return;
+        if (FhirJson.Parse<Resource>(input, out _) is not { } body || PasOperationInput.BundleOf(body, out _) is not { } bundle) return;
 
         _ = PasInquiry.Read(bundle, out _);
         var pas = PasRequest.Read(bundle, catalogue.Facts, out _);

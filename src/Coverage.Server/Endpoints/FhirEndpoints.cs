@@ -226,15 +226,10 @@ internal static class FhirEndpoints
         if (bytes.Length == 0) return (null, FhirResults.Outcome(Outcomes.Invalid("The body is empty; send a PAS request Bundle."), 400));
         if (JsonText.Check(bytes, 128) is { } invalid) return (null, FhirResults.Outcome(Outcomes.Invalid($"The Bundle is invalid: {invalid.Message}."), 400));
         var resource = FhirJson.Parse<Resource>(bytes, out var problems);
-        return resource switch
-        {
-            null => (null, FhirResults.Outcome(problems!, 400)),
-            Bundle bundle => (new ReceivedBundle(bundle, bytes), null),
-            Parameters parameters when parameters.Parameter.Where(p => p.Name == PasSystems.ResourceParameter).ToList() is [{ Resource: Bundle wrapped }] => (new ReceivedBundle(wrapped, null), null),
-            Parameters => (null, FhirResults.Outcome(Outcomes.Invalid(
-                $"A Parameters must carry the request Bundle as exactly one parameter '{PasSystems.ResourceParameter}'.", "Parameters.parameter"), 400)),
-            _ => (null, FhirResults.Outcome(Outcomes.Invalid($"Expected a Bundle, got a {resource.TypeName}.", "Bundle"), 400)),
-        };
+        if (resource is null) return (null, FhirResults.Outcome(problems!, 400));
+        if (PasOperationInput.BundleOf(resource, out var notABundle) is not { } bundle) return (null, FhirResults.Outcome(notABundle!, 400));
+        // The body's bytes are the Bundle's only when it was sent unwrapped.
+        return (new ReceivedBundle(bundle, ReferenceEquals(bundle, resource) ? bytes : null), null);
     }
 
     private static string CaseSystem(CrdSettings settings) => $"{settings.BaseUrl}/api/v1/cases";
