@@ -41,10 +41,22 @@ ensure_sdc_renderer() {
   (cd tools/dtr-elm-check && npm ci --no-audit --no-fund)
 }
 
+# The README's server examples are run as written (Coverage.Server.Tests/ReadmeExampleTests): bash, curl and jq.
+ensure_readme_tools() {
+  local missing=()
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]} (Debian)"
+    apt_install "${missing[@]}"
+  fi
+}
+
 ensure_postgres
 export COVERAGE_TEST_POSTGRES=$POSTGRES_ADMIN
 ensure_chromium_and_fonts
 ensure_sdc_renderer
+ensure_readme_tools
 
 dotnet build Coverage.slnx -c Release --nologo -v quiet
 

@@ -7,7 +7,7 @@ namespace Coverage.Server.Tests;
 /// <summary>The real server as its own process (dotnet Coverage.Server.dll), for crash and scale-out tests.</summary>
 internal static class ServerProcess
 {
-    public static Process Start(int port, string provider, string connectionString)
+    public static Process Start(int port, string provider, string connectionString, params string[] settings)
     {
         var folder = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
         var start = new ProcessStartInfo("dotnet")
@@ -17,15 +17,17 @@ internal static class ServerProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             Path.Combine(folder, "Coverage.Server.dll"), "--environment", "Development", "--urls", $"http://127.0.0.1:{port}",
             $"--Storage:Provider={provider}", $"--Storage:ConnectionString={connectionString}", $"--Catalogue:Path={CoverageApp.RepositoryRoot}",
             "--Logging:LogLevel:Default=Warning",
             // The crash, scale-out and soak tests send thousands of requests a minute from one address.
             "--RateLimits:PerClientPerMinute=100000000", "--RateLimits:AnonymousPerSourcePerMinute=100000000", "--RateLimits:CdsHooksPerSourcePerMinute=100000000",
-        })
-            start.ArgumentList.Add(argument);
+            // A test's own settings, last: a key given again overrides the one above.
+            .. settings,
+        ];
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
