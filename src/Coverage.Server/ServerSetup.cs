@@ -93,7 +93,7 @@ internal static class ServerSetup
         services.AddSingleton(crd);
         services.AddSingleton(ReviewReasonCodesFile(configuration, environment));
         services.AddHostedService<CrdSettings.ListeningAddress>();
-        // An EHR's FHIR server and a CDS client's JWK Set are read without following redirects (an allowed URL could
+        // An EHR's FHIR server and the JWK Sets (KeySetClients) are read without following redirects (an allowed URL could
         // otherwise send the payer elsewhere) and within a size (a read that would hold more fails, as an unreachable one does).
         services.AddHttpClient<FhirServerClient>(client =>
             {
@@ -101,12 +101,7 @@ internal static class ServerSetup
                 client.MaxResponseContentBufferSize = FhirServerClient.MaxResponseBytes;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddHttpClient("cds-jwks", client =>
-            {
-                client.Timeout = TimeSpan.FromSeconds(10);
-                client.MaxResponseContentBufferSize = 256 * 1024;
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddKeySetClients();
         var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
         // On by default; only an explicit setting turns it off, and only in Development.
         if (!environment.IsDevelopment()) auth.Enabled = true;

@@ -303,35 +303,4 @@ public sealed class CdsHooksAuthenticationTests : IClassFixture<SqliteStorage>, 
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(key);
         return $$"""{"keys":[{"kty":"RSA","kid":"{{jwk.Kid}}","use":"sig","alg":"RS384","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""";
     }
-
-    /// <summary>Serves the client's JWK Set at its jku URL and records which URLs were asked for.</summary>
-    private sealed class FakeJwksServer(string url, string jwks) : HttpMessageHandler
-    {
-        private readonly List<string> _requested = [];
-
-        public List<string> Requested
-        {
-            get { lock (_requested) return [.. _requested]; }
-        }
-
-        /// <summary>The set served (an EHR rotating its keys publishes a new one).</summary>
-        public string Jwks { get; set; } = jwks;
-
-        /// <summary>When set, every fetch fails as a key server that is down does (503).</summary>
-        public bool Failing { get; set; }
-
-        /// <summary>How long each answer takes.</summary>
-        public TimeSpan Delay { get; set; }
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var asked = request.RequestUri!.AbsoluteUri;
-            lock (_requested) _requested.Add(asked);
-            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
-            if (Failing) return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-            return asked == url
-                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Jwks, Encoding.UTF8, "application/json") }
-                : new HttpResponseMessage(HttpStatusCode.NotFound);
-        }
-    }
 }

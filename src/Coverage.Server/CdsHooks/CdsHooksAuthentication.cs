@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Coverage.Engine.Text;
+using Coverage.Server.Security;
 using Coverage.Store;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -70,7 +71,7 @@ public sealed partial class CdsHooksAuthenticator(
     private static readonly ConcurrentDictionary<string, IList<SecurityKey>> InlineKeySets = new(StringComparer.Ordinal);
 
     /// <summary>The key sets fetched from the clients' URLs (jwks_uri, an allowed jku).</summary>
-    private readonly KeySetCache _keySets = new(httpClients, time, logger);
+    private readonly KeySetCache _keySets = new(httpClients, KeySetClients.CdsClients, time, logger);
 
     private readonly JsonWebTokenHandler _handler = new();
 

@@ -10,8 +10,13 @@ public sealed class ApiTokenIssuer
     public string Issuer { get; set; } = "";
     /// <summary>The audience this issuer's tokens must name for this server; required, and checked for this issuer only.</summary>
     public string Audience { get; set; } = "";
-    /// <summary>The issuer's JWK Set, inline (JSON text of {"keys": [...]}).</summary>
+    /// <summary>The issuer's JWK Set, inline (JSON text of {"keys": [...]}); or else <see cref="JwksUri"/>.</summary>
     public string? Jwks { get; set; }
+    /// <summary>
+    /// Where the issuer publishes its JWK Set (its <c>jwks_uri</c>): https, or http on this machine only; fetched and kept
+    /// (<see cref="ApiIssuerKeys"/>), so that the issuer's key rotations need no change here. One of this and <see cref="Jwks"/>.
+    /// </summary>
+    public string? JwksUri { get; set; }
 }
 
 /// <summary>
@@ -101,17 +106,21 @@ public static class ApiAuthentication
         services.AddSingleton(sp => ReportingLines.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CallerDirectory>();
 
-        var keysByIssuer = options.Issuers.ToDictionary(i => i.Issuer, i => i.Jwks is null ? [] : new JsonWebKeySet(i.Jwks).GetSigningKeys(), StringComparer.Ordinal);
         var audienceByIssuer = options.Issuers.ToDictionary(i => i.Issuer, i => i.Audience, StringComparer.Ordinal);
-        services.AddAuthentication().AddJwtBearer(Scheme, bearer =>
+        services.AddAuthentication().AddJwtBearer(Scheme);
+        // Configured with the services the issuers' published key sets are fetched and kept with (KeySetClients; the
+        // server's clock says when a kept set is stale).
+        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IHttpClientFactory, ILoggerFactory, TimeProvider>((bearer, httpClients, loggers, clock) =>
         {
+            var issuerKeys = new ApiIssuerKeys(options.Issuers,
+                new KeySetCache(httpClients, KeySetClients.ApiIssuers, clock, loggers.CreateLogger<ApiIssuerKeys>()));
             bearer.MapInboundClaims = false;
             // Why a token failed is said to the caller only in Development; elsewhere the challenge says only
             // error="invalid_token" (OnChallenge below), as the CDS Hooks endpoints' does.
             bearer.IncludeErrorDetails = environment.IsDevelopment();
             // The same checks as the default handler, each valid token checked once while it lives (ValidatedAccessTokens).
             bearer.TokenHandlers.Clear();
-            bearer.TokenHandlers.Add(new ValidatedAccessTokens(TimeProvider.System) { MapInboundClaims = false });
+            bearer.TokenHandlers.Add(new ValidatedAccessTokens(TimeProvider.System, issuerKeys) { MapInboundClaims = false });
             // A token must name its client exactly once, as one string (AccessTokenClient): without one it was an
             // organisation shared by every such token, and with a list the first entry silently became it.
             bearer.Events = new JwtBearerEvents
@@ -141,8 +150,8 @@ public static class ApiAuthentication
                     parameters.ClockSkew, TimeSpan.FromMinutes(options.MaxTokenLifetimeMinutes)),
                 // RFC 9068 access tokens say typ "at+jwt"; many issuers still say "JWT". An ID token or anything else is refused.
                 ValidTypes = ["at+jwt", "application/at+jwt", "JWT"],
-                IssuerSigningKeyResolver = (_, token, kid, _) =>
-                    keysByIssuer.TryGetValue(token.Issuer, out var keys) ? keys.Where(k => kid is null || k.KeyId == kid) : [],
+                // Inline keys; a published set's keys are given per token by ValidatedAccessTokens.
+                IssuerSigningKeyResolver = (_, token, kid, _) => issuerKeys.Inline(token.Issuer, kid),
                 ValidAlgorithms =
                 [
                     SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,

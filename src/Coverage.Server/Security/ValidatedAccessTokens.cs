@@ -14,9 +14,12 @@ namespace Coverage.Server.Security;
 /// token that fails is never remembered, so it fails the same way every time. Access tokens are not single-use (unlike
 /// CDS Hooks JWTs, whose <c>jti</c> is spent), so answering a repeated one from memory changes no decision. Each hit
 /// gets its own copy of the identity, so nothing one request adds to it reaches another. One instance serves one
-/// authentication scheme, whose validation parameters are fixed at start-up (its issuers' keys come from configuration).
+/// authentication scheme, whose validation parameters are fixed at start-up. The keys of an issuer that publishes its
+/// JWK Set at a URL (<see cref="ApiIssuerKeys"/>) are had here, before the token's checks, because the parameters'
+/// key resolver cannot wait for a fetch: the token's claimed issuer names the set, the checks then hold it to that
+/// issuer, and a set that cannot be had fails the token (401), never the call.
 /// </summary>
-internal sealed class ValidatedAccessTokens(TimeProvider time) : JsonWebTokenHandler
+internal sealed class ValidatedAccessTokens(TimeProvider time, ApiIssuerKeys? issuerKeys = null) : JsonWebTokenHandler
 {
     /// <summary>The longest a validated token is remembered, however long it lives.</summary>
     public static readonly TimeSpan MaxRemembered = TimeSpan.FromMinutes(5);
@@ -35,6 +38,11 @@ internal sealed class ValidatedAccessTokens(TimeProvider time) : JsonWebTokenHan
                 return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Identity.Clone(), SecurityToken = known.Token, Issuer = known.Token.Issuer };
             _valid.TryRemove(token, out _);
         }
+        if (issuerKeys is not null && await WithPublishedKeysAsync(token, validationParameters) is { } published)
+        {
+            if (published.Failure is { } failure) return failure;
+            validationParameters = published.Parameters!;
+        }
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } validated && result.ClaimsIdentity is { } identity)
         {
@@ -46,6 +54,42 @@ internal sealed class ValidatedAccessTokens(TimeProvider time) : JsonWebTokenHan
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// For a token whose claimed issuer publishes its JWK Set at a URL: the parameters with that set's keys (the token's
+    /// key id's, if it names one), or the failure when the set cannot be had. Null for any other token (inline keys, an
+    /// unknown issuer, text that is no JWT: the checks refuse those as they stand).
+    /// </summary>
+    private async Task<(TokenValidationParameters? Parameters, TokenValidationResult? Failure)?> WithPublishedKeysAsync(
+        string token, TokenValidationParameters validationParameters)
+    {
+        JsonWebToken claimed;
+        try
+        {
+            claimed = new JsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        if (issuerKeys!.PublishedAt(claimed.Issuer) is not { } url) return null;
+        try
+        {
+            var parameters = validationParameters.Clone();
+            parameters.IssuerSigningKeyResolver = null;
+            parameters.IssuerSigningKeys = await issuerKeys.PublishedAsync(url, claimed.Kid, CancellationToken.None);
+            return (parameters, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+            or ArgumentException or InvalidOperationException or KeySetUnavailableException)
+        {
+            return (null, new TokenValidationResult
+            {
+                IsValid = false,
+                Exception = new SecurityTokenSignatureKeyNotFoundException($"the signing keys of issuer '{claimed.Issuer}' could not be had from {url}: {e.Message}", e),
+            });
+        }
     }
 
     private void Prune(DateTime now)

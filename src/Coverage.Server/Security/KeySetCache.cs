@@ -1,24 +1,26 @@
 using System.Collections.Concurrent;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Coverage.Server.CdsHooks;
+namespace Coverage.Server.Security;
 
 /// <summary>
-/// The JWK Sets of CDS clients, fetched from their URLs (a configured <c>jwks_uri</c>, or an allowed <c>jku</c>) and
-/// kept: fresh for <see cref="Lifetime"/>; fetched again at once when a token names a key id the set lacks (an EHR
-/// rotating its keys publishes the new one and signs with it), at most once per <see cref="RetryInterval"/>; fetched
+/// JWK Sets fetched from their URLs and kept — CDS clients' (a configured <c>jwks_uri</c>, or an allowed <c>jku</c>)
+/// and API token issuers' (a configured <c>JwksUri</c>), each kind in a cache of its own and through its own named
+/// HTTP client: fresh for <see cref="Lifetime"/>; fetched again at once when a token names a key id the set lacks (an EHR
+/// rotating its keys, or an authorization server, publishes the new one and signs with it), at most once per <see cref="RetryInterval"/>; fetched
 /// by one call for all the calls that need it at the same moment; and, when a fetch fails, the set last fetched still
-/// used for up to <see cref="StaleLimit"/> after it was fetched — an EHR's key server that is down for a while does not
-/// turn every call of that EHR into a 401 while its keys are known.
+/// used for up to <see cref="StaleLimit"/> after it was fetched — a key server that is down for a while does not
+/// turn every call whose keys are known into a 401.
 /// </summary>
 /// <remarks>
 /// Without this, a token with a new key id was refused until the cached set expired (ten minutes of 401s after every
 /// key rotation), every call arriving while a set was being fetched fetched it again, and a key server that failed or
 /// stopped answering made each call wait for its own fetch's timeout and then refused it. The URLs are configured (an
-/// issuer's <c>jwks_uri</c>, its allowed <c>jku</c> list), so the sets kept are bounded by the configuration; a token's
+/// issuer's JWK Set URL, a CDS client's allowed <c>jku</c> list), so the sets kept are bounded by the configuration; a token's
 /// key id is the caller's text, and can make this fetch again no more often than once per <see cref="RetryInterval"/>.
 /// </remarks>
-internal sealed partial class KeySetCache(IHttpClientFactory httpClients, TimeProvider time, ILogger logger)
+/// <param name="clientName">The named HTTP client the sets are fetched with (no redirects, a bounded size: ServerSetup).</param>
+internal sealed partial class KeySetCache(IHttpClientFactory httpClients, string clientName, TimeProvider time, ILogger logger)
 {
     /// <summary>How long a fetched set is used without asking its server again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -93,7 +95,7 @@ internal sealed partial class KeySetCache(IHttpClientFactory httpClients, TimePr
     {
         try
         {
-            using var client = httpClients.CreateClient("cds-jwks");
+            using var client = httpClients.CreateClient(clientName);
             var json = await client.GetStringAsync(new Uri(url)).ConfigureAwait(false);
             var keys = new JsonWebKeySet(json).GetSigningKeys();
             var now = time.GetUtcNow();
@@ -121,5 +123,5 @@ internal sealed partial class KeySetCache(IHttpClientFactory httpClients, TimePr
     private static partial void UsingStaleSet(ILogger logger, string url, DateTimeOffset fetched, string reason);
 }
 
-/// <summary>A CDS client's JWK Set cannot be had now: its server failed a moment ago and is not asked again yet.</summary>
+/// <summary>A JWK Set cannot be had now: its server failed a moment ago and is not asked again yet.</summary>
 internal sealed class KeySetUnavailableException(string message) : Exception(message);
