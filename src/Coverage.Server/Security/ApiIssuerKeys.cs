@@ -29,6 +29,9 @@ internal sealed class ApiIssuerKeys
     public IEnumerable<SecurityKey> Inline(string issuer, string? keyId) =>
         _inline.TryGetValue(issuer, out var keys) ? WithId(keys, keyId) : [];
 
+    /// <summary>Whether any issuer publishes its set at a URL (else a token's issuer need not be read before its checks).</summary>
+    public bool AnyPublished => _published.Count > 0;
+
     /// <summary>Where the issuer publishes its JWK Set; null when its keys are inline, or it is not an issuer of this server.</summary>
     public string? PublishedAt(string issuer) => _published.GetValueOrDefault(issuer);
 

@@ -6,9 +6,9 @@ namespace Coverage.Server.Security;
 /// <summary>
 /// JWK Sets fetched from their URLs and kept — CDS clients' (a configured <c>jwks_uri</c>, or an allowed <c>jku</c>)
 /// and API token issuers' (a configured <c>JwksUri</c>), each kind in a cache of its own and through its own named
-/// HTTP client: fresh for <see cref="Lifetime"/>; fetched again at once when a token names a key id the set lacks (an EHR
-/// rotating its keys, or an authorization server, publishes the new one and signs with it), at most once per <see cref="RetryInterval"/>; fetched
-/// by one call for all the calls that need it at the same moment; and, when a fetch fails, the set last fetched still
+/// HTTP client: fresh for <see cref="Lifetime"/>; fetched again at once when a token names a key id the set lacks (an
+/// EHR or an authorization server rotating its keys publishes the new one and signs with it), at most once per
+/// <see cref="RetryInterval"/>; fetched by one call for all the calls that need it at the same moment; and, when a fetch fails, the set last fetched still
 /// used for up to <see cref="StaleLimit"/> after it was fetched — a key server that is down for a while does not
 /// turn every call whose keys are known into a 401.
 /// </summary>
@@ -19,7 +19,7 @@ namespace Coverage.Server.Security;
 /// issuer's JWK Set URL, a CDS client's allowed <c>jku</c> list), so the sets kept are bounded by the configuration; a token's
 /// key id is the caller's text, and can make this fetch again no more often than once per <see cref="RetryInterval"/>.
 /// </remarks>
-/// <param name="clientName">The named HTTP client the sets are fetched with (no redirects, a bounded size: ServerSetup).</param>
+/// <param name="clientName">The named HTTP client the sets are fetched with (no redirects, a bounded size: <see cref="KeySetClients"/>).</param>
 internal sealed partial class KeySetCache(IHttpClientFactory httpClients, string clientName, TimeProvider time, ILogger logger)
 {
     /// <summary>How long a fetched set is used without asking its server again.</summary>

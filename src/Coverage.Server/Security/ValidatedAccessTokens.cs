@@ -38,7 +38,7 @@ internal sealed class ValidatedAccessTokens(TimeProvider time, ApiIssuerKeys? is
                 return new TokenValidationResult { IsValid = true, ClaimsIdentity = known.Identity.Clone(), SecurityToken = known.Token, Issuer = known.Token.Issuer };
             _valid.TryRemove(token, out _);
         }
-        if (issuerKeys is not null && await WithPublishedKeysAsync(token, validationParameters) is { } published)
+        if (issuerKeys is { AnyPublished: true } && await WithPublishedKeysAsync(token, validationParameters) is { } published)
         {
             if (published.Failure is { } failure) return failure;
             validationParameters = published.Parameters!;
