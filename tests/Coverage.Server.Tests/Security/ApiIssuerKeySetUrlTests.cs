@@ -102,6 +102,14 @@ public sealed class ApiIssuerKeySetUrlTests : IClassFixture<SqliteStorage>, IDis
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not-a-jwt")]
+    [InlineData("a.b.c")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL2xvZ2luLnBheWVyLnRlc3QifQ.")] // alg none, the issuer's iss
+    [InlineData("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d")] // a JWE: nothing readable before decryption
+    public async Task TextThatIsNoSignedTokenOfTheIssuer_Is401_NotA500(string token) =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await ListCasesAsync(token));
+
     [Fact]
     public async Task AKeyServerDownAfterASetWasFetched_StillServesTheSetItHad()
     {
