@@ -105,6 +105,8 @@ internal static class ServerSetup
         var auth = configuration.GetSection("CdsHooks:Authentication").Get<CdsHooksAuthenticationOptions>() ?? new CdsHooksAuthenticationOptions();
         // On by default; only an explicit setting turns it off, and only in Development.
         if (!environment.IsDevelopment()) auth.Enabled = true;
+        if (CdsHooksAuthenticationValidation.Problems(auth) is { Count: > 0 } problems)
+            throw new InvalidOperationException("CdsHooks:Authentication is invalid: " + string.Join("; ", problems));
         services.AddSingleton(auth);
         services.AddSingleton<CdsHooksAuthenticator>();
         services.AddSingleton(configuration.GetSection("RateLimits:CdsHooks").Get<CdsHooksRateLimitOptions>() ?? new CdsHooksRateLimitOptions());

@@ -16,8 +16,8 @@ internal static class ApiAuthenticationValidation
             // Without keys every token of the issuer would be refused; with both, which set counts would be a guess.
             if ((issuer.Jwks is null) == (issuer.JwksUri is null))
                 problems.Add($"Issuers[{i}] must have one key source: Jwks (its JWK Set inline) or JwksUri (where it publishes the set), not {(issuer.Jwks is null ? "neither" : "both")}");
-            else if (issuer.JwksUri is { } url && JwksUriProblem(url) is { } uriProblem) problems.Add($"Issuers[{i}].JwksUri {uriProblem}");
-            else if (issuer.Jwks is { } jwks && InlineSetProblem(jwks) is { } setProblem) problems.Add($"Issuers[{i}].Jwks {setProblem}");
+            else if (issuer.JwksUri is { } url && KeySetUrl.Problem(url) is { } uriProblem) problems.Add($"Issuers[{i}].JwksUri {uriProblem}");
+            else if (issuer.Jwks is { } jwks && KeySetUrl.InlineSetProblem(jwks) is { } setProblem) problems.Add($"Issuers[{i}].Jwks {setProblem}");
         }
         for (var i = 0; i < options.Clients.Count; i++)
         {
@@ -39,28 +39,4 @@ internal static class ApiAuthenticationValidation
         if (options.MaxTokenLifetimeMinutes is < 1 or > 24 * 60) problems.Add("MaxTokenLifetimeMinutes must be from 1 to 1440");
         return problems;
     }
-
-    /// <summary>Why an inline JWK Set gives no keys, or null: said at start, not as a 401 on every call.</summary>
-    private static string? InlineSetProblem(string jwks)
-    {
-        try
-        {
-            return new Microsoft.IdentityModel.Tokens.JsonWebKeySet(jwks).GetSigningKeys().Count == 0 ? "holds no signing key this server can use" : null;
-        }
-        catch (ArgumentException e)
-        {
-            return $"is not a JWK Set: {e.Message}";
-        }
-    }
-
-    /// <summary>
-    /// Why a JWK Set URL cannot be trusted for keys, or null: it must be absolute https — keys fetched in the clear could
-    /// be replaced on the way — or http to this machine only (an issuer beside the server, or a test).
-    /// </summary>
-    private static string? JwksUriProblem(string url) =>
-        !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0
-            ? $"'{url}' is not an absolute URL without user info or fragment"
-            : uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)
-                ? null
-                : $"'{url}' must be https (http only to localhost, 127.0.0.1 or [::1])";
 }
