@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace Coverage.Server.Tests;
 
-/// <summary>The real server as its own process (dotnet Coverage.Server.dll), for crash and scale-out tests.</summary>
+/// <summary>The real server as its own process (dotnet Coverage.Server.dll), for the crash, scale-out, slow-client and README tests.</summary>
 internal static class ServerProcess
 {
     public static Process Start(int port, string provider, string connectionString, params string[] settings)
