@@ -123,4 +123,21 @@ public class EvaluateCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.NotEqual("", result.Stderr);
     }
+
+    [Fact]
+    public void TheReadmesCriteriaExample_ShowsEachCriterionAndTheFactsNeeded()
+    {
+        // README, "The command line": the shipped catalogue with the criteria-based policies and its sample.
+        var catalogue = Path.Combine(CliRunner.RepositoryRoot, "catalogues", "with-related-resources");
+        var result = CliRunner.Run("--catalogue", catalogue, "evaluate", Path.Combine(catalogue, "samples", "hifu-needs-information.json"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var determination = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var line = determination.RootElement.GetProperty("lines")[0];
+        Assert.Equal("information-required", line.GetProperty("outcome").GetString());
+        Assert.Equal("CG-MED-81", line.GetProperty("policy").GetProperty("id").GetString());
+        var results = line.GetProperty("criteria").EnumerateArray().Select(c => c.GetProperty("result").GetString()).ToList();
+        Assert.Equal(["met", "met", "unknown", "met", "met"], results);
+        Assert.NotEqual(0, line.GetProperty("factsNeeded").GetArrayLength());
+    }
 }
