@@ -26,7 +26,7 @@ public sealed class ApiIssuerKeySetUrlTests : IClassFixture<SqliteStorage>, IDis
     private static readonly RSA RotatedKey = RSA.Create(2048);
     private static readonly RSA AttackerKey = RSA.Create(2048);
 
-    private readonly FakeJwksServer _keyServer = new(KeySetUrl, KeySet((FirstKey, "first")));
+    private readonly FakeJwksServer _keyServer = new(KeySetUrl, TestJwks.Of((FirstKey, "first")));
     private readonly CoverageApp _app;
     private readonly HttpClient _client;
 
@@ -69,7 +69,7 @@ public sealed class ApiIssuerKeySetUrlTests : IClassFixture<SqliteStorage>, IDis
     public async Task AKeyTheIssuerRotatedIn_IsFetchedWhenATokenNamesIt()
     {
         Assert.Equal(HttpStatusCode.OK, await ListCasesAsync(Token(FirstKey, "first")));
-        _keyServer.Jwks = KeySet((FirstKey, "first"), (RotatedKey, "rotated"));
+        _keyServer.Jwks = TestJwks.Of((FirstKey, "first"), (RotatedKey, "rotated"));
         // Not asked again within 30 s of the last fetch (a token's key id is the caller's text): then it is.
         _app.Clock.Advance(KeySetCache.RetryInterval);
 
@@ -132,7 +132,7 @@ public sealed class ApiIssuerKeySetUrlTests : IClassFixture<SqliteStorage>, IDis
     {
         var options = new ApiAuthenticationOptions
         {
-            Issuers = [new ApiTokenIssuer { Issuer = Issuer, Audience = Audience, Jwks = jwks == "inline" ? KeySet((FirstKey, "first")) : jwks, JwksUri = jwksUri }],
+            Issuers = [new ApiTokenIssuer { Issuer = Issuer, Audience = Audience, Jwks = jwks == "inline" ? TestJwks.Of((FirstKey, "first")) : jwks, JwksUri = jwksUri }],
         };
 
         Assert.Contains(ApiAuthenticationValidation.Problems(options), p => p.Contains(expected, StringComparison.Ordinal));
@@ -169,11 +169,4 @@ public sealed class ApiIssuerKeySetUrlTests : IClassFixture<SqliteStorage>, IDis
             new Claim("jti", Guid.NewGuid().ToString())]), // each token its own text: none is answered from the remembered valid tokens
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = keyId }, SecurityAlgorithms.RsaSha256),
     });
-
-    private static string KeySet(params (RSA Key, string Id)[] keys) =>
-        $$"""{"keys":[{{string.Join(",", keys.Select(k =>
-        {
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(k.Key.ExportParameters(false)) { KeyId = k.Id });
-            return $$"""{"kty":"RSA","kid":"{{jwk.Kid}}","use":"sig","alg":"RS256","n":"{{jwk.N}}","e":"{{jwk.E}}"}""";
-        }))}}]}""";
 }

@@ -8,7 +8,7 @@ namespace Coverage.Server.Tests.Security;
 /// </summary>
 public sealed class CdsHooksAuthenticationValidationTests
 {
-    private static readonly string InlineSet = InlineKeySet();
+    private static readonly string InlineSet = TestJwks.Of((System.Security.Cryptography.RSA.Create(2048), "k"));
 
     [Theory]
     [InlineData(null, "http://ehr.example.org/jwks.json", "JwksUri 'http://ehr.example.org/jwks.json' must be https")]
@@ -59,13 +59,5 @@ public sealed class CdsHooksAuthenticationValidationTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("CdsHooks:Authentication is invalid", output, StringComparison.Ordinal);
-    }
-
-    private static string InlineKeySet()
-    {
-        using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromRSASecurityKey(
-            new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "k" });
-        return $$"""{"keys":[{"kty":"RSA","kid":"k","use":"sig","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""";
     }
 }

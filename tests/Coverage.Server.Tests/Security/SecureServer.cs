@@ -315,9 +315,5 @@ public sealed class SecureServer : IAsyncDisposable
         return (response.StatusCode, body, response);
     }
 
-    private static string Jwks(RSA key, string kid)
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.ExportParameters(false)) { KeyId = kid });
-        return $$"""{"keys":[{"kty":"RSA","kid":"{{kid}}","use":"sig","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""";
-    }
+    private static string Jwks(RSA key, string kid) => TestJwks.Of((key, kid));
 }
