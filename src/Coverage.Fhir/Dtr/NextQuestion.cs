@@ -56,7 +56,7 @@ public static class NextQuestion
             return Fail($"{where}: this payer has no questionnaire '{named.Id}'", where, OperationOutcome.IssueType.NotFound, 404);
         var evaluator = ReferenceEquals(catalogue, current.Catalogue) ? current : new Evaluator(catalogue, time);
         var questions = subject.Questions(catalogue.Facts);
-        var unasked = AdaptiveAnswers.Check(response, contained, questions.Select(q => q.Fact).ToHashSet(StringComparer.Ordinal));
+        var unasked = AdaptiveAnswers.Check(response, contained, questions.ToDictionary(q => q.Fact, QuestionnaireBuilder.Repeats, StringComparer.Ordinal));
         if (unasked.Count > 0) return (null, Outcomes.Invalid(unasked.Select(p => (p.Message, (string?)p.Expression))), 400);
 
         // The answers as facts, read exactly (the same reader as PAS and CRD), and within the catalogue's ranges.

@@ -77,6 +77,12 @@ public static class QuestionnaireBuilder
         return new Generated(questionnaire, library, valueSets, questions);
     }
 
+    /// <summary>
+    /// Whether a question takes more than one answer (<c>Questionnaire.item.repeats</c>): a list's values and the diagnoses
+    /// do; a number, a yes/no, a date or one code is one answer.
+    /// </summary>
+    public static bool Repeats(FactNeeded question) => question.Type is not ("number" or "boolean" or "date" or "code");
+
     /// <summary>The item that asks one question (the adaptive flow adds them one at a time).</summary>
     public static Questionnaire.ItemComponent Item(FactNeeded question, FactDefinitions facts, DtrCanonicals canonicals, string version, Library? library, List<ValueSet> valueSets, DateTimeOffset now)
     {
@@ -112,7 +118,7 @@ public static class QuestionnaireBuilder
                 break;
             case "code" or "list" when fact is not null:
                 item.Type = Questionnaire.QuestionnaireItemType.Choice;
-                item.Repeats = question.Type == "list";
+                item.Repeats = Repeats(question);
                 var valueSet = FactValueSet.Build(fact, canonicals, version, now);
                 valueSets.Add(valueSet);
                 item.AnswerValueSet = $"{valueSet.Url}|{valueSet.Version}";
@@ -127,7 +133,7 @@ public static class QuestionnaireBuilder
                 // The diagnoses: ICD-10-CM codings, any number (pre-populated from the active Conditions in the
                 // criteria's sets; no answerValueSet, as a category's codes cannot be listed from the catalogue).
                 item.Type = Questionnaire.QuestionnaireItemType.OpenChoice;
-                item.Repeats = true;
+                item.Repeats = Repeats(question);
                 break;
         }
         if (library is not null && PrepopulationLibrary.DefinitionOf(question, facts) is { } definition)

@@ -260,7 +260,12 @@ public sealed class DiagnosisPrepopulationTests : IClassFixture<SqliteStorage>, 
         var contained = response.Contained.OfType<Questionnaire>().Single();
         Assert.Equal("diagnoses", Assert.Single(contained.Item).LinkId);
 
-        response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "diagnoses", Answer = [new QuestionnaireResponse.AnswerComponent { Value = Icd("C40.21") }] });
+        // The diagnoses question repeats (Questionnaire.item.repeats): an item may give several.
+        Assert.True(contained.Item[0].Repeats);
+        response.Item.Add(new QuestionnaireResponse.ItemComponent
+        {
+            LinkId = "diagnoses", Answer = [new QuestionnaireResponse.AnswerComponent { Value = Icd("C40.21") }, new QuestionnaireResponse.AnswerComponent { Value = Icd("I10") }],
+        });
         var (_, second) = await Dtr.PostAsync(_client, "/fhir/Questionnaire/$next-question", response);
         response = Assert.IsType<QuestionnaireResponse>(second);
         Assert.Equal("painAfterRadiotherapy", response.Contained.OfType<Questionnaire>().Single().Item.Last().LinkId);

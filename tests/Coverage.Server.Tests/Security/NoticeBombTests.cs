@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Coverage.Server.Tests.Workbench;
 using Coverage.Server.Workbench.Notices;
@@ -49,18 +48,25 @@ public sealed class NoticeBombTests
         });
     }
 
+    /// <summary>
+    /// The PDF wraps every text through <see cref="TextWrap"/>, whose linearity the test above proves by counting; here the
+    /// longest texts the workbench lets through render whole (no timing: speed is measured in <c>bench/</c>).
+    /// </summary>
     [Fact]
-    public void Pdf_WithAn8000CharacterWordAndA4000CharacterRationale_RendersInWellUnderAMinute()
+    public void Pdf_WithAn8000CharacterWordAndA4000CharacterRationale_Renders()
     {
         var notice = NoticeBuilderTests.Builder.Build(NoticeBuilderTests.Case("cryoablation-prior-auth.json", DecisionActions.Uphold, rationale: Word(4000)), 1)!;
-        notice = notice with { Sections = [.. notice.Sections, new NoticeSection("Attached", [new NoticeParagraph(Word(8000)), new NoticeQuote(Word(8000), Word(300))])] };
+        var attached = new NoticeSection("Attached", [new NoticeParagraph(Word(8000)), new NoticeQuote(Word(8000), Word(300))]);
 
-        var clock = Stopwatch.StartNew();
-        var bytes = NoticePdf.Render(notice);
+        var plain = NoticePdf.Render(notice);
+        var bombed = NoticePdf.Render(notice with { Sections = [.. notice.Sections, attached] });
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"rendering took {clock.Elapsed.TotalSeconds:0.0} s (it took 44 s before)");
-        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4), StringComparison.Ordinal);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(bombed, 0, 4), StringComparison.Ordinal);
+        Assert.True(PageCount(bombed) > PageCount(plain), $"{PageCount(bombed)} pages with 16,000 more characters, {PageCount(plain)} without");
     }
+
+    private static int PageCount(byte[] pdf) =>
+        System.Text.RegularExpressions.Regex.Count(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page\b");
 
     [Fact]
     public void Pdf_StopsWhenTheRequestIsAborted()
@@ -73,7 +79,7 @@ public sealed class NoticeBombTests
     }
 
     [Fact]
-    public async Task Workbench_RefusesOverlongRationaleAndNeeded_ServerSide_AndRendersTheLongestAllowedWordQuickly()
+    public async Task Workbench_RefusesOverlongRationaleAndNeeded_ServerSide_AndRendersTheLongestAllowedWord()
     {
         await using var server = await SecureServer.StartAsync();
         var caseId = await SecureCases.SubmitPendingReviewAsync(server);
@@ -93,14 +99,12 @@ public sealed class NoticeBombTests
         var (_, still, _) = await server.SendAsync(HttpMethod.Get, $"/api/v1/cases/{caseId}", SecureServer.Token("coverage/cases.read", SecureServer.UmSystem));
         Assert.Contains("pending-physician-review", still, StringComparison.Ordinal);
 
-        // The longest rationale allowed, one unbroken word: upheld, and its notice renders in well under a minute.
+        // The longest rationale allowed, one unbroken word: upheld, and its notice renders.
         var (upheld, _, _) = await physician.PostFormAsync($"{page}?handler=Decide",
             new Dictionary<string, string> { ["sequence"] = "1", ["action"] = "uphold", ["rationale"] = Word(4000) }, formPage: page);
         Assert.Equal(HttpStatusCode.Redirect, upheld);
-        var clock = Stopwatch.StartNew();
         var (pdf, _, response) = await physician.GetAsync($"{page}/notices/1.pdf");
         Assert.Equal(HttpStatusCode.OK, pdf);
         Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the notice took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }

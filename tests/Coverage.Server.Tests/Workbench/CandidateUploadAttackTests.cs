@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
@@ -34,15 +33,15 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     }
 
     [Fact]
-    public async Task AnAliasBomb_IsRefusedQuickly_SayingTheFileIsTooLarge()
+    public async Task AnAliasBomb_IsRefusedBeforeItIsWalked_SayingTheFileIsTooLarge()
     {
-        // 40 anchors, each naming the one before twice: 2^40 conditions for the loader to walk, in 1 KB of YAML.
-        var (status, page, took) = await UploadAsync(Archive(PolicyWith(AliasBomb(40))));
+        // 40 anchors, each naming the one before twice: 2^40 conditions for the loader to walk, in 1 KB of YAML — an
+        // answer at all shows the walk was never begun (it would not end); the message names the aliases' limit.
+        var (status, page) = await UploadAsync(Archive(PolicyWith(AliasBomb(40))));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("too large to read", page, StringComparison.Ordinal);
         Assert.Contains("aliases", page, StringComparison.Ordinal);
-        Assert.True(took < TimeSpan.FromSeconds(20), $"took {took}");
         using var anyone = _app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await anyone.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
     }
@@ -54,7 +53,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     [Fact]
     public async Task AliasesThatMultiplyAFile_AreRefused_EvenBelowTheBoundOnItsNodes()
     {
-        var (status, page, _) = await UploadAsync(Archive(PolicyWith(AliasBomb(16))));
+        var (status, page) = await UploadAsync(Archive(PolicyWith(AliasBomb(16))));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("more than 10 times as many", page, StringComparison.Ordinal);
@@ -66,7 +65,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
         const int depth = 50_000;
         var nested = $"when: {string.Concat(Enumerable.Repeat("{ allOf: [ ", depth))}{{ fact: ageYears, atLeast: 70 }}{string.Concat(Enumerable.Repeat(" ] }", depth))}";
 
-        var (status, page, _) = await UploadAsync(Archive(PolicyWith(nested)));
+        var (status, page) = await UploadAsync(Archive(PolicyWith(nested)));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("nested more than 64 levels deep", page, StringComparison.Ordinal);
@@ -76,7 +75,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     public async Task AHugeScalar_IsNamedInTheProblem_OnlyInPart()
     {
         // 4 MB of one fact name (a few KB zipped): the loader quotes it in its error, the page must not repeat it whole.
-        var (status, page, _) = await UploadAsync(Archive(PolicyWith($"when: {{ fact: {new string('a', 4 * 1024 * 1024)}, atLeast: 70 }}")));
+        var (status, page) = await UploadAsync(Archive(PolicyWith($"when: {{ fact: {new string('a', 4 * 1024 * 1024)}, atLeast: 70 }}")));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("is invalid", page, StringComparison.Ordinal);
@@ -87,7 +86,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
     [Fact]
     public async Task AnEntryUnderAFile_IsRefusedOnThePage_NotA500()
     {
-        var (status, page, _) = await UploadAsync(Archive(PolicyWith(Condition), (PolicyFile + "/more.yaml", "x: 1\n")));
+        var (status, page) = await UploadAsync(Archive(PolicyWith(Condition), (PolicyFile + "/more.yaml", "x: 1\n")));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("cannot be unpacked as it is named", page, StringComparison.Ordinal);
@@ -125,7 +124,7 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
         return string.Concat(text.AsSpan(0, at), condition, text.AsSpan(at + Condition.Length));
     }
 
-    private async Task<(HttpStatusCode Status, string Page, TimeSpan Took)> UploadAsync(byte[] archive)
+    private async Task<(HttpStatusCode Status, string Page)> UploadAsync(byte[] archive)
     {
         using var client = await SignedInClientAsync();
         var impact = await client.GetStringAsync(new Uri("/workbench/impact", UriKind.Relative));
@@ -134,10 +133,9 @@ public sealed partial class CandidateUploadAttackTests(SqliteStorage storage) : 
             { new StringContent(TokenPattern().Match(impact).Groups[1].Value), "__RequestVerificationToken" },
             { new ByteArrayContent(archive), "archive", "candidate.zip" },
         };
-        var watch = Stopwatch.StartNew();
         using var response = await client.PostAsync(new Uri("/workbench/impact?handler=Upload", UriKind.Relative), form);
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        return (response.StatusCode, page, watch.Elapsed);
+        return (response.StatusCode, page);
     }
 
     /// <summary>The Development analyst, signed in through the form (the in-memory server runs as Development).</summary>
