@@ -27,17 +27,27 @@ public static class QuestionnaireAnswers
         if (clinical.Count > 0) information["clinical"] = clinical;
         foreach (var (fact, origin) in reader.Origins) origins[fact] = origin;
         foreach (var (fact, text) in reader.Questions) questions[fact] = text;
+        // The birth date, read exactly as a clinical fact is: one answer per item, and a second item that states it
+        // must agree with the first (never the first or the last answer taken and the others passed over).
+        (string Value, string Path)? born = null;
         for (var i = 0; i < response.Item.Count; i++)
         {
             var item = response.Item[i];
             if (item.LinkId != FactsAsked.BirthDateFact || item.Answer.Count == 0) continue;
-            if (item.Answer[0].Value is Date { Value: { Length: 10 } birthDate })
+            var at = $"{path}.item[{i}]";
+            if (item.Answer.Count > 1)
+                found.Add(new FhirProblem($"{at}.answer: the birth date takes one answer; this item has {item.Answer.Count}", $"{at}.answer"));
+            else if (item.Answer[0].Value is not Date { Value: { Length: 10 } birthDate })
+                found.Add(new FhirProblem($"{at}.answer[0]: the birth date is a full date (valueDate yyyy-MM-dd)", $"{at}.answer[0]"));
+            else if (born is { } first && first.Value != birthDate)
+                found.Add(new FhirProblem($"{at}.answer[0].valueDate: the birth date is stated twice with different values: {birthDate} here and {first.Value} at {first.Path}", $"{at}.answer[0].valueDate"));
+            else if (born is null)
             {
+                born = (birthDate, $"{at}.answer[0].valueDate");
                 information["member"] = new JsonObject { ["birthDate"] = birthDate };
                 origins[FactsAsked.BirthDateFact] = OriginOf(item.Answer[0]);
                 if (!string.IsNullOrWhiteSpace(item.Text)) questions[FactsAsked.BirthDateFact] = Bounded(item.Text, ClinicalFactReader.MaxQuestionLength);
             }
-            else found.Add(new FhirProblem($"{path}.item[{i}].answer[0]: the birth date is a full date (valueDate yyyy-MM-dd)", $"{path}.item[{i}].answer[0]"));
         }
         var diagnoses = DiagnosisAnswers.Read(response, path, found);
         if (diagnoses.Count > 0)
