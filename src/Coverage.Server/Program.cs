@@ -37,12 +37,18 @@ builder.Services.AddCrossOrigin(builder.Configuration);
 builder.Services.AddErrorResponses();
 builder.Services.AddHealthEndpoints();
 builder.Services.AddTelemetry(builder.Configuration);
-builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+builder.Services.AddOpenApi(options =>
 {
-    document.Info.Title = "Coverage API";
-    document.Info.Description = "Coverage determinations under computable medical coverage policies, kept as cases with an audit trail.";
-    return Task.CompletedTask;
-}));
+    options.AddDocumentTransformer((document, _, _) =>
+    {
+        document.Info.Title = "Coverage API";
+        document.Info.Description = "Coverage determinations under computable medical coverage policies, kept as cases with an audit trail.";
+        return Task.CompletedTask;
+    });
+    // How each operation is authorized, from the same scope table the policies are built from.
+    options.AddDocumentTransformer<OpenApiSecurity>();
+    options.AddOperationTransformer<OpenApiSecurity>();
+});
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 
 var app = builder.Build();

@@ -177,14 +177,20 @@ public static class ApiAuthentication
             policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(context => Scopes(context.User).Overlaps(scopes));
         });
-        Policy(ReadCases, ApiScopes.CasesRead);
-        Policy(WriteCases, ApiScopes.CasesWrite);
-        Policy(DecideCases, ApiScopes.CasesDecide);
-        Policy(ReadAudit, ApiScopes.AuditRead);
-        Policy(SubmitClaims, ApiScopes.ClaimSubmit);
-        Policy(InquireClaims, ApiScopes.ClaimInquire);
-        Policy(ReadQuestionnaires, ApiScopes.QuestionnaireRead);
+        foreach (var (policy, scopes) in ScopesByPolicy) Policy(policy, [.. scopes]);
     }
+
+    /// <summary>Each policy of the REST API and the PAS and DTR operations, and the scopes that satisfy it (any one of them).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ScopesByPolicy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [ReadCases] = [ApiScopes.CasesRead],
+        [WriteCases] = [ApiScopes.CasesWrite],
+        [DecideCases] = [ApiScopes.CasesDecide],
+        [ReadAudit] = [ApiScopes.AuditRead],
+        [SubmitClaims] = ApiScopes.ClaimSubmit,
+        [InquireClaims] = ApiScopes.ClaimInquire,
+        [ReadQuestionnaires] = ApiScopes.QuestionnaireRead,
+    };
 
     /// <summary>The token's scopes: the space-separated "scope" claim (RFC 8693) or "scp" entries.</summary>
     public static HashSet<string> Scopes(ClaimsPrincipal user) =>

@@ -14,6 +14,18 @@ public static class SubscriptionScopes
     public const string UpdatePolicy = "fhir.subscription.update";
     public const string DeletePolicy = "fhir.subscription.delete";
 
+    /// <summary>
+    /// Each policy, and scopes that satisfy it, as the API's description lists them: v1, v2 and the wildcard type. Any other
+    /// v2 subset naming the interaction's letter (<c>system/Subscription.cruds</c>) satisfies it too.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DocumentedByPolicy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [CreatePolicy] = ["system/Subscription.c", "system/Subscription.write", "system/Subscription.*", "system/*.c", "system/*.write", "system/*.*"],
+        [ReadPolicy] = ["system/Subscription.r", "system/Subscription.read", "system/Subscription.*", "system/*.r", "system/*.read", "system/*.*"],
+        [UpdatePolicy] = ["system/Subscription.u", "system/Subscription.write", "system/Subscription.*", "system/*.u", "system/*.write", "system/*.*"],
+        [DeletePolicy] = ["system/Subscription.d", "system/Subscription.write", "system/Subscription.*", "system/*.d", "system/*.write", "system/*.*"],
+    };
+
     public static bool Allows(ClaimsPrincipal user, char interaction) => ApiAuthentication.Scopes(user).Any(s => Allows(s, interaction));
 
     /// <param name="interaction">c, r, u or d.</param>
