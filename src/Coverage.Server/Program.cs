@@ -48,6 +48,8 @@ builder.Services.AddOpenApi(options =>
     // How each operation is authorized, from the same scope table the policies are built from.
     options.AddDocumentTransformer<OpenApiSecurity>();
     options.AddOperationTransformer<OpenApiSecurity>();
+    // The bodies the FHIR operations and the CDS services read themselves, and FHIR's media type.
+    options.AddOperationTransformer<OpenApiBodies>();
 });
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 

@@ -19,8 +19,12 @@ internal static class CdsHooksEndpoints
     {
         var group = app.MapGroup("/cds-services").WithTags("CDS Hooks (Da Vinci CRD)");
         group.MapGet("/", Discovery).WithName("CdsDiscovery").WithSummary("CDS Hooks discovery: the CRD services and their prefetch templates");
-        group.MapPost("/{id}", Call).WithName("CdsServiceCall").WithSummary("Call a CRD service with a CDS Hooks request (application/json)");
-        group.MapPost("/{id}/feedback", Feedback).WithName("CdsServiceFeedback")
+        group.MapPost("/{id}", Call)
+            .WithMetadata(new DescribedBody("A CDS Hooks 2.0 request: the hook, its instance, context and prefetch (and fhirServer, fhirAuthorization)", ["application/json"], ["hook", "hookInstance", "context"]))
+            .WithName("CdsServiceCall").WithSummary("Call a CRD service with a CDS Hooks request (application/json)");
+        group.MapPost("/{id}/feedback", Feedback)
+            .WithMetadata(new DescribedBody("CDS Hooks feedback: one entry per card acted on (its uuid, outcome, accepted suggestions or override reason)", ["application/json"], ["feedback"]))
+            .WithName("CdsServiceFeedback")
             .WithSummary("CDS Hooks feedback: what the user did with the service's cards (accepted, overridden and why), audited");
         return app;
     }
