@@ -78,12 +78,16 @@ internal sealed class OpenApiSecurity(ApiAuthenticationOptions api, CdsHooksAuth
     private static bool IsCdsService(string path, string? method) =>
         string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase) && path.StartsWith("/cds-services/", StringComparison.Ordinal);
 
-    /// <summary>A refusal in the media type the path answers errors in: FHIR's OperationOutcome under /fhir, a problem elsewhere.</summary>
+    /// <summary>
+    /// A refusal in the media type the path answers errors in: FHIR's OperationOutcome under /fhir and /cds-services (as
+    /// the CDS services answer a refused JWT), a problem elsewhere.
+    /// </summary>
     private static void Refusal(OpenApiOperation operation, string path, string status, string description)
     {
         operation.Responses ??= [];
         if (operation.Responses.ContainsKey(status)) return;
-        var mediaType = path.StartsWith("/fhir/", StringComparison.Ordinal) ? "application/fhir+json" : "application/problem+json";
+        var mediaType = path.StartsWith("/fhir/", StringComparison.Ordinal) || path.StartsWith("/cds-services/", StringComparison.Ordinal)
+            ? "application/fhir+json" : "application/problem+json";
         operation.Responses[status] = new OpenApiResponse
         {
             Description = description,

@@ -20,8 +20,11 @@ public sealed partial class OpenApiSecurityTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private sealed record Operation(string Method, string Path, IReadOnlyList<(string Scheme, string? Scope)> Alternatives, IReadOnlyList<string> Responses)
+    private sealed record Operation(string Method, string Path, IReadOnlyList<(string Scheme, string? Scope)> Alternatives, IReadOnlyDictionary<string, string?> Responses)
     {
+        /// <summary>The media type the document gives for an answer's status.</summary>
+        public string? MediaTypeOf(string status) => Responses.GetValueOrDefault(status);
+
         public override string ToString() => $"{Method} {Path}";
     }
 
@@ -40,7 +43,8 @@ public sealed partial class OpenApiSecurityTests : IAsyncLifetime
                         foreach (var scheme in requirement.EnumerateObject())
                             alternatives.Add((scheme.Name, scheme.Value.GetArrayLength() == 0 ? null : Assert.Single(scheme.Value.EnumerateArray()).GetString()));
                 operations.Add(new Operation(method.Name.ToUpperInvariant(), path.Name, alternatives,
-                    [.. method.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name)]));
+                    method.Value.GetProperty("responses").EnumerateObject().ToDictionary(r => r.Name,
+                        r => r.Value.TryGetProperty("content", out var content) ? content.EnumerateObject().Select(c => c.Name).FirstOrDefault() : null)));
             }
         return (document, operations);
     }
@@ -86,13 +90,14 @@ public sealed partial class OpenApiSecurityTests : IAsyncLifetime
 
         foreach (var operation in protectedOperations)
         {
-            Assert.Contains("401", operation.Responses);
-            Assert.Contains("403", operation.Responses);
+            Assert.True(operation.Responses.ContainsKey("401") && operation.Responses.ContainsKey("403"), $"{operation} lists no 401 or 403");
             Assert.All(operation.Alternatives, a => Assert.Equal(OpenApiSecurity.AccessToken, a.Scheme));
-            var (anonymous, anonymousBody, _) = await Call(operation, token: null);
+            var (anonymous, anonymousBody, anonymousResponse) = await Call(operation, token: null);
             Assert.True(anonymous == HttpStatusCode.Unauthorized, $"{operation} without a token: {(int)anonymous} {anonymousBody}");
-            var (other, otherBody, _) = await Call(operation, unrelated);
+            Assert.Equal(operation.MediaTypeOf("401"), anonymousResponse.Content.Headers.ContentType?.MediaType);
+            var (other, otherBody, otherResponse) = await Call(operation, unrelated);
             Assert.True(other == HttpStatusCode.Forbidden, $"{operation} with another scope: {(int)other} {otherBody}");
+            if (operation.MediaTypeOf("403") is { } forbidden) Assert.Equal(forbidden, otherResponse.Content.Headers.ContentType?.MediaType);
             foreach (var (_, scope) in operation.Alternatives)
             {
                 var (status, body, _) = await Call(operation, TokenFor(scope!));
@@ -119,9 +124,9 @@ public sealed partial class OpenApiSecurityTests : IAsyncLifetime
         Assert.Equal(["POST /cds-services/{id}", "POST /cds-services/{id}/feedback"], hooks.Select(o => o.ToString()).Order(StringComparer.Ordinal));
         foreach (var operation in hooks)
         {
-            Assert.Contains("401", operation.Responses);
-            var (status, _, _) = await Call(operation, token: null);
+            var (status, _, response) = await Call(operation, token: null);
             Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal(operation.MediaTypeOf("401"), response.Content.Headers.ContentType?.MediaType);
         }
     }
 
