@@ -20,9 +20,11 @@ internal static class DtrEndpoints
         var fhir = app.MapGroup("/fhir").WithTags("FHIR (Da Vinci DTR)");
         fhir.AddEndpointFilter(FhirResults.JsonOnly);
         fhir.MapPost("/Questionnaire/$questionnaire-package", Package).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
-            .WithMetadata(DescribedBody.Fhir("The operation's input Parameters (coverage, order or questionnaire, context, changedsince)", "Parameters")).WithName("DtrQuestionnairePackage").WithSummary("DTR: the questionnaire package(s) for a Coverage and orders or questionnaire canonicals (Parameters, application/fhir+json)");
+            .WithMetadata(DescribedBody.Fhir("The operation's input Parameters (coverage, order or questionnaire, context, changedsince)", "Parameters"))
+            .WithName("DtrQuestionnairePackage").WithSummary("DTR: the questionnaire package(s) for a Coverage and orders or questionnaire canonicals (Parameters, application/fhir+json)");
         fhir.MapPost("/Questionnaire/$next-question", Next).RequireAuthorization(Security.ApiAuthentication.ReadQuestionnaires)
-            .WithMetadata(DescribedBody.Fhir("The QuestionnaireResponse so far, bare or as the Parameters' 'in'", "QuestionnaireResponse", "Parameters")).WithName("DtrNextQuestion").WithSummary("DTR adaptive form: the QuestionnaireResponse so far (bare or as Parameters 'in') gets the next question, or comes back completed");
+            .WithMetadata(DescribedBody.Fhir("The QuestionnaireResponse so far, bare or as the Parameters' 'in'", "QuestionnaireResponse", "Parameters"))
+            .WithName("DtrNextQuestion").WithSummary("DTR adaptive form: the QuestionnaireResponse so far (bare or as Parameters 'in') gets the next question, or comes back completed");
         foreach (var type in DtrResources.Types)
         {
             fhir.MapGet($"/{type}/{{id:{FhirResourceId.Name}}}", (string id, Evaluator evaluator, CrdSettings settings, TimeProvider time) => Read(type, id, evaluator, settings, time))

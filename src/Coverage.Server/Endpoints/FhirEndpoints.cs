@@ -23,8 +23,12 @@ internal static class FhirEndpoints
         fhir.AddEndpointFilter(FhirResults.JsonOnly);
         fhir.MapGet("/metadata", Metadata).WithName("FhirCapabilityStatement").WithSummary("The CapabilityStatement");
         // No Accepts(...) content-type constraint: a wrong content type must be answered with an OperationOutcome, not ProblemDetails.
-        fhir.MapPost("/Claim/$submit", Submit).RequireAuthorization(Security.ApiAuthentication.SubmitClaims).WithMetadata(DescribedBody.Fhir("A PAS request Bundle (profile-pas-request-bundle), bare or as the Parameters' resource", "Bundle", "Parameters")).WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
-        fhir.MapPost("/Claim/$inquire", Inquire).RequireAuthorization(Security.ApiAuthentication.InquireClaims).WithMetadata(DescribedBody.Fhir("A PAS inquiry Bundle (profile-pas-inquiry-request-bundle), bare or as the Parameters' resource", "Bundle", "Parameters")).WithName("PasInquire").WithSummary("Inquire about a prior authorization request (application/fhir+json)");
+        fhir.MapPost("/Claim/$submit", Submit).RequireAuthorization(Security.ApiAuthentication.SubmitClaims)
+            .WithMetadata(DescribedBody.Fhir("A PAS request Bundle (profile-pas-request-bundle), bare or as the Parameters' resource", "Bundle", "Parameters"))
+            .WithName("PasSubmit").WithSummary("Submit a PAS prior authorization request Bundle (application/fhir+json)");
+        fhir.MapPost("/Claim/$inquire", Inquire).RequireAuthorization(Security.ApiAuthentication.InquireClaims)
+            .WithMetadata(DescribedBody.Fhir("A PAS inquiry Bundle (profile-pas-inquiry-request-bundle), bare or as the Parameters' resource", "Bundle", "Parameters"))
+            .WithName("PasInquire").WithSummary("Inquire about a prior authorization request (application/fhir+json)");
         fhir.MapGet("/AuditEvent", AuditEventSearch).RequireAuthorization(Security.ApiAuthentication.ReadAudit).WithName("FhirAuditEvents")
             .WithSummary("Audit events as FHIR AuditEvents (IHE BALP), newest first: ?entity=<case id>, ?subject=cds-hooks/<id>, _count");
         return app;

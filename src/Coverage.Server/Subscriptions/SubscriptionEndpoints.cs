@@ -22,17 +22,25 @@ internal static class SubscriptionEndpoints
         var fhir = app.MapGroup("/fhir/Subscription").WithTags("FHIR (Da Vinci PAS)");
         // As every /fhir group: an Accept of application/fhir+xml was answered 200 with JSON.
         fhir.AddEndpointFilter(FhirResults.JsonOnly);
-        fhir.MapPost("", Create).RequireAuthorization(SubscriptionScopes.CreatePolicy).WithMetadata(DescribedBody.Fhir("A Subscription on the PAS topic (backport profile)", "Subscription")).WithName("PasSubscriptionCreate")
+        fhir.MapPost("", Create).RequireAuthorization(SubscriptionScopes.CreatePolicy)
+            .WithMetadata(DescribedBody.Fhir("A Subscription on the PAS topic (backport profile)", "Subscription"))
+            .WithName("PasSubscriptionCreate")
             .WithSummary("Create a PAS Subscription (rest-hook, full-resource, org-identifier filter); the server then sends its handshake");
         fhir.MapGet("/{id:fhir-id}", Read).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionRead").WithSummary("Read one of your Subscriptions");
-        fhir.MapPut("/{id:fhir-id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy).WithMetadata(DescribedBody.Fhir("The Subscription as it should now be", "Subscription")).WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
+        fhir.MapPut("/{id:fhir-id}", Update).RequireAuthorization(SubscriptionScopes.UpdatePolicy)
+            .WithMetadata(DescribedBody.Fhir("The Subscription as it should now be", "Subscription"))
+            .WithName("PasSubscriptionUpdate").WithSummary("Update one of your Subscriptions");
         fhir.MapDelete("/{id:fhir-id}", Delete).RequireAuthorization(SubscriptionScopes.DeletePolicy).WithName("PasSubscriptionDelete").WithSummary("Delete one of your Subscriptions");
         // Type level, as the backport's OperationDefinition allows (type and instance): the literal segment takes precedence over {id}.
-        fhir.MapMethods("/$status", [HttpMethods.Get, HttpMethods.Post], TypeStatus).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithMetadata(DescribedBody.OptionalParameters("By POST: Parameters with the ids and statuses to report (each optional)")).WithName("PasSubscriptionStatusAll")
+        fhir.MapMethods("/$status", [HttpMethods.Get, HttpMethods.Post], TypeStatus).RequireAuthorization(SubscriptionScopes.ReadPolicy)
+            .WithMetadata(DescribedBody.OptionalParameters("By POST: Parameters with the ids and statuses to report (each optional)"))
+            .WithName("PasSubscriptionStatusAll")
             .WithSummary("The status of your Subscriptions, all or those named by id and status (a searchset Bundle with one SubscriptionStatus each)");
         fhir.MapGet("/{id:fhir-id}/$status", Status).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithName("PasSubscriptionStatus")
             .WithSummary("The status of one of your Subscriptions (a searchset Bundle with its SubscriptionStatus)");
-        fhir.MapMethods("/{id:fhir-id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy).WithMetadata(DescribedBody.OptionalParameters("By POST: Parameters with eventsSinceNumber, eventsUntilNumber and content (each optional)")).WithName("PasSubscriptionEvents")
+        fhir.MapMethods("/{id:fhir-id}/$events", [HttpMethods.Get, HttpMethods.Post], Events).RequireAuthorization(SubscriptionScopes.ReadPolicy)
+            .WithMetadata(DescribedBody.OptionalParameters("By POST: Parameters with eventsSinceNumber, eventsUntilNumber and content (each optional)"))
+            .WithName("PasSubscriptionEvents")
             .WithSummary("The events of one of your Subscriptions again, by number (a history Bundle with each event's PAS response Bundle), to recover a missed notification");
         return app;
     }
