@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Coverage.Cases;
 using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Store;
+using Coverage.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -178,34 +178,13 @@ public sealed partial class ReadmeCliExampleTests : IAsyncLifetime
         Assert.Contains("MP-728", stdout, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the script from a file (a command that reads standard input must not read the script), without <c>-e</c>: each command's status is checked against the README.</summary>
+    /// <summary>Runs the script without <c>-e</c>: each command's status is checked against the README instead.</summary>
     private async Task<(string Stdout, string Stderr)> BashAsync(string script)
     {
         var file = Path.Combine(_folder.FullName, "readme-cli.sh");
         await File.WriteAllTextAsync(file, "set -uo pipefail\n" + script);
-        var start = new ProcessStartInfo("bash", [file])
-        {
-            WorkingDirectory = CliRunner.RepositoryRoot,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var bash = Process.Start(start)!;
-        var output = bash.StandardOutput.ReadToEndAsync();
-        var error = bash.StandardError.ReadToEndAsync();
-        bash.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await bash.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            bash.Kill(entireProcessTree: true);
-            throw new TimeoutException("the README's CLI examples ran for more than 5 minutes");
-        }
-        return (await output, await error);
+        var result = await BashScript.RunAsync(file, CliRunner.RepositoryRoot, TimeSpan.FromMinutes(5), "the README's CLI examples");
+        return (result.Stdout, result.Stderr);
     }
 
     [GeneratedRegex(@"\bexits? (\d+)\b")]

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Coverage.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Coverage.Server.Tests;
@@ -93,34 +93,12 @@ public sealed class ReadmeExampleTests : IDisposable
             }
 
             """;
-        var script = prelude + block.Script;
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = CoverageApp.RepositoryRoot,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var bash = Process.Start(start)!;
-        var output = bash.StandardOutput.ReadToEndAsync();
-        var error = bash.StandardError.ReadToEndAsync();
-        await bash.StandardInput.WriteAsync(script);
-        bash.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await bash.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            bash.Kill(entireProcessTree: true);
-            throw new TimeoutException($"README.md block at line {block.Line} ran for more than 2 minutes");
-        }
-        var (stdout, stderr) = (await output, await error);
+        var file = Path.Combine(_folder.FullName, $"block-{port}-{block.Line}.sh");
+        await File.WriteAllTextAsync(file, prelude + block.Script);
+        var (exitCode, stdout, stderr) = await BashScript.RunAsync(file, CoverageApp.RepositoryRoot, TimeSpan.FromMinutes(2), $"README.md block at line {block.Line}");
         var answered = File.Exists(statuses) ? File.ReadAllLines(statuses) : [];
         var where = $"README.md block at line {block.Line}:\n{stdout}\n{stderr}\n{string.Join("\n", answered)}";
-        Assert.True(bash.ExitCode == 0, $"bash exited {bash.ExitCode}; {where}");
+        Assert.True(exitCode == 0, $"bash exited {exitCode}; {where}");
         Assert.DoesNotContain("jq: error", stderr, StringComparison.Ordinal);
         // curl's stderr: one status line per call (and its own messages, were there any).
         var statusLines = answered.Where(l => l.StartsWith("HTTP ", StringComparison.Ordinal)).ToList();
