@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Coverage.Cases;
 using Coverage.Engine.Catalogue;
-using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Store;
 using Microsoft.EntityFrameworkCore;
@@ -97,13 +96,6 @@ public sealed class ImpactCasesTests
         }
     }
 
-    private static ServiceCollection Services(string provider, string connection)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new Evaluator(CatalogueLoader.Load(CliRunner.RepositoryRoot), TimeProvider.System));
-        services.AddLogging();
-        services.AddCaseStore(provider == "postgres" ? StorageProvider.Postgres : StorageProvider.Sqlite, connection);
-        return services;
-    }
+    private static ServiceCollection Services(string provider, string connection) =>
+        CaseStoreServices.Of(provider == "postgres" ? StorageProvider.Postgres : StorageProvider.Sqlite, connection);
 }

@@ -1,12 +1,10 @@
 using System.Text.RegularExpressions;
 using Coverage.Cases;
-using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Store;
 using Coverage.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Coverage.Cli.Tests;
@@ -31,19 +29,13 @@ public sealed partial class ReadmeCliExampleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The cases the README's REST examples leave in the server's store: the sample's request, decided by a physician.
-        var catalogue = CatalogueLoader.Load(CliRunner.RepositoryRoot);
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new Evaluator(catalogue, TimeProvider.System));
-        services.AddLogging();
-        services.AddCaseStore(StorageProvider.Sqlite, $"Data Source={Store}");
-        await using var provider = services.BuildServiceProvider();
-        using (var scope = provider.CreateScope()) await scope.ServiceProvider.GetRequiredService<CoverageDbContext>().Database.MigrateAsync();
+        await using var provider = await CaseStoreServices.MigratedAsync(StorageProvider.Sqlite, $"Data Source={Store}");
         var clinic = new Caller(new Actor("clinic"), "clinic-a", CallerAccess.Submitter);
         var physician = new Caller(new Actor("dr-lee", "physician"), "payer", CallerAccess.PayerStaff, new Reviewer("dr-lee", "Dr. Lee", ReviewerRoles.Physician));
         using (var scope = provider.CreateScope())
         {
             var cases = scope.ServiceProvider.GetRequiredService<CaseService>();
+            var catalogue = scope.ServiceProvider.GetRequiredService<Evaluator>().Catalogue;
             var request = RequestReader.Read(await File.ReadAllTextAsync(CliRunner.Sample("cryoablation-prior-auth.json")), catalogue).Request!;
             var submitted = (await cases.SubmitAsync(request, clinic, CancellationToken.None)).Value!;
             var decided = await cases.DecideAsync(submitted.Id, new DecisionSubmission([new LineDecisionInput(1, DecisionActions.Uphold, "Not medically necessary under policy 0540.")]), physician, CancellationToken.None);

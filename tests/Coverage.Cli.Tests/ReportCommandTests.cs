@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Coverage.Cases;
-using Coverage.Engine.Catalogue;
 using Coverage.Engine.Evaluation;
 using Coverage.Engine.Json;
 using Coverage.Store;
@@ -22,14 +21,8 @@ public sealed class ReportCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var catalogue = CatalogueLoader.Load(CliRunner.RepositoryRoot);
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new Evaluator(catalogue, TimeProvider.System));
-        services.AddLogging();
-        services.AddCaseStore(StorageProvider.Sqlite, Connection);
-        await using var provider = services.BuildServiceProvider();
-        using (var scope = provider.CreateScope()) await scope.ServiceProvider.GetRequiredService<CoverageDbContext>().Database.MigrateAsync();
+        await using var provider = await CaseStoreServices.MigratedAsync(StorageProvider.Sqlite, Connection);
+        var catalogue = provider.GetRequiredService<Evaluator>().Catalogue;
         var clinic = new Caller(new Actor("clinic"), "clinic-a", CallerAccess.Submitter);
         var physician = new Caller(new Actor("dr-ada", "physician"), "payer", CallerAccess.PayerStaff, new Reviewer("dr-ada", "Dr. Ada", ReviewerRoles.Physician));
         var sample = await File.ReadAllTextAsync(CliRunner.Sample("cryoablation-prior-auth.json"));
