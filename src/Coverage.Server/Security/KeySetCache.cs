@@ -8,9 +8,9 @@ namespace Coverage.Server.Security;
 /// and API token issuers' (a configured <c>JwksUri</c>), each kind in a cache of its own and through its own named
 /// HTTP client: fresh for <see cref="Lifetime"/>; fetched again at once when a token names a key id the set lacks (an
 /// EHR or an authorization server rotating its keys publishes the new one and signs with it), at most once per
-/// <see cref="RetryInterval"/>; fetched by one call for all the calls that need it at the same moment; and, when a fetch fails, the set last fetched still
-/// used for up to <see cref="StaleLimit"/> after it was fetched — a key server that is down for a while does not
-/// turn every call whose keys are known into a 401.
+/// <see cref="RetryInterval"/>; fetched by one call for all the calls that need it at the same moment; and, when a
+/// fetch fails, the set last fetched still used for up to <see cref="StaleLimit"/> after it was fetched — a key server
+/// that is down for a while does not turn every call whose keys are known into a 401.
 /// </summary>
 /// <remarks>
 /// Without this, a token with a new key id was refused until the cached set expired (ten minutes of 401s after every

@@ -26,26 +26,16 @@ internal sealed class OpenApiSecurity(ApiAuthenticationOptions api, CdsHooksAuth
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
         if (api.Enabled)
-            document.Components.SecuritySchemes[AccessToken] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "An OAuth 2.0 access token (a JWT, RFC 9068) from one of the authorization servers this payer configures " +
-                    "(SMART Backend Services for systems; a user-context token for payer staff), for this server's audience, living at " +
-                    $"most {api.MaxTokenLifetimeMinutes} minutes. Its `scope` claim must hold one of the scopes an operation lists " +
-                    "(any one satisfies it). No token or a token refused: 401; a valid token without the scope: 403.",
-            };
+            document.Components.SecuritySchemes[AccessToken] = BearerJwt(
+                "An OAuth 2.0 access token (a JWT, RFC 9068) from one of the authorization servers this payer configures " +
+                "(SMART Backend Services for systems; a user-context token for payer staff), for this server's audience, living at " +
+                $"most {api.MaxTokenLifetimeMinutes} minutes. Its `scope` claim must hold one of the scopes an operation lists " +
+                "(any one satisfies it). No token or a token refused: 401; a valid token without the scope: 403.");
         if (cdsHooks.Enabled)
-            document.Components.SecuritySchemes[CdsClientToken] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "CDS Hooks 2.0 client authentication: a JWT the EHR signs with a key it publishes (its configured JWK Set, " +
-                    "or an allowed `jku`), naming this service's URL as its audience, used once (`jti`) and living at most " +
-                    $"{cdsHooks.MaxLifetimeSeconds} seconds. Missing or refused: 401.",
-            };
+            document.Components.SecuritySchemes[CdsClientToken] = BearerJwt(
+                "CDS Hooks 2.0 client authentication: a JWT the EHR signs with a key it publishes (its configured JWK Set, " +
+                "or an allowed `jku`), naming this service's URL as its audience, used once (`jti`) and living at most " +
+                $"{cdsHooks.MaxLifetimeSeconds} seconds. Missing or refused: 401.");
         return Task.CompletedTask;
     }
 
@@ -68,6 +58,10 @@ internal sealed class OpenApiSecurity(ApiAuthenticationOptions api, CdsHooksAuth
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>A JWT sent as a bearer token in the Authorization header.</summary>
+    private static OpenApiSecurityScheme BearerJwt(string description) =>
+        new() { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT", Description = description };
 
     private static IEnumerable<string> ScopesOf(string policy) =>
         ApiAuthentication.ScopesByPolicy.TryGetValue(policy, out var scopes) ? scopes
