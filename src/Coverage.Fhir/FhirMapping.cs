@@ -2,10 +2,41 @@ using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir;
 
-/// <summary>Mapping rules CRD and PAS share.</summary>
+/// <summary>Mapping rules CRD, DTR and PAS share.</summary>
 public static class FhirMapping
 {
+    /// <summary>HL7 v2 table 0203's code for a member number (US Core's Coverage <c>identifier:memberid</c> slice).</summary>
+    private const string MemberNumber = "MB";
+    private const string IdentifierTypes = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
     /// <summary>The plan id a Coverage names in its class of type "plan"; null when it names none (the default plan).</summary>
     public static string? PlanId(Hl7.Fhir.Model.Coverage coverage) =>
         coverage.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
+
+    /// <summary>
+    /// The member a request is for, as the payer numbers them, and the element that said so: the Coverage's member id
+    /// (US Core's and PAS 2.2.1's <c>identifier:memberid</c>, type MB: the beneficiary's own number — for a dependent,
+    /// <c>subscriberId</c> is another person's), else <c>Coverage.subscriberId</c> (X12's subscriber loop: a dependent
+    /// without a number of their own is known by the subscriber's), else the Coverage's first identifier, else the
+    /// Patient's member number or first identifier. Null when none is given. One rule for every channel, so a
+    /// submission, its inquiries and its updates name the member alike (docs/decisions.md "The member id is the
+    /// beneficiary's own").
+    /// </summary>
+    public static MemberNumbered? Member(Hl7.Fhir.Model.Coverage? coverage, Patient? patient)
+    {
+        if (MemberNumberIn(coverage?.Identifier) is { } memberId) return new(memberId, "Coverage.identifier:memberid");
+        if (NonBlank(coverage?.SubscriberId) is { } subscriberId) return new(subscriberId, "Coverage.subscriberId");
+        if (coverage?.Identifier.Select(i => NonBlank(i.Value)).FirstOrDefault(v => v is not null) is { } identifier) return new(identifier, "Coverage.identifier");
+        if (MemberNumberIn(patient?.Identifier) is { } patientMemberId) return new(patientMemberId, "Patient.identifier");
+        return NonBlank(patient?.Identifier.FirstOrDefault()?.Value) is { } patientIdentifier ? new(patientIdentifier, "Patient.identifier") : null;
+    }
+
+    private static string? MemberNumberIn(List<Identifier>? identifiers) =>
+        identifiers?.Where(i => i.Type?.Coding.Any(c => c.Code == MemberNumber && c.System is null or IdentifierTypes) == true)
+            .Select(i => NonBlank(i.Value)).FirstOrDefault(v => v is not null);
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
+
+/// <summary>A member's number and the FHIR element it was read from (named in an error about it).</summary>
+public sealed record MemberNumbered(string Value, string Element);

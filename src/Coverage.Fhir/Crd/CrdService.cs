@@ -111,7 +111,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             ? CoverageInformation.NotCovered(
                 $"Coverage not found: the plan '{planId}' of {coverageReference} is not a plan this payer administers, so no coverage can be confirmed for this order. Check the member's coverage with the payer.")
             : null;
-        var memberId = coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value ?? patient.Value?.Identifier.FirstOrDefault()?.Value;
+        var memberId = FhirMapping.Member(coverage, patient.Value)?.Value;
         var birthDate = patient.Value?.BirthDate is { Length: 10 } birth ? birth : null;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 

@@ -166,7 +166,7 @@ public static class QuestionnairePackage
         LineDetermination? decided = null;
         foreach (var billingCode in facts.BillingCodes)
         {
-            var draft = OrderMapper.ToRequest(facts, billingCode, $"dtr/{order.TypeName}/{order.Id}", coverage.SubscriberId ?? coverage.Identifier.FirstOrDefault()?.Value, null, planId, today);
+            var draft = OrderMapper.ToRequest(facts, billingCode, $"dtr/{order.TypeName}/{order.Id}", FhirMapping.Member(coverage, null)?.Value, null, planId, today);
             var read = RequestValidator.Validate(draft, catalogue);
             if (!read.IsValid)
             {

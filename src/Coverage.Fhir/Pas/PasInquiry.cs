@@ -48,8 +48,8 @@ public sealed record PasInquiry
         return new PasInquiry
         {
             Parties = new PasParties(bundle, claim, patientEntry, PasRequest.Find(bundle, claim.Insurer), providerEntry),
-            // The member as a submission names it (PasRequest.Read): Coverage.subscriberId, else the Patient's identifier or id.
-            MemberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id,
+            // The member as a submission names it (PasRequest.Read).
+            MemberId = FhirMapping.Member(coverage, patient)?.Value ?? patient.Id,
             ProviderKey = PasRequest.ProviderKeyOf(claim, providerEntry),
             RequestIds = [.. claim.Identifier.Where(i => !string.IsNullOrWhiteSpace(i.Value)).Select(i => i.Value!).Distinct()],
             Identifiers = [.. claim.Identifier.Where(i => !string.IsNullOrWhiteSpace(i.Value))],

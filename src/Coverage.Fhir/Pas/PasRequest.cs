@@ -21,6 +21,8 @@ public sealed record PasRequest
     public Hl7.Fhir.Model.Coverage? Coverage { get; init; }
     public required string RequestId { get; init; }
     public string? MemberId { get; init; }
+    /// <summary>The element <see cref="MemberId"/> was read from (<see cref="FhirMapping.Member"/>); with none, the one PAS requires.</summary>
+    public string MemberElement { get; init; } = "Coverage.identifier:memberid";
     /// <summary>
     /// How the provider's system names this request: Claim.identifier (system and value) and the provider's
     /// identifier. A submission and its inquiry must agree on all of it; the value alone is not enough.
@@ -135,7 +137,8 @@ public sealed record PasRequest
             return null;
         }
         var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
-        var memberId = coverage?.SubscriberId ?? patient.Identifier.FirstOrDefault()?.Value ?? patient.Id;
+        var member = FhirMapping.Member(coverage, patient) ?? (patient.Id is { } patientId ? new MemberNumbered(patientId, "Patient.id") : null);
+        var memberId = member?.Value;
 
         var diagnoses = new List<string?>();
         for (var i = 0; i < claim.Diagnosis.Count; i++)
@@ -279,6 +282,7 @@ public sealed record PasRequest
             Coverage = coverage,
             RequestId = identifier.Value!,
             MemberId = memberId,
+            MemberElement = member?.Element ?? "Coverage.identifier:memberid",
             Draft = draft,
             FactPaths = clinical.Select(f => f.Key).ToDictionary(f => f, f => reader.PathOf(f)!, StringComparer.Ordinal),
             QuestionnaireAnswers = answers,
@@ -527,7 +531,7 @@ public sealed record PasRequest
     {
         var result = RequestValidator.Validate(Draft, catalogue);
         if (MemberId is not null) return result;
-        // No member id anywhere (no Coverage.subscriberId, Patient.identifier or Patient.id): the request this mapping
+        // No member id anywhere (no Coverage member id, subscriberId or identifier, no Patient.identifier or Patient.id): the request this mapping
         // wrote as JSON had "member": {"id": null}, which the request rules refuse; a draft's null is "not given", so
         // the refusal is kept here, where the JSON reader put it (after requestId and dateOfService).
         var errors = result.Errors.ToList();
@@ -571,7 +575,7 @@ public sealed record PasRequest
     public string ElementOf(string requestField) =>
         requestField.StartsWith("clinical.", StringComparison.Ordinal) && FactPaths.TryGetValue(requestField["clinical.".Length..], out var path)
             ? path
-            : ElementOfField(requestField);
+            : requestField == "member.id" ? MemberElement : ElementOfField(requestField);
 
     /// <summary>A service line's fields and the elements of the Claim item that give them.</summary>
     private static readonly (string Field, string Element)[] LineElements =

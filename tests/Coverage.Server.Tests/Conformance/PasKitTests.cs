@@ -181,6 +181,41 @@ public sealed class PasKitTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal("57", Assert.Single(response.Error).Code.Coding.Single().Code);
     }
 
+    [Fact]
+    public async Task TheCase_IsTheBeneficiarysMemberId_AndItsInquiryFindsIt()
+    {
+        // The kit's Coverage gives subscriberId 12345678901 and identifier:memberid MEM-1234567 (PAS 2.2.1 requires the
+        // slice): the member is named by the beneficiary's own number, on submission and inquiry alike.
+        var id = Api.NewId();
+        var submitted = ClaimResponseOf(Assert.IsType<Bundle>((await Post("submit", Fresh(Kit("pas-kit/pended-pa-submit-request-payload.adapted.json"), id))).Body));
+        var caseId = AdministrationNumber(submitted.Item[0])!;
+        var inquiry = Fresh(Kit("pas-kit/pended-pa-inquire-request-payload.adapted.json"), id);
+        inquiry["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["id"] == "InsurerExample")["identifier"]![0]!["value"] = "7893120007";
+
+        var (_, theCase, _) = await Api.Get(_client, $"/api/v1/cases/{caseId}");
+        var (_, answer, _) = await Post("inquire", inquiry);
+
+        Assert.Equal("MEM-1234567", theCase.Str("memberId"));
+        Assert.Single(Returned(answer));
+    }
+
+    [Fact]
+    public async Task AMemberIdTooLong_IsAnErrorClaimResponse_72_NamingTheElementItCameFrom()
+    {
+        var request = Fresh(Kit("pas-kit/approval-pa-submit-request-payload.adapted.json"), Api.NewId());
+        var coverage = request["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "Coverage");
+        coverage["identifier"]!.AsArray().Single(i => (string?)i!["type"]?["coding"]?[0]?["code"] == "MB")!["value"] = new string('9', 200);
+
+        var (status, body, _) = await Post("submit", request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ClaimResponseOf(Assert.IsType<Bundle>(body));
+        var error = Assert.Single(response.Error);
+        Assert.Equal("72", error.Code.Coding.Single().Code);
+        Assert.Equal("Coverage.identifier:memberid", Assert.IsType<FhirString>(error.GetExtensionValue<DataType>(PasSystems.ErrorPath)).Value);
+        Assert.StartsWith("Coverage.identifier:memberid: ", Assert.Single(response.ProcessNote).Text, StringComparison.Ordinal);
+    }
+
     // ------------------------------------------------------------------ items 2 and 7: outcome, identifiers, review actions
 
     [Fact]
