@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir;
@@ -30,6 +31,15 @@ public static class FhirMapping
         if (MemberNumberIn(patient?.Identifier) is { } patientMemberId) return new(patientMemberId, "Patient.identifier");
         return NonBlank(patient?.Identifier.FirstOrDefault()?.Value) is { } patientIdentifier ? new(patientIdentifier, "Patient.identifier") : null;
     }
+
+    /// <summary>
+    /// The day a FHIR date or dateTime names (its first ten characters, YYYY-MM-DD, the day in the value's own offset),
+    /// or null when it names none (a year or a month only). The value was read as FHIR, so its form is FHIR's.
+    /// </summary>
+    public static DateOnly? DayOf(string? value) =>
+        value is { Length: >= 10 } && (value.Length == 10 || value[10] == 'T')
+        && DateOnly.TryParseExact(value.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day : null;
 
     private static string? MemberNumberIn(List<Identifier>? identifiers) =>
         identifiers?.Where(i => i.Type?.Coding.Any(c => c.Code == MemberNumber && c.System is null or IdentifierTypes) == true)

@@ -121,6 +121,22 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Contains("considered not medically necessary", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2025-06-01", "2025-04-15")]
+    [InlineData("2025-04-14T22:30:00-07:00", "2024-03-15")] // the day in its own offset: UTC's (the 15th) is the next version's
+    [InlineData("2026-05-04", "2026-03-15")]
+    public async Task OrderSign_IsDecidedUnderThePolicyVersionInForceOnTheOrdersDay(string occurrence, string version)
+    {
+        // A date without a time is the commonest occurrence; it was once read as today (docs/decisions.md "An order's day
+        // of service is read exactly").
+        var (status, body) = await Call("order-sign", Ehr.OrderSign(Ehr.Order("0581T", date: occurrence)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var info = CoverageInformation(Resource<ServiceRequest>(Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource")));
+        var reason = Sub<CodeableConcept>(info, "reason").Text;
+        Assert.Contains($"/policies/0540?version={version}", reason, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// CDS Hooks makes the hookInstance a UUID, but a client's longer or non-ASCII one is still a valid call: it was part
     /// of each order's request id (at most 128 printable ASCII characters), so from about 45 characters on, or with one

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coverage.Engine.Model;
 using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
@@ -52,7 +51,9 @@ public static class OrderMapper
 
     private static OrderReading FromAppointment(Appointment appointment, Func<ResourceReference, Resource?> resolve, Func<Coding, IReadOnlyList<Coding>> clinicalToBilling)
     {
-        var date = appointment.Start is { } start ? DateOnly.FromDateTime(start.UtcDateTime) : (DateOnly?)null;
+        // The appointment's day where it takes place: its start's own offset, not UTC's (an evening appointment west of
+        // Greenwich is on the day before UTC's).
+        var date = appointment.Start is { } start ? DateOnly.FromDateTime(start.DateTime) : (DateOnly?)null;
         foreach (var serviceType in appointment.ServiceType)
         {
             var reading = FromCode(appointment, serviceType, appointment.ReasonCode, appointment.ReasonReference, null, resolve, clinicalToBilling, 1);
@@ -102,7 +103,10 @@ public static class OrderMapper
         foreach (var reference in reasonReferences)
             if (resolve(reference) is Condition condition) Add(condition.Code);
 
-        return OrderReading.Of(new OrderFacts(order, billing, string.IsNullOrWhiteSpace(code!.Text) ? null : code.Text, diagnoses, DateOf(occurrence), units));
+        var (date, partial) = DayOf(occurrence);
+        if (partial is not null)
+            return new(null, $"The {order.TypeName}'s occurrence names no day ('{InputEcho.Truncate(partial)}', a year or a month only): coverage was not assessed. Give the day of service.", false);
+        return OrderReading.Of(new OrderFacts(order, billing, string.IsNullOrWhiteSpace(code!.Text) ? null : code.Text, diagnoses, date, units));
     }
 
     /// <summary>The CPT/HCPCS codes of a code: its own, then its billing options, then what the catalogue maps its other codings to.</summary>
@@ -128,14 +132,32 @@ public static class OrderMapper
         return found;
     }
 
-    private static DateOnly? DateOf(DataType? occurrence) => occurrence switch
+    /// <summary>
+    /// The day of service occurrence[x] names, in the value's own offset: a dateTime's day, a Period's start, a Timing's
+    /// earliest event, else the start of its bounds. Null day when it names no date (the caller assumes today, as for an
+    /// order without occurrence); <c>Partial</c> when a date it gives names only a year or a month — the order is then not
+    /// assessed, never assessed as of the first day of it (as PAS's dates, <see cref="FhirMapping.DayOf"/>).
+    /// </summary>
+    private static (DateOnly? Day, string? Partial) DayOf(DataType? occurrence)
     {
-        FhirDateTime dateTime when dateTime.TryToDateTimeOffset(out var value) => DateOnly.FromDateTime(value.DateTime),
-        Period { Start: { } start } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
-        Timing timing when timing.EventElement.FirstOrDefault() is { } first && first.TryToDateTimeOffset(out var value) => DateOnly.FromDateTime(value.DateTime),
-        Timing { Repeat.Bounds: Period { Start: { } start } } when DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, out var value) => DateOnly.FromDateTime(value.DateTime),
-        _ => null,
-    };
+        static (DateOnly?, string?) Of(string? value) =>
+            value is null ? (null, null) : FhirMapping.DayOf(value) is { } day ? (day, null) : (null, value);
+        switch (occurrence)
+        {
+            case FhirDateTime dateTime: return Of(dateTime.Value);
+            case Period period: return Of(period.Start);
+            case Timing timing:
+                DateOnly? earliest = null;
+                foreach (var moment in timing.EventElement)
+                {
+                    var (day, partial) = Of(moment.Value);
+                    if (partial is not null) return (null, partial);
+                    if (day < earliest || earliest is null) earliest = day;
+                }
+                return earliest is not null ? (earliest, null) : timing.Repeat?.Bounds is Period bounds ? Of(bounds.Start) : (null, null);
+            default: return (null, null);
+        }
+    }
 
     /// <summary>
     /// The order's quantity as the line's units, as given: the request rules refuse what is no number of units (0, too

@@ -234,7 +234,7 @@ public sealed record PasRequest
         }
         if (earliest is null && claim.BillablePeriod?.Start is { } billable)
         {
-            if (DayOf(billable) is { } billableStart) earliest = billableStart;
+            if (FhirMapping.DayOf(billable) is { } billableStart) earliest = billableStart;
             else if (lines.Count > 0)
             {
                 partialDates = true;
@@ -421,8 +421,8 @@ public sealed record PasRequest
     /// </summary>
     public static DateOnly? ServiceDate(DataType? serviced) => serviced switch
     {
-        Date d => DayOf(d.Value),
-        Period p => DayOf(p.Start),
+        Date d => FhirMapping.DayOf(d.Value),
+        Period p => FhirMapping.DayOf(p.Start),
         _ => null,
     };
 
@@ -449,15 +449,6 @@ public sealed record PasRequest
         }
         return Check(patient.BirthDate, "Patient.birthDate", "profile-beneficiary");
     }
-
-    /// <summary>
-    /// The day a FHIR date or dateTime names (its first ten characters, YYYY-MM-DD, the day in the value's own offset),
-    /// or null when it names none (a year or a month only). The value was read as FHIR, so its form is FHIR's.
-    /// </summary>
-    public static DateOnly? DayOf(string? value) =>
-        value is { Length: >= 10 } && (value.Length == 10 || value[10] == 'T')
-        && DateOnly.TryParseExact(value.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day : null;
 
     /// <summary>
     /// An item's servicedPeriod (or the Claim's billablePeriod) that ends before it starts: FHIR's per-1 ("start SHALL have
