@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coverage.Engine.Validation;
 using Hl7.Fhir.Model;
 
 namespace Coverage.Fhir;
@@ -10,9 +11,25 @@ public static class FhirMapping
     private const string MemberNumber = "MB";
     private const string IdentifierTypes = "http://terminology.hl7.org/CodeSystem/v2-0203";
 
-    /// <summary>The plan id a Coverage names in its class of type "plan"; null when it names none (the default plan).</summary>
+    /// <summary>
+    /// The plan id a Coverage names in its class of type "plan"; null when it names none (the default plan). A Coverage
+    /// naming two different plans is refused first (<see cref="TwoPlans"/>): this is then the one it names.
+    /// </summary>
     public static string? PlanId(Hl7.Fhir.Model.Coverage coverage) =>
-        coverage.Class.FirstOrDefault(c => c.Type?.Coding.Any(t => t.Code == "plan") == true)?.Value;
+        coverage.Class.FirstOrDefault(IsPlan)?.Value;
+
+    /// <summary>
+    /// Why the plan cannot be read from the Coverage: it names two different plans (US Core's <c>class:plan</c> is 0..1;
+    /// taking the first would decide under a plan picked by the order of the classes). Null when it names one or none.
+    /// </summary>
+    public static string? TwoPlans(Hl7.Fhir.Model.Coverage coverage)
+    {
+        var plans = coverage.Class.Where(IsPlan).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+        return plans.Count < 2 ? null
+            : $"the Coverage names {plans.Count} plans ({string.Join(", ", plans.Take(3).Select(p => $"'{InputEcho.Truncate(p)}'"))}); a Coverage names one (US Core class:plan 0..1): give the plan the request is under";
+    }
+
+    private static bool IsPlan(Hl7.Fhir.Model.Coverage.ClassComponent c) => c.Type?.Coding.Any(t => t.Code == "plan") == true;
 
     /// <summary>
     /// The member a request is for, as the payer numbers them, and the element that said so: the Coverage's member id

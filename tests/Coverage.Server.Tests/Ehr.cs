@@ -36,6 +36,13 @@ internal static class Ehr
         ],
     };
 
+    /// <summary>The Coverage with a second class of type plan naming <paramref name="otherPlan"/> (US Core allows one).</summary>
+    public static FhirCoverage TwoPlans(FhirCoverage coverage, string otherPlan)
+    {
+        coverage.Class.Add(new FhirCoverage.ClassComponent { Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/coverage-class", "plan"), Value = otherPlan });
+        return coverage;
+    }
+
     public static ServiceRequest Order(string code, string? text = null, string? diagnosis = "C50.412", string date = "2026-05-04", string id = "sr-1")
     {
         var order = new ServiceRequest

@@ -458,6 +458,20 @@ public sealed class PasTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Equal(ClaimProcessingCodes.Complete, ClaimResponseOf(resource).Outcome);
     }
 
+    [Fact]
+    public async Task Submit_UnderACoverageNamingTwoPlans_Is400NamingItsClass_NotDecidedByTheFirst()
+    {
+        var bundle = PasBundle(Api.NewId());
+        Ehr.TwoPlans(bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Coverage>().Single(), "example-fda-cryo-rider");
+
+        var (answer, resource) = await Post("submit", bundle);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer);
+        var issue = Assert.IsType<OperationOutcome>(resource).Issue.Single();
+        Assert.Equal("Coverage.class", issue.Expression.Single());
+        Assert.Contains("'example-fda-cryo-rider'", issue.Diagnostics, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(FinancialResourceStatusCodes.Cancelled)]
     [InlineData(FinancialResourceStatusCodes.EnteredInError)]

@@ -105,6 +105,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
         var coverage = candidates[0];
         var coverageReference = $"Coverage/{coverage.Id}";
 
+        if (FhirMapping.TwoPlans(coverage) is { } twoPlans) return CrdResult.Fail(400, $"{coverageReference}: {twoPlans}.", "Coverage.class");
         var planId = FhirMapping.PlanId(coverage);
         // A plan this payer does not administer: the Coverage is not one of ours to find (resp-45, coverage not found).
         var coverageNotFound = planId is not null && evaluator.Catalogue.FindPlan(planId) is null

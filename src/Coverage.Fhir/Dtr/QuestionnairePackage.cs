@@ -62,6 +62,9 @@ public static class QuestionnairePackage
             return Fail($"{path}: every Coverage given is with another payer ({InputEcho.Truncate(PayerIdentity.Named(first.Payor, ContainedIn(first)))}); " +
                 $"this server's questionnaires are for {payer.Name} members only", path);
         }
+        foreach (var given in ours)
+            if (FhirMapping.TwoPlans(CoverageOf(given)) is { } twoPlans)
+                return Fail($"Parameters.parameter[{input.Parameter.IndexOf(given)}].resource.class: {twoPlans}", $"Parameters.parameter[{input.Parameter.IndexOf(given)}].resource.class");
         if (ours.Select(c => FhirMapping.PlanId(CoverageOf(c))).Distinct().Count() > 1)
             return Fail($"Parameters.parameter: {ours.Count} Coverages with this payer name different plans; give the one the order is for", "Parameters.parameter");
         var coverageIndex = input.Parameter.IndexOf(ours[0]);

@@ -136,6 +136,11 @@ public sealed record PasRequest
             error = Fail("Coverage.beneficiary names another Patient than Claim.patient: the request's Coverage must be the patient's.", "Coverage.beneficiary");
             return null;
         }
+        if (coverage is not null && FhirMapping.TwoPlans(coverage) is { } twoPlans)
+        {
+            error = Fail($"Coverage.class: {twoPlans}.", "Coverage.class");
+            return null;
+        }
         var planId = coverage is null ? null : FhirMapping.PlanId(coverage);
         var member = FhirMapping.Member(coverage, patient) ?? (patient.Id is { } patientId ? new MemberNumbered(patientId, "Patient.id") : null);
         var memberId = member?.Value;

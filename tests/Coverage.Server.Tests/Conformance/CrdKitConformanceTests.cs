@@ -235,6 +235,18 @@ public sealed class CrdKitConformanceTests : IClassFixture<SqliteStorage>, IDisp
     }
 
     [Fact]
+    public async Task Item10_ACoverageNamingTwoPlans_Is400NamingItsClass_NotDecidedByTheFirst()
+    {
+        var request = Ehr.HookRequest("order-sign", new JsonObject { ["draftOrders"] = Ehr.Node(Ehr.Collection(CrdSamples.Order("0581T"))) },
+            coverage: Ehr.SearchSet(Ehr.TwoPlans(Ehr.Coverage(), "example-fda-cryo-rider")));
+
+        var (status, body) = await Call("order-sign", request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Coverage.class", body.GetProperty("issue")[0].GetProperty("expression")[0].GetString());
+    }
+
+    [Fact]
     public async Task Item10_CoverageOfAnotherPayer_Is400NamingCoveragePayor_AndOursByIdentifierIsAnswered()
     {
         var theirs = Ehr.Coverage();

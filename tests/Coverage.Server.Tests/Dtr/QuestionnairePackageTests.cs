@@ -80,6 +80,14 @@ public sealed class QuestionnairePackageTests : IClassFixture<SqliteStorage>, ID
     }
 
     [Fact]
+    public async Task ACoverageNamingTwoPlans_IsRefusedNamingItsClass_NotDecidedByTheFirst()
+    {
+        var input = Dtr.PackageRequest(Ehr.TwoPlans(Ehr.Coverage("standard"), "example-fda-cryo-rider"), Ehr.Order("0581T", diagnosis: "C50.412"));
+
+        Assert.Equal("Parameters.parameter[0].resource.class", await Refused(_client, input, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
     public async Task AnOrderForAnotherPatientThanTheCoverages_IsRefusedNamingItsSubject()
     {
         var order = Ehr.Order("0581T", diagnosis: "C50.412");
