@@ -64,6 +64,3 @@ public static class FhirMapping
 
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
-
-/// <summary>A member's number and the FHIR element it was read from (named in an error about it).</summary>
-public sealed record MemberNumbered(string Value, string Element);

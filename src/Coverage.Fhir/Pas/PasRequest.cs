@@ -527,9 +527,9 @@ public sealed record PasRequest
     {
         var result = RequestValidator.Validate(Draft, catalogue);
         if (MemberId is not null) return result;
-        // No member id anywhere (no Coverage member id, subscriberId or identifier, no Patient.identifier or Patient.id): the request this mapping
-        // wrote as JSON had "member": {"id": null}, which the request rules refuse; a draft's null is "not given", so
-        // the refusal is kept here, where the JSON reader put it (after requestId and dateOfService).
+        // No member id anywhere (no Coverage member id, subscriberId or identifier, no Patient.identifier or Patient.id):
+        // the request this mapping wrote as JSON had "member": {"id": null}, which the request rules refuse; a draft's
+        // null is "not given", so the refusal is kept here, where the JSON reader put it (after requestId and dateOfService).
         var errors = result.Errors.ToList();
         errors.Insert(errors.Count(e => e.Field is "requestId" or "dateOfService"), new InputError("member.id", "must be a string, not null"));
         return new RequestReadResult(null, errors);
