@@ -72,6 +72,25 @@ public sealed class OrderMapperTests
     }
 
     [Fact]
+    public void AnAppointmentBasedOnAnOrder_IsOnItsOwnDay_ElseTheOrders_AndAnOrdersMonthOnlyIsNotAssessed()
+    {
+        var order = new ServiceRequest { Id = "sr-1", Code = new CodeableConcept(Ehr.Cpt, "0581T"), Occurrence = new FhirDateTime("2026-12") };
+        var appointment = new Appointment { Status = Appointment.AppointmentStatus.Proposed, BasedOn = [new ResourceReference("ServiceRequest/sr-1")] };
+        Resource? Resolve(ResourceReference _) => order;
+
+        var withoutStart = OrderMapper.Read(appointment, Resolve, _ => [])!;
+        Assert.Null(withoutStart.Facts);
+        Assert.Contains("'2026-12'", withoutStart.NotAssessed, StringComparison.Ordinal);
+
+        appointment.StartElement = new Instant(new DateTimeOffset(2026, 12, 15, 9, 0, 0, TimeSpan.Zero));
+        Assert.Equal(new DateOnly(2026, 12, 15), OrderMapper.Read(appointment, Resolve, _ => [])!.Facts!.Date);
+
+        appointment.StartElement = null;
+        order.Occurrence = new FhirDateTime("2026-12-20");
+        Assert.Equal(new DateOnly(2026, 12, 20), OrderMapper.Read(appointment, Resolve, _ => [])!.Facts!.Date);
+    }
+
+    [Fact]
     public void AnAppointmentReadFromJson_KeepsItsOffset()
     {
         var appointment = FhirJson.Parse<Appointment>(

@@ -59,18 +59,21 @@ public static class OrderMapper
             var reading = FromCode(appointment, serviceType, appointment.ReasonCode, appointment.ReasonReference, null, resolve, clinicalToBilling, 1);
             if (reading.Facts is not null) return OrderReading.Of(reading.Facts with { Date = date });
         }
-        // The appointment is for the orders it is basedOn: their codes (and reasons, with the appointment's own first).
+        // The appointment is for the orders it is basedOn: their codes (and reasons, with the appointment's own first);
+        // the day is the appointment's, else the order's occurrence.
         foreach (var basedOn in appointment.BasedOn)
         {
             var reading = resolve(basedOn) switch
             {
                 ServiceRequest request => FromCode(appointment, request.Code, [.. appointment.ReasonCode, .. request.ReasonCode],
-                    [.. appointment.ReasonReference, .. request.ReasonReference], request.Occurrence, resolve, clinicalToBilling, Units(request.Quantity)),
+                    [.. appointment.ReasonReference, .. request.ReasonReference], date is null ? request.Occurrence : null, resolve, clinicalToBilling, Units(request.Quantity)),
                 DeviceRequest { Code: CodeableConcept code } device => FromCode(appointment, code, [.. appointment.ReasonCode, .. device.ReasonCode],
-                    [.. appointment.ReasonReference, .. device.ReasonReference], device.Occurrence, resolve, clinicalToBilling, 1),
+                    [.. appointment.ReasonReference, .. device.ReasonReference], date is null ? device.Occurrence : null, resolve, clinicalToBilling, 1),
                 _ => null,
             };
             if (reading?.Facts is not null) return OrderReading.Of(reading.Facts with { Date = date ?? reading.Facts.Date });
+            // A coded order whose day cannot be read (a year or a month only): that, not "no code", is why.
+            if (reading is { NeedsCode: false }) return reading;
         }
         var unread = appointment.BasedOn.Where(b => resolve(b) is null).Select(b => b.Reference).OfType<string>().ToList();
         return new(null, unread.Count > 0
