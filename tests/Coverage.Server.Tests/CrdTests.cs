@@ -137,6 +137,28 @@ public sealed class CrdTests : IClassFixture<SqliteStorage>, IDisposable
         Assert.Contains($"/policies/0540?version={version}", reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2026-12")]
+    [InlineData("2026")]
+    public async Task OrderSign_AnOccurrenceNamingNoDay_IsConditional_NeedingTheTimeframe_NotDecidedOnItsFirstDay(string occurrence)
+    {
+        var sent = Ehr.Order("0581T", date: occurrence);
+        // What CRD 2.0.1's ServiceRequest profile requires besides, so that the update is validated whole.
+        (sent.AuthoredOn, sent.Requester) = ("2026-11-25", new ResourceReference("Practitioner/pra-1"));
+        var (status, body) = await Call("order-sign", Ehr.OrderSign(sent));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var order = Resource<ServiceRequest>(Assert.Single(body.GetProperty("systemActions").EnumerateArray()).GetProperty("resource"));
+        FhirValidation.AssertValid(order);
+        var info = CoverageInformation(order);
+        Assert.Equal(("conditional", "conditional"), (Code(info, "covered"), Code(info, "pa-needed")));
+        Assert.Equal("timeframe", Code(info, "info-needed")); // CRD's code for "when the service will be performed"
+        Assert.Empty(Conformance.IgValidator.Crd201.Errors(order, "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/profile-servicerequest"));
+        var reason = Sub<CodeableConcept>(info, "reason").Text;
+        Assert.Contains($"'{occurrence}'", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("/policies/0540", reason, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// CDS Hooks makes the hookInstance a UUID, but a client's longer or non-ASCII one is still a valid call: it was part
     /// of each order's request id (at most 128 printable ASCII characters), so from about 45 characters on, or with one

@@ -7,7 +7,7 @@ namespace Coverage.Server.Tests;
 /// <summary>
 /// <see cref="FhirMapping.Member"/>: the beneficiary's own member number first (US Core's and PAS 2.2.1's
 /// identifier:memberid), the subscriber's only when the Coverage gives no member number (docs/decisions.md "The member
-/// id is the beneficiary's own").
+/// id is the beneficiary's own"). <see cref="FhirMapping.TwoPlans"/>: a Coverage names one plan ("A Coverage names one plan").
 /// </summary>
 public sealed class FhirMappingTests
 {
@@ -54,5 +54,20 @@ public sealed class FhirMappingTests
         Assert.Equal(new MemberNumbered("MEM-7", "Patient.identifier"), FhirMapping.Member(new FhirCoverage(), patient));
         Assert.Equal(new MemberNumbered("MRN-7", "Patient.identifier"), FhirMapping.Member(null, new Patient { Identifier = [new Identifier("http://hospital.example/mrn", "MRN-7")] }));
         Assert.Null(FhirMapping.Member(new FhirCoverage(), new Patient()));
+    }
+
+    [Fact]
+    public void ThePlan_NamedTwiceAlike_IsOnePlan_TwoDifferentAreRefusedNamingBoth()
+    {
+        static FhirCoverage With(params string[] plans) => new()
+        {
+            Class = [.. plans.Select(p => new FhirCoverage.ClassComponent { Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/coverage-class", "plan"), Value = p })],
+        };
+
+        Assert.Null(FhirMapping.TwoPlans(With()));
+        Assert.Null(FhirMapping.TwoPlans(With("standard", "standard")));
+        Assert.Equal("standard", FhirMapping.PlanId(With("standard", "standard")));
+        var refused = FhirMapping.TwoPlans(With("standard", "gold"));
+        Assert.Contains("'standard', 'gold'", refused, StringComparison.Ordinal);
     }
 }

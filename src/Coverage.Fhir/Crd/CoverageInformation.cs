@@ -33,6 +33,9 @@ public static class CoverageInformation
     /// <summary>The v3 NullFlavor "other": the one info-needed code 2.0.1 offers for "something else is needed".</summary>
     public const string InfoNeededOther = "OTH";
 
+    /// <summary>CRD's "timeframe": when the service will be performed, more precisely than the order says, is needed.</summary>
+    public const string InfoNeededTimeframe = "timeframe";
+
     /// <summary>The assertion for a line the evaluator decided; <paramref name="policyUrl"/> is where people can read the policy.</summary>
     public static CoverageAssertion Assert(LineDetermination line, string? policyUrl)
     {
@@ -64,11 +67,12 @@ public static class CoverageInformation
     /// <summary>
     /// Coverage could not be assessed for this order (no billing code this payer's policies are written in, a resource
     /// type they do not address, or a reason the order cannot be read with): conditional on what the reason says.
-    /// <paramref name="needsCode"/>: a CPT/HCPCS code would let it be assessed (info-needed OTH, the reason says which).
+    /// <paramref name="infoNeeded"/>: the info-needed code for what would let it be assessed (OTH: a CPT/HCPCS code, the
+    /// reason says which; timeframe: the day of service), null when nothing would.
     /// CRD 2.0.1 has no "indeterminate"; conditional with pa-needed conditional is its nearest (2.2 adds indeterminate).
     /// </summary>
-    public static CoverageAssertion NotAssessed(string reason, bool needsCode) =>
-        new("conditional", "conditional", null, needsCode ? [InfoNeededOther] : [], reason);
+    public static CoverageAssertion NotAssessed(string reason, string? infoNeeded) =>
+        new("conditional", "conditional", null, infoNeeded is null ? [] : [infoNeeded], reason);
 
     /// <summary>A technical failure kept this service from assessing the order (resp-43: 2.2's indeterminate/technical).</summary>
     public static CoverageAssertion Technical(string what) =>

@@ -134,7 +134,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
             // a technical failure, said as such (resp-43), rather than an order without a code.
             else if (reading.Facts is null && basedOnUnread is not null)
                 assertion = CoverageInformation.Technical($"{basedOnUnread}, which the appointment is based on, could not be read from the EHR's FHIR server");
-            else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.NeedsCode);
+            else if (reading.Facts is not { } facts) assertion = CoverageInformation.NotAssessed(reading.NotAssessed!, reading.InfoNeeded);
             else
             {
                 if (history is null)
@@ -173,7 +173,7 @@ public sealed class CrdService(Evaluator evaluator, FhirServerClient fhir, TimeP
                 assertion = decided is not null
                     ? CoverageInformation.Assert(decided, PolicyUrl(decided)) with { Questionnaires = Questionnaires(decided) }
                     // e.g. an invalid reason code: the order cannot be assessed as it stands.
-                    : CoverageInformation.NotAssessed($"The order cannot be assessed as it stands ({unreadable}): coverage was not assessed.", false);
+                    : CoverageInformation.NotAssessed($"The order cannot be assessed as it stands ({unreadable}): coverage was not assessed.", null);
             }
             // order-select is a secondary hook: no request for clinical or administrative information (hook-19).
             if (request.Hook == "order-select") assertion = assertion.WithoutInformationRequests();

@@ -11,12 +11,13 @@ namespace Coverage.Fhir.Crd;
 public sealed record OrderFacts(Resource Order, IReadOnlyList<Coding> BillingCodes, string? Description, IReadOnlyList<string> Diagnoses, DateOnly? Date, decimal Units);
 
 /// <summary>
-/// One order as CRD reads it: its facts, or — for an order this payer's policies cannot assess — why not, and whether
-/// a CPT/HCPCS code would let it be assessed.
+/// One order as CRD reads it: its facts, or — for an order this payer's policies cannot assess — why not, and the CRD
+/// info-needed code for what would let it be assessed: <see cref="CoverageInformation.InfoNeededOther"/> (a CPT/HCPCS
+/// code), <see cref="CoverageInformation.InfoNeededTimeframe"/> (the day of service); null when nothing would.
 /// </summary>
-public sealed record OrderReading(OrderFacts? Facts, string? NotAssessed, bool NeedsCode)
+public sealed record OrderReading(OrderFacts? Facts, string? NotAssessed, string? InfoNeeded)
 {
-    public static OrderReading Of(OrderFacts facts) => new(facts, null, false);
+    public static OrderReading Of(OrderFacts facts) => new(facts, null, null);
 }
 
 /// <summary>
@@ -41,10 +42,10 @@ public static class OrderMapper
         {
             ServiceRequest request => FromCode(order, request.Code, request.ReasonCode, request.ReasonReference, request.Occurrence, resolve, clinicalToBilling, Units(request.Quantity)),
             DeviceRequest { Code: CodeableConcept code } device => FromCode(order, code, device.ReasonCode, device.ReasonReference, device.Occurrence, resolve, clinicalToBilling, 1),
-            DeviceRequest => new(null, "The DeviceRequest names its device by reference (codeReference), not by a CPT/HCPCS code: coverage was not assessed. Give the device's HCPCS code in DeviceRequest.codeCodeableConcept.", true),
+            DeviceRequest => new(null, "The DeviceRequest names its device by reference (codeReference), not by a CPT/HCPCS code: coverage was not assessed. Give the device's HCPCS code in DeviceRequest.codeCodeableConcept.", CoverageInformation.InfoNeededOther),
             Appointment appointment => FromAppointment(appointment, resolve, clinicalToBilling),
             MedicationRequest or CommunicationRequest or NutritionOrder or VisionPrescription => new(null,
-                $"This payer's coverage policies address procedures and devices coded in CPT/HCPCS; coverage of this {order.TypeName} was not assessed here.", false),
+                $"This payer's coverage policies address procedures and devices coded in CPT/HCPCS; coverage of this {order.TypeName} was not assessed here.", null),
             _ => null,
         };
     }
@@ -73,12 +74,12 @@ public static class OrderMapper
             };
             if (reading?.Facts is not null) return OrderReading.Of(reading.Facts with { Date = date ?? reading.Facts.Date });
             // A coded order whose day cannot be read (a year or a month only): that, not "no code", is why.
-            if (reading is { NeedsCode: false }) return reading;
+            if (reading is { InfoNeeded: CoverageInformation.InfoNeededTimeframe }) return reading;
         }
         var unread = appointment.BasedOn.Where(b => resolve(b) is null).Select(b => b.Reference).OfType<string>().ToList();
         return new(null, unread.Count > 0
             ? $"The appointment carries no CPT/HCPCS service type and the order it is based on ({string.Join(", ", unread)}) could not be read: coverage was not assessed."
-            : "The appointment carries no CPT/HCPCS code (in serviceType or the order it is based on): coverage was not assessed.", true);
+            : "The appointment carries no CPT/HCPCS code (in serviceType or the order it is based on): coverage was not assessed.", CoverageInformation.InfoNeededOther);
     }
 
     private static OrderReading FromCode(
@@ -92,7 +93,7 @@ public static class OrderMapper
             return new(null, coded.Count == 0
                 ? $"The {order.TypeName} carries no code: coverage was not assessed. Give its CPT/HCPCS code."
                 : $"The {order.TypeName} is coded {string.Join(", ", coded)}, for which this payer knows no CPT/HCPCS billing code: coverage was not assessed. Give the CPT/HCPCS code (in the code or an ext-billing-options extension).",
-                true);
+                CoverageInformation.InfoNeededOther);
         }
 
         var diagnoses = new List<string>();
@@ -108,7 +109,7 @@ public static class OrderMapper
 
         var (date, partial) = DayOf(occurrence);
         if (partial is not null)
-            return new(null, $"The {order.TypeName}'s occurrence names no day ('{InputEcho.Truncate(partial)}', a year or a month only): coverage was not assessed. Give the day of service.", false);
+            return new(null, $"The {order.TypeName}'s occurrence names no day ('{InputEcho.Truncate(partial)}', a year or a month only): coverage was not assessed. Give the day of service.", CoverageInformation.InfoNeededTimeframe);
         return OrderReading.Of(new OrderFacts(order, billing, string.IsNullOrWhiteSpace(code!.Text) ? null : code.Text, diagnoses, date, units));
     }
 
